@@ -1,0 +1,1 @@
+"""Document generation for conference reports and commendation certificates (ar, vi)."""

@@ -1,0 +1,135 @@
+"""Plans and runs a build: load, validate, merge, render every HTML, then write and publish.
+
+Every HTML document is rendered before the first file is written, so invalid
+data or a broken template leaves ``output/`` exactly as it was.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .bundle import Awardee, EventBundle, bundle_event
+from .config import Project
+from .errors import ReportingError
+from .load import discover, load_events
+from .names import awardee_stem
+from .publish import publish
+from .render import Renderer
+
+Progress = Callable[[int, int, Path], None]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to build; empty tuples mean everything configured."""
+
+    events: tuple[str, ...] = ()
+    locales: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document of one event in one locale, written in each selected format."""
+
+    bundle: EventBundle
+    locale: str
+    template: str
+    page: str
+    stem: Path  # relative to the output folder, without suffix
+    awardees: tuple[Awardee, ...] = ()
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def load_bundles(project: Project) -> list[EventBundle]:
+    """Stages 1-4: discover, load strictly, validate, merge. Raises DataError with every problem."""
+    paths = discover(project.data_dir)
+    events = load_events(paths, tuple(project.locales), project.root)
+    return [bundle_event(item) for item in events]
+
+
+def plan(bundles: Iterable[EventBundle], project: Project, selection: Selection) -> list[Job]:
+    locales = selection.locales or tuple(project.locales)
+    jobs: list[Job] = []
+    for bundle in bundles:
+        if selection.events and bundle.event.id not in selection.events:
+            continue
+        for locale in locales:
+            jobs.extend(_jobs_for(bundle, locale, project))
+    return jobs
+
+
+def _jobs_for(bundle: EventBundle, locale: str, project: Project) -> list[Job]:
+    base = Path(bundle.event.id) / locale
+    jobs = [Job(bundle, locale, "report.html.j2", "report", base / "report")]
+    if not bundle.awardees:
+        return jobs
+    jobs.append(Job(bundle, locale, "awardees.html.j2", "report", base / "awardees"))
+    jobs.append(Job(bundle, locale, "certificates.html.j2", "certificate", base / "certificates", bundle.awardees))
+    for awardee in bundle.awardees:
+        names = [awardee.name[code] for code in project.locales]
+        stem = base / "certificates" / awardee_stem(awardee.serial, awardee.id, names)
+        jobs.append(Job(bundle, locale, "certificates.html.j2", "certificate", stem, (awardee,)))
+    return jobs
+
+
+def run_build(project: Project, output: Path, selection: Selection = Selection(),
+              progress: Progress | None = None) -> BuildResult:
+    started = time.perf_counter()
+    formats = selection.formats or project.formats
+    writers = _writers(project, formats)
+    bundles = load_bundles(project)
+    _check_selection(bundles, project, selection)
+    jobs = plan(bundles, project, selection)
+    renderer = Renderer(project)
+    documents = [(job, renderer.render(job.template, job.locale, job.bundle, project.page(job.page),
+                                       awardees=job.awardees)) for job in jobs]
+    result = BuildResult()
+    total = len(documents) * len(writers)
+    for job, html in documents:
+        for writer in writers:
+            target = output / job.stem.with_suffix(writer.suffix)
+            publish(target, writer.write(html, project.page(job.page)))
+            result.written.append(target)
+            if progress:
+                progress(len(result.written), total, target)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _writers(project: Project, formats: tuple[str, ...]) -> list:
+    """The writers, imported only when used: WeasyPrint alone takes half a second to import."""
+    def pdf():
+        from .writers.pdf import PdfWriter, check_harfbuzz_subsetting
+        check_harfbuzz_subsetting()
+        return PdfWriter(project.templates_dir)
+
+    def docx():
+        from .writers.docx import DocxWriter
+        return DocxWriter()
+
+    registry = {"pdf": pdf, "docx": docx}
+    return [registry[name]() for name in formats]
+
+
+def _check_selection(bundles: list[EventBundle], project: Project, selection: Selection) -> None:
+    known = {b.event.id for b in bundles}
+    unknown = [e for e in selection.events if e not in known]
+    if unknown:
+        raise SelectionError(f"unknown event {', '.join(unknown)}; the data has: {', '.join(sorted(known)) or 'none'}")
+    unknown = [code for code in selection.locales if code not in project.locales]
+    if unknown:
+        raise SelectionError(f"unknown locale {', '.join(unknown)}; configured: {', '.join(project.locales)}")
+
+
+class SelectionError(ReportingError):
+    """The command line asked for an event or locale that does not exist: a usage error."""
+
+    exit_code = 2

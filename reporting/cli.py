@@ -1,0 +1,112 @@
+"""Command line: argument parsing, and the only place that prints or exits."""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+from typing import TextIO
+
+from .build import Selection, load_bundles, run_build
+from .config import FORMATS, load_project
+from .errors import DataError, ReportingError
+
+COMMANDS = ("build", "check")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build_reports.py",
+        description="Build conference reports and commendation certificates (PDF, DOCX) from data/.")
+    parser.add_argument("--project", type=Path, default=Path.cwd(),
+                        help="project folder holding reporting.toml, data/ and templates/ (default: here)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build = commands.add_parser("build", help="build the documents (the default command)")
+    build.add_argument("--event", action="append", default=[], metavar="ID", help="only this event (repeatable)")
+    build.add_argument("--locale", action="append", default=[], metavar="LL", help="only this locale (repeatable)")
+    build.add_argument("--format", action="append", default=[], choices=FORMATS, help="only this format (repeatable)")
+    build.add_argument("--output", type=Path, default=None, help="output folder (default: <project>/output)")
+    build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    commands.add_parser("check", help="validate the data without rendering anything")
+    return parser
+
+
+def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the command line; returns 0 on success, 1 on a data or template error, 2 on a usage error."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    args = _parse(list(sys.argv[1:] if argv is None else argv), stderr)
+    if isinstance(args, int):
+        return args
+    try:
+        project = load_project(args.project.resolve())
+        if args.command == "check":
+            return _check(project, stdout)
+        return _build(project, args, stdout, stderr)
+    except DataError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=stderr)
+        print(f"{len(exc.problems)} problem(s) found; nothing was written.", file=stderr)
+        return exc.exit_code
+    except ReportingError as exc:
+        print(f"error: {exc}", file=stderr)
+        return exc.exit_code
+    except Exception:  # an unexpected failure is a bug: show where it happened
+        traceback.print_exc(file=stderr)
+        return 1
+
+
+def _parse(argv: list[str], stderr: TextIO):
+    if not argv or argv[0] not in COMMANDS + ("-h", "--help") and not _has_command(argv):
+        argv = _insert_build(argv)
+    parser = build_parser()
+    old_stderr, sys.stderr = sys.stderr, stderr  # argparse writes usage errors to sys.stderr
+    try:
+        return parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    finally:
+        sys.stderr = old_stderr
+
+
+def _has_command(argv: list[str]) -> bool:
+    return any(word in COMMANDS for word in argv)
+
+
+def _insert_build(argv: list[str]) -> list[str]:
+    """``build`` is the default command; it goes after the global ``--project`` option."""
+    if argv[:1] == ["--project"] and len(argv) >= 2:
+        return argv[:2] + ["build"] + argv[2:]
+    if argv[:1] and argv[0].startswith("--project="):
+        return argv[:1] + ["build"] + argv[1:]
+    return ["build"] + argv
+
+
+def _check(project, stdout: TextIO) -> int:
+    bundles = load_bundles(project)
+    for bundle in bundles:
+        awards = f", {len(bundle.groups)} groups and {len(bundle.individuals)} individuals commended" if bundle.awardees else ""
+        print(f"ok: {bundle.source} ({bundle.event.id}: {len(bundle.event.figures)} figures{awards})", file=stdout)
+    print(f"{len(bundles)} event(s) valid.", file=stdout)
+    return 0
+
+
+def _build(project, args, stdout: TextIO, stderr: TextIO) -> int:
+    output = (args.output or project.root / "output").resolve()
+    selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format))
+
+    def progress(done: int, total: int, path: Path) -> None:
+        if not args.quiet:
+            print(f"[{done:>{len(str(total))}}/{total}] {_shown(path, project.root)}", file=stderr)
+
+    result = run_build(project, output, selection, progress)
+    if not args.quiet:
+        print(f"Wrote {len(result.written)} file(s) to {_shown(output, project.root)} in {result.seconds:.1f} s.", file=stdout)
+    return 0
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,125 @@
+"""Project settings: locales, digits, formats, page geometry and the project's folders."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .errors import DataError, Problem
+
+CONFIG_NAME = "reporting.toml"
+FORMATS = ("pdf", "docx")
+DIGIT_SYSTEMS = ("latn", "arab")
+PAPER_MM = {"A4": (210, 297), "A5": (148, 210), "A3": (297, 420), "Letter": (215.9, 279.4)}
+
+
+@dataclass(frozen=True)
+class LocaleSettings:
+    """How one locale writes: the code Babel knows it by and its digit system."""
+
+    code: str
+    digits: Literal["latn", "arab"] = "latn"
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """One page set-up; the single source for CSS ``@page`` and the DOCX section."""
+
+    size: str = "A4"
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    margins_mm: tuple[float, float, float, float] = (20, 20, 20, 20)  # top right bottom left
+
+    @property
+    def width_mm(self) -> float:
+        short, long = PAPER_MM[self.size]
+        return long if self.orientation == "landscape" else short
+
+    @property
+    def height_mm(self) -> float:
+        short, long = PAPER_MM[self.size]
+        return short if self.orientation == "landscape" else long
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where things are and how they are built; read once from ``reporting.toml``."""
+
+    root: Path
+    locales: dict[str, LocaleSettings]
+    formats: tuple[str, ...] = FORMATS
+    pages: dict[str, PageGeometry] = field(default_factory=dict)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def catalogs_dir(self) -> Path:
+        return self.templates_dir / "locale"
+
+    def page(self, name: str) -> PageGeometry:
+        return self.pages.get(name, PageGeometry())
+
+
+def load_project(root: Path) -> Project:
+    """Read ``reporting.toml`` under ``root``; every problem is reported at once."""
+    path = root / CONFIG_NAME
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError([Problem(path, None, None, "", "expected a project settings file, found none")])
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError([Problem(path, getattr(exc, "lineno", None), getattr(exc, "colno", None), "", f"invalid TOML: {exc}")])
+    problems: list[Problem] = []
+    locales = _read_locales(path, raw.get("locales", {}), problems)
+    formats = _read_formats(path, raw.get("build", {}).get("formats", list(FORMATS)), problems)
+    pages = {name: _read_page(path, name, spec, problems) for name, spec in raw.get("pages", {}).items()}
+    if problems:
+        raise DataError(problems)
+    return Project(root=root, locales=locales, formats=formats, pages=pages)
+
+
+def _read_locales(path: Path, raw: dict, problems: list[Problem]) -> dict[str, LocaleSettings]:
+    from babel import Locale, UnknownLocaleError
+
+    locales = {}
+    if not raw:
+        problems.append(Problem(path, None, None, "locales", "expected at least one [locales.<code>] table, found none"))
+    for code, spec in raw.items():
+        try:
+            Locale.parse(code)
+        except (ValueError, UnknownLocaleError):
+            problems.append(Problem(path, None, None, f"locales.{code}", f"expected a locale Babel knows, found {code!r}"))
+            continue
+        digits = spec.get("digits", "latn")
+        if digits not in DIGIT_SYSTEMS:
+            problems.append(Problem(path, None, None, f"locales.{code}.digits", f"expected one of {', '.join(DIGIT_SYSTEMS)}, found {digits!r}"))
+            continue
+        locales[code] = LocaleSettings(code=code, digits=digits)
+    return locales
+
+
+def _read_formats(path: Path, raw: list, problems: list[Problem]) -> tuple[str, ...]:
+    unknown = [f for f in raw if f not in FORMATS]
+    if unknown:
+        problems.append(Problem(path, None, None, "build.formats", f"expected some of {', '.join(FORMATS)}, found {unknown!r}"))
+    return tuple(f for f in raw if f in FORMATS)
+
+
+def _read_page(path: Path, name: str, spec: dict, problems: list[Problem]) -> PageGeometry:
+    size = spec.get("size", "A4")
+    orientation = spec.get("orientation", "portrait")
+    margins = spec.get("margins_mm", {})
+    if size not in PAPER_MM:
+        problems.append(Problem(path, None, None, f"pages.{name}.size", f"expected one of {', '.join(PAPER_MM)}, found {size!r}"))
+        size = "A4"
+    if orientation not in ("portrait", "landscape"):
+        problems.append(Problem(path, None, None, f"pages.{name}.orientation", f"expected portrait or landscape, found {orientation!r}"))
+        orientation = "portrait"
+    sides = tuple(float(margins.get(side, 20)) for side in ("top", "right", "bottom", "left"))
+    return PageGeometry(size=size, orientation=orientation, margins_mm=sides)

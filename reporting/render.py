@@ -1,0 +1,95 @@
+"""Jinja rendering: one environment per locale, with its catalog and filters installed."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .bundle import EventBundle
+from .config import PageGeometry, Project
+from .errors import TemplateError
+from .filters import LocalFilters
+from .i18n import load_translations
+from .locales import LocaleFacts
+
+
+class Renderer:
+    """Renders the project's templates to HTML strings for any configured locale."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self._environments: dict[str, tuple[jinja2.Environment, LocalFilters]] = {}
+
+    def environment(self, locale: str) -> tuple[jinja2.Environment, LocalFilters]:
+        if locale not in self._environments:
+            self._environments[locale] = self._make_environment(locale)
+        return self._environments[locale]
+
+    def _make_environment(self, locale: str) -> tuple[jinja2.Environment, LocalFilters]:
+        facts = LocaleFacts(self.project.locales[locale])
+        translations = load_translations(self.project.catalogs_dir, locale)
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.project.templates_dir),
+            # Every template is HTML; select_autoescape() would not match *.html.j2 (DESIGN.md §4).
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.install_gettext_translations(translations, newstyle=True)
+        filters = LocalFilters(facts, translations)
+        env.filters.update(filters.as_dict())
+        return env, filters
+
+    def render(self, template: str, locale: str, bundle: EventBundle, page: PageGeometry, **extra) -> str:
+        env, filters = self.environment(locale)
+        facts = filters.facts
+        context = {
+            "event": bundle.event, "bundle": bundle, "lang": locale, "dir": facts.direction,
+            "values": placeholder_values(bundle, filters), "page_css": page_css(page), **extra,
+        }
+        try:
+            return env.get_template(template).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"{_template_position(template)}: {exc}") from None
+
+
+def placeholder_values(bundle: EventBundle, filters: LocalFilters) -> dict[str, str]:
+    """What ``{name}``, ``{name:counted}`` and ``{name:fraction}`` in data texts stand for."""
+    event = bundle.event
+    values = {"date": filters.long_date(event.date), "period": filters.period(event.period)}
+    for name, figure in event.figures.items():
+        values[name] = filters.figure(figure)
+        values[f"{name}:counted"] = filters.counted(figure)
+    for name, ratio in bundle.ratios.items():
+        values[name] = filters.ratio(ratio.part, ratio.whole, ratio.ratio.decimals)
+        values[f"{name}:fraction"] = filters.fraction(ratio.part, ratio.whole)
+    return values
+
+
+def page_css(page: PageGeometry) -> Markup:
+    """The ``@page`` rule, from the same geometry the DOCX section uses."""
+    top, right, bottom, left = page.margins_mm
+    # A page-filling block (the certificate frame) is a hair shorter than the
+    # page box so rounding can never push it onto a second page.
+    content_height = page.height_mm - top - bottom - 1
+    return Markup(f"@page {{ size: {page.width_mm:g}mm {page.height_mm:g}mm; "
+                  f"margin: {top:g}mm {right:g}mm {bottom:g}mm {left:g}mm; }}\n"
+                  f":root {{ --page-content-height: {content_height:g}mm; }}")
+
+
+def _template_position(template: str) -> str:
+    """The template file and line where rendering failed, from the traceback Jinja rewrote."""
+    tb = sys.exc_info()[2]
+    where = template
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where = f"{Path(filename).name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where

@@ -1,0 +1,1 @@
+"""Writers: one HTML document in, one file format out."""

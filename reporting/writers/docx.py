@@ -1,0 +1,684 @@
+"""HTML subset (docs/html-subset.md) -> DOCX, reading the same tree WeasyPrint reads, right-to-left aware."""
+from __future__ import annotations
+
+import copy
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Iterator
+
+import docx
+import tinyhtml5
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.table import _Cell
+
+from ..config import PageGeometry
+from ..errors import RenderError
+from . import ooxml
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SPEC = "docs/html-subset.md"
+
+# Sizes and spacing mirror templates/css/common.css so both formats look alike.
+SIZES = {"small": 11.0, "large": 16.0, "xlarge": 26.0}
+AWARDEE_PT = 26.0
+HEADINGS = {  # style id: (size pt, italic, centred)
+    "Title": (16.0, False, True),
+    "Heading1": (16.0, False, False),
+    "Heading2": (13.0, False, False),
+    "Heading3": (13.0, True, False),
+}
+LINE = 348  # line-height 1.45, in 240ths of a line
+LIST_INDENT_EM = 1.6
+SIGNATURE_SPACE_EM = 1.5
+NORMAL, LIST = "Normal", "ListParagraph"
+
+# "left"/"right" in a w:bidi paragraph mean start/end (LibreOffice 7.4 and Word
+# agree, checked by rendering), so one mapping serves both directions.
+JC = {"start": "left", "end": "right", "center": "center", "justify": "both"}
+LANG_TAGS = {"ar": "ar-SA", "vi": "vi-VN"}
+
+# <bdi> text whose direction differs from the document's is wrapped in an
+# embedding (LRE/RLE ... PDF). Isolates (LRI/PDI) render the same in LibreOffice
+# but its PDFs then extract the line in pieces; embeddings extract cleanly.
+LRE, RLE, PDF = "\u202a", "\u202b", "\u202c"
+BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+EPOCH = datetime(2000, 1, 1)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+ALIGN_CLASSES = ("center", "start", "end", "justify")
+BLOCK_CLASSES = frozenset({*ALIGN_CLASSES, *SIZES, "upper", "awardee", "keep", "signature"})
+INLINE_CLASSES = frozenset({*SIZES, "upper"})
+CLASSES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("p", "div", "h2", "h3", "ol", "ul", "li"), BLOCK_CLASSES),
+    "h1": BLOCK_CLASSES | {"title"},
+    "section": BLOCK_CLASSES | {"page"},
+    "table": BLOCK_CLASSES | {"layout"},
+    **dict.fromkeys(("td", "th"), BLOCK_CLASSES | {"num"}),
+    **dict.fromkeys(("thead", "tbody", "tr", "hr", "br"), frozenset()),
+    # The spec lists the inline classes under <span>; strong/em/b/i/bdi are
+    # spans with a meaning, so they take the same classes.
+    **dict.fromkeys(("strong", "b", "em", "i", "bdi"), INLINE_CLASSES),
+    "span": INLINE_CLASSES | {"marker"},
+}
+INLINE_TAGS = frozenset({"strong", "b", "em", "i", "span", "bdi", "br"})
+REFUSED_ATTRIBUTES = ("style", "dir", "rowspan")  # the PDF would honour them, the DOCX could not
+_SPACE = re.compile(r"[ \t\n\f\r]+")  # HTML's white space; not U+00A0
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    """Fonts of a document: Latin text, complex-script (Arabic) text, body size."""
+
+    latin: str = "Noto Serif"
+    complex: str = "Amiri"
+    size_pt: float = 13
+
+
+DEFAULT_FONTS = FontChoice()
+
+
+@dataclass(frozen=True)
+class _Info:
+    """What ``<html>`` and ``<head>`` say about the whole document."""
+
+    rtl: bool
+    lang: str  # Word's language tag, e.g. ar-SA
+    title: str
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Paragraph formatting a block hands down to the blocks it contains."""
+
+    align: str | None = None
+    size: float | None = None
+    bold: bool = False
+    keep: bool = False
+    in_cell: bool = False
+
+
+@dataclass(frozen=True)
+class _Format:
+    """Formatting of one run; ``isolate`` is the direction of a <bdi> unlike the document's."""
+
+    bold: bool = False
+    italic: bool = False
+    size: float = 13
+    isolate: str | None = None
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """Inline content before runs are made: text, or a line break or tab ("br", "tab")."""
+
+    text: str
+    fmt: _Format
+    kind: str = "text"
+
+
+class DocxWriter:
+    """HTML subset -> python-docx document."""
+
+    name = "docx"
+    suffix = ".docx"
+
+    def __init__(self, fonts: FontChoice = DEFAULT_FONTS):
+        self.fonts = fonts
+
+    def write(self, html: str, geometry: PageGeometry, created: datetime | None = None) -> bytes:
+        """Return the DOCX bytes for ``html``; the same arguments always give the same bytes."""
+        root = _parse(html)
+        info = _document_info(root)
+        document = docx.Document()
+        _set_styles(document.styles.element, self.fonts, info)
+        _set_geometry(document.sections[0], geometry, info.rtl)
+        body = root.find("body")
+        if body is not None:
+            _BodyWriter(info, self.fonts).blocks(body, document, _Block())
+        _pin_core_properties(document.core_properties, info.title, created or EPOCH)
+        return _deterministic_zip(document)
+
+
+# -- reading the HTML -------------------------------------------------------
+
+def _parse(html: str):
+    """Parse as WeasyPrint does; XHTML tags lose their namespace, foreign ones (svg) keep it."""
+    root = tinyhtml5.parse(html)
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith(XHTML):
+            element.tag = element.tag[len(XHTML):]
+    return root
+
+
+def _document_info(root) -> _Info:
+    direction = root.get("dir", "ltr").lower()
+    if direction not in ("ltr", "rtl"):
+        raise RenderError(f'<html dir="{direction}">: expected "ltr" or "rtl" ({SPEC})')
+    lang = root.get("lang", "")
+    title = root.find("head/title")
+    title_text = _SPACE.sub(" ", title.text or "").strip() if title is not None else ""
+    return _Info(rtl=direction == "rtl", lang=_word_language(lang), title=title_text)
+
+
+def _word_language(lang: str) -> str:
+    """Word wants a region (ar-SA); a tag that already has one is kept as written."""
+    if "-" in lang:
+        return lang
+    return LANG_TAGS.get(lang.lower(), lang)
+
+
+def _content(element) -> Iterator:
+    """The element's text and child elements in document order; comments give only their tail."""
+    if element.text:
+        yield element.text
+    for node in element:
+        if isinstance(node.tag, str):
+            yield node
+        if node.tail:
+            yield node.tail
+
+
+def _classes(element, parent_tag: str) -> frozenset[str]:
+    """The element's classes, refusing any element, class or attribute outside the subset."""
+    allowed = CLASSES.get(element.tag)
+    if allowed is None:
+        raise RenderError(f"<{element.tag}> inside <{parent_tag}> is not in the HTML subset ({SPEC})")
+    for name in REFUSED_ATTRIBUTES:
+        if element.get(name) is not None:
+            raise RenderError(f'<{element.tag} {name}="..."> is not in the HTML subset ({SPEC})')
+    classes = frozenset(element.get("class", "").split())
+    unknown = sorted(classes - allowed)
+    if unknown:
+        raise RenderError(f'class "{unknown[0]}" on <{element.tag}> is not in the HTML subset ({SPEC})')
+    return classes
+
+
+def _first_strong_direction(text: str) -> str:
+    """Direction of ``dir=auto``: the first strong character's, else left-to-right."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "ltr"
+
+
+# -- writing the body -------------------------------------------------------
+
+class _BodyWriter:
+    """Walks the body's blocks into paragraphs and tables; holds the state of one write."""
+
+    def __init__(self, info: _Info, fonts: FontChoice):
+        self.info, self.fonts = info, fonts
+        self.style_sizes = {NORMAL: fonts.size_pt, LIST: fonts.size_pt} | {k: v[0] for k, v in HEADINGS.items()}
+        self._rpr_cache: dict[_Format, object] = {}
+        self._pages = 0
+        self._break_pending = False  # the next paragraph starts a page
+        self._space_before = 0.0  # points above the next paragraph (signature)
+
+    def blocks(self, container, parent, block: _Block) -> None:
+        """Write ``container``'s children; loose inline content becomes a paragraph, as in CSS."""
+        loose: list = []
+        for node in _content(container):
+            if isinstance(node, str) or node.tag in INLINE_TAGS:
+                loose.append(node)
+                continue
+            self._loose_paragraph(loose, container, parent, block)
+            self.block(node, container.tag, parent, block)
+        self._loose_paragraph(loose, container, parent, block)
+
+    def _loose_paragraph(self, loose: list, container, parent, block: _Block) -> None:
+        if any(not isinstance(node, str) or node.strip() for node in loose):
+            base = self._base_format(block, NORMAL)
+            pieces = [p for node in loose for p in self._inline_node(node, container.tag, base, False)]
+            self._write_paragraph(parent, block, NORMAL, pieces)
+        loose.clear()
+
+    def block(self, element, parent_tag: str, parent, block: _Block) -> None:
+        classes = _classes(element, parent_tag)
+        tag = element.tag
+        if tag in ("h1", "h2", "h3"):
+            block = replace(block, size=None)  # headings have their own size, as in the CSS
+        block = self._derive(block, element, classes)
+        if tag in ("p", "h1", "h2", "h3"):
+            style = "Title" if "title" in classes else {"p": NORMAL}.get(tag, f"Heading{tag[1:]}")
+            pieces = self._inline(element, self._base_format(block, style), False)
+            self._write_paragraph(parent, block, style, pieces)
+        elif tag in ("div", "section"):
+            if "page" in classes:
+                self._start_page()
+            self.blocks(element, parent, block)
+        elif tag in ("ol", "ul"):
+            self._list(element, parent, block)
+        elif tag == "table":
+            self._table(element, parent, block, "layout" in classes)
+        elif tag == "hr":
+            ooxml.set_bottom_border(self._paragraph(parent, block).get_or_add_pPr())
+        else:
+            raise RenderError(f"<{tag}> inside <{parent_tag}> is not allowed there ({SPEC})")
+
+    def _derive(self, block: _Block, element, classes: frozenset[str]) -> _Block:
+        """The block formatting ``element``'s classes give it and its descendants."""
+        changes: dict = {}
+        align = next((name for name in ALIGN_CLASSES if name in classes), None)
+        size = next((SIZES[name] for name in SIZES if name in classes), None)
+        if align:
+            changes["align"] = align
+        if size:
+            changes["size"] = size
+        if "keep" in classes:
+            changes["keep"] = True
+        if "num" in classes:
+            changes["align"] = "end"
+        if element.tag == "th":
+            changes["bold"] = True
+        if "awardee" in classes:
+            changes.update(size=AWARDEE_PT, bold=True, align="center")
+        if "signature" in classes:
+            changes["align"] = "end"
+            self._space_before = SIGNATURE_SPACE_EM * (size or block.size or self.fonts.size_pt)
+        return replace(block, **changes) if changes else block
+
+    def _start_page(self) -> None:
+        """Every ``section.page`` but the first starts a new page."""
+        self._break_pending = self._pages > 0
+        self._pages += 1
+
+    # -- paragraphs ---------------------------------------------------------
+
+    def _write_paragraph(self, parent, block: _Block, style: str, pieces: list[_Piece]) -> None:
+        p = self._paragraph(parent, block, style)
+        for run in self._runs(_merge(_isolate(_collapse(pieces)))):
+            p.append(run)
+
+    def _paragraph(self, parent, block: _Block, style: str = NORMAL):
+        """A new ``w:p`` in ``parent`` with every paragraph property the block asks for."""
+        p = parent.add_paragraph()._p
+        pPr = p.get_or_add_pPr()
+        if style != NORMAL:
+            pPr.get_or_add_pStyle().val = style
+        if self._break_pending:
+            ooxml.set_page_break_before(pPr)
+            self._break_pending = False
+        if block.keep:
+            ooxml.set_keep_next(pPr)
+        if self.info.rtl:
+            ooxml.set_bidi(pPr)
+        self._spacing(pPr, block)
+        if style == LIST:
+            indent = round(LIST_INDENT_EM * self.fonts.size_pt * 20)
+            ooxml.set_start_indent(pPr, indent, indent)
+        if block.align:
+            ooxml.set_jc(pPr, JC[block.align])
+        return p
+
+    def _spacing(self, pPr, block: _Block) -> None:
+        spacing = {}
+        if self._space_before:
+            spacing["before"] = round(self._space_before * 20)
+            self._space_before = 0.0
+        if block.in_cell:  # cell padding does the spacing, as in the CSS
+            spacing["after"] = 0
+        if spacing:
+            ooxml.set_spacing(pPr, **spacing)
+
+    def _base_format(self, block: _Block, style: str) -> _Format:
+        return _Format(bold=block.bold, size=block.size or self.style_sizes[style])
+
+    # -- inline content -----------------------------------------------------
+
+    def _inline(self, element, fmt: _Format, in_li: bool) -> list[_Piece]:
+        return [piece for node in _content(element) for piece in self._inline_node(node, element.tag, fmt, in_li)]
+
+    def _inline_node(self, node, parent_tag: str, fmt: _Format, in_li: bool) -> list[_Piece]:
+        if isinstance(node, str):
+            return [_Piece(node, fmt)]
+        classes = _classes(node, parent_tag)
+        tag = node.tag
+        if tag not in INLINE_TAGS:
+            raise RenderError(f"<{tag}> inside <{parent_tag}>: only inline elements may be here ({SPEC})")
+        if tag == "br":
+            return [_Piece("", fmt, "br")]
+        fmt = _inline_format(fmt, tag, classes)
+        if tag == "bdi":
+            return [self._bdi(node, fmt)]
+        pieces = self._inline(node, fmt, in_li)
+        if "marker" in classes:
+            if not in_li:
+                raise RenderError(f'<span class="marker"> outside <li> ({SPEC})')
+            pieces.append(_Piece("", fmt, "tab"))  # the tab reaches the hanging indent
+        return pieces
+
+    def _bdi(self, element, fmt: _Format) -> _Piece:
+        if len(element):
+            raise RenderError(f"<bdi> may hold only text, found <{element[0].tag}> ({SPEC})")
+        text = element.text or ""
+        direction = _first_strong_direction(text)
+        isolate = direction if (direction == "rtl") != self.info.rtl else None
+        return _Piece(text, replace(fmt, isolate=isolate))
+
+    def _runs(self, pieces: list[_Piece]) -> Iterator:
+        for piece in pieces:
+            run = OxmlElement("w:r")
+            run.append(self._run_properties(piece.fmt))
+            if piece.kind == "text":
+                text = OxmlElement("w:t")
+                text.text = piece.text
+                if piece.text != piece.text.strip(" "):
+                    text.set(qn("xml:space"), "preserve")
+                run.append(text)
+            else:
+                run.append(OxmlElement("w:br" if piece.kind == "br" else "w:tab"))
+            yield run
+
+    def _run_properties(self, fmt: _Format):
+        """A fresh ``w:rPr`` for ``fmt``, copied from one built once per format and write."""
+        prototype = self._rpr_cache.get(fmt)
+        if prototype is None:
+            prototype = self._rpr_cache[fmt] = self._build_run_properties(fmt)
+        return copy.deepcopy(prototype)
+
+    def _build_run_properties(self, fmt: _Format):
+        rPr = OxmlElement("w:rPr")
+        ooxml.set_fonts(rPr, self.fonts.latin, self.fonts.complex)
+        if fmt.bold:
+            ooxml.set_bold(rPr)
+        if fmt.italic:
+            ooxml.set_italic(rPr)
+        ooxml.set_size(rPr, fmt.size)
+        # w:rtl makes Word treat neutral characters as right-to-left, which
+        # would scramble "35-CT/TW": a left-to-right <bdi> goes without it.
+        if fmt.isolate == "rtl" or (self.info.rtl and fmt.isolate != "ltr"):
+            ooxml.set_rtl(rPr)
+        if self.info.lang:
+            ooxml.set_lang(rPr, self.info.lang, self.info.rtl)
+        return rPr
+
+    # -- lists and tables ---------------------------------------------------
+
+    def _list(self, element, parent, block: _Block) -> None:
+        for node in _content(element):
+            if isinstance(node, str):
+                if node.strip():
+                    raise RenderError(f"text directly inside <{element.tag}>: expected <li> ({SPEC})")
+                continue
+            classes = _classes(node, element.tag)
+            if node.tag != "li":
+                raise RenderError(f"<{node.tag}> inside <{element.tag}>: expected <li> ({SPEC})")
+            item = self._derive(block, node, classes)
+            self._write_paragraph(parent, item, LIST, self._inline(node, self._base_format(item, LIST), True))
+
+    def _table(self, element, parent, block: _Block, layout: bool) -> None:
+        rows = _table_rows(element)
+        if not rows:
+            return
+        columns = max(sum(_colspan(cell) for cell, _ in row) for row, _ in rows)
+        if self._break_pending:  # a page break needs a paragraph to carry it
+            self._paragraph(parent, block)
+        table = parent.add_table(len(rows), columns)
+        tbl = table._tbl
+        _table_properties(tbl.tblPr, layout, self.info.rtl)
+        widths = _column_widths(rows, columns, tbl, equal=layout)
+        for (row, header), tr in zip(rows, tbl.tr_lst):
+            if header:  # repeat on each page, as WeasyPrint repeats <thead>
+                tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            self._table_row(row, tr, table, widths, replace(block, in_cell=True))
+
+    def _table_row(self, row: list, tr, table, widths: list[int], block: _Block) -> None:
+        tcs = list(tr.tc_lst)
+        column = 0
+        for cell, classes in row:
+            span = _colspan(cell)
+            tc = tcs[column]
+            for extra in tcs[column + 1: column + span]:  # a colspan is one w:tc with w:gridSpan
+                tr.remove(extra)
+            tcPr = tc.get_or_add_tcPr()
+            tcPr.get_or_add_tcW().set(qn("w:w"), str(sum(widths[column:column + span])))
+            if span > 1:
+                tcPr.get_or_add_gridSpan().val = span
+            if "num" in classes:
+                ooxml.set_no_wrap(tcPr)
+            self._cell(cell, classes, _Cell(tc, table), block)
+            column += span
+        for tc in tcs[column:]:  # a short row: empty cells, still right-to-left
+            self._cell(None, frozenset(), _Cell(tc, table), block)
+
+    def _cell(self, cell, classes: frozenset[str], container: _Cell, block: _Block) -> None:
+        tc = container._tc
+        for placeholder in tc.p_lst:  # python-docx's empty paragraph; ours replace it
+            tc.remove(placeholder)
+        if cell is not None:
+            self.blocks(cell, container, self._derive(block, cell, classes))
+        if not tc.p_lst:
+            self._paragraph(container, block)
+
+
+def _inline_format(fmt: _Format, tag: str, classes: frozenset[str]) -> _Format:
+    size = next((SIZES[name] for name in SIZES if name in classes), fmt.size)
+    return replace(fmt, bold=fmt.bold or tag in ("strong", "b"), italic=fmt.italic or tag in ("em", "i"), size=size)
+
+
+def _table_rows(element) -> list[list[tuple]]:
+    """Rows as (cells, is_header); each cell is (element, classes). Refuses what Word can't show."""
+    rows = []
+    for node in _content(element):
+        if isinstance(node, str):
+            continue
+        _classes(node, "table")
+        if node.tag == "tr":
+            rows.append((_row_cells(node), False))
+        elif node.tag in ("thead", "tbody"):
+            rows.extend((_row_cells(tr), node.tag == "thead") for tr in _children(node, ("tr",)))
+        else:
+            raise RenderError(f"<{node.tag}> inside <table> is not in the HTML subset ({SPEC})")
+    return rows
+
+
+def _children(element, allowed: tuple[str, ...]) -> list:
+    """Child elements, which must be among ``allowed``; text between them must be blank."""
+    found = []
+    for node in _content(element):
+        if isinstance(node, str):
+            if node.strip():
+                raise RenderError(f"text directly inside <{element.tag}> ({SPEC})")
+            continue
+        _classes(node, element.tag)
+        if node.tag not in allowed:
+            raise RenderError(f"<{node.tag}> inside <{element.tag}> is not in the HTML subset ({SPEC})")
+        found.append(node)
+    return found
+
+
+def _row_cells(tr) -> list[tuple]:
+    return [(cell, _classes(cell, "tr")) for cell in _children(tr, ("td", "th"))]
+
+
+def _colspan(cell) -> int:
+    value = cell.get("colspan", "1")
+    if not value.isdigit() or int(value) < 1:
+        raise RenderError(f'<{cell.tag} colspan="{value}">: expected a whole number of at least 1 ({SPEC})')
+    return int(value)
+
+
+def _table_properties(tblPr, layout: bool, rtl: bool) -> None:
+    if not layout:
+        ooxml.child(tblPr, "w:tblStyle", ooxml.TBLPR_ORDER, val="TableGrid")
+    if rtl:
+        ooxml.set_bidi_visual(tblPr)
+    ooxml.set_table_width_pct(tblPr)
+
+
+def _column_widths(rows: list, columns: int, tbl, equal: bool) -> list[int]:
+    """Column widths in twips: shares of the text width by the longest unspanned text.
+
+    Word autofits anyway; LibreOffice takes these as they are, so a number
+    column stays narrow. Layout tables (two header blocks) share equally.
+    """
+    grid = tbl.tblGrid.gridCol_lst
+    total = sum(int(col.get(qn("w:w"))) for col in grid)
+    weights = [1.0] * columns
+    if not equal:
+        weights = [4.0] * columns
+        for row, _ in rows:
+            column = 0
+            for cell, _ in row:
+                span = _colspan(cell)
+                if span == 1:
+                    length = len(_SPACE.sub(" ", "".join(cell.itertext())).strip())
+                    weights[column] = max(weights[column], min(length, 40))
+                column += span
+    widths = [round(total * weight / sum(weights)) for weight in weights]
+    for col, width in zip(grid, widths):
+        col.set(qn("w:w"), str(width))
+    return widths
+
+
+# -- whitespace and bidi ----------------------------------------------------
+
+def _collapse(pieces: list[_Piece]) -> list[_Piece]:
+    """Collapse white space as CSS does: one space between words, none at line ends."""
+    out: list[_Piece] = []
+    after_space = True  # the start of a block or line drops leading space
+    for piece in pieces:
+        if piece.kind != "text":
+            _strip_trailing_space(out)
+            out.append(piece)
+            after_space = True
+            continue
+        text = _SPACE.sub(" ", piece.text)
+        if after_space:
+            text = text.lstrip(" ")
+        if text:
+            out.append(replace(piece, text=text))
+            after_space = text.endswith(" ")
+    _strip_trailing_space(out)
+    return out
+
+
+def _strip_trailing_space(out: list[_Piece]) -> None:
+    if out and out[-1].kind == "text" and out[-1].text.endswith(" "):
+        text = out[-1].text[:-1]
+        if text:
+            out[-1] = replace(out[-1], text=text)
+        else:
+            out.pop()
+
+
+def _isolate(pieces: list[_Piece]) -> list[_Piece]:
+    """Wrap <bdi> text unlike the document's direction in an embedding and its pop."""
+    return [
+        replace(p, text=(LRE if p.fmt.isolate == "ltr" else RLE) + p.text + PDF) if p.fmt.isolate and p.text else p
+        for p in pieces
+    ]
+
+
+def _merge(pieces: list[_Piece]) -> list[_Piece]:
+    """Join neighbouring text of one format into one run."""
+    out: list[_Piece] = []
+    for piece in pieces:
+        if out and piece.kind == out[-1].kind == "text" and piece.fmt == out[-1].fmt:
+            out[-1] = replace(piece, text=out[-1].text + piece.text)
+        else:
+            out.append(piece)
+    return out
+
+
+# -- styles, page, package --------------------------------------------------
+
+def _set_styles(styles, fonts: FontChoice, info: _Info) -> None:
+    """Explicit fonts, sizes and language in the styles, replacing the template's theme fonts."""
+    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if defaults is not None:
+        ooxml.set_fonts(defaults, fonts.latin, fonts.complex, fonts.latin)
+    normal = _style(styles, NORMAL)
+    rPr = ooxml.child(normal, "w:rPr", ooxml.STYLE_ORDER)
+    ooxml.set_fonts(rPr, fonts.latin, fonts.complex, fonts.latin)
+    ooxml.set_size(rPr, fonts.size_pt)
+    if info.lang:
+        ooxml.set_lang(rPr, info.lang, info.rtl)
+    pPr = ooxml.child(normal, "w:pPr", ooxml.STYLE_ORDER)
+    ooxml.set_spacing(pPr, after=round(0.45 * fonts.size_pt * 20), line=LINE, lineRule="auto")
+    if info.rtl:
+        ooxml.set_bidi(pPr)
+    for style_id, spec in HEADINGS.items():
+        _set_heading_style(_style(styles, style_id), fonts, *spec)
+    _set_list_style(_style(styles, LIST), fonts)
+
+
+def _style(styles, style_id: str):
+    found = styles.xpath(f'w:style[@w:styleId="{style_id}"]')
+    if not found:
+        raise RenderError(f"python-docx's default template lacks the style {style_id!r}")
+    return found[0]
+
+
+def _set_heading_style(style, fonts: FontChoice, size: float, italic: bool, centred: bool) -> None:
+    """Black, bold, our fonts (with cs, so Arabic headings use Amiri) and the CSS sizes."""
+    ooxml.remove(style, "w:rPr")
+    rPr = ooxml.child(style, "w:rPr", ooxml.STYLE_ORDER)
+    ooxml.set_fonts(rPr, fonts.latin, fonts.complex, fonts.latin)
+    ooxml.set_bold(rPr)
+    if italic:
+        ooxml.set_italic(rPr)
+    ooxml.set_color(rPr, "000000")
+    ooxml.set_size(rPr, size)
+    pPr = ooxml.child(style, "w:pPr", ooxml.STYLE_ORDER)
+    ooxml.remove(pPr, "w:pBdr", "w:contextualSpacing")  # Title's blue rule
+    ooxml.set_spacing(pPr, before=round(0.8 * size * 20), after=round(0.4 * size * 20), line=LINE, lineRule="auto")
+    if centred:
+        ooxml.set_jc(pPr, "center")
+
+
+def _set_list_style(style, fonts: FontChoice) -> None:
+    pPr = ooxml.child(style, "w:pPr", ooxml.STYLE_ORDER)
+    ooxml.remove(pPr, "w:contextualSpacing")  # it would remove the space between items
+    ooxml.set_spacing(pPr, after=round(0.25 * fonts.size_pt * 20))
+
+
+def _set_geometry(section, geometry: PageGeometry, rtl: bool) -> None:
+    """Page size, orientation and margins from the one PageGeometry the CSS @page also uses."""
+    landscape = geometry.orientation == "landscape"
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width = Mm(geometry.width_mm)
+    section.page_height = Mm(geometry.height_mm)
+    top, right, bottom, left = geometry.margins_mm
+    section.top_margin, section.right_margin = Mm(top), Mm(right)
+    section.bottom_margin, section.left_margin = Mm(bottom), Mm(left)
+    if rtl:
+        ooxml.set_section_bidi(section._sectPr)
+
+
+def _pin_core_properties(props, title: str, created: datetime) -> None:
+    """Core properties that depend on the input only, never on the clock or the library."""
+    if created.tzinfo is not None:
+        created = created.astimezone(timezone.utc).replace(tzinfo=None)
+    props.title = title
+    props.author = props.last_modified_by = props.comments = ""
+    props.subject = props.keywords = props.category = ""
+    props.revision = 1
+    props.created = props.modified = props.last_printed = created
+
+
+def _deterministic_zip(document) -> bytes:
+    """Save, then rewrite the package with fixed entry times, order and attributes."""
+    saved = io.BytesIO()
+    document.save(saved)
+    with zipfile.ZipFile(saved) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(entries, key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0  # else the host's OS is recorded
+            target.writestr(info, entries[name])
+    return out.getvalue()

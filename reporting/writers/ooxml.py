@@ -1,0 +1,190 @@
+"""The raw WordprocessingML python-docx has no API for: direction, complex-script fonts, borders, order."""
+from __future__ import annotations
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml import etree
+
+
+def _order(*tags: str) -> dict[str, int]:
+    return {qn(tag): rank for rank, tag in enumerate(tags)}
+
+
+# Child order fixed by the schema (ECMA-376 Part 1, transitional). Word refuses
+# a file whose children are out of order, so every insertion goes through these.
+PPR_ORDER = _order(
+    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+    "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+    "w:sectPr", "w:pPrChange",
+)
+RPR_ORDER = _order(
+    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps",
+    "w:strike", "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint",
+    "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden", "w:color", "w:spacing",
+    "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+    "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+    "w:eastAsianLayout", "w:specVanish", "w:oMath",
+)
+SECTPR_ORDER = _order(
+    "w:headerReference", "w:footerReference", "w:footnotePr", "w:endnotePr", "w:type",
+    "w:pgSz", "w:pgMar", "w:paperSrc", "w:pgBorders", "w:lnNumType", "w:pgNumType",
+    "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+    "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
+)
+TBLPR_ORDER = _order(
+    "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
+    "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+    "w:tblCaption", "w:tblDescription", "w:tblPrChange",
+)
+TCPR_ORDER = _order(
+    "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
+    "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+)
+PBDR_ORDER = _order("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar")
+STYLE_ORDER = _order(
+    "w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine",
+    "w:hidden", "w:uiPriority", "w:semiHidden", "w:unhideWhenUsed", "w:qFormat",
+    "w:locked", "w:personal", "w:personalCompose", "w:personalReply", "w:rsid",
+    "w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr",
+)
+
+
+def child(parent: etree._Element, tag: str, order: dict[str, int], **attrs: str) -> etree._Element:
+    """Return ``parent``'s ``tag`` child, inserted at its schema position if absent; set ``attrs``."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        _insert_in_order(parent, found, order)
+    for name, value in attrs.items():
+        found.set(qn(f"w:{name}"), value)
+    return found
+
+
+def remove(parent: etree._Element, *tags: str) -> None:
+    """Drop ``parent``'s children named ``tags`` (used to clear theme-driven style properties)."""
+    for tag in tags:
+        for found in parent.findall(qn(tag)):
+            parent.remove(found)
+
+
+def _insert_in_order(parent: etree._Element, new: etree._Element, order: dict[str, int]) -> None:
+    # Before the first sibling ranked after the new element; siblings the table
+    # does not know (extensions) rank first, so they never push ours forward.
+    rank = order[new.tag]
+    for index, sibling in enumerate(parent):
+        if order.get(sibling.tag, -1) > rank:
+            parent.insert(index, new)
+            return
+    parent.append(new)
+
+
+# -- paragraphs -------------------------------------------------------------
+
+def set_bidi(pPr: etree._Element) -> None:
+    """Right-to-left paragraph: LibreOffice and Word then read ``jc``/``ind`` left as start."""
+    child(pPr, "w:bidi", PPR_ORDER)
+
+
+def set_jc(pPr: etree._Element, value: str) -> None:
+    """Alignment; in a ``w:bidi`` paragraph "left" is the start (right) side, "right" the end."""
+    child(pPr, "w:jc", PPR_ORDER, val=value)
+
+
+def set_keep_next(pPr: etree._Element) -> None:
+    child(pPr, "w:keepNext", PPR_ORDER)
+
+
+def set_page_break_before(pPr: etree._Element) -> None:
+    child(pPr, "w:pageBreakBefore", PPR_ORDER)
+
+
+def set_spacing(pPr: etree._Element, **values: int | str) -> None:
+    """``w:spacing`` attributes: before/after in twentieths of a point, line in 240ths, lineRule."""
+    child(pPr, "w:spacing", PPR_ORDER, **{name: str(value) for name, value in values.items()})
+
+
+def set_start_indent(pPr: etree._Element, start: int, hanging: int) -> None:
+    """Hanging indent on the start side; ``w:left`` is the start side of a ``w:bidi`` paragraph."""
+    child(pPr, "w:ind", PPR_ORDER, left=str(start), hanging=str(hanging))
+
+
+def set_bottom_border(pPr: etree._Element, eighths_pt: int = 5) -> None:
+    """A thin black rule under the paragraph (``<hr>``)."""
+    border = child(pPr, "w:pBdr", PPR_ORDER)
+    child(border, "w:bottom", PBDR_ORDER, val="single", sz=str(eighths_pt), space="1", color="000000")
+
+
+# -- runs -------------------------------------------------------------------
+
+def set_fonts(rPr: etree._Element, latin: str, complex_script: str, east_asia: str | None = None) -> None:
+    """Explicit font names for every script slot, replacing any theme font reference."""
+    fonts = child(rPr, "w:rFonts", RPR_ORDER)
+    for name in list(fonts.attrib):
+        del fonts.attrib[name]
+    slots = {"ascii": latin, "hAnsi": latin, "cs": complex_script}
+    if east_asia:
+        slots["eastAsia"] = east_asia
+    for slot, font in slots.items():
+        fonts.set(qn(f"w:{slot}"), font)
+
+
+def set_size(rPr: etree._Element, points: float) -> None:
+    """Size for Latin (``w:sz``) and complex scripts (``w:szCs``), in half-points."""
+    half_points = str(round(points * 2))
+    child(rPr, "w:sz", RPR_ORDER, val=half_points)
+    child(rPr, "w:szCs", RPR_ORDER, val=half_points)
+
+
+def set_bold(rPr: etree._Element) -> None:
+    """Bold for both scripts: Arabic text only follows ``w:bCs``."""
+    child(rPr, "w:b", RPR_ORDER)
+    child(rPr, "w:bCs", RPR_ORDER)
+
+
+def set_italic(rPr: etree._Element) -> None:
+    child(rPr, "w:i", RPR_ORDER)
+    child(rPr, "w:iCs", RPR_ORDER)
+
+
+def set_color(rPr: etree._Element, rgb: str) -> None:
+    """A fixed colour, dropping the template's theme colour attributes."""
+    color = child(rPr, "w:color", RPR_ORDER)
+    for name in list(color.attrib):
+        del color.attrib[name]
+    color.set(qn("w:val"), rgb)
+
+
+def set_rtl(rPr: etree._Element) -> None:
+    child(rPr, "w:rtl", RPR_ORDER)
+
+
+def set_lang(rPr: etree._Element, tag: str, rtl: bool) -> None:
+    """Language for spelling and shaping: right-to-left languages go in ``w:bidi``."""
+    child(rPr, "w:lang", RPR_ORDER, **{"bidi" if rtl else "val": tag})
+
+
+# -- sections and tables ----------------------------------------------------
+
+def set_section_bidi(sectPr: etree._Element) -> None:
+    """Right-to-left section: page columns and gutter run from the right."""
+    child(sectPr, "w:bidi", SECTPR_ORDER)
+
+
+def set_bidi_visual(tblPr: etree._Element) -> None:
+    """Right-to-left table: the first column is drawn on the right."""
+    child(tblPr, "w:bidiVisual", TBLPR_ORDER)
+
+
+def set_table_width_pct(tblPr: etree._Element, fiftieths: int = 5000) -> None:
+    """Table width as a share of the text width (5000 = 100%)."""
+    child(tblPr, "w:tblW", TBLPR_ORDER, w=str(fiftieths), type="pct")
+
+
+def set_no_wrap(tcPr: etree._Element) -> None:
+    child(tcPr, "w:noWrap", TCPR_ORDER)

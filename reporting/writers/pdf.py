@@ -1,0 +1,103 @@
+"""PDF writer: WeasyPrint with a URL fetcher confined to the project's template folder."""
+from __future__ import annotations
+
+import base64
+import logging
+import mimetypes
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from ..errors import EnvironmentProblem, RenderError
+
+
+class RefusedURL(FatalURLFetchingError):
+    """A template asked for something outside the allowed folders; rendering stops."""
+
+
+class ConfinedFetcher(URLFetcher):
+    """Serves ``file:`` URLs under the allowed roots and ``data:`` URIs; refuses everything else.
+
+    WeasyPrint's default fetcher reads any local file and fetches ``http://``
+    (DESIGN.md §4), so a template or a data value could embed ``/etc/passwd``.
+    """
+
+    def __init__(self, allowed_roots: list[Path]):
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=True)
+        self.allowed_roots = [root.resolve() for root in allowed_roots]
+
+    def fetch(self, url, headers=None):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return self._data(url)
+        if scheme != "file":
+            raise RefusedURL(f"refused to fetch {url}: only files under the templates folder and data: URIs are allowed")
+        path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.allowed_roots):
+            raise RefusedURL(f"refused to fetch {url}: outside {', '.join(map(str, self.allowed_roots))}")
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            raise RefusedURL(f"could not read {url}: {exc.strerror}") from None
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), body, {"Content-Type": content_type})
+
+    def _data(self, url: str) -> URLFetcherResponse:
+        header, _, payload = url[5:].partition(",")
+        media = header.removesuffix(";base64") or "text/plain"
+        body = base64.b64decode(payload) if header.endswith(";base64") else urllib.parse.unquote_to_bytes(payload)
+        return URLFetcherResponse(url, body, {"Content-Type": media})
+
+
+def check_harfbuzz_subsetting() -> None:
+    """Without Debian's libharfbuzz-subset0, WeasyPrint silently subsets fonts with fontTools, ~25x slower."""
+    from weasyprint.text import ffi
+
+    if getattr(ffi, "harfbuzz_subset", None) is None:
+        raise EnvironmentProblem("WeasyPrint found no HarfBuzz subsetter: install the system package "
+                                 "libharfbuzz-subset0 (apt-get install libharfbuzz-subset0), or run ./run setup")
+
+
+class PdfWriter:
+    """HTML -> PDF bytes. One instance keeps its font configuration across documents."""
+
+    name = "pdf"
+    suffix = ".pdf"
+
+    def __init__(self, templates_dir: Path):
+        self.base_url = templates_dir.resolve().as_uri() + "/"
+        self.fetcher = ConfinedFetcher([templates_dir])
+        self.font_config = FontConfiguration()
+
+    def write(self, html: str, geometry=None) -> bytes:
+        # The page geometry is already in the HTML's @page rule (render.page_css).
+        capture = _WarningCapture()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(capture)
+        try:
+            document = weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+            pdf = document.write_pdf(font_config=self.font_config, uncompressed_pdf=False)
+        except RefusedURL as exc:
+            raise RenderError(str(exc)) from None
+        finally:
+            logger.removeHandler(capture)
+        if capture.missing_glyphs:
+            raise RenderError("a character has no glyph in the document's fonts: " + capture.missing_glyphs[0])
+        return pdf
+
+
+class _WarningCapture(logging.Handler):
+    """WeasyPrint only logs a missing glyph; a certificate with a box instead of a letter is an error."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.missing_glyphs: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if ".notdef" in message or "glyph" in message.lower():
+            self.missing_glyphs.append(message)

@@ -20,6 +20,13 @@ from .model import PLACEHOLDER, Figure, Localized, Period
 LONG_DATE = "d MMMM y"
 DAY_MONTH = "d MMMM"
 QUARTER = "QQQQ y"
+# Whole phrases, not "afternoon" + date: languages put the words in different places.
+PART_OF_DAY = {
+    None: "the day of %(date)s",
+    "morning": "the morning of %(date)s",
+    "afternoon": "the afternoon of %(date)s",
+    "evening": "the evening of %(date)s",
+}
 
 
 class LocalFilters:
@@ -83,10 +90,8 @@ class LocalFilters:
 
     def when(self, value: dt.date, part_of_day: str | None) -> str:
         """``the afternoon of 8 April 2024`` in the locale's words."""
-        date = self.long_date(value)
-        if part_of_day is None:
-            return date
-        return self.translations.pgettext("part of day", f"the {part_of_day} of %(date)s") % {"date": date}
+        message = PART_OF_DAY[part_of_day]
+        return self.translations.pgettext("part of day", message) % {"date": self.long_date(value)}
 
     def place_date(self, place: str, value: dt.date) -> str:
         return self.translations.gettext("%(place)s, %(date)s") % {"place": place, "date": self.long_date(value)}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import types
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +50,7 @@ def load_event(path: Path, locales: tuple[str, ...], shown: str | None = None) -
     try:
         event = Event.model_validate(source.data, context={"locales": locales})
     except ValidationError as exc:
-        raise DataError([_problem_from(source, error) for error in exc.errors()]) from None
+        raise DataError(_problems_from(source, exc.errors())) from None
     problems = consistency_problems(event, source)
     if problems:
         raise DataError(problems)
@@ -115,17 +117,31 @@ def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
     return problems
 
 
-def _problem_from(source: LoadedYaml, error: dict) -> Problem:
-    where = _data_path(source.data, error["loc"])
-    message = error["msg"]
-    if error["type"] == "missing":
-        return source.problem(where, "expected this field, found nothing")
-    if error["type"] == "extra_forbidden":
-        return source.problem(where, _unknown_field(where, error))
-    if message.startswith("Value error, "):
-        return source.problem(where, message.removeprefix("Value error, "))
-    expected = message.removeprefix("Input should be ").removeprefix("String should ")
-    return source.problem(where, f"expected {expected}, found {_describe(error.get('input'))}")
+def _problems_from(source: LoadedYaml, errors: list[dict]) -> list[Problem]:
+    """Pydantic's errors as problems; the branches of one union (int | float) make one message."""
+    problems: list[Problem] = []
+    type_errors: dict[Path_, tuple[list[str], object]] = {}
+    for error in errors:
+        where = _data_path(source.data, error["loc"])
+        message = error["msg"]
+        if error["type"] == "missing":
+            problems.append(source.problem(where, "expected this field, found nothing"))
+        elif error["type"] == "extra_forbidden":
+            problems.append(source.problem(where, _unknown_field(where), at_key=True))
+        elif message.startswith("Value error, "):
+            problems.append(source.problem(where, message.removeprefix("Value error, ")))
+        else:
+            expected = message.removeprefix("Input should be ").removeprefix("String should ")
+            type_errors.setdefault(where, ([], error.get("input")))[0].append(expected)
+    for where, (expectations, found) in type_errors.items():
+        problems.append(source.problem(where, f"expected {_merge_expectations(expectations)}, found {_describe(found)}"))
+    return problems
+
+
+def _merge_expectations(expectations: list[str]) -> str:
+    if set(expectations) == {"a valid integer", "a valid number"}:
+        return "a number"
+    return " or ".join(dict.fromkeys(expectations))
 
 
 def _data_path(data: object, loc: tuple) -> Path_:
@@ -145,9 +161,37 @@ def _data_path(data: object, loc: tuple) -> Path_:
     return tuple(where)
 
 
-def _unknown_field(where: Path_, error: dict) -> str:
-    field = where[-1] if where else "?"
-    return f"expected a known field, found unknown field '{field}'"
+def _unknown_field(where: Path_) -> str:
+    field = str(where[-1]) if where else "?"
+    model = _model_at(where[:-1])
+    known = model.model_fields if model else ()
+    close = difflib.get_close_matches(field, sorted(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"expected a known field, found unknown field '{field}'{hint}"
+
+
+def _model_at(where: Path_) -> type[BaseModel] | None:
+    """The model class that validates the mapping at ``where`` (for field-name suggestions)."""
+    annotation: object = Event
+    for part in where:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(part, str):
+            field = annotation.model_fields.get(part)
+            annotation = field.annotation if field else None
+        elif typing.get_origin(annotation) in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return None
+    annotation = _unwrap(annotation)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _unwrap(annotation: object) -> object:
+    """``Annotated[X, ...]`` and ``X | None`` -> ``X``."""
+    while typing.get_origin(annotation) in (typing.Annotated, typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = args[0]
+    return annotation
 
 
 def _unknown(kind: str, found: str, known) -> str:

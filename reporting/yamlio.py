@@ -38,6 +38,7 @@ class LoadedYaml:
     path: Path
     data: object
     positions: dict[Path_, tuple[int, int]]
+    key_positions: dict[Path_, tuple[int, int]]
 
     def position(self, where: Path_) -> tuple[int | None, int | None]:
         """The line and column of ``where``, or of its nearest ancestor that has one."""
@@ -46,8 +47,9 @@ class LoadedYaml:
                 return self.positions[where[:cut]]
         return None, None
 
-    def problem(self, where: Path_, message: str) -> Problem:
-        line, column = self.position(where)
+    def problem(self, where: Path_, message: str, at_key: bool = False) -> Problem:
+        """A problem at ``where``; ``at_key`` points at the field's name rather than its value."""
+        line, column = self.key_positions[where] if at_key and where in self.key_positions else self.position(where)
         return Problem(self.path, line, column, dotted(where), message)
 
 
@@ -76,7 +78,7 @@ def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
     data = builder.build(root, ())
     if builder.problems:
         raise DataError(builder.problems)
-    return LoadedYaml(shown, data, builder.positions)
+    return LoadedYaml(shown, data, builder.positions, builder.key_positions)
 
 
 class _PlainLoader(yaml.SafeLoader):
@@ -115,6 +117,7 @@ class _Builder:
     def __init__(self, shown: Path):
         self.shown = shown
         self.positions: dict[Path_, tuple[int, int]] = {}
+        self.key_positions: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
 
     def fail(self, node: yaml.Node, where: Path_, message: str) -> None:
@@ -147,6 +150,7 @@ class _Builder:
                 self.fail(key_node, where + (key,), f"expected each field once, found '{key}' again (first on line {first_line[key]})")
                 continue
             first_line[key] = key_node.start_mark.line + 1
+            self.key_positions[where + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, where + (key,))
         return result
 

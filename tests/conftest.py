@@ -1,0 +1,43 @@
+"""Shared fixtures: the reference project built once per test session, in both formats."""
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reporting.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ("ar", "vi")
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """Run the command line in-process; returns (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The output folder of a full build of the reference data (data/)."""
+    output = tmp_path_factory.mktemp("output")
+    code, out, err = run_cli("--project", str(ROOT), "build", "--output", str(output), "--quiet")
+    assert code == 0, err
+    return output
+
+
+def copy_project(destination: Path) -> Path:
+    """A private copy of the project (config, templates, data) a test may break."""
+    for name in ("reporting.toml",):
+        shutil.copy(ROOT / name, destination / name)
+    shutil.copytree(ROOT / "templates", destination / "templates")
+    shutil.copytree(ROOT / "data", destination / "data")
+    return destination
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    return copy_project(tmp_path / "project" if (tmp_path / "project").mkdir() is None else tmp_path)

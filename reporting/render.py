@@ -7,6 +7,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .bidi import isolate_ltr
 from .bundle import EventBundle
 from .config import PageGeometry, Project
 from .errors import TemplateError
@@ -52,11 +53,12 @@ class Renderer:
             "values": placeholder_values(bundle, filters), "page_css": page_css(page), **extra,
         }
         try:
-            return env.get_template(template).render(context)
+            html = env.get_template(template).render(context)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{_template_position(template)}: {exc}") from None
+        return isolate_ltr(html) if facts.direction == "rtl" else html
 
 
 def placeholder_values(bundle: EventBundle, filters: LocalFilters) -> dict[str, str]:

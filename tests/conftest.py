@@ -36,8 +36,3 @@ def copy_project(destination: Path) -> Path:
     shutil.copytree(ROOT / "templates", destination / "templates")
     shutil.copytree(ROOT / "data", destination / "data")
     return destination
-
-
-@pytest.fixture
-def project_copy(tmp_path) -> Path:
-    return copy_project(tmp_path / "project" if (tmp_path / "project").mkdir() is None else tmp_path)

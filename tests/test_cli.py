@@ -1,0 +1,85 @@
+"""The command line, in-process: exit codes, messages, selection, and nothing written on bad data."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import ROOT, copy_project, run_cli
+
+
+def test_check_validates_reference_data():
+    code, out, err = run_cli("--project", str(ROOT), "check")
+    assert code == 0, err
+    assert "directive-35-review: 11 figures, 10 groups and 15 individuals commended" in out
+    assert "2 event(s) valid." in out
+
+
+def test_build_selection_writes_only_what_was_asked(tmp_path):
+    code, out, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--locale", "vi",
+                             "--format", "pdf", "--output", str(tmp_path))
+    assert code == 0, err
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
+        "inspectorate-2024-q1/vi/report.pdf"]
+    assert "[1/1] " in err and "Wrote 1 file(s)" in out
+
+
+def test_unknown_event_is_a_usage_error(tmp_path):
+    code, _, err = run_cli("--project", str(ROOT), "build", "--event", "nope", "--output", str(tmp_path))
+    assert code == 2
+    assert "unknown event nope; the data has: directive-35-review, inspectorate-2024-q1" in err
+    assert not any(tmp_path.iterdir())
+
+
+def test_bad_option_is_a_usage_error():
+    code, _, err = run_cli("build", "--format", "odt")
+    assert code == 2 and "invalid choice: 'odt'" in err
+
+
+def test_invalid_data_exits_1_lists_every_problem_and_keeps_previous_output(tmp_path):
+    project = copy_project(tmp_path)
+    output = tmp_path / "output"
+    assert run_cli("--project", str(project), "--event", "inspectorate-2024-q1", "--format", "pdf",
+                   "--locale", "vi", "--output", str(output), "-q")[0] == 0
+    previous = (output / "inspectorate-2024-q1/vi/report.pdf").read_bytes()
+
+    data = project / "data" / "inspectorate-2024-q1.yaml"
+    text = data.read_text(encoding="utf-8")
+    text = text.replace("date: 2024-04-08", "date: 2024-02-30").replace("    value: 17", "    value: seventeen")
+    data.write_text(text.replace("sample_data: false", "sample_data: no"), encoding="utf-8")
+
+    code, out, err = run_cli("--project", str(project), "--output", str(output))
+    assert code == 1
+    lines = err.splitlines()
+    assert any(l.startswith("error: data/inspectorate-2024-q1.yaml:") and "date: expected a real date YYYY-MM-DD, found '2024-02-30'" in l for l in lines)
+    assert any("sample_data: expected true/false" in l for l in lines)
+    assert lines[-1].endswith("nothing was written.")
+    assert (output / "inspectorate-2024-q1/vi/report.pdf").read_bytes() == previous
+    assert sorted(p.name for p in output.rglob("*") if p.is_file()) == ["report.pdf"]
+
+
+def test_schema_errors_after_yaml_errors_are_reported_with_positions(tmp_path):
+    project = copy_project(tmp_path)
+    data = project / "data" / "inspectorate-2024-q1.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("    value: 17", "    value: seventeen"), encoding="utf-8")
+    code, _, err = run_cli("--project", str(project), "check")
+    assert code == 1
+    assert "figures.admin_inspections.value: expected a number, found 'seventeen'" in err
+    line = int(err.split("data/inspectorate-2024-q1.yaml:")[1].split(":")[0])
+    assert data.read_text(encoding="utf-8").splitlines()[line - 1].strip() == "value: seventeen"
+
+
+def test_template_error_names_template_and_line(tmp_path):
+    project = copy_project(tmp_path)
+    template = project / "templates" / "report.html.j2"
+    template.write_text(template.read_text(encoding="utf-8").replace("{{ event.title|t }}</h1>", "{{ event.titel|t }}</h1>"),
+                        encoding="utf-8")
+    code, _, err = run_cli("--project", str(project), "--format", "pdf", "--output", str(tmp_path / "out"))
+    assert code == 1
+    assert "report.html.j2:" in err and "titel" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_catalog_is_reported(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "templates/locale/vi/LC_MESSAGES/messages.po").unlink()
+    code, _, err = run_cli("--project", str(project), "--format", "pdf", "--output", str(tmp_path / "out"))
+    assert code == 1 and "expected a message catalog for locale 'vi', found none" in err

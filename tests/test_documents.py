@@ -1,0 +1,138 @@
+"""The reference documents as a reader sees them: text in the PDF, XML in the DOCX, both in agreement."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from textutil import W, docx_paragraphs, docx_text, docx_xml, pdf_pages, pdf_text, squeeze
+
+LOCALES = ("ar", "vi")
+Q1 = "inspectorate-2024-q1"
+D35 = "directive-35-review"
+
+EXPECTED_REPORT = {
+    (Q1, "ar"): ["17 عملية تفتيش إدارية", "576 مليون دونج", "أكثر من 500 مليون دونج", "فو جيا لونغ",
+                 "بعد ظهر يوم 8 أبريل 2024", "الربع الأول 2024", "36 جولة تفتيش"],
+    (Q1, "vi"): ["17 cuộc thanh tra hành chính", "9 kết luận thanh tra", "12 đơn vị", "576 triệu đồng",
+                 "hơn 500 triệu đồng", "8 tập thể", "9 cá nhân", "36 cuộc thanh tra chuyên ngành", "Vũ Gia Long",
+                 "chiều ngày 8 tháng 4 năm 2024", "Quý 1 năm 2024", "Ninh Bình, ngày 8 tháng 4 năm 2024"],
+    (D35, "ar"): ["99.2%", "99.1%", "624/629", "441/445", "14,400", "38,445", "2,214", "دوآن مينه هوان", "35-CT/TW", "2014-2024"],
+    (D35, "vi"): ["99,2%", "99,1%", "624/629", "441/445", "14.400", "38.445", "2.214", "588", "Đoàn Minh Huấn",
+                  "Nguyễn Hồng Điệp", "35-CT/TW", "2014-2024", "Ninh Bình, ngày 20 tháng 8 năm 2024"],
+}
+
+
+def flat(text: str) -> str:
+    """Lines joined with single spaces, bidi marks dropped: phrases survive line breaks."""
+    return " ".join(re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text).split())
+
+
+@pytest.mark.parametrize("event, locale", sorted(EXPECTED_REPORT))
+def test_report_pdf_and_docx_carry_the_formatted_figures(built, event, locale):
+    folder = built / event / locale
+    for text in (flat(pdf_text(folder / "report.pdf")), flat(docx_text(folder / "report.docx"))):
+        missing = [phrase for phrase in EXPECTED_REPORT[event, locale] if phrase not in text]
+        assert not missing, missing
+
+
+def test_figures_typed_once_are_derived(built):
+    """99.2% is nowhere in the data: it comes from 624/629."""
+    data = (Path(__file__).resolve().parent.parent / "data" / f"{D35}.yaml").read_text(encoding="utf-8")
+    assert "99.2" not in data and "99,2" not in data
+    assert "99,2%" in flat(pdf_text(built / D35 / "vi" / "report.pdf"))
+
+
+@pytest.mark.parametrize("locale, summary", [("ar", "10 جماعات و15 فردًا"), ("vi", "10 tập thể và 15 cá nhân")])
+def test_awardee_list_counts_and_numbering(built, locale, summary):
+    folder = built / D35 / locale
+    pdf = flat(pdf_text(folder / "awardees.pdf"))
+    assert summary in pdf
+    assert summary in flat(docx_text(folder / "awardees.docx"))
+    tables = docx_xml(folder / "awardees.docx").findall(f".//{W}tbl")
+    rows = [len(t.findall(f"{W}tr")) for t in tables if not _is_layout(t)]
+    assert rows == [11, 16]  # header row + 10 groups, header row + 15 individuals
+
+
+def _is_layout(table) -> bool:
+    borders = table.find(f"{W}tblPr/{W}tblBorders")
+    return borders is not None and all(b.get(f"{W}val") in ("nil", "none") for b in borders)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_one_certificate_per_awardee_each_one_landscape_page(built, locale):
+    folder = built / D35 / locale / "certificates"
+    pdfs = sorted(folder.glob("*.pdf"))
+    assert len(pdfs) == 25 and len(sorted(folder.glob("*.docx"))) == 25
+    assert pdfs[0].name.startswith("01-g01-") and pdfs[-1].name.startswith("25-i15-")
+    for path in (pdfs[0], pdfs[-1]):
+        with pikepdf.open(path) as pdf:
+            assert len(pdf.pages) == 1
+            x0, y0, x1, y1 = (float(v) for v in pdf.pages[0].mediabox)
+            assert round(x1 - x0) == 842 and round(y1 - y0) == 595  # A4 landscape in points
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_combined_print_file_holds_every_certificate_in_list_order(built, locale):
+    folder = built / D35 / locale
+    pages = pdf_pages(folder / "certificates.pdf")
+    assert len(pages) == 25
+    singles = sorted((folder / "certificates").glob("*.pdf"))
+    for page, single in zip(pages, singles):
+        assert squeeze(page) == squeeze(pdf_text(single))
+
+
+@pytest.mark.parametrize("locale, name", [("ar", "فام ثي ثو هوونغ"), ("vi", "Phạm Thị Thu Hương")])
+def test_certificate_names_its_awardee(built, locale, name):
+    (pdf,) = (built / D35 / locale / "certificates").glob("12-i02-*.pdf")
+    assert name in flat(pdf_text(pdf))
+    assert name in flat(docx_text(pdf.with_suffix(".docx")))
+
+
+@pytest.mark.parametrize("event", [Q1, D35])
+def test_arabic_docx_paragraphs_are_right_to_left(built, event):
+    for path in (built / event / "ar").rglob("*.docx"):
+        root = docx_xml(path)
+        paragraphs = root.findall(f".//{W}p")
+        assert paragraphs and all(p.find(f"{W}pPr/{W}bidi") is not None for p in paragraphs), path
+        runs = root.findall(f".//{W}r")
+        assert all(r.find(f"{W}rPr/{W}rtl") is not None for r in runs), path
+        assert all(t.find(f"{W}tblPr/{W}bidiVisual") is not None for t in root.iter(f"{W}tbl")), path
+        assert root.find(f".//{W}sectPr/{W}bidi") is not None
+
+
+def test_vietnamese_docx_has_no_bidi(built):
+    root = docx_xml(built / Q1 / "vi" / "report.docx")
+    assert root.find(f".//{W}bidi") is None and root.find(f".//{W}rtl") is None
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("document", [f"{Q1}/{{}}/report", f"{D35}/{{}}/report", f"{D35}/{{}}/awardees",
+                                      f"{D35}/{{}}/certificates"])
+def test_pdf_and_docx_say_the_same_thing(built, document, locale):
+    """Both files come from one HTML: the same characters in the same order, whitespace aside."""
+    stem = built / document.format(locale)
+    pdf = squeeze(pdf_text(stem.with_suffix(".pdf")))
+    docx = squeeze("".join(docx_paragraphs(stem.with_suffix(".docx"))))
+    assert pdf == docx
+
+
+def test_arabic_reading_order_in_pdf(built):
+    """Logical order: a sentence's first word comes first, and 35-CT/TW is not turned into CT/TW-35."""
+    text = flat(pdf_text(built / D35 / "ar" / "report.pdf"))
+    assert "CT/TW-35" not in text
+    first_paragraph = flat(pdf_text(built / Q1 / "ar" / "report.pdf"))
+    assert "بعد ظهر يوم 8 أبريل 2024، عقدت" in first_paragraph
+
+
+@pytest.mark.parametrize("locale, page_size", [("ar", (595, 842)), ("vi", (595, 842))])
+def test_report_page_geometry_matches_in_both_formats(built, locale, page_size):
+    with pikepdf.open(built / Q1 / locale / "report.pdf") as pdf:
+        box = [float(v) for v in pdf.pages[0].mediabox]
+        assert (round(box[2] - box[0]), round(box[3] - box[1])) == page_size
+    section = docx_xml(built / Q1 / locale / "report.docx").find(f".//{W}sectPr")
+    size, margins = section.find(f"{W}pgSz"), section.find(f"{W}pgMar")
+    assert (int(size.get(f"{W}w")), int(size.get(f"{W}h"))) == (11906, 16838)  # A4 in twentieths of a point
+    assert int(margins.get(f"{W}left")) == round(30 / 25.4 * 1440)  # reporting.toml: left 30 mm

@@ -94,7 +94,8 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     result = BuildResult()
     total = len(documents) * len(writers)
     for job, html in documents:
-        for writer in writers:
+        for make_writer in writers:
+            writer = make_writer(job.locale)
             target = output / job.stem.with_suffix(writer.suffix)
             publish(target, writer.write(html, project.page(job.page)))
             result.written.append(target)
@@ -104,16 +105,22 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     return result
 
 
-def _writers(project: Project, formats: tuple[str, ...]) -> list:
-    """The writers, imported only when used: WeasyPrint alone takes half a second to import."""
+def _writers(project: Project, formats: tuple[str, ...]) -> list[Callable[[str], object]]:
+    """For each format, a function giving the writer for a locale (one instance each, made once).
+
+    Writers are imported only when used: WeasyPrint alone takes half a second to import.
+    """
     def pdf():
         from .writers.pdf import PdfWriter, check_harfbuzz_subsetting
         check_harfbuzz_subsetting()
-        return PdfWriter(project.templates_dir)
+        writer = PdfWriter(project.templates_dir)
+        return lambda locale: writer
 
     def docx():
-        from .writers.docx import DocxWriter
-        return DocxWriter()
+        from .writers.docx import DocxWriter, FontChoice
+        writers = {code: DocxWriter(FontChoice(size_pt=settings.font_size_pt))
+                   for code, settings in project.locales.items()}
+        return writers.__getitem__
 
     registry = {"pdf": pdf, "docx": docx}
     return [registry[name]() for name in formats]

@@ -20,6 +20,7 @@ class LocaleSettings:
 
     code: str
     digits: Literal["latn", "arab"] = "latn"
+    font_size_pt: float = 13  # body text; one value feeds the CSS and the DOCX styles
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,11 @@ def _read_locales(path: Path, raw: dict, problems: list[Problem]) -> dict[str, L
         if digits not in DIGIT_SYSTEMS:
             problems.append(Problem(path, None, None, f"locales.{code}.digits", f"expected one of {', '.join(DIGIT_SYSTEMS)}, found {digits!r}"))
             continue
-        locales[code] = LocaleSettings(code=code, digits=digits)
+        size = spec.get("font_size_pt", 13)
+        if not isinstance(size, (int, float)) or isinstance(size, bool) or not 6 <= size <= 30:
+            problems.append(Problem(path, None, None, f"locales.{code}.font_size_pt", f"expected a size from 6 to 30, found {size!r}"))
+            continue
+        locales[code] = LocaleSettings(code=code, digits=digits, font_size_pt=float(size))
     return locales
 
 

@@ -39,7 +39,15 @@ class LocalFilters:
     def as_dict(self) -> dict[str, Callable]:
         return {name: getattr(self, name) for name in (
             "number", "money", "percent", "ratio", "fraction", "compact", "long_date", "day_month",
-            "period", "quarter", "counted", "digits", "when", "place_date", "fill", "figure", "t")}
+            "period", "quarter", "counted", "digits", "when", "place_date", "fill", "figure", "t", "comma_join")}
+
+    @property
+    def comma(self) -> str:
+        """The locale's comma between the parts of one phrase (name, role): ``، `` in Arabic."""
+        return self.translations.pgettext("list separator", ", ")
+
+    def comma_join(self, items) -> str:
+        return self.comma.join(str(item) for item in items if item)
 
     def t(self, text: Localized | None) -> str:
         """A data text in this document's locale (``{{ event.title|t }}``)."""

@@ -43,6 +43,7 @@ class Renderer:
         env.install_gettext_translations(translations, newstyle=True)
         filters = LocalFilters(facts, translations)
         env.filters.update(filters.as_dict())
+        env.globals["comma"] = filters.comma
         return env, filters
 
     def render(self, template: str, locale: str, bundle: EventBundle, page: PageGeometry, **extra) -> str:
@@ -50,7 +51,8 @@ class Renderer:
         facts = filters.facts
         context = {
             "event": bundle.event, "bundle": bundle, "lang": locale, "dir": facts.direction,
-            "values": placeholder_values(bundle, filters), "page_css": page_css(page), **extra,
+            "values": placeholder_values(bundle, filters),
+            "page_css": page_css(page) + Markup(f"\nhtml {{ font-size: {facts.settings.font_size_pt:g}pt; }}"), **extra,
         }
         try:
             html = env.get_template(template).render(context)

@@ -167,6 +167,14 @@ def test_left_to_right_bdi_in_arabic_is_embedded():
     assert texts == ["القرار ", "\u202a35-CT/TW\u202c", " الصادر"]
 
 
+def test_bdi_dir_is_honoured():
+    # reporting.bidi writes <bdi dir="ltr">; "2014" alone has no strong character either way
+    body = body_of(page('<p>الفترة <bdi dir="ltr">2014-2024</bdi> <bdi dir="rtl">أ</bdi></p>'))
+    assert [run_text(run) for run in runs(body)] == ["الفترة ", "\u202a2014-2024\u202c", " أ"]
+    with pytest.raises(RenderError, match="sideways"):
+        write(page('<p><bdi dir="sideways">x</bdi></p>'))
+
+
 def test_bdi_may_hold_only_text():
     with pytest.raises(RenderError, match="bdi"):
         write(page("<p><bdi><b>35</b></bdi></p>"))
@@ -228,6 +236,9 @@ def test_styles_name_our_fonts_instead_of_theme_fonts():
         assert in_schema_order(rPr, ooxml.RPR_ORDER)
         color = rPr.find("w:color", NS)
         assert color is None or dict(color.attrib) == {f"{W}val": "000000"}
+    spacing = styles.find("w:style[@w:styleId='Normal']/w:pPr/w:spacing", NS)
+    # CSS line-height 1.45 x 14 pt; "auto" would multiply Amiri's own tall line instead
+    assert (spacing.get(f"{W}line"), spacing.get(f"{W}lineRule")) == ("406", "atLeast")
     normal = styles.find("w:style[@w:styleId='Normal']/w:rPr", NS)
     assert normal.find("w:sz", NS).get(f"{W}val") == "28"
     assert normal.find("w:lang", NS).get(f"{W}bidi") == "ar-SA"
@@ -335,6 +346,7 @@ def test_document_text_is_the_html_text(lang, body):
     ("<ol><li>a <p>b</p></li></ol>", "<p>"),
     ("<table><tr><td rowspan='2'>a</td></tr></table>", "rowspan"),
     ("<p style='color: red'>a</p>", "style"),
+    ("<div dir='ltr'>a</div>", "dir"),
     ("<table><caption>c</caption><tr><td>a</td></tr></table>", "<caption>"),
     ("<table><tr><td><table><tr><td>a</td></tr></table></td></tr></table>", "<table>"),
     ("<p>a<svg><circle/></svg></p>", "svg"),

@@ -13,9 +13,9 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
 
-def pdf_text(path: Path, layout: bool = False) -> str:
+def pdf_text(path: Path, layout: bool = False, raw: bool = False) -> str:
     """Logical-order text (DESIGN.md §4: pdftotext extracts Arabic in logical order)."""
-    args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else []) + [str(path), "-"]
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else []) + (["-raw"] if raw else []) + [str(path), "-"]
     return subprocess.run(args, check=True, capture_output=True).stdout.decode("utf-8")
 
 
@@ -28,10 +28,14 @@ def docx_xml(path: Path, part: str = "word/document.xml") -> etree._Element:
         return etree.fromstring(archive.read(part))
 
 
-def docx_paragraphs(path: Path) -> list[str]:
-    """The text of every paragraph of the body, tables included, in document order."""
+def docx_paragraphs(path: Path, outside_tables: bool = False) -> list[str]:
+    """The text of every paragraph of the body (tables included unless asked), in document order."""
     root = docx_xml(path)
-    return ["".join(t.text or "" for t in p.iter(f"{W}t", f"{W}tab")) for p in root.iter(f"{W}p")]
+    paragraphs = root.iter(f"{W}p")
+    if outside_tables:
+        paragraphs = (p for p in paragraphs if not any(a.tag == f"{W}tbl" for a in p.iterancestors()))
+    return ["".join("\t" if t.tag == f"{W}tab" else (t.text or "") for t in p.iter(f"{W}t", f"{W}tab"))
+            for p in paragraphs]
 
 
 def docx_text(path: Path) -> str:
@@ -46,3 +50,29 @@ def squeeze(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", text)).split()
+
+
+_NOT_TEXT = re.compile(r"[^\w]|_")
+
+
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def letters(text: str) -> str:
+    """Only letters, marks and digits, each run of one letter kept once.
+
+    What survives every extractor quirk that a reader never sees: pdftotext
+    joins a word hyphenated at a line end, sets a comma beside a number on
+    either side in right-to-left lines, and WeasyPrint's ToUnicode map gives
+    every glyph of a multi-glyph Amiri cluster the cluster's text, so
+    "الكفيلة" extracts as "اللكفيلة" (a repeated letter).
+    """
+    kept = _NOT_TEXT.sub("", BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", text)))
+    return _REPEATS.sub(r"\1", kept)
+
+
+def docx_repeated_header_rows(path: Path) -> list[str]:
+    """The text of table rows marked to repeat on each page (the PDF prints them again)."""
+    root = docx_xml(path)
+    rows = [tr for tr in root.iter(f"{W}tr") if tr.find(f"{W}trPr/{W}tblHeader") is not None]
+    return ["".join(t.text or "" for t in tr.iter(f"{W}t")) for tr in rows]

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import copy
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Iterator
 
 import docx
@@ -34,9 +32,12 @@ HEADINGS = {  # style id: (size pt, italic, centred)
     "Heading2": (13.0, False, False),
     "Heading3": (13.0, True, False),
 }
-LINE = 348  # line-height 1.45, in 240ths of a line
+# CSS line-height 1.45 is a multiple of the font size; Word's "auto" spacing would
+# multiply Amiri's own tall line (about 1.7 em) instead, so lines are "at least" it.
+LINE_HEIGHT = 1.45
 LIST_INDENT_EM = 1.6
 SIGNATURE_SPACE_EM = 1.5
+TABLE_SPACE_AFTER_EM = 0.8
 NORMAL, LIST = "Normal", "ListParagraph"
 
 # "left"/"right" in a w:bidi paragraph mean start/end (LibreOffice 7.4 and Word
@@ -50,8 +51,7 @@ LANG_TAGS = {"ar": "ar-SA", "vi": "vi-VN"}
 LRE, RLE, PDF = "\u202a", "\u202b", "\u202c"
 BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
-EPOCH = datetime(2000, 1, 1)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+EPOCH = datetime(2000, 1, 1)  # core properties' dates when the caller gives none
 
 ALIGN_CLASSES = ("center", "start", "end", "justify")
 BLOCK_CLASSES = frozenset({*ALIGN_CLASSES, *SIZES, "upper", "awardee", "keep", "signature"})
@@ -68,8 +68,17 @@ CLASSES: dict[str, frozenset[str]] = {
     **dict.fromkeys(("strong", "b", "em", "i", "bdi"), INLINE_CLASSES),
     "span": INLINE_CLASSES | {"marker"},
 }
+# Style hooks: classes named for what they mark, styled by the CSS; the DOCX
+# writer gives each the subset classes that carry its meaning in Word.
+STYLE_HOOKS: dict[str, frozenset[str]] = {
+    "heading": frozenset({"small"}), "figures": frozenset(), "awardees": frozenset(),
+    "signing": frozenset({"layout"}), "certificate": frozenset(), "subtitle": frozenset({"center"}),
+    "issuer": frozenset({"center"}), "citation": frozenset({"center"}), "sample": frozenset({"small", "center"}),
+    "reporters": frozenset({"end"}),
+}
 INLINE_TAGS = frozenset({"strong", "b", "em", "i", "span", "bdi", "br"})
-REFUSED_ATTRIBUTES = ("style", "dir", "rowspan")  # the PDF would honour them, the DOCX could not
+# The PDF would honour these and the DOCX could not (dir is honoured on <bdi> only).
+REFUSED_ATTRIBUTES = ("style", "dir", "rowspan")
 _SPACE = re.compile(r"[ \t\n\f\r]+")  # HTML's white space; not U+00A0
 
 
@@ -143,8 +152,9 @@ class DocxWriter:
         body = root.find("body")
         if body is not None:
             _BodyWriter(info, self.fonts).blocks(body, document, _Block())
-        _pin_core_properties(document.core_properties, info.title, created or EPOCH)
-        return _deterministic_zip(document)
+        ooxml.pin_core_properties(document.core_properties, info.title, created or EPOCH)
+        ooxml.drop_template_parts(document)
+        return ooxml.deterministic_zip(document)
 
 
 # -- reading the HTML -------------------------------------------------------
@@ -192,9 +202,10 @@ def _classes(element, parent_tag: str) -> frozenset[str]:
     if allowed is None:
         raise RenderError(f"<{element.tag}> inside <{parent_tag}> is not in the HTML subset ({SPEC})")
     for name in REFUSED_ATTRIBUTES:
-        if element.get(name) is not None:
+        if element.get(name) is not None and (element.tag, name) != ("bdi", "dir"):
             raise RenderError(f'<{element.tag} {name}="..."> is not in the HTML subset ({SPEC})')
-    classes = frozenset(element.get("class", "").split())
+    named = frozenset(element.get("class", "").split())
+    classes = frozenset().union(*(STYLE_HOOKS.get(name, {name}) for name in named))
     unknown = sorted(classes - allowed)
     if unknown:
         raise RenderError(f'class "{unknown[0]}" on <{element.tag}> is not in the HTML subset ({SPEC})')
@@ -259,6 +270,8 @@ class _BodyWriter:
             self.blocks(element, parent, block)
         elif tag in ("ol", "ul"):
             self._list(element, parent, block)
+        elif tag == "table" and block.in_cell:
+            raise RenderError(f"<table> inside <{parent_tag}>: tables do not nest ({SPEC})")
         elif tag == "table":
             self._table(element, parent, block, "layout" in classes)
         elif tag == "hr":
@@ -296,8 +309,11 @@ class _BodyWriter:
     # -- paragraphs ---------------------------------------------------------
 
     def _write_paragraph(self, parent, block: _Block, style: str, pieces: list[_Piece]) -> None:
+        pieces = _merge(_isolate(_collapse(pieces)))
+        if not pieces:  # an empty block has no line box in CSS either
+            return
         p = self._paragraph(parent, block, style)
-        for run in self._runs(_merge(_isolate(_collapse(pieces)))):
+        for run in self._runs(pieces):
             p.append(run)
 
     def _paragraph(self, parent, block: _Block, style: str = NORMAL):
@@ -322,7 +338,7 @@ class _BodyWriter:
         return p
 
     def _spacing(self, pPr, block: _Block) -> None:
-        spacing = {}
+        spacing: dict[str, int | str] = _line(block.size) if block.size else {}
         if self._space_before:
             spacing["before"] = round(self._space_before * 20)
             self._space_before = 0.0
@@ -362,7 +378,11 @@ class _BodyWriter:
         if len(element):
             raise RenderError(f"<bdi> may hold only text, found <{element[0].tag}> ({SPEC})")
         text = element.text or ""
-        direction = _first_strong_direction(text)
+        direction = element.get("dir", "auto").lower()
+        if direction not in ("ltr", "rtl", "auto"):
+            raise RenderError(f'<bdi dir="{direction}">: expected "ltr", "rtl" or "auto" ({SPEC})')
+        if direction == "auto":
+            direction = _first_strong_direction(text)
         isolate = direction if (direction == "rtl") != self.info.rtl else None
         return _Piece(text, replace(fmt, isolate=isolate))
 
@@ -372,7 +392,10 @@ class _BodyWriter:
             run.append(self._run_properties(piece.fmt))
             if piece.kind == "text":
                 text = OxmlElement("w:t")
-                text.text = piece.text
+                try:
+                    text.text = piece.text
+                except ValueError as exc:  # control characters XML 1.0 cannot hold
+                    raise RenderError(f"text {piece.text[:40]!r} holds a character XML cannot hold") from exc
                 if piece.text != piece.text.strip(" "):
                     text.set(qn("xml:space"), "preserve")
                 run.append(text)
@@ -432,6 +455,7 @@ class _BodyWriter:
             if header:  # repeat on each page, as WeasyPrint repeats <thead>
                 tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             self._table_row(row, tr, table, widths, replace(block, in_cell=True))
+        self._space_before = TABLE_SPACE_AFTER_EM * self.fonts.size_pt  # a table has no margin of its own
 
     def _table_row(self, row: list, tr, table, widths: list[int], block: _Block) -> None:
         tcs = list(tr.tc_lst)
@@ -467,7 +491,7 @@ def _inline_format(fmt: _Format, tag: str, classes: frozenset[str]) -> _Format:
     return replace(fmt, bold=fmt.bold or tag in ("strong", "b"), italic=fmt.italic or tag in ("em", "i"), size=size)
 
 
-def _table_rows(element) -> list[list[tuple]]:
+def _table_rows(element) -> list[tuple[list, bool]]:
     """Rows as (cells, is_header); each cell is (element, classes). Refuses what Word can't show."""
     rows = []
     for node in _content(element):
@@ -518,28 +542,32 @@ def _table_properties(tblPr, layout: bool, rtl: bool) -> None:
 
 
 def _column_widths(rows: list, columns: int, tbl, equal: bool) -> list[int]:
-    """Column widths in twips: shares of the text width by the longest unspanned text.
+    """Column widths in twips, written to the grid: shares of the text width.
 
     Word autofits anyway; LibreOffice takes these as they are, so a number
     column stays narrow. Layout tables (two header blocks) share equally.
     """
     grid = tbl.tblGrid.gridCol_lst
     total = sum(int(col.get(qn("w:w"))) for col in grid)
-    weights = [1.0] * columns
-    if not equal:
-        weights = [4.0] * columns
-        for row, _ in rows:
-            column = 0
-            for cell, _ in row:
-                span = _colspan(cell)
-                if span == 1:
-                    length = len(_SPACE.sub(" ", "".join(cell.itertext())).strip())
-                    weights[column] = max(weights[column], min(length, 40))
-                column += span
+    weights = [1.0] * columns if equal else _column_weights(rows, columns)
     widths = [round(total * weight / sum(weights)) for weight in weights]
     for col, width in zip(grid, widths):
         col.set(qn("w:w"), str(width))
     return widths
+
+
+def _column_weights(rows: list, columns: int) -> list[float]:
+    """Each column's longest text in cells it holds alone, within 5-40 characters, plus padding."""
+    weights = [5.0] * columns
+    for row, _ in rows:
+        column = 0
+        for cell, _ in row:
+            span = _colspan(cell)
+            if span == 1:
+                length = len(_SPACE.sub(" ", "".join(cell.itertext())).strip())
+                weights[column] = max(weights[column], min(length, 40))
+            column += span
+    return [weight + 2 for weight in weights]
 
 
 # -- whitespace and bidi ----------------------------------------------------
@@ -606,12 +634,16 @@ def _set_styles(styles, fonts: FontChoice, info: _Info) -> None:
     if info.lang:
         ooxml.set_lang(rPr, info.lang, info.rtl)
     pPr = ooxml.child(normal, "w:pPr", ooxml.STYLE_ORDER)
-    ooxml.set_spacing(pPr, after=round(0.45 * fonts.size_pt * 20), line=LINE, lineRule="auto")
+    ooxml.set_spacing(pPr, after=round(0.45 * fonts.size_pt * 20), **_line(fonts.size_pt))
     if info.rtl:
         ooxml.set_bidi(pPr)
     for style_id, spec in HEADINGS.items():
         _set_heading_style(_style(styles, style_id), fonts, *spec)
     _set_list_style(_style(styles, LIST), fonts)
+
+
+def _line(size: float) -> dict[str, int | str]:
+    return {"line": round(LINE_HEIGHT * size * 20), "lineRule": "atLeast"}
 
 
 def _style(styles, style_id: str):
@@ -633,7 +665,7 @@ def _set_heading_style(style, fonts: FontChoice, size: float, italic: bool, cent
     ooxml.set_size(rPr, size)
     pPr = ooxml.child(style, "w:pPr", ooxml.STYLE_ORDER)
     ooxml.remove(pPr, "w:pBdr", "w:contextualSpacing")  # Title's blue rule
-    ooxml.set_spacing(pPr, before=round(0.8 * size * 20), after=round(0.4 * size * 20), line=LINE, lineRule="auto")
+    ooxml.set_spacing(pPr, before=round(0.8 * size * 20), after=round(0.4 * size * 20), **_line(size))
     if centred:
         ooxml.set_jc(pPr, "center")
 
@@ -655,30 +687,3 @@ def _set_geometry(section, geometry: PageGeometry, rtl: bool) -> None:
     section.bottom_margin, section.left_margin = Mm(bottom), Mm(left)
     if rtl:
         ooxml.set_section_bidi(section._sectPr)
-
-
-def _pin_core_properties(props, title: str, created: datetime) -> None:
-    """Core properties that depend on the input only, never on the clock or the library."""
-    if created.tzinfo is not None:
-        created = created.astimezone(timezone.utc).replace(tzinfo=None)
-    props.title = title
-    props.author = props.last_modified_by = props.comments = ""
-    props.subject = props.keywords = props.category = ""
-    props.revision = 1
-    props.created = props.modified = props.last_printed = created
-
-
-def _deterministic_zip(document) -> bytes:
-    """Save, then rewrite the package with fixed entry times, order and attributes."""
-    saved = io.BytesIO()
-    document.save(saved)
-    with zipfile.ZipFile(saved) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in sorted(entries, key=lambda n: (n != "[Content_Types].xml", n)):
-            info = zipfile.ZipInfo(name, ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0  # else the host's OS is recorded
-            target.writestr(info, entries[name])
-    return out.getvalue()

@@ -1,5 +1,9 @@
-"""The raw WordprocessingML python-docx has no API for: direction, complex-script fonts, borders, order."""
+"""What python-docx has no API for: direction, complex-script fonts, schema order, reproducible packages."""
 from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime, timezone
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -188,3 +192,45 @@ def set_table_width_pct(tblPr: etree._Element, fiftieths: int = 5000) -> None:
 
 def set_no_wrap(tcPr: etree._Element) -> None:
     child(tcPr, "w:noWrap", TCPR_ORDER)
+
+
+# -- package ----------------------------------------------------------------
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+
+
+def pin_core_properties(props, title: str, created: datetime) -> None:
+    """Core properties that depend on the input only, never on the clock or the library."""
+    if created.tzinfo is not None:
+        created = created.astimezone(timezone.utc).replace(tzinfo=None)
+    props.title = title
+    props.author = props.last_modified_by = props.comments = ""
+    props.subject = props.keywords = props.category = ""
+    props.revision = 1
+    props.created = props.modified = props.last_printed = created
+
+
+def drop_template_parts(document) -> None:
+    """Drop two parts of python-docx's template that would misdescribe our document: its
+    Word 2010 copy of the styles (contradicting our edits, so Word may "repair" the file;
+    also a third of the save) and the thumbnail of a page that is not ours."""
+    for owner, suffix in ((document.part, "/stylesWithEffects"), (document.part.package, "/thumbnail")):
+        for rId, rel in list(owner.rels.items()):
+            if rel.reltype.endswith(suffix):
+                owner.rels.pop(rId)
+
+
+def deterministic_zip(document) -> bytes:
+    """Save, then rewrite the package with fixed entry times, order and attributes."""
+    saved = io.BytesIO()
+    document.save(saved)
+    with zipfile.ZipFile(saved) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(entries, key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0  # else the host's OS is recorded
+            target.writestr(info, entries[name])
+    return out.getvalue()

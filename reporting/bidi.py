@@ -30,6 +30,29 @@ def isolate_ltr(html: str) -> str:
     return html[: match.start(2)] + body + html[match.end(2):]
 
 
+def localize_digits(html: str, translate) -> str:
+    """Digits typed in data and messages ("عام 2024") in the locale's digit system.
+
+    ``translate`` maps a digit string; Latin fragments keep their digits
+    ("35-CT/TW" is a code, not a number a reader pronounces).
+    """
+    match = _BODY.search(html)
+    if not match:
+        return html
+
+    def convert(text: str) -> str:
+        parts = _ENTITY.split(text)
+        return "".join(part if _ENTITY.fullmatch(part) else _FRAGMENT.sub(
+            lambda m: m.group(0) if _has_latin(m.group(0)) else translate(m.group(0)), part) for part in parts)
+
+    body = _TEXT.sub(lambda m: convert(m.group(1)), match.group(2))
+    return html[: match.start(2)] + body + html[match.end(2):]
+
+
+def _has_latin(fragment: str) -> bool:
+    return re.search(f"[{_LATIN}]", fragment) is not None
+
+
 def _isolate_text(text: str) -> str:
     parts = _ENTITY.split(text)
     return "".join(part if _ENTITY.fullmatch(part) else _FRAGMENT.sub(_wrap, part) for part in parts)

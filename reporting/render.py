@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .bidi import isolate_ltr
+from .bidi import isolate_ltr, localize_digits
 from .bundle import EventBundle
 from .config import PageGeometry, Project
 from .errors import TemplateError
@@ -60,6 +60,8 @@ class Renderer:
             raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{_template_position(template)}: {exc}") from None
+        if facts.settings.digits != "latn":
+            html = localize_digits(html, facts.digits)
         return isolate_ltr(html) if facts.direction == "rtl" else html
 
 

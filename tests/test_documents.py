@@ -152,3 +152,23 @@ def test_report_page_geometry_matches_in_both_formats(built, locale, page_size):
     size, margins = section.find(f"{W}pgSz"), section.find(f"{W}pgMar")
     assert (int(size.get(f"{W}w")), int(size.get(f"{W}h"))) == (11906, 16838)  # A4 in twentieths of a point
     assert int(margins.get(f"{W}left")) == round(30 / 25.4 * 1440)  # reporting.toml: left 30 mm
+
+
+def test_arabic_indic_digits_are_one_line_of_configuration(tmp_path):
+    """digits = "arab": every number of the document in ٠-٩, codes such as 35-CT/TW untouched."""
+    from conftest import copy_project, run_cli
+
+    project = copy_project(tmp_path)
+    config = project / "reporting.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('[locales.ar]\n', '[locales.ar]\ndigits = "arab"\n', 1)
+                      .replace('digits = "latn"\n# Naskh', '# Naskh', 1), encoding="utf-8")
+    code, _, err = run_cli("--project", str(project), "--locale", "ar", "--event", D35, "--output", str(tmp_path / "out"), "-q")
+    assert code == 0, err
+    folder = tmp_path / "out" / D35 / "ar"
+    for text in (pdf_text(folder / "report.pdf"), docx_text(folder / "report.docx"),
+                 pdf_text(folder / "awardees.pdf"), pdf_text(folder / "certificates.pdf")):
+        latin_digits = re.findall(r"[0-9]+", text.replace("35-CT/TW", "").replace("1568/QĐ-UBND", ""))
+        assert latin_digits == [], latin_digits[:5]
+    report = letters(pdf_text(folder / "report.pdf"))
+    for phrase in ("٩٩٫٢٪", "٦٢٤/٦٢٩", "١٤٬٤٠٠", "٢٠ أغسطس ٢٠٢٤", "٢٠١٤-٢٠٢٤"):
+        assert letters(phrase) in report, phrase

@@ -557,15 +557,18 @@ def _column_widths(rows: list, columns: int, tbl, equal: bool) -> list[int]:
 
 
 def _column_weights(rows: list, columns: int) -> list[float]:
-    """Each column's longest text in cells it holds alone, within 5-40 characters, plus padding."""
-    weights = [5.0] * columns
+    """Each column's longest text in cells it holds alone, within 8-20 characters, plus padding.
+
+    The cap keeps one long cell from squeezing a column of names into two lines a name.
+    """
+    weights = [8.0] * columns
     for row, _ in rows:
         column = 0
         for cell, _ in row:
             span = _colspan(cell)
             if span == 1:
                 length = len(_SPACE.sub(" ", "".join(cell.itertext())).strip())
-                weights[column] = max(weights[column], min(length, 40))
+                weights[column] = max(weights[column], min(length, 20))
             column += span
     return [weight + 2 for weight in weights]
 

@@ -101,8 +101,26 @@ def _build(project, args, stdout: TextIO, stderr: TextIO) -> int:
 
     result = run_build(project, output, selection, progress)
     if not args.quiet:
+        for folder, names in _written_by_folder(result.written, output).items():
+            print(f"  {folder}: {', '.join(names)}", file=stdout)
         print(f"Wrote {len(result.written)} file(s) to {_shown(output, project.root)} in {result.seconds:.1f} s.", file=stdout)
     return 0
+
+
+def _written_by_folder(written: list[Path], output: Path) -> dict[str, list[str]]:
+    """``event/locale: report.pdf, ..., certificates/ (50 files)`` for the closing summary."""
+    folders: dict[str, list[str]] = {}
+    per_awardee: dict[str, int] = {}
+    for path in written:
+        relative = path.relative_to(output)
+        event_locale = "/".join(relative.parts[:2])
+        if len(relative.parts) > 3:
+            per_awardee[event_locale] = per_awardee.get(event_locale, 0) + 1
+        else:
+            folders.setdefault(event_locale, []).append(relative.name)
+    for event_locale, count in per_awardee.items():
+        folders.setdefault(event_locale, []).append(f"certificates/ ({count} files)")
+    return folders
 
 
 def _shown(path: Path, root: Path) -> str:

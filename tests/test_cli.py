@@ -20,6 +20,7 @@ def test_build_selection_writes_only_what_was_asked(tmp_path):
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
         "inspectorate-2024-q1/vi/report.pdf"]
     assert "[1/1] " in err and "Wrote 1 file(s)" in out
+    assert "  inspectorate-2024-q1/vi: report.pdf\n" in out
 
 
 def test_unknown_event_is_a_usage_error(tmp_path):

@@ -1,7 +1,8 @@
-"""Plans and runs a build: load, validate, merge, render every HTML, then write and publish.
+"""Plans and runs a build: load, validate, merge, render every HTML, write, then publish.
 
-Every HTML document is rendered before the first file is written, so invalid
-data or a broken template leaves ``output/`` exactly as it was.
+Every HTML document is rendered before the first file is written, and every
+file is staged beside its target and renamed into place only when all of them
+succeeded: whatever fails, ``output/`` is left exactly as it was.
 """
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from typing import Callable, Iterable
 from .bundle import Awardee, EventBundle, bundle_event
 from .config import Project
 from .errors import ReportingError
+from .limits import time_limit
 from .load import discover, load_events
 from .names import awardee_stem
-from .publish import publish
+from .preflight import check_fonts
+from .publish import Staging
 from .render import Renderer
 
 Progress = Callable[[int, int, Path], None]
@@ -52,6 +55,7 @@ def load_bundles(project: Project) -> list[EventBundle]:
     """Stages 1-4: discover, load strictly, validate, merge. Raises DataError with every problem."""
     paths = discover(project.data_dir)
     events = load_events(paths, tuple(project.locales), project.root)
+    check_fonts(project, events)
     return [bundle_event(item) for item in events]
 
 
@@ -89,20 +93,27 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     _check_selection(bundles, project, selection)
     jobs = plan(bundles, project, selection)
     renderer = Renderer(project)
-    documents = [(job, renderer.render(job.template, job.locale, job.bundle, project.page(job.page),
-                                       awardees=job.awardees)) for job in jobs]
+    documents = [(job, _render(renderer, job, project)) for job in jobs]
     result = BuildResult()
     total = len(documents) * len(writers)
-    for job, html in documents:
-        for make_writer in writers:
-            writer = make_writer(job.locale)
-            target = output / job.stem.with_suffix(writer.suffix)
-            publish(target, writer.write(html, project.page(job.page)))
-            result.written.append(target)
-            if progress:
-                progress(len(result.written), total, target)
+    with Staging() as staging:
+        for job, html in documents:
+            for make_writer in writers:
+                writer = make_writer(job.locale)
+                target = output / job.stem.with_suffix(writer.suffix)
+                with time_limit(project.job_time_limit_s, f"writing {job.stem.with_suffix(writer.suffix)}"):
+                    data = writer.write(html, project.page(job.page))
+                staging.stage(target, data)
+                result.written.append(target)
+                if progress:
+                    progress(len(result.written), total, target)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _render(renderer: Renderer, job: Job, project: Project) -> str:
+    with time_limit(project.job_time_limit_s, f"rendering {job.template} for {job.stem}"):
+        return renderer.render(job.template, job.locale, job.bundle, project.page(job.page), awardees=job.awardees)
 
 
 def _writers(project: Project, formats: tuple[str, ...]) -> list[Callable[[str], object]]:

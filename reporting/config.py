@@ -21,6 +21,7 @@ class LocaleSettings:
     code: str
     digits: Literal["latn", "arab"] = "latn"
     font_size_pt: float = 13  # body text; one value feeds the CSS and the DOCX styles
+    fonts: tuple[str, ...] = ()  # font files (under templates/) every text of the locale must fit
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Project:
     locales: dict[str, LocaleSettings]
     formats: tuple[str, ...] = FORMATS
     pages: dict[str, PageGeometry] = field(default_factory=dict)
+    job_time_limit_s: float = 60.0
 
     @property
     def data_dir(self) -> Path:
@@ -80,9 +82,12 @@ def load_project(root: Path) -> Project:
     locales = _read_locales(path, raw.get("locales", {}), problems)
     formats = _read_formats(path, raw.get("build", {}).get("formats", list(FORMATS)), problems)
     pages = {name: _read_page(path, name, spec, problems) for name, spec in raw.get("pages", {}).items()}
+    limit = raw.get("build", {}).get("job_time_limit_s", 60)
+    if not isinstance(limit, (int, float)) or isinstance(limit, bool) or limit <= 0:
+        problems.append(Problem(path, None, None, "build.job_time_limit_s", f"expected a number of seconds above 0, found {limit!r}"))
     if problems:
         raise DataError(problems)
-    return Project(root=root, locales=locales, formats=formats, pages=pages)
+    return Project(root=root, locales=locales, formats=formats, pages=pages, job_time_limit_s=float(limit))
 
 
 def _read_locales(path: Path, raw: dict, problems: list[Problem]) -> dict[str, LocaleSettings]:
@@ -105,7 +110,12 @@ def _read_locales(path: Path, raw: dict, problems: list[Problem]) -> dict[str, L
         if not isinstance(size, (int, float)) or isinstance(size, bool) or not 6 <= size <= 30:
             problems.append(Problem(path, None, None, f"locales.{code}.font_size_pt", f"expected a size from 6 to 30, found {size!r}"))
             continue
-        locales[code] = LocaleSettings(code=code, digits=digits, font_size_pt=float(size))
+        fonts = spec.get("fonts", [])
+        missing = [f for f in fonts if not (path.parent / "templates" / f).is_file()]
+        if not fonts or missing:
+            problems.append(Problem(path, None, None, f"locales.{code}.fonts", f"expected font files under templates/, found {missing or 'none'}"))
+            continue
+        locales[code] = LocaleSettings(code=code, digits=digits, font_size_pt=float(size), fonts=tuple(fonts))
     return locales
 
 

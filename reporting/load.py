@@ -69,13 +69,30 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
             part, whole = event.figures[ratio.part].value, event.figures[ratio.whole].value
             if whole == 0 or part > whole:
                 problems.append(source.problem(("ratios", name), f"expected {ratio.part} ({part}) to be at most {ratio.whole} ({whole}) and {ratio.whole} above 0"))
+            elif ratio.stated_percent is not None and _rounded_percent(part, whole, ratio.decimals) != round(ratio.stated_percent, ratio.decimals):
+                computed = _rounded_percent(part, whole, ratio.decimals)
+                problems.append(source.problem(("ratios", name, "stated_percent"), f"expected {computed:g} ({part}/{whole}), found {ratio.stated_percent:g}"))
     names = set(event.figures) | set(event.ratios)
     for index, key in enumerate(event.key_figures):
         if key not in names:
             problems.append(source.problem(("key_figures", index), _unknown("figure or ratio", key, names)))
     problems.extend(_placeholder_problems(event, source))
-    if event.awards and event.awards.date and event.awards.date < event.date - dt.timedelta(days=366):
-        problems.append(source.problem(("awards", "date"), f"expected a date near the event ({event.date}), found {event.awards.date}"))
+    problems.extend(_date_problems(event, source))
+    return problems
+
+
+def _rounded_percent(part: float, whole: float, decimals: int) -> float:
+    return round(part / whole * 100, decimals)
+
+
+def _date_problems(event: Event, source: LoadedYaml) -> list[Problem]:
+    """A meeting reviews its period, so it cannot come before the period starts; awards go with the meeting."""
+    problems = []
+    if event.date < event.period.start:
+        problems.append(source.problem(("date",), f"expected a date on or after the period's start ({event.period.start}), found {event.date}"))
+    awards_date = event.awards.date if event.awards else None
+    if awards_date and not event.period.start <= awards_date <= event.date + dt.timedelta(days=366):
+        problems.append(source.problem(("awards", "date"), f"expected a date from {event.period.start} to a year after the meeting ({event.date}), found {awards_date}"))
     return problems
 
 

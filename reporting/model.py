@@ -8,13 +8,41 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, RootModel, StrictBool, StrictFloat, StrictInt,
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, RootModel, StrictBool, StrictFloat, StrictInt,
                       ValidationInfo, field_validator, model_validator)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+MAX_TEXT = 5000
+# Invisible characters that reorder text: in data they can make a name read
+# differently from what it says (the "Trojan source" trick), so they are refused;
+# the pipeline inserts its own isolation where it is needed (reporting/bidi.py).
+BIDI_CONTROLS = {
+    "\u061c": "ARABIC LETTER MARK", "\u200e": "LEFT-TO-RIGHT MARK", "\u200f": "RIGHT-TO-LEFT MARK",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE", "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
+}
+
+
+def clean_text(text: str) -> str:
+    """Text as the documents need it: NFC (decomposed Vietnamese extracts like precomposed), no controls."""
+    text = unicodedata.normalize("NFC", text)
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"expected at most {MAX_TEXT:,} characters, found {len(text):,}")
+    for position, char in enumerate(text):
+        if char in BIDI_CONTROLS:
+            raise ValueError(f"expected text without bidi control characters, found U+{ord(char):04X} "
+                             f"{BIDI_CONTROLS[char]} at character {position + 1}")
+        if unicodedata.category(char) == "Cc" and char not in "\n\t":
+            raise ValueError(f"expected text without control characters, found U+{ord(char):04X} at character {position + 1}")
+    return text
+
+
+Text = Annotated[str, AfterValidator(clean_text)]
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?::([a-z]+))?\}")
 PLACEHOLDER_STYLES = ("value", "counted")
 EVENT_PLACEHOLDERS = ("date", "period")
@@ -26,7 +54,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class Localized(RootModel[dict[str, str]]):
+class Localized(RootModel[dict[str, Text]]):
     """One text in every configured locale: ``{ar: ..., vi: ...}``."""
 
     model_config = ConfigDict(strict=True, frozen=True)
@@ -46,7 +74,7 @@ class Localized(RootModel[dict[str, str]]):
         return self.root[locale]
 
 
-class Counted(RootModel[dict[str, str | dict[str, str]]]):
+class Counted(RootModel[dict[str, Text | dict[str, Text]]]):
     """How a count reads in each locale, by CLDR plural category.
 
     A locale maps to one phrase, or to one phrase per category (``zero``,
@@ -125,6 +153,8 @@ class Ratio(Strict):
     whole: Id
     label: Localized
     decimals: Annotated[StrictInt, Field(ge=0, le=3)] = 1
+    # The percentage as a source printed it (e.g. 99.2), kept only to be checked against part/whole.
+    stated_percent: Annotated[StrictInt | StrictFloat, Field(ge=0, le=100)] | None = None
 
 
 class Period(Strict):
@@ -165,7 +195,7 @@ class Awards(Strict):
     award: Localized
     conferred_by: Localized
     citation: Localized
-    decision: str | None = None
+    decision: Text | None = None
     place: Localized | None = None
     date: dt.date | None = None
     signatory: Person

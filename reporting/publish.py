@@ -1,4 +1,8 @@
-"""Atomic publication: an output is either the previous good file or the complete new one."""
+"""Publication: every output of a build is staged first and renamed into place only if all succeeded.
+
+A build that fails on its last document (a refused URL, a time limit) or is
+interrupted leaves every previous output exactly as it was, and no partial files.
+"""
 from __future__ import annotations
 
 import os
@@ -6,21 +10,53 @@ import tempfile
 from pathlib import Path
 
 
-def publish(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``target``, flush it to disk, then rename over it.
+class Staging:
+    """Temporary files beside their targets; ``commit`` renames them all, ``discard`` removes them."""
 
-    ``os.replace`` is atomic within a file system, so a reader (or a build
-    killed mid-way) sees the old file or the new one, never half of either.
-    """
+    def __init__(self):
+        self._staged: list[tuple[Path, Path]] = []
+
+    def __enter__(self) -> "Staging":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+    def stage(self, target: Path, data: bytes) -> None:
+        self._staged.append((_write_temporary(target, data), target))
+
+    def commit(self) -> None:
+        # os.replace is atomic within a file system: a reader sees each file old or new, never half.
+        for temporary, target in self._staged:
+            os.replace(temporary, target)
+        self._staged.clear()
+
+    def discard(self) -> None:
+        for temporary, _ in self._staged:
+            temporary.unlink(missing_ok=True)
+        self._staged.clear()
+
+
+def publish(target: Path, data: bytes) -> None:
+    """Write one file atomically."""
+    with Staging() as staging:
+        staging.stage(target, data)
+
+
+def _write_temporary(target: Path, data: bytes) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+    return temporary

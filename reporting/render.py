@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from .bidi import isolate_ltr, localize_digits
@@ -31,7 +32,9 @@ class Renderer:
     def _make_environment(self, locale: str) -> tuple[jinja2.Environment, LocalFilters]:
         facts = LocaleFacts(self.project.locales[locale])
         translations = load_translations(self.project.catalogs_dir, locale)
-        env = jinja2.Environment(
+        # Templates travel on shared drives like data: the sandbox keeps one from reaching
+        # Python internals (no attribute starting with "_", no mutation, range() bounded).
+        env = ImmutableSandboxedEnvironment(
             loader=jinja2.FileSystemLoader(self.project.templates_dir),
             # Every template is HTML; select_autoescape() would not match *.html.j2 (DESIGN.md §4).
             autoescape=True,
@@ -58,8 +61,10 @@ class Renderer:
             html = env.get_template(template).render(context)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
-        except jinja2.TemplateError as exc:
+        except (jinja2.TemplateError, SecurityError) as exc:
             raise TemplateError(f"{_template_position(template)}: {exc}") from None
+        except (RecursionError, OverflowError, MemoryError) as exc:
+            raise TemplateError(f"{_template_position(template)}: the template does not terminate ({type(exc).__name__})") from None
         if facts.settings.digits != "latn":
             html = localize_digits(html, facts.digits)
         return isolate_ltr(html) if facts.direction == "rtl" else html

@@ -1,0 +1,77 @@
+"""Fonts preflight: every character of every text must be in its locale's fonts, before rendering.
+
+WeasyPrint falls back to whatever font the machine has for a missing
+character, silently (DESIGN.md §4), so a name with one unusual letter would
+print in a different typeface, or as a box, on someone's certificate.
+"""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .config import Project
+from .errors import DataError, Problem
+from .load import SourcedEvent
+from .model import Counted, Localized
+from .yamlio import Path_
+
+# Characters a font need not draw: spaces, and zero-width format characters HarfBuzz never shows.
+_NOT_DRAWN = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+
+
+@lru_cache(maxsize=None)
+def font_characters(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def check_fonts(project: Project, events: list[SourcedEvent]) -> None:
+    """Raise one DataError naming every character, field and font that do not go together."""
+    problems: list[Problem] = []
+    for item in events:
+        for where, locale, text in localized_texts(item.event, ()):
+            if locale in project.locales:
+                problems.extend(_text_problems(project, item, where + (locale,), locale, text))
+    if problems:
+        raise DataError(problems)
+
+
+def _text_problems(project: Project, item: SourcedEvent, where: Path_, locale: str, text: str) -> list[Problem]:
+    problems, reported = [], set()
+    fonts = project.locales[locale].fonts
+    for char in text:
+        if char in reported or unicodedata.category(char) in _NOT_DRAWN:
+            continue
+        lacking = [f for f in fonts if ord(char) not in font_characters(project.templates_dir / f)]
+        if lacking:
+            reported.add(char)
+            name = unicodedata.name(char, "unnamed character")
+            problems.append(item.source.problem(
+                where, f"expected characters the '{locale}' fonts can draw, found U+{ord(char):04X} "
+                       f"{name} ({char!r}) missing from {', '.join(Path(f).name for f in lacking)}"))
+    return problems
+
+
+def localized_texts(value: object, where: Path_):
+    """Every (path, locale, text) in a model tree: Localized texts and Counted forms."""
+    if isinstance(value, Localized):
+        for locale, text in value.root.items():
+            yield where, locale, text
+    elif isinstance(value, Counted):
+        for locale, forms in value.root.items():
+            for text in ([forms] if isinstance(forms, str) else forms.values()):
+                yield where, locale, text
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from localized_texts(getattr(value, name), where + (name,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from localized_texts(item, where + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from localized_texts(item, where + (index,))

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from .bundle import Awardee, EventBundle, bundle_event
 from .config import Project
-from .errors import ReportingError
+from .errors import RenderError, ReportingError
 from .limits import time_limit
 from .load import discover, load_events
 from .names import awardee_stem
@@ -101,14 +101,29 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
             for make_writer in writers:
                 writer = make_writer(job.locale)
                 target = output / job.stem.with_suffix(writer.suffix)
-                with time_limit(project.job_time_limit_s, f"writing {job.stem.with_suffix(writer.suffix)}"):
-                    data = writer.write(html, project.page(job.page))
+                shown = job.stem.with_suffix(writer.suffix)
+                with time_limit(project.job_time_limit_s, f"writing {shown}"):
+                    data = _write(writer, job, html, project, shown)
                 staging.stage(target, data)
                 result.written.append(target)
                 if progress:
                     progress(len(result.written), total, target)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _write(writer, job: Job, html: str, project: Project, shown: Path) -> bytes:
+    """One file; a certificate must come out as exactly one page per awardee."""
+    try:
+        if writer.name == "pdf" and job.awardees:
+            return writer.write(html, project.page(job.page), expected_pages=len(job.awardees))
+        return writer.write(html, project.page(job.page))
+    except RenderError as exc:
+        hint = ""
+        if job.awardees and "page(s)" in str(exc):
+            ids = ", ".join(a.id for a in job.awardees)
+            hint = f" (a name or the citation is too long for one certificate page; awardees: {ids})"
+        raise RenderError(f"{shown}: {exc}{hint}") from None
 
 
 def _render(renderer: Renderer, job: Job, project: Project) -> str:

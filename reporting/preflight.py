@@ -24,6 +24,7 @@ _NOT_DRAWN = {"Zs", "Zl", "Zp", "Cc", "Cf"}
 
 @lru_cache(maxsize=None)
 def font_characters(path: Path) -> frozenset[int]:
+    """The code points a font maps (its cmap), read once per process."""
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:
@@ -47,13 +48,12 @@ def _text_problems(project: Project, item: SourcedEvent, where: Path_, locale: s
     for char in text:
         if char in reported or unicodedata.category(char) in _NOT_DRAWN:
             continue
-        lacking = [f for f in fonts if ord(char) not in font_characters(project.templates_dir / f)]
-        if lacking:
+        if not any(ord(char) in font_characters(project.templates_dir / f) for f in fonts):
             reported.add(char)
             name = unicodedata.name(char, "unnamed character")
             problems.append(item.source.problem(
                 where, f"expected characters the '{locale}' fonts can draw, found U+{ord(char):04X} "
-                       f"{name} ({char!r}) missing from {', '.join(Path(f).name for f in lacking)}"))
+                       f"{name} ({char!r}) in none of {', '.join(Path(f).name for f in fonts)}"))
     return problems
 
 

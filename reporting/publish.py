@@ -15,6 +15,7 @@ class Staging:
 
     def __init__(self):
         self._staged: list[tuple[Path, Path]] = []
+        self._created: list[Path] = []  # folders made for staged files, removed again on discard
 
     def __enter__(self) -> "Staging":
         return self
@@ -26,6 +27,9 @@ class Staging:
             self.discard()
 
     def stage(self, target: Path, data: bytes) -> None:
+        missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._created.extend(missing)  # deepest first
         self._staged.append((_write_temporary(target, data), target))
 
     def commit(self) -> None:
@@ -38,6 +42,12 @@ class Staging:
         for temporary, _ in self._staged:
             temporary.unlink(missing_ok=True)
         self._staged.clear()
+        for folder in sorted(set(self._created), key=lambda p: len(p.parts), reverse=True):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # not empty: something else lives there
+        self._created.clear()
 
 
 def publish(target: Path, data: bytes) -> None:
@@ -47,7 +57,6 @@ def publish(target: Path, data: bytes) -> None:
 
 
 def _write_temporary(target: Path, data: bytes) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     temporary = Path(name)
     try:

@@ -73,14 +73,20 @@ class PdfWriter:
         self.fetcher = ConfinedFetcher([templates_dir])
         self.font_config = FontConfiguration()
 
-    def write(self, html: str, geometry=None) -> bytes:
-        # The page geometry is already in the HTML's @page rule (render.page_css).
+    def write(self, html: str, geometry=None, expected_pages: int | None = None) -> bytes:
+        """The PDF of ``html``; with ``expected_pages``, a different page count is an error.
+
+        The page geometry is already in the HTML's @page rule (render.page_css).
+        """
         capture = _WarningCapture()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(capture)
         try:
-            document = weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
-            pdf = document.write_pdf(font_config=self.font_config, uncompressed_pdf=False)
+            html_document = weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+            document = html_document.render(font_config=self.font_config)
+            if expected_pages is not None and len(document.pages) != expected_pages:
+                raise RenderError(f"expected {expected_pages} page(s), found {len(document.pages)}")
+            pdf = document.write_pdf()
         except RefusedURL as exc:
             raise RenderError(str(exc)) from None
         finally:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 
 _LATIN = "A-Za-z\u00C0-\u024F\u1E00-\u1EFF"
-_WORD = rf"[{_LATIN}0-9](?:[{_LATIN}0-9./:@_+\-]*[{_LATIN}0-9])?"
+# Combining marks and zero-width (non-)joiners belong to the word they sit in: splitting
+# "ă\u200da" into two isolates would show them in right-to-left order.
+_JOINERS = "\u0300-\u036f\u200c\u200d"
+_WORD = rf"[{_LATIN}0-9](?:[{_LATIN}0-9{_JOINERS}./:@_+\-]*[{_LATIN}0-9{_JOINERS}])?"
 _LATIN_WORD = rf"(?=[0-9./:@_+\-]*[{_LATIN}]){_WORD}"
 # Latin words separated by spaces stay one fragment ("Nguyễn Văn A"); other words stand alone.
 _FRAGMENT = re.compile(rf"{_LATIN_WORD}(?: +{_LATIN_WORD})*|{_WORD}")

@@ -54,7 +54,7 @@ class BuildResult:
 def load_bundles(project: Project) -> list[EventBundle]:
     """Stages 1-4: discover, load strictly, validate, merge. Raises DataError with every problem."""
     paths = discover(project.data_dir)
-    events = load_events(paths, tuple(project.locales), project.root)
+    events = load_events(paths, tuple(project.locales), project.root, project.templates_dir)
     check_fonts(project, events)
     return [bundle_event(item) for item in events]
 

@@ -28,15 +28,20 @@ def discover(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.rglob("*.yaml") if not p.name.startswith("_"))
 
 
-def load_events(paths: list[Path], locales: tuple[str, ...], root: Path) -> list[SourcedEvent]:
+def load_events(paths: list[Path], locales: tuple[str, ...], root: Path,
+                templates_dir: Path | None = None) -> list[SourcedEvent]:
     """Load and validate all files; raise one DataError holding the problems of all of them."""
     problems: list[Problem] = []
     events: list[SourcedEvent] = []
     for path in paths:
         try:
-            events.append(load_event(path, locales, _shown(path, root)))
+            item = load_event(path, locales, _shown(path, root))
         except DataError as exc:
             problems.extend(exc.problems)
+            continue
+        events.append(item)
+        if templates_dir is not None:
+            problems.extend(_missing_images(item, templates_dir))
     problems.extend(_duplicate_ids(events))
     if problems:
         raise DataError(problems)
@@ -122,6 +127,14 @@ def _placeholder_problem(event: Event, name: str, style: str | None) -> str | No
     if style not in (None, "value", "counted", "fraction"):
         return f"expected a placeholder style value, counted or fraction, found '{style}'"
     return None
+
+
+def _missing_images(item: SourcedEvent, templates_dir: Path) -> list[Problem]:
+    """An image named in the data must exist under templates/ (the only folder rendering may read)."""
+    awards = item.event.awards
+    if awards is None or awards.emblem is None or (templates_dir / awards.emblem).is_file():
+        return []
+    return [item.source.problem(("awards", "emblem"), f"expected an image file templates/{awards.emblem}, found none")]
 
 
 def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:

@@ -196,6 +196,8 @@ class Awards(Strict):
     conferred_by: Localized
     citation: Localized
     decision: Text | None = None
+    # An image under templates/assets/ printed at the top of each certificate, e.g. assets/emblem.png.
+    emblem: Annotated[str, Field(pattern=r"^assets/[A-Za-z0-9_.-]+\.(png|jpe?g)$")] | None = None
     place: Localized | None = None
     date: dt.date | None = None
     signatory: Person

@@ -113,6 +113,10 @@ D35_CASES = {
     "resolved larger than total": ("    value: 624\n", "    value: 700\n",
                                    "expected complaints_resolved (700) to be at most complaints_total (629)"),
     "duplicate awardee id": ("id: g02", "id: g01", "awards: expected each awardee id once, found 'g01' twice"),
+    "image that does not exist": ("emblem: assets/emblem.png", "emblem: assets/nope.png",
+                                  "awards.emblem: expected an image file templates/assets/nope.png, found none"),
+    "image outside the assets folder": ("emblem: assets/emblem.png", "emblem: ../../etc/passwd",
+                                        "awards.emblem: expected match pattern"),
     "stated percentage disagrees": ("    part: complaints_resolved\n", "    part: complaints_resolved\n    stated_percent: 98.2\n",
                                     "stated_percent: expected 99.2 (624/629), found 98.2"),
 }

@@ -17,7 +17,7 @@ from .errors import RenderError, ReportingError
 from .limits import time_limit
 from .load import discover, load_events
 from .names import awardee_stem
-from .preflight import check_fonts
+from .preflight import check_fonts, check_rendered_text
 from .publish import Staging
 from .render import Renderer
 
@@ -128,7 +128,9 @@ def _write(writer, job: Job, html: str, project: Project, shown: Path) -> bytes:
 
 def _render(renderer: Renderer, job: Job, project: Project) -> str:
     with time_limit(project.job_time_limit_s, f"rendering {job.template} for {job.stem}"):
-        return renderer.render(job.template, job.locale, job.bundle, project.page(job.page), awardees=job.awardees)
+        html = renderer.render(job.template, job.locale, job.bundle, project.page(job.page), awardees=job.awardees)
+    check_rendered_text(project, job.locale, html, f"{job.template} ({job.locale})")
+    return html
 
 
 def _writers(project: Project, formats: tuple[str, ...]) -> list[Callable[[str], object]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .config import Project
-from .errors import DataError, Problem
+from .errors import DataError, Problem, TemplateError
 from .load import SourcedEvent
 from .model import Counted, Localized
 from .yamlio import Path_
@@ -75,3 +75,20 @@ def localized_texts(value: object, where: Path_):
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from localized_texts(item, where + (index,))
+
+
+def check_rendered_text(project: Project, locale: str, html: str, what: str) -> None:
+    """The same check on a rendered document, for text that comes from templates and catalogs."""
+    import html as html_module
+    import re
+
+    body = html.split("<body", 1)[-1]
+    text = html_module.unescape(re.sub(r"<[^>]*>", " ", body))
+    fonts = project.locales[locale].fonts
+    for char in sorted(set(text)):
+        if unicodedata.category(char) in _NOT_DRAWN:
+            continue
+        if not any(ord(char) in font_characters(project.templates_dir / f) for f in fonts):
+            name = unicodedata.name(char, "unnamed character")
+            raise TemplateError(f"{what}: expected characters the '{locale}' fonts can draw, found U+{ord(char):04X} "
+                                f"{name} ({char!r}) in none of {', '.join(Path(f).name for f in fonts)}")

@@ -136,6 +136,8 @@ TEMPLATE_CASES = {
     "python internals": ("{{ event.title|t }}</h1>", "{{ event.__class__.__mro__ }}</h1>", "report.html.j2:8: "),
     "endless loop": ("{% block body %}", "{% block body %}{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}",
                      "stopped after 1 s"),
+    "glyph missing from the fonts in template text": ("<h2>{{ _(\"Key figures\") }}</h2>", "<h2>{{ _(\"Key figures\") }} ✅</h2>",
+                                                      "report.html.j2 (vi): expected characters the 'vi' fonts can draw, found U+2705"),
     "data in a style attribute": ('<p class="center subtitle">', '<p class="center subtitle" style="color: {{ event.title|t }}">',
                                   '<p style="..."> is not in the HTML subset'),
 }

@@ -146,7 +146,7 @@ def _writers(project: Project, formats: tuple[str, ...]) -> list[Callable[[str],
 
     def docx():
         from .writers.docx import DocxWriter, FontChoice
-        writers = {code: DocxWriter(FontChoice(size_pt=settings.font_size_pt))
+        writers = {code: DocxWriter(FontChoice(size_pt=settings.font_size_pt), base_dir=project.templates_dir)
                    for code, settings in project.locales.items()}
         return writers.__getitem__
 

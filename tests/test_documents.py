@@ -174,3 +174,18 @@ def test_arabic_indic_digits_are_one_line_of_configuration(tmp_path):
         assert letters(phrase) in report, phrase
     # Arabic-Indic digits are bidi class AN: "٢٠١٤-٢٠٢٤" shows 2014 on the right, read first.
     assert "٢٠١٤-٢٠٢٤" in docx_text(folder / "report.docx")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_emblem_has_the_same_size_in_pdf_and_docx(built, locale):
+    """18 mm wide in both: pdfimages' pixels per inch in the PDF, wp:extent in the DOCX."""
+    import subprocess
+
+    (pdf,) = (built / D35 / locale / "certificates").glob("01-*.pdf")
+    rows = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    images = [r.split() for r in rows if r.split()[2] == "image"]
+    assert len(images) == 1
+    width_px, x_ppi = int(images[0][3]), int(images[0][12])
+    assert abs(width_px / x_ppi * 25.4 - 18) < 0.2
+    extent = docx_xml(pdf.with_suffix(".docx")).find(".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")
+    assert int(extent.get("cx")) == int(extent.get("cy")) == 18 * 36000

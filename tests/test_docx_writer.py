@@ -1,6 +1,7 @@
 """DocxWriter: the HTML subset becomes WordprocessingML that is right-to-left where it must be."""
 from __future__ import annotations
 
+import base64
 import io
 import re
 import shutil
@@ -11,6 +12,7 @@ from datetime import datetime, timezone
 
 import pytest
 from lxml import etree
+from PIL import Image
 
 from reporting.config import PageGeometry
 from reporting.errors import RenderError
@@ -340,7 +342,7 @@ def test_document_text_is_the_html_text(lang, body):
 
 @pytest.mark.parametrize("body, named", [
     ("<video>x</video>", "<video>"),
-    ("<p>a <img src='x.png'></p>", "<img>"),
+    ("<p>a <sup>2</sup></p>", "<sup>"),
     ("<p class='sparkle'>a</p>", '"sparkle"'),
     ("<p><span class='marker'>1.</span> a</p>", "marker"),
     ("<ol><li>a <p>b</p></li></ol>", "<p>"),
@@ -355,6 +357,120 @@ def test_anything_outside_the_subset_is_refused_by_name(body, named):
     with pytest.raises(RenderError) as caught:
         write(page(body))
     assert named in str(caught.value)
+
+
+# -- images -----------------------------------------------------------------
+
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+EMBLEM = '<img class="emblem" src="assets/x.png" alt="Emblem" width="22mm" height="22mm">'
+
+
+def png_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 40), (200, 0, 0)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def templates(tmp_path):
+    """A templates folder holding assets/x.png, next to a file it must not reach."""
+    folder = tmp_path / "templates"
+    (folder / "assets").mkdir(parents=True)
+    (folder / "assets" / "x.png").write_bytes(png_bytes())
+    (tmp_path / "outside.png").write_bytes(png_bytes())
+    return folder
+
+
+def write_in(base_dir, html: str) -> bytes:
+    return DocxWriter(FontChoice(size_pt=14), base_dir=base_dir).write(html, PageGeometry())
+
+
+def test_an_image_has_its_size_in_mm_and_its_alt_text(templates):
+    data = write_in(templates, page(f'<p class="center">{EMBLEM}</p>'))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        media = [name for name in package.namelist() if name.startswith("word/media/")]
+    assert media == ["word/media/image1.png"]
+    body = part(data).find("w:body", NS)
+    extent = body.find(f".//{WP}inline/{WP}extent")
+    assert (extent.get("cx"), extent.get("cy")) == ("792000", "792000")  # 22 mm * 36000 EMU
+    assert body.find(f".//{WP}docPr").get("descr") == "Emblem"
+
+
+def test_an_image_in_a_right_to_left_paragraph_keeps_the_direction(templates):
+    body = part(write_in(templates, page(f"<p>قبل {EMBLEM} بعد</p>"))).find("w:body", NS)
+    (p,) = paragraphs(body)
+    assert p.find("w:pPr/w:bidi", NS) is not None
+    picture_run = next(r for r in runs(body) if r.find("w:drawing", NS) is not None)
+    assert picture_run.find("w:rPr/w:rtl", NS) is not None
+    assert paragraph_text(p) == "قبل  بعد"  # the spaces around the picture stay, as around a word
+
+
+@pytest.mark.parametrize("wrapper", ["<div>{}</div>", "<table><tr><td>{}</td><th>{}</th></tr></table>",
+                                     "<ul><li>{}</li></ul>", "<p><span class='small'>{}</span></p>"])
+def test_images_are_inline_wherever_inline_content_is(templates, wrapper):
+    body = part(write_in(templates, page(wrapper.format(EMBLEM, EMBLEM)))).find("w:body", NS)
+    inlines = body.findall(f".//{WP}inline")
+    assert len(inlines) == wrapper.count("{}")
+    ids = [i.find(f"{WP}docPr").get("id") for i in inlines]
+    assert ids == [str(n) for n in range(1, len(ids) + 1)]  # unique, in document order
+
+
+def test_a_data_uri_image_works_without_a_templates_folder():
+    src = "data:image/png;base64," + base64.b64encode(png_bytes()).decode()
+    data = write(page(f'<p><img src="{src}" alt="مربع" width="10mm" height="5.5mm"></p>'))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert "word/media/image1.png" in package.namelist()
+    extent = part(data).find(f".//{WP}extent")
+    assert (extent.get("cx"), extent.get("cy")) == ("360000", "198000")
+
+
+def test_jpeg_images_work(templates):
+    Image.new("RGB", (30, 20), (0, 90, 0)).save(templates / "assets" / "y.jpg", "JPEG")
+    data = write_in(templates, page('<p><img src="assets/y.jpg" alt="j" width="30mm" height="20mm"></p>'))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert "word/media/image1.jpg" in package.namelist()
+
+
+def test_the_same_image_twice_is_stored_once_and_writes_are_byte_identical(templates):
+    html = page(f"<p>{EMBLEM}</p>" + AR_BODY + f"<p>{EMBLEM}</p>")
+    first = write_in(templates, html)
+    assert first == write_in(templates, html)
+    with zipfile.ZipFile(io.BytesIO(first)) as package:
+        assert [n for n in package.namelist() if n.startswith("word/media/")] == ["word/media/image1.png"]
+
+
+@pytest.mark.parametrize("img, named", [
+    ('src="{root}/assets/x.png"', 'src="{root}/assets/x.png"'),
+    ('src="/assets/x.png"', 'src="/assets/x.png"'),
+    ('src="file:///etc/hostname"', "file:///etc/hostname"),
+    ('src="http://example.org/x.png"', "http://example.org/x.png"),
+    ('src="//example.org/x.png"', "//example.org/x.png"),
+    ('src="../outside.png"', "../outside.png"),
+    ('src="assets/../../outside.png"', "assets/../../outside.png"),
+    ('src="assets/missing.png"', "assets/missing.png"),
+    ('src="assets"', 'src="assets"'),
+    ('src="data:text/plain;base64,aGk="', "data:text/plain"),
+    ('src="data:image/png;base64,@@@"', "base64"),
+    ('src="data:image/png;base64,aGVsbG8="', "not an image"),
+    ('src="assets/x.png" alt="Emblem" height="22mm"', "no width"),
+    ('src="assets/x.png" alt="Emblem" width="22px" height="22mm"', 'width="22px"'),
+    ('src="assets/x.png" alt="Emblem" width="22mm" height="0mm"', 'height="0mm"'),
+    ('src="assets/x.png" width="22mm" height="22mm"', "alt"),
+    ('src="assets/x.png" alt=" " width="22mm" height="22mm"', "alt"),
+    ('src="assets/x.png" alt="E" width="22mm" height="22mm" class="sparkle"', '"sparkle"'),
+])
+def test_images_outside_the_subset_are_refused_by_src_or_attribute(templates, img, named):
+    attributes = img.format(root=templates)
+    if "alt" not in img and "width" not in img:
+        attributes += ' alt="Emblem" width="22mm" height="22mm"'
+    with pytest.raises(RenderError) as caught:
+        write_in(templates, page(f"<p><img {attributes}></p>"))
+    assert named.format(root=templates) in str(caught.value)
+
+
+def test_file_images_need_a_templates_folder():
+    with pytest.raises(RenderError, match="base_dir"):
+        write(page(f"<p>{EMBLEM}</p>"))
 
 
 # -- package ----------------------------------------------------------------
@@ -414,6 +530,19 @@ def test_libreoffice_lays_arabic_out_right_to_left_and_breaks_pages(tmp_path):
     assert words["الثانية"][1] > 0.6 * width  # a paragraph without class sits on the right
     assert words["35-CT/TW"][1] < words["القرار"][0]  # the code reads after (left of) the word before it
     assert "CT/TW-35" not in words
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_shows_the_image_at_its_size(templates, tmp_path):
+    html = page(f'<h2>العنوان</h2><p class="center">{EMBLEM}</p><p>{AR_SENTENCE}</p>')
+    pdf = _libreoffice_pdf(write_in(templates, html), tmp_path)
+    rows = _run("pdfimages", "-list", pdf).splitlines()[2:]  # after the header and its rule
+    images = [row.split() for row in rows if row.split()[2] == "image"]
+    assert len(images) == 1, rows
+    width, height, x_ppi = int(images[0][3]), int(images[0][4]), float(images[0][12])
+    assert (width, height) == (40, 40)
+    assert x_ppi == pytest.approx(40 / (22 / 25.4), abs=1)  # 40 pixels drawn 22 mm wide
+    assert AR_SENTENCE.split()[0] in _run("pdftotext", pdf, "-")
 
 
 def _libreoffice_pdf(data: bytes, folder) -> str:

@@ -1,18 +1,25 @@
 """HTML subset (docs/html-subset.md) -> DOCX, reading the same tree WeasyPrint reads, right-to-left aware."""
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
+import io
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+import urllib.parse
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Iterator
 
 import docx
 import tinyhtml5
 from docx.enum.section import WD_ORIENT
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
 from docx.shared import Mm
 from docx.table import _Cell
 
@@ -62,7 +69,7 @@ CLASSES: dict[str, frozenset[str]] = {
     "section": BLOCK_CLASSES | {"page"},
     "table": BLOCK_CLASSES | {"layout"},
     **dict.fromkeys(("td", "th"), BLOCK_CLASSES | {"num"}),
-    **dict.fromkeys(("thead", "tbody", "tr", "hr", "br"), frozenset()),
+    **dict.fromkeys(("thead", "tbody", "tr", "hr", "br", "img"), frozenset()),
     # The spec lists the inline classes under <span>; strong/em/b/i/bdi are
     # spans with a meaning, so they take the same classes.
     **dict.fromkeys(("strong", "b", "em", "i", "bdi"), INLINE_CLASSES),
@@ -74,12 +81,14 @@ STYLE_HOOKS: dict[str, frozenset[str]] = {
     "heading": frozenset({"small"}), "figures": frozenset(), "awardees": frozenset(),
     "signing": frozenset({"layout"}), "certificate": frozenset(), "subtitle": frozenset({"center"}),
     "issuer": frozenset({"center"}), "citation": frozenset({"center"}), "sample": frozenset({"small", "center"}),
-    "reporters": frozenset({"end"}),
+    "reporters": frozenset({"end"}), "emblem-line": frozenset({"center"}), "emblem": frozenset(),
 }
-INLINE_TAGS = frozenset({"strong", "b", "em", "i", "span", "bdi", "br"})
+INLINE_TAGS = frozenset({"strong", "b", "em", "i", "span", "bdi", "br", "img"})
 # The PDF would honour these and the DOCX could not (dir is honoured on <bdi> only).
 REFUSED_ATTRIBUTES = ("style", "dir", "rowspan")
 _SPACE = re.compile(r"[ \t\n\f\r]+")  # HTML's white space; not U+00A0
+_MM = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)mm\s*", re.IGNORECASE)
+IMAGE_ERRORS = (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError)
 
 
 @dataclass(frozen=True)
@@ -125,12 +134,24 @@ class _Format:
 
 
 @dataclass(frozen=True)
+class _Image:
+    """What an ``<img>`` asks for: the picture's bytes, its size in mm and its alt text."""
+
+    src: str
+    blob: bytes = field(repr=False)
+    width_mm: float
+    height_mm: float
+    alt: str
+
+
+@dataclass(frozen=True)
 class _Piece:
-    """Inline content before runs are made: text, or a line break or tab ("br", "tab")."""
+    """Inline content before runs are made: text, a line break or tab ("br", "tab"), or an "image"."""
 
     text: str
     fmt: _Format
     kind: str = "text"
+    image: _Image | None = None
 
 
 class DocxWriter:
@@ -139,8 +160,10 @@ class DocxWriter:
     name = "docx"
     suffix = ".docx"
 
-    def __init__(self, fonts: FontChoice = DEFAULT_FONTS):
+    def __init__(self, fonts: FontChoice = DEFAULT_FONTS, base_dir: Path | None = None):
+        """``base_dir`` is the templates folder: ``<img src>`` is relative to it, as WeasyPrint's base URL."""
         self.fonts = fonts
+        self.base_dir = base_dir.resolve() if base_dir is not None else None
 
     def write(self, html: str, geometry: PageGeometry, created: datetime | None = None) -> bytes:
         """Return the DOCX bytes for ``html``; the same arguments always give the same bytes."""
@@ -151,7 +174,7 @@ class DocxWriter:
         _set_geometry(document.sections[0], geometry, info.rtl)
         body = root.find("body")
         if body is not None:
-            _BodyWriter(info, self.fonts).blocks(body, document, _Block())
+            _BodyWriter(info, self.fonts, document.part, self.base_dir).blocks(body, document, _Block())
         ooxml.pin_core_properties(document.core_properties, info.title, created or EPOCH)
         ooxml.drop_template_parts(document)
         return ooxml.deterministic_zip(document)
@@ -228,8 +251,10 @@ def _first_strong_direction(text: str) -> str:
 class _BodyWriter:
     """Walks the body's blocks into paragraphs and tables; holds the state of one write."""
 
-    def __init__(self, info: _Info, fonts: FontChoice):
+    def __init__(self, info: _Info, fonts: FontChoice, part, base_dir: Path | None):
         self.info, self.fonts = info, fonts
+        self.part, self.base_dir = part, base_dir  # the document part holds the pictures
+        self._pictures = 0  # docPr ids: 1, 2, ... in document order
         self.style_sizes = {NORMAL: fonts.size_pt, LIST: fonts.size_pt} | {k: v[0] for k, v in HEADINGS.items()}
         self._rpr_cache: dict[_Format, object] = {}
         self._pages = 0
@@ -364,6 +389,8 @@ class _BodyWriter:
             raise RenderError(f"<{tag}> inside <{parent_tag}>: only inline elements may be here ({SPEC})")
         if tag == "br":
             return [_Piece("", fmt, "br")]
+        if tag == "img":
+            return [_Piece("", fmt, "image", _image(node, self.base_dir))]
         fmt = _inline_format(fmt, tag, classes)
         if tag == "bdi":
             return [self._bdi(node, fmt)]
@@ -399,9 +426,28 @@ class _BodyWriter:
                 if piece.text != piece.text.strip(" "):
                     text.set(qn("xml:space"), "preserve")
                 run.append(text)
+            elif piece.kind == "image":
+                run.add_drawing(self._picture(piece.image))
             else:
                 run.append(OxmlElement("w:br" if piece.kind == "br" else "w:tab"))
             yield run
+
+    def _picture(self, image: _Image):
+        """A ``wp:inline`` of exactly the ``<img>``'s size, its alt text as the description."""
+        try:
+            rId, picture = self.part.get_or_add_image(io.BytesIO(image.blob))  # one part per distinct image
+        except IMAGE_ERRORS as exc:
+            raise RenderError(f'<img src="{_shown(image.src)}">: not an image Word can show '
+                              f"(PNG, JPEG, GIF, BMP or TIFF) ({SPEC})") from exc
+        # Our own count, not python-docx's next_id: that searches the whole document per picture.
+        self._pictures += 1
+        inline = CT_Inline.new_pic_inline(self._pictures, rId, picture.filename, Mm(image.width_mm),
+                                          Mm(image.height_mm))
+        try:
+            ooxml.set_description(inline, image.alt)
+        except ValueError as exc:  # control characters XML 1.0 cannot hold
+            raise RenderError(f'<img alt="{image.alt[:40]}"> holds a character XML cannot hold') from exc
+        return inline
 
     def _run_properties(self, fmt: _Format):
         """A fresh ``w:rPr`` for ``fmt``, copied from one built once per format and write."""
@@ -489,6 +535,65 @@ class _BodyWriter:
 def _inline_format(fmt: _Format, tag: str, classes: frozenset[str]) -> _Format:
     size = next((SIZES[name] for name in SIZES if name in classes), fmt.size)
     return replace(fmt, bold=fmt.bold or tag in ("strong", "b"), italic=fmt.italic or tag in ("em", "i"), size=size)
+
+
+# -- images -----------------------------------------------------------------
+
+def _image(element, base_dir: Path | None) -> _Image:
+    """The picture an ``<img>`` names, refused unless its src, alt, width and height are all usable."""
+    src = element.get("src", "")
+    alt = _SPACE.sub(" ", element.get("alt", "")).strip()
+    if not alt:  # the description is what a screen reader says instead of the picture
+        raise RenderError(f'<img src="{_shown(src)}"> needs alt="...", a description of the picture ({SPEC})')
+    width, height = (_millimetres(element, src, name) for name in ("width", "height"))
+    return _Image(src, _image_bytes(src, base_dir), width, height, alt)
+
+
+def _millimetres(element, src: str, name: str) -> float:
+    """A width or height attribute in mm, the unit both formats share."""
+    value = element.get(name)
+    match = _MM.fullmatch(value or "")
+    if match is None or float(match[1]) <= 0:
+        found = f'{name}="{value}"' if value is not None else f"no {name}"
+        raise RenderError(f'<img src="{_shown(src)}"> has {found}: expected a size in mm, e.g. {name}="22mm" ({SPEC})')
+    return float(match[1])
+
+
+def _image_bytes(src: str, base_dir: Path | None) -> bytes:
+    """The bytes of a data: URI, or of a file under ``base_dir`` resolved as WeasyPrint resolves it."""
+    parts = urllib.parse.urlsplit(src)
+    if parts.scheme.lower() == "data":
+        return _data_uri(src)
+    if not parts.path or parts.scheme or parts.netloc or parts.path.startswith("/") or parts.query or parts.fragment:
+        raise RenderError(f'<img src="{_shown(src)}">: expected a path relative to the templates folder '
+                          f"or a data:image/...;base64 URI ({SPEC})")
+    if base_dir is None:
+        raise RenderError(f'<img src="{_shown(src)}">: the DOCX writer was given no templates folder (base_dir)')
+    try:
+        path = (base_dir / urllib.parse.unquote(parts.path)).resolve()
+        if not path.is_relative_to(base_dir):  # after resolving, so ../ and symlinks cannot leave it
+            raise RenderError(f'<img src="{_shown(src)}">: outside the templates folder {base_dir}')
+        return path.read_bytes()
+    except (OSError, ValueError) as exc:  # missing, a folder, or a NUL in the name
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise RenderError(f'<img src="{_shown(src)}">: cannot read {base_dir / parts.path}: {reason}') from None
+
+
+def _data_uri(src: str) -> bytes:
+    """Decode ``data:image/...;base64,...``; other data: URIs are not pictures."""
+    header, comma, payload = src[len("data:"):].partition(",")
+    media, *params = (value.strip().lower() for value in header.split(";"))
+    if not comma or not media.startswith("image/") or params != ["base64"]:
+        raise RenderError(f'<img src="{_shown(src)}">: a data: URI must be data:image/...;base64,... ({SPEC})')
+    try:
+        return base64.b64decode(_SPACE.sub("", urllib.parse.unquote(payload)), validate=True)
+    except binascii.Error as exc:
+        raise RenderError(f'<img src="{_shown(src)}">: the data: URI is not valid base64 ({exc})') from None
+
+
+def _shown(src: str) -> str:
+    """``src`` for a message: data: URIs are cut short."""
+    return src[:57] + "..." if src[:5].lower() == "data:" and len(src) > 60 else src
 
 
 def _table_rows(element) -> list[tuple[list, bool]]:
@@ -580,6 +685,10 @@ def _collapse(pieces: list[_Piece]) -> list[_Piece]:
     out: list[_Piece] = []
     after_space = True  # the start of a block or line drops leading space
     for piece in pieces:
+        if piece.kind == "image":  # an atomic inline, like a word: spaces around it stay
+            out.append(piece)
+            after_space = False
+            continue
         if piece.kind != "text":
             _strip_trailing_space(out)
             out.append(piece)

@@ -1,4 +1,4 @@
-"""What python-docx has no API for: direction, complex-script fonts, schema order, reproducible packages."""
+"""What python-docx has no API for: direction, complex-script fonts, alt text, schema order, reproducible packages."""
 from __future__ import annotations
 
 import io
@@ -192,6 +192,13 @@ def set_table_width_pct(tblPr: etree._Element, fiftieths: int = 5000) -> None:
 
 def set_no_wrap(tcPr: etree._Element) -> None:
     child(tcPr, "w:noWrap", TCPR_ORDER)
+
+
+# -- pictures ---------------------------------------------------------------
+
+def set_description(inline: etree._Element, text: str) -> None:
+    """Alt text of a picture: ``wp:docPr/@descr``, what Word's Alt Text pane and screen readers read."""
+    inline.find(qn("wp:docPr")).set("descr", text)
 
 
 # -- package ----------------------------------------------------------------

@@ -1,14 +1,16 @@
-"""Bidi isolation: left-to-right fragments inside right-to-left documents get ``<bdi dir="ltr">``.
+"""Bidi isolation and digits of rendered HTML, done once for data, catalog messages and numbers alike.
 
-Without it the Unicode bidi algorithm reorders neutral characters around
-Latin text in an Arabic line: "35-CT/TW" prints as "CT/TW-35" and a decision
-number "1568/QĐ-UBND" splits across the line. Doing it once on the rendered
-HTML covers data, catalog messages and formatted numbers alike, and both
-writers see the same ``<bdi>`` (the DOCX writer turns it into LRI/PDI).
+Without isolation the Unicode bidi algorithm reorders neutral characters
+around Latin text in an Arabic line: "35-CT/TW" prints as "CT/TW-35" and a
+decision number "1568/QĐ-UBND" splits across the line. Left-to-right
+fragments get ``<bdi dir="ltr">``; both writers see the same ``<bdi>`` (the
+DOCX writer turns it into an LRE...PDF embedding).
 """
 from __future__ import annotations
 
+import html as html_module
 import re
+from typing import Callable
 
 _LATIN = "A-Za-z\u00C0-\u024F\u1E00-\u1EFF"
 # Combining marks and zero-width (non-)joiners belong to the word they sit in: splitting
@@ -16,53 +18,51 @@ _LATIN = "A-Za-z\u00C0-\u024F\u1E00-\u1EFF"
 _JOINERS = "\u0300-\u036f\u200c\u200d"
 _WORD = rf"[{_LATIN}0-9](?:[{_LATIN}0-9{_JOINERS}./:@_+\-]*[{_LATIN}0-9{_JOINERS}])?"
 _LATIN_WORD = rf"(?=[0-9./:@_+\-]*[{_LATIN}]){_WORD}"
-# Latin words separated by spaces stay one fragment ("Nguyễn Văn A"); other words stand alone.
-_FRAGMENT = re.compile(rf"{_LATIN_WORD}(?: +{_LATIN_WORD})*|{_WORD}")
+# Between Latin words, spaces and punctuation stay inside the fragment ("Nguyễn Văn A, B",
+# "a<b"): isolating the words one by one would set them right to left. Arabic letters
+# (\w minus Latin) end a fragment.
+_SEPARATOR = r"[^\w\n]+"
+_FRAGMENT = re.compile(rf"{_LATIN_WORD}(?:{_SEPARATOR}{_LATIN_WORD})*|{_WORD}")
 _NEEDS_ISOLATION = re.compile(rf"[{_LATIN}/:@]|[0-9]-[0-9]")
-_ENTITY = re.compile(r"(&#?\w+;)")
 _BODY = re.compile(r"(<body[^>]*>)(.*)(</body>)", re.S)
 _TEXT = re.compile(r"(?<=>)([^<]+)(?=<)")
 
 
 def isolate_ltr(html: str) -> str:
     """Wrap every LTR fragment of the body's text in ``<bdi dir="ltr">``; plain numbers are left alone."""
-    match = _BODY.search(html)
-    if not match:
-        return html
-    body = _TEXT.sub(lambda m: _isolate_text(m.group(1)), match.group(2))
-    return html[: match.start(2)] + body + html[match.end(2):]
+    return _map_fragments(html, lambda fragment: f'<bdi dir="ltr">{_escape(fragment)}</bdi>'
+                          if _NEEDS_ISOLATION.search(fragment) else _escape(fragment))
 
 
-def localize_digits(html: str, translate) -> str:
+def localize_digits(html: str, translate: Callable[[str], str]) -> str:
     """Digits typed in data and messages ("عام 2024") in the locale's digit system.
 
-    ``translate`` maps a digit string; Latin fragments keep their digits
-    ("35-CT/TW" is a code, not a number a reader pronounces).
+    Latin fragments keep their digits ("35-CT/TW" is a code, not a number a reader pronounces).
     """
+    return _map_fragments(html, lambda fragment: _escape(fragment if _has_latin(fragment) else translate(fragment)))
+
+
+def _map_fragments(html: str, replace: Callable[[str], str]) -> str:
+    """Apply ``replace`` (which returns HTML) to each fragment of the body's text; the rest is re-escaped."""
     match = _BODY.search(html)
     if not match:
         return html
 
-    def convert(text: str) -> str:
-        parts = _ENTITY.split(text)
-        return "".join(part if _ENTITY.fullmatch(part) else _FRAGMENT.sub(
-            lambda m: m.group(0) if _has_latin(m.group(0)) else translate(m.group(0)), part) for part in parts)
+    def text_node(node: re.Match) -> str:
+        text = html_module.unescape(node.group(1))  # "&lt;" is one character of the text
+        pieces, last = [], 0
+        for fragment in _FRAGMENT.finditer(text):
+            pieces += [_escape(text[last:fragment.start()]), replace(fragment.group(0))]
+            last = fragment.end()
+        return "".join(pieces) + _escape(text[last:])
 
-    body = _TEXT.sub(lambda m: convert(m.group(1)), match.group(2))
+    body = _TEXT.sub(text_node, match.group(2))
     return html[: match.start(2)] + body + html[match.end(2):]
+
+
+def _escape(text: str) -> str:
+    return html_module.escape(text, quote=False)
 
 
 def _has_latin(fragment: str) -> bool:
     return re.search(f"[{_LATIN}]", fragment) is not None
-
-
-def _isolate_text(text: str) -> str:
-    parts = _ENTITY.split(text)
-    return "".join(part if _ENTITY.fullmatch(part) else _FRAGMENT.sub(_wrap, part) for part in parts)
-
-
-def _wrap(match: re.Match) -> str:
-    fragment = match.group(0)
-    if not _NEEDS_ISOLATION.search(fragment):
-        return fragment
-    return f'<bdi dir="ltr">{fragment}</bdi>'

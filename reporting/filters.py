@@ -12,6 +12,7 @@ from typing import Callable
 from babel.support import Translations
 from markupsafe import Markup, escape
 
+from .collation import sort_key
 from .locales import LocaleFacts
 from .model import PLACEHOLDER, Figure, Localized, Period
 
@@ -39,7 +40,15 @@ class LocalFilters:
     def as_dict(self) -> dict[str, Callable]:
         return {name: getattr(self, name) for name in (
             "number", "money", "percent", "ratio", "fraction", "compact", "long_date", "day_month",
-            "period", "quarter", "counted", "digits", "when", "place_date", "fill", "figure", "t", "comma_join")}
+            "period", "quarter", "counted", "digits", "when", "place_date", "fill", "figure", "t", "comma_join", "ordered")}
+
+    def ordered(self, awardees, order: str = "data") -> list:
+        """Awardees in data order, or groups then individuals each sorted as this language sorts names."""
+        if order != "sorted":
+            return list(awardees)
+        key = lambda awardee: sort_key(awardee.name[self.facts.code], self.facts.code)  # noqa: E731
+        groups = sorted((a for a in awardees if a.kind == "group"), key=key)
+        return groups + sorted((a for a in awardees if a.kind != "group"), key=key)
 
     @property
     def comma(self) -> str:

@@ -192,6 +192,8 @@ class Awards(Strict):
     """Certificates of merit conferred at the event."""
 
     sample_data: StrictBool = False
+    # "data": lists and the combined print file follow the file; "sorted": each language's name order.
+    order: Literal["data", "sorted"] = "data"
     award: Localized
     conferred_by: Localized
     citation: Localized

@@ -189,3 +189,22 @@ def test_emblem_has_the_same_size_in_pdf_and_docx(built, locale):
     assert abs(width_px / x_ppi * 25.4 - 18) < 0.2
     extent = docx_xml(pdf.with_suffix(".docx")).find(".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")
     assert int(extent.get("cx")) == int(extent.get("cy")) == 18 * 36000
+
+
+def test_sorted_order_is_one_line_and_drives_list_and_print_file(tmp_path):
+    from conftest import copy_project, run_cli
+    from reporting.collation import sort_key
+
+    project = copy_project(tmp_path)
+    data = project / "data" / f"{D35}.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("  order: data\n", "  order: sorted\n", 1),
+                    encoding="utf-8")
+    code, _, err = run_cli("--project", str(project), "--event", D35, "--output", str(tmp_path / "out"), "-q")
+    assert code == 0, err
+    for locale in LOCALES:
+        folder = tmp_path / "out" / D35 / locale
+        individuals = docx_xml(folder / "awardees.docx").findall(f".//{W}tbl")[-1]
+        names = ["".join(row.findall(f"{W}tc")[1].itertext()) for row in individuals.findall(f"{W}tr")[1:]]
+        assert len(names) == 15 and names == sorted(names, key=lambda n: sort_key(n, locale))
+        pages = pdf_pages(folder / "certificates.pdf")
+        assert letters(names[0]) in letters(pages[10]) and letters(names[-1]) in letters(pages[-1])

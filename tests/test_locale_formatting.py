@@ -90,3 +90,22 @@ def test_counted_figures_pick_the_cldr_category(value, expected):
 def test_fill_escapes_data_and_substitutes_values():
     text = filters("vi").fill("<b>{a}</b> & {a:counted}", {"a": "17", "a:counted": "17 cuộc"})
     assert str(text) == "&lt;b&gt;17&lt;/b&gt; &amp; 17 cuộc"
+
+
+def test_vietnamese_names_sort_by_given_name_letters_then_tones():
+    from reporting.collation import sort_key
+
+    names = ["Nguyễn Văn Hùng", "Bùi Thị Thanh Huyền", "Lê Văn Ánh", "Nguyễn Thị Ân", "Hoàng Văn An",
+             "Mai Đức Dũng", "Đinh Công Dũng", "Phạm Thị Thu Hương", "Trần Thị Dung", "Vũ Văn Đông"]
+    assert sorted(names, key=lambda n: sort_key(n, "vi")) == [
+        "Hoàng Văn An", "Lê Văn Ánh", "Nguyễn Thị Ân",          # a < á (tone after letters) < â (a letter)
+        "Trần Thị Dung", "Đinh Công Dũng", "Mai Đức Dũng",      # same given name: then the rest, đ after d
+        "Vũ Văn Đông",                                          # đ is a letter after d
+        "Nguyễn Văn Hùng", "Bùi Thị Thanh Huyền", "Phạm Thị Thu Hương"]  # u < ư
+
+
+def test_arabic_names_sort_in_alphabet_order():
+    from reporting.collation import sort_key
+
+    names = ["نجوين", "أحمد", "إبراهيم", "ثامر", "بوي", "مُحمد", "فاطمة"]
+    assert sorted(names, key=lambda n: sort_key(n, "ar")) == ["إبراهيم", "أحمد", "بوي", "ثامر", "فاطمة", "مُحمد", "نجوين"]

@@ -34,6 +34,15 @@ def isolate_ltr(html: str) -> str:
                           if _NEEDS_ISOLATION.search(fragment) else _escape(fragment))
 
 
+_ARABIC = "\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
+_RTL_FRAGMENT = re.compile(rf"[{_ARABIC}](?:[{_ARABIC}\s\u200c\u200d.,،؛:()\-]*[{_ARABIC}])?")
+
+
+def isolate_rtl(html: str) -> str:
+    """In a left-to-right document, wrap Arabic fragments in ``<bdi dir="rtl">`` (the mirror case)."""
+    return _map_fragments(html, lambda fragment: f'<bdi dir="rtl">{_escape(fragment)}</bdi>', _RTL_FRAGMENT)
+
+
 def localize_digits(html: str, translate: Callable[[str], str]) -> str:
     """Digits typed in data and messages ("عام 2024") in the locale's digit system.
 
@@ -42,8 +51,8 @@ def localize_digits(html: str, translate: Callable[[str], str]) -> str:
     return _map_fragments(html, lambda fragment: _escape(fragment if _has_latin(fragment) else translate(fragment)))
 
 
-def _map_fragments(html: str, replace: Callable[[str], str]) -> str:
-    """Apply ``replace`` (which returns HTML) to each fragment of the body's text; the rest is re-escaped."""
+def _map_fragments(html: str, replace: Callable[[str], str], pattern: re.Pattern = _FRAGMENT) -> str:
+    """Apply ``replace`` (which returns HTML) to each ``pattern`` match in the body's text; the rest is re-escaped."""
     match = _BODY.search(html)
     if not match:
         return html
@@ -51,7 +60,7 @@ def _map_fragments(html: str, replace: Callable[[str], str]) -> str:
     def text_node(node: re.Match) -> str:
         text = html_module.unescape(node.group(1))  # "&lt;" is one character of the text
         pieces, last = [], 0
-        for fragment in _FRAGMENT.finditer(text):
+        for fragment in pattern.finditer(text):
             pieces += [_escape(text[last:fragment.start()]), replace(fragment.group(0))]
             last = fragment.end()
         return "".join(pieces) + _escape(text[last:])

@@ -8,7 +8,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from .bidi import isolate_ltr, localize_digits
+from .bidi import isolate_ltr, isolate_rtl, localize_digits
 from .bundle import EventBundle
 from .config import PageGeometry, Project
 from .errors import TemplateError
@@ -67,7 +67,7 @@ class Renderer:
             raise TemplateError(f"{_template_position(template)}: the template does not terminate ({type(exc).__name__})") from None
         if facts.settings.digits != "latn":
             html = localize_digits(html, facts.digits)
-        return isolate_ltr(html) if facts.direction == "rtl" else html
+        return isolate_ltr(html) if facts.direction == "rtl" else isolate_rtl(html)
 
 
 def placeholder_values(bundle: EventBundle, filters: LocalFilters) -> dict[str, str]:

@@ -109,3 +109,20 @@ def test_arabic_names_sort_in_alphabet_order():
 
     names = ["نجوين", "أحمد", "إبراهيم", "ثامر", "بوي", "مُحمد", "فاطمة"]
     assert sorted(names, key=lambda n: sort_key(n, "ar")) == ["إبراهيم", "أحمد", "بوي", "ثامر", "فاطمة", "مُحمد", "نجوين"]
+
+
+def test_bidi_isolation_both_ways():
+    from reporting.bidi import isolate_ltr, isolate_rtl
+
+    page = "<html><head><title>35-CT/TW</title></head><body><p>{}</p></body></html>"
+    assert isolate_ltr(page.format("التوجيه رقم 35-CT/TW للفترة 2014-2024، 17 عملية و99.2% &amp; Nguyễn Văn A")) == page.format(
+        'التوجيه رقم <bdi dir="ltr">35-CT/TW</bdi> للفترة <bdi dir="ltr">2014-2024</bdi>، 17 عملية و99.2% &amp; '
+        '<bdi dir="ltr">Nguyễn Văn A</bdi>')
+    assert isolate_rtl(page.format("Tỉnh Ninh Bình (نينه بينه), 2024")) == page.format(
+        'Tỉnh Ninh Bình (<bdi dir="rtl">نينه بينه</bdi>), 2024')
+
+
+def test_tatweel_and_harakat_survive_loading():
+    from reporting.model import clean_text
+
+    assert clean_text("مُحَمَّـــد") == "مُحَمَّـــد"

@@ -122,6 +122,10 @@ class LocalFilters:
         phrase = forms if isinstance(forms, str) else forms[self.facts.plural_category(figure.value)]
         return phrase.replace("{n}", number)
 
+    def count_phrase(self, singular: str, plural: str, count: int) -> str:
+        """A catalog plural message with the locale's number: ``15 فردًا``, ``15 cá nhân``."""
+        return self.translations.ngettext(singular, plural, count) % {"num": self.number(count)}
+
     def digits(self, value: object) -> str:
         return self.facts.digits(str(value))
 

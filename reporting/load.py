@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import DataError, Problem
-from .model import EVENT_PLACEHOLDERS, PLACEHOLDER, Event
+from .model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event
 from .yamlio import LoadedYaml, Path_, load_yaml
 
 
@@ -117,7 +117,7 @@ def _placeholder_problems(event: Event, source: LoadedYaml) -> list[Problem]:
 
 
 def _placeholder_problem(event: Event, name: str, style: str | None) -> str | None:
-    known = set(event.figures) | set(event.ratios) | set(EVENT_PLACEHOLDERS)
+    known = set(event.figures) | set(event.ratios) | set(EVENT_PLACEHOLDERS) | (set(AWARD_PLACEHOLDERS) if event.awards else set())
     if name not in known:
         return _unknown("placeholder", "{" + name + "}", known)
     if style == "counted" and not (name in event.figures and event.figures[name].counted):

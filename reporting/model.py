@@ -46,6 +46,8 @@ Text = Annotated[str, AfterValidator(clean_text)]
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?::([a-z]+))?\}")
 PLACEHOLDER_STYLES = ("value", "counted")
 EVENT_PLACEHOLDERS = ("date", "period")
+# Counted from the awards, phrased by the catalog's plural forms ("10 مجموعات", "15 cá nhân").
+AWARD_PLACEHOLDERS = ("awarded_groups", "awarded_individuals")
 
 
 class Strict(BaseModel):

@@ -77,6 +77,9 @@ def placeholder_values(bundle: EventBundle, filters: LocalFilters) -> dict[str, 
     for name, figure in event.figures.items():
         values[name] = filters.figure(figure)
         values[f"{name}:counted"] = filters.counted(figure)
+    if bundle.awardees:
+        values["awarded_groups"] = filters.count_phrase("%(num)s group", "%(num)s groups", len(bundle.groups))
+        values["awarded_individuals"] = filters.count_phrase("%(num)s individual", "%(num)s individuals", len(bundle.individuals))
     for name, ratio in bundle.ratios.items():
         values[name] = filters.ratio(ratio.part, ratio.whole, ratio.ratio.decimals)
         values[f"{name}:fraction"] = filters.fraction(ratio.part, ratio.whole)

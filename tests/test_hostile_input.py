@@ -80,6 +80,8 @@ YAML_CASES = {
     "control character": ('vi: "Vũ Gia Long"', 'vi: "Vũ\\u0007Gia Long"', "expected text without control characters, found U+0007"),
     "glyph missing from the fonts": ('vi: "Vũ Gia Long"', 'vi: "Vũ Gia Long 🎉"',
                                      "chair.name.vi: expected characters the 'vi' fonts can draw, found U+1F389 PARTY POPPER ('🎉') in none of NotoSerif-Regular.ttf"),
+    "award count without awards": ("triển khai {admin_inspections:counted}", "triển khai {awarded_groups}",
+                                   "expected a known placeholder, found '{awarded_groups}'"),
     "date before the period": ("date: 2024-04-08", "date: 2023-12-31",
                                "date: expected a date on or after the period's start (2024-01-01), found 2023-12-31"),
 }

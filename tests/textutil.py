@@ -67,7 +67,8 @@ def letters(text: str) -> str:
     every glyph of a multi-glyph Amiri cluster the cluster's text, so
     "الكفيلة" extracts as "اللكفيلة" (a repeated letter).
     """
-    kept = _NOT_TEXT.sub("", BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", text)))
+    # Tatweel (U+0640) only stretches a joint; pdftotext reads "لـ" back as "لل".
+    kept = _NOT_TEXT.sub("", BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", text))).replace("\u0640", "")
     return _REPEATS.sub(r"\1", kept)
 
 

@@ -1,6 +1,7 @@
 """What python-docx has no API for: direction, complex-script fonts, alt text, schema order, reproducible packages."""
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from datetime import datetime, timezone
@@ -51,6 +52,41 @@ TCPR_ORDER = _order(
     "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
 )
 PBDR_ORDER = _order("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar")
+PGBORDERS_ORDER = _order("w:top", "w:left", "w:bottom", "w:right")
+FONT_ORDER = _order(
+    "w:altName", "w:panose1", "w:charset", "w:family", "w:notTrueType", "w:pitch", "w:sig",
+    "w:embedRegular", "w:embedBold", "w:embedItalic", "w:embedBoldItalic",
+)
+# CT_Settings up to the last element python-docx's template holds; later ones rank
+# as unknown, which is harmless: only early elements (the font flags) are inserted.
+SETTINGS_ORDER = _order(
+    "w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation", "w:removeDateAndTime",
+    "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape", "w:printPostScriptOverText",
+    "w:printFractionalCharacterWidth", "w:printFormsData", "w:embedTrueTypeFonts", "w:embedSystemFonts",
+    "w:saveSubsetFonts", "w:saveFormsData", "w:mirrorMargins", "w:alignBordersAndEdges",
+    "w:bordersDoNotSurroundHeader", "w:bordersDoNotSurroundFooter", "w:gutterAtTop",
+    "w:hideSpellingErrors", "w:hideGrammaticalErrors", "w:activeWritingStyle", "w:proofState",
+    "w:formsDesign", "w:attachedTemplate", "w:linkStyles", "w:stylePaneFormatFilter",
+    "w:stylePaneSortMethod", "w:documentType", "w:mailMerge", "w:revisionView", "w:trackRevisions",
+    "w:doNotTrackMoves", "w:doNotTrackFormatting", "w:documentProtection", "w:autoFormatOverride",
+    "w:styleLockTheme", "w:styleLockQFSet", "w:defaultTabStop", "w:autoHyphenation",
+    "w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps", "w:showEnvelope",
+    "w:summaryLength", "w:clickAndTypeStyle", "w:defaultTableStyle", "w:evenAndOddHeaders",
+    "w:bookFoldRevPrinting", "w:bookFoldPrinting", "w:bookFoldPrintingSheets",
+    "w:drawingGridHorizontalSpacing", "w:drawingGridVerticalSpacing",
+    "w:displayHorizontalDrawingGridEvery", "w:displayVerticalDrawingGridEvery",
+    "w:doNotUseMarginsForDrawingGridOrigin", "w:drawingGridHorizontalOrigin",
+    "w:drawingGridVerticalOrigin", "w:doNotShadeFormData", "w:noPunctuationKerning",
+    "w:characterSpacingControl", "w:printTwoOnOne", "w:strictFirstAndLastChars", "w:noLineBreaksAfter",
+    "w:noLineBreaksBefore", "w:savePreviewPicture", "w:doNotValidateAgainstSchema", "w:saveInvalidXml",
+    "w:ignoreMixedContent", "w:alwaysShowPlaceholderText", "w:doNotDemarcateInvalidXml",
+    "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt", "w:showXMLTags",
+    "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr",
+    "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:uiCompat97To2003",
+    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:decimalSymbol", "w:listSeparator",
+)
 STYLE_ORDER = _order(
     "w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine",
     "w:hidden", "w:uiPriority", "w:semiHidden", "w:unhideWhenUsed", "w:qFormat",
@@ -180,6 +216,20 @@ def set_section_bidi(sectPr: etree._Element) -> None:
     child(sectPr, "w:bidi", SECTPR_ORDER)
 
 
+def set_page_number_format(sectPr: etree._Element, fmt: str) -> None:
+    """How PAGE fields number the section's pages (an ST_NumberFormat, e.g. ``hindiNumbers``)."""
+    child(sectPr, "w:pgNumType", SECTPR_ORDER, fmt=fmt)
+
+
+def set_page_borders(sectPr: etree._Element, spaces_pt: tuple[int, int, int, int], style: str,
+                     eighths_pt: int, color: str) -> None:
+    """A border round every page of the section, ``spaces_pt`` (top right bottom left) in from the paper's edge."""
+    borders = child(sectPr, "w:pgBorders", SECTPR_ORDER, offsetFrom="page")
+    top, right, bottom, left = spaces_pt
+    for side, space in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
+        child(borders, f"w:{side}", PGBORDERS_ORDER, val=style, sz=str(eighths_pt), space=str(space), color=color)
+
+
 def set_bidi_visual(tblPr: etree._Element) -> None:
     """Right-to-left table: the first column is drawn on the right."""
     child(tblPr, "w:bidiVisual", TBLPR_ORDER)
@@ -192,6 +242,64 @@ def set_table_width_pct(tblPr: etree._Element, fiftieths: int = 5000) -> None:
 
 def set_no_wrap(tcPr: etree._Element) -> None:
     child(tcPr, "w:noWrap", TCPR_ORDER)
+
+
+# -- fields -----------------------------------------------------------------
+
+def field_runs(instruction: str, result: str, rPr: etree._Element) -> list[etree._Element]:
+    """A complex field (begin, instruction, separate, cached result, end), each run formatted as ``rPr``.
+
+    Complex rather than ``w:fldSimple``: LibreOffice and Word both read it, and
+    the result run carries the same direction and fonts as the text around it.
+    """
+    runs = []
+    for kind, text in (("begin", None), ("instrText", f" {instruction} "), ("separate", None),
+                       ("t", result), ("end", None)):
+        run = OxmlElement("w:r")
+        run.append(copy.deepcopy(rPr))
+        if text is None:
+            run.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
+        else:
+            node = OxmlElement(f"w:{kind}")
+            node.text = text
+            node.set(qn("xml:space"), "preserve")
+            run.append(node)
+        runs.append(run)
+    return runs
+
+
+# -- settings and font table ------------------------------------------------
+
+def set_flag(settings: etree._Element, tag: str) -> None:
+    """An on/off setting such as ``w:embedTrueTypeFonts``, at its schema position."""
+    child(settings, tag, SETTINGS_ORDER)
+
+
+def font_entry(fonts: etree._Element, name: str) -> etree._Element:
+    """The font table's ``w:font`` named ``name``, added at the end if absent."""
+    for font in fonts.findall(qn("w:font")):
+        if font.get(qn("w:name")) == name:
+            return font
+    font = OxmlElement("w:font", {qn("w:name"): name})
+    fonts.append(font)
+    return font
+
+
+def describe_font(font: etree._Element, panose: str, pitch: str, sig: dict[str, str]) -> None:
+    """What Word matches a substitute by: PANOSE class, pitch and Unicode/code page coverage."""
+    child(font, "w:panose1", FONT_ORDER, val=panose)
+    child(font, "w:charset", FONT_ORDER, val="00")
+    child(font, "w:family", FONT_ORDER, val="auto")
+    child(font, "w:pitch", FONT_ORDER, val=pitch)
+    child(font, "w:sig", FONT_ORDER, **sig)
+
+
+def set_font_embed(font: etree._Element, slot: str, rId: str, key: str, subsetted: bool) -> None:
+    """``w:embedRegular`` (or Bold, Italic, BoldItalic): the obfuscated font part and its key."""
+    embed = child(font, f"w:embed{slot}", FONT_ORDER, fontKey=key)
+    embed.set(qn("r:id"), rId)
+    if subsetted:
+        embed.set(qn("w:subsetted"), "1")
 
 
 # -- pictures ---------------------------------------------------------------

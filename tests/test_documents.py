@@ -7,6 +7,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from conftest import ROOT
 from textutil import W, docx_paragraphs, letters, words, docx_text, docx_xml, pdf_pages, pdf_text, squeeze
 
 LOCALES = ("ar", "vi")
@@ -210,3 +211,43 @@ def test_sorted_order_is_one_line_and_drives_list_and_print_file(tmp_path):
         assert len(names) == 15 and names == sorted(names, key=lambda n: sort_key(n, locale))
         pages = pdf_pages(folder / "certificates.pdf")
         assert letters(names[0]) in letters(pages[10]) and letters(names[-1]) in letters(pages[-1])
+
+
+def _figure_texts(project_root: Path, event_id: str, locale: str, digits: str) -> list[str]:
+    """Every figure and ratio of an event, formatted for one locale and digit setting."""
+    from reporting.config import LocaleSettings
+    from reporting.filters import LocalFilters
+    from reporting.i18n import load_translations
+    from reporting.load import load_event
+    from reporting.locales import LocaleFacts
+
+    event = load_event(project_root / "data" / f"{event_id}.yaml", LOCALES).event
+    f = LocalFilters(LocaleFacts(LocaleSettings(locale, digits)), load_translations(project_root / "templates" / "locale", locale))
+    texts = [f.figure(figure) for figure in event.figures.values()]
+    texts += [f.ratio(event.figures[r.part].value, event.figures[r.whole].value, r.decimals) for r in event.ratios.values()]
+    return texts
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("event", [Q1, D35])
+def test_every_figure_reads_back_from_pdf_and_docx(built, event, locale):
+    folder = built / event / locale
+    for text in (letters(pdf_text(folder / "report.pdf")), letters(docx_text(folder / "report.docx"))):
+        assert [t for t in _figure_texts(ROOT, event, locale, "latn") if letters(t) not in text] == []
+
+
+def test_every_figure_reads_back_with_arabic_indic_digits(tmp_path):
+    from conftest import copy_project, run_cli
+
+    project = copy_project(tmp_path)
+    config = project / "reporting.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('digits = "latn"\n# Naskh', 'digits = "arab"\n# Naskh', 1),
+                      encoding="utf-8")
+    code, _, err = run_cli("--project", str(project), "--locale", "ar", "--output", str(tmp_path / "out"), "-q")
+    assert code == 0, err
+    for event in (Q1, D35):
+        folder = tmp_path / "out" / event / "ar"
+        expected = _figure_texts(project, event, "ar", "arab")
+        assert all(any("٠" <= ch <= "٩" for ch in t) for t in expected)
+        for text in (letters(pdf_text(folder / "report.pdf")), letters(docx_text(folder / "report.docx"))):
+            assert [t for t in expected if letters(t) not in text] == []

@@ -15,6 +15,7 @@ from .bundle import Awardee, EventBundle, bundle_event
 from .config import Project
 from .errors import RenderError, ReportingError
 from .limits import time_limit
+from .lock import output_lock
 from .load import discover, load_events
 from .names import awardee_stem
 from .preflight import check_fonts, check_rendered_text
@@ -96,7 +97,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     documents = [(job, _render(renderer, job, project)) for job in jobs]
     result = BuildResult()
     total = len(documents) * len(writers)
-    with Staging() as staging:
+    with output_lock(output), Staging() as staging:
         for job, html in documents:
             for make_writer in writers:
                 writer = make_writer(job.locale)

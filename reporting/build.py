@@ -6,6 +6,7 @@ succeeded: whatever fails, ``output/`` is left exactly as it was.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from .config import Project
 from .errors import RenderError, ReportingError
 from .limits import time_limit
 from .lock import output_lock
+from .manifest import MANIFEST_NAME, build_manifest
 from .load import discover, load_events
 from .names import awardee_stem
 from .preflight import check_fonts, check_rendered_text
@@ -97,6 +99,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     documents = [(job, _render(renderer, job, project)) for job in jobs]
     result = BuildResult()
     total = len(documents) * len(writers)
+    hashes: dict[Path, tuple[str, int]] = {}
     with output_lock(output), Staging() as staging:
         for job, html in documents:
             for make_writer in writers:
@@ -106,9 +109,11 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
                 with time_limit(project.job_time_limit_s, f"writing {shown}"):
                     data = _write(writer, job, html, project, shown)
                 staging.stage(target, data)
+                hashes[target] = (hashlib.sha256(data).hexdigest(), len(data))
                 result.written.append(target)
                 if progress:
                     progress(len(result.written), total, target)
+        staging.stage(output / MANIFEST_NAME, build_manifest(project, output, hashes))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -11,7 +11,7 @@ from .build import Selection, load_bundles, run_build
 from .config import FORMATS, load_project
 from .errors import DataError, ReportingError
 
-COMMANDS = ("build", "check")
+COMMANDS = ("build", "check", "verify")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, default=None, help="output folder (default: <project>/output)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     commands.add_parser("check", help="validate the data without rendering anything")
+    verify = commands.add_parser("verify", help="re-hash an output folder against its manifest.json")
+    verify.add_argument("folder", type=Path, help="the output folder to check")
     return parser
 
 
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     args = _parse(list(sys.argv[1:] if argv is None else argv), stderr)
     if isinstance(args, int):
         return args
+    if args.command == "verify":
+        return _verify(args.folder, stdout, stderr)
     try:
         project = load_project(args.project.resolve())
         if args.command == "check":
@@ -80,6 +84,19 @@ def _insert_build(argv: list[str]) -> list[str]:
     if argv[:1] and argv[0].startswith("--project="):
         return argv[:1] + ["build"] + argv[1:]
     return ["build"] + argv
+
+
+def _verify(folder: Path, stdout: TextIO, stderr: TextIO) -> int:
+    from .manifest import read_manifest, verify
+
+    problems = verify(folder)
+    for problem in problems:
+        print(f"error: {problem}", file=stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {folder}.", file=stderr)
+        return 1
+    print(f"ok: {len(read_manifest(folder)['outputs'])} file(s) in {folder} match manifest.json.", file=stdout)
+    return 0
 
 
 def _check(project, stdout: TextIO) -> int:

@@ -18,7 +18,7 @@ def test_build_selection_writes_only_what_was_asked(tmp_path):
                              "--format", "pdf", "--output", str(tmp_path))
     assert code == 0, err
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
-        "inspectorate-2024-q1/vi/report.pdf"]
+        "inspectorate-2024-q1/vi/report.pdf", "manifest.json"]
     assert "[1/1] " in err and "Wrote 1 file(s)" in out
     assert "  inspectorate-2024-q1/vi: report.pdf\n" in out
 
@@ -54,7 +54,7 @@ def test_invalid_data_exits_1_lists_every_problem_and_keeps_previous_output(tmp_
     assert any("sample_data: expected true/false" in l for l in lines)
     assert lines[-1].endswith("nothing was written.")
     assert (output / "inspectorate-2024-q1/vi/report.pdf").read_bytes() == previous
-    assert sorted(p.name for p in output.rglob("*") if p.is_file()) == ["report.pdf"]
+    assert sorted(p.name for p in output.rglob("*") if p.is_file()) == ["manifest.json", "report.pdf"]
 
 
 def test_schema_errors_after_yaml_errors_are_reported_with_positions(tmp_path):

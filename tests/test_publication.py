@@ -54,3 +54,33 @@ def _wait_for_progress(build: subprocess.Popen, written: int) -> None:
         if line.replace(" ", "").startswith(f"[{written}/") or time.monotonic() > deadline:
             return
     raise AssertionError("the build ended before it could be killed")
+
+
+def test_manifest_and_verify(tmp_path):
+    output = tmp_path / "output"
+    assert run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--output", str(output), "-q")[0] == 0
+    code, out, _ = run_cli("verify", str(output))
+    assert code == 0 and "ok: 4 file(s)" in out
+
+    import json
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["outputs"]) == {f"inspectorate-2024-q1/{l}/report.{f}" for l in ("ar", "vi") for f in ("pdf", "docx")}
+    assert "data/inspectorate-2024-q1.yaml" in manifest["sources"] and "templates/report.html.j2" in manifest["templates"]
+    assert manifest["libraries"]["weasyprint"] == "70.0"
+
+    report = output / "inspectorate-2024-q1/vi/report.pdf"
+    report.write_bytes(report.read_bytes().replace(b"%%EOF", b"%%EOX"))
+    (output / "inspectorate-2024-q1/ar/report.docx").unlink()
+    (output / "stray.txt").write_text("x")
+    code, _, err = run_cli("verify", str(output))
+    assert code == 1
+    assert "error: altered: inspectorate-2024-q1/vi/report.pdf" in err
+    assert "error: missing: inspectorate-2024-q1/ar/report.docx" in err
+    assert "error: extra: stray.txt" in err
+
+
+def test_two_builds_give_identical_bytes(tmp_path):
+    for name in ("one", "two"):
+        assert run_cli("--project", str(ROOT), "--event", "directive-35-review", "--locale", "ar",
+                       "--output", str(tmp_path / name), "-q")[0] == 0
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")

@@ -35,7 +35,9 @@ def isolate_ltr(html: str) -> str:
 
 
 _ARABIC = "\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
-_RTL_FRAGMENT = re.compile(rf"[{_ARABIC}](?:[{_ARABIC}\s\u200c\u200d.,،؛:()\-]*[{_ARABIC}])?")
+_RTL_WORD = rf"[{_ARABIC}][{_ARABIC}\u200c\u200d]*"
+# As for Latin: punctuation between Arabic words stays inside the fragment ("ب<ا").
+_RTL_FRAGMENT = re.compile(rf"{_RTL_WORD}(?:{_SEPARATOR}{_RTL_WORD})*")
 
 
 def isolate_rtl(html: str) -> str:

@@ -55,7 +55,9 @@ class Renderer:
         context = {
             "event": bundle.event, "bundle": bundle, "lang": locale, "dir": facts.direction,
             "values": placeholder_values(bundle, filters),
-            "page_css": page_css(page) + Markup(f"\nhtml {{ font-size: {facts.settings.font_size_pt:g}pt; }}"), **extra,
+            "page_css": page_css(page) + locale_css(facts), "digits": facts.settings.digits,
+            "page_number": Markup('<span class="page-number"></span>'),
+            "page_count": Markup('<span class="page-count"></span>'), **extra,
         }
         try:
             html = env.get_template(template).render(context)
@@ -95,6 +97,14 @@ def page_css(page: PageGeometry) -> Markup:
     return Markup(f"@page {{ size: {page.width_mm:g}mm {page.height_mm:g}mm; "
                   f"margin: {top:g}mm {right:g}mm {bottom:g}mm {left:g}mm; }}\n"
                   f":root {{ --page-content-height: {content_height:g}mm; }}")
+
+
+def locale_css(facts) -> Markup:
+    """Body size and page-number digits, from reporting.toml like everything a locale decides."""
+    style = "arabic-indic" if facts.settings.digits == "arab" else "decimal"
+    return Markup(f"\nhtml {{ font-size: {facts.settings.font_size_pt:g}pt; }}\n"
+                  f".page-number::before {{ content: counter(page, {style}); }}\n"
+                  f".page-count::before {{ content: counter(pages, {style}); }}")
 
 
 def _template_position(template: str) -> str:

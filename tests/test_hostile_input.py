@@ -134,8 +134,8 @@ def test_consistency_rules(hostile, case):
 
 
 TEMPLATE_CASES = {
-    "undefined variable": ("{{ event.title|t }}</h1>", "{{ event.titel|t }}</h1>", "report.html.j2:8: "),
-    "python internals": ("{{ event.title|t }}</h1>", "{{ event.__class__.__mro__ }}</h1>", "report.html.j2:8: "),
+    "undefined variable": ("{{ event.title|t }}</h1>", "{{ event.titel|t }}</h1>", "report.html.j2:{line}: "),
+    "python internals": ("{{ event.title|t }}</h1>", "{{ event.__class__.__mro__ }}</h1>", "report.html.j2:{line}: "),
     "endless loop": ("{% block body %}", "{% block body %}{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}",
                      "stopped after 1 s"),
     "glyph missing from the fonts in template text": ("<h2>{{ _(\"Key figures\") }}</h2>", "<h2>{{ _(\"Key figures\") }} ✅</h2>",
@@ -149,6 +149,8 @@ TEMPLATE_CASES = {
 def test_template_mistakes(hostile, case):
     project, _, run = hostile
     old, new, expected = TEMPLATE_CASES[case]
+    template = (project / "templates/report.html.j2").read_text(encoding="utf-8")
+    expected = expected.replace("{line}", str(template[: template.index(old)].count("\n") + 1))
     edit(project, "templates/report.html.j2", old, new)
     edit(project, "reporting.toml", "job_time_limit_s = 60", "job_time_limit_s = 1")
     code, err = run()

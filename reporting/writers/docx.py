@@ -25,7 +25,7 @@ from docx.table import _Cell
 
 from ..config import PageGeometry
 from ..errors import RenderError
-from . import ooxml
+from . import docx_fonts, ooxml
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SPEC = "docs/html-subset.md"
@@ -60,6 +60,28 @@ BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2
 
 EPOCH = datetime(2000, 1, 1)  # core properties' dates when the caller gives none
 
+# The running footer (a direct child of <body>) becomes the section's footer; its
+# spans become fields Word and LibreOffice fill in on every page.
+RUNNING_FOOTER = "running-footer"
+FIELDS = {"page-number": "PAGE", "page-count": "NUMPAGES"}
+FOOTER, FOOTER_PT = "Footer", 11.0  # python-docx's template style; the "small" size
+DIGIT_SYSTEMS = ("latn", "arab")
+# Arabic-Indic page numbers without a viewer's digit substitution (ECMA-376 Part 1):
+# PAGE follows the section's w:pgNumType (ST_NumberFormat "hindiNumbers", 17.18.59),
+# NUMPAGES does not and takes the general format switch HINDIARABIC (17.16.4.3).
+# LibreOffice 7.4 reads neither and prints Latin digits.
+PAGE_FORMAT = {"arab": "hindiNumbers"}
+COUNT_SWITCH = {"arab": r"\* HINDIARABIC"}
+ARABIC_INDIC = "".join(chr(0x0660 + digit) for digit in range(10))
+FIELD_RESULT = {"latn": "1", "arab": ARABIC_INDIC[1]}  # shown until the viewer updates the field
+FIELD_DIGITS = {"latn": "0123456789", "arab": "0123456789" + ARABIC_INDIC}  # for the embedded fonts
+# The certificate frame of templates/css/certificate.css (border: 2.2mm double #7a1f1f)
+# as a page border. Word's w:sz of a double border is one of its two lines (the gap is
+# as wide): 3 x 2 pt is about 2.1 mm.
+FRAME_STYLE, FRAME_EIGHTHS_PT, FRAME_COLOR = "double", 16, "7A1F1F"
+MAX_BORDER_SPACE_PT = 31  # the most w:space may be
+MM_PER_PT = 25.4 / 72
+
 ALIGN_CLASSES = ("center", "start", "end", "justify")
 BLOCK_CLASSES = frozenset({*ALIGN_CLASSES, *SIZES, "upper", "awardee", "keep", "signature"})
 INLINE_CLASSES = frozenset({*SIZES, "upper"})
@@ -73,7 +95,7 @@ CLASSES: dict[str, frozenset[str]] = {
     # The spec lists the inline classes under <span>; strong/em/b/i/bdi are
     # spans with a meaning, so they take the same classes.
     **dict.fromkeys(("strong", "b", "em", "i", "bdi"), INLINE_CLASSES),
-    "span": INLINE_CLASSES | {"marker"},
+    "span": INLINE_CLASSES | {"marker", *FIELDS},
 }
 # Style hooks: classes named for what they mark, styled by the CSS; the DOCX
 # writer gives each the subset classes that carry its meaning in Word.
@@ -110,6 +132,7 @@ class _Info:
     rtl: bool
     lang: str  # Word's language tag, e.g. ar-SA
     title: str
+    digits: str = "latn"  # the locale's digit system: "latn" or "arab"
 
 
 @dataclass(frozen=True)
@@ -160,10 +183,21 @@ class DocxWriter:
     name = "docx"
     suffix = ".docx"
 
-    def __init__(self, fonts: FontChoice = DEFAULT_FONTS, base_dir: Path | None = None):
-        """``base_dir`` is the templates folder: ``<img src>`` is relative to it, as WeasyPrint's base URL."""
+    def __init__(self, fonts: FontChoice = DEFAULT_FONTS, base_dir: Path | None = None, *,
+                 embed_fonts: bool = True, fonts_dir: Path | None = None,
+                 font_files: dict[str, docx_fonts.FontFiles] = docx_fonts.FONT_FILES):
+        """``base_dir`` is the templates folder: ``<img src>`` is relative to it, as WeasyPrint's base URL.
+
+        With ``embed_fonts`` the faces the text uses travel in the file, subset, from
+        ``font_files`` (family -> files) under ``fonts_dir``; its default is
+        ``base_dir / "fonts"`` if that folder exists. Without a folder nothing is embedded.
+        """
         self.fonts = fonts
         self.base_dir = base_dir.resolve() if base_dir is not None else None
+        if fonts_dir is None and self.base_dir is not None and (self.base_dir / "fonts").is_dir():
+            fonts_dir = self.base_dir / "fonts"
+        self.fonts_dir = fonts_dir.resolve() if embed_fonts and fonts_dir is not None else None
+        self.font_files = font_files
 
     def write(self, html: str, geometry: PageGeometry, created: datetime | None = None) -> bytes:
         """Return the DOCX bytes for ``html``; the same arguments always give the same bytes."""
@@ -172,12 +206,27 @@ class DocxWriter:
         document = docx.Document()
         _set_styles(document.styles.element, self.fonts, info)
         _set_geometry(document.sections[0], geometry, info.rtl)
+        _set_page_numbers(document.sections[0], info.digits)
+        usage = docx_fonts.FontUsage(self.fonts.latin, self.fonts.complex)
         body = root.find("body")
         if body is not None:
-            _BodyWriter(info, self.fonts, document.part, self.base_dir).blocks(body, document, _Block())
+            self._write_body(body, document, geometry, info, usage)
+        if self.fonts_dir is not None:
+            docx_fonts.embed(document, usage, self.fonts_dir, self.font_files)
         ooxml.pin_core_properties(document.core_properties, info.title, created or EPOCH)
         ooxml.drop_template_parts(document)
         return ooxml.deterministic_zip(document)
+
+    def _write_body(self, body, document, geometry: PageGeometry, info: _Info, usage) -> None:
+        """The body's blocks; its running footer as the section's footer; a frame round certificates."""
+        section = document.sections[0]
+        footer = _take_running_footer(body)
+        if _has_certificate(body):
+            _set_frame(section, geometry)
+        _BodyWriter(info, self.fonts, document.part, self.base_dir, usage).blocks(body, document, _Block())
+        if footer is not None:
+            writer = _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, in_footer=True)
+            _set_footer_distance(section, geometry, writer.running_footer(footer, section.footer))
 
 
 # -- reading the HTML -------------------------------------------------------
@@ -195,10 +244,38 @@ def _document_info(root) -> _Info:
     direction = root.get("dir", "ltr").lower()
     if direction not in ("ltr", "rtl"):
         raise RenderError(f'<html dir="{direction}">: expected "ltr" or "rtl" ({SPEC})')
+    digits = root.get("data-digits", "latn")
+    if digits not in DIGIT_SYSTEMS:
+        raise RenderError(f'<html data-digits="{digits}">: expected "latn" or "arab" ({SPEC})')
     lang = root.get("lang", "")
     title = root.find("head/title")
     title_text = _SPACE.sub(" ", title.text or "").strip() if title is not None else ""
-    return _Info(rtl=direction == "rtl", lang=_word_language(lang), title=title_text)
+    return _Info(rtl=direction == "rtl", lang=_word_language(lang), title=title_text, digits=digits)
+
+
+def _take_running_footer(body):
+    """Detach ``<body>``'s ``div.running-footer``: the section's footer, not body content."""
+    found = [node for node in body if node.tag == "div" and RUNNING_FOOTER in node.get("class", "").split()]
+    if len(found) > 1:
+        raise RenderError(f'{len(found)} <div class="{RUNNING_FOOTER}">: a document has one footer ({SPEC})')
+    for node in found:
+        _detach(body, node)
+    return found[0] if found else None
+
+
+def _detach(parent, element) -> None:
+    """Remove ``element``, keeping the text after it (its tail) in the document."""
+    index = list(parent).index(element)
+    if element.tail:
+        if index:
+            parent[index - 1].tail = (parent[index - 1].tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _has_certificate(body) -> bool:
+    return any("certificate" in node.get("class", "").split() for node in body.iter("section"))
 
 
 def _word_language(lang: str) -> str:
@@ -219,15 +296,19 @@ def _content(element) -> Iterator:
             yield node.tail
 
 
-def _classes(element, parent_tag: str) -> frozenset[str]:
+def _classes(element, parent_tag: str, extra: frozenset[str] = frozenset()) -> frozenset[str]:
     """The element's classes, refusing any element, class or attribute outside the subset."""
     allowed = CLASSES.get(element.tag)
     if allowed is None:
         raise RenderError(f"<{element.tag}> inside <{parent_tag}> is not in the HTML subset ({SPEC})")
+    allowed |= extra
     for name in REFUSED_ATTRIBUTES:
         if element.get(name) is not None and (element.tag, name) != ("bdi", "dir"):
             raise RenderError(f'<{element.tag} {name}="..."> is not in the HTML subset ({SPEC})')
     named = frozenset(element.get("class", "").split())
+    if RUNNING_FOOTER in named - allowed:
+        raise RenderError(f'<{element.tag} class="{RUNNING_FOOTER}"> inside <{parent_tag}>: '
+                          f"the running footer must be a <div> directly in <body> ({SPEC})")
     classes = frozenset().union(*(STYLE_HOOKS.get(name, {name}) for name in named))
     unknown = sorted(classes - allowed)
     if unknown:
@@ -251,11 +332,14 @@ def _first_strong_direction(text: str) -> str:
 class _BodyWriter:
     """Walks the body's blocks into paragraphs and tables; holds the state of one write."""
 
-    def __init__(self, info: _Info, fonts: FontChoice, part, base_dir: Path | None):
+    def __init__(self, info: _Info, fonts: FontChoice, part, base_dir: Path | None,
+                 usage: docx_fonts.FontUsage, in_footer: bool = False):
         self.info, self.fonts = info, fonts
         self.part, self.base_dir = part, base_dir  # the document part holds the pictures
+        self.usage, self.in_footer = usage, in_footer
         self._pictures = 0  # docPr ids: 1, 2, ... in document order
-        self.style_sizes = {NORMAL: fonts.size_pt, LIST: fonts.size_pt} | {k: v[0] for k, v in HEADINGS.items()}
+        self.style_sizes = {NORMAL: fonts.size_pt, LIST: fonts.size_pt, FOOTER: FOOTER_PT} | {
+            k: v[0] for k, v in HEADINGS.items()}
         self._rpr_cache: dict[_Format, object] = {}
         self._pages = 0
         self._break_pending = False  # the next paragraph starts a page
@@ -326,6 +410,19 @@ class _BodyWriter:
             self._space_before = SIGNATURE_SPACE_EM * (size or block.size or self.fonts.size_pt)
         return replace(block, **changes) if changes else block
 
+    def running_footer(self, element, footer) -> float:
+        """The ``div.running-footer`` as the section's footer: one centred line; returns its size."""
+        classes = _classes(element, "body", frozenset({RUNNING_FOOTER}))
+        block = self._derive(_Block(align="center", size=FOOTER_PT), element, classes)
+        footer.is_linked_to_previous = False  # adds the footer part and its w:footerReference
+        ftr = footer._element
+        for placeholder in ftr.p_lst:  # python-docx's empty paragraph; ours replaces it
+            ftr.remove(placeholder)
+        self._write_paragraph(footer, block, FOOTER, self._inline(element, self._base_format(block, FOOTER), False))
+        if not ftr.p_lst:  # a footer part must hold a paragraph
+            self._paragraph(footer, block, FOOTER)
+        return block.size or FOOTER_PT
+
     def _start_page(self) -> None:
         """Every ``section.page`` but the first starts a new page."""
         self._break_pending = self._pages > 0
@@ -337,9 +434,19 @@ class _BodyWriter:
         pieces = _merge(_isolate(_collapse(pieces)))
         if not pieces:  # an empty block has no line box in CSS either
             return
+        self._record_fonts(pieces, style)
         p = self._paragraph(parent, block, style)
         for run in self._runs(pieces):
             p.append(run)
+
+    def _record_fonts(self, pieces: list[_Piece], style: str) -> None:
+        """Tell the font usage what each run shows, in the face its style and format give it."""
+        style_bold, style_italic = (True, HEADINGS[style][1]) if style in HEADINGS else (False, False)
+        for piece in pieces:
+            text = FIELD_DIGITS[self.info.digits] if piece.kind == "field" else piece.text
+            if text:
+                self.usage.add(text, piece.fmt.bold or style_bold, piece.fmt.italic or style_italic,
+                               self._rtl(piece.fmt))
 
     def _paragraph(self, parent, block: _Block, style: str = NORMAL):
         """A new ``w:p`` in ``parent`` with every paragraph property the block asks for."""
@@ -390,8 +497,13 @@ class _BodyWriter:
         if tag == "br":
             return [_Piece("", fmt, "br")]
         if tag == "img":
+            if self.in_footer:
+                raise RenderError(f"<img> inside the running footer is not in the HTML subset ({SPEC})")
             return [_Piece("", fmt, "image", _image(node, self.base_dir))]
         fmt = _inline_format(fmt, tag, classes)
+        fields = sorted(FIELDS.keys() & classes)
+        if fields:
+            return [self._field(node, fields, fmt)]
         if tag == "bdi":
             return [self._bdi(node, fmt)]
         pieces = self._inline(node, fmt, in_li)
@@ -400,6 +512,15 @@ class _BodyWriter:
                 raise RenderError(f'<span class="marker"> outside <li> ({SPEC})')
             pieces.append(_Piece("", fmt, "tab"))  # the tab reaches the hanging indent
         return pieces
+
+    def _field(self, element, classes: list[str], fmt: _Format) -> _Piece:
+        """``span.page-number`` / ``span.page-count``: an empty span the viewer fills with a number."""
+        shown = f'<span class="{" ".join(classes)}">'
+        if not self.in_footer:
+            raise RenderError(f"{shown} outside the running footer: only the footer knows its page ({SPEC})")
+        if len(classes) > 1 or len(element) or (element.text or "").strip():
+            raise RenderError(f"{shown} must be empty and name one number: the field replaces its content ({SPEC})")
+        return _Piece(FIELDS[classes[0]], fmt, "field")
 
     def _bdi(self, element, fmt: _Format) -> _Piece:
         if len(element):
@@ -415,6 +536,11 @@ class _BodyWriter:
 
     def _runs(self, pieces: list[_Piece]) -> Iterator:
         for piece in pieces:
+            if piece.kind == "field":
+                digits = self.info.digits
+                yield from ooxml.field_runs(_instruction(piece.text, digits), FIELD_RESULT[digits],
+                                            self._run_properties(piece.fmt))
+                continue
             run = OxmlElement("w:r")
             run.append(self._run_properties(piece.fmt))
             if piece.kind == "text":
@@ -464,13 +590,19 @@ class _BodyWriter:
         if fmt.italic:
             ooxml.set_italic(rPr)
         ooxml.set_size(rPr, fmt.size)
-        # w:rtl makes Word treat neutral characters as right-to-left, which
-        # would scramble "35-CT/TW": a left-to-right <bdi> goes without it.
-        if fmt.isolate == "rtl" or (self.info.rtl and fmt.isolate != "ltr"):
+        if self._rtl(fmt):
             ooxml.set_rtl(rPr)
         if self.info.lang:
             ooxml.set_lang(rPr, self.info.lang, self.info.rtl)
         return rPr
+
+    def _rtl(self, fmt: _Format) -> bool:
+        """Whether a run is right-to-left (``w:rtl``).
+
+        w:rtl makes Word treat neutral characters as right-to-left, which
+        would scramble "35-CT/TW": a left-to-right <bdi> goes without it.
+        """
+        return fmt.isolate == "rtl" or (self.info.rtl and fmt.isolate != "ltr")
 
     # -- lists and tables ---------------------------------------------------
 
@@ -530,6 +662,11 @@ class _BodyWriter:
             self.blocks(cell, container, self._derive(block, cell, classes))
         if not tc.p_lst:
             self._paragraph(container, block)
+
+
+def _instruction(field: str, digits: str) -> str:
+    """PAGE takes the section's page number format; NUMPAGES needs the format as a switch."""
+    return f"{field} {COUNT_SWITCH[digits]}" if field == "NUMPAGES" and digits in COUNT_SWITCH else field
 
 
 def _inline_format(fmt: _Format, tag: str, classes: frozenset[str]) -> _Format:
@@ -685,7 +822,7 @@ def _collapse(pieces: list[_Piece]) -> list[_Piece]:
     out: list[_Piece] = []
     after_space = True  # the start of a block or line drops leading space
     for piece in pieces:
-        if piece.kind == "image":  # an atomic inline, like a word: spaces around it stay
+        if piece.kind in ("image", "field"):  # an atomic inline, like a word: spaces around it stay
             out.append(piece)
             after_space = False
             continue
@@ -799,3 +936,29 @@ def _set_geometry(section, geometry: PageGeometry, rtl: bool) -> None:
     section.bottom_margin, section.left_margin = Mm(bottom), Mm(left)
     if rtl:
         ooxml.set_section_bidi(section._sectPr)
+
+
+def _set_page_numbers(section, digits: str) -> None:
+    """Arabic-Indic page numbers for PAGE fields in Word, whatever its digit substitution setting."""
+    if digits in PAGE_FORMAT:
+        ooxml.set_page_number_format(section._sectPr, PAGE_FORMAT[digits])
+
+
+def _set_footer_distance(section, geometry: PageGeometry, size_pt: float) -> None:
+    """The footer line in the middle of the bottom margin, where the PDF's @page margin box centres it."""
+    line_mm = size_pt * 1.7 * MM_PER_PT  # Amiri's single line is about 1.7 em, Noto Serif's less
+    section.footer_distance = Mm(max(0.0, (geometry.margins_mm[2] - line_mm) / 2))
+
+
+def _set_frame(section, geometry: PageGeometry) -> None:
+    """The certificate frame: a page border in the middle of each page margin.
+
+    The PDF draws it on the margin with the text padded inside; the text area
+    stays the page geometry's here, so a certificate fills the same one page
+    (padding it as the CSS does pushed Arabic signatures onto a second page),
+    and the frame goes into the margin, as far from the text as from the paper.
+    """
+    frame_mm = 3 * FRAME_EIGHTHS_PT / 8 * MM_PER_PT  # two lines and the gap between them
+    spaces = tuple(min(MAX_BORDER_SPACE_PT, max(0, round((margin - frame_mm) / 2 / MM_PER_PT)))
+                   for margin in geometry.margins_mm)
+    ooxml.set_page_borders(section._sectPr, spaces, FRAME_STYLE, FRAME_EIGHTHS_PT, FRAME_COLOR)

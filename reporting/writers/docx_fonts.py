@@ -13,7 +13,6 @@ from typing import Mapping
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml.ns import qn
 from fontTools import subset
 from fontTools.ttLib import TTFont, TTLibError
 from lxml import etree
@@ -22,21 +21,25 @@ from ..errors import RenderError
 from . import ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
-SLOTS = ("Regular", "Bold", "Italic", "BoldItalic")  # w:embedRegular ... in schema order
-# Characters are rounded up to whole 256-code-point pages (0x06xx is the Arabic block,
-# 0x1Exx Vietnamese's Latin Extended Additional): documents of one language then share
-# one subset, made once per process, and a reader editing the text finds its letters.
-PAGE_BITS = 8
+PAGE_BITS = 8  # subsets are made of whole 256-code-point pages (0x06xx: the Arabic block)
 
 
 @dataclass(frozen=True)
 class FontFiles:
-    """One family's font files, relative to the fonts folder; a face without a file uses the nearest one."""
+    """One family's font files, relative to the fonts folder, and the pages its embedded subsets hold.
+
+    A face without a file uses the nearest one. ``pages`` is fixed per family,
+    not taken from each document: LibreOffice keeps the first embedded copy of
+    a face it meets in a session (or a batch conversion) and ignores later ones,
+    so every document must embed the same subset. A document's characters
+    outside ``pages`` that the font has are added. ``None`` embeds whole files.
+    """
 
     regular: str
     bold: str | None = None
     italic: str | None = None
     bold_italic: str | None = None
+    pages: frozenset[int] | None = None
 
     def slot_for(self, bold: bool, italic: bool) -> tuple[str, str]:
         """(embed slot, file) that shows text of this weight and style; Word synthesises what is missing."""
@@ -49,10 +52,15 @@ class FontFiles:
 
 
 # The project's fonts (templates/fonts/README.md); Amiri has no italic, Noto Serif no bold italic.
+# Pages: Basic Latin and Latin-1 (0x00), punctuation and currency (0x20), the dotted circle
+# shapers show under a lone mark (0x25); Arabic (0x06); Latin Extended and combining marks
+# (0x01-0x03) and Latin Extended Additional (0x1E) for Vietnamese. About half of each file.
 FONT_FILES: dict[str, FontFiles] = {
-    "Amiri": FontFiles("amiri/Amiri-Regular.ttf", bold="amiri/Amiri-Bold.ttf"),
+    "Amiri": FontFiles("amiri/Amiri-Regular.ttf", bold="amiri/Amiri-Bold.ttf",
+                       pages=frozenset({0x00, 0x06, 0x20, 0x25})),
     "Noto Serif": FontFiles("noto-serif/NotoSerif-Regular.ttf", bold="noto-serif/NotoSerif-Bold.ttf",
-                            italic="noto-serif/NotoSerif-Italic.ttf"),
+                            italic="noto-serif/NotoSerif-Italic.ttf",
+                            pages=frozenset({0x00, 0x01, 0x02, 0x03, 0x1E, 0x20, 0x25})),
 }
 
 
@@ -90,20 +98,23 @@ def embed(document, usage: FontUsage, fonts_dir: Path, files: Mapping[str, FontF
         return
     table_part = document.part.part_related_by(RT.FONT_TABLE)
     table = etree.fromstring(table_part.blob)
+    subsetted = False
     for number, ((family, slot, relative), chars) in enumerate(sorted(faces.items()), start=1):
-        data = subset_font(fonts_dir / relative, pages_of(chars))
+        pages = files[family].pages
+        data = font_data(fonts_dir / relative, pages, chars)
         key = font_key(data)
         part = Part(PackURI(f"/word/fonts/font{number}.odttf"), OBFUSCATED_FONT, obfuscate(data, key),
                     document.part.package)
         entry = ooxml.font_entry(table, family)
-        ooxml.describe_font(entry, *_description(fonts_dir / relative))
-        ooxml.set_font_embed(entry, slot, table_part.relate_to(part, RT.FONT), key, subsetted=True)
-    _sort_embeds(table)
+        ooxml.describe_font(entry, *_description(fonts_dir / files[family].regular))
+        ooxml.set_font_embed(entry, slot, table_part.relate_to(part, RT.FONT), key, subsetted=pages is not None)
+        subsetted |= pages is not None
     # python-docx keeps parts it has no class for (the font table is one) as bytes.
     table_part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
     settings = document.settings.element
     ooxml.set_flag(settings, "w:embedTrueTypeFonts")
-    ooxml.set_flag(settings, "w:saveSubsetFonts")  # the parts hold only the characters' pages
+    if subsetted:  # Word, saving again, then embeds subsets too
+        ooxml.set_flag(settings, "w:saveSubsetFonts")
 
 
 def _faces(usage: FontUsage, files: Mapping[str, FontFiles]) -> dict[tuple[str, str, str], set[str]]:
@@ -118,30 +129,38 @@ def _faces(usage: FontUsage, files: Mapping[str, FontFiles]) -> dict[tuple[str, 
     return faces
 
 
-def _sort_embeds(table: etree._Element) -> None:
-    """Families were filled face by face; keep their ``w:embed*`` children in schema order."""
-    for font in table.findall(qn("w:font")):
-        ranked = sorted(font, key=lambda node: ooxml.FONT_ORDER.get(node.tag, -1))
-        font[:] = ranked
-
-
-def pages_of(chars: set[str]) -> frozenset[int]:
-    """The 256-code-point pages ``chars`` fall in."""
-    return frozenset(ord(c) >> PAGE_BITS for c in chars)
-
-
-def subset_font(path: Path, pages: frozenset[int]) -> bytes:
-    """The font at ``path`` cut down to the characters of ``pages`` it has, with every layout feature kept."""
+def font_data(path: Path, pages: frozenset[int] | None, chars: set[str]) -> bytes:
+    """What to embed of the font at ``path`` for text showing ``chars``: the file, or its subset to
+    ``pages`` and the pages of those of ``chars`` it has."""
     data = _read(path)
-    key = (hashlib.sha256(data).hexdigest(), pages)
-    if key not in _SUBSETS:  # a build embeds the same few subsets in many documents (0.2-0.8 s each)
+    if pages is None:
+        return data
+    digest = hashlib.sha256(data).hexdigest()
+    cmap = _cmap(digest, data, path)
+    return subset_font(data, path, pages | {ord(c) >> PAGE_BITS for c in chars if ord(c) in cmap})
+
+
+def subset_font(data: bytes, path: Path, pages: frozenset[int]) -> bytes:
+    """The font cut down to the characters of ``pages`` it has, with every layout feature kept."""
+    key = (hashlib.sha256(data).hexdigest(), frozenset(pages))
+    if key not in _SUBSETS:  # a build embeds the same few subsets in many documents (0.4-0.9 s each)
         if len(_SUBSETS) >= 64:
             _SUBSETS.clear()
-        _SUBSETS[key] = _subset(data, path, pages)
+        _SUBSETS[key] = _subset(data, path, key[1])
     return _SUBSETS[key]
 
 
 _SUBSETS: dict[tuple[str, frozenset[int]], bytes] = {}
+
+
+def _cmap(digest: str, data: bytes, path: Path) -> frozenset[int]:
+    """The code points the font has, read once per font file content."""
+    if digest not in _CMAPS:
+        _CMAPS[digest] = frozenset(_open(data, path, lazy=True).getBestCmap())
+    return _CMAPS[digest]
+
+
+_CMAPS: dict[str, frozenset[int]] = {}
 
 
 def _read(path: Path) -> bytes:

@@ -87,16 +87,6 @@ YAML_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(YAML_CASES))
-def test_data_mistakes(hostile, case):
-    project, _, run = hostile
-    old, new, expected = YAML_CASES[case]
-    edit(project, Q1, old, new)
-    code, err = run()
-    assert code == 1
-    assert f"error: {Q1}:" in err and expected in err, err
-
-
 @pytest.mark.parametrize("raw, expected", [
     (b"", "expected a mapping of fields, found an empty file"),
     (b"id: caf\xe9\n", "expected UTF-8 text, found byte 0xe9"),
@@ -124,13 +114,18 @@ D35_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(D35_CASES))
-def test_consistency_rules(hostile, case):
+DATA_CASES = {**{(Q1, case): edit_ for case, edit_ in YAML_CASES.items()},
+              **{(D35, case): edit_ for case, edit_ in D35_CASES.items()}}
+
+
+@pytest.mark.parametrize("data_file, case", sorted(DATA_CASES), ids=[case for _, case in sorted(DATA_CASES)])
+def test_data_mistakes(hostile, data_file, case):
+    """YAML mistakes (in the Q1 file) and consistency rules (in the Directive 35 file)."""
     project, _, run = hostile
-    old, new, expected = D35_CASES[case]
-    edit(project, D35, old, new)
+    old, new, expected = DATA_CASES[data_file, case]
+    edit(project, data_file, old, new)
     code, err = run()
-    assert code == 1 and f"error: {D35}:" in err and expected in err, err
+    assert code == 1 and f"error: {data_file}:" in err and expected in err, err
 
 
 TEMPLATE_CASES = {

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -146,8 +147,35 @@ def subset_font(data: bytes, path: Path, pages: frozenset[int]) -> bytes:
     if key not in _SUBSETS:  # a build embeds the same few subsets in many documents (0.4-0.9 s each)
         if len(_SUBSETS) >= 64:
             _SUBSETS.clear()
-        _SUBSETS[key] = _subset(data, path, key[1])
+        _SUBSETS[key] = _cached_on_disk(key, lambda: _subset(data, path, key[1]))
     return _SUBSETS[key]
+
+
+def _cached_on_disk(key: tuple[str, frozenset[int]], make) -> bytes:
+    """Subsetting is deterministic, so its result is kept between builds (about 4 s a build saved).
+
+    The cache lives in $XDG_CACHE_HOME (default ~/.cache), keyed by the font's
+    hash, the pages and the fontTools version; when it cannot be written the
+    subset is simply made again next time.
+    """
+    import fontTools
+
+    pages = ",".join(map(str, sorted(key[1])))
+    name = hashlib.sha256(f"{key[0]}|{pages}|{fontTools.version}".encode()).hexdigest()
+    path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reporting" / "font-subsets" / f"{name}.ttf"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = make()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+    return data
 
 
 _SUBSETS: dict[tuple[str, frozenset[int]], bytes] = {}

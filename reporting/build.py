@@ -34,6 +34,7 @@ class Selection:
     events: tuple[str, ...] = ()
     locales: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
+    archive: bool = False  # PDF/A-3b with the event's YAML attached
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
                 target = output / job.stem.with_suffix(writer.suffix)
                 shown = job.stem.with_suffix(writer.suffix)
                 with time_limit(project.job_time_limit_s, f"writing {shown}"):
-                    data = _write(writer, job, html, project, shown)
+                    data = _write(writer, job, html, project, shown, selection.archive)
                 staging.stage(target, data)
                 hashes[target] = (hashlib.sha256(data).hexdigest(), len(data))
                 result.written.append(target)
@@ -118,18 +119,27 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     return result
 
 
-def _write(writer, job: Job, html: str, project: Project, shown: Path) -> bytes:
+def _write(writer, job: Job, html: str, project: Project, shown: Path, archive: bool) -> bytes:
     """One file; a certificate must come out as exactly one page per awardee."""
     try:
-        if writer.name == "pdf" and job.awardees:
-            return writer.write(html, project.page(job.page), expected_pages=len(job.awardees))
-        return writer.write(html, project.page(job.page))
+        if writer.name != "pdf":
+            return writer.write(html, project.page(job.page))
+        source = _archive_source(job, project) if archive else None
+        expected = len(job.awardees) if job.awardees else None
+        return writer.write(html, project.page(job.page), expected_pages=expected, archive=source)
     except RenderError as exc:
         hint = ""
         if job.awardees and "page(s)" in str(exc):
             ids = ", ".join(a.id for a in job.awardees)
             hint = f" (a name or the citation is too long for one certificate page; awardees: {ids})"
         raise RenderError(f"{shown}: {exc}{hint}") from None
+
+
+def _archive_source(job: Job, project: Project):
+    from .writers.pdf import ArchiveSource
+
+    path = project.root / job.bundle.source
+    return ArchiveSource(name=path.name, data=path.read_bytes(), date=job.bundle.event.date)
 
 
 def _render(renderer: Renderer, job: Job, project: Project) -> str:

@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--locale", action="append", default=[], metavar="LL", help="only this locale (repeatable)")
     build.add_argument("--format", action="append", default=[], choices=FORMATS, help="only this format (repeatable)")
     build.add_argument("--output", type=Path, default=None, help="output folder (default: <project>/output)")
+    build.add_argument("--archive", action="store_true",
+                       help="PDF/A-3b with the event's YAML attached (AFRelationship Source) and a content-derived /ID")
     build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     commands.add_parser("check", help="validate the data without rendering anything")
     verify = commands.add_parser("verify", help="re-hash an output folder against its manifest.json")
@@ -110,7 +112,7 @@ def _check(project, stdout: TextIO) -> int:
 
 def _build(project, args, stdout: TextIO, stderr: TextIO) -> int:
     output = (args.output or project.root / "output").resolve()
-    selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format))
+    selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive)
 
     def progress(done: int, total: int, path: Path) -> None:
         if not args.quiet:

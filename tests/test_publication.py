@@ -84,3 +84,36 @@ def test_two_builds_give_identical_bytes(tmp_path):
         assert run_cli("--project", str(ROOT), "--event", "directive-35-review", "--locale", "ar",
                        "--output", str(tmp_path / name), "-q")[0] == 0
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_archive_builds_pdf_a_3b_with_its_source_attached(tmp_path):
+    import subprocess
+
+    import pikepdf
+
+    from textutil import pdf_text
+
+    outputs = []
+    for name in ("one", "two"):
+        output = tmp_path / name
+        code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--format", "pdf",
+                               "--archive", "--output", str(output), "-q")
+        assert code == 0, err
+        outputs.append(output)
+    assert snapshot(outputs[0]) == snapshot(outputs[1])  # reproducible, attachment dates from the data
+
+    source = (ROOT / "data" / "inspectorate-2024-q1.yaml").read_bytes()
+    for locale in ("ar", "vi"):
+        path = outputs[0] / "inspectorate-2024-q1" / locale / "report.pdf"
+        assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+        with pikepdf.open(path) as pdf:
+            with pdf.open_metadata() as xmp:
+                assert (xmp.get("pdfaid:part"), xmp.get("pdfaid:conformance")) == ("3", "B")
+            assert len(pdf.Root.OutputIntents) == 1
+            assert str(pdf.Root.Lang) == locale
+            attached = pdf.attachments["inspectorate-2024-q1.yaml"]
+            assert attached.obj.AFRelationship == pikepdf.Name.Source
+            assert attached.obj.EF.F.Subtype == pikepdf.Name("/application/yaml")
+            assert attached.get_file().read_bytes() == source
+            assert len(bytes(pdf.trailer.ID[0])) == 32
+        assert "Thanh tra" in pdf_text(path) or "التفتيش" in pdf_text(path)

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import hashlib
 import logging
 import mimetypes
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
@@ -73,9 +76,11 @@ class PdfWriter:
         self.fetcher = ConfinedFetcher([templates_dir])
         self.font_config = FontConfiguration()
 
-    def write(self, html: str, geometry=None, expected_pages: int | None = None) -> bytes:
+    def write(self, html: str, geometry=None, expected_pages: int | None = None,
+              archive: "ArchiveSource | None" = None) -> bytes:
         """The PDF of ``html``; with ``expected_pages``, a different page count is an error.
 
+        With ``archive``, a PDF/A-3b file with the data it was made from attached.
         The page geometry is already in the HTML's @page rule (render.page_css).
         """
         capture = _WarningCapture()
@@ -86,7 +91,7 @@ class PdfWriter:
             document = html_document.render(font_config=self.font_config)
             if expected_pages is not None and len(document.pages) != expected_pages:
                 raise RenderError(f"expected {expected_pages} page(s), found {len(document.pages)}")
-            pdf = document.write_pdf()
+            pdf = document.write_pdf(**(archive.options(html, self.fetcher) if archive else {}))
         except RefusedURL as exc:
             raise RenderError(str(exc)) from None
         finally:
@@ -94,6 +99,24 @@ class PdfWriter:
         if capture.missing_glyphs:
             raise RenderError("a character has no glyph in the document's fonts: " + capture.missing_glyphs[0])
         return pdf
+
+
+@dataclass(frozen=True)
+class ArchiveSource:
+    """The YAML a document was made from, for PDF/A-3 archiving (attached with AFRelationship Source)."""
+
+    name: str
+    data: bytes
+    date: dt.date
+
+    def options(self, html: str, fetcher: ConfinedFetcher) -> dict:
+        stamp = dt.datetime.combine(self.date, dt.time())  # from the data, never the clock
+        url = "data:application/yaml;base64," + base64.b64encode(self.data).decode()
+        source = weasyprint.Attachment(url=url, url_fetcher=fetcher, name=self.name, created=stamp, modified=stamp,
+                                       description="Data the document was generated from", relationship="Source")
+        # /ID from the content: the same document gets the same identifier, a changed one another.
+        identifier = hashlib.sha256(html.encode("utf-8") + self.data).hexdigest()[:32].encode("ascii")
+        return {"pdf_variant": "pdf/a-3b", "attachments": [source], "pdf_identifier": identifier}
 
 
 class _WarningCapture(logging.Handler):

@@ -17,7 +17,8 @@ from .config import Project
 from .errors import RenderError, ReportingError
 from .limits import time_limit
 from .lock import output_lock
-from .manifest import MANIFEST_NAME, build_manifest
+from .incremental import output_key
+from .manifest import MANIFEST_NAME, build_manifest, is_current, previous_outputs
 from .load import discover, load_events
 from .names import awardee_stem
 from .preflight import check_fonts, check_rendered_text
@@ -35,6 +36,7 @@ class Selection:
     locales: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
     archive: bool = False  # PDF/A-3b with the event's YAML attached
+    force: bool = False  # rewrite every output even if nothing it is made from changed
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Job:
 @dataclass
 class BuildResult:
     written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -92,39 +95,65 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
               progress: Progress | None = None) -> BuildResult:
     started = time.perf_counter()
     formats = selection.formats or project.formats
-    writers = _writers(project, formats)
     bundles = load_bundles(project)
     _check_selection(bundles, project, selection)
     jobs = plan(bundles, project, selection)
     renderer = Renderer(project)
     documents = [(job, _render(renderer, job, project)) for job in jobs]
+    writers = {name: _LazyWriters(project, name) for name in formats}
     result = BuildResult()
     total = len(documents) * len(writers)
-    hashes: dict[Path, tuple[str, int]] = {}
     with output_lock(output), Staging() as staging:
+        previous = previous_outputs(output)
+        entries: dict[Path, dict] = {}
         for job, html in documents:
-            for make_writer in writers:
-                writer = make_writer(job.locale)
-                target = output / job.stem.with_suffix(writer.suffix)
-                shown = job.stem.with_suffix(writer.suffix)
-                with time_limit(project.job_time_limit_s, f"writing {shown}"):
-                    data = _write(writer, job, html, project, shown, selection.archive)
-                staging.stage(target, data)
-                hashes[target] = (hashlib.sha256(data).hexdigest(), len(data))
-                result.written.append(target)
-                if progress:
-                    progress(len(result.written), total, target)
-        staging.stage(output / MANIFEST_NAME, build_manifest(project, output, hashes))
+            for name, make_writer in writers.items():
+                target = output / job.stem.with_suffix(SUFFIXES[name])
+                source = _archive_source(job, project) if selection.archive and name == "pdf" else None
+                key = output_key(html, name, project.templates_dir, source.data if source else b"")
+                unchanged = not selection.force and is_current(output, target, previous, key)
+                if unchanged:
+                    entries[target] = previous[target.relative_to(output).as_posix()]
+                    result.unchanged.append(target)
+                else:
+                    shown = job.stem.with_suffix(SUFFIXES[name])
+                    with time_limit(project.job_time_limit_s, f"writing {shown}"):
+                        data = _write(make_writer(job.locale), job, html, project, shown, source)
+                    staging.stage(target, data)
+                    entries[target] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "key": key}
+                    result.written.append(target)
+                    if progress:
+                        progress(len(result.written) + len(result.unchanged), total, target)
+        if result.written or not (output / MANIFEST_NAME).is_file():
+            staging.stage(output / MANIFEST_NAME, build_manifest(project, output, entries))
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _write(writer, job: Job, html: str, project: Project, shown: Path, archive: bool) -> bytes:
+SUFFIXES = {"pdf": ".pdf", "docx": ".docx"}
+
+
+class _LazyWriters:
+    """The writers of one format, one per locale, made on first use.
+
+    A rebuild with nothing to write never imports WeasyPrint (half a second).
+    """
+
+    def __init__(self, project: Project, name: str):
+        self.project, self.name = project, name
+        self._writers: dict[str, object] = {}
+
+    def __call__(self, locale: str):
+        if locale not in self._writers:
+            self._writers[locale] = _make_writer(self.project, self.name, locale)
+        return self._writers[locale]
+
+
+def _write(writer, job: Job, html: str, project: Project, shown: Path, source) -> bytes:
     """One file; a certificate must come out as exactly one page per awardee."""
     try:
         if writer.name != "pdf":
             return writer.write(html, project.page(job.page))
-        source = _archive_source(job, project) if archive else None
         expected = len(job.awardees) if job.awardees else None
         return writer.write(html, project.page(job.page), expected_pages=expected, archive=source)
     except RenderError as exc:
@@ -149,25 +178,13 @@ def _render(renderer: Renderer, job: Job, project: Project) -> str:
     return html
 
 
-def _writers(project: Project, formats: tuple[str, ...]) -> list[Callable[[str], object]]:
-    """For each format, a function giving the writer for a locale (one instance each, made once).
-
-    Writers are imported only when used: WeasyPrint alone takes half a second to import.
-    """
-    def pdf():
+def _make_writer(project: Project, name: str, locale: str):
+    if name == "pdf":
         from .writers.pdf import PdfWriter, check_harfbuzz_subsetting
-        check_harfbuzz_subsetting()
-        writer = PdfWriter(project.templates_dir)
-        return lambda locale: writer
-
-    def docx():
-        from .writers.docx import DocxWriter, FontChoice
-        writers = {code: DocxWriter(FontChoice(size_pt=settings.font_size_pt), base_dir=project.templates_dir)
-                   for code, settings in project.locales.items()}
-        return writers.__getitem__
-
-    registry = {"pdf": pdf, "docx": docx}
-    return [registry[name]() for name in formats]
+        check_harfbuzz_subsetting()  # before the first PDF: WeasyPrint would silently go 25x slower
+        return PdfWriter(project.templates_dir)
+    from .writers.docx import DocxWriter, FontChoice
+    return DocxWriter(FontChoice(size_pt=project.locales[locale].font_size_pt), base_dir=project.templates_dir)
 
 
 def _check_selection(bundles: list[EventBundle], project: Project, selection: Selection) -> None:

@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, default=None, help="output folder (default: <project>/output)")
     build.add_argument("--archive", action="store_true",
                        help="PDF/A-3b with the event's YAML attached (AFRelationship Source) and a content-derived /ID")
+    build.add_argument("--force", action="store_true", help="rewrite every output, even those whose inputs did not change")
     build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     commands.add_parser("check", help="validate the data without rendering anything")
     verify = commands.add_parser("verify", help="re-hash an output folder against its manifest.json")
@@ -112,7 +113,7 @@ def _check(project, stdout: TextIO) -> int:
 
 def _build(project, args, stdout: TextIO, stderr: TextIO) -> int:
     output = (args.output or project.root / "output").resolve()
-    selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive)
+    selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive, args.force)
 
     def progress(done: int, total: int, path: Path) -> None:
         if not args.quiet:
@@ -122,7 +123,8 @@ def _build(project, args, stdout: TextIO, stderr: TextIO) -> int:
     if not args.quiet:
         for folder, names in _written_by_folder(result.written, output).items():
             print(f"  {folder}: {', '.join(names)}", file=stdout)
-        print(f"Wrote {len(result.written)} file(s) to {_shown(output, project.root)} in {result.seconds:.1f} s.", file=stdout)
+        unchanged = f", {len(result.unchanged)} unchanged" if result.unchanged else ""
+        print(f"Wrote {len(result.written)} file(s){unchanged} to {_shown(output, project.root)} in {result.seconds:.1f} s.", file=stdout)
     return 0
 
 

@@ -20,12 +20,12 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build_manifest(project: Project, output: Path, written: dict[Path, tuple[str, int]]) -> bytes:
-    """The manifest after this build: its outputs (path -> sha256, size), plus earlier entries still on disk."""
-    previous = read_manifest(output).get("outputs", {}) if (output / MANIFEST_NAME).is_file() else {}
+def build_manifest(project: Project, output: Path, entries: dict[Path, dict]) -> bytes:
+    """The manifest after this build: its outputs (sha256, size, dependency key), plus earlier entries still on disk."""
+    previous = previous_outputs(output)
     outputs = {name: entry for name, entry in previous.items() if (output / name).is_file()}
-    for path, (digest, size) in written.items():
-        outputs[path.relative_to(output).as_posix()] = {"sha256": digest, "size": size}
+    for path, entry in entries.items():
+        outputs[path.relative_to(output).as_posix()] = entry
     manifest = {
         "format": 1,
         "pipeline": _version(package_name),
@@ -36,6 +36,25 @@ def build_manifest(project: Project, output: Path, written: dict[Path, tuple[str
         "outputs": dict(sorted(outputs.items())),
     }
     return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+
+
+def previous_outputs(output: Path) -> dict[str, dict]:
+    """The outputs the folder's manifest lists, or nothing if it has none (or an unreadable one)."""
+    try:
+        return read_manifest(output).get("outputs", {})
+    except (OSError, ValueError):
+        return {}
+
+
+def is_current(output: Path, target: Path, previous: dict[str, dict], key: str) -> bool:
+    """Made from the same inputs (same key) and still the bytes the manifest recorded (size, then hash)."""
+    entry = previous.get(target.relative_to(output).as_posix())
+    if not entry or entry.get("key") != key:
+        return False
+    try:
+        return target.stat().st_size == entry["size"] and sha256(target) == entry["sha256"]
+    except OSError:
+        return False
 
 
 def read_manifest(output: Path) -> dict:

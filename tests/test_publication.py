@@ -35,7 +35,7 @@ def test_kill_9_in_the_middle_leaves_the_previous_outputs_intact(tmp_path):
     data.write_text(data.read_text(encoding="utf-8").replace("value: 624", "value: 625"), encoding="utf-8")
 
     build = subprocess.Popen([sys.executable, str(ROOT / "build_reports.py"), "--project", str(project),
-                              "--event", "directive-35-review", "--output", str(output)],
+                              "--event", "directive-35-review", "--output", str(output), "--force"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     _wait_for_progress(build, written=20)  # well inside the write phase
     os.kill(build.pid, signal.SIGKILL)
@@ -117,3 +117,38 @@ def test_archive_builds_pdf_a_3b_with_its_source_attached(tmp_path):
             assert attached.get_file().read_bytes() == source
             assert len(bytes(pdf.trailer.ID[0])) == 32
         assert "Thanh tra" in pdf_text(path) or "التفتيش" in pdf_text(path)
+
+
+def _written(output, *argv) -> set[str]:
+    code, out, err = run_cli("--project", str(output.parent / "project"), "--event", "directive-35-review",
+                             "--output", str(output), *argv)
+    assert code == 0, err
+    return {line.split("] ", 1)[1] for line in err.splitlines() if line.startswith("[")}
+
+
+def test_incremental_rebuilds_write_exactly_what_changed(tmp_path):
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    output = tmp_path / "output"
+    first = _written(output)
+    assert len(first) == 112
+    before = snapshot(output)
+
+    assert _written(output) == set()  # nothing changed: nothing written
+    assert snapshot(output) == before
+
+    data = project / "data" / "directive-35-review.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace('vi: "Phạm Thị Thu Hương"', 'vi: "Phạm Thị Thu Hường"'),
+                    encoding="utf-8")
+    changed = _written(output)
+    folder = "output/directive-35-review/vi/"
+    assert {name.split(str(tmp_path) + "/")[-1] for name in changed} == {
+        folder + f"{doc}.{fmt}" for doc in ("awardees", "certificates") for fmt in ("pdf", "docx")} | {
+        folder + f"certificates/12-i02-pham-thi-thu-huong.{fmt}" for fmt in ("pdf", "docx")}
+
+    css = project / "templates" / "css" / "certificate.css"
+    css.write_text(css.read_text(encoding="utf-8").replace("#a01818", "#a01819"), encoding="utf-8")
+    changed = _written(output)
+    assert len(changed) == 2 * 26 and all(name.endswith(".pdf") and "certificates" in name for name in changed)
+
+    assert len(_written(output, "--force")) == 112

@@ -37,6 +37,7 @@ class Selection:
     formats: tuple[str, ...] = ()
     archive: bool = False  # PDF/A-3b with the event's YAML attached
     force: bool = False  # rewrite every output even if nothing it is made from changed
+    sign_key: Path | None = None  # PKCS#12 key: archived PDFs get a PAdES signature
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     renderer = Renderer(project)
     documents = [(job, _render(renderer, job, project)) for job in jobs]
     writers = {name: _LazyWriters(project, name) for name in formats}
+    signer = _signer(selection)
     result = BuildResult()
     total = len(documents) * len(writers)
     with output_lock(output), Staging() as staging:
@@ -110,7 +112,8 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
             for name, make_writer in writers.items():
                 target = output / job.stem.with_suffix(SUFFIXES[name])
                 source = _archive_source(job, project) if selection.archive and name == "pdf" else None
-                key = output_key(html, name, project.templates_dir, source.data if source else b"")
+                extra = (source.data if source else b"") + (signer.identity if signer and name == "pdf" else b"")
+                key = output_key(html, name, project.templates_dir, extra)
                 unchanged = not selection.force and is_current(output, target, previous, key)
                 if unchanged:
                     entries[target] = previous[target.relative_to(output).as_posix()]
@@ -119,6 +122,8 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
                     shown = job.stem.with_suffix(SUFFIXES[name])
                     with time_limit(project.job_time_limit_s, f"writing {shown}"):
                         data = _write(make_writer(job.locale), job, html, project, shown, source)
+                        if signer and name == "pdf":
+                            data = signer.sign(data)
                     staging.stage(target, data)
                     entries[target] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "key": key}
                     result.written.append(target)
@@ -131,6 +136,17 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
 
 
 SUFFIXES = {"pdf": ".pdf", "docx": ".docx"}
+
+
+def _signer(selection: Selection):
+    """The PDF signer for --sign, with ``identity`` (the key file's hash) for the outputs' keys."""
+    if selection.sign_key is None:
+        return None
+    from .signing import PdfSigner
+
+    signer = PdfSigner(selection.sign_key)
+    signer.identity = hashlib.sha256(selection.sign_key.read_bytes()).digest()
+    return signer
 
 
 class _LazyWriters:

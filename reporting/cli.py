@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, default=None, help="output folder (default: <project>/output)")
     build.add_argument("--archive", action="store_true",
                        help="PDF/A-3b with the event's YAML attached (AFRelationship Source) and a content-derived /ID")
+    build.add_argument("--sign", type=Path, metavar="KEY.p12",
+                       help="sign every PDF (PAdES, pyHanko); implies --archive; passphrase in $REPORTING_SIGN_PASSPHRASE")
     build.add_argument("--force", action="store_true", help="rewrite every output, even those whose inputs did not change")
     build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     commands.add_parser("check", help="validate the data without rendering anything")
@@ -113,7 +115,8 @@ def _check(project, stdout: TextIO) -> int:
 
 def _build(project, args, stdout: TextIO, stderr: TextIO) -> int:
     output = (args.output or project.root / "output").resolve()
-    selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive, args.force)
+    selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive or bool(args.sign),
+                          args.force, args.sign.resolve() if args.sign else None)
 
     def progress(done: int, total: int, path: Path) -> None:
         if not args.quiet:

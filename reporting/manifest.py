@@ -73,6 +73,9 @@ def verify(output: Path) -> list[str]:
             problems.append(f"missing: {name}")
         elif path.stat().st_size != entry["size"] or sha256(path) != entry["sha256"]:
             problems.append(f"altered: {name} (expected sha256 {entry['sha256'][:16]}…)")
+        if path.is_file() and path.suffix == ".pdf":
+            from .signing import signature_problems
+            problems += signature_problems(path)
     present = {p.relative_to(output).as_posix() for p in output.rglob("*")
                if p.is_file() and not p.name.startswith(".") and p.name != MANIFEST_NAME}
     problems += [f"extra: {name}" for name in sorted(present - set(expected))]

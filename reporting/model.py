@@ -33,6 +33,9 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if len(text) > MAX_TEXT:
         raise ValueError(f"expected at most {MAX_TEXT:,} characters, found {len(text):,}")
+    if text and unicodedata.category(text[0]).startswith("M"):
+        raise ValueError(f"expected text starting with a letter, found the lone combining mark U+{ord(text[0]):04X} "
+                         f"{unicodedata.name(text[0], '')} at character 1")
     for position, char in enumerate(text):
         if char in BIDI_CONTROLS:
             raise ValueError(f"expected text without bidi control characters, found U+{ord(char):04X} "

@@ -116,6 +116,7 @@ def test_archive_builds_pdf_a_3b_with_its_source_attached(tmp_path):
             assert attached.obj.EF.F.Subtype == pikepdf.Name("/application/yaml")
             assert attached.get_file().read_bytes() == source
             assert len(bytes(pdf.trailer.ID[0])) == 32
+            assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked  # tagged for accessibility
         assert "Thanh tra" in pdf_text(path) or "التفتيش" in pdf_text(path)
 
 
@@ -152,3 +153,62 @@ def test_incremental_rebuilds_write_exactly_what_changed(tmp_path):
     assert len(changed) == 2 * 26 and all(name.endswith(".pdf") and "certificates" in name for name in changed)
 
     assert len(_written(output, "--force")) == 112
+
+
+def _throwaway_key(path, passphrase: bytes) -> None:
+    """A self-signed signing certificate made for this test only."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test secretariat")])
+    now = dt.datetime.now(dt.timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+                   .not_valid_after(now + dt.timedelta(days=30))
+                   .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+                   .sign(key, hashes.SHA256()))
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"test", key, certificate, None,
+                                                           serialization.BestAvailableEncryption(passphrase)))
+
+
+def test_signed_archive_verifies_and_a_tampered_file_does_not(tmp_path, monkeypatch):
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    key = tmp_path / "key.p12"
+    _throwaway_key(key, b"secret")
+    monkeypatch.setenv("REPORTING_SIGN_PASSPHRASE", "secret")
+    output = tmp_path / "output"
+    code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--format", "pdf",
+                           "--sign", str(key), "--output", str(output), "-q")
+    assert code == 0, err
+    report = output / "inspectorate-2024-q1" / "vi" / "report.pdf"
+    (signature,) = PdfFileReader(io.BytesIO(report.read_bytes())).embedded_signatures
+    assert signature.signer_cert.subject.human_friendly == "Common Name: Test secretariat"
+    code, out, err = run_cli("verify", str(output))
+    assert code == 0, err
+    import subprocess
+    assert subprocess.run(["qpdf", "--check", str(report)], capture_output=True).returncode == 0
+
+    data = bytearray(report.read_bytes())
+    data[data.find(b"/Producer") + 12] ^= 1  # one bit inside the signed range
+    report.write_bytes(bytes(data))
+    code, _, err = run_cli("verify", str(output))
+    assert code == 1
+    assert "error: invalid signature: report.pdf (field Signature: modified after signing)" in err
+
+
+def test_wrong_passphrase_is_a_clear_error(tmp_path, monkeypatch):
+    key = tmp_path / "key.p12"
+    _throwaway_key(key, b"secret")
+    monkeypatch.setenv("REPORTING_SIGN_PASSPHRASE", "wrong")
+    code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--format", "pdf",
+                           "--sign", str(key), "--output", str(tmp_path / "out"))
+    assert code == 1 and f"error: cannot use the signing key {key}" in err and "Traceback" not in err

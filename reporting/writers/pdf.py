@@ -116,7 +116,8 @@ class ArchiveSource:
                                        description="Data the document was generated from", relationship="Source")
         # /ID from the content: the same document gets the same identifier, a changed one another.
         identifier = hashlib.sha256(html.encode("utf-8") + self.data).hexdigest()[:32].encode("ascii")
-        return {"pdf_variant": "pdf/a-3b", "attachments": [source], "pdf_identifier": identifier}
+        # pdf_tags: the structure tree (headings, paragraphs, tables) for assistive technology.
+        return {"pdf_variant": "pdf/a-3b", "attachments": [source], "pdf_identifier": identifier, "pdf_tags": True}
 
 
 class _WarningCapture(logging.Handler):

@@ -109,6 +109,9 @@ def test_archive_builds_pdf_a_3b_with_its_source_attached(tmp_path):
         with pikepdf.open(path) as pdf:
             with pdf.open_metadata() as xmp:
                 assert (xmp.get("pdfaid:part"), xmp.get("pdfaid:conformance")) == ("3", "B")
+                issuer = {"ar": "هيئة التفتيش الإقليمية في نينه بينه", "vi": "Thanh tra tỉnh Ninh Bình"}[locale]
+                assert issuer in str(xmp.get("dc:creator"))  # the issuing body
+                assert xmp.get("dc:title") and xmp.get("dc:description")  # title and subject
             assert len(pdf.Root.OutputIntents) == 1
             assert str(pdf.Root.Lang) == locale
             attached = pdf.attachments["inspectorate-2024-q1.yaml"]

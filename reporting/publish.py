@@ -50,12 +50,6 @@ class Staging:
         self._created.clear()
 
 
-def publish(target: Path, data: bytes) -> None:
-    """Write one file atomically."""
-    with Staging() as staging:
-        staging.stage(target, data)
-
-
 def _write_temporary(target: Path, data: bytes) -> Path:
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     temporary = Path(name)

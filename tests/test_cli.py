@@ -1,7 +1,6 @@
 """The command line, in-process: exit codes, messages, selection, and nothing written on bad data."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from conftest import ROOT, copy_project, run_cli
 

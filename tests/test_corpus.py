@@ -13,7 +13,6 @@ from reporting.config import LocaleSettings
 from reporting.filters import LocalFilters
 from reporting.i18n import load_translations
 from reporting.locales import LocaleFacts
-from reporting.model import Period
 from textutil import docx_paragraphs, letters, pdf_text
 
 import icu  # PyICU: the test extras of pyproject.toml; ./run test installs libicu-dev to build it

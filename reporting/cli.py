@@ -11,7 +11,7 @@ from .build import Selection, load_bundles, run_build
 from .config import FORMATS, load_project
 from .errors import DataError, ReportingError
 
-COMMANDS = ("build", "check", "verify")
+COMMANDS = ("build", "check", "verify", "i18n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="rewrite every output, even those whose inputs did not change")
     build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     commands.add_parser("check", help="validate the data without rendering anything")
+    i18n = commands.add_parser("i18n", help="translation workflow: extract messages, update catalogs, check them")
+    i18n.add_argument("action", choices=("extract", "update", "check"))
+    i18n.add_argument("--strict", action="store_true", help="with check: untranslated or fuzzy messages are errors")
     verify = commands.add_parser("verify", help="re-hash an output folder against its manifest.json")
     verify.add_argument("folder", type=Path, help="the output folder to check")
     return parser
@@ -51,6 +54,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
         project = load_project(args.project.resolve())
         if args.command == "check":
             return _check(project, stdout)
+        if args.command == "i18n":
+            return _i18n(project, args, stdout, stderr)
         return _build(project, args, stdout, stderr)
     except DataError as exc:
         for problem in exc.problems:
@@ -89,6 +94,27 @@ def _insert_build(argv: list[str]) -> list[str]:
     if argv[:1] and argv[0].startswith("--project="):
         return argv[:1] + ["build"] + argv[1:]
     return ["build"] + argv
+
+
+def _i18n(project, args, stdout: TextIO, stderr: TextIO) -> int:
+    from . import catalogs
+
+    if args.action == "extract":
+        template = catalogs.extract(project)
+        print(f"{len(template)} message(s) in {_shown(project.catalogs_dir / catalogs.POT_NAME, project.root)}", file=stdout)
+        return 0
+    if args.action == "update":
+        for path in catalogs.update(project):
+            print(f"updated {_shown(path, project.root)}", file=stdout)
+        return 0
+    problems = catalogs.check(project)
+    level = "error" if args.strict else "warning"
+    for locale, found in problems.items():
+        for problem in found:
+            print(f"{level}: {locale}: {problem}", file=stderr)
+        if not found:
+            print(f"ok: {locale}: every message translated", file=stdout)
+    return 1 if args.strict and any(problems.values()) else 0
 
 
 def _verify(folder: Path, stdout: TextIO, stderr: TextIO) -> int:

@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     commands.add_parser("check", help="validate the data without rendering anything")
     i18n = commands.add_parser("i18n", help="translation workflow: extract messages, update catalogs, check them")
-    i18n.add_argument("action", choices=("extract", "update", "check"))
+    i18n.add_argument("action", choices=("extract", "update", "compile", "check"))
     i18n.add_argument("--strict", action="store_true", help="with check: untranslated or fuzzy messages are errors")
     verify = commands.add_parser("verify", help="re-hash an output folder against its manifest.json")
     verify.add_argument("folder", type=Path, help="the output folder to check")
@@ -106,6 +106,12 @@ def _i18n(project, args, stdout: TextIO, stderr: TextIO) -> int:
     if args.action == "update":
         for path in catalogs.update(project):
             print(f"updated {_shown(path, project.root)}", file=stdout)
+        return 0
+    if args.action == "compile":  # what every build does in memory; here to see a broken catalog at once
+        from .i18n import load_translations
+        for locale in project.locales:
+            load_translations(project.catalogs_dir, locale)
+            print(f"ok: {locale}: catalog compiles", file=stdout)
         return 0
     problems = catalogs.check(project)
     level = "error" if args.strict else "warning"

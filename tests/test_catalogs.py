@@ -33,3 +33,12 @@ def test_update_brings_a_new_template_message_into_every_catalog(tmp_path):
     assert 'msgid "Figures are provisional."' in (project / "templates/locale/messages.pot").read_text(encoding="utf-8")
     code, _, err = run_cli("--project", str(project), "i18n", "check", "--strict")
     assert code == 1 and "error: ar: untranslated: 'Figures are provisional.'" in err
+
+
+def test_compile_reports_a_broken_catalog(tmp_path):
+    project = copy_project(tmp_path)
+    assert run_cli("--project", str(project), "i18n", "compile")[0] == 0
+    po = project / "templates/locale/ar/LC_MESSAGES/messages.po"
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "dangling\n', encoding="utf-8")
+    code, _, err = run_cli("--project", str(project), "i18n", "compile")
+    assert code == 1 and "templates/locale/ar/LC_MESSAGES/messages.po" in err and "invalid catalog" in err

@@ -75,5 +75,8 @@ def _escape(text: str) -> str:
     return html_module.escape(text, quote=False)
 
 
+_ANY_LATIN = re.compile(f"[{_LATIN}]")
+
+
 def _has_latin(fragment: str) -> bool:
-    return re.search(f"[{_LATIN}]", fragment) is not None
+    return _ANY_LATIN.search(fragment) is not None

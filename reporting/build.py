@@ -103,6 +103,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     documents = [(job, _render(renderer, job, project)) for job in jobs]
     writers = {name: _LazyWriters(project, name) for name in formats}
     signer = _signer(selection)
+    sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
     result = BuildResult()
     total = len(documents) * len(writers)
     with output_lock(output), Staging() as staging:
@@ -111,8 +112,8 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
         for job, html in documents:
             for name, make_writer in writers.items():
                 target = output / job.stem.with_suffix(SUFFIXES[name])
-                source = _archive_source(job, project) if selection.archive and name == "pdf" else None
-                extra = (source.data if source else b"") + (signer.identity if signer and name == "pdf" else b"")
+                source = sources.get(job.bundle.event.id) if name == "pdf" else None
+                extra = (source or b"") + (signer.identity if signer and name == "pdf" else b"")
                 key = output_key(html, name, project.templates_dir, extra)
                 unchanged = not selection.force and is_current(output, target, previous, key)
                 if unchanged:
@@ -165,13 +166,14 @@ class _LazyWriters:
         return self._writers[locale]
 
 
-def _write(writer, job: Job, html: str, project: Project, shown: Path, source) -> bytes:
+def _write(writer, job: Job, html: str, project: Project, shown: Path, source: bytes | None) -> bytes:
     """One file; a certificate must come out as exactly one page per awardee."""
     try:
         if writer.name != "pdf":
             return writer.write(html, project.page(job.page))
         expected = len(job.awardees) if job.awardees else None
-        return writer.write(html, project.page(job.page), expected_pages=expected, archive=source)
+        archive = _archive_source(job, source) if source is not None else None
+        return writer.write(html, project.page(job.page), expected_pages=expected, archive=archive)
     except RenderError as exc:
         hint = ""
         if job.awardees and "page(s)" in str(exc):
@@ -180,11 +182,10 @@ def _write(writer, job: Job, html: str, project: Project, shown: Path, source) -
         raise RenderError(f"{shown}: {exc}{hint}") from None
 
 
-def _archive_source(job: Job, project: Project):
+def _archive_source(job: Job, data: bytes):
     from .writers.pdf import ArchiveSource
 
-    path = project.root / job.bundle.source
-    return ArchiveSource(name=path.name, data=path.read_bytes(), date=job.bundle.event.date)
+    return ArchiveSource(name=job.bundle.source.name, data=data, date=job.bundle.event.date)
 
 
 def _render(renderer: Renderer, job: Job, project: Project) -> str:

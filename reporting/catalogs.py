@@ -14,13 +14,14 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from .config import Project
+from .filters import DAY_MONTH, LONG_DATE, PART_OF_DAY, QUARTER
 from .i18n import catalog_path
 
 POT_NAME = "messages.pot"
 # Messages looked up from Python (reporting/filters.py, reporting/render.py): (context, id, plural).
 PYTHON_MESSAGES = [
-    *[("date pattern", pattern, None) for pattern in ("d MMMM y", "d MMMM", "QQQQ y")],
-    *[("part of day", f"the {part} of %(date)s", None) for part in ("day", "morning", "afternoon", "evening")],
+    *[("date pattern", pattern, None) for pattern in (LONG_DATE, DAY_MONTH, QUARTER)],
+    *[("part of day", message, None) for message in PART_OF_DAY.values()],
     ("currency unit", "VND", None),
     ("list separator", ", ", None),
     (None, "%(num)s group", "%(num)s groups"),

@@ -116,7 +116,7 @@ class LocalFilters:
     def counted(self, figure: Figure) -> str:
         """The figure's number with its noun in the right plural form (``17 cuộc thanh tra``)."""
         forms = figure.counted.root[self.facts.code] if figure.counted else None
-        number = self._figure_value(figure)
+        number = self.figure(figure)
         if forms is None:
             return number
         phrase = forms if isinstance(forms, str) else forms[self.facts.plural_category(figure.value)]
@@ -129,15 +129,13 @@ class LocalFilters:
     def digits(self, value: object) -> str:
         return self.facts.digits(str(value))
 
-    def _figure_value(self, figure: Figure) -> str:
+    def figure(self, figure: Figure) -> str:
+        """A figure's value as its kind reads: a count, a compact amount of money, a percentage."""
         if figure.kind == "money":
             return self.money(figure.value, figure.currency)
         if figure.kind == "percent":
             return self.percent(figure.value, 0 if float(figure.value).is_integer() else 1)
         return self.number(figure.value)
-
-    def figure(self, figure: Figure) -> str:
-        return self._figure_value(figure)
 
     def fill(self, text: str, values: dict[str, str]) -> Markup:
         """Data text with ``{name}`` placeholders replaced by formatted values; the text is escaped."""

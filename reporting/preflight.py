@@ -43,18 +43,21 @@ def check_fonts(project: Project, events: list[SourcedEvent]) -> None:
 
 
 def _text_problems(project: Project, item: SourcedEvent, where: Path_, locale: str, text: str) -> list[Problem]:
-    problems, reported = [], set()
+    return [item.source.problem(where, message) for message in undrawable(project, locale, text)]
+
+
+def undrawable(project: Project, locale: str, text: str) -> list[str]:
+    """A message for each distinct character of ``text`` that none of the locale's fonts has, in text order."""
     fonts = project.locales[locale].fonts
-    for char in text:
-        if char in reported or unicodedata.category(char) in _NOT_DRAWN:
+    messages = []
+    for char in dict.fromkeys(text):
+        if unicodedata.category(char) in _NOT_DRAWN:
             continue
         if not any(ord(char) in font_characters(project.templates_dir / f) for f in fonts):
-            reported.add(char)
-            name = unicodedata.name(char, "unnamed character")
-            problems.append(item.source.problem(
-                where, f"expected characters the '{locale}' fonts can draw, found U+{ord(char):04X} "
-                       f"{name} ({char!r}) in none of {', '.join(Path(f).name for f in fonts)}"))
-    return problems
+            messages.append(f"expected characters the '{locale}' fonts can draw, found U+{ord(char):04X} "
+                            f"{unicodedata.name(char, 'unnamed character')} ({char!r}) "
+                            f"in none of {', '.join(Path(f).name for f in fonts)}")
+    return messages
 
 
 def localized_texts(value: object, where: Path_):
@@ -84,11 +87,6 @@ def check_rendered_text(project: Project, locale: str, html: str, what: str) -> 
 
     body = html.split("<body", 1)[-1]
     text = html_module.unescape(re.sub(r"<[^>]*>", " ", body))
-    fonts = project.locales[locale].fonts
-    for char in sorted(set(text)):
-        if unicodedata.category(char) in _NOT_DRAWN:
-            continue
-        if not any(ord(char) in font_characters(project.templates_dir / f) for f in fonts):
-            name = unicodedata.name(char, "unnamed character")
-            raise TemplateError(f"{what}: expected characters the '{locale}' fonts can draw, found U+{ord(char):04X} "
-                                f"{name} ({char!r}) in none of {', '.join(Path(f).name for f in fonts)}")
+    messages = undrawable(project, locale, "".join(sorted(set(text))))
+    if messages:
+        raise TemplateError(f"{what}: {messages[0]}")

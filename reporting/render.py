@@ -23,6 +23,7 @@ class Renderer:
     def __init__(self, project: Project):
         self.project = project
         self._environments: dict[str, tuple[jinja2.Environment, LocalFilters]] = {}
+        self._values: dict[tuple[str, str], dict[str, str]] = {}  # (event id, locale): one per event, not per page
 
     def environment(self, locale: str) -> tuple[jinja2.Environment, LocalFilters]:
         if locale not in self._environments:
@@ -49,12 +50,18 @@ class Renderer:
         env.globals["comma"] = filters.comma
         return env, filters
 
+    def _placeholder_values(self, bundle: EventBundle, locale: str, filters: LocalFilters) -> dict[str, str]:
+        key = (bundle.event.id, locale)
+        if key not in self._values:
+            self._values[key] = placeholder_values(bundle, filters)
+        return self._values[key]
+
     def render(self, template: str, locale: str, bundle: EventBundle, page: PageGeometry, **extra) -> str:
         env, filters = self.environment(locale)
         facts = filters.facts
         context = {
             "event": bundle.event, "bundle": bundle, "lang": locale, "dir": facts.direction,
-            "values": placeholder_values(bundle, filters),
+            "values": self._placeholder_values(bundle, locale, filters),
             "page_css": page_css(page) + locale_css(facts), "digits": facts.settings.digits,
             "page_number": Markup('<span class="page-number"></span>'),
             "page_count": Markup('<span class="page-count"></span>'), **extra,

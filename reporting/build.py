@@ -24,6 +24,9 @@ from .names import awardee_stem
 from .preflight import check_fonts, check_rendered_text
 from .publish import Staging
 from .render import Renderer
+from .workers import (CertificateDocxTask, ChunkTask, DocumentTask, PrintFileTask, Task, Workers, Written,
+                      default_jobs)
+from . import chunks as chunking
 
 Progress = Callable[[int, int, Path], None]
 
@@ -38,6 +41,9 @@ class Selection:
     archive: bool = False  # PDF/A-3b with the event's YAML attached
     force: bool = False  # rewrite every output even if nothing it is made from changed
     sign_key: Path | None = None  # PKCS#12 key: archived PDFs get a PAdES signature
+    jobs: int | None = None  # worker processes; default: one per core
+    chunk_size: int | None = None  # certificates per typeset PDF; default: build.certificate_chunk
+    duplex: bool | None = None  # blank backs in the print file; default: print.duplex
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,22 @@ class Job:
     page: str
     stem: Path  # relative to the output folder, without suffix
     awardees: tuple[Awardee, ...] = ()
+    formats: tuple[str, ...] = ()  # only these of the selected formats; empty: all
+
+
+@dataclass(frozen=True)
+class CertificateSet:
+    """Every certificate of one event in one locale: one file per awardee and format, plus the print file."""
+
+    bundle: EventBundle
+    locale: str
+    folder: Path  # relative to the output folder: <event>/<locale>
+    awardees: tuple[Awardee, ...]  # in print order: the order of the awardee list
+    stems: tuple[Path, ...]
+
+    @property
+    def print_stem(self) -> Path:
+        return self.folder / "certificates"
 
 
 @dataclass
@@ -67,28 +89,37 @@ def load_bundles(project: Project) -> list[EventBundle]:
     return [bundle_event(item) for item in events]
 
 
-def plan(bundles: Iterable[EventBundle], project: Project, selection: Selection) -> list[Job]:
+def plan(bundles: Iterable[EventBundle], project: Project, selection: Selection,
+         renderer: Renderer | None = None) -> list[Job | CertificateSet]:
     locales = selection.locales or tuple(project.locales)
-    jobs: list[Job] = []
+    renderer = renderer or Renderer(project)
+    jobs: list[Job | CertificateSet] = []
     for bundle in bundles:
         if selection.events and bundle.event.id not in selection.events:
             continue
         for locale in locales:
-            jobs.extend(_jobs_for(bundle, locale, project))
+            jobs.extend(_jobs_for(bundle, locale, project, selection, renderer))
     return jobs
 
 
-def _jobs_for(bundle: EventBundle, locale: str, project: Project) -> list[Job]:
+def _jobs_for(bundle: EventBundle, locale: str, project: Project, selection: Selection,
+              renderer: Renderer) -> list[Job | CertificateSet]:
     base = Path(bundle.event.id) / locale
-    jobs = [Job(bundle, locale, "report.html.j2", "report", base / "report")]
+    jobs: list[Job | CertificateSet] = [Job(bundle, locale, "report.html.j2", "report", base / "report")]
     if not bundle.awardees:
         return jobs
     jobs.append(Job(bundle, locale, "awardees.html.j2", "report", base / "awardees"))
-    jobs.append(Job(bundle, locale, "certificates.html.j2", "certificate", base / "certificates", bundle.awardees))
-    for awardee in bundle.awardees:
-        names = [awardee.name[code] for code in project.locales]
-        stem = base / "certificates" / awardee_stem(awardee.serial, awardee.id, names)
-        jobs.append(Job(bundle, locale, "certificates.html.j2", "certificate", stem, (awardee,)))
+    _, filters = renderer.environment(locale)
+    ordered = tuple(filters.ordered(bundle.awardees, bundle.event.awards.order))
+    stems = tuple(base / "certificates" / awardee_stem(a.serial, a.id, [a.name[code] for code in project.locales])
+                  for a in ordered)
+    if not selection.archive:
+        jobs.append(CertificateSet(bundle, locale, base, ordered, stems))
+        return jobs
+    # Archived certificates are each a PDF/A document of their own, typeset alone.
+    jobs.append(Job(bundle, locale, "certificates.html.j2", "certificate", base / "certificates", ordered, ("pdf",)))
+    jobs.extend(Job(bundle, locale, "certificates.html.j2", "certificate", stem, (awardee,))
+                for awardee, stem in zip(ordered, stems))
     return jobs
 
 
@@ -98,40 +129,43 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     formats = selection.formats or project.formats
     bundles = load_bundles(project)
     _check_selection(bundles, project, selection)
-    jobs = plan(bundles, project, selection)
     renderer = Renderer(project)
-    documents = [(job, _render(renderer, job, project)) for job in jobs]
-    writers = {name: _LazyWriters(project, name) for name in formats}
-    signer = _signer(selection)
+    planned = plan(bundles, project, selection, renderer)
+    chunk_size = selection.chunk_size or project.certificate_chunk
+    rendered = [_render(renderer, item, project) if isinstance(item, Job) else _render_set(renderer, item, project, chunk_size)
+                for item in planned]
     sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
+    signer_identity = _check_signing_key(selection.sign_key)
     result = BuildResult()
-    total = len(documents) * len(writers)
     with output_lock(output), Staging() as staging:
-        previous = previous_outputs(output)
-        entries: dict[Path, dict] = {}
-        for job, html in documents:
-            for name, make_writer in writers.items():
-                target = output / job.stem.with_suffix(SUFFIXES[name])
-                source = sources.get(job.bundle.event.id) if name == "pdf" else None
-                extra = (source or b"") + (signer.identity if signer and name == "pdf" else b"")
-                key = output_key(html, name, project.templates_dir, extra)
-                unchanged = not selection.force and is_current(output, target, previous, key)
-                if unchanged:
-                    entries[target] = previous[target.relative_to(output).as_posix()]
-                    result.unchanged.append(target)
-                else:
-                    shown = job.stem.with_suffix(SUFFIXES[name])
-                    with time_limit(project.job_time_limit_s, f"writing {shown}"):
-                        data = _write(make_writer(job.locale), job, html, project, shown, source)
-                        if signer and name == "pdf":
-                            data = signer.sign(data)
-                    staging.stage(target, data)
-                    entries[target] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "key": key}
-                    result.written.append(target)
-                    if progress:
-                        progress(len(result.written) + len(result.unchanged), total, target)
+        work = _Work(project, output, selection, formats, previous_outputs(output), sources, signer_identity)
+        for item, html in zip(planned, rendered):
+            if isinstance(item, Job):
+                work.add_document(item, html)
+            else:
+                work.add_certificates(item, html)
+        result.unchanged = list(work.unchanged)
+        for target in work.keys.keys() - set(work.unchanged):
+            staging.make_folder(target)  # workers write their temporaries beside the targets
+        total = work.count
+        jobs = selection.jobs or default_jobs()
+        abandoned: list[Written] = []
+        try:
+            with Workers(project, jobs, selection.sign_key) as workers:
+                for stage in (lambda: work.tasks, work.print_tasks):  # print files need every chunk first
+                    for written in workers.run(stage(), abandoned):
+                        for item in written:
+                            staging.adopt(item.temporary, item.target)
+                            work.entries[item.target] = {"sha256": item.sha256, "size": item.size,
+                                                         "key": work.keys[item.target]}
+                            result.written.append(item.target)
+                            if progress:
+                                progress(len(result.written) + len(result.unchanged), total, item.target)
+        finally:
+            for item in abandoned:
+                staging.adopt(item.temporary, item.target)  # discarded with the rest
         if result.written or not (output / MANIFEST_NAME).is_file():
-            staging.stage(output / MANIFEST_NAME, build_manifest(project, output, entries))
+            staging.stage(output / MANIFEST_NAME, build_manifest(project, output, work.entries))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -139,47 +173,122 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
 SUFFIXES = {"pdf": ".pdf", "docx": ".docx"}
 
 
-def _signer(selection: Selection):
-    """The PDF signer for --sign, with ``identity`` (the key file's hash) for the outputs' keys."""
-    if selection.sign_key is None:
-        return None
+@dataclass(frozen=True)
+class _RenderedChunk:
+    awardees: tuple[Awardee, ...]
+    stems: tuple[Path, ...]
+    html: str  # the chunk, typeset as one PDF
+    singles: tuple[str, ...]  # each certificate's own HTML, for its DOCX
+
+
+class _Work:
+    """Decides what is current and what must be written, and collects the tasks that write it."""
+
+    def __init__(self, project: Project, output: Path, selection: Selection, formats: tuple[str, ...],
+                 previous: dict[str, dict], sources: dict[str, bytes], signer_identity: bytes):
+        self.project, self.output, self.selection, self.formats = project, output, selection, formats
+        self.previous, self.sources, self.signer_identity = previous, sources, signer_identity
+        self.tasks: list[Task] = []
+        self.keys: dict[Path, str] = {}
+        self.entries: dict[Path, dict] = {}
+        self.unchanged: list[Path] = []
+        self.count = 0
+        self._print_files: list[tuple[Path, list[Path], bool]] = []
+        self.cache = chunking.cache_folder()
+        chunking.prune(self.cache)
+
+    def current(self, target: Path, key: str) -> bool:
+        """Record ``target``'s key; True (and counted unchanged) if the file on disk was made from it."""
+        self.keys[target] = key
+        self.count += 1
+        if not self.selection.force and is_current(self.output, target, self.previous, key):
+            self.entries[target] = self.previous[target.relative_to(self.output).as_posix()]
+            self.unchanged.append(target)
+            return True
+        return False
+
+    def add_document(self, job: Job, html: str) -> None:
+        for name in self.formats:
+            if job.formats and name not in job.formats:
+                continue
+            target = self.output / job.stem.with_suffix(SUFFIXES[name])
+            source = self.sources.get(job.bundle.event.id) if name == "pdf" else None
+            extra = (source or b"") + (self.signer_identity if name == "pdf" else b"")
+            if self.current(target, output_key(html, name, self.project.templates_dir, extra)):
+                continue
+            expected = len(job.awardees) if job.awardees and name == "pdf" else None
+            archive = _archive_source(job, source) if source is not None else None
+            self.tasks.append(DocumentTask(name, job.locale, job.page, html, target, job.stem.with_suffix(SUFFIXES[name]),
+                                           expected, archive, tuple(a.id for a in job.awardees)))
+
+    def add_certificates(self, item: CertificateSet, chunks: list[_RenderedChunk]) -> None:
+        templates = self.project.templates_dir
+        duplex = self.project.print_options.duplex if self.selection.duplex is None else self.selection.duplex
+        trim = self.project.print_options.needs_marks_area
+        page_keys: list[str] = []
+        chunk_files: list[Path] = []
+        pdf_tasks: list[tuple[_RenderedChunk, list[Path | None], Path]] = []
+        for chunk in chunks:
+            chunk_key = output_key(chunk.html, "pdf", templates, b"certificate chunk")
+            cached = self.cache / f"{chunk_key}.pdf"
+            chunk_files.append(cached)
+            if "pdf" in self.formats:
+                targets: list[Path | None] = []
+                for index, stem in enumerate(chunk.stems):
+                    key = hashlib.sha256(f"{chunk_key} page {index}".encode()).hexdigest()
+                    page_keys.append(key)
+                    target = self.output / stem.with_suffix(".pdf")
+                    targets.append(None if self.current(target, key) else target)
+                pdf_tasks.append((chunk, targets, cached))
+            if "docx" in self.formats:
+                self._add_docx(item, chunk)
+        if "pdf" not in self.formats:
+            return
+        target = self.output / item.print_stem.with_suffix(".pdf")
+        print_key = hashlib.sha256(" ".join(page_keys + [f"duplex={duplex}"]).encode()).hexdigest()
+        print_current = self.current(target, print_key)
+        for chunk, targets, cached in pdf_tasks:
+            needed_for_print = not print_current and not cached.is_file()
+            if any(targets) or needed_for_print:
+                self.tasks.append(ChunkTask(item.locale, chunk.html, tuple(targets), tuple(a.id for a in chunk.awardees),
+                                            tuple(stem.with_suffix(".pdf") for stem in chunk.stems), cached, trim))
+            elif not print_current:
+                chunking.touch(cached)
+        if not print_current:
+            self._print_files.append((target, chunk_files, duplex))
+
+    def _add_docx(self, item: CertificateSet, chunk: _RenderedChunk) -> None:
+        htmls, targets, shown = [], [], []
+        for html, stem in zip(chunk.singles, chunk.stems):
+            target = self.output / stem.with_suffix(".docx")
+            if not self.current(target, output_key(html, "docx", self.project.templates_dir)):
+                htmls.append(html)
+                targets.append(target)
+                shown.append(stem.with_suffix(".docx"))
+        if targets:
+            self.tasks.append(CertificateDocxTask(item.locale, "certificate", tuple(htmls), tuple(targets), tuple(shown)))
+
+    def print_tasks(self) -> list[Task]:
+        """The print files, joined once every chunk they need is typeset (and cached)."""
+        tasks: list[Task] = []
+        for target, chunk_files, duplex in self._print_files:
+            missing = [path for path in chunk_files if not path.is_file()]
+            if missing:
+                raise RenderError(f"{target.relative_to(self.output)}: the typeset chunk {missing[0]} could not be "
+                                  "kept for the print file (is the cache folder writable? XDG_CACHE_HOME)")
+            tasks.append(PrintFileTask(tuple(chunk_files), duplex, target))
+        return tasks
+
+
+def _check_signing_key(key: Path | None) -> bytes:
+    """Open the signing key once here, so a wrong passphrase stops the build before anything is
+    written; its hash goes into the signed outputs' keys."""
+    if key is None:
+        return b""
     from .signing import PdfSigner
 
-    signer = PdfSigner(selection.sign_key)
-    signer.identity = hashlib.sha256(selection.sign_key.read_bytes()).digest()
-    return signer
-
-
-class _LazyWriters:
-    """The writers of one format, one per locale, made on first use.
-
-    A rebuild with nothing to write never imports WeasyPrint (half a second).
-    """
-
-    def __init__(self, project: Project, name: str):
-        self.project, self.name = project, name
-        self._writers: dict[str, object] = {}
-
-    def __call__(self, locale: str):
-        if locale not in self._writers:
-            self._writers[locale] = _make_writer(self.project, self.name, locale)
-        return self._writers[locale]
-
-
-def _write(writer, job: Job, html: str, project: Project, shown: Path, source: bytes | None) -> bytes:
-    """One file; a certificate must come out as exactly one page per awardee."""
-    try:
-        if writer.name != "pdf":
-            return writer.write(html, project.page(job.page))
-        expected = len(job.awardees) if job.awardees else None
-        archive = _archive_source(job, source) if source is not None else None
-        return writer.write(html, project.page(job.page), expected_pages=expected, archive=archive)
-    except RenderError as exc:
-        hint = ""
-        if job.awardees and "page(s)" in str(exc):
-            ids = ", ".join(a.id for a in job.awardees)
-            hint = f" (a name or the citation is too long for one certificate page; awardees: {ids})"
-        raise RenderError(f"{shown}: {exc}{hint}") from None
+    PdfSigner(key)
+    return hashlib.sha256(key.read_bytes()).digest()
 
 
 def _archive_source(job: Job, data: bytes):
@@ -188,20 +297,25 @@ def _archive_source(job: Job, data: bytes):
     return ArchiveSource(name=job.bundle.source.name, data=data, date=job.bundle.event.date)
 
 
-def _render(renderer: Renderer, job: Job, project: Project) -> str:
+def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None) -> str:
+    awardees = job.awardees if awardees is None else awardees
     with time_limit(project.job_time_limit_s, f"rendering {job.template} for {job.stem}"):
-        html = renderer.render(job.template, job.locale, job.bundle, project.page(job.page), awardees=job.awardees)
+        html = renderer.render(job.template, job.locale, job.bundle, project.page(job.page), awardees=awardees)
     check_rendered_text(project, job.locale, html, f"{job.template} ({job.locale})")
     return html
 
 
-def _make_writer(project: Project, name: str, locale: str):
-    if name == "pdf":
-        from .writers.pdf import PdfWriter, check_harfbuzz_subsetting
-        check_harfbuzz_subsetting()  # before the first PDF: WeasyPrint would silently go 25x slower
-        return PdfWriter(project.templates_dir)
-    from .writers.docx import DocxWriter, FontChoice
-    return DocxWriter(FontChoice(size_pt=project.locales[locale].font_size_pt), base_dir=project.templates_dir)
+def _render_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[_RenderedChunk]:
+    """Each chunk's HTML (typeset together) and each certificate's own HTML (for its DOCX)."""
+    rendered = []
+    for awardees, stems in zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size)):
+        job = Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem, awardees)
+        html = _render(renderer, job, project)
+        singles = chunking.single_certificates(html, len(awardees))
+        if singles is None:  # a template of another shape: render each certificate alone
+            singles = [_render(renderer, job, project, (awardee,)) for awardee in awardees]
+        rendered.append(_RenderedChunk(awardees, stems, html, tuple(singles)))
+    return rendered
 
 
 def _check_selection(bundles: list[EventBundle], project: Project, selection: Selection) -> None:

@@ -10,6 +10,7 @@ from typing import TextIO
 from .build import Selection, load_bundles, run_build
 from .config import FORMATS, load_project
 from .errors import DataError, ReportingError
+from .progress import ProgressBar, file_lines
 
 COMMANDS = ("build", "check", "verify", "i18n")
 
@@ -31,6 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--sign", type=Path, metavar="KEY.p12",
                        help="sign every PDF (PAdES, pyHanko); implies --archive; passphrase in $REPORTING_SIGN_PASSPHRASE")
     build.add_argument("--force", action="store_true", help="rewrite every output, even those whose inputs did not change")
+    build.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                       help="worker processes writing documents (default: one per core)")
+    build.add_argument("--duplex", action=argparse.BooleanOptionalAction, default=None,
+                       help="a blank back after each certificate in the print file (default: print.duplex)")
+    # For benchmarks: certificates typeset per PDF (1 = one document each). Changes the bytes.
+    build.add_argument("--chunk-size", type=_positive, default=None, help=argparse.SUPPRESS)
     build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     commands.add_parser("check", help="validate the data without rendering anything")
     i18n = commands.add_parser("i18n", help="translation workflow: extract messages, update catalogs, check them")
@@ -39,6 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="re-hash an output folder against its manifest.json")
     verify.add_argument("folder", type=Path, help="the output folder to check")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
+    return value
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -148,13 +165,17 @@ def _check(project, stdout: TextIO) -> int:
 def _build(project, args, stdout: TextIO, stderr: TextIO) -> int:
     output = (args.output or project.root / "output").resolve()
     selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive or bool(args.sign),
-                          args.force, args.sign.resolve() if args.sign else None)
-
-    def progress(done: int, total: int, path: Path) -> None:
-        if not args.quiet:
-            print(f"[{done:>{len(str(total))}}/{total}] {_shown(path, project.root)}", file=stderr)
-
-    result = run_build(project, output, selection, progress)
+                          args.force, args.sign.resolve() if args.sign else None, args.jobs, args.chunk_size,
+                          args.duplex)
+    progress = None
+    if not args.quiet:
+        shown = lambda path: _shown(path, project.root)  # noqa: E731
+        progress = ProgressBar(stderr, shown) if stderr.isatty() else file_lines(stderr, shown)
+    try:
+        result = run_build(project, output, selection, progress)
+    finally:
+        if isinstance(progress, ProgressBar):
+            progress.finish()
     if not args.quiet:
         for folder, names in _written_by_folder(result.written, output).items():
             print(f"  {folder}: {', '.join(names)}", file=stdout)

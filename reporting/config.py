@@ -44,6 +44,22 @@ class PageGeometry:
 
 
 @dataclass(frozen=True)
+class PrintOptions:
+    """How the combined certificate print file is laid out for the printer (``[print]``)."""
+
+    duplex: bool = False  # a blank back after every certificate, so each sits on its own sheet
+    crop_marks: bool = False  # CSS ``marks: crop`` round every page
+    bleed_mm: float = 0  # CSS ``bleed``: paper beyond the trim edge the printer cuts off
+
+    @property
+    def needs_marks_area(self) -> bool:
+        return self.crop_marks or self.bleed_mm > 0
+
+
+DEFAULT_CHUNK = 50
+
+
+@dataclass(frozen=True)
 class Project:
     """Where things are and how they are built; read once from ``reporting.toml``."""
 
@@ -52,6 +68,10 @@ class Project:
     formats: tuple[str, ...] = FORMATS
     pages: dict[str, PageGeometry] = field(default_factory=dict)
     job_time_limit_s: float = 60.0
+    print_options: PrintOptions = PrintOptions()
+    # Certificates are typeset this many to a WeasyPrint document and split per awardee
+    # (about twice as fast as one document each). Part of what a certificate's bytes depend on.
+    certificate_chunk: int = DEFAULT_CHUNK
 
     @property
     def data_dir(self) -> Path:
@@ -85,9 +105,31 @@ def load_project(root: Path) -> Project:
     limit = raw.get("build", {}).get("job_time_limit_s", 60)
     if not isinstance(limit, (int, float)) or isinstance(limit, bool) or limit <= 0:
         problems.append(Problem(path, None, None, "build.job_time_limit_s", f"expected a number of seconds above 0, found {limit!r}"))
+    chunk = raw.get("build", {}).get("certificate_chunk", DEFAULT_CHUNK)
+    if not isinstance(chunk, int) or isinstance(chunk, bool) or not 1 <= chunk <= 500:
+        problems.append(Problem(path, None, None, "build.certificate_chunk", f"expected a whole number from 1 to 500, found {chunk!r}"))
+    print_options = _read_print(path, raw.get("print", {}), problems)
     if problems:
         raise DataError(problems)
-    return Project(root=root, locales=locales, formats=formats, pages=pages, job_time_limit_s=float(limit))
+    return Project(root=root, locales=locales, formats=formats, pages=pages, job_time_limit_s=float(limit),
+                   print_options=print_options, certificate_chunk=chunk)
+
+
+def _read_print(path: Path, raw: dict, problems: list[Problem]) -> PrintOptions:
+    unknown = sorted(set(raw) - {"duplex", "crop_marks", "bleed_mm"})
+    if unknown:
+        problems.append(Problem(path, None, None, "print", f"expected duplex, crop_marks or bleed_mm, found {', '.join(unknown)}"))
+    values = {}
+    for name in ("duplex", "crop_marks"):
+        value = raw.get(name, False)
+        if not isinstance(value, bool):
+            problems.append(Problem(path, None, None, f"print.{name}", f"expected true or false, found {value!r}"))
+        values[name] = value is True
+    bleed = raw.get("bleed_mm", 0)
+    if not isinstance(bleed, (int, float)) or isinstance(bleed, bool) or not 0 <= bleed <= 10:
+        problems.append(Problem(path, None, None, "print.bleed_mm", f"expected millimetres from 0 to 10, found {bleed!r}"))
+        bleed = 0
+    return PrintOptions(duplex=values["duplex"], crop_marks=values["crop_marks"], bleed_mm=float(bleed))
 
 
 def _read_locales(path: Path, raw: dict, problems: list[Problem]) -> dict[str, LocaleSettings]:

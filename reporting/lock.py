@@ -10,6 +10,11 @@ from .errors import ReportingError
 
 
 
+# The lock files this process holds: forked workers close their copies (lock_held_by_parent_only),
+# or a worker outliving a killed build would keep the folder locked.
+HELD: set[int] = set()
+
+
 class OutputBusy(ReportingError):
     """Another build is writing to the same output folder."""
 
@@ -37,7 +42,21 @@ def output_lock(output: Path):
         handle.flush()
         if output.is_dir():
             remove_stale_temporaries(output)
-        yield
+        HELD.add(handle.fileno())
+        try:
+            yield
+        finally:
+            HELD.discard(handle.fileno())
+
+
+def release_inherited_locks() -> None:
+    """In a forked worker: close the copies of the parent's lock files (the parent keeps the lock)."""
+    for descriptor in list(HELD):
+        try:
+            os.close(descriptor)
+        except OSError:
+            pass
+    HELD.clear()
 
 
 def remove_stale_temporaries(output: Path) -> list[Path]:

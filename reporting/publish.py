@@ -27,10 +27,18 @@ class Staging:
             self.discard()
 
     def stage(self, target: Path, data: bytes) -> None:
+        self.make_folder(target)
+        self._staged.append((write_temporary(target, data), target))
+
+    def make_folder(self, target: Path) -> None:
+        """Create ``target``'s folder (remembered, so a failed build removes it again)."""
         missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
         target.parent.mkdir(parents=True, exist_ok=True)
         self._created.extend(missing)  # deepest first
-        self._staged.append((_write_temporary(target, data), target))
+
+    def adopt(self, temporary: Path, target: Path) -> None:
+        """A temporary another process wrote beside ``target`` (with ``write_temporary``)."""
+        self._staged.append((temporary, target))
 
     def commit(self) -> None:
         # os.replace is atomic within a file system: a reader sees each file old or new, never half.
@@ -50,7 +58,7 @@ class Staging:
         self._created.clear()
 
 
-def _write_temporary(target: Path, data: bytes) -> Path:
+def write_temporary(target: Path, data: bytes) -> Path:
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     temporary = Path(name)
     try:

@@ -134,7 +134,7 @@ def test_incremental_rebuilds_write_exactly_what_changed(tmp_path):
     project = copy_project(tmp_path / "project")
     output = tmp_path / "output"
     first = _written(output)
-    assert len(first) == 112
+    assert len(first) == 110
     before = snapshot(output)
 
     assert _written(output) == set()  # nothing changed: nothing written
@@ -145,16 +145,20 @@ def test_incremental_rebuilds_write_exactly_what_changed(tmp_path):
                     encoding="utf-8")
     changed = _written(output)
     folder = "output/directive-35-review/vi/"
+    # The list, the print file, that awardee's DOCX, and the PDFs of the chunk of certificates
+    # typeset with theirs (all 25 here: chunks are 50), whose font subsets may change with the name.
+    chunk = {f"{folder}certificates/{path.name}" for path in (output / "directive-35-review/vi/certificates").glob("*.pdf")}
+    assert len(chunk) == 25
     assert {name.split(str(tmp_path) + "/")[-1] for name in changed} == {
-        folder + f"{doc}.{fmt}" for doc in ("awardees", "certificates") for fmt in ("pdf", "docx")} | {
-        folder + f"certificates/12-i02-pham-thi-thu-huong.{fmt}" for fmt in ("pdf", "docx")}
+        folder + "awardees.pdf", folder + "awardees.docx", folder + "certificates.pdf",
+        folder + "certificates/12-i02-pham-thi-thu-huong.docx"} | chunk
 
     css = project / "templates" / "css" / "certificate.css"
     css.write_text(css.read_text(encoding="utf-8").replace("#a01818", "#a01819"), encoding="utf-8")
     changed = _written(output)
     assert len(changed) == 2 * 26 and all(name.endswith(".pdf") and "certificates" in name for name in changed)
 
-    assert len(_written(output, "--force")) == 112
+    assert len(_written(output, "--force")) == 110
 
 
 def _throwaway_key(path, passphrase: bytes) -> None:

@@ -1,7 +1,8 @@
 """Certificate batch benchmark: N synthetic awardees in ar and vi through the real build.
 
-Prints certificates per second, ms per certificate, wall time and peak RSS.
-Usage: .venv/bin/python benchmarks/certificates.py [N] [--format pdf|docx]...
+Prints certificates per second, ms per certificate, wall time and peak RSS (the build and its
+workers together), for the build as shipped and for the simple one-process path.
+Usage: .venv/bin/python benchmarks/certificates.py [N] [--format pdf|docx]... [--path workers|simple]
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import argparse
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reporting.cli import main  # noqa: E402
+from reporting.workers import default_jobs  # noqa: E402
 
 FAMILY = [("Nguyễn", "نجوين"), ("Trần", "تران"), ("Lê", "لي"), ("Phạm", "فام"), ("Hoàng", "هوانغ"),
           ("Vũ", "فو"), ("Đinh", "دينه"), ("Bùi", "بوي"), ("Đoàn", "دوآن"), ("Mai", "ماي")]
@@ -50,28 +52,77 @@ def make_project(folder: Path, count: int) -> Path:
     return folder
 
 
-def run(count: int, formats: list[str]) -> None:
+def run(count: int, formats: list[str], paths: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = make_project(Path(tmp), count)
-        argv = ["--project", str(project), "build", "--output", str(project / "output"), "-q"]
-        for name in formats:
-            argv += ["--format", name]
-        started = time.perf_counter()
-        code = main(argv)
-        wall = time.perf_counter() - started
-        if code:
-            sys.exit(code)
         certificates = count * 2  # two locales
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"awardees: {count}  certificates: {certificates} ({' + '.join(formats)}, plus combined files, "
-              f"report and list)")
-        print(f"wall: {wall:.2f} s  per certificate: {wall / certificates * 1000:.1f} ms  "
-              f"certificates/s: {certificates / wall:.1f}  peak RSS: {peak_mb:.0f} MB")
+        print(f"awardees: {count}  certificates: {certificates} ({' + '.join(formats)}; plus both print files, "
+              f"the reports and the lists)")
+        for name in paths:
+            argv, label = PATHS[name]
+            output = project / f"output-{name}"
+            command = [sys.executable, str(ROOT / "build_reports.py"), "--project", str(project), "build",
+                       "--output", str(output), "-q", *argv]
+            for fmt in formats:
+                command += ["--format", fmt]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            wall, peak = measure(command)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            print(f"{label}: wall {wall:.2f} s  per certificate {wall / certificates * 1000:.1f} ms  "
+                  f"certificates/s {certificates / wall:.1f}  peak RSS {peak:.0f} MB (all processes)  "
+                  f"CPU {cpu:.1f} s ({cpu / certificates * 1000:.1f} ms a certificate; load from other "
+                  f"programs lengthens the wall time, not this)")
+
+
+# The build as shipped, and the simple path for comparison: one process, one document per certificate.
+PATHS = {
+    "workers": ([], f"workers ({default_jobs()} processes, chunks of 50)"),
+    "simple": (["--jobs", "1", "--chunk-size", "1"], "simple (1 process, 1 document per certificate)"),
+}
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall time and the peak of the summed RSS of the build and its workers, sampled every 20 ms."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss_kb(process.pid))
+        time.sleep(0.02)
+    wall = time.perf_counter() - started
+    if process.returncode:
+        sys.exit(process.returncode)
+    return wall, peak / 1024
+
+
+def tree_rss_kb(pid: int) -> int:
+    total = 0
+    for child in [pid] + children(pid):
+        try:
+            for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                found += [int(child)] + children(int(child))
+    except OSError:
+        pass
+    return found
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("count", nargs="?", type=int, default=200)
+    parser.add_argument("count", nargs="?", type=int, default=1000)
     parser.add_argument("--format", action="append", choices=["pdf", "docx"])
+    parser.add_argument("--path", action="append", choices=list(PATHS), help="default: both")
     options = parser.parse_args()
-    run(options.count, options.format or ["pdf", "docx"])
+    run(options.count, options.format or ["pdf", "docx"], options.path or list(PATHS))

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .bundle import Awardee, EventBundle, bundle_event
-from .config import Project
+from .config import PageGeometry, Project
 from .errors import RenderError, ReportingError
 from .limits import time_limit
 from .lock import output_lock
@@ -297,10 +297,11 @@ def _archive_source(job: Job, data: bytes):
     return ArchiveSource(name=job.bundle.source.name, data=data, date=job.bundle.event.date)
 
 
-def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None) -> str:
+def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None,
+            page: PageGeometry | None = None) -> str:
     awardees = job.awardees if awardees is None else awardees
     with time_limit(project.job_time_limit_s, f"rendering {job.template} for {job.stem}"):
-        html = renderer.render(job.template, job.locale, job.bundle, project.page(job.page), awardees=awardees)
+        html = renderer.render(job.template, job.locale, job.bundle, page or project.page(job.page), awardees=awardees)
     check_rendered_text(project, job.locale, html, f"{job.template} ({job.locale})")
     return html
 
@@ -308,12 +309,14 @@ def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awar
 def _render_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[_RenderedChunk]:
     """Each chunk's HTML (typeset together) and each certificate's own HTML (for its DOCX)."""
     rendered = []
+    options = project.print_options  # the chunks make the print file: its bleed and crop marks
+    page = replace(project.page("certificate"), bleed_mm=options.bleed_mm, crop_marks=options.crop_marks)
     for awardees, stems in zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size)):
         job = Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem, awardees)
-        html = _render(renderer, job, project)
+        html = _render(renderer, job, project, page=page)
         singles = chunking.single_certificates(html, len(awardees))
         if singles is None:  # a template of another shape: render each certificate alone
-            singles = [_render(renderer, job, project, (awardee,)) for awardee in awardees]
+            singles = [_render(renderer, job, project, (awardee,), page) for awardee in awardees]
         rendered.append(_RenderedChunk(awardees, stems, html, tuple(singles)))
     return rendered
 

@@ -31,6 +31,9 @@ class PageGeometry:
     size: str = "A4"
     orientation: Literal["portrait", "landscape"] = "portrait"
     margins_mm: tuple[float, float, float, float] = (20, 20, 20, 20)  # top right bottom left
+    # Print-shop extras for the PDF (``[print]``): paper beyond the trim edge, crop marks.
+    bleed_mm: float = 0
+    crop_marks: bool = False
 
     @property
     def width_mm(self) -> float:

@@ -101,8 +101,9 @@ def page_css(page: PageGeometry) -> Markup:
     # A page-filling block (the certificate frame) is a hair shorter than the
     # page box so rounding can never push it onto a second page.
     content_height = page.height_mm - top - bottom - 1
+    extras = (f" bleed: {page.bleed_mm:g}mm;" if page.bleed_mm else "") + (" marks: crop;" if page.crop_marks else "")
     return Markup(f"@page {{ size: {page.width_mm:g}mm {page.height_mm:g}mm; "
-                  f"margin: {top:g}mm {right:g}mm {bottom:g}mm {left:g}mm; }}\n"
+                  f"margin: {top:g}mm {right:g}mm {bottom:g}mm {left:g}mm;{extras} }}\n"
                   f":root {{ --page-content-height: {content_height:g}mm; }}")
 
 

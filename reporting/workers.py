@@ -149,7 +149,7 @@ class Worker:
                 writer.write(html, expected_pages=1)
 
     def _certificate_docx(self, task: CertificateDocxTask) -> list[Written]:
-        writer = self.writer("docx", task.locale)
+        writer = self.writer("certificate-docx", task.locale)
         geometry = self.project.page(task.page)
         written = []
         for html, target, shown in zip(task.htmls, task.targets, task.shown):
@@ -176,7 +176,11 @@ def make_writer(project: Project, name: str, locale: str):
         check_harfbuzz_subsetting()  # before the first PDF: WeasyPrint would silently go 25x slower
         return PdfWriter(project.templates_dir)
     from .writers.docx import DocxWriter, FontChoice
-    return DocxWriter(FontChoice(size_pt=project.locales[locale].font_size_pt), base_dir=project.templates_dir)
+    writer = DocxWriter(FontChoice(size_pt=project.locales[locale].font_size_pt), base_dir=project.templates_dir)
+    if name == "certificate-docx":  # the same bytes, a document prepared once per worker and locale
+        from .writers.docx_batch import CertificateDocx
+        return CertificateDocx(writer)
+    return writer
 
 
 class _named:

@@ -201,13 +201,18 @@ class DocxWriter:
 
     def write(self, html: str, geometry: PageGeometry, created: datetime | None = None) -> bytes:
         """Return the DOCX bytes for ``html``; the same arguments always give the same bytes."""
+        return ooxml.zip_package(self.package(html, geometry, created))
+
+    def package(self, html: str, geometry: PageGeometry, created: datetime | None = None,
+                usage: docx_fonts.FontUsage | None = None) -> dict[str, bytes]:
+        """The package's members (name -> bytes) before zipping; ``usage`` collects the text per font."""
         root = _parse(html)
         info = _document_info(root)
         document = docx.Document()
         _set_styles(document.styles.element, self.fonts, info)
         _set_geometry(document.sections[0], geometry, info.rtl)
         _set_page_numbers(document.sections[0], info.digits)
-        usage = docx_fonts.FontUsage(self.fonts.latin, self.fonts.complex)
+        usage = usage or docx_fonts.FontUsage(self.fonts.latin, self.fonts.complex)
         body = root.find("body")
         if body is not None:
             self._write_body(body, document, geometry, info, usage)
@@ -215,7 +220,7 @@ class DocxWriter:
             docx_fonts.embed(document, usage, self.fonts_dir, self.font_files)
         ooxml.pin_core_properties(document.core_properties, info.title, created or EPOCH)
         ooxml.drop_template_parts(document)
-        return ooxml.deterministic_zip(document)
+        return ooxml.package_entries(document.part.package)
 
     def _write_body(self, body, document, geometry: PageGeometry, info: _Info, usage) -> None:
         """The body's blocks; its running footer as the section's footer; a frame round certificates."""

@@ -1,0 +1,71 @@
+"""The DOCX container: a plain, deterministic zip whose members are compressed once per process.
+
+zipfile cannot take data already compressed, and compressing the same
+styles and embedded fonts again for every certificate was half of a DOCX
+write. So this writes the zip structure itself (local headers, central
+directory, end record; no extras, no data descriptors, fixed times), and keeps
+each distinct member's deflated bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+from dataclasses import dataclass
+from typing import Iterable
+
+DOS_DATE_1980 = (0 << 11) | (0 << 5) | 0, (0 << 9) | (1 << 5) | 1  # time, date: 1980-01-01 00:00
+DEFAULT_LEVEL = 6  # zlib's default, as zipfile uses
+CACHE_LIMIT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    crc: int
+    size: int
+    deflated: bytes
+
+
+_CACHE: dict[tuple[bytes, int], Member] = {}
+_cached_bytes = 0
+
+
+def member(name: str, data: bytes, level: int = DEFAULT_LEVEL, cache: bool = False) -> Member:
+    """``data`` deflated; with ``cache``, the same bytes are compressed once per process (styles, fonts)."""
+    global _cached_bytes
+    if not cache:
+        return Member(name, zlib.crc32(data), len(data), _deflate(data, level))
+    key = (hashlib.sha1(data).digest() + name.encode(), level)
+    found = _CACHE.get(key)
+    if found is None:
+        if _cached_bytes > CACHE_LIMIT_BYTES:
+            _CACHE.clear()
+            _cached_bytes = 0
+        found = _CACHE[key] = Member(name, zlib.crc32(data), len(data), _deflate(data, level))
+        _cached_bytes += len(found.deflated)
+    return found
+
+
+def _deflate(data: bytes, level: int) -> bytes:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)  # raw deflate, as zip stores it
+    return compressor.compress(data) + compressor.flush()
+
+
+def write(members: Iterable[Member]) -> bytes:
+    """The zip of ``members`` in the order given."""
+    time, date = DOS_DATE_1980
+    local, central = [], []
+    offset = 0
+    for item in members:
+        name = item.name.encode("utf-8")
+        flags = 0x800 if not item.name.isascii() else 0
+        header = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, 8, time, date,
+                             item.crc, len(item.deflated), item.size, len(name), 0)
+        local += [header, name, item.deflated]
+        central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, 8, time, date,
+                                   item.crc, len(item.deflated), item.size, len(name), 0, 0, 0, 0, 0, offset) + name)
+        offset += len(header) + len(name) + len(item.deflated)
+    directory = b"".join(central)
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0)
+    return b"".join(local) + directory + end

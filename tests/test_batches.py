@@ -1,0 +1,216 @@
+"""Certificate batches: chunked typesetting, the fast DOCX path, workers, the print file, file names."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import LOCALES, ROOT, copy_project, run_cli
+from test_hostile_input import snapshot
+from textutil import pdf_pages, pdf_text, squeeze
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from certificates import make_project  # noqa: E402
+
+from reporting import build, chunks  # noqa: E402
+from reporting.config import load_project  # noqa: E402
+from reporting.names import awardee_stem  # noqa: E402
+from reporting.progress import ProgressBar  # noqa: E402
+from reporting.workers import make_writer  # noqa: E402
+from reporting.writers.docx_batch import CertificateDocx  # noqa: E402
+
+D35 = "directive-35-review"
+
+
+def _certificate_sets(project_root: Path, size: int = 50):
+    project = load_project(project_root)
+    bundles = build.load_bundles(project)
+    renderer = build.Renderer(project)
+    items = build.plan(bundles, project, build.Selection(), renderer)
+    sets = [item for item in items if isinstance(item, build.CertificateSet)]
+    return project, renderer, {s.locale: (s, build._render_set(renderer, s, project, size)) for s in sets}
+
+
+@pytest.fixture(scope="module")
+def reference_sets():
+    return _certificate_sets(ROOT)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_certificate_cut_from_its_chunk_is_the_certificate_rendered_alone(reference_sets, locale):
+    project, renderer, sets = reference_sets
+    item, rendered = sets[locale]
+    singles = [html for chunk in rendered for html in chunk.singles]
+    assert len(singles) == 25
+    for awardee, html in zip(item.awardees, singles):
+        job = build.Job(item.bundle, locale, "certificates.html.j2", "certificate", item.print_stem, (awardee,))
+        assert html == build._render(renderer, job, project)
+
+
+def test_cutting_refuses_html_of_another_shape():
+    assert chunks.single_certificates('<p>one</p><section class="page certificate">x</section>', 2) is None
+    assert chunks.single_certificates("<body></body>", 1) is None
+    assert chunks.cut([1, 2, 3, 4, 5], 2) == [(1, 2), (3, 4), (5,)]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_fast_docx_is_byte_for_byte_the_general_writers(reference_sets, locale):
+    project, _, sets = reference_sets
+    _, rendered = sets[locale]
+    singles = [html for chunk in rendered for html in chunk.singles]
+    geometry = project.page("certificate")
+    fast = CertificateDocx(make_writer(project, "docx", locale))
+    made = [fast.write(html, geometry) for html in singles]
+    assert fast.fast >= 20  # most certificates take the prepared document...
+    general = make_writer(project, "docx", locale)
+    for html, data in zip(singles, made):
+        assert data == general.write(html, geometry)  # ...and come out exactly as the general writer's
+
+
+def test_fast_docx_matches_for_hostile_and_mixed_script_names(tmp_path):
+    """Names the fast path must refuse (Latin inside Arabic, spacing, markup characters) or get right."""
+    project_root = copy_project(tmp_path)
+    data = project_root / "data" / "directive-35-review.yaml"
+    text = data.read_text(encoding="utf-8")
+    awkward = ["Nguyễn Văn A & B <C>", "Trần  Thị   Lan", 'Lê \\"Quote\\" Anh', "أحمد Nguyen", "Đinh 35-CT/TW"]
+    originals = re.findall(r'^        vi: "([^"]*)"$', text.split("  individuals:")[1], flags=re.M)
+    for original, name in zip(originals, awkward):
+        text = text.replace(f'vi: "{original}"', f'vi: "{name}"', 1)
+    text = text.replace('ar: "نجوين فان هونغ"', 'ar: "Nguyễn Văn Hùng نجوين"')  # Latin inside Arabic
+    data.write_text(text, encoding="utf-8")
+    project, _, sets = _certificate_sets(project_root, size=7)
+    for locale, (_, rendered) in sets.items():
+        singles = [html for chunk in rendered for html in chunk.singles]
+        fast = CertificateDocx(make_writer(project, "docx", locale))
+        general = make_writer(project, "docx", locale)
+        geometry = project.page("certificate")
+        for html in singles:
+            assert fast.write(html, geometry) == general.write(html, geometry)
+        assert fast.fast and fast.general
+
+
+def test_certificate_bytes_depend_on_the_data_only_not_on_jobs_or_incremental_builds(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "reporting.toml").write_text((project / "reporting.toml").read_text(encoding="utf-8")
+                                            .replace("job_time_limit_s = 60", "job_time_limit_s = 60\ncertificate_chunk = 10"),
+                                            encoding="utf-8")
+    common = ["--project", str(project), "--event", D35, "-q"]
+    assert run_cli(*common, "--output", str(tmp_path / "one"), "--jobs", "1")[0] == 0
+    assert run_cli(*common, "--output", str(tmp_path / "two"), "--jobs", "2")[0] == 0
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+    data = project / "data" / "directive-35-review.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace('vi: "Phạm Thị Thu Hương"', 'vi: "Phạm Thị Thu Hường"'),
+                    encoding="utf-8")
+    code, _, err = run_cli("--project", str(project), "--event", D35, "--output", str(tmp_path / "one"))
+    assert code == 0
+    rewritten = {line.split("] ", 1)[1] for line in err.splitlines() if line.startswith("[")}
+    vi_pdfs = {name for name in rewritten if "/vi/certificates/" in name and name.endswith(".pdf")}
+    assert len(vi_pdfs) == 10  # the chunk of ten typeset with that awardee's, not all 25
+    assert run_cli(*common, "--output", str(tmp_path / "fresh"), "--jobs", "2")[0] == 0
+    incremental, fresh = snapshot(tmp_path / "one"), snapshot(tmp_path / "fresh")
+    assert incremental == fresh
+
+
+def test_every_certificate_pdf_is_a_valid_standalone_file_with_its_awardee(tmp_path):
+    project_root = copy_project(tmp_path)
+    output = tmp_path / "output"
+    assert run_cli("--project", str(project_root), "--event", D35, "--format", "pdf", "--output", str(output),
+                   "-q")[0] == 0
+    project, _, sets = _certificate_sets(project_root)
+    for locale, (item, _) in sets.items():
+        for awardee, stem in zip(item.awardees, item.stems):
+            path = output / stem.with_suffix(".pdf")
+            check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+            assert check.returncode == 0, check.stdout + check.stderr
+            assert squeeze(awardee.name[locale]) in squeeze(pdf_text(path))
+            with pikepdf.open(path) as pdf:
+                assert len(pdf.pages) == 1
+                assert [round(float(v)) for v in pdf.pages[0].mediabox] == [0, 0, 842, 595]
+
+
+def test_print_file_with_duplex_backs_crop_marks_and_bleed(tmp_path):
+    project = copy_project(tmp_path)
+    config = project / "reporting.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("crop_marks = false", "crop_marks = true")
+                      .replace("bleed_mm = 0", "bleed_mm = 3"), encoding="utf-8")
+    output = tmp_path / "output"
+    assert run_cli("--project", str(project), "--event", D35, "--locale", "vi", "--format", "pdf", "--duplex",
+                   "--output", str(output), "-q")[0] == 0
+    folder = output / D35 / "vi"
+    with pikepdf.open(folder / "certificates.pdf") as pdf:
+        assert len(pdf.pages) == 50
+        front, back = pdf.pages[0], pdf.pages[1]
+        bleed = 3 * 72 / 25.4
+        assert [round(float(v), 1) for v in front.obj.TrimBox] == [0, 0, 841.9, 595.3]
+        assert round(float(front.mediabox[0]), 1) == round(-bleed, 1)
+        assert not back.get("/Contents")  # the blank back
+    pages = pdf_pages(folder / "certificates.pdf")
+    singles = sorted((folder / "certificates").glob("*.pdf"))
+    assert [squeeze(p) for p in pages[0::2]] == [squeeze(pdf_text(s)) for s in singles]
+    assert not any(p.strip() for p in pages[1::2])
+    with pikepdf.open(singles[0]) as single:  # each certificate alone is cut to the paper size
+        assert [round(float(v)) for v in single.pages[0].mediabox] == [0, 0, 842, 595]
+        assert "/BleedBox" not in single.pages[0].obj
+
+
+def test_print_file_follows_the_sorted_list_order(tmp_path):
+    project = copy_project(tmp_path)
+    data = project / "data" / "directive-35-review.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("order: data", "order: sorted"), encoding="utf-8")
+    output = tmp_path / "output"
+    assert run_cli("--project", str(project), "--event", D35, "--locale", "vi", "--format", "pdf",
+                   "--output", str(output), "-q")[0] == 0
+    folder = output / D35 / "vi"
+    names = [squeeze(line) for line in pdf_text(folder / "awardees.pdf").splitlines() if line.strip()]
+    pages = [squeeze(page) for page in pdf_pages(folder / "certificates.pdf")]
+    _, _, sets = _certificate_sets(project)
+    item, _ = sets["vi"]
+    positions = [next(i for i, line in enumerate(names) if squeeze(a.name["vi"]) in line) for a in item.awardees]
+    assert positions == sorted(positions) and item.awardees != tuple(sorted(item.awardees, key=lambda a: a.serial))
+    for awardee, page in zip(item.awardees, pages):
+        assert squeeze(awardee.name["vi"]) in page
+
+
+@pytest.mark.parametrize("names, expected", [
+    (["Nguyễn Thị Hằng"], "07-i03-nguyen-thi-hang"),
+    (["CON"], "07-i03-con"),
+    (["\u202eevil\u202c"], "07-i03-evil"),
+    (["محمد"], "07-i03"),
+    (["x" * 300], "07-i03-" + "x" * 40),
+])
+def test_file_names_are_ascii_stable_and_safe_everywhere(names, expected):
+    stem = awardee_stem(7, "i03", names)
+    assert stem == expected
+    assert re.fullmatch(r"[a-z0-9-]+", stem) and len(stem) <= 80
+
+
+def test_progress_bar_shows_count_and_time_left():
+    stream = io.StringIO()
+    now = [0.0]
+    bar = ProgressBar(stream, str, clock=lambda: now[0])
+    now[0] = 4.0
+    bar(100, 400, Path("ar/certificates/x.pdf"))
+    assert "100/400 files  25%  ~12 s left  ar/certificates/x.pdf" in stream.getvalue()
+    now[0] = 16.0
+    bar(400, 400, Path("done.pdf"))
+    assert stream.getvalue().endswith("400/400 files 100%  done.pdf\n")
+
+
+def test_jobs_must_be_a_positive_number():
+    code, _, err = run_cli("--project", str(ROOT), "build", "--jobs", "0")
+    assert code == 2 and "expected a whole number of at least 1, found '0'" in err
+
+
+def test_benchmark_runs_and_prints_its_figures(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "certificates.py"), "3", "--format", "pdf",
+                             "--path", "workers"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"workers \(\d+ processes, chunks of 50\): wall [\d.]+ s  per certificate [\d.]+ ms  "
+                     r"certificates/s [\d.]+  peak RSS \d+ MB", result.stdout)

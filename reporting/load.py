@@ -14,6 +14,8 @@ from .errors import DataError, Problem
 from .model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event
 from .yamlio import LoadedYaml, Path_, load_yaml
 
+FILL_HINT = " — fill this in"
+
 
 @dataclass(frozen=True)
 class SourcedEvent:
@@ -164,13 +166,17 @@ def _problems_from(source: LoadedYaml, errors: list[dict]) -> list[Problem]:
             expected = message.removeprefix("Input should be ").removeprefix("String should ")
             type_errors.setdefault(where, ([], error.get("input")))[0].append(expected)
     for where, (expectations, found) in type_errors.items():
-        problems.append(source.problem(where, f"expected {_merge_expectations(expectations)}, found {_describe(found)}"))
+        # An empty value is a blank left to fill (``new`` writes them), not a typing mistake: say so.
+        hint = FILL_HINT if found is None else ""
+        problems.append(source.problem(where, f"expected {_merge_expectations(expectations)}, found {_describe(found)}{hint}"))
     return problems
 
 
 def _merge_expectations(expectations: list[str]) -> str:
     if set(expectations) == {"a valid integer", "a valid number"}:
         return "a number"
+    if set(expectations) == {"a valid string"}:
+        return "text"
     return " or ".join(dict.fromkeys(expectations))
 
 

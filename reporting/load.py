@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import DataError, Problem
-from .model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event
+from .model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event, Localized
 from .yamlio import LoadedYaml, Path_, load_yaml
 
 FILL_HINT = " — fill this in"
@@ -168,7 +168,10 @@ def _problems_from(source: LoadedYaml, errors: list[dict]) -> list[Problem]:
     for where, (expectations, found) in type_errors.items():
         # An empty value is a blank left to fill (``new`` writes them), not a typing mistake: say so.
         hint = FILL_HINT if found is None else ""
-        problems.append(source.problem(where, f"expected {_merge_expectations(expectations)}, found {_describe(found)}{hint}"))
+        expected = _merge_expectations(expectations)
+        if expected == "a valid dictionary":  # pydantic's word; say what the secretary must write there
+            expected = "a text per language" if _model_at(where) is Localized else "a mapping of fields"
+        problems.append(source.problem(where, f"expected {expected}, found {_describe(found)}{hint}"))
     return problems
 
 

@@ -197,3 +197,22 @@ def test_a_bad_period_is_a_usage_error(project, text):
     code, _, err = new(project, "quarterly", "--period", text)
     assert code == 2 and "--period: expected" in err
     assert sorted(p.name for p in (project / "data").iterdir()) == ["directive-35-review.yaml", "inspectorate-2024-q1.yaml"]
+
+
+@pytest.mark.parametrize("old, new, field, expected", [
+    ('place:\n  ar: "نينه بينه"\n  vi: "Ninh Bình"\n', "place:\n", "place", "a text per language"),
+    ('    ar: "فو جيا لونغ"\n    vi: "Vũ Gia Long"\n', "", "chair.name", "a text per language"),
+    ("    value: 9\n", "    value:\n", "figures.conclusions.value", "a number"),
+    ("date: 2024-04-08\n", "date:\n", "date", "a valid date"),
+    ('  vi: "Ninh Bình"\n', "  vi:\n", "place.vi", "text"),
+])
+def test_a_blank_in_any_file_is_reported_as_to_fill(project, old, new, field, expected):
+    path = project / Q1
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, document = check_json(project)
+    (problem,) = document["problems"]
+    assert code == 1 and problem["field"] == field
+    assert problem["message"] == f"expected {expected}, found nothing — fill this in"
+    assert (problem["expected"], problem["found"]) == (expected, "nothing")

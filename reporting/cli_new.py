@@ -8,7 +8,7 @@ from pathlib import Path
 from .console import Console
 from .errors import DataError, ReportingError
 from .load import discover
-from .periods import FORMS, PeriodError, ReportingPeriod, parse_period
+from .periods import FORMS, ReportingPeriod, parse_period
 from .scaffold import KINDS, Previous, header, new_id, scaffold
 from .yaml_writer import dump
 from .yamlio import load_yaml

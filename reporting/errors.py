@@ -7,6 +7,7 @@ from pathlib import Path
 
 # Every message follows the convention "expected X, found Y" (DESIGN.md), so the two
 # halves can be given to machines (--json) without each raise site spelling them twice.
+# A " — hint" after the found value (" — fill this in") is advice, not part of what was found.
 _EXPECTED_FOUND = re.compile(r"expected (?P<expected>.+?), found (?P<found>.+?)(?: — .*)?$", re.DOTALL)
 
 

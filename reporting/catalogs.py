@@ -50,8 +50,12 @@ def update(project: Project) -> list[Path]:
     written = []
     for locale in project.locales:
         path = catalog_path(project.catalogs_dir, locale)
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=locale)
+        if path.is_file():
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=locale)
+        else:  # a locale just added to reporting.toml: its catalog starts with every message untranslated
+            path.parent.mkdir(parents=True, exist_ok=True)
+            catalog = Catalog(locale=locale, project="reporting", fuzzy=False)
         catalog.update(template, update_header_comment=False)
         buffer = io.BytesIO()
         write_po(buffer, catalog, width=100, ignore_obsolete=False)

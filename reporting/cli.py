@@ -7,22 +7,34 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
+from . import cli_new
 from .build import Selection, load_bundles, run_build
 from .config import FORMATS, load_project
+from .console import Console
 from .errors import DataError, ReportingError
 from .progress import ProgressBar, file_lines
 
-COMMANDS = ("build", "check", "verify", "i18n")
+COMMANDS = ("build", "check", "verify", "i18n", "new")
+
+
+def output_options() -> argparse.ArgumentParser:
+    """--json and --quiet, accepted before or after the command (SUPPRESS: a command's default never hides the global one)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print one JSON document (problems with file, line, column, field, expected, found) on stdout")
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors")
+    return common
 
 
 def build_parser() -> argparse.ArgumentParser:
+    common = output_options()
     parser = argparse.ArgumentParser(
-        prog="build_reports.py",
+        prog="build_reports.py", parents=[common],
         description="Build conference reports and commendation certificates (PDF, DOCX) from data/.")
     parser.add_argument("--project", type=Path, default=Path.cwd(),
                         help="project folder holding reporting.toml, data/ and templates/ (default: here)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    build = commands.add_parser("build", help="build the documents (the default command)")
+    build = commands.add_parser("build", parents=[common], help="build the documents (the default command)")
     build.add_argument("--event", action="append", default=[], metavar="ID", help="only this event (repeatable)")
     build.add_argument("--locale", action="append", default=[], metavar="LL", help="only this locale (repeatable)")
     build.add_argument("--format", action="append", default=[], choices=FORMATS, help="only this format (repeatable)")
@@ -38,12 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a blank back after each certificate in the print file (default: print.duplex)")
     # For benchmarks: certificates typeset per PDF (1 = one document each). Changes the bytes.
     build.add_argument("--chunk-size", type=_positive, default=None, help=argparse.SUPPRESS)
-    build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
-    commands.add_parser("check", help="validate the data without rendering anything")
-    i18n = commands.add_parser("i18n", help="translation workflow: extract messages, update catalogs, check them")
+    commands.add_parser("check", parents=[common], help="validate the data without rendering anything")
+    cli_new.add_parser(commands, common)
+    i18n = commands.add_parser("i18n", parents=[common], help="translation workflow: extract messages, update catalogs, check them")
     i18n.add_argument("action", choices=("extract", "update", "compile", "check"))
     i18n.add_argument("--strict", action="store_true", help="with check: untranslated or fuzzy messages are errors")
-    verify = commands.add_parser("verify", help="re-hash an output folder against its manifest.json")
+    verify = commands.add_parser("verify", parents=[common], help="re-hash an output folder against its manifest.json")
     verify.add_argument("folder", type=Path, help="the output folder to check")
     return parser
 
@@ -65,25 +77,31 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     args = _parse(list(sys.argv[1:] if argv is None else argv), stderr)
     if isinstance(args, int):
         return args
+    console = Console(stdout, stderr, quiet=getattr(args, "quiet", False), as_json=getattr(args, "json", False))
+    console.root = args.project.resolve()
+    return console.finish(args.command, _run(args, console))
+
+
+def _run(args, console: Console) -> int:
     if args.command == "verify":
-        return _verify(args.folder, stdout, stderr)
+        return _verify(args.folder, console)
     try:
         project = load_project(args.project.resolve())
         if args.command == "check":
-            return _check(project, stdout)
+            return _check(project, console)
+        if args.command == "new":
+            return cli_new.run(project, args, console)
         if args.command == "i18n":
-            return _i18n(project, args, stdout, stderr)
-        return _build(project, args, stdout, stderr)
+            return _i18n(project, args, console)
+        return _build(project, args, console)
     except DataError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=stderr)
-        print(f"{len(exc.problems)} problem(s) found; nothing was written.", file=stderr)
+        console.problems(exc.problems, "nothing was written.")
         return exc.exit_code
     except ReportingError as exc:
-        print(f"error: {exc}", file=stderr)
+        console.error(str(exc))
         return exc.exit_code
     except Exception:  # an unexpected failure is a bug: show where it happened
-        traceback.print_exc(file=stderr)
+        traceback.print_exc(file=console.stderr)
         return 1
 
 
@@ -113,74 +131,77 @@ def _insert_build(argv: list[str]) -> list[str]:
     return ["build"] + argv
 
 
-def _i18n(project, args, stdout: TextIO, stderr: TextIO) -> int:
+def _i18n(project, args, console: Console) -> int:
     from . import catalogs
 
     if args.action == "extract":
         template = catalogs.extract(project)
-        print(f"{len(template)} message(s) in {_shown(project.catalogs_dir / catalogs.POT_NAME, project.root)}", file=stdout)
+        console.say(f"{len(template)} message(s) in {_shown(project.catalogs_dir / catalogs.POT_NAME, project.root)}")
         return 0
     if args.action == "update":
         for path in catalogs.update(project):
-            print(f"updated {_shown(path, project.root)}", file=stdout)
+            console.say(f"updated {_shown(path, project.root)}")
         return 0
     if args.action == "compile":  # what every build does in memory; here to see a broken catalog at once
         from .i18n import load_translations
         for locale in project.locales:
             load_translations(project.catalogs_dir, locale)
-            print(f"ok: {locale}: catalog compiles", file=stdout)
+            console.say(f"ok: {locale}: catalog compiles")
         return 0
     problems = catalogs.check(project)
-    level = "error" if args.strict else "warning"
     for locale, found in problems.items():
         for problem in found:
-            print(f"{level}: {locale}: {problem}", file=stderr)
+            (console.error if args.strict else console.warning)(f"{locale}: {problem}")
         if not found:
-            print(f"ok: {locale}: every message translated", file=stdout)
+            console.say(f"ok: {locale}: every message translated")
     return 1 if args.strict and any(problems.values()) else 0
 
 
-def _verify(folder: Path, stdout: TextIO, stderr: TextIO) -> int:
+def _verify(folder: Path, console: Console) -> int:
     from .manifest import read_manifest, verify
 
     problems = verify(folder)
     for problem in problems:
-        print(f"error: {problem}", file=stderr)
+        console.error(str(problem))
     if problems:
-        print(f"{len(problems)} problem(s) in {folder}.", file=stderr)
+        console.closing(f"{len(problems)} problem(s) in {folder}.")
         return 1
-    print(f"ok: {len(read_manifest(folder)['outputs'])} file(s) in {folder} match manifest.json.", file=stdout)
+    console.say(f"ok: {len(read_manifest(folder)['outputs'])} file(s) in {folder} match manifest.json.")
     return 0
 
 
-def _check(project, stdout: TextIO) -> int:
+def _check(project, console: Console) -> int:
     bundles = load_bundles(project)
     for bundle in bundles:
         awards = f", {len(bundle.groups)} groups and {len(bundle.individuals)} individuals commended" if bundle.awardees else ""
-        print(f"ok: {bundle.source} ({bundle.event.id}: {len(bundle.event.figures)} figures{awards})", file=stdout)
-    print(f"{len(bundles)} event(s) valid.", file=stdout)
+        console.say(f"ok: {bundle.source} ({bundle.event.id}: {len(bundle.event.figures)} figures{awards})")
+    console.say(f"{len(bundles)} event(s) valid.")
+    console.record("events", [{"id": b.event.id, "file": str(b.source), "figures": len(b.event.figures),
+                               "groups": len(b.groups), "individuals": len(b.individuals)} for b in bundles])
     return 0
 
 
-def _build(project, args, stdout: TextIO, stderr: TextIO) -> int:
+def _build(project, args, console: Console) -> int:
     output = (args.output or project.root / "output").resolve()
     selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive or bool(args.sign),
                           args.force, args.sign.resolve() if args.sign else None, args.jobs, args.chunk_size,
                           args.duplex)
     progress = None
-    if not args.quiet:
+    if not (console.quiet or console.as_json):
         shown = lambda path: _shown(path, project.root)  # noqa: E731
+        stderr = console.stderr
         progress = ProgressBar(stderr, shown) if stderr.isatty() else file_lines(stderr, shown)
     try:
         result = run_build(project, output, selection, progress)
     finally:
         if isinstance(progress, ProgressBar):
             progress.finish()
-    if not args.quiet:
-        for folder, names in _written_by_folder(result.written, output).items():
-            print(f"  {folder}: {', '.join(names)}", file=stdout)
-        unchanged = f", {len(result.unchanged)} unchanged" if result.unchanged else ""
-        print(f"Wrote {len(result.written)} file(s){unchanged} to {_shown(output, project.root)} in {result.seconds:.1f} s.", file=stdout)
+    for folder, names in _written_by_folder(result.written, output).items():
+        console.say(f"  {folder}: {', '.join(names)}")
+    unchanged = f", {len(result.unchanged)} unchanged" if result.unchanged else ""
+    console.say(f"Wrote {len(result.written)} file(s){unchanged} to {_shown(output, project.root)} in {result.seconds:.1f} s.")
+    console.record("written", [_shown(path, output) for path in result.written])
+    console.record("unchanged", [_shown(path, output) for path in result.unchanged])
     return 0
 
 

@@ -1,8 +1,14 @@
 """One exception family: every expected failure says where, what was expected, what was found."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# Every message follows the convention "expected X, found Y" (DESIGN.md), so the two
+# halves can be given to machines (--json) without each raise site spelling them twice.
+# A " — hint" after the found value (" — fill this in") is advice, not part of what was found.
+_EXPECTED_FOUND = re.compile(r"expected (?P<expected>.+?), found (?P<found>.+?)(?: — .*)?$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,18 @@ class Problem:
                 where += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.message}"
+
+    @property
+    def expected(self) -> str | None:
+        """What the field should hold, or None when the message does not say."""
+        match = _EXPECTED_FOUND.search(self.message)
+        return match["expected"] if match else None
+
+    @property
+    def found(self) -> str | None:
+        """What the field holds instead, or None when the message does not say."""
+        match = _EXPECTED_FOUND.search(self.message)
+        return match["found"] if match else None
 
 
 class ReportingError(Exception):

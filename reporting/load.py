@@ -11,8 +11,10 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import DataError, Problem
-from .model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event
+from .model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event, Localized
 from .yamlio import LoadedYaml, Path_, load_yaml
+
+FILL_HINT = " — fill this in"
 
 
 @dataclass(frozen=True)
@@ -164,13 +166,20 @@ def _problems_from(source: LoadedYaml, errors: list[dict]) -> list[Problem]:
             expected = message.removeprefix("Input should be ").removeprefix("String should ")
             type_errors.setdefault(where, ([], error.get("input")))[0].append(expected)
     for where, (expectations, found) in type_errors.items():
-        problems.append(source.problem(where, f"expected {_merge_expectations(expectations)}, found {_describe(found)}"))
+        # An empty value is a blank left to fill (``new`` writes them), not a typing mistake: say so.
+        hint = FILL_HINT if found is None else ""
+        expected = _merge_expectations(expectations)
+        if expected == "a valid dictionary":  # pydantic's word; say what the secretary must write there
+            expected = "a text per language" if _model_at(where) is Localized else "a mapping of fields"
+        problems.append(source.problem(where, f"expected {expected}, found {_describe(found)}{hint}"))
     return problems
 
 
 def _merge_expectations(expectations: list[str]) -> str:
     if set(expectations) == {"a valid integer", "a valid number"}:
         return "a number"
+    if set(expectations) == {"a valid string"}:
+        return "text"
     return " or ".join(dict.fromkeys(expectations))
 
 

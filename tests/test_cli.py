@@ -49,8 +49,11 @@ def test_invalid_data_exits_1_lists_every_problem_and_keeps_previous_output(tmp_
     code, out, err = run_cli("--project", str(project), "--output", str(output))
     assert code == 1
     lines = err.splitlines()
-    assert any(l.startswith("error: data/inspectorate-2024-q1.yaml:") and "date: expected a real date YYYY-MM-DD, found '2024-02-30'" in l for l in lines)
-    assert any("sample_data: expected true/false" in l for l in lines)
+    # Grouped by file: one header, then each problem with its line, the source line and a caret.
+    assert lines[0] == "error: data/inspectorate-2024-q1.yaml: 2 problems"
+    at = lines.index("  34:7 date: expected a real date YYYY-MM-DD, found '2024-02-30'")
+    assert lines[at + 1:at + 3] == ["    34 | date: 2024-02-30", "       |       ^"]
+    assert any(l.startswith("  11:14 sample_data: expected true/false") for l in lines)
     assert lines[-1].endswith("nothing was written.")
     assert (output / "inspectorate-2024-q1/vi/report.pdf").read_bytes() == previous
     assert sorted(p.name for p in output.rglob("*") if p.is_file()) == ["manifest.json", "report.pdf"]
@@ -62,8 +65,8 @@ def test_schema_errors_after_yaml_errors_are_reported_with_positions(tmp_path):
     data.write_text(data.read_text(encoding="utf-8").replace("    value: 17", "    value: seventeen"), encoding="utf-8")
     code, _, err = run_cli("--project", str(project), "check")
     assert code == 1
-    assert "figures.admin_inspections.value: expected a number, found 'seventeen'" in err
-    line = int(err.split("data/inspectorate-2024-q1.yaml:")[1].split(":")[0])
+    (problem,) = [l for l in err.splitlines() if "figures.admin_inspections.value: expected a number, found 'seventeen'" in l]
+    line = int(problem.split(":")[0])
     assert data.read_text(encoding="utf-8").splitlines()[line - 1].strip() == "value: seventeen"
 
 

@@ -56,7 +56,7 @@ def page(body: str, lang: str, digits: str = "latn", footer: bool = True) -> str
 def report(lang: str, paragraphs: int = 3, **kwargs) -> str:
     body = (HEADING[lang] + f'<h1 class="title">{"تقرير" if lang == "ar" else "Báo cáo"}</h1>'
             + "".join(f'<p class="justify">{SENTENCE[lang]}</p>' for _ in range(paragraphs))
-            + f'<ol><li><span class="marker">1.</span> <strong>{"نغوين فان آن" if lang == "ar" else "Nguyễn Văn An"}'
+            + f'<ol><li><span class="marker">{"١." if kwargs.get("digits") == "arab" else "1."}</span> <strong>{"نغوين فان آن" if lang == "ar" else "Nguyễn Văn An"}'
             '</strong></li></ol><div class="signature"><p><strong>'
             + ("رئيس المكتب" if lang == "ar" else "CHÁNH VĂN PHÒNG") + "</strong></p></div>")
     return page(body, lang, **kwargs)

@@ -447,3 +447,39 @@ def test_the_styles_part_depends_on_the_locale_not_on_the_text(lang):
     assert report_styles == parts(write(awardee_list(lang)))["word/styles.xml"]
     other = "vi" if lang == "ar" else "ar"
     assert report_styles != parts(write(report(other)))["word/styles.xml"]
+
+
+def _numbered(lang: str, digits: str = "latn") -> str:
+    numbers = ["١.", "٢.", "٣."] if digits == "arab" else ["1.", "2.", "3."]
+    text = "بند من القائمة" if lang == "ar" else "Mục của danh sách"
+    items = "".join(f'<li><span class="marker">{number}</span> {text}</li>' for number in numbers)
+    return page(f"<p>{SENTENCE[lang]}</p><ol>{items}</ol>", lang, digits=digits, footer=False)
+
+
+def _boxes(pdf: Path) -> tuple[float, list[tuple[str, float, float]]]:
+    """The page width and every word of page 1 as (text, xMin, yMin), from ``pdftotext -bbox``."""
+    root = etree.fromstring(_run("pdftotext", "-bbox", "-l", "1", str(pdf), "-").encode(),
+                            etree.HTMLParser(encoding="utf-8"))
+    width = float(root.find(".//page").get("width"))
+    return width, [(w.text or "", float(w.get("xmin")), float(w.get("ymin"))) for w in root.iter("word")]
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("lang", ["ar", "vi"])
+def test_libreoffice_numbers_the_lists_on_the_start_side(lang, tmp_path):
+    width, words = _boxes(_libreoffice_pdf(write(_numbered(lang)), tmp_path))
+    for number in ("1", "2", "3"):  # Word's numbers, the marker text being gone from the runs
+        (label,) = [(x, y) for text, x, y in words if text.strip(".") == number]
+        line = [x for text, x, y in words if abs(y - label[1]) < 2 and text.strip(".") != number]
+        assert line, words
+        if lang == "ar":  # right of its item, near the right margin
+            assert label[0] > max(line) and label[0] > 0.7 * width
+        else:
+            assert label[0] < min(line) and label[0] < 0.3 * width
+
+
+@needs_libreoffice
+@pytest.mark.xfail(reason="LibreOffice 7.4 draws w:numFmt hindiNumbers as Latin digits (Word draws ١، ٢، ٣)")
+def test_libreoffice_numbers_arabic_indic_lists_in_arabic_indic_digits(tmp_path):
+    pdf = _libreoffice_pdf(write(_numbered("ar", digits="arab")), tmp_path)
+    assert "١" in _run("pdftotext", str(pdf), "-")

@@ -428,7 +428,7 @@ def test_the_report_table_style_has_rules_padding_and_a_bold_header_row():
     assert [(side.tag[len(W):], side.get(f"{W}val"), side.get(f"{W}sz")) for side in borders] == [
         (side, "single", "5") for side in ("top", "left", "bottom", "right", "insideH", "insideV")]
     margins = {side.tag[len(W):]: side.get(f"{W}w") for side in table.find("w:tblPr/w:tblCellMar", NS)}
-    assert margins == {"top": "42", "left": "112", "bottom": "42", "right": "112"}  # 0.15em 0.4em of 14 pt
+    assert margins == {"top": "0", "left": "112", "bottom": "0", "right": "112"}  # 0.4em of 14 pt at the sides
     header = table.find("w:tblStylePr[@w:type='firstRow']/w:rPr", NS)
     assert header.find("w:b", NS) is not None and header.find("w:bCs", NS) is not None
     assert style(data, "LayoutTable").find("w:tblPr/w:tblBorders", NS) is None

@@ -62,6 +62,7 @@ class ParagraphStyle:
     side_indent_mm: float = 0.0  # both sides (the citation's 6 mm margins)
     letter_spacing_em: float = 0.0
     next_style: str | None = None
+    single_lines: bool = False  # the font's own line height instead of the CSS line-height
 
 
 # Alignment names of the HTML subset -> w:jc. "left"/"right" in a w:bidi paragraph
@@ -89,8 +90,9 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
         ParagraphStyle(LIST, "List Paragraph", after_em=0.25),
         ParagraphStyle(LIST_NUMBER, "List Number", after_em=0.25),
         ParagraphStyle(LIST_BULLET, "List Bullet", after_em=0.25),
-        # th, td: the cell padding spaces them, not a paragraph margin
-        ParagraphStyle(TABLE_TEXT, "Table Text", after_em=0.0),
+        # th, td: the cell padding spaces them, not a paragraph margin; single lines, as python-docx's
+        # Table Grid had them: "at least 1.45 em" makes LibreOffice's Amiri rows half as tall again as the PDF's
+        ParagraphStyle(TABLE_TEXT, "Table Text", after_em=0.0, single_lines=True),
         ParagraphStyle(TABLE_HEADER, "Table Header", based_on=TABLE_TEXT, bold=True),  # th
         ParagraphStyle("NationalHeading", "National Heading", based_on=TABLE_TEXT, size=11, align="center"),
         ParagraphStyle(FOOTER, "footer", size=11, align="center", after_em=0.0),
@@ -183,7 +185,9 @@ def _write_paragraph_style(styles, spec: ParagraphStyle, style_set: StyleSet, fo
         spacing["before"] = round(spec.before_em * size * 20)
     if spec.after_em is not None:
         spacing["after"] = round(spec.after_em * size * 20)
-    if spec.size is not None or spec.based_on is None:  # the line grows with the style's size
+    if spec.single_lines:
+        spacing.update(line=240, lineRule="auto")
+    elif spec.size is not None or spec.based_on is None:  # the line grows with the style's size
         spacing.update(line(size))
     if spacing:
         ooxml.set_spacing(pPr, **spacing)
@@ -215,7 +219,7 @@ def _write_paragraph_style(styles, spec: ParagraphStyle, style_set: StyleSet, fo
 
 
 def _write_table_style(styles, style_id: str, name: str, body_pt: float, borders: bool) -> None:
-    """Report tables: 0.6 pt black rules, padding 0.15em 0.4em, a bold header row (table.css of common.css).
+    """Report tables: 0.6 pt black rules, padding 0.4em at the sides, a bold header row (th, td of common.css).
 
     Layout tables (two header blocks side by side): no rules, padding 0 0.2em.
     """
@@ -227,7 +231,9 @@ def _write_table_style(styles, style_id: str, name: str, body_pt: float, borders
         rules = ooxml.child(tblPr, "w:tblBorders", ooxml.TBLPR_ORDER)
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
             ooxml.child(rules, f"w:{side}", ooxml.TBLBORDERS_ORDER, val="single", sz="5", space="0", color="000000")
-    vertical, horizontal = (0.15, 0.4) if borders else (0.0, 0.2)
+    # The CSS pads 0.15em above and below too, but LibreOffice 7.4 makes a table style's top and
+    # bottom cell margins far larger than asked (Arabic lists ran to a third page): sides only.
+    vertical, horizontal = 0.0, (0.4 if borders else 0.2)
     margins = ooxml.child(tblPr, "w:tblCellMar", ooxml.TBLPR_ORDER)
     for side, em in (("top", vertical), ("left", horizontal), ("bottom", vertical), ("right", horizontal)):
         ooxml.child(margins, f"w:{side}", ooxml.CELLMAR_ORDER, w=str(round(em * body_pt * 20)), type="dxa")

@@ -48,9 +48,6 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def words(text: str) -> list[str]:
-    return BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", text)).split()
-
 
 _NOT_TEXT = re.compile(r"[^\w]|_")
 
@@ -84,20 +81,6 @@ def docx_footer_texts(path: Path) -> list[str]:
     with zipfile.ZipFile(path) as archive:
         names = sorted(n for n in archive.namelist() if re.fullmatch(r"word/footer\d*\.xml", n))
         return ["".join(t.text or "" for t in etree.fromstring(archive.read(n)).iter(f"{W}t")) for n in names]
-
-
-def without_footer_lines(pdf: str, footer: str) -> tuple[str, int]:
-    """``pdf`` minus the lines that are the running footer (whatever its numbers), and how many there were."""
-    digits = r"\s*[0-9٠-٩]+\s*"
-    pieces = [re.escape(piece.strip()).replace(" ", r"\s*") for piece in re.split(r"[0-9٠-٩]+", BIDI_CONTROLS.sub("", footer))]
-    pattern = re.compile(r"\s*" + digits.join(pieces) + r"\s*")
-    kept, removed = [], 0
-    for line in pdf.splitlines():
-        if line.strip() and pattern.fullmatch(BIDI_CONTROLS.sub("", line)):
-            removed += 1
-        else:
-            kept.append(line)
-    return "\n".join(kept), removed
 
 
 # -- the PDF in reading order -------------------------------------------------

@@ -168,7 +168,7 @@ class _Image:
 
 @dataclass(frozen=True)
 class _Piece:
-    """Inline content before runs are made: text, a line break or tab ("br", "tab"), or an "image"."""
+    """Inline content before runs are made: text, a line break ("br"), a page "field" or an "image"."""
 
     text: str
     fmt: _Format
@@ -572,7 +572,7 @@ class _BodyWriter:
             elif piece.kind == "image":
                 run.add_drawing(self._picture(piece.image))
             else:
-                run.append(OxmlElement("w:br" if piece.kind == "br" else "w:tab"))
+                run.append(OxmlElement("w:br"))
             yield run
 
     def _picture(self, image: _Image):

@@ -87,7 +87,7 @@ class Lists:
 
 def _num(num_id: int, abstract_id: int, restart: bool):
     num = OxmlElement("w:num", {qn("w:numId"): str(num_id)})
-    ooxml.child(num, "w:abstractNumId", {qn("w:abstractNumId"): 0}, val=str(abstract_id))
+    ooxml.child(num, "w:abstractNumId", ooxml.NUM_ORDER, val=str(abstract_id))
     if restart:  # each HTML list counts from 1, as the template's markers do
         override = OxmlElement("w:lvlOverride", {qn("w:ilvl"): "0"})
         override.append(OxmlElement("w:startOverride", {qn("w:val"): "1"}))

@@ -56,6 +56,7 @@ TBLBORDERS_ORDER = _order("w:top", "w:left", "w:start", "w:bottom", "w:right", "
 CELLMAR_ORDER = _order("w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end")
 STYLE_PR_ORDER = _order("w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr")  # inside w:tblStylePr
 NUMPR_ORDER = _order("w:ilvl", "w:numId")
+NUM_ORDER = _order("w:abstractNumId", "w:lvlOverride")
 LVL_ORDER = _order(
     "w:start", "w:numFmt", "w:lvlRestart", "w:pStyle", "w:isLgl", "w:suff", "w:lvlText",
     "w:lvlPicBulletId", "w:legacy", "w:lvlJc", "w:pPr", "w:rPr",

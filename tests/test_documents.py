@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -107,6 +108,29 @@ def test_arabic_docx_paragraphs_are_right_to_left(built, event):
         assert all(r.find(f"{W}rPr/{W}rtl") is not None for r in runs), path
         assert all(t.find(f"{W}tblPr/{W}bidiVisual") is not None for t in root.iter(f"{W}tbl")), path
         assert root.find(f".//{W}sectPr/{W}bidi") is not None
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_docx_look_comes_from_styles(built, locale):
+    """Staff restyle in Word through styles: runs name no fonts or language, paragraphs and tables name
+    their styles, and every document of a language shares one styles part."""
+    documents = sorted((built / D35 / locale).rglob("*.docx")) + [built / Q1 / locale / "report.docx"]
+    styles = set()
+    for path in documents:
+        root = docx_xml(path)
+        assert root.find(f".//{W}r/{W}rPr/{W}rFonts") is None and root.find(f".//{W}r/{W}rPr/{W}lang") is None, path
+        assert all(t.find(f"{W}tblPr/{W}tblStyle") is not None for t in root.iter(f"{W}tbl")), path
+        used = {p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") for p in root.iter(f"{W}p")
+                if p.find(f"{W}pPr/{W}pStyle") is not None}
+        if "certificates" in path.parts or path.stem == "certificates":
+            assert {"CertificateTitle", "AwardeeName", "Citation", "Signatory", "CertificateIssuer"} <= used, path
+        with zipfile.ZipFile(path) as package:
+            styles.add(package.read("word/styles.xml"))
+    assert len(styles) == 1
+    report = docx_xml(built / D35 / locale / "report.docx")
+    items = [p for p in report.iter(f"{W}p") if p.find(f"{W}pPr/{W}numPr") is not None]
+    assert len(items) >= 13 and all(p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "ListNumber" for p in items)
+    assert not any(("".join(p.itertext()).strip()[:3]).rstrip(".").isdigit() for p in items)  # no typed numbers
 
 
 def test_vietnamese_docx_has_no_bidi(built):
@@ -226,6 +250,8 @@ def test_arabic_indic_digits_are_one_line_of_configuration(tmp_path):
         assert letters(phrase) in report, phrase
     # Arabic-Indic digits are bidi class AN: "٢٠١٤-٢٠٢٤" shows 2014 on the right, read first.
     assert "٢٠١٤-٢٠٢٤" in docx_text(folder / "report.docx")
+    formats = {f.get(f"{W}val") for f in docx_xml(folder / "report.docx", "word/numbering.xml").iter(f"{W}numFmt")}
+    assert formats == {"hindiNumbers", "bullet"}  # Word numbers the lists ١، ٢، ٣
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -73,7 +73,7 @@ JC = {"start": "left", "end": "right", "center": "center", "justify": "both"}
 def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
     """The style set, sizes and spacing from templates/css (common, report, certificate)."""
     return (
-        ParagraphStyle(NORMAL, "Normal", based_on=None, size=body_pt, bold=False, italic=False, after_em=0.45),
+        ParagraphStyle(NORMAL, "Normal", based_on=None, size=body_pt, after_em=0.45),
         # Headings: h1-h3 { margin: 0.8em 0 0.4em; page-break-after: avoid }
         ParagraphStyle("Title", "Title", size=16, bold=True, align="center", before_em=1.0, after_em=0.4,
                        keep_next=True, next_style=NORMAL),
@@ -126,8 +126,9 @@ class StyleSet:
         return getattr(style, attribute)
 
     def look(self, style_id: str) -> Look:
-        return Look(self._resolved(style_id, "size"), self._resolved(style_id, "bold"),
-                    self._resolved(style_id, "italic"))
+        """Size, bold and italic after inheritance; neither bold nor italic where no style says."""
+        return Look(self._resolved(style_id, "size"), bool(self._resolved(style_id, "bold")),
+                    bool(self._resolved(style_id, "italic")))
 
     def align(self, style_id: str) -> str | None:
         return self._resolved(style_id, "align")

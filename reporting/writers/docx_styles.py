@@ -3,10 +3,12 @@
 Every paragraph of a DOCX names one of these styles (``w:pStyle``), every table
 one of the two table styles (``w:tblStyle``); runs carry only what differs from
 their paragraph's style (bold inside a sentence, a size class, the ``w:rtl``
-flag). Each style sets fonts per script (``w:ascii``/``w:hAnsi`` for Latin and
-Vietnamese, ``w:cs`` for Arabic), sizes, bold and italic for both (``w:sz``/
-``w:szCs``, ``w:b``/``w:bCs``, ``w:i``/``w:iCs``), and the language follows the
-locale, so editing a style in Word changes the look of every paragraph in it.
+flag). *Normal* names the fonts per script (``w:ascii``/``w:hAnsi`` for Latin
+and Vietnamese, ``w:cs`` for Arabic) and the locale's language (``w:lang``,
+``w:bidi`` for Arabic), and every other style is based on it; each style sets
+its sizes, bold and italic for both scripts (``w:sz``/``w:szCs``,
+``w:b``/``w:bCs``, ``w:i``/``w:iCs``), so editing a style in Word changes the
+look of every paragraph in it.
 
 The styles part is a function of (direction, language, fonts, body size) only,
 never of a document's text, so it can be made once per locale and reused.

@@ -118,18 +118,18 @@ def test_every_paragraph_of_a_right_to_left_document_is_bidi():
     assert body.find("w:sectPr/w:bidi", NS) is not None
 
 
-def test_runs_of_a_right_to_left_document_are_rtl_with_complex_script_fonts():
+def test_runs_of_a_right_to_left_document_are_rtl_and_leave_fonts_and_sizes_to_the_styles():
     body = body_of(page(AR_BODY))
     for run in runs(body):
         rPr = run.find("w:rPr", NS)
-        fonts = rPr.find("w:rFonts", NS)
-        assert (fonts.get(f"{W}ascii"), fonts.get(f"{W}hAnsi"), fonts.get(f"{W}cs")) == ("Noto Serif",) * 2 + ("Amiri",)
-        assert rPr.find("w:sz", NS) is not None and rPr.find("w:szCs", NS) is not None
-        assert rPr.find("w:lang", NS).get(f"{W}bidi") == "ar-SA"
-        assert in_schema_order(rPr, ooxml.RPR_ORDER)  # w:rtl after w:szCs
         is_ltr_bdi = run_text(run).startswith("\u202a")
         # A left-to-right <bdi> has no w:rtl: in Word it would turn "/" and "-" right-to-left.
-        assert (rPr.find("w:rtl", NS) is None) == is_ltr_bdi
+        assert (rPr is None or rPr.find("w:rtl", NS) is None) == is_ltr_bdi
+        if rPr is not None:
+            # fonts, language and the size of the paragraph's style are the style's, not the run's
+            assert rPr.find("w:rFonts", NS) is None and rPr.find("w:lang", NS) is None
+            assert rPr.find("w:sz", NS) is None and rPr.find("w:szCs", NS) is None
+            assert in_schema_order(rPr, ooxml.RPR_ORDER)
 
 
 def test_bold_and_italic_cover_complex_script_text():
@@ -149,9 +149,10 @@ def test_tables_of_a_right_to_left_document_are_bidi_visual_and_full_width():
         width = tblPr.find("w:tblW", NS)
         assert (width.get(f"{W}type"), width.get(f"{W}w")) == ("pct", "5000")
         assert in_schema_order(tblPr, ooxml.TBLPR_ORDER)
-    layout, grid = (t.find("w:tblPr/w:tblStyle", NS) for t in tables)
-    assert layout is None  # class="layout": no borders
-    assert grid.get(f"{W}val") == "TableGrid"
+    layout, grid = (t.find("w:tblPr/w:tblStyle", NS).get(f"{W}val") for t in tables)
+    assert (layout, grid) == ("LayoutTable", "ReportTable")  # class="layout": the style without rules
+    looks = [t.find("w:tblPr/w:tblLook", NS).get(f"{W}firstRow") for t in tables]
+    assert looks == ["0", "1"]  # the <thead> row is the style's header row
 
 
 def test_a_vietnamese_document_has_no_right_to_left_markup():
@@ -159,7 +160,7 @@ def test_a_vietnamese_document_has_no_right_to_left_markup():
     for tag in ("w:bidi", "w:rtl", "w:bidiVisual"):
         assert f"<{tag}" not in xml and f"<{tag} " not in xml
     body = body_of(page(VI_BODY, lang="vi"))
-    assert {run.find("w:rPr/w:lang", NS).get(f"{W}val") for run in runs(body)} == {"vi-VN"}
+    assert not body.findall(".//w:rPr/w:lang", NS)  # the language is the Normal style's
     assert "\u202a" not in xml  # a <bdi> in its own direction needs no embedding
 
 
@@ -203,9 +204,9 @@ def test_awardee_signature_keep_and_hr():
                 "<div class='signature'><p>رئيس</p><p>فو</p></div>")
     keep, awardee, rule, sign1, sign2 = paragraphs(body_of(html))
     assert keep.find("w:pPr/w:keepNext", NS) is not None
-    rPr = awardee.find("w:r/w:rPr", NS)
-    assert jc_of(awardee) == "center" and rPr.find("w:b", NS) is not None
-    assert rPr.find("w:sz", NS).get(f"{W}val") == rPr.find("w:szCs", NS).get(f"{W}val") == "52"
+    assert awardee.find("w:pPr/w:pStyle", NS).get(f"{W}val") == "AwardeeName"
+    assert jc_of(awardee) is None  # centred, large and bold by its style
+    assert [child.tag for child in awardee.find("w:r/w:rPr", NS)] == [f"{W}rtl"]
     assert rule.find("w:pPr/w:pBdr/w:bottom", NS) is not None and not rule.findall("w:r", NS)
     assert jc_of(sign1) == jc_of(sign2) == "right"  # the end side
     assert int(sign1.find("w:pPr/w:spacing", NS).get(f"{W}before")) > 0
@@ -229,15 +230,17 @@ def test_headings_use_word_styles():
 
 def test_styles_name_our_fonts_instead_of_theme_fonts():
     styles = part(write(page("<p>ع</p>")), "word/styles.xml")
-    for style_id in ("Normal", "Heading1", "Heading2", "Heading3", "Title"):
-        rPr = styles.find(f"w:style[@w:styleId='{style_id}']/w:rPr", NS)
-        fonts = rPr.find("w:rFonts", NS)
-        assert fonts.get(f"{W}cs") == "Amiri" and fonts.get(f"{W}ascii") == "Noto Serif"
-        assert not any("Theme" in name or "theme" in name for name in fonts.attrib)
-        assert rPr.find("w:szCs", NS) is not None
+    normal = styles.find("w:style[@w:styleId='Normal']/w:rPr/w:rFonts", NS)
+    assert (normal.get(f"{W}ascii"), normal.get(f"{W}hAnsi"), normal.get(f"{W}cs")) == ("Noto Serif",) * 2 + ("Amiri",)
+    assert not any("Theme" in name or "theme" in name for name in normal.attrib)
+    for style_id in ("Heading1", "Heading2", "Heading3", "Title"):
+        style = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
+        assert style.find("w:basedOn", NS).get(f"{W}val") == "Normal"  # the fonts come from Normal
+        rPr = style.find("w:rPr", NS)
+        assert rPr.find("w:rFonts", NS) is None and rPr.find("w:color", NS) is None  # no theme fonts or blue
+        assert rPr.find("w:sz", NS) is not None and rPr.find("w:szCs", NS) is not None
+        assert rPr.find("w:b", NS) is not None and rPr.find("w:bCs", NS) is not None
         assert in_schema_order(rPr, ooxml.RPR_ORDER)
-        color = rPr.find("w:color", NS)
-        assert color is None or dict(color.attrib) == {f"{W}val": "000000"}
     spacing = styles.find("w:style[@w:styleId='Normal']/w:pPr/w:spacing", NS)
     # CSS line-height 1.45 x 14 pt; "auto" would multiply Amiri's own tall line instead
     assert (spacing.get(f"{W}line"), spacing.get(f"{W}lineRule")) == ("406", "atLeast")
@@ -278,17 +281,44 @@ def test_each_page_section_after_the_first_starts_a_page():
 
 # -- lists and tables -------------------------------------------------------
 
-def test_list_items_have_a_hanging_indent_and_a_tab_after_the_marker():
-    body = body_of(page(AR_BODY))
-    items = [p for p in paragraphs(body) if p.find("w:pPr/w:pStyle[@w:val='ListParagraph']", NS) is not None]
-    assert len(items) == 2
-    for item in items:
-        indent = item.find("w:pPr/w:ind", NS)
-        assert indent.get(f"{W}left") == indent.get(f"{W}hanging") != "0"
-        first, second, third = item.findall("w:r", NS)[:3]
-        assert run_text(first).endswith(".") and second.find("w:tab", NS) is not None
-        assert not run_text(third).startswith(" ")
-    assert paragraph_text(items[0]) == "1. نغوين فان آن، نائب رئيس المكتب"
+def test_ordered_lists_are_numbered_by_word_not_by_marker_text():
+    data = write(page(AR_BODY + AR_BODY))
+    body = part(data).find("w:body", NS)
+    items = [p for p in paragraphs(body) if p.find("w:pPr/w:pStyle[@w:val='ListNumber']", NS) is not None]
+    assert len(items) == 4
+    assert paragraph_text(items[0]) == "نغوين فان آن، نائب رئيس المكتب"  # the marker is Word's number
+    num_ids = [p.find("w:pPr/w:numPr/w:numId", NS).get(f"{W}val") for p in items]
+    assert num_ids[0] == num_ids[1] != num_ids[2] == num_ids[3]  # each <ol> its own list
+    numbering = part(data, "word/numbering.xml")
+    for num_id in (num_ids[0], num_ids[2]):
+        num = numbering.find(f"w:num[@w:numId='{num_id}']", NS)
+        assert num.find("w:lvlOverride/w:startOverride", NS).get(f"{W}val") == "1"  # restarts at 1
+        abstract = numbering.find(f"w:abstractNum[@w:abstractNumId='{num.find('w:abstractNumId', NS).get(f'{W}val')}']", NS)
+        lvl = abstract.find("w:lvl", NS)
+        assert (lvl.find("w:numFmt", NS).get(f"{W}val"), lvl.find("w:lvlText", NS).get(f"{W}val")) == ("decimal", "%1.")
+        indent = lvl.find("w:pPr/w:ind", NS)
+        assert indent.get(f"{W}left") == indent.get(f"{W}hanging") == str(round(1.6 * 14 * 20))
+    style = part(data, "word/styles.xml").find("w:style[@w:styleId='ListNumber']", NS)
+    assert style.find("w:pPr/w:numPr/w:numId", NS).get(f"{W}val") == "1"  # new items typed in Word are numbered
+
+
+def test_arabic_indic_lists_use_hindi_numbers_and_markers_must_match():
+    html = page('<ol><li><span class="marker">١.</span> أ</li><li><span class="marker">٢.</span> ب</li></ol>')
+    data = DocxWriter(FontChoice(size_pt=14)).write(html.replace('dir="rtl"', 'dir="rtl" data-digits="arab"'), PageGeometry())
+    assert part(data, "word/numbering.xml").find(".//w:abstractNum/w:lvl/w:numFmt", NS).get(f"{W}val") == "hindiNumbers"
+    with pytest.raises(RenderError, match="markers"):
+        write(page('<ol><li><span class="marker">1.</span> أ</li><li><span class="marker">3.</span> ب</li></ol>'))
+
+
+def test_bullet_lists_take_the_marker_as_their_bullet():
+    data = write(page(VI_BODY, lang="vi"))
+    (item,) = [p for p in paragraphs(part(data).find("w:body", NS)) if p.find("w:pPr/w:pStyle[@w:val='ListBullet']", NS) is not None]
+    num_id = item.find("w:pPr/w:numPr/w:numId", NS).get(f"{W}val")
+    numbering = part(data, "word/numbering.xml")
+    abstract_id = numbering.find(f"w:num[@w:numId='{num_id}']/w:abstractNumId", NS).get(f"{W}val")
+    lvl = numbering.find(f"w:abstractNum[@w:abstractNumId='{abstract_id}']/w:lvl", NS)
+    assert (lvl.find("w:numFmt", NS).get(f"{W}val"), lvl.find("w:lvlText", NS).get(f"{W}val")) == ("bullet", "-")
+    assert paragraph_text(item) == "Nguyễn Văn An, Phó Chánh Văn phòng"
 
 
 def test_colspan_merges_cells_and_th_is_bold():
@@ -297,7 +327,9 @@ def test_colspan_merges_cells_and_th_is_bold():
     assert len(table.findall("w:tblGrid/w:gridCol", NS)) == 3
     head, _, total = table.findall("w:tr", NS)
     assert head.find("w:trPr/w:tblHeader", NS) is not None
-    assert all(r.find("w:rPr/w:b", NS) is not None for r in head.findall(".//w:r", NS))
+    # bold by the Table Header style (and the table style's header row), not by the runs
+    assert {p.find("w:pPr/w:pStyle", NS).get(f"{W}val") for p in head.findall(".//w:p", NS)} == {"TableHeader"}
+    assert all(r.find("w:rPr/w:b", NS) is None for r in head.findall(".//w:r", NS))
     merged, last = total.findall("w:tc", NS)
     assert merged.find("w:tcPr/w:gridSpan", NS).get(f"{W}val") == "2"
     assert jc_of(last.find("w:p", NS)) == "right"  # class="num": the end side
@@ -333,7 +365,8 @@ def test_document_text_is_the_html_text(lang, body):
     html = page(body, lang=lang, title="T")
     document = body_of(html)
     docx_text = " ".join(paragraph_text(p) for p in paragraphs(document))
-    html_text = re.sub(r"<[^>]+>", " ", body)
+    html_text = re.sub(r'<span class="marker">[^<]*</span>', " ", body)  # list numbers are Word's
+    html_text = re.sub(r"<[^>]+>", " ", html_text)
     assert squeeze(docx_text) == squeeze(html_text)
     assert AR_SENTENCE in docx_text or VI_SENTENCE in docx_text
 

@@ -48,9 +48,6 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def words(text: str) -> list[str]:
-    return BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", text)).split()
-
 
 _NOT_TEXT = re.compile(r"[^\w]|_")
 
@@ -86,15 +83,142 @@ def docx_footer_texts(path: Path) -> list[str]:
         return ["".join(t.text or "" for t in etree.fromstring(archive.read(n)).iter(f"{W}t")) for n in names]
 
 
-def without_footer_lines(pdf: str, footer: str) -> tuple[str, int]:
-    """``pdf`` minus the lines that are the running footer (whatever its numbers), and how many there were."""
-    digits = r"\s*[0-9٠-٩]+\s*"
-    pieces = [re.escape(piece.strip()).replace(" ", r"\s*") for piece in re.split(r"[0-9٠-٩]+", BIDI_CONTROLS.sub("", footer))]
-    pattern = re.compile(r"\s*" + digits.join(pieces) + r"\s*")
-    kept, removed = [], 0
-    for line in pdf.splitlines():
-        if line.strip() and pattern.fullmatch(BIDI_CONTROLS.sub("", line)):
-            removed += 1
+# -- the PDF in reading order -------------------------------------------------
+#
+# pdftotext rebuilds reading order from positions: it reads table columns and a
+# list's numbers as separate blocks, and in right-to-left lines sets numbers
+# where its own heuristics put them. WeasyPrint draws every box in document
+# order, though: each text box's line is one text object (a Tm, then TJs) whose
+# glyphs run left to right on the page (Pango's visual order). So the text is
+# read back exactly in logical order by walking the content stream, turning each
+# glyph into its text through the font's ToUnicode map, and undoing the bidi
+# reordering of each line piece: in a right-to-left paragraph a line is its runs
+# in reverse order, each right-to-left run's glyphs reversed and each
+# left-to-right run (Latin, digits) kept. That inverse is exact for what the
+# documents hold (Latin or numbers inside Arabic, one level deep). Characters
+# without a strong direction (spaces, punctuation) are dropped: the comparison
+# is on letters and digits (letters()).
+
+def _to_unicode(font) -> dict[int, str]:
+    """A Type0 font's ToUnicode CMap: code -> text (WeasyPrint writes bfchar and bfrange entries)."""
+    stream = font.get("/ToUnicode")
+    if stream is None:
+        return {}
+    cmap = stream.read_bytes().decode("latin-1")
+    table: dict[int, str] = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for code, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
+            table[int(code, 16)] = bytes.fromhex(text).decode("utf-16-be")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for low, high, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            start = int(text, 16)
+            for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                table[code] = chr(start + offset)
+    return table
+
+
+def _strong_direction(text: str) -> str | None:
+    kinds = {unicodedata.bidirectional(char) for char in text}
+    if kinds & {"R", "AL"}:
+        return "rtl"
+    if kinds & {"L", "EN", "AN"}:
+        return "ltr"
+    return None
+
+
+def _logical(glyphs: list[str], rtl: bool) -> str:
+    """One line piece's glyph texts (left to right on the page) in reading order, neutrals dropped."""
+    runs: list[tuple[str, list[str]]] = []
+    for text in glyphs:
+        direction = _strong_direction(text)
+        if direction is None:
+            continue
+        if runs and runs[-1][0] == direction:
+            runs[-1][1].append(text)
         else:
-            kept.append(line)
-    return "\n".join(kept), removed
+            runs.append((direction, [text]))
+    pieces = ["".join(reversed(texts)) if direction == "rtl" else "".join(texts) for direction, texts in runs]
+    return "".join(reversed(pieces) if rtl else pieces)
+
+
+def pdf_reading_order(path: Path, rtl: bool) -> list[list[str]]:
+    """Each page's line pieces in the order WeasyPrint drew them, each in logical order (see above).
+
+    A text object's TJs without a new position continue one piece (Pango splits a
+    line at font or baseline changes), as do pieces on the same baseline that
+    continue to the right (the rest of one line of glyphs); a piece further left
+    or on another line is the next box.
+    """
+    import pikepdf
+
+    pages = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            fonts: dict[str, dict[int, str]] = {}
+            pieces: list[list[str]] = []
+            font: dict[int, str] = {}
+            x = y = 0.0
+            last: tuple[float, float] | None = None
+            moved = True
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name == "Tf":
+                    key = str(operands[0])
+                    font = fonts.setdefault(key, _to_unicode(page.Resources.Font[key]))
+                elif name == "Tm":
+                    x, y, moved = float(operands[4]), float(operands[5]), True
+                elif name == "Td":
+                    x, y, moved = x + float(operands[0]), y + float(operands[1]), True
+                elif name in ("TJ", "Tj"):
+                    strings = operands[0] if name == "TJ" else [operands[0]]
+                    glyphs = [font.get(int.from_bytes(data[i:i + 2], "big"), "")  # Identity-H: 2-byte codes
+                              for data in (bytes(s) for s in strings if isinstance(s, pikepdf.String))
+                              for i in range(0, len(data), 2)]
+                    if last is not None and (not moved or (abs(last[1] - y) < 0.01 and x > last[0])):
+                        pieces[-1].extend(glyphs)
+                    else:
+                        pieces.append(glyphs)
+                    last, moved = (x, y), False
+            pages.append([_logical(piece, rtl) for piece in pieces])
+    return pages
+
+
+# -- the DOCX as a reader sees it ---------------------------------------------
+
+ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
+
+
+def docx_list_labels(path: Path) -> dict[int, str]:
+    """Paragraph index (in document order) -> the list number or bullet Word shows before it."""
+    root = docx_xml(path)
+    try:
+        numbering = docx_xml(path, "word/numbering.xml")
+    except KeyError:
+        return {}
+    abstracts = {a.get(f"{W}abstractNumId"): a.find(f"{W}lvl") for a in numbering.findall(f"{W}abstractNum")}
+    nums = {}
+    for num in numbering.findall(f"{W}num"):
+        override = num.find(f"{W}lvlOverride/{W}startOverride")
+        level = abstracts[num.find(f"{W}abstractNumId").get(f"{W}val")]
+        start = override if override is not None else level.find(f"{W}start")
+        nums[num.get(f"{W}numId")] = (level, int(start.get(f"{W}val")) if start is not None else 1)
+    counters: dict[str, int] = {}
+    labels = {}
+    for index, p in enumerate(root.iter(f"{W}p")):
+        num_id = p.find(f"{W}pPr/{W}numPr/{W}numId")
+        if num_id is None:
+            continue
+        level, start = nums[num_id.get(f"{W}val")]
+        number = counters[num_id.get(f"{W}val")] = counters.get(num_id.get(f"{W}val"), start - 1) + 1
+        shown = str(number)
+        if level.find(f"{W}numFmt").get(f"{W}val") == "hindiNumbers":
+            shown = shown.translate({ord("0") + d: ARABIC_INDIC[d] for d in range(10)})
+        labels[index] = level.find(f"{W}lvlText").get(f"{W}val").replace("%1", shown)
+    return labels
+
+
+def docx_shown_paragraphs(path: Path) -> list[str]:
+    """Every body paragraph's text with the list number Word puts before it."""
+    labels = docx_list_labels(path)
+    return [f"{labels[index]}\t{text}" if index in labels else text
+            for index, text in enumerate(docx_paragraphs(path))]

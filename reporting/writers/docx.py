@@ -25,31 +25,28 @@ from docx.table import _Cell
 
 from ..config import PageGeometry
 from ..errors import RenderError
-from . import docx_fonts, ooxml
+from . import docx_fonts, docx_lists, docx_styles, ooxml
+from .docx_styles import FOOTER, JC, LIST, NORMAL, TABLE_HEADER, TABLE_TEXT
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SPEC = "docs/html-subset.md"
 
-# Sizes and spacing mirror templates/css/common.css so both formats look alike.
+# Sizes and spacing mirror templates/css/common.css so both formats look alike; the
+# paragraph styles (docx_styles) hold the rest. A size class differing from the
+# paragraph's style is the one size a run states itself.
 SIZES = {"small": 11.0, "large": 16.0, "xlarge": 26.0}
-AWARDEE_PT = 26.0
-HEADINGS = {  # style id: (size pt, italic, centred)
-    "Title": (16.0, False, True),
-    "Heading1": (16.0, False, False),
-    "Heading2": (13.0, False, False),
-    "Heading3": (13.0, True, False),
-}
-# CSS line-height 1.45 is a multiple of the font size; Word's "auto" spacing would
-# multiply Amiri's own tall line (about 1.7 em) instead, so lines are "at least" it.
-LINE_HEIGHT = 1.45
-LIST_INDENT_EM = 1.6
 SIGNATURE_SPACE_EM = 1.5
 TABLE_SPACE_AFTER_EM = 0.8
-NORMAL, LIST = "Normal", "ListParagraph"
+# Style hooks naming a paragraph style: the element's paragraphs take it (a
+# section's or a table's hook: every paragraph inside, every cell's paragraphs).
+PARAGRAPH_HOOKS = {
+    "issuer": "CertificateIssuer", "citation": "Citation", "subtitle": "Subtitle", "sample": "SampleNotice",
+    "reporters": "Reporters", "motto": "CertificateMotto", "certificate": "CertificateText",
+    "awardee": "AwardeeName",
+}
+CELL_HOOKS = {"signing": "Signatory", "heading": "NationalHeading"}
+SMALL_CELL_STYLES = {"Signatory": "CertificateNote"}  # td.small of the signing table
 
-# "left"/"right" in a w:bidi paragraph mean start/end (LibreOffice 7.4 and Word
-# agree, checked by rendering), so one mapping serves both directions.
-JC = {"start": "left", "end": "right", "center": "center", "justify": "both"}
 LANG_TAGS = {"ar": "ar-SA", "vi": "vi-VN"}
 
 # <bdi> text whose direction differs from the document's is wrapped in an
@@ -64,7 +61,7 @@ EPOCH = datetime(2000, 1, 1)  # core properties' dates when the caller gives non
 # spans become fields Word and LibreOffice fill in on every page.
 RUNNING_FOOTER = "running-footer"
 FIELDS = {"page-number": "PAGE", "page-count": "NUMPAGES"}
-FOOTER, FOOTER_PT = "Footer", 11.0  # python-docx's template style; the "small" size
+FOOTER_PT = 11.0  # the "small" size, also the Footer style's
 DIGIT_SYSTEMS = ("latn", "arab")
 # Arabic-Indic page numbers without a viewer's digit substitution (ECMA-376 Part 1):
 # PAGE follows the section's w:pgNumType (ST_NumberFormat "hindiNumbers", 17.18.59),
@@ -104,6 +101,7 @@ STYLE_HOOKS: dict[str, frozenset[str]] = {
     "signing": frozenset({"layout"}), "certificate": frozenset(), "subtitle": frozenset({"center"}),
     "issuer": frozenset({"center"}), "citation": frozenset({"center"}), "sample": frozenset({"small", "center"}),
     "reporters": frozenset({"end"}), "emblem-line": frozenset({"center"}), "emblem": frozenset(),
+    "motto": frozenset({"small", "center"}),
 }
 INLINE_TAGS = frozenset({"strong", "b", "em", "i", "span", "bdi", "br", "img"})
 # The PDF would honour these and the DOCX could not (dir is honoured on <bdi> only).
@@ -144,6 +142,7 @@ class _Block:
     bold: bool = False
     keep: bool = False
     in_cell: bool = False
+    style: str | None = None  # the paragraph style of the paragraphs inside (docx_styles), None: Normal
 
 
 @dataclass(frozen=True)
@@ -169,7 +168,7 @@ class _Image:
 
 @dataclass(frozen=True)
 class _Piece:
-    """Inline content before runs are made: text, a line break or tab ("br", "tab"), or an "image"."""
+    """Inline content before runs are made: text, a line break ("br"), a page "field" or an "image"."""
 
     text: str
     fmt: _Format
@@ -198,6 +197,7 @@ class DocxWriter:
             fonts_dir = self.base_dir / "fonts"
         self.fonts_dir = fonts_dir.resolve() if embed_fonts and fonts_dir is not None else None
         self.font_files = font_files
+        self._style_fonts = docx_styles.Fonts(fonts.latin, fonts.complex, fonts.size_pt)
 
     def write(self, html: str, geometry: PageGeometry, created: datetime | None = None) -> bytes:
         """Return the DOCX bytes for ``html``; the same arguments always give the same bytes."""
@@ -209,28 +209,30 @@ class DocxWriter:
         root = _parse(html)
         info = _document_info(root)
         document = docx.Document()
-        _set_styles(document.styles.element, self.fonts, info)
+        docx_styles.apply(document.styles.element, self._style_fonts, info.rtl, info.lang)
         _set_geometry(document.sections[0], geometry, info.rtl)
         _set_page_numbers(document.sections[0], info.digits)
         usage = usage or docx_fonts.FontUsage(self.fonts.latin, self.fonts.complex)
+        lists = docx_lists.Lists(info.digits, docx_styles.list_indent(self.fonts.size_pt))
         body = root.find("body")
         if body is not None:
-            self._write_body(body, document, geometry, info, usage)
+            self._write_body(body, document, geometry, info, usage, lists)
+        lists.write(document.part.numbering_part.element)
         if self.fonts_dir is not None:
             docx_fonts.embed(document, usage, self.fonts_dir, self.font_files)
         ooxml.pin_core_properties(document.core_properties, info.title, created or EPOCH)
         ooxml.drop_template_parts(document)
         return ooxml.package_entries(document.part.package)
 
-    def _write_body(self, body, document, geometry: PageGeometry, info: _Info, usage) -> None:
+    def _write_body(self, body, document, geometry: PageGeometry, info: _Info, usage, lists) -> None:
         """The body's blocks; its running footer as the section's footer; a frame round certificates."""
         section = document.sections[0]
         footer = _take_running_footer(body)
         if _has_certificate(body):
             _set_frame(section, geometry)
-        _BodyWriter(info, self.fonts, document.part, self.base_dir, usage).blocks(body, document, _Block())
+        _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists).blocks(body, document, _Block())
         if footer is not None:
-            writer = _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, in_footer=True)
+            writer = _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists, in_footer=True)
             _set_footer_distance(section, geometry, writer.running_footer(footer, section.footer))
 
 
@@ -277,6 +279,11 @@ def _detach(parent, element) -> None:
         else:
             parent.text = (parent.text or "") + element.tail
     parent.remove(element)
+
+
+def _hooks(element) -> frozenset[str]:
+    """The element's classes as written, before style hooks become subset classes."""
+    return frozenset(element.get("class", "").split())
 
 
 def _has_certificate(body) -> bool:
@@ -338,14 +345,13 @@ class _BodyWriter:
     """Walks the body's blocks into paragraphs and tables; holds the state of one write."""
 
     def __init__(self, info: _Info, fonts: FontChoice, part, base_dir: Path | None,
-                 usage: docx_fonts.FontUsage, in_footer: bool = False):
+                 usage: docx_fonts.FontUsage, lists: docx_lists.Lists, in_footer: bool = False):
         self.info, self.fonts = info, fonts
         self.part, self.base_dir = part, base_dir  # the document part holds the pictures
-        self.usage, self.in_footer = usage, in_footer
+        self.usage, self.lists, self.in_footer = usage, lists, in_footer
+        self.styles = docx_styles.StyleSet(fonts.size_pt, info.rtl)
         self._pictures = 0  # docPr ids: 1, 2, ... in document order
-        self.style_sizes = {NORMAL: fonts.size_pt, LIST: fonts.size_pt, FOOTER: FOOTER_PT} | {
-            k: v[0] for k, v in HEADINGS.items()}
-        self._rpr_cache: dict[_Format, object] = {}
+        self._rpr_cache: dict[tuple[_Format, docx_styles.Look], object] = {}
         self._pages = 0
         self._break_pending = False  # the next paragraph starts a page
         self._space_before = 0.0  # points above the next paragraph (signature)
@@ -363,9 +369,10 @@ class _BodyWriter:
 
     def _loose_paragraph(self, loose: list, container, parent, block: _Block) -> None:
         if any(not isinstance(node, str) or node.strip() for node in loose):
-            base = self._base_format(block, NORMAL)
-            pieces = [p for node in loose for p in self._inline_node(node, container.tag, base, False)]
-            self._write_paragraph(parent, block, NORMAL, pieces)
+            style = block.style or NORMAL
+            base = self._base_format(block, style)
+            pieces = [p for node in loose for p in self._inline_node(node, container.tag, base)]
+            self._write_paragraph(parent, block, style, pieces)
         loose.clear()
 
     def block(self, element, parent_tag: str, parent, block: _Block) -> None:
@@ -375,8 +382,8 @@ class _BodyWriter:
             block = replace(block, size=None)  # headings have their own size, as in the CSS
         block = self._derive(block, element, classes)
         if tag in ("p", "h1", "h2", "h3"):
-            style = "Title" if "title" in classes else {"p": NORMAL}.get(tag, f"Heading{tag[1:]}")
-            pieces = self._inline(element, self._base_format(block, style), False)
+            style = _paragraph_style(tag, classes, block)
+            pieces = self._inline(element, self._base_format(block, style))
             self._write_paragraph(parent, block, style, pieces)
         elif tag in ("div", "section"):
             if "page" in classes:
@@ -387,7 +394,8 @@ class _BodyWriter:
         elif tag == "table" and block.in_cell:
             raise RenderError(f"<table> inside <{parent_tag}>: tables do not nest ({SPEC})")
         elif tag == "table":
-            self._table(element, parent, block, "layout" in classes)
+            cell_style = next((CELL_HOOKS[name] for name in sorted(_hooks(element)) if name in CELL_HOOKS), TABLE_TEXT)
+            self._table(element, parent, replace(block, style=cell_style), "layout" in classes)
         elif tag == "hr":
             ooxml.set_bottom_border(self._paragraph(parent, block).get_or_add_pPr())
         else:
@@ -408,8 +416,14 @@ class _BodyWriter:
             changes["align"] = "end"
         if element.tag == "th":
             changes["bold"] = True
-        if "awardee" in classes:
-            changes.update(size=AWARDEE_PT, bold=True, align="center")
+        style = next((PARAGRAPH_HOOKS[name] for name in sorted(_hooks(element) | classes) if name in PARAGRAPH_HOOKS),
+                     None)
+        if element.tag in ("td", "th") and "small" in classes and block.style in SMALL_CELL_STYLES:
+            style = SMALL_CELL_STYLES[block.style]
+        if element.tag == "th" and block.style == TABLE_TEXT:
+            style = TABLE_HEADER
+        if style:
+            changes["style"] = style
         if "signature" in classes:
             changes["align"] = "end"
             self._space_before = SIGNATURE_SPACE_EM * (size or block.size or self.fonts.size_pt)
@@ -423,7 +437,7 @@ class _BodyWriter:
         ftr = footer._element
         for placeholder in ftr.p_lst:  # python-docx's empty paragraph; ours replaces it
             ftr.remove(placeholder)
-        self._write_paragraph(footer, block, FOOTER, self._inline(element, self._base_format(block, FOOTER), False))
+        self._write_paragraph(footer, block, FOOTER, self._inline(element, self._base_format(block, FOOTER)))
         if not ftr.p_lst:  # a footer part must hold a paragraph
             self._paragraph(footer, block, FOOTER)
         return block.size or FOOTER_PT
@@ -435,30 +449,34 @@ class _BodyWriter:
 
     # -- paragraphs ---------------------------------------------------------
 
-    def _write_paragraph(self, parent, block: _Block, style: str, pieces: list[_Piece]) -> None:
+    def _write_paragraph(self, parent, block: _Block, style: str, pieces: list[_Piece], num_id: int | None = None,
+                         label: str = "") -> None:
         pieces = _merge(_isolate(_collapse(pieces)))
         if not pieces:  # an empty block has no line box in CSS either
             return
-        self._record_fonts(pieces, style)
-        p = self._paragraph(parent, block, style)
-        for run in self._runs(pieces):
+        self._record_fonts(pieces, label)
+        p = self._paragraph(parent, block, style, num_id)
+        for run in self._runs(pieces, self.styles.look(style)):
             p.append(run)
 
-    def _record_fonts(self, pieces: list[_Piece], style: str) -> None:
-        """Tell the font usage what each run shows, in the face its style and format give it."""
-        style_bold, style_italic = (True, HEADINGS[style][1]) if style in HEADINGS else (False, False)
+    def _record_fonts(self, pieces: list[_Piece], label: str) -> None:
+        """Tell the font usage what each run (and a list number) shows, in the face its format gives it."""
         for piece in pieces:
             text = FIELD_DIGITS[self.info.digits] if piece.kind == "field" else piece.text
             if text:
-                self.usage.add(text, piece.fmt.bold or style_bold, piece.fmt.italic or style_italic,
-                               self._rtl(piece.fmt))
+                self.usage.add(text, piece.fmt.bold, piece.fmt.italic, self._rtl(piece.fmt))
+        if label:
+            self.usage.add(label, False, False, self.info.rtl)
 
-    def _paragraph(self, parent, block: _Block, style: str = NORMAL):
-        """A new ``w:p`` in ``parent`` with every paragraph property the block asks for."""
+    def _paragraph(self, parent, block: _Block, style: str | None = None, num_id: int | None = None):
+        """A new ``w:p`` in ``parent`` in ``style``, with the paragraph properties the block adds to it."""
+        style = style or block.style or NORMAL
         p = parent.add_paragraph()._p
         pPr = p.get_or_add_pPr()
         if style != NORMAL:
             pPr.get_or_add_pStyle().val = style
+        if num_id is not None:  # its own list, restarting at 1 (the style's list would go on counting)
+            ooxml.set_numbering(pPr, num_id)
         if self._break_pending:
             ooxml.set_page_break_before(pPr)
             self._break_pending = False
@@ -466,33 +484,33 @@ class _BodyWriter:
             ooxml.set_keep_next(pPr)
         if self.info.rtl:
             ooxml.set_bidi(pPr)
-        self._spacing(pPr, block)
-        if style == LIST:
-            indent = round(LIST_INDENT_EM * self.fonts.size_pt * 20)
-            ooxml.set_start_indent(pPr, indent, indent)
-        if block.align:
+        self._spacing(pPr, block, style)
+        if block.align and block.align != self.styles.align(style):
             ooxml.set_jc(pPr, JC[block.align])
         return p
 
-    def _spacing(self, pPr, block: _Block) -> None:
-        spacing: dict[str, int | str] = _line(block.size) if block.size else {}
+    def _spacing(self, pPr, block: _Block, style: str) -> None:
+        """Only what the style does not say: the line of a size class, the space a signature or table leaves."""
+        size = block.size if block.size and block.size != self.styles.look(style).size else None
+        spacing: dict[str, int | str] = docx_styles.line(size) if size else {}
         if self._space_before:
             spacing["before"] = round(self._space_before * 20)
             self._space_before = 0.0
-        if block.in_cell:  # cell padding does the spacing, as in the CSS
-            spacing["after"] = 0
         if spacing:
             ooxml.set_spacing(pPr, **spacing)
 
     def _base_format(self, block: _Block, style: str) -> _Format:
-        return _Format(bold=block.bold, size=block.size or self.style_sizes[style])
+        """The format of a paragraph's plain text: its style's, with the block's bold and size classes."""
+        look = self.styles.look(style)
+        return _Format(bold=block.bold or look.bold, italic=look.italic, size=block.size or look.size)
 
     # -- inline content -----------------------------------------------------
 
-    def _inline(self, element, fmt: _Format, in_li: bool) -> list[_Piece]:
-        return [piece for node in _content(element) for piece in self._inline_node(node, element.tag, fmt, in_li)]
+    def _inline(self, element, fmt: _Format, nodes: list | None = None) -> list[_Piece]:
+        nodes = list(_content(element)) if nodes is None else nodes
+        return [piece for node in nodes for piece in self._inline_node(node, element.tag, fmt)]
 
-    def _inline_node(self, node, parent_tag: str, fmt: _Format, in_li: bool) -> list[_Piece]:
+    def _inline_node(self, node, parent_tag: str, fmt: _Format) -> list[_Piece]:
         if isinstance(node, str):
             return [_Piece(node, fmt)]
         classes = _classes(node, parent_tag)
@@ -511,12 +529,9 @@ class _BodyWriter:
             return [self._field(node, fields, fmt)]
         if tag == "bdi":
             return [self._bdi(node, fmt)]
-        pieces = self._inline(node, fmt, in_li)
-        if "marker" in classes:
-            if not in_li:
-                raise RenderError(f'<span class="marker"> outside <li> ({SPEC})')
-            pieces.append(_Piece("", fmt, "tab"))  # the tab reaches the hanging indent
-        return pieces
+        if "marker" in classes:  # _list takes each item's marker before its text is read
+            raise RenderError(f'<span class="marker"> elsewhere than first in an <li> ({SPEC})')
+        return self._inline(node, fmt)
 
     def _field(self, element, classes: list[str], fmt: _Format) -> _Piece:
         """``span.page-number`` / ``span.page-count``: an empty span the viewer fills with a number."""
@@ -539,15 +554,17 @@ class _BodyWriter:
         isolate = direction if (direction == "rtl") != self.info.rtl else None
         return _Piece(text, replace(fmt, isolate=isolate))
 
-    def _runs(self, pieces: list[_Piece]) -> Iterator:
+    def _runs(self, pieces: list[_Piece], look: docx_styles.Look) -> Iterator:
         for piece in pieces:
             if piece.kind == "field":
                 digits = self.info.digits
                 yield from ooxml.field_runs(_instruction(piece.text, digits), FIELD_RESULT[digits],
-                                            self._run_properties(piece.fmt))
+                                            self._run_properties(piece.fmt, look))
                 continue
             run = OxmlElement("w:r")
-            run.append(self._run_properties(piece.fmt))
+            rPr = self._run_properties(piece.fmt, look)
+            if len(rPr):
+                run.append(rPr)
             if piece.kind == "text":
                 text = OxmlElement("w:t")
                 try:
@@ -560,7 +577,7 @@ class _BodyWriter:
             elif piece.kind == "image":
                 run.add_drawing(self._picture(piece.image))
             else:
-                run.append(OxmlElement("w:br" if piece.kind == "br" else "w:tab"))
+                run.append(OxmlElement("w:br"))
             yield run
 
     def _picture(self, image: _Image):
@@ -580,25 +597,24 @@ class _BodyWriter:
             raise RenderError(f'<img alt="{image.alt[:40]}"> holds a character XML cannot hold') from exc
         return inline
 
-    def _run_properties(self, fmt: _Format):
-        """A fresh ``w:rPr`` for ``fmt``, copied from one built once per format and write."""
-        prototype = self._rpr_cache.get(fmt)
+    def _run_properties(self, fmt: _Format, look: docx_styles.Look):
+        """A fresh ``w:rPr`` for ``fmt`` in a paragraph whose style gives ``look``, built once per pair and write."""
+        prototype = self._rpr_cache.get((fmt, look))
         if prototype is None:
-            prototype = self._rpr_cache[fmt] = self._build_run_properties(fmt)
+            prototype = self._rpr_cache[fmt, look] = self._build_run_properties(fmt, look)
         return copy.deepcopy(prototype)
 
-    def _build_run_properties(self, fmt: _Format):
+    def _build_run_properties(self, fmt: _Format, look: docx_styles.Look):
+        """Only what differs from the paragraph's style, and the direction: fonts and language are the styles'."""
         rPr = OxmlElement("w:rPr")
-        ooxml.set_fonts(rPr, self.fonts.latin, self.fonts.complex)
-        if fmt.bold:
-            ooxml.set_bold(rPr)
-        if fmt.italic:
-            ooxml.set_italic(rPr)
-        ooxml.set_size(rPr, fmt.size)
+        if fmt.bold != look.bold:
+            ooxml.set_bold(rPr, fmt.bold)
+        if fmt.italic != look.italic:
+            ooxml.set_italic(rPr, fmt.italic)
+        if fmt.size != look.size:
+            ooxml.set_size(rPr, fmt.size)
         if self._rtl(fmt):
             ooxml.set_rtl(rPr)
-        if self.info.lang:
-            ooxml.set_lang(rPr, self.info.lang, self.info.rtl)
         return rPr
 
     def _rtl(self, fmt: _Format) -> bool:
@@ -612,6 +628,8 @@ class _BodyWriter:
     # -- lists and tables ---------------------------------------------------
 
     def _list(self, element, parent, block: _Block) -> None:
+        """Each <li> a paragraph; with markers, a Word list numbering them in place of the marker text."""
+        items = []
         for node in _content(element):
             if isinstance(node, str):
                 if node.strip():
@@ -620,8 +638,17 @@ class _BodyWriter:
             classes = _classes(node, element.tag)
             if node.tag != "li":
                 raise RenderError(f"<{node.tag}> inside <{element.tag}>: expected <li> ({SPEC})")
+            items.append((node, classes, *_take_marker(node)))
+        markers = [marker for _, _, marker, _ in items if marker is not None]
+        style, num_id = LIST, None
+        if markers and len(markers) < len(items):
+            raise RenderError(f"<{element.tag}>: some items have a marker and some do not ({SPEC})")
+        if markers:
+            style, num_id = self.lists.add(element.tag, markers)
+        for node, classes, marker, rest in items:
             item = self._derive(block, node, classes)
-            self._write_paragraph(parent, item, LIST, self._inline(node, self._base_format(item, LIST), True))
+            self._write_paragraph(parent, item, style, self._inline(node, self._base_format(item, style), rest),
+                                  num_id, marker or "")
 
     def _table(self, element, parent, block: _Block, layout: bool) -> None:
         rows = _table_rows(element)
@@ -632,7 +659,10 @@ class _BodyWriter:
             self._paragraph(parent, block)
         table = parent.add_table(len(rows), columns)
         tbl = table._tbl
-        _table_properties(tbl.tblPr, layout, self.info.rtl)
+        # A first row of <th> is the table style's header row (bold in Word; LibreOffice 7.4
+        # ignores a table style's conditional formats, so <th> paragraphs are also in Table Header).
+        header_row = not layout and all(cell.tag == "th" for cell, _ in rows[0][0])
+        _table_properties(tbl.tblPr, layout, self.info.rtl, header_row)
         widths = _column_widths(rows, columns, tbl, equal=layout)
         for (row, header), tr in zip(rows, tbl.tr_lst):
             if header:  # repeat on each page, as WeasyPrint repeats <thead>
@@ -667,6 +697,28 @@ class _BodyWriter:
             self.blocks(cell, container, self._derive(block, cell, classes))
         if not tc.p_lst:
             self._paragraph(container, block)
+
+
+def _paragraph_style(tag: str, classes: frozenset[str], block: _Block) -> str:
+    """The paragraph style of a p or heading: a certificate's title, a heading, or what its hooks name."""
+    if tag == "h1" and "title" in classes:
+        return "CertificateTitle" if block.style == "CertificateText" else "Title"
+    if tag != "p":
+        return f"Heading{tag[1:]}"
+    return block.style or NORMAL
+
+
+def _take_marker(li) -> tuple[str | None, list]:
+    """An item's leading ``span.marker`` text (None without one), and the item's other content."""
+    nodes = list(_content(li))
+    first = next((index for index, node in enumerate(nodes) if not isinstance(node, str) or node.strip()), None)
+    if first is None or isinstance(nodes[first], str) or "marker" not in _hooks(nodes[first]):
+        return None, nodes
+    marker = nodes[first]
+    _classes(marker, "li")
+    if marker.tag != "span" or len(marker):
+        raise RenderError(f'<{marker.tag} class="marker"> must be a <span> holding only text ({SPEC})')
+    return _SPACE.sub(" ", marker.text or "").strip(), nodes[first + 1:]
 
 
 def _instruction(field: str, digits: str) -> str:
@@ -780,9 +832,10 @@ def _colspan(cell) -> int:
     return int(value)
 
 
-def _table_properties(tblPr, layout: bool, rtl: bool) -> None:
-    if not layout:
-        ooxml.child(tblPr, "w:tblStyle", ooxml.TBLPR_ORDER, val="TableGrid")
+def _table_properties(tblPr, layout: bool, rtl: bool, header_row: bool) -> None:
+    """Style (rules, padding, bold header row), direction and full width; ``tblLook`` says which header applies."""
+    ooxml.remove(tblPr, "w:tblStyle")  # python-docx's default
+    ooxml.set_table_style(tblPr, docx_styles.LAYOUT_TABLE if layout else docx_styles.REPORT_TABLE, header_row)
     if rtl:
         ooxml.set_bidi_visual(tblPr)
     ooxml.set_table_width_pct(tblPr)
@@ -875,60 +928,6 @@ def _merge(pieces: list[_Piece]) -> list[_Piece]:
 
 
 # -- styles, page, package --------------------------------------------------
-
-def _set_styles(styles, fonts: FontChoice, info: _Info) -> None:
-    """Explicit fonts, sizes and language in the styles, replacing the template's theme fonts."""
-    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    if defaults is not None:
-        ooxml.set_fonts(defaults, fonts.latin, fonts.complex, fonts.latin)
-    normal = _style(styles, NORMAL)
-    rPr = ooxml.child(normal, "w:rPr", ooxml.STYLE_ORDER)
-    ooxml.set_fonts(rPr, fonts.latin, fonts.complex, fonts.latin)
-    ooxml.set_size(rPr, fonts.size_pt)
-    if info.lang:
-        ooxml.set_lang(rPr, info.lang, info.rtl)
-    pPr = ooxml.child(normal, "w:pPr", ooxml.STYLE_ORDER)
-    ooxml.set_spacing(pPr, after=round(0.45 * fonts.size_pt * 20), **_line(fonts.size_pt))
-    if info.rtl:
-        ooxml.set_bidi(pPr)
-    for style_id, spec in HEADINGS.items():
-        _set_heading_style(_style(styles, style_id), fonts, *spec)
-    _set_list_style(_style(styles, LIST), fonts)
-
-
-def _line(size: float) -> dict[str, int | str]:
-    return {"line": round(LINE_HEIGHT * size * 20), "lineRule": "atLeast"}
-
-
-def _style(styles, style_id: str):
-    found = styles.xpath(f'w:style[@w:styleId="{style_id}"]')
-    if not found:
-        raise RenderError(f"python-docx's default template lacks the style {style_id!r}")
-    return found[0]
-
-
-def _set_heading_style(style, fonts: FontChoice, size: float, italic: bool, centred: bool) -> None:
-    """Black, bold, our fonts (with cs, so Arabic headings use Amiri) and the CSS sizes."""
-    ooxml.remove(style, "w:rPr")
-    rPr = ooxml.child(style, "w:rPr", ooxml.STYLE_ORDER)
-    ooxml.set_fonts(rPr, fonts.latin, fonts.complex, fonts.latin)
-    ooxml.set_bold(rPr)
-    if italic:
-        ooxml.set_italic(rPr)
-    ooxml.set_color(rPr, "000000")
-    ooxml.set_size(rPr, size)
-    pPr = ooxml.child(style, "w:pPr", ooxml.STYLE_ORDER)
-    ooxml.remove(pPr, "w:pBdr", "w:contextualSpacing")  # Title's blue rule
-    ooxml.set_spacing(pPr, before=round(0.8 * size * 20), after=round(0.4 * size * 20), **_line(size))
-    if centred:
-        ooxml.set_jc(pPr, "center")
-
-
-def _set_list_style(style, fonts: FontChoice) -> None:
-    pPr = ooxml.child(style, "w:pPr", ooxml.STYLE_ORDER)
-    ooxml.remove(pPr, "w:contextualSpacing")  # it would remove the space between items
-    ooxml.set_spacing(pPr, after=round(0.25 * fonts.size_pt * 20))
-
 
 def _set_geometry(section, geometry: PageGeometry, rtl: bool) -> None:
     """Page size, orientation and margins from the one PageGeometry the CSS @page also uses."""

@@ -52,6 +52,18 @@ TCPR_ORDER = _order(
     "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
     "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
 )
+TBLBORDERS_ORDER = _order("w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end", "w:insideH", "w:insideV")
+CELLMAR_ORDER = _order("w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end")
+STYLE_PR_ORDER = _order("w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr")  # inside w:tblStylePr
+NUMPR_ORDER = _order("w:ilvl", "w:numId")
+NUM_ORDER = _order("w:abstractNumId", "w:lvlOverride")
+LVL_ORDER = _order(
+    "w:start", "w:numFmt", "w:lvlRestart", "w:pStyle", "w:isLgl", "w:suff", "w:lvlText",
+    "w:lvlPicBulletId", "w:legacy", "w:lvlJc", "w:pPr", "w:rPr",
+)
+ABSTRACT_NUM_ORDER = _order(
+    "w:nsid", "w:multiLevelType", "w:tmpl", "w:name", "w:styleLink", "w:numStyleLink", "w:lvl",
+)
 PBDR_ORDER = _order("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar")
 PGBORDERS_ORDER = _order("w:top", "w:left", "w:bottom", "w:right")
 FONT_ORDER = _order(
@@ -182,15 +194,35 @@ def set_size(rPr: etree._Element, points: float) -> None:
     child(rPr, "w:szCs", RPR_ORDER, val=half_points)
 
 
-def set_bold(rPr: etree._Element) -> None:
-    """Bold for both scripts: Arabic text only follows ``w:bCs``."""
-    child(rPr, "w:b", RPR_ORDER)
-    child(rPr, "w:bCs", RPR_ORDER)
+def set_bold(rPr: etree._Element, on: bool = True) -> None:
+    """Bold (or, with ``on=False``, explicitly not) for both scripts: Arabic text only follows ``w:bCs``."""
+    _toggle(rPr, ("w:b", "w:bCs"), on)
 
 
-def set_italic(rPr: etree._Element) -> None:
-    child(rPr, "w:i", RPR_ORDER)
-    child(rPr, "w:iCs", RPR_ORDER)
+def set_italic(rPr: etree._Element, on: bool = True) -> None:
+    _toggle(rPr, ("w:i", "w:iCs"), on)
+
+
+def _toggle(rPr: etree._Element, tags: tuple[str, ...], on: bool) -> None:
+    for tag in tags:
+        element = child(rPr, tag, RPR_ORDER)
+        if not on:  # a style that must undo its base's bold or italic
+            element.set(qn("w:val"), "0")
+
+
+def set_numbering(pPr: etree._Element, num_id: int, level: int = 0) -> None:
+    """The list (``w:num``) and level a paragraph is numbered in."""
+    numPr = child(pPr, "w:numPr", PPR_ORDER)
+    child(numPr, "w:ilvl", NUMPR_ORDER, val=str(level))
+    child(numPr, "w:numId", NUMPR_ORDER, val=str(num_id))
+
+
+def set_table_style(tblPr: etree._Element, style_id: str, header_row: bool) -> None:
+    """The table's style and which of its conditional parts apply (only the header row, if any)."""
+    child(tblPr, "w:tblStyle", TBLPR_ORDER, val=style_id)
+    flags = 0x0600 | (0x0020 if header_row else 0)  # firstRow, noHBand, noVBand (17.4.56)
+    child(tblPr, "w:tblLook", TBLPR_ORDER, val=f"{flags:04X}", firstRow=str(int(header_row)), lastRow="0",
+          firstColumn="0", lastColumn="0", noHBand="1", noVBand="1")
 
 
 def set_color(rPr: etree._Element, rgb: str) -> None:

@@ -78,6 +78,7 @@ class CertificateSet:
 class BuildResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # outputs of an earlier build no longer made
     seconds: float = 0.0
 
 
@@ -155,17 +156,25 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
                 for stage in (lambda: work.tasks, work.print_tasks):  # print files need every chunk first
                     for written in workers.run(stage(), abandoned):
                         for item in written:
-                            staging.adopt(item.temporary, item.target)
                             work.entries[item.target] = {"sha256": item.sha256, "size": item.size,
                                                          "key": work.keys[item.target]}
+                            if item.temporary is None:
+                                result.unchanged.append(item.target)
+                                continue
+                            staging.adopt(item.temporary, item.target)
                             result.written.append(item.target)
                             if progress:
                                 progress(len(result.written) + len(result.unchanged), total, item.target)
         finally:
             for item in abandoned:
-                staging.adopt(item.temporary, item.target)  # discarded with the rest
-        if result.written or not (output / MANIFEST_NAME).is_file():
-            staging.stage(output / MANIFEST_NAME, build_manifest(project, output, work.entries))
+                if item.temporary is not None:
+                    staging.adopt(item.temporary, item.target)  # discarded with the rest
+        result.removed = _stale_outputs(output, work, selection, formats)
+        for path in result.removed:
+            staging.remove(path)
+        if result.written or result.removed or work.entries != _previous_entries(output, work) \
+                or not (output / MANIFEST_NAME).is_file():
+            staging.stage(output / MANIFEST_NAME, build_manifest(project, output, work.entries, result.removed))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -278,6 +287,28 @@ class _Work:
                                   "kept for the print file (is the cache folder writable? XDG_CACHE_HOME)")
             tasks.append(PrintFileTask(tuple(chunk_files), duplex, target))
         return tasks
+
+
+def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: tuple[str, ...]) -> list[Path]:
+    """Files an earlier build made (listed in its manifest) that this build, covering the same
+    events, locales and formats, no longer makes: a renamed awardee's old certificate, a removed
+    awardee's, an event whose data file is gone. Files the manifest does not list are never touched."""
+    stale = []
+    for name in work.previous:
+        target = output / name
+        parts = Path(name).parts
+        if target in work.keys or len(parts) < 3 or not target.is_file():
+            continue
+        event, locale, suffix = parts[0], parts[1], target.suffix.lstrip(".")
+        if (selection.events and event not in selection.events) or (selection.locales and locale not in selection.locales) \
+                or suffix not in formats:
+            continue
+        stale.append(target)
+    return sorted(stale)
+
+
+def _previous_entries(output: Path, work: "_Work") -> dict[Path, dict]:
+    return {output / name: entry for name, entry in work.previous.items() if output / name in work.entries}
 
 
 def _check_signing_key(key: Path | None) -> bytes:

@@ -202,6 +202,9 @@ def _build(project, args, console: Console) -> int:
     console.say(f"Wrote {len(result.written)} file(s){unchanged} to {_shown(output, project.root)} in {result.seconds:.1f} s.")
     console.record("written", [_shown(path, output) for path in result.written])
     console.record("unchanged", [_shown(path, output) for path in result.unchanged])
+    for path in result.removed:
+        console.say(f"  removed {_shown(path, output)} (an earlier build made it; this data no longer does)")
+    console.record("removed", [_shown(path, output) for path in result.removed])
     return 0
 
 
@@ -216,9 +219,11 @@ def _written_by_folder(written: list[Path], output: Path) -> dict[str, list[str]
             per_awardee[event_locale] = per_awardee.get(event_locale, 0) + 1
         else:
             folders.setdefault(event_locale, []).append(relative.name)
+    for names in folders.values():
+        names.sort()  # workers finish in any order; the summary should not
     for event_locale, count in per_awardee.items():
         folders.setdefault(event_locale, []).append(f"certificates/ ({count} files)")
-    return folders
+    return dict(sorted(folders.items()))
 
 
 def _shown(path: Path, root: Path) -> str:

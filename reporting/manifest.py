@@ -20,10 +20,12 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build_manifest(project: Project, output: Path, entries: dict[Path, dict]) -> bytes:
-    """The manifest after this build: its outputs (sha256, size, dependency key), plus earlier entries still on disk."""
+def build_manifest(project: Project, output: Path, entries: dict[Path, dict], removed: list[Path] = ()) -> bytes:
+    """The manifest after this build: its outputs (sha256, size, dependency key), plus earlier entries
+    still on disk that this build does not remove."""
     previous = previous_outputs(output)
-    outputs = {name: entry for name, entry in previous.items() if (output / name).is_file()}
+    gone = {path.relative_to(output).as_posix() for path in removed}
+    outputs = {name: entry for name, entry in previous.items() if (output / name).is_file() and name not in gone}
     for path, entry in entries.items():
         outputs[path.relative_to(output).as_posix()] = entry
     manifest = {

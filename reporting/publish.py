@@ -16,6 +16,7 @@ class Staging:
     def __init__(self):
         self._staged: list[tuple[Path, Path]] = []
         self._created: list[Path] = []  # folders made for staged files, removed again on discard
+        self._removed: list[Path] = []  # outputs of an earlier build this one no longer makes
 
     def __enter__(self) -> "Staging":
         return self
@@ -40,13 +41,21 @@ class Staging:
         """A temporary another process wrote beside ``target`` (with ``write_temporary``)."""
         self._staged.append((temporary, target))
 
+    def remove(self, target: Path) -> None:
+        """Delete ``target`` on commit (never if the build fails)."""
+        self._removed.append(target)
+
     def commit(self) -> None:
         # os.replace is atomic within a file system: a reader sees each file old or new, never half.
         for temporary, target in self._staged:
             os.replace(temporary, target)
         self._staged.clear()
+        for target in self._removed:
+            target.unlink(missing_ok=True)
+        self._removed.clear()
 
     def discard(self) -> None:
+        self._removed.clear()
         for temporary, _ in self._staged:
             temporary.unlink(missing_ok=True)
         self._staged.clear()

@@ -25,10 +25,10 @@ from .publish import write_temporary
 
 @dataclass(frozen=True)
 class Written:
-    """A staged temporary a task wrote for ``target``."""
+    """A staged temporary a task wrote for ``target``; None when the file already holds these bytes."""
 
     target: Path
-    temporary: Path
+    temporary: Path | None
     sha256: str
     size: int
 
@@ -203,7 +203,15 @@ class _named:
 
 
 def _stage(target: Path, data: bytes) -> Written:
-    return Written(target, write_temporary(target, data), hashlib.sha256(data).hexdigest(), len(data))
+    """Stage ``data`` for ``target``, unless the file already holds exactly these bytes (a certificate
+    re-typeset with its chunk usually does): it is then left alone, modification time and all."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return Written(target, None, digest, len(data))
+    except OSError:
+        pass
+    return Written(target, write_temporary(target, data), digest, len(data))
 
 
 def _keep(path: Path, data: bytes) -> None:

@@ -152,7 +152,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
         jobs = selection.jobs or default_jobs()
         abandoned: list[Written] = []
         try:
-            with Workers(project, jobs, selection.sign_key) as workers:
+            with Workers(project, jobs, selection.sign_key, selection.force) as workers:
                 for stage in (lambda: work.tasks, work.print_tasks):  # print files need every chunk first
                     for written in workers.run(stage(), abandoned):
                         for item in written:

@@ -87,9 +87,10 @@ Task = DocumentTask | ChunkTask | CertificateDocxTask | PrintFileTask
 class Worker:
     """What one process keeps between tasks: the project, its writers, the PDF signer."""
 
-    def __init__(self, project: Project, sign_key: Path | None):
+    def __init__(self, project: Project, sign_key: Path | None, force: bool = False):
         self.project = project
         self.sign_key = sign_key
+        self.force = force  # --force: write every file, even one already holding the same bytes
         self._writers: dict[tuple[str, str], object] = {}
         self._signer = None
 
@@ -118,7 +119,7 @@ class Worker:
                     data = self.signer.sign(data)
             else:
                 data = writer.write(task.html, geometry)
-        return _stage(task.target, data)
+        return self._stage(task.target, data)
 
     def _chunk(self, task: ChunkTask) -> list[Written]:
         from .writers.pdf_pages import split_pages
@@ -137,7 +138,7 @@ class Worker:
             _keep(task.cache, pdf)
         wanted = [i for i, target in enumerate(task.targets) if target is not None]
         pages = split_pages(pdf, wanted, trim=task.trim)
-        return [_stage(task.targets[i], pages[i]) for i in wanted]
+        return [self._stage(task.targets[i], pages[i]) for i in wanted]
 
     def _find_overflow(self, task: ChunkTask, writer) -> None:
         """A chunk came out with too many pages: name the certificate that needs two."""
@@ -154,13 +155,16 @@ class Worker:
         written = []
         for html, target, shown in zip(task.htmls, task.targets, task.shown):
             with time_limit(self.project.job_time_limit_s, f"writing {shown}"), _named(shown, ()):
-                written.append(_stage(target, writer.write(html, geometry)))
+                written.append(self._stage(target, writer.write(html, geometry)))
         return written
 
     def _print_file(self, task: PrintFileTask) -> Written:
         from .writers.pdf_pages import print_file
 
-        return _stage(task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex))
+        return self._stage(task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex))
+
+    def _stage(self, target: Path, data: bytes) -> Written:
+        return _stage(target, data, self.force)
 
     @property
     def signer(self):
@@ -202,12 +206,12 @@ class _named:
         raise RenderError(f"{self.shown}: {exc}{hint}") from None
 
 
-def _stage(target: Path, data: bytes) -> Written:
+def _stage(target: Path, data: bytes, force: bool = False) -> Written:
     """Stage ``data`` for ``target``, unless the file already holds exactly these bytes (a certificate
     re-typeset with its chunk usually does): it is then left alone, modification time and all."""
     digest = hashlib.sha256(data).hexdigest()
     try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
+        if not force and target.stat().st_size == len(data) and target.read_bytes() == data:
             return Written(target, None, digest, len(data))
     except OSError:
         pass
@@ -230,11 +234,11 @@ def _keep(path: Path, data: bytes) -> None:
 _WORKER: Worker | None = None
 
 
-def _start(project: Project, sign_key: Path | None, parent: int) -> None:
+def _start(project: Project, sign_key: Path | None, force: bool, parent: int) -> None:
     global _WORKER
     release_inherited_locks()
     _die_with(parent)
-    _WORKER = Worker(project, sign_key)
+    _WORKER = Worker(project, sign_key, force)
 
 
 def _die_with(parent: int) -> None:
@@ -262,9 +266,9 @@ class Workers:
     whatever the number of awardees.
     """
 
-    def __init__(self, project: Project, jobs: int, sign_key: Path | None = None):
+    def __init__(self, project: Project, jobs: int, sign_key: Path | None = None, force: bool = False):
         self.jobs = max(1, jobs)
-        self.project, self.sign_key = project, sign_key
+        self.project, self.sign_key, self.force = project, sign_key, force
         self._executor: ProcessPoolExecutor | None = None
         self._local: Worker | None = None
 
@@ -282,7 +286,7 @@ class Workers:
         tasks = list(tasks)
         if self.jobs == 1 or len(tasks) < 2:
             if self._local is None:
-                self._local = Worker(self.project, self.sign_key)
+                self._local = Worker(self.project, self.sign_key, self.force)
             for task in tasks:
                 yield self._local.run(task)
             return
@@ -314,7 +318,7 @@ class Workers:
             # fork: workers inherit the imports (WeasyPrint takes half a second to import).
             context = multiprocessing.get_context("fork")
             self._executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start,
-                                                 initargs=(self.project, self.sign_key, os.getpid()))
+                                                 initargs=(self.project, self.sign_key, self.force, os.getpid()))
         return self._executor
 
 

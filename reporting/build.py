@@ -57,6 +57,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    documents: list[tuple[Job, str]] = field(default_factory=list)  # every job's HTML, for the preview
 
 
 def load_bundles(project: Project) -> list[EventBundle]:
@@ -104,7 +105,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     writers = {name: _LazyWriters(project, name) for name in formats}
     signer = _signer(selection)
     sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
-    result = BuildResult()
+    result = BuildResult(documents=documents)
     total = len(documents) * len(writers)
     with output_lock(output), Staging() as staging:
         previous = previous_outputs(output)

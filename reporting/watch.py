@@ -12,7 +12,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .build import BuildResult, Selection, run_build
 from .config import CONFIG_NAME, load_project
@@ -21,6 +21,9 @@ from .errors import ReportingError
 # Edits arriving within this many milliseconds of each other are one rebuild (an editor's
 # save is often several writes: truncate, write, rename, chmod).
 SETTLE_MS = 100
+# How often, when nothing changes, the watch returns to Python (to notice Ctrl-C and stop);
+# also how long starting the watch takes.
+START_MS = 200
 
 
 @dataclass(frozen=True)
@@ -76,11 +79,12 @@ def watched_paths(root: Path) -> list[Path]:
     return [path for path in candidates if path.exists()]
 
 
-def watch_changes(root: Path, output: Path, stop: threading.Event) -> Iterable[set[Path]]:
-    """Yields the set of changed files after each burst of edits, until ``stop`` is set or Ctrl-C.
+def watch_changes(root: Path, output: Path, stop: threading.Event) -> Iterator[set[Path]]:
+    """Yields an empty set once the watch is in place, then the changed files after each burst of edits,
+    until ``stop`` is set or Ctrl-C.
 
-    watchfiles (Rust notify: inotify on Linux) collects changes while a build runs, so an
-    edit saved during a build is seen by the next round, not lost.
+    watchfiles (Rust notify: inotify on Linux) collects changes from the moment it starts,
+    also while a build runs, so an edit saved during a build is seen by the next round.
     """
     import watchfiles
 
@@ -91,9 +95,15 @@ def watch_changes(root: Path, output: Path, stop: threading.Event) -> Iterable[s
         def __call__(self, change, path: str) -> bool:
             return super().__call__(change, path) and not Path(path).is_relative_to(output)
 
-    for changes in watchfiles.watch(*watched_paths(root), watch_filter=InputsOnly(), stop_event=stop,
-                                    step=SETTLE_MS, rust_timeout=500, raise_interrupt=False):
-        yield {Path(path) for _, path in changes}
+    # yield_on_timeout: the first (empty) yield says the watch is in place, so the first
+    # build can start without missing an edit made while it runs.
+    changes_seen = watchfiles.watch(*watched_paths(root), watch_filter=InputsOnly(), stop_event=stop, step=SETTLE_MS,
+                                    rust_timeout=START_MS, yield_on_timeout=True, raise_interrupt=False)
+    next(changes_seen, None)  # starts the watch; edits from now on are caught (earlier ones the first build sees)
+    yield set()
+    for changes in changes_seen:
+        if changes:
+            yield {Path(path) for _, path in changes}
 
 
 def keep_building(rebuilder: Rebuilder, stop: threading.Event, report: Callable[[Outcome], None],
@@ -104,6 +114,8 @@ def keep_building(rebuilder: Rebuilder, stop: threading.Event, report: Callable[
     tells the browsers.
     """
     build = build or rebuilder.build
+    changes = watch_changes(rebuilder.root, rebuilder.output, stop)
+    next(changes)
     report(build(()))
-    for changed in watch_changes(rebuilder.root, rebuilder.output, stop):
+    for changed in changes:
         report(build(changed))

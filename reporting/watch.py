@@ -52,6 +52,8 @@ class Rebuilder:
     selection: Selection = Selection()
     generation: int = 0
     latest: Outcome | None = None
+    # Set to stop a build in progress (the server shutting down): its staged files are removed.
+    cancelled: threading.Event = field(default_factory=threading.Event, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def build(self, changed: Iterable[Path] = ()) -> Outcome:
@@ -62,7 +64,7 @@ class Rebuilder:
             try:
                 # Settings are read anew each time: reporting.toml is one of the watched files.
                 project = load_project(self.root)
-                result = run_build(project, self.output, self.selection)
+                result = run_build(project, self.output, self.selection, self._stop_if_cancelled)
             except ReportingError as exc:
                 error = exc
             except Exception:  # a bug in the pipeline must not end the watcher either
@@ -71,6 +73,15 @@ class Rebuilder:
             self.latest = Outcome(self.generation, result, error, crash, tuple(sorted(changed)),
                                   time.perf_counter() - started, self.root)
             return self.latest
+
+    def _stop_if_cancelled(self, done: int, total: int, path: Path) -> None:
+        # run_build reports each file it writes; raising here makes it discard what it staged.
+        if self.cancelled.is_set():
+            raise BuildCancelled("stopped (Ctrl-C) before the end")
+
+
+class BuildCancelled(ReportingError):
+    """The build was stopped on request (the preview shutting down)."""
 
 
 def watched_paths(root: Path) -> list[Path]:
@@ -95,15 +106,27 @@ def watch_changes(root: Path, output: Path, stop: threading.Event) -> Iterator[s
         def __call__(self, change, path: str) -> bool:
             return super().__call__(change, path) and not Path(path).is_relative_to(output)
 
-    # yield_on_timeout: the first (empty) yield says the watch is in place, so the first
-    # build can start without missing an edit made while it runs.
-    changes_seen = watchfiles.watch(*watched_paths(root), watch_filter=InputsOnly(), stop_event=stop, step=SETTLE_MS,
-                                    rust_timeout=START_MS, yield_on_timeout=True, raise_interrupt=False)
-    next(changes_seen, None)  # starts the watch; edits from now on are caught (earlier ones the first build sees)
-    yield set()
-    for changes in changes_seen:
-        if changes:
-            yield {Path(path) for _, path in changes}
+    config = root / CONFIG_NAME
+    pending: set[Path] = set()
+    while True:
+        # yield_on_timeout: the first (empty) answer says the watch is in place, so the
+        # first build can start without missing an edit made while it runs.
+        changes_seen = watchfiles.watch(*watched_paths(root), watch_filter=InputsOnly(), stop_event=stop,
+                                        step=SETTLE_MS, rust_timeout=START_MS, yield_on_timeout=True)
+        next(changes_seen, None)  # edits from now on are caught; earlier ones the next build sees anyway
+        yield pending
+        for changes in changes_seen:
+            if not changes:
+                continue
+            pending = {Path(path) for _, path in changes}
+            # An editor that saves by renaming a new file over reporting.toml ends inotify's
+            # watch on the old file: watch again (the new file included) before building.
+            if (watchfiles.Change.deleted, str(config)) in changes:
+                changes_seen.close()
+                break
+            yield pending
+        else:
+            return  # stopped
 
 
 def keep_building(rebuilder: Rebuilder, stop: threading.Event, report: Callable[[Outcome], None],
@@ -118,4 +141,5 @@ def keep_building(rebuilder: Rebuilder, stop: threading.Event, report: Callable[
     next(changes)
     report(build(()))
     for changed in changes:
-        report(build(changed))
+        if changed:  # (empty: the watch was set up again; nothing to build)
+            report(build(changed))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 from conftest import copy_project
 from previewutil import EVENT_FILE, FIGURE_LINE, CommandLine, edit, line_number, wait_until
@@ -40,6 +41,17 @@ def test_watch_rebuilds_on_change_keeps_good_output_on_error_and_stops_cleanly(t
 
         edit(data, "value: forty-three\n", "value: 43\n")
         watch.wait_for_line(lambda stream, line: stream == "stdout" and line.startswith("Build ") and "wrote" in line)
+
+        # Stylesheets are inputs too; and settings saved the way many editors save (a new
+        # file renamed over the old one), twice: the second save must be seen as well.
+        with (project / "templates/css/report.css").open("a", encoding="utf-8") as css:
+            css.write("\n/* edited */\n")
+        watch.wait_for_line(lambda stream, line: "after a change to templates/css/report.css" in line)
+        for _ in range(2):
+            replacement = project / "reporting.toml.new"
+            replacement.write_bytes((project / "reporting.toml").read_bytes())
+            os.replace(replacement, project / "reporting.toml")
+            watch.wait_for_line(lambda stream, line: "after a change to reporting.toml" in line)
         assert watch.interrupt() == 0
         assert ("stderr", "Stopped.") in watch.seen
     finally:

@@ -20,7 +20,10 @@ from . import pages, pdfpages
 from .state import Preview
 
 HOST = "127.0.0.1"
-KEEPALIVE_S = 15  # an SSE comment this often notices a closed tab and frees its thread
+KEEPALIVE_S = 15
+# On Ctrl-C, how long to wait for a build to stop after the file it is writing (a combined
+# certificates PDF takes a second or two); past that it is abandoned, as after kill -9.
+JOIN_TIMEOUT_S = 10  # an SSE comment this often notices a closed tab and frees its thread
 # Under templates/, only what a document's HTML pulls in may be served: not templates or catalogs.
 STATIC_SUFFIXES = {".css", ".ttf", ".otf", ".woff", ".woff2", ".png", ".jpg", ".jpeg", ".svg", ".gif"}
 DOWNLOAD_TYPES = {
@@ -170,8 +173,7 @@ def serve(preview: Preview, port: int, ready: Callable[[str], None], report: Cal
         pass
     finally:
         stop.set()
+        preview.rebuilder.cancelled.set()  # a build in progress stops after its current file
         preview.close()
         server.server_close()
-        # A build in progress is abandoned rather than waited for: publication is all or
-        # nothing, and the next build clears its staged files.
-        watcher.join(timeout=2)
+        watcher.join(timeout=JOIN_TIMEOUT_S)

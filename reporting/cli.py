@@ -228,8 +228,8 @@ def _rebuild_on_change(project, args, stdout: TextIO, stderr: TextIO) -> int:
             serve(Preview(rebuilder), args.port, ready, report)
     except KeyboardInterrupt:
         pass
-    except OSError as exc:  # the port is taken, or not ours to use
-        print(f"error: cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc}", file=stderr)
+    except OSError as exc:  # e.g. the system's limit of watched folders (fs.inotify.max_user_watches)
+        print(f"error: cannot watch {_shown(project.root, Path.cwd())} for changes: {exc}", file=stderr)
         return 1
     print("Stopped.", file=stderr)
     return 0

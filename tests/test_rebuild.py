@@ -64,3 +64,16 @@ def test_serve_on_a_taken_port_is_an_error(tmp_path):
     assert code == 1
     assert f"cannot serve on 127.0.0.1:{port}" in err
     assert not (project / "output").exists()
+
+
+def test_serve_stops_with_an_error_when_the_watch_fails(tmp_path, monkeypatch):
+    import reporting.preview.server as server
+
+    def no_watch(*args, **kwargs):
+        raise OSError(28, "OS file watch limit reached")
+
+    monkeypatch.setattr(server, "keep_building", no_watch)
+    code, out, err = run_cli("--project", str(copy_project(tmp_path)), "serve", "--port", "0")
+    assert code == 1
+    assert "Preview at http://127.0.0.1:" in out
+    assert "cannot watch" in err and "OS file watch limit reached" in err

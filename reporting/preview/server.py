@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
+from ..errors import ReportingError
 from ..watch import Outcome, keep_building
 from . import pages, pdfpages
 from .state import Preview
@@ -159,12 +160,25 @@ def serve(preview: Preview, port: int, ready: Callable[[str], None], report: Cal
     """Serve until Ctrl-C, building now and after every change in a second thread.
 
     The server answers at once (``ready`` gets the URL before the first build ends); pages
-    say a build is running and reload when it is done.
+    say a build is running and reload when it is done. Should the watch itself fail (say,
+    the system's limit of watched folders), the server stops too and the error is raised:
+    a preview that silently stopped rebuilding would mislead.
     """
-    server = PreviewServer(preview, port)  # OSError if the port is taken: before anything starts
+    try:
+        server = PreviewServer(preview, port)
+    except OSError as exc:
+        raise PortUnavailable(f"cannot serve on {HOST}:{port}: {exc.strerror or exc}") from None
     stop = threading.Event()
-    watcher = threading.Thread(target=keep_building, args=(preview.rebuilder, stop, report, preview.build),
-                               name="preview-watcher", daemon=True)
+    failures: list[BaseException] = []
+
+    def watch() -> None:
+        try:
+            keep_building(preview.rebuilder, stop, report, preview.build)
+        except Exception as exc:  # noqa: BLE001 (handed to the main thread, raised there)
+            failures.append(exc)
+            server.shutdown()
+
+    watcher = threading.Thread(target=watch, name="preview-watcher", daemon=True)
     try:
         ready(server.url)
         watcher.start()
@@ -177,3 +191,9 @@ def serve(preview: Preview, port: int, ready: Callable[[str], None], report: Cal
         preview.close()
         server.server_close()
         watcher.join(timeout=JOIN_TIMEOUT_S)
+    if failures:
+        raise failures[0]
+
+
+class PortUnavailable(ReportingError):
+    """The port is taken (or not ours to use): nothing was built or served."""

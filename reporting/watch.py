@@ -45,13 +45,12 @@ class Outcome:
 
 @dataclass
 class Rebuilder:
-    """Builds the project into one output folder and remembers how the latest build ended."""
+    """Builds the project into one output folder; numbers the builds so a preview can tell a new one."""
 
     root: Path
     output: Path
     selection: Selection = Selection()
     generation: int = 0
-    latest: Outcome | None = None
     # Set to stop a build in progress (the server shutting down): its staged files are removed.
     cancelled: threading.Event = field(default_factory=threading.Event, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -70,9 +69,8 @@ class Rebuilder:
             except Exception:  # a bug in the pipeline must not end the watcher either
                 crash = traceback.format_exc()
             self.generation += 1
-            self.latest = Outcome(self.generation, result, error, crash, tuple(sorted(changed)),
-                                  time.perf_counter() - started, self.root)
-            return self.latest
+            return Outcome(self.generation, result, error, crash, tuple(sorted(changed)),
+                           time.perf_counter() - started, self.root)
 
     def _stop_if_cancelled(self, done: int, total: int, path: Path) -> None:
         # run_build reports each file it writes; raising here makes it discard what it staged.

@@ -13,12 +13,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from conftest import copy_project
 from previewutil import EVENT_FILE, FIGURE_LINE, CommandLine, edit, line_number
-
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extras (./run setup)")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by ./run; Playwright's own download is not used
 BUILD_TIMEOUT_MS = 60_000  # the first build of the reference data (about 8 s warm, 13 s cold)
@@ -63,6 +61,11 @@ def test_index_lists_every_event_document_and_locale(server, browser):
     assert shown == {f"{event}/{locale}/{name}" for locale in ("ar", "vi") for event, name in (
         ("directive-35-review", "report"), ("directive-35-review", "awardees"),
         ("directive-35-review", "certificates"), ("inspectorate-2024-q1", "report"))}
+    # Both directions: the Vietnamese report reads left to right.
+    page.locator('a[data-document="inspectorate-2024-q1/vi/report"]').click()
+    expect(page.locator("#document")).to_have_attribute("dir", "ltr")
+    expect(page.frame_locator("#document-text").locator("html")).to_have_attribute("lang", "vi")
+    assert page.frame_locator("#document-text").locator("body").evaluate("e => getComputedStyle(e).direction") == "ltr"
     page.close()
 
 

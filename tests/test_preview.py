@@ -28,8 +28,9 @@ ARABIC_REPORT = "inspectorate-2024-q1/ar/report"
 def browser():
     assert CHROMIUM.is_file(), "Debian's chromium is missing: run ./run setup"
     with sync_playwright() as driver:
-        # As root Chromium refuses to start without --no-sandbox.
-        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        # As root Chromium refuses to start without --no-sandbox; containers often have a
+        # small /dev/shm, which crashes its renderers unless told to use /tmp.
+        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-dev-shm-usage"])
         yield chromium
         chromium.close()
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,13 @@ from .catalog import Document, by_event
 from .state import Preview
 
 _HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageImage:
+    src: str
+    width: int
+    height: int
 
 
 @lru_cache(maxsize=1)
@@ -37,9 +45,9 @@ def document_page(preview: Preview, document: Document) -> str:
     pages = []
     if pdf.is_file():
         version = pdfpages.version(pdf)
-        count = pdfpages.page_count(pdf)
         base = _document_url(document)
-        pages = [f"{base}/page-{n}.png?v={version}" for n in range(1, count + 1)]
+        pages = [PageImage(f"{base}/page-{n}.png?v={version}", width, height)
+                 for n, (width, height) in enumerate(pdfpages.page_sizes(pdf), 1)]
     siblings = [d for key, d in preview.documents.items() if key[0] == document.event_id and key[2] == document.name]
     return _render("document.html", preview, document=document, pages=pages, siblings=siblings,
                    url=_document_url, download=_download_url)

@@ -31,13 +31,16 @@ def version(path: Path) -> str:
     return f"{mtime:x}-{size:x}"
 
 
-def page_count(path: Path) -> int:
+def page_sizes(path: Path) -> list[tuple[int, int]]:
+    """Each page's image size in pixels: the page lays out before its image arrives, so a
+    reload after a rebuild can return to the place the reader was."""
     import pypdfium2
 
     with _lock:
         document = pypdfium2.PdfDocument(path.read_bytes())
         try:
-            return len(document)
+            return [(round(width * SCALE), round(height * SCALE))
+                    for width, height in (document.get_page_size(i) for i in range(len(document)))]
         finally:
             document.close()
 

@@ -80,6 +80,8 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # outputs of an earlier build no longer made
     seconds: float = 0.0
+    documents: list[tuple[Job, str]] = field(default_factory=list)  # every document's HTML, for the preview
+    documents: list[tuple[Job, str]] = field(default_factory=list)  # every job's HTML, for the preview
 
 
 def load_bundles(project: Project) -> list[EventBundle]:
@@ -137,7 +139,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
                 for item in planned]
     sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
     signer_identity = _check_signing_key(selection.sign_key)
-    result = BuildResult()
+    result = BuildResult(documents=_documents(planned, rendered))
     with output_lock(output), Staging() as staging:
         work = _Work(project, output, selection, formats, previous_outputs(output), sources, signer_identity)
         for item, html in zip(planned, rendered):
@@ -287,6 +289,23 @@ class _Work:
                                   "kept for the print file (is the cache folder writable? XDG_CACHE_HOME)")
             tasks.append(PrintFileTask(tuple(chunk_files), duplex, target))
         return tasks
+
+
+def _documents(planned: list, rendered: list) -> list[tuple[Job, str]]:
+    """Each document with its HTML; a certificate set as its print file (the chunks joined) and each
+    certificate alone."""
+    documents: list[tuple[Job, str]] = []
+    for item, html in zip(planned, rendered):
+        if isinstance(item, Job):
+            documents.append((item, html))
+            continue
+        whole = chunking.join([chunk.html for chunk in html])
+        documents.append((Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem,
+                              item.awardees, ("pdf",)), whole))
+        for chunk in html:
+            documents.extend((Job(item.bundle, item.locale, "certificates.html.j2", "certificate", stem, (awardee,)),
+                              single) for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles))
+    return documents
 
 
 def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: tuple[str, ...]) -> list[Path]:

@@ -42,6 +42,17 @@ def single_certificates(html: str, count: int) -> list[str] | None:
     return [head + html[start:end] + tail for start, end in zip(starts, ends)]
 
 
+def join(htmls: list[str]) -> str:
+    """The chunks' certificates in one HTML document (for the preview): the first chunk's head and
+    tail round every chunk's sections."""
+    first = htmls[0]
+    start, end = first.find(SECTION), first.rfind("</section>") + len("</section>")
+    if start == -1:
+        return first
+    bodies = [html[html.find(SECTION):html.rfind("</section>") + len("</section>")] for html in htmls]
+    return first[:start] + "\n".join(bodies) + first[end:]
+
+
 def cache_folder() -> Path:
     """Where typeset chunks are kept for the print file, so a one-name fix re-typesets one chunk.
 

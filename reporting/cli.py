@@ -12,9 +12,10 @@ from .build import Selection, load_bundles, run_build
 from .config import FORMATS, load_project
 from .console import Console
 from .errors import DataError, ReportingError
+from .problem_report import Painter, render_problems, wants_colour
 from .progress import ProgressBar, file_lines
 
-COMMANDS = ("build", "check", "verify", "i18n", "new")
+COMMANDS = ("build", "check", "verify", "i18n", "new", "serve", "watch")
 
 
 def output_options() -> argparse.ArgumentParser:
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     i18n.add_argument("--strict", action="store_true", help="with check: untranslated or fuzzy messages are errors")
     verify = commands.add_parser("verify", parents=[common], help="re-hash an output folder against its manifest.json")
     verify.add_argument("folder", type=Path, help="the output folder to check")
+    _add_rebuild_commands(commands, common)
     return parser
 
 
@@ -93,6 +95,8 @@ def _run(args, console: Console) -> int:
             return cli_new.run(project, args, console)
         if args.command == "i18n":
             return _i18n(project, args, console)
+        if args.command in ("serve", "watch"):
+            return _rebuild_on_change(project, args, console.stdout, console.stderr)
         return _build(project, args, console)
     except DataError as exc:
         console.problems(exc.problems, "nothing was written.")
@@ -231,3 +235,67 @@ def _shown(path: Path, root: Path) -> str:
         return str(path.relative_to(root))
     except ValueError:
         return str(path)
+
+
+def _add_rebuild_commands(commands, common) -> None:
+    """``serve`` (web preview) and ``watch`` (rebuild only): both rebuild whenever an input changes."""
+    serve = commands.add_parser("serve", parents=[common], help="web preview on 127.0.0.1 that rebuilds and reloads on every change")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    watch = commands.add_parser("watch", parents=[common], help="rebuild whenever data, templates, stylesheets or catalogs change")
+    for command in (serve, watch):
+        command.add_argument("--event", action="append", default=[], metavar="ID", help="only this event (repeatable)")
+        command.add_argument("--locale", action="append", default=[], metavar="LL", help="only this locale (repeatable)")
+        command.add_argument("--format", action="append", default=[], choices=FORMATS, help="only this format (repeatable)")
+        command.add_argument("--output", type=Path, default=None, help="output folder (default: <project>/output)")
+
+
+def _rebuild_on_change(project, args, stdout: TextIO, stderr: TextIO) -> int:
+    """Build, then rebuild after every change until Ctrl-C (exit 0); a failed build is reported, not fatal."""
+    import threading
+
+    from .watch import Rebuilder, keep_building
+
+    output = (args.output or project.root / "output").resolve()
+    rebuilder = Rebuilder(project.root, output, Selection(tuple(args.event), tuple(args.locale), tuple(args.format)))
+
+    def report(outcome) -> None:
+        _print_outcome(outcome, project.root, output, stdout, stderr)
+        if args.command == "watch":
+            print("Watching data/, templates/ and reporting.toml; Ctrl-C stops.", file=stderr, flush=True)
+
+    try:
+        if args.command == "watch":
+            keep_building(rebuilder, threading.Event(), report)
+        else:
+            from .preview.server import serve
+            from .preview.state import Preview
+
+            def ready(url: str) -> None:
+                print(f"Preview at {url} (building into {_shown(output, project.root)}); Ctrl-C stops.", file=stdout, flush=True)
+
+            serve(Preview(rebuilder), args.port, ready, report)
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:  # e.g. the system's limit of watched folders (fs.inotify.max_user_watches)
+        print(f"error: cannot watch {_shown(project.root, Path.cwd())} for changes: {exc}", file=stderr)
+        return 1
+    print("Stopped.", file=stderr)
+    return 0
+
+
+def _print_outcome(outcome, root: Path, output: Path, stdout: TextIO, stderr: TextIO) -> None:
+    changed = ", ".join(_shown(path, root) for path in outcome.changed[:3]) + (" ..." if len(outcome.changed) > 3 else "")
+    cause = f" after a change to {changed}" if changed else ""
+    if outcome.ok:
+        result = outcome.result
+        written = ", ".join(_shown(path, output) for path in result.written[:4]) + (" ..." if len(result.written) > 4 else "")
+        print(f"Build {outcome.generation}{cause}: wrote {len(result.written)} file(s){': ' + written if written else ''}, "
+              f"{len(result.unchanged)} unchanged, in {outcome.seconds:.1f} s.", file=stdout, flush=True)
+        return
+    if outcome.crash:
+        print(outcome.crash, file=stderr, end="")
+    elif isinstance(outcome.error, DataError):  # grouped by file, source line and caret, as `build` shows them
+        print(render_problems(outcome.error.problems, root, Painter(wants_colour(stderr))), file=stderr)
+    else:
+        print(f"error: {outcome.error}", file=stderr)
+    print(f"Build {outcome.generation}{cause} failed; the previous outputs are kept.", file=stderr, flush=True)

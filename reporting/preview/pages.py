@@ -1,0 +1,70 @@
+"""The preview's HTML pages: the index, one page per document, and the document's own HTML."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from ..build import SUFFIXES
+from . import pdfpages
+from .catalog import Document, by_event
+from .state import Preview
+
+_HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageImage:
+    src: str
+    width: int
+    height: int
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def _render(template: str, preview: Preview, **context) -> str:
+    return _environment().get_template(template).render(
+        status=preview.status(), problems=preview.problems(), outcome=preview.outcome,
+        has_documents=bool(preview.documents), **context)
+
+
+def index_page(preview: Preview) -> str:
+    return _render("index.html", preview, events=by_event(preview.documents), download=_download_url)
+
+
+def document_page(preview: Preview, document: Document) -> str:
+    pdf = document.file(preview.output, "pdf")
+    pages = []
+    if pdf.is_file():
+        version = pdfpages.version(pdf)
+        base = _document_url(document)
+        pages = [PageImage(f"{base}/page-{n}.png?v={version}", width, height)
+                 for n, (width, height) in enumerate(pdfpages.page_sizes(pdf), 1)]
+    siblings = [d for key, d in preview.documents.items() if key[0] == document.event_id and key[2] == document.name]
+    return _render("document.html", preview, document=document, pages=pages, siblings=siblings,
+                   url=_document_url, download=_download_url)
+
+
+def missing_page(preview: Preview, what: str) -> str:
+    return _render("missing.html", preview, what=what)
+
+
+def document_html(document: Document) -> str:
+    """The HTML WeasyPrint printed, with a ``<base>`` so its relative stylesheet and font URLs resolve."""
+    return _HEAD.sub(lambda m: m.group(0) + '<base href="/templates/">', document.html, count=1)
+
+
+def _document_url(document: Document) -> str:
+    return f"/doc/{document.event_id}/{document.locale}/{document.name}"
+
+
+def _download_url(stem: Path, fmt: str) -> str:
+    return "/files/" + stem.with_suffix(SUFFIXES[fmt]).as_posix()

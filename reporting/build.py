@@ -10,14 +10,14 @@ import hashlib
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .bundle import Awardee, EventBundle, bundle_event
 from .config import PageGeometry, Project
 from .errors import RenderError, ReportingError
 from .limits import time_limit
 from .lock import output_lock
-from .incremental import output_key
+from .incremental import forget_assets, output_key
 from .manifest import MANIFEST_NAME, build_manifest, is_current, previous_outputs
 from .load import discover, load_events
 from .names import awardee_stem
@@ -44,6 +44,7 @@ class Selection:
     jobs: int | None = None  # worker processes; default: one per core
     chunk_size: int | None = None  # certificates per typeset PDF; default: build.certificate_chunk
     duplex: bool | None = None  # blank backs in the print file; default: print.duplex
+    keep_html: bool = False  # keep every document's HTML in the result (the preview shows it)
 
 
 @dataclass(frozen=True)
@@ -128,49 +129,49 @@ def _jobs_for(bundle: EventBundle, locale: str, project: Project, selection: Sel
 
 def run_build(project: Project, output: Path, selection: Selection = Selection(),
               progress: Progress | None = None) -> BuildResult:
+    """Load, then write what changed: every output staged, all published only if all succeeded.
+
+    Certificates stream: each chunk is rendered when a worker is ready for it,
+    so memory stays bounded whatever the number of awardees.
+    """
     started = time.perf_counter()
+    forget_assets()
     formats = selection.formats or project.formats
     bundles = load_bundles(project)
     _check_selection(bundles, project, selection)
     renderer = Renderer(project)
     planned = plan(bundles, project, selection, renderer)
-    chunk_size = selection.chunk_size or project.certificate_chunk
-    rendered = [_render(renderer, item, project) if isinstance(item, Job) else _render_set(renderer, item, project, chunk_size)
-                for item in planned]
+    # Reports and lists first: a template error there stops the build before any typesetting.
+    documents = [(item, _render(renderer, item, project)) for item in planned if isinstance(item, Job)]
+    sets = [item for item in planned if isinstance(item, CertificateSet)]
     sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
     signer_identity = _check_signing_key(selection.sign_key)
-    result = BuildResult(documents=_documents(planned, rendered))
+    result = BuildResult(documents=list(documents) if selection.keep_html else [])
     with output_lock(output), Staging() as staging:
-        work = _Work(project, output, selection, formats, previous_outputs(output), sources, signer_identity)
-        for item, html in zip(planned, rendered):
-            if isinstance(item, Job):
-                work.add_document(item, html)
-            else:
-                work.add_certificates(item, html)
-        result.unchanged = list(work.unchanged)
-        for target in work.keys.keys() - set(work.unchanged):
-            staging.make_folder(target)  # workers write their temporaries beside the targets
-        total = work.count
-        jobs = selection.jobs or default_jobs()
+        work = _Work(project, output, selection, formats, previous_outputs(output), sources, signer_identity,
+                     renderer, staging, result)
+        total = _count_outputs(planned, formats)
         abandoned: list[Written] = []
         try:
-            with Workers(project, jobs, selection.sign_key, selection.force) as workers:
-                for stage in (lambda: work.tasks, work.print_tasks):  # print files need every chunk first
+            with Workers(project, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
+                stages = (lambda: work.tasks(documents, sets), work.print_tasks)  # print files need every chunk
+                for stage in stages:
                     for written in workers.run(stage(), abandoned):
                         for item in written:
                             work.entries[item.target] = {"sha256": item.sha256, "size": item.size,
                                                          "key": work.keys[item.target]}
-                            if item.temporary is None:
-                                result.unchanged.append(item.target)
+                            if item.temporary is None:  # re-made with the same bytes: left as it is
+                                work.unchanged.append(item.target)
                                 continue
                             staging.adopt(item.temporary, item.target)
                             result.written.append(item.target)
                             if progress:
-                                progress(len(result.written) + len(result.unchanged), total, item.target)
+                                progress(len(result.written) + len(work.unchanged), total, item.target)
         finally:
             for item in abandoned:
                 if item.temporary is not None:
                     staging.adopt(item.temporary, item.target)  # discarded with the rest
+        result.unchanged = work.unchanged
         result.removed = _stale_outputs(output, work, selection, formats)
         for path in result.removed:
             staging.remove(path)
@@ -184,6 +185,17 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
 SUFFIXES = {"pdf": ".pdf", "docx": ".docx"}
 
 
+def _count_outputs(planned: list, formats: tuple[str, ...]) -> int:
+    """How many files the build answers for (written or unchanged), known before anything is rendered."""
+    count = 0
+    for item in planned:
+        if isinstance(item, Job):
+            count += sum(1 for name in formats if not item.formats or name in item.formats)
+        else:
+            count += len(item.awardees) * len(formats) + ("pdf" in formats)
+    return count
+
+
 @dataclass(frozen=True)
 class _RenderedChunk:
     awardees: tuple[Awardee, ...]
@@ -193,17 +205,17 @@ class _RenderedChunk:
 
 
 class _Work:
-    """Decides what is current and what must be written, and collects the tasks that write it."""
+    """Decides what is current and what must be written, and makes the tasks that write it."""
 
     def __init__(self, project: Project, output: Path, selection: Selection, formats: tuple[str, ...],
-                 previous: dict[str, dict], sources: dict[str, bytes], signer_identity: bytes):
+                 previous: dict[str, dict], sources: dict[str, bytes], signer_identity: bytes,
+                 renderer: Renderer, staging: Staging, result: BuildResult):
         self.project, self.output, self.selection, self.formats = project, output, selection, formats
         self.previous, self.sources, self.signer_identity = previous, sources, signer_identity
-        self.tasks: list[Task] = []
+        self.renderer, self.staging, self.result = renderer, staging, result
         self.keys: dict[Path, str] = {}
         self.entries: dict[Path, dict] = {}
         self.unchanged: list[Path] = []
-        self.count = 0
         self._print_files: list[tuple[Path, list[Path], bool]] = []
         self.cache = chunking.cache_folder()
         chunking.prune(self.cache)
@@ -211,14 +223,20 @@ class _Work:
     def current(self, target: Path, key: str) -> bool:
         """Record ``target``'s key; True (and counted unchanged) if the file on disk was made from it."""
         self.keys[target] = key
-        self.count += 1
         if not self.selection.force and is_current(self.output, target, self.previous, key):
             self.entries[target] = self.previous[target.relative_to(self.output).as_posix()]
             self.unchanged.append(target)
             return True
+        self.staging.make_folder(target)  # the worker writes its temporary beside the target
         return False
 
-    def add_document(self, job: Job, html: str) -> None:
+    def tasks(self, documents: list[tuple[Job, str]], sets: list[CertificateSet]) -> Iterator[Task]:
+        for job, html in documents:
+            yield from self._document_tasks(job, html)
+        for item in sets:
+            yield from self._certificate_tasks(item)
+
+    def _document_tasks(self, job: Job, html: str) -> Iterator[Task]:
         for name in self.formats:
             if job.formats and name not in job.formats:
                 continue
@@ -229,17 +247,24 @@ class _Work:
                 continue
             expected = len(job.awardees) if job.awardees and name == "pdf" else None
             archive = _archive_source(job, source) if source is not None else None
-            self.tasks.append(DocumentTask(name, job.locale, job.page, html, target, job.stem.with_suffix(SUFFIXES[name]),
-                                           expected, archive, tuple(a.id for a in job.awardees)))
+            yield DocumentTask(name, job.locale, job.page, html, target, job.stem.with_suffix(SUFFIXES[name]),
+                               expected, archive, tuple(a.id for a in job.awardees))
 
-    def add_certificates(self, item: CertificateSet, chunks: list[_RenderedChunk]) -> None:
+    def _certificate_tasks(self, item: CertificateSet) -> Iterator[Task]:
+        """Chunk by chunk, rendered as the workers are ready for them; then what the print file needs."""
+        size = self.selection.chunk_size or self.project.certificate_chunk
         templates = self.project.templates_dir
         duplex = self.project.print_options.duplex if self.selection.duplex is None else self.selection.duplex
-        trim = self.project.print_options.needs_marks_area
         page_keys: list[str] = []
         chunk_files: list[Path] = []
-        pdf_tasks: list[tuple[_RenderedChunk, list[Path | None], Path]] = []
-        for chunk in chunks:
+        current_chunks: list[tuple[int, Path]] = []  # all pages current: typeset again only for the print file
+        htmls: list[str] = []
+        pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size))
+        for number, (awardees, stems) in enumerate(pieces):
+            chunk = _render_chunk(self.renderer, item, self.project, awardees, stems)
+            if self.selection.keep_html:
+                htmls.append(chunk.html)
+                self.result.documents.extend(_single_documents(item, chunk))
             chunk_key = output_key(chunk.html, "pdf", templates, b"certificate chunk")
             cached = self.cache / f"{chunk_key}.pdf"
             chunk_files.append(cached)
@@ -250,25 +275,36 @@ class _Work:
                     page_keys.append(key)
                     target = self.output / stem.with_suffix(".pdf")
                     targets.append(None if self.current(target, key) else target)
-                pdf_tasks.append((chunk, targets, cached))
+                if any(targets):
+                    yield self._chunk_task(item, chunk, targets, cached)
+                else:
+                    current_chunks.append((number, cached))
             if "docx" in self.formats:
-                self._add_docx(item, chunk)
+                yield from self._docx_tasks(item, chunk)
+        if self.selection.keep_html and htmls:
+            self.result.documents.append((_print_job(item), chunking.join(htmls)))
         if "pdf" not in self.formats:
             return
         target = self.output / item.print_stem.with_suffix(".pdf")
         print_key = hashlib.sha256(" ".join(page_keys + [f"duplex={duplex}"]).encode()).hexdigest()
-        print_current = self.current(target, print_key)
-        for chunk, targets, cached in pdf_tasks:
-            needed_for_print = not print_current and not cached.is_file()
-            if any(targets) or needed_for_print:
-                self.tasks.append(ChunkTask(item.locale, chunk.html, tuple(targets), tuple(a.id for a in chunk.awardees),
-                                            tuple(stem.with_suffix(".pdf") for stem in chunk.stems), cached, trim))
-            elif not print_current:
+        if self.current(target, print_key):
+            return
+        for number, cached in current_chunks:
+            if cached.is_file():
                 chunking.touch(cached)
-        if not print_current:
-            self._print_files.append((target, chunk_files, duplex))
+                continue
+            start = number * size  # typeset again for the print file only (its cache was cleared)
+            chunk = _render_chunk(self.renderer, item, self.project, item.awardees[start:start + size],
+                                  item.stems[start:start + size])
+            yield self._chunk_task(item, chunk, [None] * len(chunk.stems), cached)
+        self._print_files.append((target, chunk_files, duplex))
 
-    def _add_docx(self, item: CertificateSet, chunk: _RenderedChunk) -> None:
+    def _chunk_task(self, item: CertificateSet, chunk: _RenderedChunk, targets: list, cached: Path) -> ChunkTask:
+        return ChunkTask(item.locale, chunk.html, tuple(targets), tuple(a.id for a in chunk.awardees),
+                         tuple(stem.with_suffix(".pdf") for stem in chunk.stems), cached,
+                         self.project.print_options.needs_marks_area)
+
+    def _docx_tasks(self, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
         htmls, targets, shown = [], [], []
         for html, stem in zip(chunk.singles, chunk.stems):
             target = self.output / stem.with_suffix(".docx")
@@ -277,7 +313,7 @@ class _Work:
                 targets.append(target)
                 shown.append(stem.with_suffix(".docx"))
         if targets:
-            self.tasks.append(CertificateDocxTask(item.locale, "certificate", tuple(htmls), tuple(targets), tuple(shown)))
+            yield CertificateDocxTask(item.locale, "certificate", tuple(htmls), tuple(targets), tuple(shown))
 
     def print_tasks(self) -> list[Task]:
         """The print files, joined once every chunk they need is typeset (and cached)."""
@@ -291,21 +327,13 @@ class _Work:
         return tasks
 
 
-def _documents(planned: list, rendered: list) -> list[tuple[Job, str]]:
-    """Each document with its HTML; a certificate set as its print file (the chunks joined) and each
-    certificate alone."""
-    documents: list[tuple[Job, str]] = []
-    for item, html in zip(planned, rendered):
-        if isinstance(item, Job):
-            documents.append((item, html))
-            continue
-        whole = chunking.join([chunk.html for chunk in html])
-        documents.append((Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem,
-                              item.awardees, ("pdf",)), whole))
-        for chunk in html:
-            documents.extend((Job(item.bundle, item.locale, "certificates.html.j2", "certificate", stem, (awardee,)),
-                              single) for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles))
-    return documents
+def _print_job(item: CertificateSet) -> Job:
+    return Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem, item.awardees, ("pdf",))
+
+
+def _single_documents(item: CertificateSet, chunk: _RenderedChunk) -> list[tuple[Job, str]]:
+    return [(Job(item.bundle, item.locale, "certificates.html.j2", "certificate", stem, (awardee,)), single)
+            for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles)]
 
 
 def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: tuple[str, ...]) -> list[Path]:
@@ -356,19 +384,23 @@ def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awar
     return html
 
 
-def _render_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[_RenderedChunk]:
-    """Each chunk's HTML (typeset together) and each certificate's own HTML (for its DOCX)."""
-    rendered = []
+def _render_chunk(renderer: Renderer, item: CertificateSet, project: Project, awardees: tuple[Awardee, ...],
+                  stems: tuple[Path, ...]) -> _RenderedChunk:
+    """A chunk's HTML (typeset together) and each certificate's own HTML (for its DOCX)."""
     options = project.print_options  # the chunks make the print file: its bleed and crop marks
     page = replace(project.page("certificate"), bleed_mm=options.bleed_mm, crop_marks=options.crop_marks)
-    for awardees, stems in zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size)):
-        job = Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem, awardees)
-        html = _render(renderer, job, project, page=page)
-        singles = chunking.single_certificates(html, len(awardees))
-        if singles is None:  # a template of another shape: render each certificate alone
-            singles = [_render(renderer, job, project, (awardee,), page) for awardee in awardees]
-        rendered.append(_RenderedChunk(awardees, stems, html, tuple(singles)))
-    return rendered
+    job = Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem, awardees)
+    html = _render(renderer, job, project, page=page)
+    singles = chunking.single_certificates(html, len(awardees))
+    if singles is None:  # a template of another shape: render each certificate alone
+        singles = [_render(renderer, job, project, (awardee,), page) for awardee in awardees]
+    return _RenderedChunk(awardees, stems, html, tuple(singles))
+
+
+def _render_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[_RenderedChunk]:
+    """Every chunk of a set at once (for tests and tools; the build renders them as it goes)."""
+    return [_render_chunk(renderer, item, project, awardees, stems)
+            for awardees, stems in zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size))]
 
 
 def _check_selection(bundles: list[EventBundle], project: Project, selection: Selection) -> None:

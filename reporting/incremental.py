@@ -25,13 +25,33 @@ def output_key(html: str, writer_name: str, templates_dir: Path, extra: bytes = 
     digest = hashlib.sha256()
     for part in (writer_name.encode(), code_version().encode(), html.encode("utf-8"), extra):
         digest.update(hashlib.sha256(part).digest())
-    for asset in sorted(_assets(html, templates_dir, writer_name)):
-        digest.update(asset.relative_to(templates_dir.resolve()).as_posix().encode())
-        digest.update(_file_hash(asset).encode())
+    links = tuple(_IMAGES.findall(html) if writer_name == "docx" else _LINKED.findall(html))
+    digest.update(_assets_digest(templates_dir, writer_name, links).encode())
     return digest.hexdigest()
 
 
-def _assets(html: str, templates_dir: Path, writer_name: str) -> set[Path]:
+def _assets_digest(templates_dir: Path, writer_name: str, links: tuple[str, ...]) -> str:
+    """The hash of the files a document's links pull in; the same links (every certificate of a
+    batch) are resolved and hashed once per build (forget_assets() starts a build afresh)."""
+    key = (templates_dir, writer_name, links)
+    if key not in _ASSET_DIGESTS:
+        digest = hashlib.sha256()
+        for asset in sorted(_assets(links, templates_dir, writer_name)):
+            digest.update(asset.relative_to(templates_dir.resolve()).as_posix().encode())
+            digest.update(_file_hash(asset).encode())
+        _ASSET_DIGESTS[key] = digest.hexdigest()
+    return _ASSET_DIGESTS[key]
+
+
+_ASSET_DIGESTS: dict[tuple, str] = {}
+
+
+def forget_assets() -> None:
+    """Called as a build starts: `watch` and `serve` run many builds in one process, and files change."""
+    _ASSET_DIGESTS.clear()
+
+
+def _assets(links: tuple[str, ...], templates_dir: Path, writer_name: str) -> set[Path]:
     """The files a writer reads besides the HTML.
 
     WeasyPrint reads what the HTML links and what its CSS links in turn; the
@@ -40,9 +60,6 @@ def _assets(html: str, templates_dir: Path, writer_name: str) -> set[Path]:
     found: set[Path] = set()
     if writer_name == "docx":
         found = {p.resolve() for p in (templates_dir / "fonts").rglob("*.ttf")}
-        links = _IMAGES.findall(html)
-    else:
-        links = _LINKED.findall(html)
     pending = [templates_dir / link for link in links]
     while pending:
         path = pending.pop().resolve()

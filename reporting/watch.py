@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -63,7 +63,9 @@ class Rebuilder:
             try:
                 # Settings are read anew each time: reporting.toml is one of the watched files.
                 project = load_project(self.root)
-                result = run_build(project, self.output, self.selection, self._stop_if_cancelled)
+                # keep_html: the preview shows each document's HTML next to its pages.
+                result = run_build(project, self.output, replace(self.selection, keep_html=True),
+                                   self._stop_if_cancelled)
             except ReportingError as exc:
                 error = exc
             except Exception:  # a bug in the pipeline must not end the watcher either

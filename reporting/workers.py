@@ -9,6 +9,7 @@ Whatever the number of workers, every file's bytes depend only on its task.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -283,16 +284,17 @@ class Workers:
     def run(self, tasks: Iterable[Task], abandoned: list[Written]) -> Iterator[list[Written]]:
         """Each task's files as it finishes. If one fails, what the others already wrote
         goes to ``abandoned`` (for the caller to discard) and the error is raised."""
-        tasks = list(tasks)
-        if self.jobs == 1 or len(tasks) < 2:
+        queue = iter(tasks)
+        first = list(itertools.islice(queue, 2))  # one task alone is not worth starting processes
+        queue = itertools.chain(first, queue)
+        if self.jobs == 1 or len(first) < 2:
             if self._local is None:
                 self._local = Worker(self.project, self.sign_key, self.force)
-            for task in tasks:
+            for task in queue:
                 yield self._local.run(task)
             return
         executor = self._pool()
         pending: set[Future] = set()
-        queue = iter(tasks)
         try:
             while True:
                 while len(pending) < 2 * self.jobs:

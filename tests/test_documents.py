@@ -331,3 +331,15 @@ def test_every_figure_reads_back_with_arabic_indic_digits(tmp_path):
         assert all(any("٠" <= ch <= "٩" for ch in t) for t in expected)
         for text in (letters(pdf_text(folder / "report.pdf")), letters(docx_text(folder / "report.docx"))):
             assert [t for t in expected if letters(t) not in text] == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_docx_number_columns_are_as_narrow_as_in_the_pdf(built, locale):
+    """The CSS makes td.num as narrow as its widest number; LibreOffice takes the DOCX grid as written."""
+    root = docx_xml(built / D35 / locale / "awardees.docx")
+    groups, individuals = [t for t in root.iter(f"{W}tbl") if t.find(f"{W}tblPr/{W}tblStyle") is not None
+                           and t.find(f"{W}tblPr/{W}tblStyle").get(f"{W}val") != "LayoutTable"][:2]
+    for table in (groups, individuals):
+        widths = [int(col.get(f"{W}w")) for col in table.find(f"{W}tblGrid")]
+        assert widths[0] / sum(widths) < 0.1, widths  # the number column
+        assert 600 <= widths[0] <= 1000  # still wide enough for "STT" in bold: about 12-14 mm

@@ -842,35 +842,55 @@ def _table_properties(tblPr, layout: bool, rtl: bool, header_row: bool) -> None:
 
 
 def _column_widths(rows: list, columns: int, tbl, equal: bool) -> list[int]:
-    """Column widths in twips, written to the grid: shares of the text width.
+    """Column widths in twips, written to the grid.
 
-    Word autofits anyway; LibreOffice takes these as they are, so a number
-    column stays narrow. Layout tables (two header blocks) share equally.
+    Word autofits anyway; LibreOffice takes these as they are. Layout tables
+    (two header blocks) share equally. A column of numbers (every cell
+    ``.num``, which the CSS makes as narrow as its widest number) gets the
+    width of its longest text; the other columns share the rest by their text.
     """
     grid = tbl.tblGrid.gridCol_lst
     total = sum(int(col.get(qn("w:w"))) for col in grid)
-    weights = [1.0] * columns if equal else _column_weights(rows, columns)
-    widths = [round(total * weight / sum(weights)) for weight in weights]
+    if equal:
+        widths = [round(total / columns)] * columns
+    else:
+        longest, numeric = _column_texts(rows, columns)
+        fixed = {i: min(round((longest[i] * 0.6 + 1) * NUMBER_EM_TWIPS), total // 4)
+                 for i in range(columns) if numeric[i]}
+        weights = {i: min(max(longest[i], 8), 20) + 2 for i in range(columns) if i not in fixed}
+        rest = total - sum(fixed.values())
+        widths = [fixed[i] if i in fixed else round(rest * weights[i] / sum(weights.values()))
+                  for i in range(columns)]
     for col, width in zip(grid, widths):
         col.set(qn("w:w"), str(width))
     return widths
 
 
-def _column_weights(rows: list, columns: int) -> list[float]:
-    """Each column's longest text in cells it holds alone, within 8-20 characters, plus padding.
+# An em of body text (14 pt at most) in twips, for number columns: digits are about 0.6 em
+# wide, the cell padding (0.4 em a side in the CSS) one more.
+NUMBER_EM_TWIPS = 14 * 20
 
-    The cap keeps one long cell from squeezing a column of names into two lines a name.
+
+def _column_texts(rows: list, columns: int) -> tuple[list[int], list[bool]]:
+    """Each column's longest text (cells it holds alone) and whether all its cells are ``.num``.
+
+    Text columns count their longest text within 8-20 characters: the cap keeps
+    one long cell from squeezing a column of names into two lines a name.
     """
-    weights = [8.0] * columns
+    longest = [0] * columns
+    numeric = [True] * columns
     for row, _ in rows:
         column = 0
-        for cell, _ in row:
+        for cell, classes in row:
             span = _colspan(cell)
             if span == 1:
                 length = len(_SPACE.sub(" ", "".join(cell.itertext())).strip())
-                weights[column] = max(weights[column], min(length, 20))
+                longest[column] = max(longest[column], length)
+                numeric[column] &= "num" in classes
             column += span
-    return [weight + 2 for weight in weights]
+    if all(numeric):  # nothing to share the rest: all columns alike
+        numeric = [False] * columns
+    return longest, numeric
 
 
 # -- whitespace and bidi ----------------------------------------------------

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Sequence, TypeVar
 
+from . import cache
+
 Item = TypeVar("Item")
 SECTION = '<section class="page certificate">'
 CACHE_DAYS = 30
@@ -59,8 +61,7 @@ def cache_folder() -> Path:
     Content-addressed (the chunk's key), so an entry is never stale; entries
     unused for a month are removed.
     """
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "reporting" / "pdf-chunks"
+    return cache.folder("pdf-chunks")
 
 
 def touch(path: Path) -> None:

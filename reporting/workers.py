@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from . import cache
 from .config import Project
 from .errors import RenderError
 from .limits import time_limit
@@ -136,7 +137,7 @@ class Worker:
                 self._find_overflow(task, writer)
                 raise
         if task.cache is not None:
-            _keep(task.cache, pdf)
+            cache.keep(task.cache, pdf)
         wanted = [i for i, target in enumerate(task.targets) if target is not None]
         pages = split_pages(pdf, wanted, trim=task.trim)
         return [self._stage(task.targets[i], pages[i]) for i in wanted]
@@ -217,17 +218,6 @@ def _stage(target: Path, data: bytes, force: bool = False) -> Written:
     except OSError:
         pass
     return Written(target, write_temporary(target, data), digest, len(data))
-
-
-def _keep(path: Path, data: bytes) -> None:
-    """Write a cache file atomically; a cache that cannot be written only costs time later."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError:
-        pass
 
 
 # -- the pool ---------------------------------------------------------------

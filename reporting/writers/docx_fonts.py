@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont, TTLibError
 from lxml import etree
 
+from .. import cache
 from ..errors import RenderError
 from . import ooxml
 
@@ -165,19 +165,13 @@ def _cached_on_disk(key: tuple[str, frozenset[int]], make) -> bytes:
 
     pages = ",".join(map(str, sorted(key[1])))
     name = hashlib.sha256(f"{key[0]}|{pages}|{fontTools.version}|{SUBSET_RECIPE}".encode()).hexdigest()
-    path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reporting" / "font-subsets" / f"{name}.ttf"
+    path = cache.folder("font-subsets") / f"{name}.ttf"
     try:
         return path.read_bytes()
     except OSError:
         pass
     data = make()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    cache.keep(path, data)
     return data
 
 

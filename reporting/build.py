@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -16,7 +17,7 @@ from .bundle import Awardee, EventBundle, bundle_event
 from .config import PageGeometry, Project
 from .errors import RenderError, ReportingError
 from .limits import time_limit
-from .lock import output_lock
+from .lock import output_lock, remove_stale_temporaries
 from .incremental import forget_assets, output_key
 from .manifest import MANIFEST_NAME, build_manifest, is_current, previous_outputs
 from .load import discover, load_events
@@ -24,8 +25,7 @@ from .names import awardee_stem
 from .preflight import check_fonts, check_rendered_text
 from .publish import Staging
 from .render import Renderer
-from .workers import (CertificateDocxTask, ChunkTask, DocumentTask, PrintFileTask, Task, Workers, Written,
-                      default_jobs)
+from .workers import CertificateDocxTask, ChunkTask, DocumentTask, PrintFileTask, Task, Workers, default_jobs
 from . import chunks as chunking
 
 Progress = Callable[[int, int, Path], None]
@@ -151,26 +151,27 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
         work = _Work(project, output, selection, formats, previous_outputs(output), sources, signer_identity,
                      renderer, staging, result)
         total = _count_outputs(planned, formats)
-        abandoned: list[Written] = []
         try:
             with Workers(project, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
                 stages = (lambda: work.tasks(documents, sets), work.print_tasks)  # print files need every chunk
                 for stage in stages:
-                    for written in workers.run(stage(), abandoned):
-                        for item in written:
-                            work.entries[item.target] = {"sha256": item.sha256, "size": item.size,
-                                                         "key": work.keys[item.target]}
-                            if item.temporary is None:  # re-made with the same bytes: left as it is
-                                work.unchanged.append(item.target)
-                                continue
-                            staging.adopt(item.temporary, item.target)
-                            result.written.append(item.target)
-                            if progress:
-                                progress(len(result.written) + len(work.unchanged), total, item.target)
-        finally:
-            for item in abandoned:
-                if item.temporary is not None:
-                    staging.adopt(item.temporary, item.target)  # discarded with the rest
+                    with closing(workers.run(stage())) as results:
+                        for written in results:
+                            for item in written:
+                                work.entries[item.target] = {"sha256": item.sha256, "size": item.size,
+                                                             "key": work.keys[item.target]}
+                                if item.temporary is None:  # re-made with the same bytes: left as it is
+                                    work.unchanged.append(item.target)
+                                    continue
+                                staging.adopt(item.temporary, item.target)
+                                result.written.append(item.target)
+                                if progress:
+                                    progress(len(result.written) + len(work.unchanged), total, item.target)
+        except BaseException:
+            # The workers have stopped (Workers waits for running tasks): whatever they staged and
+            # this build did not adopt yet is ours to remove; we hold the folder's lock.
+            remove_stale_temporaries(output)
+            raise
         result.unchanged = work.unchanged
         result.removed = _stale_outputs(output, work, selection, formats)
         for path in result.removed:

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import io
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 import traceback
 from pathlib import Path
 from typing import TextIO
@@ -76,12 +80,32 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     """Run the command line; returns 0 on success, 1 on a data or template error, 2 on a usage error."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    args = _parse(list(sys.argv[1:] if argv is None else argv), stderr)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parse(argv, stderr, stdout)
     if isinstance(args, int):
         return args
     console = Console(stdout, stderr, quiet=getattr(args, "quiet", False), as_json=getattr(args, "json", False))
     console.root = args.project.resolve()
-    return console.finish(args.command, _run(args, console))
+    with _terminate_as_interrupt():
+        return console.finish(args.command, _run(args, console))
+
+
+@contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (a service manager, `kill`) stops a build as Ctrl-C does: staged files removed,
+    previous outputs kept, a message, exit 130; not the abrupt end that leaves temporaries."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _run(args, console: Console) -> int:
@@ -104,20 +128,32 @@ def _run(args, console: Console) -> int:
     except ReportingError as exc:
         console.error(str(exc))
         return exc.exit_code
+    except KeyboardInterrupt:
+        console.error("interrupted: nothing was published; the previous outputs are as they were")
+        return 130
     except Exception:  # an unexpected failure is a bug: show where it happened
         traceback.print_exc(file=console.stderr)
         return 1
 
 
-def _parse(argv: list[str], stderr: TextIO):
+def _parse(argv: list[str], stderr: TextIO, stdout: TextIO):
+    """The parsed arguments, or the exit code of a usage error or of --help (as JSON with --json)."""
     if not argv or argv[0] not in COMMANDS + ("-h", "--help") and not _has_command(argv):
         argv = _insert_build(argv)
     parser = build_parser()
-    old_stderr, sys.stderr = sys.stderr, stderr  # argparse writes usage errors to sys.stderr
+    captured = io.StringIO()
+    old_stderr, sys.stderr = sys.stderr, captured  # argparse writes usage errors to sys.stderr
     try:
         return parser.parse_args(argv)
     except SystemExit as exc:
-        return int(exc.code or 0)
+        code = int(exc.code or 0)
+        if code and "--json" in argv:
+            message = captured.getvalue().strip().splitlines()[-1] if captured.getvalue().strip() else "usage error"
+            console = Console(stdout, stderr, as_json=True)
+            console.error(message.split(": error: ", 1)[-1])
+            return console.finish(None, code)
+        stderr.write(captured.getvalue())
+        return code
     finally:
         sys.stderr = old_stderr
 

@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import signal
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,6 +230,9 @@ def _start(project: Project, sign_key: Path | None, force: bool, parent: int) ->
     global _WORKER
     release_inherited_locks()
     _die_with(parent)
+    # Ctrl-C reaches the whole process group: the build decides (it waits for running
+    # tasks, then removes what was staged); a worker dying mid-file would only leave litter.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = Worker(project, sign_key, force)
 
 
@@ -236,7 +240,6 @@ def _die_with(parent: int) -> None:
     """A worker of a build killed with ``kill -9`` must not go on (Linux: PR_SET_PDEATHSIG)."""
     try:
         import ctypes
-        import signal
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -271,9 +274,9 @@ class Workers:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
-    def run(self, tasks: Iterable[Task], abandoned: list[Written]) -> Iterator[list[Written]]:
-        """Each task's files as it finishes. If one fails, what the others already wrote
-        goes to ``abandoned`` (for the caller to discard) and the error is raised."""
+    def run(self, tasks: Iterable[Task]) -> Iterator[list[Written]]:
+        """Each task's files as it finishes. If one fails (or the caller stops), the tasks not
+        started are cancelled; leaving the ``with`` block waits for those running."""
         queue = iter(tasks)
         first = list(itertools.islice(queue, 2))  # one task alone is not worth starting processes
         queue = itertools.chain(first, queue)
@@ -300,9 +303,6 @@ class Workers:
         except BaseException:
             for future in pending:
                 future.cancel()
-            for future in pending:
-                if not future.cancelled() and future.exception() is None:
-                    abandoned.extend(future.result())
             raise
 
     def _pool(self) -> ProcessPoolExecutor:

@@ -5,6 +5,8 @@ import fcntl
 import os
 import signal
 import subprocess
+
+import pytest
 import sys
 import time
 
@@ -45,6 +47,28 @@ def test_kill_9_in_the_middle_leaves_the_previous_outputs_intact(tmp_path):
     assert run_cli("--project", str(project), "--event", "directive-35-review", "--output", str(output), "-q")[0] == 0
     assert not list(output.rglob(".*.tmp"))  # the next build cleared what the killed one staged
     assert snapshot(output) != before  # and published the corrected figure
+
+
+@pytest.mark.parametrize("how", ["SIGTERM to the build", "Ctrl-C to its process group"])
+def test_an_interrupted_build_removes_what_it_staged_and_says_so(tmp_path, how):
+    project = copy_project(tmp_path)
+    output = tmp_path / "output"
+    assert run_cli("--project", str(project), "--event", "directive-35-review", "--output", str(output), "-q")[0] == 0
+    before = snapshot(output)
+    build = subprocess.Popen([sys.executable, str(ROOT / "build_reports.py"), "--project", str(project),
+                              "--event", "directive-35-review", "--output", str(output), "--force"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _wait_for_progress(build, written=20)
+    if how.startswith("SIGTERM"):
+        os.kill(build.pid, signal.SIGTERM)
+    else:
+        os.killpg(build.pid, signal.SIGINT)  # what a terminal sends: the build and its workers
+    _, err = build.communicate(timeout=60)
+    assert build.returncode == 130, err
+    assert "interrupted: nothing was published; the previous outputs are as they were" in err
+    assert "Traceback" not in err
+    assert snapshot(output) == before  # every previous output as it was, and no temporaries left
+    assert not list(output.rglob(".*.tmp"))
 
 
 def _wait_for_progress(build: subprocess.Popen, written: int) -> None:

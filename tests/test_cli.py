@@ -86,3 +86,15 @@ def test_missing_catalog_is_reported(tmp_path):
     (project / "templates/locale/vi/LC_MESSAGES/messages.po").unlink()
     code, _, err = run_cli("--project", str(project), "--format", "pdf", "--output", str(tmp_path / "out"))
     assert code == 1 and "expected a message catalog for locale 'vi', found none" in err
+
+
+def test_usage_errors_are_json_too_with_json():
+    import json
+
+    code, out, err = run_cli("--project", str(ROOT), "build", "--json", "--jobs", "0")
+    assert code == 2 and err == ""
+    document = json.loads(out)
+    assert document["ok"] is False and document["exit_code"] == 2
+    assert document["problems"][0]["message"] == "argument -j/--jobs: expected a whole number of at least 1, found '0'"
+    code, out, err = run_cli("--project", str(ROOT), "build", "--jobs", "0")
+    assert code == 2 and out == "" and "usage: build_reports.py build" in err

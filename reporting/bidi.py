@@ -45,6 +45,14 @@ def isolate_rtl(html: str) -> str:
     return _map_fragments(html, lambda fragment: f'<bdi dir="rtl">{_escape(fragment)}</bdi>', _RTL_FRAGMENT)
 
 
+def isolated(text: str, direction: str) -> str:
+    """Plain ``text`` as HTML for a ``direction`` context, its fragments of the other direction
+    isolated: for pages of our own (the preview) that show data outside a rendered document."""
+    wrapped = f"<body><p>{_escape(text)}</p></body>"  # text nodes are found between tags
+    html = isolate_ltr(wrapped) if direction == "rtl" else isolate_rtl(wrapped)
+    return html[len("<body><p>"):-len("</p></body>")]
+
+
 def localize_digits(html: str, translate: Callable[[str], str]) -> str:
     """Digits typed in data and messages ("عام 2024") in the locale's digit system.
 

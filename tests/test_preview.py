@@ -99,6 +99,20 @@ def test_arabic_report_is_right_to_left_with_pages_and_downloads(server, browser
     page.close()
 
 
+def test_latin_codes_in_arabic_titles_of_the_preview_keep_their_order(server, browser):
+    """The preview's own heading shows data outside any rendered document: it needs the documents'
+    isolation, or "35-CT/TW" in the Arabic title reads "CT/TW-35"."""
+    url, _, _ = server
+    page = browser.new_page()
+    page.goto(url)
+    page.locator('a[data-document="directive-35-review/ar/report"]').click(timeout=BUILD_TIMEOUT_MS)
+    code = page.locator("h1 bdi", has_text="35-CT/TW")
+    expect(code).to_have_attribute("dir", "ltr")
+    assert code.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert code.evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate"
+    page.close()
+
+
 def test_edit_break_and_fix_the_yaml_while_the_page_is_open(server, browser):
     url, project, serve = server
     data = project / EVENT_FILE

@@ -7,7 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
+from ..bidi import isolated
 from ..build import SUFFIXES
 from . import pdfpages
 from .catalog import Document, by_event
@@ -25,9 +27,13 @@ class PageImage:
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                                     autoescape=True, undefined=jinja2.StrictUndefined,
+                                     trim_blocks=True, lstrip_blocks=True)
+    # Data shown outside a rendered document (event titles) needs the same isolation the
+    # documents get, or "35-CT/TW" reads "CT/TW-35" in an Arabic heading.
+    environment.filters["isolated"] = lambda text, direction: Markup(isolated(text, direction))
+    return environment
 
 
 def _render(template: str, preview: Preview, **context) -> str:

@@ -23,8 +23,11 @@ COMMANDS = ("build", "check", "verify", "i18n", "new", "serve", "watch")
 
 
 def output_options() -> argparse.ArgumentParser:
-    """--json and --quiet, accepted before or after the command (SUPPRESS: a command's default never hides the global one)."""
+    """--project, --json and --quiet, accepted before or after the command (SUPPRESS: a command's
+    default never hides the global one)."""
     common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", type=Path, default=argparse.SUPPRESS,
+                        help="project folder holding reporting.toml, data/ and templates/ (default: here)")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print one JSON document (problems with file, line, column, field, expected, found) on stdout")
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors")
@@ -36,8 +39,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build_reports.py", parents=[common],
         description="Build conference reports and commendation certificates (PDF, DOCX) from data/.")
-    parser.add_argument("--project", type=Path, default=Path.cwd(),
-                        help="project folder holding reporting.toml, data/ and templates/ (default: here)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = commands.add_parser("build", parents=[common], help="build the documents (the default command)")
     build.add_argument("--event", action="append", default=[], metavar="ID", help="only this event (repeatable)")
@@ -84,6 +85,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     args = _parse(argv, stderr, stdout)
     if isinstance(args, int):
         return args
+    if not hasattr(args, "project"):  # --project is accepted before or after the command
+        args.project = Path.cwd()
     console = Console(stdout, stderr, quiet=getattr(args, "quiet", False), as_json=getattr(args, "json", False))
     console.root = args.project.resolve()
     with _terminate_as_interrupt():

@@ -98,3 +98,12 @@ def test_usage_errors_are_json_too_with_json():
     assert document["problems"][0]["message"] == "argument -j/--jobs: expected a whole number of at least 1, found '0'"
     code, out, err = run_cli("--project", str(ROOT), "build", "--jobs", "0")
     assert code == 2 and out == "" and "usage: build_reports.py build" in err
+
+
+def test_project_may_come_before_or_after_the_command(tmp_path):
+    project = copy_project(tmp_path)
+    for argv in (("--project", str(project), "check"), ("check", "--project", str(project))):
+        code, out, err = run_cli(*argv)
+        assert code == 0 and "2 event(s) valid." in out, err
+    code, _, err = run_cli("check", "--project", str(tmp_path / "nowhere"))
+    assert code == 1 and "nowhere" in err

@@ -82,7 +82,6 @@ class BuildResult:
     removed: list[Path] = field(default_factory=list)  # outputs of an earlier build no longer made
     seconds: float = 0.0
     documents: list[tuple[Job, str]] = field(default_factory=list)  # every document's HTML, for the preview
-    documents: list[tuple[Job, str]] = field(default_factory=list)  # every job's HTML, for the preview
 
 
 def load_bundles(project: Project) -> list[EventBundle]:

@@ -241,3 +241,20 @@ def test_a_renamed_awardees_old_files_are_removed_and_nothing_else(tmp_path):
     assert code == 1 and "notes.txt" in err  # verify still reports what is not the build's
     (output / "notes.txt").unlink()
     assert run_cli("verify", str(output))[0] == 0
+
+
+def test_fast_docx_checks_every_text_it_substitutes_not_only_those_that_changed():
+    """The first document's own texts go through the template too: one with doubled spaces (which the
+    general writer collapses) must not be pasted as it is."""
+    from reporting.config import PageGeometry
+    from reporting.writers.docx import DocxWriter
+
+    def html(name, position):
+        return ('<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>t</title></head>'
+                f'<body><p>{name}</p><p>{position}</p></body></html>')
+
+    geometry = PageGeometry()
+    fast, general = CertificateDocx(DocxWriter(embed_fonts=False)), DocxWriter(embed_fonts=False)
+    for document in (html("Lan", "A  B"), html("Hoa", "C D"), html("Mai", "A  B"), html("Tú", "E F")):
+        assert fast.write(document, geometry) == general.write(document, geometry)
+    assert fast.fast == 1  # the last one; the third holds a text to collapse

@@ -81,12 +81,14 @@ class CertificateDocx:
         shape = hashlib.sha256(("\0".join(tags) + repr(geometry)).encode()).hexdigest()
         reference = self._references.setdefault(shape, texts)
         varying = frozenset(i for i, (a, b) in enumerate(zip(texts, reference)) if a != b)
-        values = {i: html_lib.unescape(texts[i]) for i in varying}
-        if varying and all(_PLAIN.fullmatch(v) and not _has_marker(v) for v in values.values()) \
-                and _outside_content_checks(varying, tags):
+        if varying and _outside_content_checks(varying, tags):
             template = self._template(shape, varying, tokens, geometry)
             if template is not None:
-                return self._from_template(template, texts, html, geometry)
+                # Every text the template replaces, not only those that differ from the first
+                # document: a text equal to the first document's may still need collapsing.
+                values = {i: html_lib.unescape(texts[i]) for i in template.varying}
+                if all(_PLAIN.fullmatch(v) and not _has_marker(v) for v in values.values()):
+                    return self._from_template(template, values, html, geometry)
         self.general += 1
         return self.writer.write(html, geometry)
 
@@ -115,10 +117,9 @@ class CertificateDocx:
         return _Template(varying, split[0::2], [markers[c] for c in split[1::2]],
                          {key: set(chars) for key, chars in usage.chars.items()}, usage.contexts)
 
-    def _from_template(self, template: _Template, texts: list[str], html: str, geometry) -> bytes:
+    def _from_template(self, template: _Template, values: dict[int, str], html: str, geometry) -> bytes:
         usage = FontUsage(self.writer.fonts.latin, self.writer.fonts.complex)
         usage.chars = {key: set(chars) for key, chars in template.fixed_usage.items()}
-        values = {i: html_lib.unescape(texts[i]) for i in template.varying}
         for index, value in values.items():
             usage.add(value, *template.contexts[index])
         # The other members depend on the template's fixed texts and on the fonts, down to

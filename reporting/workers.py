@@ -13,6 +13,7 @@ import itertools
 import multiprocessing
 import os
 import signal
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,7 +168,15 @@ class Worker:
         return self._stage(task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex))
 
     def _stage(self, target: Path, data: bytes) -> Written:
-        return _stage(target, data, self.force)
+        """Stage ``data`` for ``target``, unless the file already holds exactly these bytes (a certificate
+        re-typeset with its chunk usually does): it is then left alone, modification time and all."""
+        digest = hashlib.sha256(data).hexdigest()
+        try:
+            if not self.force and target.stat().st_size == len(data) and target.read_bytes() == data:
+                return Written(target, None, digest, len(data))
+        except OSError:
+            pass
+        return Written(target, write_temporary(target, data), digest, len(data))
 
     @property
     def signer(self):
@@ -190,35 +199,18 @@ def make_writer(project: Project, name: str, locale: str):
     return writer
 
 
-class _named:
+@contextmanager
+def _named(shown: Path, awardee_ids: tuple[str, ...]):
     """Prefix a RenderError with the file being written (and the awardees, for a page overflow)."""
-
-    def __init__(self, shown: Path, awardee_ids: tuple[str, ...]):
-        self.shown, self.awardee_ids = shown, awardee_ids
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, traceback):
-        if kind is None or not issubclass(kind, RenderError) or str(exc).startswith(f"{self.shown}:"):
-            return False
-        hint = ""
-        if self.awardee_ids and "page(s)" in str(exc):
-            hint = (" (a name or the citation is too long for one certificate page; awardees: "
-                    f"{', '.join(self.awardee_ids)})")
-        raise RenderError(f"{self.shown}: {exc}{hint}") from None
-
-
-def _stage(target: Path, data: bytes, force: bool = False) -> Written:
-    """Stage ``data`` for ``target``, unless the file already holds exactly these bytes (a certificate
-    re-typeset with its chunk usually does): it is then left alone, modification time and all."""
-    digest = hashlib.sha256(data).hexdigest()
     try:
-        if not force and target.stat().st_size == len(data) and target.read_bytes() == data:
-            return Written(target, None, digest, len(data))
-    except OSError:
-        pass
-    return Written(target, write_temporary(target, data), digest, len(data))
+        yield
+    except RenderError as exc:
+        if str(exc).startswith(f"{shown}:"):
+            raise
+        hint = ""
+        if awardee_ids and "page(s)" in str(exc):
+            hint = f" (a name or the citation is too long for one certificate page; awardees: {', '.join(awardee_ids)})"
+        raise RenderError(f"{shown}: {exc}{hint}") from None
 
 
 # -- the pool ---------------------------------------------------------------

@@ -370,11 +370,6 @@ def drop_template_parts(document) -> None:
                 owner.rels.pop(rId)
 
 
-def deterministic_zip(document) -> bytes:
-    """Write the package with fixed entry times, order and attributes."""
-    return zip_package(package_entries(document.part.package))
-
-
 # Members that differ between documents; the rest (styles, settings, fonts) are
 # compressed once per process and reused (opc_zip's cache).
 VARYING_MEMBERS = frozenset({"word/document.xml"})

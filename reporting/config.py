@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .errors import DataError, Problem
+from reporting.errors import DataError, Problem
 
 CONFIG_NAME = "reporting.toml"
 FORMATS = ("pdf", "docx")

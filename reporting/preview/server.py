@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from ..errors import ReportingError
-from ..watch import Outcome, keep_building
-from . import pages, pdfpages
-from .state import Preview
+from reporting.errors import ReportingError
+from reporting.build.watch import Outcome, keep_building
+from reporting.preview import pages
+from reporting.preview import page_images as pdfpages
+from reporting.preview.state import Preview
 
 HOST = "127.0.0.1"
 KEEPALIVE_S = 15

@@ -15,7 +15,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from ..errors import EnvironmentProblem, RenderError
+from reporting.errors import EnvironmentProblem, RenderError
 
 
 class RefusedURL(FatalURLFetchingError):

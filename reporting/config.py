@@ -181,5 +181,5 @@ def _read_page(path: Path, name: str, spec: dict, problems: list[Problem]) -> Pa
     if orientation not in ("portrait", "landscape"):
         problems.append(Problem(path, None, None, f"pages.{name}.orientation", f"expected portrait or landscape, found {orientation!r}"))
         orientation = "portrait"
-    sides = tuple(float(margins.get(side, 20)) for side in ("top", "right", "bottom", "left"))
-    return PageGeometry(size=size, orientation=orientation, margins_mm=sides)
+    top, right, bottom, left = (float(margins.get(side, 20)) for side in ("top", "right", "bottom", "left"))
+    return PageGeometry(size=size, orientation=orientation, margins_mm=(top, right, bottom, left))

@@ -44,7 +44,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        env.install_gettext_translations(translations, newstyle=True)
+        # jinja2.ext.i18n adds this method at run time (Environment.extend): Jinja's annotations cannot know it.
+        env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         filters = LocalFilters(facts, translations)
         env.filters.update(filters.as_dict())
         env.globals["comma"] = filters.comma

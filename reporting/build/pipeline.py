@@ -109,7 +109,7 @@ def _jobs_for(bundle: EventBundle, locale: str, project: Project, selection: Sel
               renderer: Renderer) -> list[Job | CertificateSet]:
     base = Path(bundle.event.id) / locale
     jobs: list[Job | CertificateSet] = [Job(bundle, locale, "report.html.j2", "report", base / "report")]
-    if not bundle.awardees:
+    if bundle.event.awards is None or not bundle.awardees:  # (awardees come only with awards)
         return jobs
     jobs.append(Job(bundle, locale, "awardees.html.j2", "report", base / "awardees"))
     _, filters = renderer.environment(locale)

@@ -7,7 +7,7 @@ currency words translators choose) into the functions templates call.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from typing import Callable, cast
 
 from babel.support import Translations
 from markupsafe import Markup, escape
@@ -53,7 +53,7 @@ class LocalFilters:
     @property
     def comma(self) -> str:
         """The locale's comma between the parts of one phrase (name, role): ``، `` in Arabic."""
-        return self.translations.pgettext("list separator", ", ")
+        return self._pgettext("list separator", ", ")
 
     def comma_join(self, items) -> str:
         return self.comma.join(str(item) for item in items if item)
@@ -63,7 +63,12 @@ class LocalFilters:
         return text[self.facts.code] if text is not None else ""
 
     def _pattern(self, pattern: str) -> str:
-        return self.translations.pgettext("date pattern", pattern)
+        return self._pgettext("date pattern", pattern)
+
+    def _pgettext(self, context: str, message: str) -> str:
+        # Babel 2.18 annotates pgettext as returning ``str | object`` (its "missing" sentinel leaks into
+        # the inferred type); it returns the translation or the message itself, a str either way.
+        return cast(str, self.translations.pgettext(context, message))
 
     def number(self, value: float, decimals: int | None = None) -> str:
         return self.facts.decimal(value, decimals)
@@ -73,7 +78,7 @@ class LocalFilters:
 
     def money(self, value: float, currency: str) -> str:
         """Large amounts as the reports write them: ``576 triệu đồng``, ``576 مليون دونج``."""
-        unit = self.translations.pgettext("currency unit", currency)
+        unit = self._pgettext("currency unit", currency)
         amount = self.facts.compact(value) if value >= 1_000_000 else self.facts.decimal(value)
         return f"{amount} {unit}"
 
@@ -108,7 +113,7 @@ class LocalFilters:
     def when(self, value: dt.date, part_of_day: str | None) -> str:
         """``the afternoon of 8 April 2024`` in the locale's words."""
         message = PART_OF_DAY[part_of_day]
-        return self.translations.pgettext("part of day", message) % {"date": self.long_date(value)}
+        return self._pgettext("part of day", message) % {"date": self.long_date(value)}
 
     def place_date(self, place: str, value: dt.date) -> str:
         return self.translations.gettext("%(place)s, %(date)s") % {"place": place, "date": self.long_date(value)}
@@ -131,7 +136,7 @@ class LocalFilters:
 
     def figure(self, figure: Figure) -> str:
         """A figure's value as its kind reads: a count, a compact amount of money, a percentage."""
-        if figure.kind == "money":
+        if figure.kind == "money" and figure.currency is not None:  # (the model requires it for money)
             return self.money(figure.value, figure.currency)
         if figure.kind == "percent":
             return self.percent(figure.value, 0 if float(figure.value).is_integer() else 1)

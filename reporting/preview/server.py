@@ -72,7 +72,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if head == "files":
             return self._send_download(rest)
         if head == "doc" and len(rest) >= 3:
-            document = preview.documents.get(tuple(rest[:3]))
+            event, locale, name = rest[:3]
+            document = preview.documents.get((event, locale, name))
             if document is None:
                 return self._send_html(pages.missing_page(preview, "/".join(rest[:3])), HTTPStatus.NOT_FOUND)
             return self._send_document_part(document, rest[3:])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from reporting.errors import DataError, Problem
 from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event, Localized
@@ -149,7 +150,7 @@ def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
     return problems
 
 
-def _problems_from(source: LoadedYaml, errors: list[dict]) -> list[Problem]:
+def _problems_from(source: LoadedYaml, errors: list[ErrorDetails]) -> list[Problem]:
     """Pydantic's errors as problems; the branches of one union (int | float) make one message."""
     problems: list[Problem] = []
     type_errors: dict[Path_, tuple[list[str], object]] = {}

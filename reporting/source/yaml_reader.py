@@ -133,6 +133,7 @@ class _Builder:
             return self._mapping(node, where)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, where + (i,)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # PyYAML composes only these three kinds of node
         return self._scalar(node, where)
 
     def _mapping(self, node: yaml.MappingNode, where: Path_) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -18,14 +19,14 @@ from reporting.errors import Problem
 _BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
 
 
-def wants_colour(stream: TextIO, environ: dict[str, str] | None = None) -> bool:
+def wants_colour(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
     """Colour for a terminal, as CPython decides it: NO_COLOR wins, then FORCE_COLOR, then TERM=dumb, then isatty."""
-    environ = os.environ if environ is None else environ
-    if environ.get("NO_COLOR"):
+    variables = os.environ if environ is None else environ
+    if variables.get("NO_COLOR"):
         return False
-    if environ.get("FORCE_COLOR"):
+    if variables.get("FORCE_COLOR"):
         return True
-    if environ.get("TERM") == "dumb":
+    if variables.get("TERM") == "dumb":
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())

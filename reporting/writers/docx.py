@@ -11,7 +11,7 @@ import urllib.parse
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, cast
 
 import docx
 import tinyhtml5
@@ -20,6 +20,7 @@ from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileEr
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
+from docx.oxml.text.run import CT_R
 from docx.shared import Mm
 from docx.table import _Cell
 
@@ -564,7 +565,7 @@ class _BodyWriter:
                 yield from ooxml.field_runs(_instruction(piece.text, digits), FIELD_RESULT[digits],
                                             self._run_properties(piece.fmt, look))
                 continue
-            run = OxmlElement("w:r")
+            run = cast(CT_R, OxmlElement("w:r"))  # python-docx makes each tag its registered class
             rPr = self._run_properties(piece.fmt, look)
             if len(rPr):
                 run.append(rPr)
@@ -577,7 +578,7 @@ class _BodyWriter:
                 if piece.text != piece.text.strip(" "):
                     text.set(qn("xml:space"), "preserve")
                 run.append(text)
-            elif piece.kind == "image":
+            elif piece.image is not None:  # (only an "image" piece has one)
                 run.add_drawing(self._picture(piece.image))
             else:
                 run.append(OxmlElement("w:br"))

@@ -129,10 +129,10 @@ class CertificateDocx:
         members = self._members.get(key)
         if members is None:
             self.general += 1
-            members = self.writer.package(html, geometry)
+            package = self.writer.package(html, geometry)
             if len(self._members) > 256:
                 self._members.clear()
-            compressed = ooxml.compressed_members(members)
+            compressed = ooxml.compressed_members(package)
             self._members[key] = {name: item for name, item in compressed.items() if name != DOCUMENT}
             return ooxml.zip_members(compressed)
         self.fast += 1

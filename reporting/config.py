@@ -98,9 +98,10 @@ def load_project(root: Path) -> Project:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataError([Problem(path, None, None, "", "expected a project settings file, found none")])
+        raise DataError([Problem(path, None, None, "", "expected a project settings file, found none")]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise DataError([Problem(path, getattr(exc, "lineno", None), getattr(exc, "colno", None), "", f"invalid TOML: {exc}")])
+        line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+        raise DataError([Problem(path, line, column, "", f"invalid TOML: {exc}")]) from None
     problems: list[Problem] = []
     locales = _read_locales(path, raw.get("locales", {}), problems)
     formats = _read_formats(path, raw.get("build", {}).get("formats", list(FORMATS)), problems)

@@ -85,7 +85,7 @@ def test_combined_print_file_holds_every_certificate_in_list_order(built, locale
     pages = pdf_pages(folder / "certificates.pdf")
     assert len(pages) == 25
     singles = sorted((folder / "certificates").glob("*.pdf"))
-    for page, single in zip(pages, singles):
+    for page, single in zip(pages, singles, strict=True):
         assert squeeze(page) == squeeze(pdf_text(single))
 
 
@@ -188,7 +188,7 @@ def test_pdf_and_docx_say_the_same_thing_in_the_same_order(built, document, loca
                            docx_repeated_header_rows(docx_file))
     docx = letters("".join(docx_shown_paragraphs(docx_file)))
     if pdf != docx:
-        at = next(i for i, (a, b) in enumerate(zip(pdf + "#", docx + "#")) if a != b)
+        at = next(i for i, (a, b) in enumerate(zip(pdf + "#", docx + "#", strict=False)) if a != b)
         pytest.fail(f"first difference at letter {at}: PDF ...{pdf[max(0, at - 30):at + 30]!r} "
                     f"DOCX ...{docx[max(0, at - 30):at + 30]!r}")
     assert len(docx) > (200 if "certificates" in document else 1000)  # the whole document, not an empty extraction

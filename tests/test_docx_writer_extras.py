@@ -57,7 +57,8 @@ def page(body: str, lang: str, digits: str = "latn", footer: bool = True) -> str
 def report(lang: str, paragraphs: int = 3, **kwargs) -> str:
     body = (HEADING[lang] + f'<h1 class="title">{"تقرير" if lang == "ar" else "Báo cáo"}</h1>'
             + "".join(f'<p class="justify">{SENTENCE[lang]}</p>' for _ in range(paragraphs))
-            + f'<ol><li><span class="marker">{"١." if kwargs.get("digits") == "arab" else "1."}</span> <strong>{"نغوين فان آن" if lang == "ar" else "Nguyễn Văn An"}'
+            + f'<ol><li><span class="marker">{"١." if kwargs.get("digits") == "arab" else "1."}</span> '
+            + f'<strong>{"نغوين فان آن" if lang == "ar" else "Nguyễn Văn An"}'
             '</strong></li></ol><div class="signature"><p><strong>'
             + ("رئيس المكتب" if lang == "ar" else "CHÁNH VĂN PHÒNG") + "</strong></p></div>")
     return page(body, lang, **kwargs)
@@ -75,7 +76,8 @@ def certificates(lang: str, count: int = 3) -> str:
     name = "لجنة استقبال المواطنين" if lang == "ar" else "Ban Tiếp công dân tỉnh"
     one = ('<section class="page certificate"><p class="center emblem-line"><img class="emblem" '
            'src="assets/emblem.png" alt="Emblem" width="18mm" height="18mm"></p>'
-           f'<p class="center small motto"><strong>{"جمهورية فيتنام الاشتراكية" if lang == "ar" else "CỘNG HÒA"}</strong></p>'
+           '<p class="center small motto">'
+           f'<strong>{"جمهورية فيتنام الاشتراكية" if lang == "ar" else "CỘNG HÒA"}</strong></p>'
            f'<h1 class="title">{"شهادة تقدير" if lang == "ar" else "BẰNG KHEN"}</h1>'
            f'<p class="awardee">{name}</p><p class="center citation">{SENTENCE[lang]}</p>'
            '<table class="layout signing"><tr><td class="center small">No. 1</td>'

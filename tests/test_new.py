@@ -105,7 +105,7 @@ def test_unfilled_scaffold_reports_each_blank_with_its_line(project):
     lines = err.splitlines()
     assert lines[0] == "error: data/inspectorate-2024-q2.yaml: 27 problems"
     text = (project / Q2).read_text(encoding="utf-8").splitlines()
-    (problem,) = [l for l in lines if "figures.admin_inspections.value:" in l]
+    (problem,) = [line for line in lines if "figures.admin_inspections.value:" in line]
     position, message = problem.split(" figures.admin_inspections.value: ")
     assert message == "expected a number, found nothing — fill this in"
     line, column = map(int, position.split(":"))

@@ -73,7 +73,8 @@ def test_very_long_names_print_or_fail_cleanly(tmp_path, name):
 def test_a_name_too_long_for_one_page_is_refused_not_spilled(tmp_path):
     code, err, output, _ = build_with(tmp_path, "Nguyễn Văn " * 40)
     assert code == 1
-    assert "certificates/01-i01-nguyen-van-nguyen-van-nguyen-van-nguyen.pdf: expected 1 page(s), found 2 (a name or the citation is too long for one certificate page; awardees: i01)" in err
+    assert ("certificates/01-i01-nguyen-van-nguyen-van-nguyen-van-nguyen.pdf: expected 1 page(s), found 2 "
+            "(a name or the citation is too long for one certificate page; awardees: i01)") in err
     assert not output.exists()
 
 

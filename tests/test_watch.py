@@ -1,4 +1,5 @@
-"""``build_reports.py watch``: rebuild after an edit, report a broken file and keep the last good output, stop on Ctrl-C."""
+"""``build_reports.py watch``: rebuild after an edit, report a broken file and keep the last good output,
+stop on Ctrl-C."""
 from __future__ import annotations
 
 import hashlib

@@ -1,6 +1,7 @@
 """One build at a time per output folder, and the leftovers of a killed build cleared."""
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from contextlib import contextmanager
@@ -52,10 +53,8 @@ def output_lock(output: Path):
 def release_inherited_locks() -> None:
     """In a forked worker: close the copies of the parent's lock files (the parent keeps the lock)."""
     for descriptor in list(HELD):
-        try:
+        with contextlib.suppress(OSError):
             os.close(descriptor)
-        except OSError:
-            pass
     HELD.clear()
 
 

@@ -122,7 +122,7 @@ def _jobs_for(bundle: EventBundle, locale: str, project: Project, selection: Sel
     # Archived certificates are each a PDF/A document of their own, typeset alone.
     jobs.append(Job(bundle, locale, "certificates.html.j2", "certificate", base / "certificates", ordered, ("pdf",)))
     jobs.extend(Job(bundle, locale, "certificates.html.j2", "certificate", stem, (awardee,))
-                for awardee, stem in zip(ordered, stems))
+                for awardee, stem in zip(ordered, stems, strict=True))
     return jobs
 
 
@@ -259,7 +259,7 @@ class _Work:
         chunk_files: list[Path] = []
         current_chunks: list[tuple[int, Path]] = []  # all pages current: typeset again only for the print file
         htmls: list[str] = []
-        pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size))
+        pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size), strict=True)
         for number, (awardees, stems) in enumerate(pieces):
             chunk = _render_chunk(self.renderer, item, self.project, awardees, stems)
             if self.selection.keep_html:
@@ -306,7 +306,7 @@ class _Work:
 
     def _docx_tasks(self, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
         htmls, targets, shown = [], [], []
-        for html, stem in zip(chunk.singles, chunk.stems):
+        for html, stem in zip(chunk.singles, chunk.stems, strict=True):
             target = self.output / stem.with_suffix(".docx")
             if not self.current(target, output_key(html, "docx", self.project.templates_dir)):
                 htmls.append(html)
@@ -333,7 +333,7 @@ def _print_job(item: CertificateSet) -> Job:
 
 def _single_documents(item: CertificateSet, chunk: _RenderedChunk) -> list[tuple[Job, str]]:
     return [(Job(item.bundle, item.locale, "certificates.html.j2", "certificate", stem, (awardee,)), single)
-            for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles)]
+            for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles, strict=True)]
 
 
 def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: tuple[str, ...]) -> list[Path]:
@@ -400,7 +400,7 @@ def _render_chunk(renderer: Renderer, item: CertificateSet, project: Project, aw
 def _render_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[_RenderedChunk]:
     """Every chunk of a set at once (for tests and tools; the build renders them as it goes)."""
     return [_render_chunk(renderer, item, project, awardees, stems)
-            for awardees, stems in zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size))]
+            for awardees, stems in zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size), strict=True)]
 
 
 def _check_selection(bundles: list[EventBundle], project: Project, selection: Selection) -> None:

@@ -5,6 +5,7 @@ interrupted leaves every previous output exactly as it was, and no partial files
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -60,10 +61,8 @@ class Staging:
             temporary.unlink(missing_ok=True)
         self._staged.clear()
         for folder in sorted(set(self._created), key=lambda p: len(p.parts), reverse=True):
-            try:
+            with contextlib.suppress(OSError):  # not empty: something else lives there
                 folder.rmdir()
-            except OSError:
-                pass  # not empty: something else lives there
         self._created.clear()
 
 

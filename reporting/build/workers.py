@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable
 
 from reporting.build import cache
 from reporting.config import Project
@@ -151,8 +151,8 @@ class Worker:
         """A chunk came out with too many pages: name the certificate that needs two."""
         from reporting.build.chunks import single_certificates
 
-        for html, shown, awardee in zip(single_certificates(task.html, len(task.targets)) or (), task.shown,
-                                        task.awardee_ids):
+        singles = single_certificates(task.html, len(task.targets)) or ()  # none: a template not cut apart
+        for html, shown, awardee in zip(singles, task.shown, task.awardee_ids, strict=False):
             with _named(shown, (awardee,)):
                 writer.write(html, expected_pages=1)
 
@@ -160,7 +160,7 @@ class Worker:
         writer = self.writer("certificate-docx", task.locale)
         geometry = self.project.page(task.page)
         written = []
-        for html, target, shown in zip(task.htmls, task.targets, task.shown):
+        for html, target, shown in zip(task.htmls, task.targets, task.shown, strict=True):
             with time_limit(self.project.job_time_limit_s, f"writing {shown}"), _named(shown, ()):
                 written.append(self._stage(target, writer.write(html, geometry)))
         return written

@@ -44,7 +44,8 @@ def run(project, args, console: Console) -> int:
     text = dump(scaffold(previous, args.kind, period, event_id, tuple(project.locales)), header(previous, args.kind, period))
     target_shown = shown(target, project.root)
     _write_new(target, target_shown, text)
-    console.say(f"created {target_shown} from {previous.path}: fill in the fields marked FILL IN, then run `build_reports.py check`.")
+    console.say(f"created {target_shown} from {previous.path}: fill in the fields marked FILL IN, "
+                "then run `build_reports.py check`.")
     console.record("created", target_shown)
     console.record("from", previous.path)
     return 0

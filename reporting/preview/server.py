@@ -7,6 +7,7 @@ localhost. It is not meant to be exposed to a network, and is not.
 """
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import threading
 from http import HTTPStatus
@@ -50,13 +51,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.0"  # one request per connection: simple, and fine on localhost
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:  # the name http.server calls for a GET
         path = unquote(urlsplit(self.path).path)
         parts = [part for part in path.split("/") if part]
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser went away (a reload)
             self._route(parts)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the browser went away (a reload): nothing to answer
 
     def _route(self, parts: list[str]) -> None:
         preview = self.server.preview
@@ -147,7 +146,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
+    def log_message(self, format: str, *args) -> None:  # (the parameter names are http.server's)
         pass  # one line per image and stylesheet would bury the build messages
 
 
@@ -176,7 +175,7 @@ def serve(preview: Preview, port: int, ready: Callable[[str], None], report: Cal
     def watch() -> None:
         try:
             keep_building(preview.rebuilder, stop, report, preview.build)
-        except Exception as exc:  # noqa: BLE001 (handed to the main thread, raised there)
+        except Exception as exc:  # handed to the main thread, raised there
             failures.append(exc)
             server.shutdown()
 

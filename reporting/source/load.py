@@ -76,7 +76,8 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
         if ratio.part in event.figures and ratio.whole in event.figures:
             part, whole = event.figures[ratio.part].value, event.figures[ratio.whole].value
             if whole == 0 or part > whole:
-                problems.append(source.problem(("ratios", name), f"expected {ratio.part} ({part}) to be at most {ratio.whole} ({whole}) and {ratio.whole} above 0"))
+                problems.append(source.problem(("ratios", name), f"expected {ratio.part} ({part}) to be at most "
+                                                                 f"{ratio.whole} ({whole}) and {ratio.whole} above 0"))
             elif ratio.stated_percent is not None and _rounded_percent(part, whole, ratio.decimals) != round(ratio.stated_percent, ratio.decimals):
                 computed = _rounded_percent(part, whole, ratio.decimals)
                 problems.append(source.problem(("ratios", name, "stated_percent"), f"expected {computed:g} ({part}/{whole}), found {ratio.stated_percent:g}"))
@@ -100,7 +101,8 @@ def _date_problems(event: Event, source: LoadedYaml) -> list[Problem]:
         problems.append(source.problem(("date",), f"expected a date on or after the period's start ({event.period.start}), found {event.date}"))
     awards_date = event.awards.date if event.awards else None
     if awards_date and not event.period.start <= awards_date <= event.date + dt.timedelta(days=366):
-        problems.append(source.problem(("awards", "date"), f"expected a date from {event.period.start} to a year after the meeting ({event.date}), found {awards_date}"))
+        problems.append(source.problem(("awards", "date"), f"expected a date from {event.period.start} to a year "
+                                                            f"after the meeting ({event.date}), found {awards_date}"))
     return problems
 
 
@@ -189,7 +191,8 @@ def _data_path(data: object, loc: tuple) -> Path_:
     where: list = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
+        # (Two branches, not one `or`: each narrows `current` to the container it indexes.)
+        if isinstance(current, dict) and isinstance(part, str) and part in current:  # noqa: SIM114
             current = current[part]
             where.append(part)
         elif isinstance(current, list) and isinstance(part, int) and part < len(current):

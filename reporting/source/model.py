@@ -104,10 +104,11 @@ class Counted(RootModel[dict[str, Text | dict[str, Text]]]):
             needed = set(Locale.parse(code).plural_form.tags) | {"other"}
             missing = sorted(needed - set(forms))
             unknown = sorted(set(forms) - needed)
+            expected = f"expected plural forms {', '.join(sorted(needed))} for '{code}'"
             if missing:
-                raise ValueError(f"expected plural forms {', '.join(sorted(needed))} for '{code}', missing {', '.join(missing)}")
+                raise ValueError(f"{expected}, missing {', '.join(missing)}")
             if unknown:
-                raise ValueError(f"expected plural forms {', '.join(sorted(needed))} for '{code}', found unknown {', '.join(unknown)}")
+                raise ValueError(f"{expected}, found unknown {', '.join(unknown)}")
         return value
 
 

@@ -94,7 +94,8 @@ def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Pa
 
 
 def _caret_indent(source: str, column: int) -> str:
-    """Blanks as wide on screen as the text before ``column`` (1-based): tabs kept, wide letters doubled, marks skipped."""
+    """Blanks as wide on screen as the text before ``column`` (1-based): tabs kept, wide letters doubled,
+    marks skipped."""
     indent = []
     for char in source[: column - 1]:
         if char == "\t":

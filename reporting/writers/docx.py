@@ -668,7 +668,7 @@ class _BodyWriter:
         header_row = not layout and all(cell.tag == "th" for cell, _ in rows[0][0])
         _table_properties(tbl.tblPr, layout, self.info.rtl, header_row)
         widths = _column_widths(rows, columns, tbl, equal=layout)
-        for (row, header), tr in zip(rows, tbl.tr_lst):
+        for (row, header), tr in zip(rows, tbl.tr_lst, strict=True):
             if header:  # repeat on each page, as WeasyPrint repeats <thead>
                 tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             self._table_row(row, tr, table, widths, replace(block, in_cell=True))
@@ -865,7 +865,7 @@ def _column_widths(rows: list, columns: int, tbl, equal: bool) -> list[int]:
         rest = total - sum(fixed.values())
         widths = [fixed[i] if i in fixed else round(rest * weights[i] / sum(weights.values()))
                   for i in range(columns)]
-    for col, width in zip(grid, widths):
+    for col, width in zip(grid, widths, strict=True):
         col.set(qn("w:w"), str(width))
     return widths
 

@@ -81,7 +81,7 @@ class CertificateDocx:
         texts, tags = tokens[0::2], tokens[1::2]
         shape = hashlib.sha256(("\0".join(tags) + repr(geometry)).encode()).hexdigest()
         reference = self._references.setdefault(shape, texts)
-        varying = frozenset(i for i, (a, b) in enumerate(zip(texts, reference)) if a != b)
+        varying = frozenset(i for i, (a, b) in enumerate(zip(texts, reference, strict=True)) if a != b)
         if varying and _outside_content_checks(varying, tags):
             template = self._template(shape, varying, tokens, geometry)
             if template is not None:
@@ -137,7 +137,7 @@ class CertificateDocx:
             return ooxml.zip_members(compressed)
         self.fast += 1
         document = [template.pieces[0]]
-        for index, piece in zip(template.order, template.pieces[1:]):
+        for index, piece in zip(template.order, template.pieces[1:], strict=True):
             document += [_xml_text(values[index]), piece]
         document_member = opc_zip.member(DOCUMENT, "".join(document).encode("utf-8"))
         return ooxml.zip_members({**members, DOCUMENT: document_member})

@@ -31,7 +31,7 @@ def _certificate_sets(project_root: Path, size: int = 50):
     renderer = build.Renderer(project)
     items = build.plan(bundles, project, build.Selection(), renderer)
     sets = [item for item in items if isinstance(item, build.CertificateSet)]
-    return project, renderer, {s.locale: (s, build._render_set(renderer, s, project, size)) for s in sets}
+    return project, renderer, {s.locale: (s, build.render_certificate_set(renderer, s, project, size)) for s in sets}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_a_certificate_cut_from_its_chunk_is_the_certificate_rendered_alone(refe
     assert len(singles) == 25
     for awardee, html in zip(item.awardees, singles, strict=True):
         job = build.Job(item.bundle, locale, "certificates.html.j2", "certificate", item.print_stem, (awardee,))
-        assert html == build._render(renderer, job, project)
+        assert html == build.render_job(renderer, job, project)
 
 
 def test_cutting_refuses_html_of_another_shape():

@@ -141,7 +141,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     renderer = Renderer(project)
     planned = plan(bundles, project, selection, renderer)
     # Reports and lists first: a template error there stops the build before any typesetting.
-    documents = [(item, _render(renderer, item, project)) for item in planned if isinstance(item, Job)]
+    documents = [(item, render_job(renderer, item, project)) for item in planned if isinstance(item, Job)]
     sets = [item for item in planned if isinstance(item, CertificateSet)]
     sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
     signer_identity = _check_signing_key(selection.sign_key)
@@ -197,7 +197,9 @@ def _count_outputs(planned: list, formats: tuple[str, ...]) -> int:
 
 
 @dataclass(frozen=True)
-class _RenderedChunk:
+class RenderedChunk:
+    """Certificates typeset as one PDF, and each one's own HTML."""
+
     awardees: tuple[Awardee, ...]
     stems: tuple[Path, ...]
     html: str  # the chunk, typeset as one PDF
@@ -299,12 +301,12 @@ class _Work:
             yield self._chunk_task(item, chunk, [None] * len(chunk.stems), cached)
         self._print_files.append((target, chunk_files, duplex))
 
-    def _chunk_task(self, item: CertificateSet, chunk: _RenderedChunk, targets: list, cached: Path) -> ChunkTask:
+    def _chunk_task(self, item: CertificateSet, chunk: RenderedChunk, targets: list, cached: Path) -> ChunkTask:
         return ChunkTask(item.locale, chunk.html, tuple(targets), tuple(a.id for a in chunk.awardees),
                          tuple(stem.with_suffix(".pdf") for stem in chunk.stems), cached,
                          self.project.print_options.needs_marks_area)
 
-    def _docx_tasks(self, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
+    def _docx_tasks(self, item: CertificateSet, chunk: RenderedChunk) -> Iterator[Task]:
         htmls, targets, shown = [], [], []
         for html, stem in zip(chunk.singles, chunk.stems, strict=True):
             target = self.output / stem.with_suffix(".docx")
@@ -331,7 +333,7 @@ def _print_job(item: CertificateSet) -> Job:
     return Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem, item.awardees, ("pdf",))
 
 
-def _single_documents(item: CertificateSet, chunk: _RenderedChunk) -> list[tuple[Job, str]]:
+def _single_documents(item: CertificateSet, chunk: RenderedChunk) -> list[tuple[Job, str]]:
     return [(Job(item.bundle, item.locale, "certificates.html.j2", "certificate", stem, (awardee,)), single)
             for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles, strict=True)]
 
@@ -375,8 +377,9 @@ def _archive_source(job: Job, data: bytes):
     return ArchiveSource(name=job.bundle.source.name, data=data, date=job.bundle.event.date)
 
 
-def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None,
-            page: PageGeometry | None = None) -> str:
+def render_job(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None,
+               page: PageGeometry | None = None) -> str:
+    """A job's HTML (or that of some of its awardees), within the time limit, its text checked against the fonts."""
     awardees = job.awardees if awardees is None else awardees
     with time_limit(project.job_time_limit_s, f"rendering {job.template} for {job.stem}"):
         html = renderer.render(job.template, job.locale, job.bundle, page or project.page(job.page), awardees=awardees)
@@ -385,22 +388,22 @@ def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awar
 
 
 def _render_chunk(renderer: Renderer, item: CertificateSet, project: Project, awardees: tuple[Awardee, ...],
-                  stems: tuple[Path, ...]) -> _RenderedChunk:
+                  stems: tuple[Path, ...]) -> RenderedChunk:
     """A chunk's HTML (typeset together) and each certificate's own HTML (for its DOCX)."""
     options = project.print_options  # the chunks make the print file: its bleed and crop marks
     page = replace(project.page("certificate"), bleed_mm=options.bleed_mm, crop_marks=options.crop_marks)
     job = Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem, awardees)
-    html = _render(renderer, job, project, page=page)
+    html = render_job(renderer, job, project, page=page)
     singles = chunking.single_certificates(html, len(awardees))
     if singles is None:  # a template of another shape: render each certificate alone
-        singles = [_render(renderer, job, project, (awardee,), page) for awardee in awardees]
-    return _RenderedChunk(awardees, stems, html, tuple(singles))
+        singles = [render_job(renderer, job, project, (awardee,), page) for awardee in awardees]
+    return RenderedChunk(awardees, stems, html, tuple(singles))
 
 
-def _render_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[_RenderedChunk]:
+def render_certificate_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[RenderedChunk]:
     """Every chunk of a set at once (for tests and tools; the build renders them as it goes)."""
-    return [_render_chunk(renderer, item, project, awardees, stems)
-            for awardees, stems in zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size), strict=True)]
+    pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size), strict=True)
+    return [_render_chunk(renderer, item, project, awardees, stems) for awardees, stems in pieces]
 
 
 def _check_selection(bundles: list[EventBundle], project: Project, selection: Selection) -> None:

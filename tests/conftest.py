@@ -11,6 +11,14 @@ from reporting.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("ar", "vi")
+# Fixtures that cost the fast tier too much: every test using one is marked slow (a marker cannot go on a fixture).
+SLOW_FIXTURES = {"built"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def run_cli(*argv: str) -> tuple[int, str, str]:

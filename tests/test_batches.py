@@ -39,6 +39,7 @@ def reference_sets():
     return _certificate_sets(ROOT)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", LOCALES)
 def test_a_certificate_cut_from_its_chunk_is_the_certificate_rendered_alone(reference_sets, locale):
     project, renderer, sets = reference_sets
@@ -56,6 +57,7 @@ def test_cutting_refuses_html_of_another_shape():
     assert chunks.cut([1, 2, 3, 4, 5], 2) == [(1, 2), (3, 4), (5,)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", LOCALES)
 def test_fast_docx_is_byte_for_byte_the_general_writers(reference_sets, locale):
     project, _, sets = reference_sets
@@ -70,6 +72,7 @@ def test_fast_docx_is_byte_for_byte_the_general_writers(reference_sets, locale):
         assert data == general.write(html, geometry)  # ...and come out exactly as the general writer's
 
 
+@pytest.mark.slow
 def test_fast_docx_matches_for_hostile_and_mixed_script_names(tmp_path):
     """Names the fast path must refuse (Latin inside Arabic, spacing, markup characters) or get right."""
     project_root = copy_project(tmp_path)
@@ -92,6 +95,7 @@ def test_fast_docx_matches_for_hostile_and_mixed_script_names(tmp_path):
         assert fast.fast and fast.general
 
 
+@pytest.mark.slow
 def test_certificate_bytes_depend_on_the_data_only_not_on_jobs_or_incremental_builds(tmp_path):
     project = copy_project(tmp_path)
     (project / "reporting.toml").write_text((project / "reporting.toml").read_text(encoding="utf-8")
@@ -115,6 +119,7 @@ def test_certificate_bytes_depend_on_the_data_only_not_on_jobs_or_incremental_bu
     assert incremental == fresh
 
 
+@pytest.mark.slow
 def test_every_certificate_pdf_is_a_valid_standalone_file_with_its_awardee(tmp_path):
     project_root = copy_project(tmp_path)
     output = tmp_path / "output"
@@ -136,6 +141,7 @@ def test_every_certificate_pdf_is_a_valid_standalone_file_with_its_awardee(tmp_p
                 assert [round(float(v)) for v in pdf.pages[0].mediabox] == [0, 0, 842, 595]
 
 
+@pytest.mark.slow
 def test_print_file_with_duplex_backs_crop_marks_and_bleed(tmp_path):
     project = copy_project(tmp_path)
     config = project / "reporting.toml"
@@ -161,6 +167,7 @@ def test_print_file_with_duplex_backs_crop_marks_and_bleed(tmp_path):
         assert "/BleedBox" not in single.pages[0].obj
 
 
+@pytest.mark.slow
 def test_print_file_follows_the_sorted_list_order(tmp_path):
     project = copy_project(tmp_path)
     data = project / "data" / "directive-35-review.yaml"
@@ -209,6 +216,7 @@ def test_jobs_must_be_a_positive_number():
     assert code == 2 and "expected a whole number of at least 1, found '0'" in err
 
 
+@pytest.mark.slow
 def test_benchmark_runs_and_prints_its_figures(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "certificates.py"), "3", "--format", "pdf",
                              "--path", "workers"], capture_output=True, text=True, timeout=300)
@@ -217,6 +225,7 @@ def test_benchmark_runs_and_prints_its_figures(tmp_path):
                      r"certificates/s [\d.]+  peak RSS \d+ MB", result.stdout)
 
 
+@pytest.mark.slow
 def test_a_renamed_awardees_old_files_are_removed_and_nothing_else(tmp_path):
     project = copy_project(tmp_path)
     output = tmp_path / "output"

@@ -1,6 +1,7 @@
 """The command line, in-process: exit codes, messages, selection, and nothing written on bad data."""
 from __future__ import annotations
 
+import pytest
 
 from conftest import ROOT, copy_project, run_cli
 
@@ -12,6 +13,7 @@ def test_check_validates_reference_data():
     assert "2 event(s) valid." in out
 
 
+@pytest.mark.slow
 def test_build_selection_writes_only_what_was_asked(tmp_path):
     code, out, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--locale", "vi",
                              "--format", "pdf", "--output", str(tmp_path))
@@ -34,6 +36,7 @@ def test_bad_option_is_a_usage_error():
     assert code == 2 and "invalid choice: 'odt'" in err
 
 
+@pytest.mark.slow
 def test_invalid_data_exits_1_lists_every_problem_and_keeps_previous_output(tmp_path):
     project = copy_project(tmp_path)
     output = tmp_path / "output"

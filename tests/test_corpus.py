@@ -117,6 +117,7 @@ def read_back(tmp_path_factory) -> dict[tuple[str, str], tuple[str, str]]:
     return texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case, code, digits, ours, expected", CORPUS, ids=[c[0] for c in CORPUS])
 def test_pdf_and_docx_read_back_the_expected_text(read_back, case, code, digits, ours, expected):
     for text in read_back[code, digits]:

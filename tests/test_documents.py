@@ -235,6 +235,7 @@ def test_report_page_geometry_matches_in_both_formats(built, locale, page_size):
     assert int(margins.get(f"{W}left")) == round(30 / 25.4 * 1440)  # reporting.toml: left 30 mm
 
 
+@pytest.mark.slow
 def test_arabic_indic_digits_are_one_line_of_configuration(tmp_path):
     """digits = "arab": every number of the document in ٠-٩, codes such as 35-CT/TW untouched."""
     from conftest import copy_project, run_cli
@@ -274,6 +275,7 @@ def test_emblem_has_the_same_size_in_pdf_and_docx(built, locale):
     assert int(extent.get("cx")) == int(extent.get("cy")) == 18 * 36000
 
 
+@pytest.mark.slow
 def test_sorted_order_is_one_line_and_drives_list_and_print_file(tmp_path):
     from conftest import copy_project, run_cli
     from reporting.language.collation import sort_key
@@ -316,6 +318,7 @@ def test_every_figure_reads_back_from_pdf_and_docx(built, event, locale):
         assert [t for t in _figure_texts(ROOT, event, locale, "latn") if letters(t) not in text] == []
 
 
+@pytest.mark.slow
 def test_every_figure_reads_back_with_arabic_indic_digits(tmp_path):
     from conftest import copy_project, run_cli
 

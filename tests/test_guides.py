@@ -27,6 +27,9 @@ import pytest
 
 from conftest import ROOT
 
+# Every guide builds real documents in a copy of the project.
+pytestmark = pytest.mark.slow
+
 DOCS = ROOT / "docs"
 GUIDES = sorted(p for p in DOCS.glob("*.md") if p.name != "html-subset.md")  # the subset is reference, not steps
 FENCE = re.compile(r"^```(?P<lang>[A-Za-z0-9_-]*)(?P<info>.*)$")

@@ -142,6 +142,7 @@ TEMPLATE_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(TEMPLATE_CASES))
 def test_template_mistakes(hostile, case):
     project, _, run = hostile
@@ -186,6 +187,7 @@ def loopback_server():
     ('<link rel="stylesheet" href="{server}/evil.css">', "{server}/evil.css"),
     ('<img src="../reporting.toml">', "reporting.toml"),
 ])
+@pytest.mark.slow
 def test_rendering_is_confined_to_the_project(hostile, loopback_server, markup, refused):
     project, _, run = hostile
     server, requests = loopback_server

@@ -7,12 +7,16 @@ import tempfile
 from pathlib import Path
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, run_cli
 from test_hostile_input import snapshot
 from textutil import docx_text, letters, pdf_text
+
+# Hypothesis builds a certificate for each generated name.
+pytestmark = pytest.mark.slow
 
 FIXTURE = ROOT / "tests" / "roots" / "one-awardee"
 

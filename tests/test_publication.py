@@ -13,6 +13,9 @@ import time
 from conftest import ROOT, copy_project, run_cli
 from test_hostile_input import snapshot
 
+# Whole builds, interrupted, repeated, archived and signed.
+pytestmark = pytest.mark.slow
+
 
 def test_a_second_build_on_the_same_output_stops_with_a_clear_message(tmp_path):
     output = tmp_path / "output"

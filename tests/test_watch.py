@@ -5,8 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 
+import pytest
+
 from conftest import copy_project
 from previewutil import EVENT_FILE, FIGURE_LINE, CommandLine, edit, line_number, wait_until
+
+# `watch` as a subprocess, rebuilding after each edit.
+pytestmark = pytest.mark.slow
 
 
 def digest(path) -> str | None:

@@ -3,18 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import types
-import typing
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from reporting.errors import DataError, Problem
-from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event, Localized
+from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event
+from reporting.source.schema_problems import describe, schema_problems
 from reporting.source.yaml_reader import LoadedYaml, Path_, load_yaml
-
-FILL_HINT = " — fill this in"
 
 
 @dataclass(frozen=True)
@@ -53,11 +50,11 @@ def load_events(paths: list[Path], locales: tuple[str, ...], root: Path,
 def load_event(path: Path, locales: tuple[str, ...], shown: str | None = None) -> SourcedEvent:
     source = load_yaml(path, shown)
     if not isinstance(source.data, dict):
-        raise DataError([source.problem((), f"expected a mapping of fields, found {_describe(source.data)}")])
+        raise DataError([source.problem((), f"expected a mapping of fields, found {describe(source.data)}")])
     try:
         event = Event.model_validate(source.data, context={"locales": locales})
     except ValidationError as exc:
-        raise DataError(_problems_from(source, exc.errors())) from None
+        raise DataError(schema_problems(source, exc.errors(), Event)) from None
     problems = consistency_problems(event, source)
     if problems:
         raise DataError(problems)
@@ -149,107 +146,10 @@ def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
     return problems
 
 
-def _problems_from(source: LoadedYaml, errors: list[dict]) -> list[Problem]:
-    """Pydantic's errors as problems; the branches of one union (int | float) make one message."""
-    problems: list[Problem] = []
-    type_errors: dict[Path_, tuple[list[str], object]] = {}
-    for error in errors:
-        where = _data_path(source.data, error["loc"])
-        message = error["msg"]
-        if error["type"] == "missing":
-            problems.append(source.problem(where, "expected this field, found nothing"))
-        elif error["type"] == "extra_forbidden":
-            problems.append(source.problem(where, _unknown_field(where), at_key=True))
-        elif message.startswith("Value error, "):
-            problems.append(source.problem(where, message.removeprefix("Value error, ")))
-        else:
-            expected = message.removeprefix("Input should be ").removeprefix("String should ")
-            type_errors.setdefault(where, ([], error.get("input")))[0].append(expected)
-    for where, (expectations, found) in type_errors.items():
-        # An empty value is a blank left to fill (``new`` writes them), not a typing mistake: say so.
-        hint = FILL_HINT if found is None else ""
-        expected = _merge_expectations(expectations)
-        if expected == "a valid dictionary":  # pydantic's word; say what the secretary must write there
-            expected = "a text per language" if _model_at(where) is Localized else "a mapping of fields"
-        problems.append(source.problem(where, f"expected {expected}, found {_describe(found)}{hint}"))
-    return problems
-
-
-def _merge_expectations(expectations: list[str]) -> str:
-    if set(expectations) == {"a valid integer", "a valid number"}:
-        return "a number"
-    if set(expectations) == {"a valid string"}:
-        return "text"
-    return " or ".join(dict.fromkeys(expectations))
-
-
-def _data_path(data: object, loc: tuple) -> Path_:
-    """Pydantic's error location minus its own entries (``root``, union branch names)."""
-    where: list = []
-    current = data
-    for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
-            current = current[part]
-            where.append(part)
-        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
-            current = current[part]
-            where.append(part)
-        elif isinstance(current, dict) and isinstance(part, str) and part != "root" and "[" not in part:
-            where.append(part)  # a missing or unknown field: the path ends here
-            break
-    return tuple(where)
-
-
-def _unknown_field(where: Path_) -> str:
-    field = str(where[-1]) if where else "?"
-    model = _model_at(where[:-1])
-    known = model.model_fields if model else ()
-    close = difflib.get_close_matches(field, sorted(known), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"expected a known field, found unknown field '{field}'{hint}"
-
-
-def _model_at(where: Path_) -> type[BaseModel] | None:
-    """The model class that validates the mapping at ``where`` (for field-name suggestions)."""
-    annotation: object = Event
-    for part in where:
-        annotation = _unwrap(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(part, str):
-            field = annotation.model_fields.get(part)
-            annotation = field.annotation if field else None
-        elif typing.get_origin(annotation) in (list, dict):
-            annotation = typing.get_args(annotation)[-1]
-        else:
-            return None
-    annotation = _unwrap(annotation)
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-
-
-def _unwrap(annotation: object) -> object:
-    """``Annotated[X, ...]`` and ``X | None`` -> ``X``."""
-    while typing.get_origin(annotation) in (typing.Annotated, typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        annotation = args[0]
-    return annotation
-
-
 def _unknown(kind: str, found: str, known) -> str:
     close = difflib.get_close_matches(found, sorted(known), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     return f"expected a known {kind}, found '{found}'{hint}"
-
-
-def _describe(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (dict, list)):
-        return f"a {'mapping' if isinstance(value, dict) else 'list'}"
-    if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _shown(path: Path, root: Path) -> str:

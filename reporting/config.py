@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from reporting.errors import DataError, Problem
+from reporting.errors import DataError, Expected, Mismatch, Problem
 from reporting.source.schema_problems import schema_problems
 from reporting.source.toml_positions import sourced_toml
 from reporting.writers import registry
@@ -137,7 +137,7 @@ class _Build(_Table):
     def _known_formats(cls, value: list[str]) -> list[str]:
         unknown = [name for name in value if name not in registry.formats()]
         if unknown:
-            raise ValueError(f"expected some of {', '.join(registry.formats())}, found {', '.join(map(repr, unknown))}")
+            raise Mismatch(f"some of {', '.join(registry.formats())}", f"{', '.join(map(repr, unknown))}")
         return value
 
 
@@ -189,9 +189,9 @@ def load_project(root: Path) -> Project:
         text = path.read_text(encoding="utf-8")
         raw = tomllib.loads(text)
     except (FileNotFoundError, IsADirectoryError):
-        raise DataError([Problem(path, None, None, "", "expected a project settings file, found none")]) from None
+        raise DataError([Problem(path, None, None, "", Expected("a project settings file", "none"))]) from None
     except UnicodeDecodeError as exc:
-        raise DataError([Problem(path, None, None, "", f"expected UTF-8 text, found byte 0x{exc.object[exc.start]:02x}")]) from None
+        raise DataError([Problem(path, None, None, "", Expected("UTF-8 text", f"byte 0x{exc.object[exc.start]:02x}"))]) from None
     except tomllib.TOMLDecodeError as exc:
         line, column = _toml_error_position(str(exc))
         raise DataError([Problem(path, line, column, "", f"invalid TOML: {exc}")]) from None
@@ -215,19 +215,18 @@ def _cross_checks(root: Path, settings: _Settings, source) -> list[Problem]:
         try:
             Locale.parse(code)
         except (ValueError, UnknownLocaleError):
-            problems.append(source.problem(("locales", code), f"expected a locale Babel knows, found {code!r}", at_key=True))
+            problems.append(source.problem(("locales", code), Expected("a locale Babel knows", f"{code!r}"), at_key=True))
         missing = [name for name in locale.fonts if not (root / "templates" / name).is_file()]
         if missing:
             problems.append(source.problem(("locales", code, "fonts"),
-                                           f"expected font files under templates/, found {', '.join(missing)} missing"))
+                                           Expected("font files under templates/", f"{', '.join(missing)} missing")))
     for name, document in (settings.documents or {}).items():
         if document.page not in settings.pages:
-            problems.append(source.problem(("documents", name, "page"),
-                                           f"expected one of the [pages] set-ups ({', '.join(settings.pages) or 'none'}), "
-                                           f"found {document.page!r}"))
+            problems.append(source.problem(("documents", name, "page"), Expected(
+                f"one of the [pages] set-ups ({', '.join(settings.pages) or 'none'})", repr(document.page))))
         if not (root / "templates" / document.template).is_file():
             problems.append(source.problem(("documents", name, "template"),
-                                           f"expected a template under templates/, found {document.template!r}"))
+                                           Expected("a template under templates/", f"{document.template!r}")))
     return problems
 
 

@@ -155,3 +155,23 @@ def test_the_package_runs_as_python_users_expect(command):
     assert result.returncode == 0, result.stderr
     events = json.loads(result.stdout)["events"]
     assert {event["id"] for event in events} == {"directive-35-review", "inspectorate-2024-q1"}
+
+
+def test_problems_carry_expected_and_found_as_fields(tmp_path):
+    """--json gives machines the two halves as the code made them, not parsed out of the message."""
+    project = copy_project(tmp_path)
+    data = project / "data" / "inspectorate-2024-q1.yaml"
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("date: 2024-04-08", "date: 2024-02-30", 1), encoding="utf-8")
+    code, out, err = run_cli("--project", str(project), "check", "--json")
+    assert code == 1
+    (problem,) = json.loads(out)["problems"]
+    assert (problem["field"], problem["expected"], problem["found"]) == ("date", "a real date YYYY-MM-DD", "'2024-02-30'")
+
+
+def test_a_certificate_too_long_for_its_page_is_a_page_overflow():
+    from reporting.errors import PageOverflow, RenderError
+
+    error = PageOverflow(1, 2)
+    assert isinstance(error, RenderError) and (error.expected_pages, error.found_pages) == (1, 2)
+    assert str(error) == "expected 1 page(s), found 2"

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 from reporting.source.figures import Awardee, EventBundle, bundle_event
 from reporting.config import DocumentType, PageGeometry, Project
-from reporting.errors import RenderError, ReportingError
+from reporting.errors import RenderError, ReportingError, SelectionError
 from reporting.build.limits import time_limit
 from reporting.build.lock import output_lock, remove_stale_temporaries
 from reporting.build.freshness import forget_assets, output_key
@@ -437,7 +437,3 @@ def _check_selection(bundles: list[EventBundle], project: Project, selection: Se
         raise SelectionError(f"unknown locale {', '.join(unknown)}; configured: {', '.join(project.locales)}")
 
 
-class SelectionError(ReportingError):
-    """The command line asked for an event or locale that does not exist: a usage error."""
-
-    exit_code = 2

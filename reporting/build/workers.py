@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 
 from reporting.build import cache
 from reporting.config import Project
-from reporting.errors import RenderError
+from reporting.errors import PageOverflow, RenderError
 from reporting.build.limits import time_limit
 from reporting.build.lock import release_inherited_locks
 from reporting.build.publish import write_temporary
@@ -139,7 +139,7 @@ class Worker:
             try:
                 pdf = writer.write(task.html, expected_pages=count)
             except RenderError as exc:
-                if "page(s)" not in str(exc):
+                if not isinstance(exc, PageOverflow):
                     raise RenderError(f"{task.shown[0]} (or another of its chunk): {exc}") from None
                 self._find_overflow(task, writer)
                 raise
@@ -207,7 +207,7 @@ def _named(shown: Path, awardee_ids: tuple[str, ...]):
         if str(exc).startswith(f"{shown}:"):
             raise
         hint = ""
-        if awardee_ids and "page(s)" in str(exc):
+        if awardee_ids and isinstance(exc, PageOverflow):
             hint = f" (a name or the citation is too long for one certificate page; awardees: {', '.join(awardee_ids)})"
         raise RenderError(f"{shown}: {exc}{hint}") from None
 

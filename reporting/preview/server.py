@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from reporting.errors import ReportingError
+from reporting.errors import PortUnavailable, ReportingError
 from reporting.build.watch import Outcome, keep_building
 from reporting.preview import pages
 from reporting.preview import page_images as pdfpages
@@ -193,5 +193,3 @@ def serve(preview: Preview, port: int, ready: Callable[[str], None], report: Cal
         raise failures[0]
 
 
-class PortUnavailable(ReportingError):
-    """The port is taken (or not ours to use): nothing was built or served."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from reporting.errors import DataError, Problem
+from reporting.errors import DataError, Expected, Problem
 from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event
 from reporting.source.schema_problems import describe, schema_problems
 from reporting.source.yaml_reader import LoadedYaml, Path_, load_yaml
@@ -50,7 +50,7 @@ def load_events(paths: list[Path], locales: tuple[str, ...], root: Path,
 def load_event(path: Path, locales: tuple[str, ...], shown: str | None = None) -> SourcedEvent:
     source = load_yaml(path, shown)
     if not isinstance(source.data, dict):
-        raise DataError([source.problem((), f"expected a mapping of fields, found {describe(source.data)}")])
+        raise DataError([source.problem((), Expected("a mapping of fields", f"{describe(source.data)}"))])
     try:
         event = Event.model_validate(source.data, context={"locales": locales})
     except ValidationError as exc:
@@ -72,10 +72,10 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
         if ratio.part in event.figures and ratio.whole in event.figures:
             part, whole = event.figures[ratio.part].value, event.figures[ratio.whole].value
             if whole == 0 or part > whole:
-                problems.append(source.problem(("ratios", name), f"expected {ratio.part} ({part}) to be at most {ratio.whole} ({whole}) and {ratio.whole} above 0"))
+                problems.append(source.problem(("ratios", name), Expected(f"{ratio.part} ({part}) to be at most {ratio.whole} ({whole}) and {ratio.whole} above 0", f"{part} of {whole}")))
             elif ratio.stated_percent is not None and _rounded_percent(part, whole, ratio.decimals) != round(ratio.stated_percent, ratio.decimals):
                 computed = _rounded_percent(part, whole, ratio.decimals)
-                problems.append(source.problem(("ratios", name, "stated_percent"), f"expected {computed:g} ({part}/{whole}), found {ratio.stated_percent:g}"))
+                problems.append(source.problem(("ratios", name, "stated_percent"), Expected(f"{computed:g} ({part}/{whole})", f"{ratio.stated_percent:g}")))
     names = set(event.figures) | set(event.ratios)
     for index, key in enumerate(event.key_figures):
         if key not in names:
@@ -93,10 +93,10 @@ def _date_problems(event: Event, source: LoadedYaml) -> list[Problem]:
     """A meeting reviews its period, so it cannot come before the period starts; awards go with the meeting."""
     problems = []
     if event.date < event.period.start:
-        problems.append(source.problem(("date",), f"expected a date on or after the period's start ({event.period.start}), found {event.date}"))
+        problems.append(source.problem(("date",), Expected(f"a date on or after the period's start ({event.period.start})", f"{event.date}")))
     awards_date = event.awards.date if event.awards else None
     if awards_date and not event.period.start <= awards_date <= event.date + dt.timedelta(days=366):
-        problems.append(source.problem(("awards", "date"), f"expected a date from {event.period.start} to a year after the meeting ({event.date}), found {awards_date}"))
+        problems.append(source.problem(("awards", "date"), Expected(f"a date from {event.period.start} to a year after the meeting ({event.date})", f"{awards_date}")))
     return problems
 
 
@@ -111,7 +111,7 @@ def _placeholder_problems(event: Event, source: LoadedYaml) -> list[Problem]:
                     if message:
                         problems.append(source.problem(where + (code,), message))
                 if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
-                    problems.append(source.problem(where + (code,), "expected placeholders like {name} or {name:counted}, found a stray brace"))
+                    problems.append(source.problem(where + (code,), Expected("placeholders like {name} or {name:counted}", "a stray brace")))
     return problems
 
 
@@ -120,11 +120,11 @@ def _placeholder_problem(event: Event, name: str, style: str | None) -> str | No
     if name not in known:
         return _unknown("placeholder", "{" + name + "}", known)
     if style == "counted" and not (name in event.figures and event.figures[name].counted):
-        return f"expected {{{name}:counted}} to name a figure with 'counted' forms, found none for '{name}'"
+        return Expected(f"{{{name}:counted}} to name a figure with 'counted' forms", f"none for '{name}'")
     if style == "fraction" and name not in event.ratios:
-        return f"expected {{{name}:fraction}} to name a ratio, found '{name}' is not one"
+        return Expected(f"{{{name}:fraction}} to name a ratio", f"'{name}' is not one")
     if style not in (None, "value", "counted", "fraction"):
-        return f"expected a placeholder style value, counted or fraction, found '{style}'"
+        return Expected("a placeholder style value, counted or fraction", f"'{style}'")
     return None
 
 
@@ -133,7 +133,7 @@ def _missing_images(item: SourcedEvent, templates_dir: Path) -> list[Problem]:
     awards = item.event.awards
     if awards is None or awards.emblem is None or (templates_dir / awards.emblem).is_file():
         return []
-    return [item.source.problem(("awards", "emblem"), f"expected an image file templates/{awards.emblem}, found none")]
+    return [item.source.problem(("awards", "emblem"), Expected(f"an image file templates/{awards.emblem}", "none"))]
 
 
 def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
@@ -141,7 +141,7 @@ def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
     problems = []
     for item in events:
         if item.event.id in seen:
-            problems.append(item.source.problem(("id",), f"expected a unique event id, found '{item.event.id}' also in {seen[item.event.id]}"))
+            problems.append(item.source.problem(("id",), Expected("a unique event id", f"'{item.event.id}' also in {seen[item.event.id]}")))
         seen.setdefault(item.event.id, item.source.path)
     return problems
 
@@ -149,7 +149,7 @@ def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
 def _unknown(kind: str, found: str, known) -> str:
     close = difflib.get_close_matches(found, sorted(known), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"expected a known {kind}, found '{found}'{hint}"
+    return Expected(f"a known {kind}", f"'{found}'{hint}")
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -1,7 +1,7 @@
 """Pydantic's validation errors as problems in the secretary's terms, at their place in the source.
 
 Shared by the data files (``source/load.py``, the ``Event`` model) and the project settings
-(``config.py``, the ``reporting.toml`` model): one wording of "expected X, found Y" and one
+(``config.py``, the ``reporting.toml`` model): one wording of Expected("X", "Y") and one
 "did you mean" for unknown fields, whatever the file.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import typing
 
 from pydantic import BaseModel
 
-from reporting.errors import Problem
+from reporting.errors import Expected, Mismatch, Problem
 from reporting.source.model import Localized
 from reporting.source.yaml_reader import LoadedYaml, Path_
 
@@ -30,10 +30,12 @@ def schema_problems(source: LoadedYaml, errors: list[dict], root: type[BaseModel
         where = _data_path(source.data, error["loc"])
         message = error["msg"]
         if error["type"] == "missing":
-            problems.append(source.problem(where, "expected this field, found nothing"))
+            problems.append(source.problem(where, Expected("this field", "nothing")))
         elif error["type"] == "extra_forbidden":
             problems.append(source.problem(where, _unknown_field(where, root), at_key=True))
-        elif message.startswith("Value error, "):
+        elif isinstance(error.get("ctx", {}).get("error"), Mismatch):
+            problems.append(source.problem(where, error["ctx"]["error"].detail))
+        elif message.startswith("Value error, "):  # a validator's plain ValueError: its words as they are
             problems.append(source.problem(where, message.removeprefix("Value error, ")))
         else:
             expected = message.removeprefix("Input should be ").removeprefix("String should ")
@@ -44,7 +46,7 @@ def schema_problems(source: LoadedYaml, errors: list[dict], root: type[BaseModel
         expected = _merge_expectations(expectations)
         if expected == "a valid dictionary":  # pydantic's word; say what the secretary must write there
             expected = "a text per language" if _model_at(where, root) is Localized else "a mapping of fields"
-        problems.append(source.problem(where, f"expected {expected}, found {describe(found)}{hint}"))
+        problems.append(source.problem(where, Expected(expected, describe(found), hint)))
     return problems
 
 
@@ -79,7 +81,7 @@ def _unknown_field(where: Path_, root: type[BaseModel]) -> str:
     known = model.model_fields if model else ()
     close = difflib.get_close_matches(field, sorted(known), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"expected a known field, found unknown field '{field}'{hint}"
+    return Expected("a known field", f"unknown field '{field}'{hint}")
 
 
 def _model_at(where: Path_, root: type[BaseModel]) -> type[BaseModel] | None:

@@ -101,6 +101,12 @@ def test_settings_are_validated_like_the_data(tmp_path):
     assert "nothing was written" in err
 
 
+def _without_documents(settings: Path) -> str:
+    """The settings without their [documents] tables (a test writes its own)."""
+    text = settings.read_text(encoding="utf-8")
+    return text[:text.index("[documents.")]
+
+
 def test_a_document_type_is_a_row_of_the_table(tmp_path):
     """A new document is a [documents] table and a template; the built-in ones keep their files."""
     project = copy_project(tmp_path)
@@ -108,7 +114,7 @@ def test_a_document_type_is_a_row_of_the_table(tmp_path):
         '{% extends "base.html.j2" %}{% block body %}<h1>{{ event.title|t }}</h1>'
         '<p>{{ event.chair.name|t }}</p>{% endblock %}', encoding="utf-8")
     settings = project / "reporting.toml"
-    settings.write_text(settings.read_text(encoding="utf-8") + """
+    settings.write_text(_without_documents(settings) + """
 [documents.report]
 template = "report.html.j2"
 page = "report"
@@ -136,7 +142,7 @@ only_with_awards = true
 def test_a_document_naming_an_unknown_page_or_template_is_an_error(tmp_path):
     project = copy_project(tmp_path)
     settings = project / "reporting.toml"
-    settings.write_text(settings.read_text(encoding="utf-8") + """
+    settings.write_text(_without_documents(settings) + """
 [documents.report]
 template = "reprot.html.j2"
 page = "letter"

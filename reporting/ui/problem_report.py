@@ -81,7 +81,7 @@ def write_json(document: dict, stream: TextIO) -> None:
 def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Painter) -> str:
     where = ":".join(str(n) for n in (problem.line, problem.column) if n is not None)
     field = paint(problem.field, _BOLD) + ":" if problem.field else ""
-    head = "  " + " ".join(part for part in (paint(where, _CYAN), field, problem.message) if part)
+    head = "  " + " ".join(part for part in (paint(where, _CYAN), field, str(problem.message)) if part)
     if lines is None or problem.line is None or not 1 <= problem.line <= len(lines):
         return head
     source = lines[problem.line - 1]

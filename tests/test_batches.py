@@ -97,23 +97,23 @@ def test_fast_docx_matches_for_hostile_and_mixed_script_names(tmp_path):
 
 @pytest.mark.slow
 def test_certificate_bytes_depend_on_the_data_only_not_on_jobs_or_incremental_builds(tmp_path):
-    project = copy_project(tmp_path)
+    project = copy_project(tmp_path, root="certificate-batch")  # 12 awardees: three chunks of 5, 5 and 2
     (project / "reporting.toml").write_text((project / "reporting.toml").read_text(encoding="utf-8")
-                                            .replace("job_time_limit_s = 60", "job_time_limit_s = 60\ncertificate_chunk = 10"),
+                                            .replace("job_time_limit_s = 60", "job_time_limit_s = 60\ncertificate_chunk = 5"),
                                             encoding="utf-8")
-    common = ["--project", str(project), "--event", D35, "-q"]
+    common = ["--project", str(project), "-q"]
     assert run_cli(*common, "--output", str(tmp_path / "one"), "--jobs", "1")[0] == 0
     assert run_cli(*common, "--output", str(tmp_path / "two"), "--jobs", "2")[0] == 0
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
-    data = project / "data" / "directive-35-review.yaml"
+    data = project / "data" / "batch.yaml"
     data.write_text(data.read_text(encoding="utf-8").replace('vi: "Phạm Thị Thu Hương"', 'vi: "Phạm Thị Thu Hường"'),
                     encoding="utf-8")
-    code, _, err = run_cli("--project", str(project), "--event", D35, "--output", str(tmp_path / "one"))
+    code, _, err = run_cli("--project", str(project), "--output", str(tmp_path / "one"))
     assert code == 0
     rewritten = {line.split("] ", 1)[1] for line in err.splitlines() if line.startswith("[")}
     vi_pdfs = {name for name in rewritten if "/vi/certificates/" in name and name.endswith(".pdf")}
-    assert len(vi_pdfs) == 10  # the chunk of ten typeset with that awardee's, not all 25
+    assert len(vi_pdfs) == 5  # the chunk of five typeset with that awardee's, not all 12
     assert run_cli(*common, "--output", str(tmp_path / "fresh"), "--jobs", "2")[0] == 0
     incremental, fresh = snapshot(tmp_path / "one"), snapshot(tmp_path / "fresh")
     assert incremental == fresh

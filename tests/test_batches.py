@@ -226,25 +226,27 @@ def test_benchmark_runs_and_prints_its_figures(tmp_path):
 
 @pytest.mark.slow
 def test_a_renamed_awardees_old_files_are_removed_and_nothing_else(tmp_path):
-    project = copy_project(tmp_path)
+    project = copy_project(tmp_path, root="certificate-batch")
     output = tmp_path / "output"
-    common = ["--project", str(project), "--event", D35, "--locale", "vi", "--output", str(output), "-q"]
+    common = ["--project", str(project), "--locale", "vi", "--output", str(output), "-q"]
     assert run_cli(*common)[0] == 0
     (output / "notes.txt").write_text("mine")  # not the build's: never touched
-    folder = output / D35 / "vi" / "certificates"
-    old = sorted(folder.glob("17-i07-*"))
+    folder = output / "certificate-batch" / "vi" / "certificates"
+    old = sorted(folder.glob("09-i07-*"))
     assert [p.suffix for p in old] == [".docx", ".pdf"]
-    data = project / "data" / "directive-35-review.yaml"
+    data = project / "data" / "batch.yaml"
     data.write_text(data.read_text(encoding="utf-8").replace('vi: "Hoàng Văn Long"', 'vi: "Hoàng Văn Lộc"'),
                     encoding="utf-8")
-    untouched = {p: p.stat().st_mtime_ns for p in folder.glob("0*.pdf")}
+    untouched = {p: p.stat().st_mtime_ns for p in folder.glob("*.pdf") if p not in old}
+    assert len(untouched) == 11
 
     assert run_cli(*common[:-1], "--format", "pdf", "-q")[0] == 0  # PDFs only: the old DOCX stays
-    assert not old[1].exists() and old[0].exists() and (folder / "17-i07-hoang-van-loc.pdf").is_file()
-    # Re-typeset with their chunk, the others came out the same bytes: not rewritten at all.
+    assert not old[1].exists() and old[0].exists() and (folder / "09-i07-hoang-van-loc.pdf").is_file()
+    # Re-typeset with their chunk (whose font subset already had "ộ"), the others came out the same bytes:
+    # not rewritten at all.
     assert {p: p.stat().st_mtime_ns for p in untouched} == untouched
     code, out, _ = run_cli(*common[:-1])
-    assert code == 0 and "removed directive-35-review/vi/certificates/17-i07-hoang-van-long.docx" in out
+    assert code == 0 and "removed certificate-batch/vi/certificates/09-i07-hoang-van-long.docx" in out
     assert not old[0].exists() and (output / "notes.txt").read_text() == "mine"
     code, out, err = run_cli("verify", str(output))
     assert code == 1 and "notes.txt" in err  # verify still reports what is not the build's

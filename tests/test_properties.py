@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 from pathlib import Path
 import unicodedata
@@ -11,14 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, run_cli
+from conftest import copy_project, run_cli
 from test_hostile_input import snapshot
 from textutil import docx_text, letters, pdf_text
 
 # Hypothesis builds a certificate for each generated name.
 pytestmark = pytest.mark.slow
-
-FIXTURE = ROOT / "tests" / "roots" / "one-awardee"
 
 vietnamese = st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ ") + ["\u0300", "\u0301", "\u0303", "\u0309", "\u0323"])
 arabic = st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهوي ءأإآةى") + ["\u064b", "\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u0640"])
@@ -36,9 +33,8 @@ def yaml_string(text: str) -> str:
 def build_with(tmp_path, name: str):
     tmp_path = Path(tempfile.mkdtemp(dir=tmp_path))  # Hypothesis runs every example in one tmp_path
     project = tmp_path / "project"
-    shutil.copytree(FIXTURE, project)
-    shutil.copy(ROOT / "reporting.toml", project / "reporting.toml")
-    shutil.copytree(ROOT / "templates", project / "templates")
+    project.mkdir()
+    copy_project(project, root="one-awardee")
     event = project / "data" / "event.yaml"
     event.write_text(event.read_text(encoding="utf-8").replace('"AR_NAME"', yaml_string(name))
                      .replace('"VI_NAME"', yaml_string(name)), encoding="utf-8")

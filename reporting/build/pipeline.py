@@ -1,8 +1,8 @@
 """Plans and runs a build: load, validate, merge, render every HTML, write, then publish.
 
 Every HTML document is rendered before the first file is written, and every
-file is staged beside its target and renamed into place only when all of them
-succeeded: whatever fails, ``output/`` is left exactly as it was.
+file is staged in the build's staging folder and published (publish.py) only when
+all of them succeeded: whatever fails, ``output/`` is left exactly as it was.
 """
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ from reporting.source.figures import Awardee, EventBundle, bundle_event
 from reporting.config import PageGeometry, Project
 from reporting.errors import RenderError, ReportingError
 from reporting.build.limits import time_limit
-from reporting.build.lock import output_lock, remove_stale_temporaries
+from reporting.build.lock import output_lock
 from reporting.build.freshness import forget_assets, output_key
-from reporting.build.manifest import MANIFEST_NAME, build_manifest, is_current, previous_outputs
+from reporting.build.manifest import MANIFEST_NAME, build_manifest, is_current, previous_outputs, refuse_foreign_folder
+from reporting.build.output_paths import check_output_folder, ensure_no_links
 from reporting.source.load import discover, load_events
 from reporting.build.file_names import awardee_stem
 from reporting.source.preflight import check_fonts, check_rendered_text
-from reporting.build.publish import Staging
+from reporting.build.publish import Staging, file_sha256, recover
 from reporting.render import Renderer
 from reporting.build.workers import CertificateDocxTask, ChunkTask, DocumentTask, PrintFileTask, Task, Workers, default_jobs
 from reporting.build import chunks as chunking
@@ -45,6 +46,7 @@ class Selection:
     chunk_size: int | None = None  # certificates per typeset PDF; default: build.certificate_chunk
     duplex: bool | None = None  # blank backs in the print file; default: print.duplex
     keep_html: bool = False  # keep every document's HTML in the result (the preview shows it)
+    force_into: bool = False  # build into a non-empty folder that holds no manifest of ours
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class BuildResult:
     removed: list[Path] = field(default_factory=list)  # outputs of an earlier build no longer made
     seconds: float = 0.0
     documents: list[tuple[Job, str]] = field(default_factory=list)  # every document's HTML, for the preview
+    warnings: list[str] = field(default_factory=list)  # untrusted manifest entries, edited files kept, recovery
 
 
 def load_bundles(project: Project) -> list[EventBundle]:
@@ -134,6 +137,8 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     so memory stays bounded whatever the number of awardees.
     """
     started = time.perf_counter()
+    output = output.resolve()
+    check_output_folder(project, output)
     forget_assets()
     formats = selection.formats or project.formats
     bundles = load_bundles(project)
@@ -146,35 +151,26 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
     signer_identity = _check_signing_key(selection.sign_key)
     result = BuildResult(documents=list(documents) if selection.keep_html else [])
-    with output_lock(output), Staging() as staging:
-        work = _Work(project, output, selection, formats, previous_outputs(output), sources, signer_identity,
-                     renderer, staging, result)
+    with output_lock(output), Staging(output) as staging:
+        _take_over(output, selection, result)
+        work = _Work(project, output, selection, formats, previous_outputs(output, result.warnings), sources,
+                     signer_identity, renderer, staging, result)
         total = _count_outputs(planned, formats)
-        try:
-            with Workers(project, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
-                stages = (lambda: work.tasks(documents, sets), work.print_tasks)  # print files need every chunk
-                for stage in stages:
-                    with closing(workers.run(stage())) as results:
-                        for written in results:
-                            for item in written:
-                                work.entries[item.target] = {"sha256": item.sha256, "size": item.size,
-                                                             "key": work.keys[item.target]}
-                                if item.temporary is None:  # re-made with the same bytes: left as it is
-                                    work.unchanged.append(item.target)
-                                    continue
-                                staging.adopt(item.temporary, item.target)
-                                result.written.append(item.target)
-                                if progress:
-                                    progress(len(result.written) + len(work.unchanged), total, item.target)
-        except BaseException:
-            # The workers have stopped (Workers waits for running tasks): whatever they staged and
-            # this build did not adopt yet is ours to remove; we hold the folder's lock.
-            remove_stale_temporaries(output)
-            raise
+        # Leaving this block waits for the running tasks; Staging then discards what they staged if it failed.
+        with Workers(project, staging.area, selection.jobs or default_jobs(), selection.sign_key,
+                     selection.force) as workers:
+            stages = (lambda: work.tasks(documents, sets), work.print_tasks)  # print files need every chunk
+            for stage in stages:
+                with closing(workers.run(stage())) as results:
+                    for written in results:
+                        for item in written:
+                            work.adopt(item)
+                            if progress and item.temporary is not None:
+                                progress(len(result.written) + len(work.unchanged), total, item.target)
         result.unchanged = work.unchanged
-        result.removed = _stale_outputs(output, work, selection, formats)
+        result.removed = _stale_outputs(output, work, selection, formats, result.warnings)
         for path in result.removed:
-            staging.remove(path)
+            staging.remove(path, work.previous[path.relative_to(output).as_posix()]["sha256"])
         if result.written or result.removed or work.entries != _previous_entries(output, work) \
                 or not (output / MANIFEST_NAME).is_file():
             staging.stage(output / MANIFEST_NAME, build_manifest(project, output, work.entries, result.removed))
@@ -223,12 +219,22 @@ class _Work:
     def current(self, target: Path, key: str) -> bool:
         """Record ``target``'s key; True (and counted unchanged) if the file on disk was made from it."""
         self.keys[target] = key
+        ensure_no_links(self.output, target)
         if not self.selection.force and is_current(self.output, target, self.previous, key):
             self.entries[target] = self.previous[target.relative_to(self.output).as_posix()]
             self.unchanged.append(target)
             return True
-        self.staging.make_folder(target)  # the worker writes its temporary beside the target
+        self.staging.prepare(target)  # the worker writes the file into the staging folder
         return False
+
+    def adopt(self, item) -> None:
+        """A file a worker wrote (or found already holding the same bytes, then left as it is)."""
+        self.entries[item.target] = {"sha256": item.sha256, "size": item.size, "key": self.keys[item.target]}
+        if item.temporary is None:
+            self.unchanged.append(item.target)
+        else:
+            self.staging.adopt(item.target)
+            self.result.written.append(item.target)
 
     def tasks(self, documents: list[tuple[Job, str]], sets: list[CertificateSet]) -> Iterator[Task]:
         for job, html in documents:
@@ -336,12 +342,22 @@ def _single_documents(item: CertificateSet, chunk: _RenderedChunk) -> list[tuple
             for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles)]
 
 
-def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: tuple[str, ...]) -> list[Path]:
+def _take_over(output: Path, selection: Selection, result: BuildResult) -> None:
+    """With the lock held: finish what a killed build left, and refuse a folder of someone else's files."""
+    done = recover(output)
+    if done:
+        result.warnings.append(f"{output}: {done}")
+    refuse_foreign_folder(output, selection.force_into)
+
+
+def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: tuple[str, ...],
+                   warnings: list[str]) -> list[Path]:
     """Files an earlier build made (listed in its manifest) that this build, covering the same
     events, locales and formats, no longer makes: a renamed awardee's old certificate, a removed
-    awardee's, an event whose data file is gone. Files the manifest does not list are never touched."""
+    awardee's, an event whose data file is gone. Files the manifest does not list are never touched,
+    nor those edited since (their bytes no longer match the manifest): they are kept and reported."""
     stale = []
-    for name in work.previous:
+    for name, entry in work.previous.items():
         target = output / name
         parts = Path(name).parts
         if target in work.keys or len(parts) < 3 or not target.is_file():
@@ -349,6 +365,10 @@ def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: t
         event, locale, suffix = parts[0], parts[1], target.suffix.lstrip(".")
         if (selection.events and event not in selection.events) or (selection.locales and locale not in selection.locales) \
                 or suffix not in formats:
+            continue
+        if file_sha256(target) != entry["sha256"]:
+            warnings.append(f"kept {name}: an earlier build made it, this one no longer does, but it was "
+                            "changed since (its bytes differ from manifest.json); delete it yourself if it is not needed")
             continue
         stale.append(target)
     return sorted(stale)

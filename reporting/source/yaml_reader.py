@@ -18,7 +18,10 @@ import yaml
 
 from reporting.errors import DataError, Problem
 
-MAX_BYTES = 2_000_000
+MAX_BYTES = 2_000_000  # 2 MB: an event's data is tens of kilobytes; the cap stops runaway input early
+TOO_BIG_ADVICE = ("one event's data is normally under 100 kB: look for a pasted picture or base64 text "
+                  "(pictures belong in templates/assets/, referenced from the template), or split a very "
+                  "long text into shorter fields")
 MAX_DEPTH = 20
 
 Path_ = tuple[str | int, ...]
@@ -96,7 +99,8 @@ class _PlainLoader(yaml.SafeLoader):
 
 def _decode(shown: Path, raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
-        raise DataError([Problem(shown, None, None, "", f"expected at most {MAX_BYTES:,} bytes, found {len(raw):,}")])
+        raise DataError([Problem(shown, None, None, "", f"expected at most {MAX_BYTES:,} bytes, found {len(raw):,}"
+                                 f" — {TOO_BIG_ADVICE}")])
     if raw.startswith(b"\xef\xbb\xbf"):
         raise DataError([Problem(shown, 1, 1, "", "expected UTF-8 without a byte-order mark, found a BOM (save as 'UTF-8', not 'UTF-8 with BOM')")])
     try:

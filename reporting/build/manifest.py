@@ -13,7 +13,7 @@ from pathlib import Path
 from reporting import __name__ as package_name
 from reporting.build.output_paths import entry_problem
 from reporting.config import CONFIG_NAME, Project
-from reporting.errors import ReportingError
+from reporting.errors import ForeignFolder
 
 MANIFEST_NAME = "manifest.json"
 LIBRARIES = ("weasyprint", "python-docx", "babel", "jinja2", "pyyaml", "pydantic")
@@ -143,12 +143,6 @@ def _version(distribution: str) -> str:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "unknown"
-
-
-class ForeignFolder(ReportingError):
-    """--output names a folder with files this program did not make."""
-
-    exit_code = 2
 
 
 def refuse_foreign_folder(output: Path, force_into: bool) -> None:

@@ -9,13 +9,9 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
-from reporting.errors import ReportingError
+from reporting.errors import OutputOverlapsInputs, UnsafeOutput
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-class UnsafeOutput(ReportingError):
-    """The output folder holds, or the command line names, something the build must not write to."""
 
 
 def unsafe_name(name: object) -> str | None:
@@ -54,12 +50,6 @@ def ensure_no_links(output: Path, target: Path) -> None:
         if path.is_symlink():
             raise UnsafeOutput(f"{path} is a symbolic link (to {os.readlink(path)}); the build does not write "
                                "through links: remove it and build again")
-
-
-class OutputOverlapsInputs(UnsafeOutput):
-    """--output names the project, its data, templates or configuration: a usage error."""
-
-    exit_code = 2
 
 
 def check_output_folder(project, output: Path) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from reporting.source.figures import Awardee, EventBundle, bundle_event
-from reporting.config import PageGeometry, Project
-from reporting.errors import RenderError, ReportingError
+from reporting.config import DocumentType, PageGeometry, Project
+from reporting.errors import RenderError, ReportingError, SelectionError
 from reporting.build.limits import time_limit
 from reporting.build.lock import output_lock
 from reporting.build.freshness import forget_assets, output_key
@@ -26,7 +26,10 @@ from reporting.build.file_names import awardee_stem
 from reporting.source.preflight import check_fonts, check_rendered_text
 from reporting.build.publish import Staging, file_sha256, recover
 from reporting.render import Renderer
-from reporting.build.workers import CertificateDocxTask, ChunkTask, DocumentTask, PrintFileTask, Task, Workers, default_jobs
+from reporting.build.workers import (ChunkTask, DocumentTask, PreparedCertificatesTask, PrintFileTask, Task, Workers,
+                                     Written, default_jobs)
+from reporting.writers import registry
+from reporting.writers.registry import CertificateBatching
 from reporting.build import chunks as chunking
 
 Progress = Callable[[int, int, Path], None]
@@ -64,17 +67,23 @@ class Job:
 
 @dataclass(frozen=True)
 class CertificateSet:
-    """Every certificate of one event in one locale: one file per awardee and format, plus the print file."""
+    """A document made once per awardee (certificates) of one event in one locale: one file per
+    awardee and format, plus the print file."""
 
     bundle: EventBundle
     locale: str
     folder: Path  # relative to the output folder: <event>/<locale>
     awardees: tuple[Awardee, ...]  # in print order: the order of the awardee list
     stems: tuple[Path, ...]
+    document: DocumentType
 
     @property
     def print_stem(self) -> Path:
-        return self.folder / "certificates"
+        return self.folder / self.document.name
+
+    def job(self, stem: Path, awardees: tuple[Awardee, ...], formats: tuple[str, ...] = ()) -> Job:
+        """The set's template rendered for some of its awardees (one certificate, a chunk, the print file)."""
+        return Job(self.bundle, self.locale, self.document.template, self.document.page, stem, awardees, formats)
 
 
 @dataclass
@@ -110,23 +119,31 @@ def plan(bundles: Iterable[EventBundle], project: Project, selection: Selection,
 
 def _jobs_for(bundle: EventBundle, locale: str, project: Project, selection: Selection,
               renderer: Renderer) -> list[Job | CertificateSet]:
+    """The event's documents in this locale, as the project's document table declares them."""
     base = Path(bundle.event.id) / locale
-    jobs: list[Job | CertificateSet] = [Job(bundle, locale, "report.html.j2", "report", base / "report")]
-    if not bundle.awardees:
-        return jobs
-    jobs.append(Job(bundle, locale, "awardees.html.j2", "report", base / "awardees"))
+    jobs: list[Job | CertificateSet] = []
+    for document in project.documents:
+        if document.only_with_awards and not bundle.awardees:
+            continue
+        if document.one_per == "event":
+            jobs.append(Job(bundle, locale, document.template, document.page, base / document.name))
+        else:
+            jobs.extend(_per_awardee(document, bundle, locale, base, project, selection, renderer))
+    return jobs
+
+
+def _per_awardee(document: DocumentType, bundle: EventBundle, locale: str, base: Path, project: Project,
+                 selection: Selection, renderer: Renderer) -> list[Job | CertificateSet]:
     _, filters = renderer.environment(locale)
     ordered = tuple(filters.ordered(bundle.awardees, bundle.event.awards.order))
-    stems = tuple(base / "certificates" / awardee_stem(a.serial, a.id, [a.name[code] for code in project.locales])
+    stems = tuple(base / document.name / awardee_stem(a.serial, a.id, [a.name[code] for code in project.locales])
                   for a in ordered)
+    certificates = CertificateSet(bundle, locale, base, ordered, stems, document)
     if not selection.archive:
-        jobs.append(CertificateSet(bundle, locale, base, ordered, stems))
-        return jobs
+        return [certificates]
     # Archived certificates are each a PDF/A document of their own, typeset alone.
-    jobs.append(Job(bundle, locale, "certificates.html.j2", "certificate", base / "certificates", ordered, ("pdf",)))
-    jobs.extend(Job(bundle, locale, "certificates.html.j2", "certificate", stem, (awardee,))
-                for awardee, stem in zip(ordered, stems))
-    return jobs
+    return [certificates.job(certificates.print_stem, ordered, registry.paged_formats()),
+            *(certificates.job(stem, (awardee,)) for awardee, stem in zip(ordered, stems))]
 
 
 def run_build(project: Project, output: Path, selection: Selection = Selection(),
@@ -138,47 +155,81 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     """
     started = time.perf_counter()
     output = output.resolve()
-    check_output_folder(project, output)
+    check_output_folder(project, output)  # never the project, data/, templates/ or reporting.toml
     forget_assets()
-    formats = selection.formats or project.formats
-    bundles = load_bundles(project)
+    bundles = load_bundles(project)  # read, validate, merge: every problem before anything is rendered
     _check_selection(bundles, project, selection)
     renderer = Renderer(project)
-    planned = plan(bundles, project, selection, renderer)
-    # Reports and lists first: a template error there stops the build before any typesetting.
-    documents = [(item, _render(renderer, item, project)) for item in planned if isinstance(item, Job)]
-    sets = [item for item in planned if isinstance(item, CertificateSet)]
-    sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
-    signer_identity = _check_signing_key(selection.sign_key)
+    planned = plan(bundles, project, selection, renderer)  # which documents, from the document table
+    documents = render_documents(planned, renderer, project)  # reports and lists: template errors stop here
+    sets = [item for item in planned if isinstance(item, CertificateSet)]  # rendered chunk by chunk, later
+    paged_inputs = _paged_inputs(bundles, project, selection)  # what archived and signed PDFs also carry
     result = BuildResult(documents=list(documents) if selection.keep_html else [])
     with output_lock(output), Staging(output) as staging:
         _take_over(output, selection, result)
-        work = _Work(project, output, selection, formats, previous_outputs(output, result.warnings), sources,
-                     signer_identity, renderer, staging, result)
-        total = _count_outputs(planned, formats)
-        # Leaving this block waits for the running tasks; Staging then discards what they staged if it failed.
-        with Workers(project, staging.area, selection.jobs or default_jobs(), selection.sign_key,
-                     selection.force) as workers:
-            stages = (lambda: work.tasks(documents, sets), work.print_tasks)  # print files need every chunk
-            for stage in stages:
-                with closing(workers.run(stage())) as results:
-                    for written in results:
-                        for item in written:
-                            work.adopt(item)
-                            if progress and item.temporary is not None:
-                                progress(len(result.written) + len(work.unchanged), total, item.target)
-        result.unchanged = work.unchanged
-        result.removed = _stale_outputs(output, work, selection, formats, result.warnings)
-        for path in result.removed:
-            staging.remove(path, work.previous[path.relative_to(output).as_posix()]["sha256"])
-        if result.written or result.removed or work.entries != _previous_entries(output, work) \
-                or not (output / MANIFEST_NAME).is_file():
-            staging.stage(output / MANIFEST_NAME, build_manifest(project, output, work.entries, result.removed))
+        ledger = Ledger(output, previous_outputs(output, result.warnings), selection.force, staging)
+        tasks = TaskPlanner(project, selection, renderer, ledger, paged_inputs, result)
+        _write(project, selection, (lambda: tasks.tasks(documents, sets), tasks.print_tasks), ledger, result,
+               _Progress(progress, _count_outputs(planned, tasks.formats)))
+        _publish(project, selection, tasks.formats, ledger, staging, result)
     result.seconds = time.perf_counter() - started
     return result
 
 
-SUFFIXES = {"pdf": ".pdf", "docx": ".docx"}
+def render_documents(planned: list[Job | CertificateSet], renderer: Renderer, project: Project) -> list[tuple[Job, str]]:
+    """The HTML of every document made once per event (reports, lists), before anything is written."""
+    return [(item, _render(renderer, item, project)) for item in planned if isinstance(item, Job)]
+
+
+@dataclass(frozen=True)
+class PagedInputs:
+    """What paged outputs (PDF) carry besides their HTML: the data file when archived, the signer's key."""
+
+    sources: dict[str, bytes]  # event id -> its YAML, attached to archived PDFs
+    signer_identity: bytes  # the signing key's hash: a new key re-signs everything
+
+
+def _paged_inputs(bundles: list[EventBundle], project: Project, selection: Selection) -> PagedInputs:
+    sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
+    return PagedInputs(sources, _check_signing_key(selection.sign_key))
+
+
+@dataclass
+class _Progress:
+    report: Progress | None
+    total: int  # files the build answers for, written or unchanged
+
+    def __call__(self, done: int, target: Path) -> None:
+        if self.report:
+            self.report(done, self.total, target)
+
+
+def _write(project: Project, selection: Selection, stages, ledger: "Ledger", result: BuildResult,
+           progress: _Progress) -> None:
+    """Hand each stage's tasks to the worker processes and adopt what they staged. Leaving the
+    ``with`` waits for the running tasks; if it failed, Staging then discards everything staged."""
+    with Workers(project, ledger.staging.area, selection.jobs or default_jobs(), selection.sign_key,
+                 selection.force) as workers:
+        for stage in stages:  # the print files need every chunk: a stage of their own
+            with closing(workers.run(stage())) as results:
+                for written in results:
+                    for item in written:
+                        if ledger.adopt(item):
+                            result.written.append(item.target)
+                            progress(len(result.written) + len(ledger.unchanged), item.target)
+
+
+def _publish(project: Project, selection: Selection, formats: tuple[str, ...], ledger: "Ledger", staging: Staging,
+             result: BuildResult) -> None:
+    """Stage the removal of outputs no longer made and the new manifest; Staging publishes on exit."""
+    output = ledger.output
+    result.unchanged = ledger.unchanged
+    result.removed = _stale_outputs(output, ledger, selection, formats, result.warnings)
+    for path in result.removed:
+        staging.remove(path, ledger.previous[path.relative_to(output).as_posix()]["sha256"])
+    if result.written or result.removed or ledger.entries != _previous_entries(output, ledger) \
+            or not (output / MANIFEST_NAME).is_file():
+        staging.stage(output / MANIFEST_NAME, build_manifest(project, output, ledger.entries, result.removed))
 
 
 def _count_outputs(planned: list, formats: tuple[str, ...]) -> int:
@@ -188,8 +239,12 @@ def _count_outputs(planned: list, formats: tuple[str, ...]) -> int:
         if isinstance(item, Job):
             count += sum(1 for name in formats if not item.formats or name in item.formats)
         else:
-            count += len(item.awardees) * len(formats) + ("pdf" in formats)
+            count += len(item.awardees) * len(formats) + sum(1 for name in formats if _makes_print_file(name))
     return count
+
+
+def _makes_print_file(name: str) -> bool:
+    return registry.spec(name).certificates is CertificateBatching.CHUNKED
 
 
 @dataclass(frozen=True)
@@ -200,41 +255,52 @@ class _RenderedChunk:
     singles: tuple[str, ...]  # each certificate's own HTML, for its DOCX
 
 
-class _Work:
-    """Decides what is current and what must be written, and makes the tasks that write it."""
+class Ledger:
+    """The freshness decisions of one build: which outputs are current, what every output's key and
+    manifest entry is, what was written and what was left unchanged."""
 
-    def __init__(self, project: Project, output: Path, selection: Selection, formats: tuple[str, ...],
-                 previous: dict[str, dict], sources: dict[str, bytes], signer_identity: bytes,
-                 renderer: Renderer, staging: Staging, result: BuildResult):
-        self.project, self.output, self.selection, self.formats = project, output, selection, formats
-        self.previous, self.sources, self.signer_identity = previous, sources, signer_identity
-        self.renderer, self.staging, self.result = renderer, staging, result
+    def __init__(self, output: Path, previous: dict[str, dict], force: bool, staging: Staging):
+        self.output, self.previous, self.force, self.staging = output, previous, force, staging
         self.keys: dict[Path, str] = {}
         self.entries: dict[Path, dict] = {}
         self.unchanged: list[Path] = []
-        self._print_files: list[tuple[Path, list[Path], bool]] = []
-        self.cache = chunking.cache_folder()
-        chunking.prune(self.cache)
 
     def current(self, target: Path, key: str) -> bool:
         """Record ``target``'s key; True (and counted unchanged) if the file on disk was made from it."""
         self.keys[target] = key
         ensure_no_links(self.output, target)
-        if not self.selection.force and is_current(self.output, target, self.previous, key):
+        if not self.force and is_current(self.output, target, self.previous, key):
             self.entries[target] = self.previous[target.relative_to(self.output).as_posix()]
             self.unchanged.append(target)
             return True
         self.staging.prepare(target)  # the worker writes the file into the staging folder
         return False
 
-    def adopt(self, item) -> None:
-        """A file a worker wrote (or found already holding the same bytes, then left as it is)."""
+    def adopt(self, item: Written) -> bool:
+        """Record a file a worker made; True if it was written (staged), False if it already held these bytes."""
         self.entries[item.target] = {"sha256": item.sha256, "size": item.size, "key": self.keys[item.target]}
-        if item.temporary is None:
+        if item.temporary is None:  # re-made with the same bytes: left as it is
             self.unchanged.append(item.target)
-        else:
-            self.staging.adopt(item.target)
-            self.result.written.append(item.target)
+            return False
+        self.staging.adopt(item.target)
+        return True
+
+
+class TaskPlanner:
+    """What must be written, as tasks for the workers: each output not current by the ledger."""
+
+    def __init__(self, project: Project, selection: Selection, renderer: Renderer, ledger: Ledger,
+                 paged_inputs: PagedInputs, result: BuildResult):
+        self.project, self.selection, self.renderer = project, selection, renderer
+        self.ledger, self.paged_inputs, self.result = ledger, paged_inputs, result
+        self.formats = selection.formats or project.formats
+        self.output = ledger.output
+        self._print_files: list[tuple[Path, list[Path], bool]] = []
+        self.cache = chunking.cache_folder()
+        chunking.prune(self.cache)
+
+    def current(self, target: Path, key: str) -> bool:
+        return self.ledger.current(target, key)
 
     def tasks(self, documents: list[tuple[Job, str]], sets: list[CertificateSet]) -> Iterator[Task]:
         for job, html in documents:
@@ -246,14 +312,15 @@ class _Work:
         for name in self.formats:
             if job.formats and name not in job.formats:
                 continue
-            target = self.output / job.stem.with_suffix(SUFFIXES[name])
-            source = self.sources.get(job.bundle.event.id) if name == "pdf" else None
-            extra = (source or b"") + (self.signer_identity if name == "pdf" else b"")
-            if self.current(target, output_key(html, name, self.project.templates_dir, extra)):
+            paged = registry.spec(name).paged  # archived with the data attached, signed, pages counted
+            shown = job.stem.with_suffix(registry.spec(name).suffix)
+            source = self.paged_inputs.sources.get(job.bundle.event.id) if paged else None
+            extra = (source or b"") + (self.paged_inputs.signer_identity if paged else b"")
+            if self.current(self.output / shown, output_key(html, name, self.project.templates_dir, extra)):
                 continue
-            expected = len(job.awardees) if job.awardees and name == "pdf" else None
+            expected = len(job.awardees) if job.awardees and paged else None
             archive = _archive_source(job, source) if source is not None else None
-            yield DocumentTask(name, job.locale, job.page, html, target, job.stem.with_suffix(SUFFIXES[name]),
+            yield DocumentTask(name, job.locale, job.page, html, self.output / shown, shown,
                                expected, archive, tuple(a.id for a in job.awardees))
 
     def _certificate_tasks(self, item: CertificateSet) -> Iterator[Task]:
@@ -274,7 +341,7 @@ class _Work:
             chunk_key = output_key(chunk.html, "pdf", templates, b"certificate chunk")
             cached = self.cache / f"{chunk_key}.pdf"
             chunk_files.append(cached)
-            if "pdf" in self.formats:
+            if "pdf" in self.formats:  # CertificateBatching.CHUNKED: typeset together, split per page
                 targets: list[Path | None] = []
                 for index, stem in enumerate(chunk.stems):
                     key = hashlib.sha256(f"{chunk_key} page {index}".encode()).hexdigest()
@@ -285,10 +352,10 @@ class _Work:
                     yield self._chunk_task(item, chunk, targets, cached)
                 else:
                     current_chunks.append((number, cached))
-            if "docx" in self.formats:
-                yield from self._docx_tasks(item, chunk)
+            for name in self.formats:
+                yield from self._single_certificate_tasks(name, item, chunk)
         if self.selection.keep_html and htmls:
-            self.result.documents.append((_print_job(item), chunking.join(htmls)))
+            self.result.documents.append((item.job(item.print_stem, item.awardees, ("pdf",)), chunking.join(htmls)))
         if "pdf" not in self.formats:
             return
         target = self.output / item.print_stem.with_suffix(".pdf")
@@ -310,16 +377,27 @@ class _Work:
                          tuple(stem.with_suffix(".pdf") for stem in chunk.stems), cached,
                          self.project.print_options.needs_marks_area)
 
-    def _docx_tasks(self, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
+    def _single_certificate_tasks(self, name: str, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
+        """A format that does not typeset chunks writes each certificate from its own HTML: all of a
+        chunk in one task when it prepares a document once (DOCX), else one task each."""
+        batching = registry.spec(name).certificates
+        if batching is CertificateBatching.CHUNKED:
+            return
         htmls, targets, shown = [], [], []
         for html, stem in zip(chunk.singles, chunk.stems):
-            target = self.output / stem.with_suffix(".docx")
-            if not self.current(target, output_key(html, "docx", self.project.templates_dir)):
+            target = self.output / stem.with_suffix(registry.spec(name).suffix)
+            if not self.current(target, output_key(html, name, self.project.templates_dir)):
                 htmls.append(html)
                 targets.append(target)
-                shown.append(stem.with_suffix(".docx"))
-        if targets:
-            yield CertificateDocxTask(item.locale, "certificate", tuple(htmls), tuple(targets), tuple(shown))
+                shown.append(target.relative_to(self.output))
+        if not targets:
+            return
+        if batching is CertificateBatching.PREPARED:
+            yield PreparedCertificatesTask(name, item.locale, item.document.page, tuple(htmls), tuple(targets),
+                                           tuple(shown))
+            return
+        for html, target, relative in zip(htmls, targets, shown):
+            yield DocumentTask(name, item.locale, item.document.page, html, target, relative)
 
     def print_tasks(self) -> list[Task]:
         """The print files, joined once every chunk they need is typeset (and cached)."""
@@ -333,13 +411,8 @@ class _Work:
         return tasks
 
 
-def _print_job(item: CertificateSet) -> Job:
-    return Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem, item.awardees, ("pdf",))
-
-
 def _single_documents(item: CertificateSet, chunk: _RenderedChunk) -> list[tuple[Job, str]]:
-    return [(Job(item.bundle, item.locale, "certificates.html.j2", "certificate", stem, (awardee,)), single)
-            for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles)]
+    return [(item.job(stem, (awardee,)), single) for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles)]
 
 
 def _take_over(output: Path, selection: Selection, result: BuildResult) -> None:
@@ -350,17 +423,17 @@ def _take_over(output: Path, selection: Selection, result: BuildResult) -> None:
     refuse_foreign_folder(output, selection.force_into)
 
 
-def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: tuple[str, ...],
+def _stale_outputs(output: Path, ledger: Ledger, selection: Selection, formats: tuple[str, ...],
                    warnings: list[str]) -> list[Path]:
     """Files an earlier build made (listed in its manifest) that this build, covering the same
     events, locales and formats, no longer makes: a renamed awardee's old certificate, a removed
     awardee's, an event whose data file is gone. Files the manifest does not list are never touched,
     nor those edited since (their bytes no longer match the manifest): they are kept and reported."""
     stale = []
-    for name, entry in work.previous.items():
+    for name, entry in ledger.previous.items():
         target = output / name
         parts = Path(name).parts
-        if target in work.keys or len(parts) < 3 or not target.is_file():
+        if target in ledger.keys or len(parts) < 3 or not target.is_file():
             continue
         event, locale, suffix = parts[0], parts[1], target.suffix.lstrip(".")
         if (selection.events and event not in selection.events) or (selection.locales and locale not in selection.locales) \
@@ -374,8 +447,8 @@ def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: t
     return sorted(stale)
 
 
-def _previous_entries(output: Path, work: "_Work") -> dict[Path, dict]:
-    return {output / name: entry for name, entry in work.previous.items() if output / name in work.entries}
+def _previous_entries(output: Path, ledger: Ledger) -> dict[Path, dict]:
+    return {output / name: entry for name, entry in ledger.previous.items() if output / name in ledger.entries}
 
 
 def _check_signing_key(key: Path | None) -> bytes:
@@ -408,8 +481,8 @@ def _render_chunk(renderer: Renderer, item: CertificateSet, project: Project, aw
                   stems: tuple[Path, ...]) -> _RenderedChunk:
     """A chunk's HTML (typeset together) and each certificate's own HTML (for its DOCX)."""
     options = project.print_options  # the chunks make the print file: its bleed and crop marks
-    page = replace(project.page("certificate"), bleed_mm=options.bleed_mm, crop_marks=options.crop_marks)
-    job = Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem, awardees)
+    page = replace(project.page(item.document.page), bleed_mm=options.bleed_mm, crop_marks=options.crop_marks)
+    job = item.job(item.print_stem, awardees)
     html = _render(renderer, job, project, page=page)
     singles = chunking.single_certificates(html, len(awardees))
     if singles is None:  # a template of another shape: render each certificate alone
@@ -433,7 +506,3 @@ def _check_selection(bundles: list[EventBundle], project: Project, selection: Se
         raise SelectionError(f"unknown locale {', '.join(unknown)}; configured: {', '.join(project.locales)}")
 
 
-class SelectionError(ReportingError):
-    """The command line asked for an event or locale that does not exist: a usage error."""
-
-    exit_code = 2

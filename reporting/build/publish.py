@@ -22,7 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from reporting.build.output_paths import UnsafeOutput, ensure_no_links
+from reporting.build.output_paths import ensure_no_links
+from reporting.errors import UnsafeOutput
 
 STAGING_NAME = ".reporting-staging"
 JOURNAL_NAME = "publish.json"  # inside the staging folder: written when everything is staged

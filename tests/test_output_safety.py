@@ -9,6 +9,8 @@ import fcntl
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -269,3 +271,35 @@ def test_the_data_size_cap_says_what_to_do(place):
     assert "pictures belong in templates/assets/" in err
     assert not output.exists()
     assert "2 MB" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_real_nested_builds_exclude_each_other(place):
+    """Two real processes: a build paused in its publication (holding its locks) and one nested in it."""
+    project, output, sibling = place
+    inner = output / "nested"
+
+    def paused_build(folder: Path) -> subprocess.Popen:
+        build = subprocess.Popen([sys.executable, str(ROOT / "build_reports.py"), "--project", str(project), *EVENT,
+                                  "--output", str(folder), "--force-into"], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True,
+                                 env={**os.environ, "REPORTING_TEST_PUBLISH_PAUSE_AFTER": "0"})
+        for line in build.stderr:
+            if line.startswith("publish: paused"):
+                return build
+        raise AssertionError(f"the build ended without pausing (exit {build.wait()})")
+
+    outer_build = paused_build(output)
+    try:
+        code, _, err = build(project, inner)
+        assert code == 1 and f"is writing to {output}, which contains {inner}" in err
+    finally:
+        outer_build.kill()
+        outer_build.wait()
+    assert not inner.exists()
+    inner_build = paused_build(inner)
+    try:
+        code, _, err = build(project, output, "--force-into")
+        assert code == 1 and f"is writing to {inner}, which is inside {output}" in err
+    finally:
+        inner_build.kill()
+        inner_build.wait()

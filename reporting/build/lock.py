@@ -29,7 +29,11 @@ def output_lock(output: Path):
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(_lock_path(output), "a+") as handle, ExitStack() as enclosing:
-        _take(handle, fcntl.LOCK_EX, output, output)
+        try:
+            _take(handle, fcntl.LOCK_EX, output, output)
+        except OutputBusy:
+            _check_nested_builds(output)  # a build inside holds a shared lock on ours: name that one
+            raise
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))

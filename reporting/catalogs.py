@@ -14,13 +14,16 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from .config import Project
-from .filters import DAY_MONTH, LONG_DATE, PART_OF_DAY, QUARTER
+from .document_formats import PROFILES
+from .filters import ARCHIVE_LINE, DAY_MONTH, DOCUMENT_DATE, LONG_DATE, NUMERIC_DATE, PART_OF_DAY, QUARTER
 from .i18n import catalog_path
 
 POT_NAME = "messages.pot"
 # Messages looked up from Python (reporting/filters.py, reporting/render.py): (context, id, plural).
 PYTHON_MESSAGES = [
-    *[("date pattern", pattern, None) for pattern in (LONG_DATE, DAY_MONTH, QUARTER)],
+    *[("date pattern", pattern, None) for pattern in (LONG_DATE, DAY_MONTH, QUARTER, DOCUMENT_DATE, NUMERIC_DATE)],
+    *[("recipient separator", end, None) for end in sorted({p.recipient_end for p in PROFILES.values()})],
+    *[("archive line", line, None) for line in ARCHIVE_LINE.values()],
     *[("part of day", message, None) for message in PART_OF_DAY.values()],
     ("currency unit", "VND", None),
     ("list separator", ", ", None),

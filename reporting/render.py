@@ -11,6 +11,7 @@ from markupsafe import Markup
 from .bidi import isolate_ltr, isolate_rtl, localize_digits
 from .bundle import EventBundle
 from .config import PageGeometry, Project
+from .document_formats import document_format, profile
 from .errors import TemplateError
 from .filters import LocalFilters
 from .i18n import load_translations
@@ -48,6 +49,8 @@ class Renderer:
         filters = LocalFilters(facts, translations)
         env.filters.update(filters.as_dict())
         env.globals["comma"] = filters.comma
+        env.globals["profile"] = profile  # globals reach imported macros, the context does not
+        env.filters["document_format"] = document_format
         return env, filters
 
     def _placeholder_values(self, bundle: EventBundle, locale: str, filters: LocalFilters) -> dict[str, str]:

@@ -27,6 +27,7 @@ PYTHON_MESSAGES = [
     *[("part of day", message, None) for message in PART_OF_DAY.values()],
     ("currency unit", "VND", None),
     ("list separator", ", ", None),
+    (None, "%(place)s, %(date)s", None),
     (None, "%(num)s group", "%(num)s groups"),
     (None, "%(num)s individual", "%(num)s individuals"),
 ]

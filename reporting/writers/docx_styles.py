@@ -86,7 +86,7 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
                        next_style=NORMAL),
         ParagraphStyle("Heading2", "heading 2", size=13, bold=True, before_em=0.8, after_em=0.4, keep_next=True,
                        next_style=NORMAL),
-        ParagraphStyle("Heading3", "heading 3", size=13, bold=True, italic=True, before_em=0.8, after_em=0.4,
+        ParagraphStyle("Heading3", "heading 3", size=13, bold=True, italic=not rtl, before_em=0.8, after_em=0.4,
                        keep_next=True, next_style=NORMAL),
         ParagraphStyle("Subtitle", "Subtitle", bold=True, align="center"),  # report.css .subtitle
         ParagraphStyle("SampleNotice", "Sample Notice", size=11, align="center", color="8A1C1C"),  # .sample

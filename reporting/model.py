@@ -138,12 +138,6 @@ class Signer(Strict):
     authority: Localized | None = None
     role: Localized | None = None
 
-    @model_validator(mode="after")
-    def _has_a_title(self) -> "Signer":
-        if self.title is None and self.role is None:
-            raise ValueError("expected the signer's title (e.g. vi: Chủ tịch), found neither title nor role")
-        return self
-
 
 # The abbreviations a number and symbol joins: document kind (BC, QĐ) and body (UBND, TU, TTr).
 Code = Annotated[str, Field(pattern=r"^[A-ZĐ][A-Za-zĐđ]{0,11}(-[A-ZĐ][A-Za-zĐđ]{0,11}){0,2}$")]

@@ -81,8 +81,6 @@ def scaffold(previous: Previous, kind: str, period: ReportingPeriod, event_id: s
         entries.append(Entry("chair", _carried(data["chair"]), "Who chaired the meeting: name and role. (vi: người chủ trì)"))
     entries.append(Entry("attendees", _carried(data.get("attendees") or []),
                          "Who attended: a named person with a role, or only a role for a group. (vi: thành phần tham dự)"))
-    if isinstance(data.get("documents"), dict):
-        entries.append(_documents(data["documents"]))
     if kind != "commendation":
         entries += _figures_part(data)
         entries.append(_sections(data.get("sections") or [], blank))
@@ -90,6 +88,8 @@ def scaffold(previous: Previous, kind: str, period: ReportingPeriod, event_id: s
                          "Reporters' bylines, one per reporter; [] if none. (vi: phóng viên)"))
     if isinstance(data.get("awards"), dict):
         entries.append(_awards(data["awards"], blank))
+    if isinstance(data.get("documents"), dict):  # last, as in the reference files
+        entries.append(_documents(data["documents"]))
     return Mapping(entries)
 
 
@@ -172,9 +172,11 @@ _EXAMPLE_INDIVIDUAL = ['- id: i01', '  name:', '    ar: "..."', '    vi: "..."',
 
 def _documents(documents: dict) -> Entry:
     """Who issues and signs, and who receives, stay; last period's number and summary do not."""
-    kept = {name: {key: value for key, value in document.items() if key not in ("number", "summary")}
-            for name, document in documents.items() if isinstance(document, dict)}
-    return Entry("documents", _carried(kept),
+    notes = {"report": "the meeting report (vi: báo cáo)", "awardees": "the list of awardees (vi: danh sách khen thưởng)"}
+    kept = Mapping([Entry(name, _carried({key: value for key, value in document.items() if key not in ("number", "summary")}),
+                          note=notes.get(name, "a document"))
+                    for name, document in documents.items() if isinstance(document, dict)])
+    return Entry("documents", kept,
                  "How each document is issued (state: Decree 30/2020; party: Guidance 36-HD/VPTW), carried over\n"
                  "without last period's number and summary: add this period's (number: 6, summary: ar/vi texts).\n"
                  "(vi: thể thức văn bản; thêm số và trích yếu của kỳ này)")

@@ -26,7 +26,8 @@ fonts = ["fonts/noto-serif/NotoSerif-Regular.ttf", "fonts/noto-serif/NotoSerif-B
     french = Catalog(locale="fr")
     for message in source:
         if message.id and message.context == "date pattern":
-            french.add(message.id, {"d MMMM y": "d MMMM y", "d MMMM": "d MMMM", "QQQQ y": "QQQQ y"}[message.id],
+            french.add(message.id, {"d MMMM y": "d MMMM y", "d MMMM": "d MMMM", "QQQQ y": "QQQQ y",
+                                     "dd MMMM y": "dd MMMM y", "d/M/y": "d/M/y"}[message.id],
                        context=message.context)
         elif message.id and isinstance(message.id, tuple):
             french.add(message.id, ("%(num)s groupe", "%(num)s groupes") if "group" in message.id[0]

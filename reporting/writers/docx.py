@@ -50,7 +50,7 @@ PARAGRAPH_HOOKS = {
     "recipients-label": "RecipientsLabel", "recipient": "Recipient", "signer-title": "SignerTitle",
     "signer-name": "SignerName", "bestows": "Bestows",
 }
-CELL_HOOKS = {"signing": "Signatory", "heading": "NationalHeading", "closing": "Signatory"}
+CELL_HOOKS = {"signing": "Signatory", "heading": "NationalHeading", "closing": "TableText"}
 # Column shares of layout tables whose CSS sets them (report.css); other layout tables share equally.
 LAYOUT_COLUMNS = {"heading": (0.40, 0.60), "closing": (0.45, 0.55)}
 # Layout tables whose rows never break across pages (the signature block and recipients).
@@ -58,6 +58,8 @@ UNSPLIT_TABLES = frozenset({"closing"})
 # hr classes: a centred rule this share of its column long (report.css hr.rule-short, hr.rule-long).
 RULES = {"rule-short": 0.33, "rule-long": 0.67}
 SMALL_CELL_STYLES = {"Signatory": "CertificateNote"}  # td.small of the signing table
+# In a certificate's signing table (certificate.css), the signer's name has its own space above.
+SIGNING_STYLES = {"SignerName": "CertificateSignerName"}
 
 LANG_TAGS = {"ar": "ar-SA", "vi": "vi-VN"}
 
@@ -454,6 +456,8 @@ class _BodyWriter:
                      None)
         if element.tag in ("td", "th") and "small" in classes and block.style in SMALL_CELL_STYLES:
             style = SMALL_CELL_STYLES[block.style]
+        if block.style == "Signatory" and style in SIGNING_STYLES:
+            style = SIGNING_STYLES[style]
         if element.tag == "th" and block.style == TABLE_TEXT:
             style = TABLE_HEADER
         if style:

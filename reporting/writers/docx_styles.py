@@ -148,6 +148,8 @@ def official_styles(rtl: bool) -> tuple[ParagraphStyle, ...]:
         ParagraphStyle("Recipient", "Recipient", based_on=TABLE_TEXT, size=11),
         ParagraphStyle("SignerTitle", "Signer Title", based_on=TABLE_TEXT, bold=True, align="center"),
         ParagraphStyle("SignerName", "Signer Name", based_on=TABLE_TEXT, bold=True, align="center", before_mm=35),
+        # certificate.css: 30 mm, so a certificate keeps to one page with a 25 mm margin for a letterhead
+        ParagraphStyle("CertificateSignerName", "Certificate Signer Name", based_on="SignerName", before_mm=30),
         ParagraphStyle("Bestows", "Certificate Bestows", based_on="CertificateText", bold=True, before_em=0.2,
                        after_em=0.0),
     )

@@ -188,9 +188,9 @@ def test_certificate_as_the_specimen_form(built, number, lines):
 
 def test_certificate_fields_are_marked_and_book_number_printed():
     """Each variable text has its field class; a book number in the data is printed, none is invented."""
-    from reporting.bundle import bundle_event
+    from reporting.source.figures import bundle_event
     from reporting.config import load_project
-    from reporting.load import load_event
+    from reporting.source.load import load_event
     from reporting.render import Renderer
 
     project = load_project(ROOT)
@@ -227,7 +227,7 @@ def test_document_dates_take_the_prescribed_zeros(vi_filters, date, expected):
     ("state", 5, "05/BC-TTr"), ("state", 11, "11/BC-TTr"), ("party", 1, "01-BC/TU"), ("party", 100, "100-BC/TU"),
 ])
 def test_number_and_symbol_per_system(vi_filters, system, number, expected):
-    from reporting.model import DocumentFormat
+    from reporting.source.model import DocumentFormat
     code = "TTr" if system == "state" else "TU"
     doc = DocumentFormat.model_validate({"system": system, "body": {"name": {"vi": "X", "ar": "س"}, "code": code},
                                          "kind": {"vi": "Báo cáo", "ar": "تقرير"}, "kind_code": "BC",
@@ -243,7 +243,7 @@ def test_number_and_symbol_per_system(vi_filters, system, number, expected):
     ("Trưởng phòng", "Ban Nội chính Tỉnh ủy", "Trưởng phòng, Ban Nội chính Tỉnh ủy"),
 ])
 def test_position_and_unit_without_doubled_words(vi_filters, position, unit, expected):
-    from reporting.model import Localized
+    from reporting.source.model import Localized
 
     class Awardee:
         pass
@@ -277,3 +277,15 @@ def test_arabic_percent_sign_on_one_side_in_text_and_table(built):
     text = pdf_text(built / D35 / "ar" / "report.pdf", raw=True)
     found = re.findall(r"%[0-9]+(?:\.[0-9])?|[0-9]+(?:\.[0-9])?%", text)
     assert len(found) >= 6 and all(item.endswith("%") for item in found), found
+
+
+def test_a_number_without_its_kind_code_is_refused_at_its_line(tmp_path):
+    from conftest import copy_project, run_cli
+
+    project = copy_project(tmp_path)
+    data = project / "data" / f"{Q1}.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("    kind_code: BC\n", ""), encoding="utf-8")
+    code, _, err = run_cli("--project", str(project), "check")
+    lines = data.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.strip() == "system: state")
+    assert code == 1 and f"  {line}:5 documents.report: expected kind_code (e.g. BC) with a number, found none" in err

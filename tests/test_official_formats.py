@@ -289,3 +289,13 @@ def test_a_number_without_its_kind_code_is_refused_at_its_line(tmp_path):
     lines = data.read_text(encoding="utf-8").splitlines()
     line = next(n for n, text in enumerate(lines, 1) if text.strip() == "system: state")
     assert code == 1 and f"  {line}:5 documents.report: expected kind_code (e.g. BC) with a number, found none" in err
+
+
+@pytest.mark.parametrize("locale", ("ar", "vi"))
+def test_certificate_docx_keeps_to_one_page_in_libreoffice(built, tmp_path, locale):
+    """The signature's 30 mm and the certificate's longest lines (i11: position, unit and citation) on one page."""
+    (docx,) = (built / D35 / locale / "certificates").glob("21-i11-*.docx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   check=True, capture_output=True, timeout=180)
+    info = subprocess.run(["pdfinfo", str(tmp_path / docx.with_suffix(".pdf").name)], capture_output=True, text=True)
+    assert re.search(r"Pages:\s+1\n", info.stdout), info.stdout

@@ -106,12 +106,13 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
         # Certificates (certificate.css): section.certificate p { margin-bottom: 0.3em }
         ParagraphStyle("CertificateText", "Certificate Text", align="center", after_em=0.3),
         ParagraphStyle("CertificateMotto", "Certificate Motto", based_on="CertificateText", size=11),
+        # certificate.css margins: .issuer 0.4em above, h1.title 0.05em, .awardee 0.1em / 0.2em
         ParagraphStyle("CertificateIssuer", "Certificate Issuer", based_on="CertificateText", size=14, bold=True,
-                       before_em=0.8),
+                       before_em=0.4),
         ParagraphStyle("CertificateTitle", "Certificate Title", based_on="CertificateText", size=34, bold=True,
-                       color="A01818", before_em=0.25, after_em=0.15, letter_spacing_em=0.0 if rtl else 0.05),
+                       color="A01818", before_em=0.05, after_em=0.05, letter_spacing_em=0.0 if rtl else 0.05),
         ParagraphStyle("AwardeeName", "Awardee Name", based_on="CertificateText", size=24, bold=True,
-                       before_em=0.2, after_em=0.3),
+                       before_em=0.1, after_em=0.2),
         # .citation { font-style: italic; margin: 0 6mm 0.5em }, upright in Arabic
         ParagraphStyle("Citation", "Citation", based_on="CertificateText", italic=not rtl, side_indent_mm=6,
                        after_em=0.5),

@@ -18,6 +18,9 @@ import pytest
 from conftest import ROOT, copy_project, run_cli
 from test_hostile_input import snapshot
 
+# Builds into crafted output folders, some in two processes.
+pytestmark = pytest.mark.slow
+
 EVENT = ("--event", "inspectorate-2024-q1", "--locale", "vi", "--format", "pdf")
 REPORT = "inspectorate-2024-q1/vi/report.pdf"
 

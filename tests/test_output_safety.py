@@ -172,6 +172,17 @@ def test_the_build_never_writes_through_a_symbolic_link(place, link):
     assert not (output / ".reporting-staging").exists()
 
 
+def test_the_lock_file_is_never_written_through_a_link(place):
+    project, output, sibling = place
+    lock = output.parent / ".output.lock"
+    lock.symlink_to(sibling / "x" / "thesis.pdf")
+    before = snapshot(sibling)
+    code, _, err = build(project, output)
+    assert code == 1
+    assert f"{lock} is a symbolic link (to {sibling / 'x' / 'thesis.pdf'}); the build does not write through links" in err
+    assert snapshot(sibling) == before
+
+
 def test_verify_reports_links_and_hidden_files(place):
     project, output, sibling = place
     assert build(project, output, "-q")[0] == 0

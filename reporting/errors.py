@@ -11,6 +11,22 @@ from pathlib import Path
 _EXPECTED_FOUND = re.compile(r"expected (?P<expected>.+?), found (?P<found>.+?)(?: — .*)?$", re.DOTALL)
 
 
+# A value quoted in a message is cut to this many characters: a 2 MB pasted text must not
+# be echoed back in full (and a terminal or log would choke on it).
+QUOTE_LIMIT = 80
+# A whole message is cut at this length, whatever a raise site put into it.
+MESSAGE_LIMIT = 600
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` whole if it is short, else its start and end around an ellipsis saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    keep = max(limit - 30, 10)
+    head, tail = text[: keep * 2 // 3], text[-(keep // 3):]
+    return f"{head}… ({len(text) - len(head) - len(tail):,} characters left out) …{tail}"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in one input file, printable as ``file:line:col: field: message``."""
@@ -20,6 +36,10 @@ class Problem:
     column: int | None
     field: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", shorten(self.message, MESSAGE_LIMIT))
+        object.__setattr__(self, "field", shorten(self.field))
 
     def __str__(self) -> str:
         where = str(self.file)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from reporting.errors import DataError, Problem
-from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event, Localized
+from reporting.errors import QUOTE_LIMIT, DataError, Problem, shorten
+from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PATTERN_RULES, PLACEHOLDER, Event, Localized
 from reporting.source.yaml_reader import LoadedYaml, Path_, load_yaml
 
 FILL_HINT = " — fill this in"
@@ -160,6 +160,9 @@ def _problems_from(source: LoadedYaml, errors: list[dict]) -> list[Problem]:
             problems.append(source.problem(where, "expected this field, found nothing"))
         elif error["type"] == "extra_forbidden":
             problems.append(source.problem(where, _unknown_field(where), at_key=True))
+        elif error["type"] == "string_pattern_mismatch" and error["ctx"]["pattern"] in PATTERN_RULES:
+            problems.append(source.problem(where, f"expected {PATTERN_RULES[error['ctx']['pattern']]}, "
+                                                  f"found {_describe(error.get('input'))}"))
         elif message.startswith("Value error, "):
             problems.append(source.problem(where, message.removeprefix("Value error, ")))
         else:
@@ -204,9 +207,9 @@ def _unknown_field(where: Path_) -> str:
     field = str(where[-1]) if where else "?"
     model = _model_at(where[:-1])
     known = model.model_fields if model else ()
-    close = difflib.get_close_matches(field, sorted(known), n=1)
+    close = difflib.get_close_matches(field, sorted(known), n=1) if len(field) <= QUOTE_LIMIT else []
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"expected a known field, found unknown field '{field}'{hint}"
+    return f"expected a known field, found unknown field '{shorten(field)}'{hint}"
 
 
 def _model_at(where: Path_) -> type[BaseModel] | None:
@@ -234,9 +237,9 @@ def _unwrap(annotation: object) -> object:
 
 
 def _unknown(kind: str, found: str, known) -> str:
-    close = difflib.get_close_matches(found, sorted(known), n=1)
+    close = difflib.get_close_matches(found, sorted(known), n=1) if len(found) <= QUOTE_LIMIT else []
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"expected a known {kind}, found '{found}'{hint}"
+    return f"expected a known {kind}, found '{shorten(found)}'{hint}"
 
 
 def _describe(value: object) -> str:
@@ -248,8 +251,7 @@ def _describe(value: object) -> str:
         return f"a {'mapping' if isinstance(value, dict) else 'list'}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shorten(repr(value), 60)
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -15,7 +15,27 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, RootModel, S
                       ValidationInfo, field_validator, model_validator)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+ID_MAX = 64
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX)]
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+EMBLEM_PATTERN = r"^assets/[A-Za-z0-9_.-]+\.(png|jpe?g)$"
+# Each pattern in words, as messages show it: a secretary cannot be expected to read a regex.
+PATTERN_RULES = {
+    ID_PATTERN: f"an id of lowercase letters a-z, digits 0-9, '-' and '_', starting with a letter or digit, "
+                f"at most {ID_MAX} characters (such as 'directive-35-review')",
+    CURRENCY_PATTERN: "a three-letter currency code in capitals (such as 'VND')",
+    EMBLEM_PATTERN: "an image under templates/assets/ named with letters, digits, '.', '-' and '_', "
+                    "ending in .png, .jpg or .jpeg (such as 'assets/emblem.png')",
+}
+
+
+def id_problem(text: str) -> str | None:
+    """Why ``text`` is not a valid id (the rule in words), or None when it is one."""
+    if re.fullmatch(ID_PATTERN, text) and len(text) <= ID_MAX:
+        return None
+    from reporting.errors import shorten
+
+    return f"expected {PATTERN_RULES[ID_PATTERN]}, found {shorten(repr(text))}"
 MAX_TEXT = 5000
 # Invisible characters that reorder text: in data they can make a name read
 # differently from what it says (the "Trojan source" trick), so they are refused;
@@ -136,7 +156,7 @@ class Figure(Strict):
 
     value: Annotated[StrictInt | StrictFloat, Field(ge=0)]
     kind: Literal["count", "money", "percent", "number"] = "count"
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    currency: Annotated[str, Field(pattern=CURRENCY_PATTERN)] | None = None
     label: Localized
     counted: Counted | None = None
 
@@ -204,7 +224,7 @@ class Awards(Strict):
     citation: Localized
     decision: Text | None = None
     # An image under templates/assets/ printed at the top of each certificate, e.g. assets/emblem.png.
-    emblem: Annotated[str, Field(pattern=r"^assets/[A-Za-z0-9_.-]+\.(png|jpe?g)$")] | None = None
+    emblem: Annotated[str, Field(pattern=EMBLEM_PATTERN)] | None = None
     place: Localized | None = None
     date: dt.date | None = None
     signatory: Person

@@ -89,5 +89,35 @@ class EnvironmentProblem(ReportingError):
     """The machine lacks something the build needs (a library, a font); says what to install."""
 
 
+class OutputWriteError(ReportingError):
+    """A file could not be written or created (disk full, read-only, no permission); names it."""
+
+
+# What a system error means for someone running a build, by errno name.
+_OS_ERRORS = {
+    "ENOSPC": "the disk is full: free some space and build again",
+    "EDQUOT": "the disk quota is used up: free some space and build again",
+    "EROFS": "the file system is read-only: choose another --output",
+    "EACCES": "permission denied: choose a folder you may write to",
+    "EPERM": "permission denied: choose a folder you may write to",
+    "ENOTDIR": "a part of the path is a file, not a folder",
+    "EISDIR": "a folder is in the way of a file",
+    "EMFILE": "too many files are open: try fewer --jobs",
+}
+
+
+def os_error_meaning(exc: OSError) -> str:
+    """What a system error means for someone running a build, and what to do."""
+    import errno
+
+    return _OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, "")) or (exc.strerror or str(exc)).lower()
+
+
+def describe_os_error(exc: OSError) -> str:
+    """``cannot use FILE: what it means`` for a system error, without a traceback."""
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"cannot use{where}: {os_error_meaning(exc)}"
+
+
 def _problem_order(problem: Problem) -> tuple:
     return (str(problem.file), problem.line or 0, problem.column or 0, problem.field)

@@ -67,7 +67,9 @@ def verify(output: Path) -> list[str]:
     """Problems found re-hashing ``output`` against its manifest: missing, altered and extra files."""
     if not (output / MANIFEST_NAME).is_file():
         return [f"missing: {MANIFEST_NAME} (not a build output folder?)"]
-    expected = read_manifest(output)["outputs"]
+    expected, problem = listed_outputs(output)
+    if problem:
+        return [problem]
     problems = []
     for name, entry in expected.items():
         path = output / name
@@ -82,6 +84,28 @@ def verify(output: Path) -> list[str]:
                if p.is_file() and not p.name.startswith(".") and p.name != MANIFEST_NAME}
     problems += [f"extra: {name}" for name in sorted(present - set(expected))]
     return problems
+
+
+def listed_outputs(output: Path) -> tuple[dict[str, dict], str | None]:
+    """The manifest's outputs, or a problem saying why it cannot be read (it is input like any other)."""
+    where = f"unreadable: {MANIFEST_NAME}"
+    try:
+        manifest = read_manifest(output)
+    except UnicodeDecodeError:
+        return {}, f"{where}: expected UTF-8 JSON, found other bytes"
+    except json.JSONDecodeError as exc:
+        found = "an empty file" if not exc.doc.strip() else f"invalid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
+        return {}, f"{where}: expected the JSON a build writes, found {found}"
+    except OSError as exc:
+        return {}, f"{where}: {exc.strerror}"
+    outputs = manifest.get("outputs") if isinstance(manifest, dict) else None
+    if not isinstance(outputs, dict) or not all(_is_entry(entry) for entry in outputs.values()):
+        return {}, f"{where}: expected an 'outputs' mapping of files to their sha256 and size, found something else"
+    return outputs, None
+
+
+def _is_entry(entry: object) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get("sha256"), str) and isinstance(entry.get("size"), int)
 
 
 def _hashes(folder: Path, root: Path, pattern: str) -> dict[str, str]:

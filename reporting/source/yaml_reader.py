@@ -119,7 +119,8 @@ class LineIndex:
         return line, index - self._starts[line - 1] + 1
 
 
-def _character(char: str) -> str:
+def _character(code: int | str) -> str:
+    char = chr(code) if isinstance(code, int) else code  # PyYAML gives the code point for str input
     name = unicodedata.name(char, "a control character" if unicodedata.category(char) == "Cc" else "a non-character")
     return f"U+{ord(char):04X} ({name})"
 

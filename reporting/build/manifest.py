@@ -13,6 +13,7 @@ from reporting import __name__ as package_name
 from reporting.config import CONFIG_NAME, Project
 
 MANIFEST_NAME = "manifest.json"
+MANIFEST_SIGNATURE_NAME = "manifest.json.p7s"  # a signed build's detached signature of its manifest
 LIBRARIES = ("weasyprint", "python-docx", "babel", "jinja2", "pyyaml", "pydantic")
 
 
@@ -70,7 +71,10 @@ def verify(output: Path) -> list[str]:
     expected, problem = listed_outputs(output)
     if problem:
         return [problem]
+    from reporting.build.signing import manifest_signature_problems, signature_problems
+
     problems = []
+    signers: list = []  # the certificate of every PDF signature
     for name, entry in expected.items():
         path = output / name
         if not path.is_file():
@@ -78,10 +82,12 @@ def verify(output: Path) -> list[str]:
         elif path.stat().st_size != entry["size"] or sha256(path) != entry["sha256"]:
             problems.append(f"altered: {name} (expected sha256 {entry['sha256'][:16]}…)")
         if path.is_file() and path.suffix == ".pdf":
-            from reporting.build.signing import signature_problems
-            problems += signature_problems(path)
+            problems += signature_problems(path, signers)
+    signature = output / MANIFEST_SIGNATURE_NAME
+    problems += manifest_signature_problems((output / MANIFEST_NAME).read_bytes(),
+                                            signature.read_bytes() if signature.is_file() else None, signers)
     present = {p.relative_to(output).as_posix() for p in output.rglob("*")
-               if p.is_file() and not p.name.startswith(".") and p.name != MANIFEST_NAME}
+               if p.is_file() and not p.name.startswith(".") and p.name not in (MANIFEST_NAME, MANIFEST_SIGNATURE_NAME)}
     problems += [f"extra: {name}" for name in sorted(present - set(expected))]
     return problems
 

@@ -19,7 +19,7 @@ from reporting.errors import RenderError, ReportingError
 from reporting.build.limits import time_limit
 from reporting.build.lock import output_lock, remove_stale_temporaries
 from reporting.build.freshness import forget_assets, output_key
-from reporting.build.manifest import MANIFEST_NAME, build_manifest, is_current, previous_outputs
+from reporting.build.manifest import MANIFEST_NAME, MANIFEST_SIGNATURE_NAME, build_manifest, is_current, previous_outputs
 from reporting.source.load import discover, load_events
 from reporting.build.file_names import awardee_stem
 from reporting.source.preflight import check_fonts, check_rendered_text
@@ -176,8 +176,10 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
         for path in result.removed:
             staging.remove(path)
         if result.written or result.removed or work.entries != _previous_entries(output, work) \
-                or not (output / MANIFEST_NAME).is_file():
-            staging.stage(output / MANIFEST_NAME, build_manifest(project, output, work.entries, result.removed))
+                or not (output / MANIFEST_NAME).is_file() or _manifest_signature_due(output, selection):
+            manifest = build_manifest(project, output, work.entries, result.removed)
+            staging.stage(output / MANIFEST_NAME, manifest)
+            _stage_manifest_signature(staging, output, manifest, selection.sign_key)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -356,6 +358,21 @@ def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: t
 
 def _previous_entries(output: Path, work: "_Work") -> dict[Path, dict]:
     return {output / name: entry for name, entry in work.previous.items() if output / name in work.entries}
+
+
+def _manifest_signature_due(output: Path, selection: Selection) -> bool:
+    return selection.sign_key is not None and not (output / MANIFEST_SIGNATURE_NAME).is_file()
+
+
+def _stage_manifest_signature(staging: Staging, output: Path, manifest: bytes, key: Path | None) -> None:
+    """A signed build signs its manifest too (verify checks it); an unsigned one removes an old signature."""
+    target = output / MANIFEST_SIGNATURE_NAME
+    if key is not None:
+        from reporting.build.signing import PdfSigner
+
+        staging.stage(target, PdfSigner(key).sign_data(manifest))
+    elif target.is_file():
+        staging.remove(target)
 
 
 def _check_signing_key(key: Path | None) -> bytes:

@@ -60,6 +60,10 @@ def clean_text(text: str) -> str:
         if char in BIDI_CONTROLS:
             raise ValueError(f"expected text without bidi control characters, found U+{ord(char):04X} "
                              f"{BIDI_CONTROLS[char]} at character {position + 1}")
+        if unicodedata.category(char) in ("Zl", "Zp"):  # PDF fonts draw no glyph for them; nor does Word
+            raise ValueError(f"expected text without line or paragraph separators, found U+{ord(char):04X} "
+                             f"{unicodedata.name(char)} at character {position + 1} (a line break pasted from "
+                             "a word processor; start a new paragraph in the YAML instead)")
         if unicodedata.category(char) == "Cc" and char not in "\n\t":
             raise ValueError(f"expected text without control characters, found U+{ord(char):04X} at character {position + 1}")
     return text

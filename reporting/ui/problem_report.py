@@ -15,6 +15,10 @@ from typing import TextIO
 from reporting.errors import Problem
 
 SOURCE_WIDTH = 120  # characters of a source line shown under a problem
+# Invisible characters in an echoed source line, shown as the symbols Unicode has for them
+# (a NUL or an escape sequence must not reach the terminal as it is).
+_VISIBLE = {code: 0x2400 + code for code in range(0x20) if code != 0x09} | {0x7F: 0x2421, 0x85: 0x2424,
+                                                                             0x2028: 0x2424, 0x2029: 0x00B6}
 # SGR codes; only these few, so the text stays readable on any terminal theme.
 _BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
 
@@ -96,6 +100,7 @@ def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Pa
 def _window(source: str, column: int | None, width: int = SOURCE_WIDTH) -> tuple[str, int | None]:
     """A long source line cut to ``width`` characters around ``column``, with ellipses where it was cut,
     and the column in the cut line (a pasted 2 MB line must not fill the terminal)."""
+    source = source.translate(_VISIBLE)
     if len(source) <= width:
         return source, column
     start = max(0, min((column or 1) - 1 - width // 2, len(source) - width))

@@ -45,6 +45,7 @@ class Selection:
     chunk_size: int | None = None  # certificates per typeset PDF; default: build.certificate_chunk
     duplex: bool | None = None  # blank backs in the print file; default: print.duplex
     keep_html: bool = False  # keep every document's HTML in the result (the preview shows it)
+    strict: bool = False  # any warning (an untranslated message) fails the build, nothing published
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # outputs of an earlier build no longer made
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # untranslated messages the documents print
     documents: list[tuple[Job, str]] = field(default_factory=list)  # every document's HTML, for the preview
 
 
@@ -143,6 +145,8 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     # Reports and lists first: a template error there stops the build before any typesetting.
     documents = [(item, _render(renderer, item, project)) for item in planned if isinstance(item, Job)]
     sets = [item for item in planned if isinstance(item, CertificateSet)]
+    if selection.strict:  # before any typesetting; the certificates' messages are known after theirs
+        _refuse_warnings(renderer.untranslated())
     sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
     signer_identity = _check_signing_key(selection.sign_key)
     result = BuildResult(documents=list(documents) if selection.keep_html else [])
@@ -171,6 +175,9 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
             # this build did not adopt yet is ours to remove; we hold the folder's lock.
             remove_stale_temporaries(output)
             raise
+        result.warnings = renderer.untranslated()
+        if selection.strict:
+            _refuse_warnings(result.warnings)  # inside the staging: nothing of this build is published
         result.unchanged = work.unchanged
         result.removed = _stale_outputs(output, work, selection, formats)
         for path in result.removed:
@@ -428,6 +435,19 @@ def _check_selection(bundles: list[EventBundle], project: Project, selection: Se
     unknown = [code for code in selection.locales if code not in project.locales]
     if unknown:
         raise SelectionError(f"unknown locale {', '.join(unknown)}; configured: {', '.join(project.locales)}")
+
+
+def _refuse_warnings(warnings: list[str]) -> None:
+    if warnings:
+        raise StrictFailure(warnings)
+
+
+class StrictFailure(ReportingError):
+    """``--strict``: the build had warnings, so it fails and publishes nothing; every warning is listed."""
+
+    def __init__(self, warnings: list[str]):
+        self.warnings = warnings
+        super().__init__(f"{len(warnings)} warning(s) with --strict; nothing was written")
 
 
 class SelectionError(ReportingError):

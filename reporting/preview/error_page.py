@@ -52,7 +52,8 @@ def _excerpt(problem: Problem, root: Path | None) -> tuple[SourceLine, ...]:
     if not path.is_absolute() and root is not None:
         path = root / path
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        # Only the breaks an editor shows (splitlines() also breaks at U+2028 and would shift the lines).
+        lines = [line.removesuffix("\r") for line in path.read_text(encoding="utf-8", errors="replace").split("\n")]
     except OSError:
         return ()
     first = max(problem.line - CONTEXT_LINES, 1)

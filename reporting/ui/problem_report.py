@@ -88,7 +88,7 @@ def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Pa
     head = "  " + " ".join(part for part in (paint(where, _CYAN), field, problem.message) if part)
     if lines is None or problem.line is None or not 1 <= problem.line <= len(lines):
         return head
-    source, column = _window(lines[problem.line - 1], problem.column)
+    source, column = source_window(lines[problem.line - 1], problem.column)
     number = str(problem.line).rjust(width)
     rendered = [head, f"    {paint(number, _DIM)} {paint('|', _DIM)} {source}"]
     if column is not None:
@@ -97,7 +97,7 @@ def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Pa
     return "\n".join(rendered)
 
 
-def _window(source: str, column: int | None, width: int = SOURCE_WIDTH) -> tuple[str, int | None]:
+def source_window(source: str, column: int | None, width: int = SOURCE_WIDTH) -> tuple[str, int | None]:
     """A long source line cut to ``width`` characters around ``column``, with ellipses where it was cut,
     and the column in the cut line (a pasted 2 MB line must not fill the terminal)."""
     source = source.translate(_VISIBLE)

@@ -173,3 +173,105 @@ def test_serve_on_an_impossible_port(port):
     assert code == 2 and f"argument --port: expected a port from 0 (any free one) to 65535, found '{port}'" in err
     code, out, _ = run_cli("--project", str(ROOT), "serve", "--port", port, "--json")
     assert code == 2 and "expected a port from 0" in json.loads(out)["problems"][0]["message"]
+
+
+# -- item 12: every data text through the font preflight; no system font in any PDF -------------
+
+def _embedded_fonts(pdf: Path) -> set[str]:
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return {line.split()[0].split("+")[-1] for line in listing.splitlines()[2:] if line.strip()}
+
+
+def test_no_system_font_reaches_any_pdf(built):
+    """The stylesheets' private families (Report-*) only: a fallback font (DejaVu, Liberation) would mean
+    a character slipped past the preflight."""
+    pdfs = sorted(built.rglob("*.pdf"))
+    assert len(pdfs) == 58  # 2 reports, 2 lists, 2 print files, 52 certificates
+    foreign = {pdf.relative_to(built).as_posix(): fonts for pdf in pdfs
+               if (fonts := {f for f in _embedded_fonts(pdf) if not f.startswith("Report-")})}
+    assert foreign == {}
+
+
+NAME = 'vi: "Phạm Thị Thu Hương"'
+
+
+@pytest.mark.parametrize("old, new, field, expected", [
+    (NAME, 'vi: "Phạm\u1680Thị Thu Hương"', "awards.individuals[1].name.vi",
+     "expected characters the 'vi' fonts can draw, found U+1680 OGHAM SPACE MARK"),
+    (NAME, 'vi: "Phạm\u3000Thị Thu Hương"', "awards.individuals[1].name.vi", "found U+3000 IDEOGRAPHIC SPACE"),
+    (NAME, 'vi: "Phạm\u2028Thị Thu Hương"', "awards.individuals[1].name.vi",
+     "expected text without line or paragraph separators, found U+2028 LINE SEPARATOR at character 5"),
+    (NAME, 'vi: "Phạm Thị\\u2029Thu Hương"', "awards.individuals[1].name.vi", "found U+2029 PARAGRAPH SEPARATOR"),
+    ('decision: "1568/QĐ-UBND"', 'decision: "1568/QĐ-UBND 😀"', "awards.decision",
+     "expected characters the 'ar' fonts can draw, found U+1F600 GRINNING FACE"),
+    ('decision: "1568/QĐ-UBND"', 'decision: "1568/QĐ\u1680UBND"', "awards.decision", "found U+1680 OGHAM SPACE MARK"),
+])
+def test_check_finds_what_the_fonts_cannot_draw_in_every_text(tmp_path, old, new, field, expected):
+    project = copy_project(tmp_path)
+    edit(project, D35, old, new)
+    line = next(n for n, text in enumerate((project / D35).read_text(encoding="utf-8").split("\n"), 1) if new in text)
+    for command in (["check"], ["build", "--output", str(tmp_path / "out")]):
+        code, _, err = run_cli("--project", str(project), *command)
+        assert code == 1 and "Traceback" not in err, err
+        assert f"error: {D35}: 1 problem" in err and f"  {line}:13 {field}: expected " in err and expected in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_every_space_the_fonts_have_prints_in_the_project_fonts(tmp_path):
+    """No-break, thin and narrow no-break spaces, zero-width joiner and non-joiner are in the fonts:
+    allowed, and printed without any fallback font."""
+    project = copy_project(tmp_path)
+    edit(project, D35, NAME, 'vi: "Phạm\u00a0Thị\u2009Thu\u202fHương"')
+    edit(project, D35, 'decision: "1568/QĐ-UBND"', 'decision: "1568/QĐ\u200d-UBND\u200c"')
+    output = tmp_path / "out"
+    code, _, err = run_cli("--project", str(project), "--event", "directive-35-review", "--format", "pdf",
+                           "--output", str(output), "-q")
+    assert code == 0, err
+    for pdf in output.rglob("*.pdf"):
+        assert all(font.startswith("Report-") for font in _embedded_fonts(pdf)), pdf
+
+
+# -- item 13: messages that stay readable ------------------------------------------------------
+
+def test_a_huge_string_is_not_echoed_in_full(hostile):
+    project, _, run = hostile
+    huge = "x" * 1_900_000
+    edit(project, Q1, "part_of_day: afternoon", f"part_of_day: {huge}")
+    code, err = run()
+    assert code == 1 and "part_of_day: expected 'morning', 'afternoon' or 'evening', found 'xxx" in err, err
+    assert "…" in err and len(err) < 2_000
+
+
+@pytest.mark.parametrize("key, expected", [
+    ("k" * 1_000, "expected a known field, found unknown field 'kkk"),
+    ("k" * 1_900_000, "invalid YAML: could not find expected ':'"),  # PyYAML's limit for a key: 1,024
+])
+def test_a_huge_unknown_key_and_its_line_are_cut(hostile, key, expected):
+    project, _, run = hostile
+    edit(project, Q1, "part_of_day: afternoon", "part_of_day: afternoon\n" + key + ": 1")
+    code, err = run()
+    assert code == 1 and expected in err and "…" in err, err
+    assert len(err) < 2_000
+
+
+def test_a_line_separator_does_not_shift_the_lines_reported_after_it(hostile):
+    """PyYAML counts U+2028 and U+2029 as line breaks (and folds them to a space inside a quoted
+    text); an editor does not, so without care every line after one is reported too low."""
+    project, _, run = hostile
+    edit(project, Q1, 'vi: "Thanh tra tỉnh Ninh Bình"', 'vi: "Thanh tra\u2028tỉnh\u2029Ninh Bình"')
+    edit(project, Q1, "date: 2024-04-08", "date: 2024-02-30")  # a problem further down
+    lines = (project / Q1).read_text(encoding="utf-8").split("\n")
+    date_line = next(n for n, text in enumerate(lines, 1) if text.startswith("date: 2024-02-30"))
+    code, err = run()
+    assert code == 1
+    assert f"  {date_line}:7 date: expected a real date YYYY-MM-DD, found '2024-02-30'" in err, err
+    assert f"    {date_line} | date: 2024-02-30" in err
+
+
+def test_the_id_rule_is_shown_in_words(hostile):
+    project, _, run = hostile
+    edit(project, Q1, "id: inspectorate-2024-q1", 'id: "Inspectorate 2024/Q1"')
+    code, err = run()
+    assert code == 1 and f"id: {ID_RULE}, at most 64 characters (such as 'directive-35-review'), " \
+                         "found 'Inspectorate 2024/Q1'" in err, err
+    assert "pattern" not in err and "^[" not in err

@@ -275,3 +275,177 @@ def test_the_id_rule_is_shown_in_words(hostile):
     assert code == 1 and f"id: {ID_RULE}, at most 64 characters (such as 'directive-35-review'), " \
                          "found 'Inspectorate 2024/Q1'" in err, err
     assert "pattern" not in err and "^[" not in err
+
+
+# -- items 8 and 9: signatures that mean what they say; key errors that say what is wrong -------
+
+@pytest.fixture(scope="module")
+def signed_output(tmp_path_factory):
+    """A signed build of the Q1 report (both languages, both formats) and its key."""
+    from test_publication import _throwaway_key
+
+    folder = tmp_path_factory.mktemp("signed")
+    key = folder / "key.p12"
+    _throwaway_key(key, b"secret")
+    output = folder / "output"
+    os.environ["REPORTING_SIGN_PASSPHRASE"] = "secret"
+    try:
+        code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--sign", str(key),
+                               "--output", str(output), "-q")
+    finally:
+        del os.environ["REPORTING_SIGN_PASSPHRASE"]
+    assert code == 0, err
+    return output, key
+
+
+@pytest.fixture
+def signed_copy(signed_output, tmp_path):
+    import shutil
+
+    output = tmp_path / "output"
+    shutil.copytree(signed_output[0], output)
+    code, out, err = run_cli("verify", str(output))
+    assert code == 0 and "ok: 4 file(s)" in out, err
+    return output
+
+
+REPORT = "inspectorate-2024-q1/vi/report.pdf"
+
+
+def _rehash(output: Path, name: str) -> None:
+    """What someone covering their tracks does: the manifest updated to the edited file."""
+    import hashlib
+
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    data = (output / name).read_bytes()
+    manifest["outputs"][name].update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    (output / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _append_annotation(pdf: Path) -> None:
+    """An incremental update adding a note to page 1: the signed bytes stay intact and valid."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf.read_bytes()))
+    page = writer.root["/Pages"].raw_get("/Kids")[0].get_object()
+    note = writer.add_object(generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/Annot"),
+        generic.NameObject("/Subtype"): generic.NameObject("/Text"),
+        generic.NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in (10, 10, 30, 30)]),
+        generic.NameObject("/Contents"): generic.TextStringObject("void"),
+    }))
+    page[generic.NameObject("/Annots")] = generic.ArrayObject([note])
+    writer.update_container(page)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    pdf.write_bytes(buffer.getvalue())
+
+
+def test_verify_refuses_a_signed_pdf_changed_after_signing(signed_copy):
+    _append_annotation(signed_copy / REPORT)
+    _rehash(signed_copy, REPORT)
+    code, _, err = run_cli("verify", str(signed_copy))
+    assert code == 1, err
+    assert "error: invalid signature: report.pdf (field Signature: the file was changed after signing " \
+           "(expected the signature to cover the whole file, found later additions" in err, err
+    assert "error: invalid signature: manifest.json was changed after it was signed (manifest.json.p7s)" in err
+
+
+def test_verify_detects_files_and_manifest_edited_together(signed_copy):
+    """The DOCX carries no signature of its own: the signed manifest is what protects it."""
+    docx = "inspectorate-2024-q1/vi/report.docx"
+    (signed_copy / docx).write_bytes(b"PK forged")
+    _rehash(signed_copy, docx)
+    code, _, err = run_cli("verify", str(signed_copy))
+    assert code == 1 and err.count("error:") == 1, err
+    assert "error: invalid signature: manifest.json was changed after it was signed" in err
+
+
+def test_verify_refuses_signed_pdfs_whose_manifest_signature_was_removed(signed_copy):
+    (signed_copy / "manifest.json.p7s").unlink()
+    code, _, err = run_cli("verify", str(signed_copy))
+    assert code == 1 and "error: unsigned: manifest.json has no manifest.json.p7s, though its PDFs are signed" in err, err
+
+
+def test_verify_refuses_a_manifest_signed_by_another_key(signed_copy, tmp_path, monkeypatch):
+    from test_publication import _throwaway_key
+
+    from reporting.build.signing import PdfSigner
+
+    other = tmp_path / "other.p12"
+    _throwaway_key(other, b"other")
+    monkeypatch.setenv("REPORTING_SIGN_PASSPHRASE", "other")
+    signature = PdfSigner(other).sign_data((signed_copy / "manifest.json").read_bytes())
+    (signed_copy / "manifest.json.p7s").write_bytes(signature)
+    code, _, err = run_cli("verify", str(signed_copy))
+    assert code == 1 and "error: invalid signature: manifest.json.p7s is by Common Name: Test secretariat, " \
+                         "not by the key that signed the PDFs" in err, err
+
+
+def test_an_unsigned_rebuild_removes_the_manifest_signature(signed_copy):
+    code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--output", str(signed_copy), "-q")
+    assert code == 0, err
+    assert not (signed_copy / "manifest.json.p7s").exists()
+    code, _, err = run_cli("verify", str(signed_copy))
+    assert code == 0, err
+
+
+def _key_file(tmp_path: Path, kind: str) -> Path:
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+    from test_publication import _throwaway_key
+
+    path = tmp_path / f"{kind}.p12"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "pem":
+        path.write_text("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n")
+    elif kind in ("good", "certificate only"):
+        _throwaway_key(path, b"secret")
+        if kind == "certificate only":
+            _, certificate, _ = pkcs12.load_key_and_certificates(path.read_bytes(), b"secret")
+            path.write_bytes(pkcs12.serialize_key_and_certificates(b"x", None, certificate, None,
+                                                                   BestAvailableEncryption(b"secret")))
+    return path
+
+
+@pytest.mark.parametrize("kind, passphrase, expected", [
+    ("missing", "secret", "expected a PKCS#12 file (.p12 or .pfx), found no file"),
+    ("folder", "secret", "expected a PKCS#12 file (.p12 or .pfx), found a folder"),
+    ("pem", "secret", "expected a PKCS#12 file (.p12 or .pfx), found other content (a PEM key or certificate?"),
+    ("certificate only", "secret", "expected a private key in it, found only certificates"),
+    ("good", "wrong", "wrong passphrase in $REPORTING_SIGN_PASSPHRASE"),
+    ("good", None, "it is protected by a passphrase: set $REPORTING_SIGN_PASSPHRASE"),
+])
+def test_signing_key_problems_are_said_plainly(tmp_path, monkeypatch, capfd, kind, passphrase, expected):
+    key = _key_file(tmp_path, kind)
+    if passphrase is None:
+        monkeypatch.delenv("REPORTING_SIGN_PASSPHRASE", raising=False)
+    else:
+        monkeypatch.setenv("REPORTING_SIGN_PASSPHRASE", passphrase)
+    output = tmp_path / "out"
+    code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--format", "pdf",
+                           "--sign", str(key), "--output", str(output))
+    assert code == 1 and err == f"error: cannot use the signing key {key}: {expected}" + err.split(expected, 1)[-1], err
+    assert err.count("\n") == 1  # the message alone
+    leaked = capfd.readouterr()
+    assert "Traceback" not in leaked.err + leaked.out  # nothing from pyHanko's logging either
+    assert not output.exists()
+
+
+# -- item 11: a cache that cannot be written only costs time -----------------------------------
+
+def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
+    selection = ("--project", str(ROOT), "--event", "directive-35-review", "--locale", "vi", "--format", "pdf", "-q")
+    code, _, err = run_cli(*selection, "--output", str(tmp_path / "usual"))
+    assert code == 0, err
+    blocked = tmp_path / "cache-is-a-file"
+    blocked.write_bytes(b"")  # nothing can be created below it, not even by root
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    code, _, err = run_cli(*selection, "--output", str(tmp_path / "no-cache"))
+    assert code == 0, err
+    usual, uncached = (json.loads((tmp_path / name / "manifest.json").read_text())["outputs"] for name in ("usual", "no-cache"))
+    assert len(usual) == 28 and {n: e["sha256"] for n, e in uncached.items()} == {n: e["sha256"] for n, e in usual.items()}
+    assert blocked.read_bytes() == b""

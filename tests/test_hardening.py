@@ -449,3 +449,93 @@ def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
     usual, uncached = (json.loads((tmp_path / name / "manifest.json").read_text())["outputs"] for name in ("usual", "no-cache"))
     assert len(usual) == 28 and {n: e["sha256"] for n, e in uncached.items()} == {n: e["sha256"] for n, e in usual.items()}
     assert blocked.read_bytes() == b""
+
+
+# -- item 15: the preview's HTTP side ----------------------------------------------------------
+
+@pytest.fixture
+def preview_server(tmp_path):
+    """The preview's server in this process, with no build behind it (the HTTP side alone)."""
+    import threading
+
+    from reporting.build.watch import Rebuilder
+    from reporting.preview.server import PreviewServer
+    from reporting.preview.state import Preview
+
+    preview = Preview(Rebuilder(ROOT, tmp_path / "output"))
+    server = PreviewServer(preview, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    preview.close()
+    server.shutdown()
+    server.server_close()
+
+
+def _get(port: int, path: str, host: str | None) -> tuple[int, bytes]:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        header = f"Host: {host}\r\n" if host is not None else ""
+        connection.sendall(f"GET {path} HTTP/1.0\r\n{header}\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return int(answer.split(b" ", 2)[1]), answer
+
+
+def test_preview_answers_only_to_its_own_names(preview_server):
+    port = preview_server.server_address[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+        assert _get(port, "/", host)[0] == 200, host
+    # DNS rebinding: a page of attacker.example whose name now points at 127.0.0.1 sends its own name.
+    for host in (f"attacker.example:{port}", "attacker.example", f"127.0.0.1:{port + 1}", "127.0.0.1", None):
+        code, body = _get(port, "/status", host)
+        assert code == 421 and b"generation" not in body, host
+
+
+@pytest.mark.parametrize("path", ["/files/%00.pdf", "/files/a%00b/report.pdf", "/templates/css/%00.css",
+                                  "/doc/x/ar/report/%00"])
+def test_preview_refuses_a_nul_in_a_path(preview_server, capfd, path):
+    port = preview_server.server_address[1]
+    assert _get(port, path, f"127.0.0.1:{port}")[0] == 400
+    assert _get(port, "/", f"127.0.0.1:{port}")[0] == 200  # and carries on
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_preview_bounds_slow_and_idle_clients(preview_server, monkeypatch):
+    """A hundred clients that send half a request: at most MAX_CONNECTIONS threads, the rest answered 503
+    at once; after REQUEST_TIMEOUT_S the stalled ones are dropped and the preview answers again."""
+    import select
+    import socket
+    import threading
+    import time
+
+    from reporting.preview import server as module
+
+    monkeypatch.setattr(module.PreviewHandler, "timeout", 3)
+    port = preview_server.server_address[1]
+    threads_before = threading.active_count()
+    slow = []
+    for _ in range(100):
+        connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+        connection.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1")  # and never the rest
+        slow.append(connection)
+    time.sleep(0.5)
+    assert threading.active_count() - threads_before <= module.MAX_CONNECTIONS
+    answered, _, _ = select.select(slow, [], [], 0.5)
+    assert len(answered) >= 100 - module.MAX_CONNECTIONS
+    assert all(connection.recv(100).startswith(b"HTTP/1.0 503 Service Unavailable") for connection in answered)
+    time.sleep(module.PreviewHandler.timeout + 1)
+    assert _get(port, "/", f"127.0.0.1:{port}")[0] == 200
+    assert threading.active_count() <= threads_before + 1
+    for connection in slow:
+        connection.close()
+
+
+def test_preview_listen_backlog(preview_server):
+    from reporting.preview.server import LISTEN_BACKLOG
+
+    port = preview_server.server_address[1]
+    listing = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout.split()
+    assert listing[0] == "LISTEN" and int(listing[2]) == LISTEN_BACKLOG == 64

@@ -539,3 +539,67 @@ def test_preview_listen_backlog(preview_server):
     port = preview_server.server_address[1]
     listing = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout.split()
     assert listing[0] == "LISTEN" and int(listing[2]) == LISTEN_BACKLOG == 64
+
+
+# -- item 16: messages without a translation ---------------------------------------------------
+
+def _relabel(project: Path) -> None:
+    edit(project, "templates/report.html.j2", '_("Chair and participants")', '_("Chair and all participants")')
+
+
+def _untranslated(locale: str) -> str:
+    return (f"untranslated message 'Chair and all participants' in report.html.j2 ({locale}): the '{locale}' documents "
+            f"print it untranslated; translate it in templates/locale/{locale}/LC_MESSAGES/messages.po")
+
+
+def test_a_message_without_translation_is_a_warning(hostile):
+    project, output, _ = hostile
+    _relabel(project)
+    selection = ("--project", str(project), "--event", "inspectorate-2024-q1", "--output", str(output))
+    code, out, err = run_cli(*selection)
+    assert code == 0, err
+    assert f"warning: {_untranslated('ar')}" in err and f"warning: {_untranslated('vi')}" in err, err
+    arabic = subprocess.run(["pdftotext", str(output / "inspectorate-2024-q1/ar/report.pdf"), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    assert "Chair and all participants" in arabic  # what the warning is about
+    code, out, _ = run_cli(*selection, "--json")
+    document = json.loads(out)
+    assert code == 0 and document["ok"]
+    assert [p["severity"] for p in document["problems"]] == ["warning", "warning"]
+    assert document["warnings"] == [p["message"] for p in document["problems"]]
+    assert _untranslated("ar") in document["warnings"][0]
+
+
+def test_strict_fails_on_every_warning_and_writes_nothing(hostile):
+    project, _, run = hostile
+    _relabel(project)
+    edit(project, "templates/report.html.j2", "{% block body %}", "{% block body %}<p>{{ _('Only in English') }}</p>")
+    code, err = run("--strict", "--force")
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[-1] == "2 warning(s) with --strict; nothing was written.", err  # vi only: the hostile selection
+    assert lines[0].startswith(f"error: {_untranslated('vi')}") and "'Only in English'" in lines[1], err
+
+
+def test_strict_passes_on_the_reference_project(tmp_path):
+    """The README's CI recipe: the reference templates and catalogs have no untranslated message."""
+    code, _, err = run_cli("--project", str(ROOT), "build", "--strict", "--format", "docx",
+                           "--output", str(tmp_path / "out"), "-q")
+    assert code == 0 and err == "", err
+
+
+def test_the_preview_shows_untranslated_messages(tmp_path):
+    from reporting.build.pipeline import Selection
+    from reporting.build.watch import Rebuilder
+    from reporting.preview import pages
+    from reporting.preview.state import Preview
+
+    project = copy_project(tmp_path)
+    _relabel(project)
+    preview = Preview(Rebuilder(project, tmp_path / "out", Selection(("inspectorate-2024-q1",), ("ar",), ("docx",))))
+    outcome = preview.build()
+    assert outcome.ok and outcome.result.warnings == [_untranslated("ar") + " (build_reports.py i18n update adds "
+                                                                              "it if it is missing)"]
+    page = pages.index_page(preview)
+    assert 'id="warnings"' in page and "1 warning(s)" in page
+    assert "untranslated message &#39;Chair and all participants&#39; in report.html.j2 (ar)" in page

@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reporting.build.pipeline import Selection, StrictFailure, run_build
+from reporting.build.pipeline import Selection, run_build
+from reporting.errors import StrictFailure
 from reporting.commands.options import add_selection_options, output_folder, positive, shown
 from reporting.ui.console import Console
 from reporting.ui.progress import ProgressBar, file_lines

@@ -7,17 +7,13 @@ from pathlib import Path
 
 from reporting.commands.options import shown
 from reporting.ui.console import Console
-from reporting.errors import DataError, ReportingError
+from reporting.errors import DataError, NewFileError, NewIdError
 from reporting.source.load import discover
 from reporting.source.model import id_problem
 from reporting.scaffold.periods import FORMS, ReportingPeriod, parse_period
 from reporting.scaffold.next_period import KINDS, Previous, header, new_id, scaffold
 from reporting.scaffold.yaml_emit import dump
 from reporting.source.yaml_reader import load_yaml
-
-
-class NewFileError(ReportingError):
-    """No file to start from, or the new file would replace one."""
 
 
 NAME = "new"
@@ -57,12 +53,6 @@ def _check_id(event_id: str, what: str) -> None:
     problem = id_problem(event_id)
     if problem:
         raise NewIdError(f"{what}: {problem}")
-
-
-class NewIdError(ReportingError):
-    """--id is not a valid event id: a usage error, nothing written."""
-
-    exit_code = 2
 
 
 def _previous(project, args, period: ReportingPeriod) -> Previous:

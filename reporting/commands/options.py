@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from reporting.config import FORMATS
-from reporting.errors import ReportingError
+from reporting.errors import OutputOptionError
 
 
 def output_options() -> argparse.ArgumentParser:
@@ -35,12 +35,6 @@ def output_folder(project, args) -> Path:
         raise OutputOptionError(f"--output: expected a folder (new or one an earlier build made), "
                                 f"found a file at {blocking}")
     return output
-
-
-class OutputOptionError(ReportingError):
-    """--output cannot be a build's folder: a usage error, nothing written."""
-
-    exit_code = 2
 
 
 def positive(text: str) -> int:

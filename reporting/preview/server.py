@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from reporting.errors import ReportingError
+from reporting.errors import PortUnavailable, ReportingError
 from reporting.build.watch import Outcome, keep_building
 from reporting.preview import pages
 from reporting.preview import page_images as pdfpages
+from reporting.writers import registry
 from reporting.preview.state import Preview
 
 HOST = "127.0.0.1"
@@ -35,10 +36,6 @@ REQUEST_TIMEOUT_S = 10
 # stream); past it a connection is answered 503 at once, so slow clients cannot pin a thread each.
 MAX_CONNECTIONS = 32
 LISTEN_BACKLOG = 64  # connections the kernel queues while every worker is busy
-DOWNLOAD_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -148,9 +145,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _send_download(self, rest: list[str]) -> None:
         target = _inside(self.server.preview.output, rest)
-        if target is None or target.suffix not in DOWNLOAD_TYPES or not target.is_file():
+        if target is None or target.suffix not in registry.media_types() or not target.is_file():
             return self._send_error(HTTPStatus.NOT_FOUND)
-        self._send(target.read_bytes(), DOWNLOAD_TYPES[target.suffix],
+        self._send(target.read_bytes(), registry.media_types()[target.suffix],
                    {"Content-Disposition": f'attachment; filename="{target.name}"', "Cache-Control": "no-store"})
 
     def _stream_events(self) -> None:
@@ -238,5 +235,3 @@ def serve(preview: Preview, port: int, ready: Callable[[str], None], report: Cal
         raise failures[0]
 
 
-class PortUnavailable(ReportingError):
-    """The port is taken (or not ours to use): nothing was built or served."""

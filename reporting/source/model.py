@@ -6,6 +6,7 @@ of awardees, totals) is computed, never typed a second time.
 """
 from __future__ import annotations
 
+from reporting.errors import Expected, Mismatch, shorten
 import datetime as dt
 import re
 import unicodedata
@@ -29,13 +30,11 @@ PATTERN_RULES = {
 }
 
 
-def id_problem(text: str) -> str | None:
+def id_problem(text: str) -> Expected | None:
     """Why ``text`` is not a valid id (the rule in words), or None when it is one."""
     if re.fullmatch(ID_PATTERN, text) and len(text) <= ID_MAX:
         return None
-    from reporting.errors import shorten
-
-    return f"expected {PATTERN_RULES[ID_PATTERN]}, found {shorten(repr(text))}"
+    return Expected(PATTERN_RULES[ID_PATTERN], shorten(repr(text)))
 MAX_TEXT = 5000
 # Invisible characters that reorder text: in data they can make a name read
 # differently from what it says (the "Trojan source" trick), so they are refused;
@@ -52,20 +51,20 @@ def clean_text(text: str) -> str:
     """Text as the documents need it: NFC (decomposed Vietnamese extracts like precomposed), no controls."""
     text = unicodedata.normalize("NFC", text)
     if len(text) > MAX_TEXT:
-        raise ValueError(f"expected at most {MAX_TEXT:,} characters, found {len(text):,}")
+        raise Mismatch(f"at most {MAX_TEXT:,} characters", f"{len(text):,}")
     if text and unicodedata.category(text[0]).startswith("M"):
-        raise ValueError(f"expected text starting with a letter, found the lone combining mark U+{ord(text[0]):04X} "
-                         f"{unicodedata.name(text[0], '')} at character 1")
+        raise Mismatch("text starting with a letter",
+                       f"the lone combining mark U+{ord(text[0]):04X} {unicodedata.name(text[0], '')} at character 1")
     for position, char in enumerate(text):
         if char in BIDI_CONTROLS:
-            raise ValueError(f"expected text without bidi control characters, found U+{ord(char):04X} "
-                             f"{BIDI_CONTROLS[char]} at character {position + 1}")
+            raise Mismatch("text without bidi control characters",
+                           f"U+{ord(char):04X} {BIDI_CONTROLS[char]} at character {position + 1}")
         if unicodedata.category(char) in ("Zl", "Zp"):  # PDF fonts draw no glyph for them; nor does Word
-            raise ValueError(f"expected text without line or paragraph separators, found U+{ord(char):04X} "
-                             f"{unicodedata.name(char)} at character {position + 1} (a line break pasted from "
-                             "a word processor; start a new paragraph in the YAML instead)")
+            raise Mismatch("text without line or paragraph separators",
+                           f"U+{ord(char):04X} {unicodedata.name(char)} at character {position + 1} (a line break "
+                           "pasted from a word processor; start a new paragraph in the YAML instead)")
         if unicodedata.category(char) == "Cc" and char not in "\n\t":
-            raise ValueError(f"expected text without control characters, found U+{ord(char):04X} at character {position + 1}")
+            raise Mismatch("text without control characters", f"U+{ord(char):04X} at character {position + 1}")
     return text
 
 
@@ -96,7 +95,7 @@ class Localized(RootModel[dict[str, Text]]):
             _check_locale_keys(value, locales)
         for code, text in value.items():
             if not text.strip():
-                raise ValueError(f"expected text in '{code}', found an empty string")
+                raise Mismatch(f"text in '{code}'", "an empty string")
         return value
 
     def __getitem__(self, locale: str) -> str:
@@ -129,9 +128,9 @@ class Counted(RootModel[dict[str, Text | dict[str, Text]]]):
             missing = sorted(needed - set(forms))
             unknown = sorted(set(forms) - needed)
             if missing:
-                raise ValueError(f"expected plural forms {', '.join(sorted(needed))} for '{code}', missing {', '.join(missing)}")
+                raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"{', '.join(missing)} missing")
             if unknown:
-                raise ValueError(f"expected plural forms {', '.join(sorted(needed))} for '{code}', found unknown {', '.join(unknown)}")
+                raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"unknown {', '.join(unknown)}")
         return value
 
 
@@ -140,7 +139,7 @@ def _check_locale_keys(value: dict, locales: tuple[str, ...]) -> None:
     unknown = [code for code in value if code not in locales]
     if missing or unknown:
         found = ", ".join(value) or "none"
-        raise ValueError(f"expected texts for locales {', '.join(locales)}, found {found}")
+        raise Mismatch(f"texts for locales {', '.join(locales)}", f"{found}")
 
 
 class Person(Strict):
@@ -167,11 +166,11 @@ class Figure(Strict):
     @model_validator(mode="after")
     def _money_has_currency(self) -> "Figure":
         if self.kind == "money" and not self.currency:
-            raise ValueError("expected a currency code (e.g. VND) for a money figure, found none")
+            raise Mismatch("a currency code (e.g. VND) for a money figure", "none")
         if self.kind != "money" and self.currency:
-            raise ValueError(f"expected no currency for a {self.kind} figure, found {self.currency}")
+            raise Mismatch(f"no currency for a {self.kind} figure", f"{self.currency}")
         if self.kind == "count" and not isinstance(self.value, int):
-            raise ValueError(f"expected a whole number for a count, found {self.value}")
+            raise Mismatch("a whole number for a count", f"{self.value}")
         return self
 
 
@@ -193,7 +192,7 @@ class Period(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> "Period":
         if self.end < self.start:
-            raise ValueError(f"expected end on or after start ({self.start}), found {self.end}")
+            raise Mismatch(f"end on or after start ({self.start})", f"{self.end}")
         return self
 
 
@@ -240,7 +239,7 @@ class Awards(Strict):
         seen: set[str] = set()
         for awardee in [*self.groups, *self.individuals]:
             if awardee.id in seen:
-                raise ValueError(f"expected each awardee id once, found '{awardee.id}' twice")
+                raise Mismatch("each awardee id once", f"'{awardee.id}' twice")
             seen.add(awardee.id)
         return self
 

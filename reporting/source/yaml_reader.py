@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from reporting.errors import DataError, Problem, shorten
+from reporting.errors import DataError, Expected, Problem, shorten
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 20
@@ -77,13 +77,15 @@ def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = lines.position(mark.index) if mark else (None, None)
-        raise DataError([Problem(shown, line, col, "", f"invalid YAML: {shorten(exc.problem or exc.context)}")]) from None
+        problem = exc.problem or exc.context
+        message = problem if isinstance(problem, Expected) else f"invalid YAML: {shorten(str(problem))}"
+        raise DataError([Problem(shown, line, col, "", message)]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file (NUL, U+FFFF, ...)
         line, col = lines.position(exc.position)
-        raise DataError([Problem(shown, line, col, "", f"expected printable text, found {_character(exc.character)} "
-                                                       "(remove it; it may come from a copy and paste)")]) from None
+        raise DataError([Problem(shown, line, col, "", Expected(
+            "printable text", f"{_character(exc.character)} (remove it; it may come from a copy and paste)"))]) from None
     if root is None:
-        raise DataError([Problem(shown, 1, 1, "", "expected a mapping of fields, found an empty file")])
+        raise DataError([Problem(shown, 1, 1, "", Expected("a mapping of fields", "an empty file"))])
     builder = _Builder(shown, lines)
     data = builder.build(root, ())
     if builder.problems:
@@ -101,8 +103,8 @@ def _read(path: Path, shown: Path) -> bytes:
         found = f"a symbolic link to {os.readlink(path)!r}, which does not exist" if path.is_symlink() else "no file"
     except OSError as exc:
         found = f"a file that cannot be read ({exc.strerror})"
-    raise DataError([Problem(shown, None, None, "", f"expected a readable YAML file, found {found} "
-                                                     "(rename it so it does not end in .yaml, or fix it)")])
+    raise DataError([Problem(shown, None, None, "", Expected(
+        "a readable YAML file", found, " (rename it so it does not end in .yaml, or fix it)"))])
 
 
 class LineIndex:
@@ -136,11 +138,11 @@ class _PlainLoader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             kind = "an alias '*" if isinstance(event, yaml.AliasEvent) else "an anchor '&"
             raise yaml.composer.ComposerError(
-                None, None, f"expected plain data, found {kind}{event.anchor}' (anchors and aliases are not allowed)",
+                None, None, Expected("plain data", f"{kind}{event.anchor}' (anchors and aliases are not allowed)"),
                 event.start_mark)
         if self._depth > COMPOSE_DEPTH:
             raise yaml.composer.ComposerError(
-                None, None, f"expected at most {MAX_DEPTH} levels of nesting, found more than {COMPOSE_DEPTH}",
+                None, None, Expected(f"at most {MAX_DEPTH} levels of nesting", f"more than {COMPOSE_DEPTH}"),
                 event.start_mark)
         self._depth += 1
         try:
@@ -151,18 +153,18 @@ class _PlainLoader(yaml.SafeLoader):
 
 def _decode(shown: Path, raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
-        raise DataError([Problem(shown, None, None, "", f"expected at most {MAX_BYTES:,} bytes, found {len(raw):,}")])
+        raise DataError([Problem(shown, None, None, "", Expected(f"at most {MAX_BYTES:,} bytes", f"{len(raw):,}"))])
     if raw.startswith(b"\xef\xbb\xbf"):
-        raise DataError([Problem(shown, 1, 1, "", "expected UTF-8 without a byte-order mark, found a BOM (save as 'UTF-8', not 'UTF-8 with BOM')")])
+        raise DataError([Problem(shown, 1, 1, "", Expected("UTF-8 without a byte-order mark", "a BOM (save as 'UTF-8', not 'UTF-8 with BOM')"))])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError([Problem(shown, line, None, "", f"expected UTF-8 text, found byte 0x{raw[exc.start]:02x} at offset {exc.start}")]) from None
+        raise DataError([Problem(shown, line, None, "", Expected("UTF-8 text", f"byte 0x{raw[exc.start]:02x} at offset {exc.start}"))]) from None
     for number, line_text in enumerate(text.split("\n"), 1):
         indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
         if "\t" in indent:
-            raise DataError([Problem(shown, number, indent.index("\t") + 1, "", "expected spaces for indentation, found a tab")])
+            raise DataError([Problem(shown, number, indent.index("\t") + 1, "", Expected("spaces for indentation", "a tab"))])
     return text
 
 
@@ -182,7 +184,7 @@ class _Builder:
     def build(self, node: yaml.Node, where: Path_):
         self.positions[where] = self.lines.position(node.start_mark.index)
         if len(where) > MAX_DEPTH:
-            self.fail(node, where, f"expected at most {MAX_DEPTH} levels of nesting, found more")
+            self.fail(node, where, Expected(f"at most {MAX_DEPTH} levels of nesting", "more"))
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, where)
@@ -195,14 +197,14 @@ class _Builder:
         first_line: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.fail(key_node, where, "expected a field name, found a merge key '<<' (aliases are not allowed)")
+                self.fail(key_node, where, Expected("a field name", "a merge key '<<' (aliases are not allowed)"))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, where, "expected a plain field name, found a complex key")
+                self.fail(key_node, where, Expected("a plain field name", "a complex key"))
                 continue
             key = key_node.value
             if key in result:
-                self.fail(key_node, where + (key,), f"expected each field once, found '{shorten(key)}' again (first on line {first_line[key]})")
+                self.fail(key_node, where + (key,), Expected("each field once", f"'{shorten(key)}' again (first on line {first_line[key]})"))
                 continue
             first_line[key] = self.lines.position(key_node.start_mark.index)[0]
             self.key_positions[where + (key,)] = self.lines.position(key_node.start_mark.index)
@@ -215,18 +217,18 @@ class _Builder:
             return text
         if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
                             "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"):
-            self.fail(node, where, f"expected plain data, found the tag {shorten(node.tag)}")
+            self.fail(node, where, Expected("plain data", f"the tag {shorten(node.tag)}"))
             return None
         lowered = text.lower()
         if text in ("true", "false"):
             return text == "true"
         if lowered in _YAML11_BOOLS or lowered in ("true", "false"):
-            self.fail(node, where, f"expected true/false, or text in quotes, found '{text}' (write true, false or \"{text}\")")
+            self.fail(node, where, Expected("true/false, or text in quotes", f"'{text}' (write true, false or \"{text}\")"))
             return None
         if lowered in _NULLS:
             return None
         if _LEADING_ZERO.match(text):
-            self.fail(node, where, f"expected a number without leading zeros, or text in quotes, found '{shorten(text)}'")
+            self.fail(node, where, Expected("a number without leading zeros, or text in quotes", f"'{shorten(text)}'"))
             return None
         if _INT.match(text):
             return int(text.replace("_", ""))
@@ -236,6 +238,6 @@ class _Builder:
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
-                self.fail(node, where, f"expected a real date YYYY-MM-DD, found '{text}'")
+                self.fail(node, where, Expected("a real date YYYY-MM-DD", f"'{text}'"))
                 return None
         return text

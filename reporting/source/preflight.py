@@ -33,6 +33,12 @@ def font_characters(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
+@lru_cache(maxsize=None)
+def _drawable(templates_dir: Path, fonts: tuple[str, ...]) -> frozenset[int]:
+    """Every code point one of ``fonts`` maps: one set look-up per character of the data."""
+    return frozenset().union(*(font_characters(templates_dir / name) for name in fonts))
+
+
 def check_fonts(project: Project, events: list[SourcedEvent]) -> None:
     """Raise one DataError naming every character, field and font that do not go together."""
     problems: list[Problem] = []
@@ -63,11 +69,12 @@ def _text_problems(project: Project, item: SourcedEvent, where: Path_, locale: s
 def undrawable(project: Project, locale: str, text: str) -> list[str]:
     """A message for each distinct character of ``text`` that none of the locale's fonts has, in text order."""
     fonts = project.locales[locale].fonts
+    drawable = _drawable(project.templates_dir, tuple(fonts))
     messages = []
     for char in dict.fromkeys(text):
         if char in _COLLAPSED:
             continue
-        if not any(ord(char) in font_characters(project.templates_dir / f) for f in fonts):
+        if ord(char) not in drawable:
             messages.append(Expected(f"characters the '{locale}' fonts can draw",
                                      f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')} ({char!r}) "
                                      f"in none of {', '.join(Path(f).name for f in fonts)}"))

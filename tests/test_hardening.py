@@ -99,7 +99,7 @@ def test_a_failing_manifest_write_leaves_the_outputs(hostile, monkeypatch):
     _, output, run = hostile
     _fail_writes_with(monkeypatch, errno.ENOSPC, "reporting.build.publish")
     code, err = run("--force", "--jobs", "1")
-    assert code == 1 and "the disk is full: free some space and build again" in err, err
+    assert code == 1 and f"error: cannot write {output}/manifest.json: the disk is full: free some space and build again" in err, err
 
 
 def _mount_tmpfs(folder: Path, options: str) -> bool:

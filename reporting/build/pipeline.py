@@ -15,7 +15,8 @@ from typing import Callable, Iterable, Iterator
 
 from reporting.source.figures import Awardee, EventBundle, bundle_event
 from reporting.config import DocumentType, PageGeometry, Project
-from reporting.errors import RenderError, ReportingError, SelectionError, StrictFailure
+from reporting.errors import (OutputWriteError, RenderError, ReportingError, SelectionError, StrictFailure,
+                              os_error_meaning)
 from reporting.build.limits import time_limit
 from reporting.build.lock import output_lock, remove_stale_temporaries
 from reporting.build.freshness import forget_assets, output_key
@@ -235,8 +236,11 @@ def _publish(project: Project, selection: Selection, formats: tuple[str, ...], l
     if result.written or result.removed or ledger.entries != _previous_entries(output, ledger) \
             or not (output / MANIFEST_NAME).is_file() or _manifest_signature_due(output, selection):
         manifest = build_manifest(project, output, ledger.entries, result.removed)
-        staging.stage(output / MANIFEST_NAME, manifest)
-        _stage_manifest_signature(staging, output, manifest, selection.sign_key)
+        try:
+            staging.stage(output / MANIFEST_NAME, manifest)
+            _stage_manifest_signature(staging, output, manifest, selection.sign_key)
+        except OSError as exc:  # a full disk at the last file: say which one (nothing is published)
+            raise OutputWriteError(f"cannot write {output / MANIFEST_NAME}: {os_error_meaning(exc)}") from None
 
 
 def _manifest_signature_due(output: Path, selection: Selection) -> bool:

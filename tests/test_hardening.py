@@ -74,16 +74,18 @@ def test_build_reports_a_data_entry_that_is_not_a_file(hostile, make, tmp_path):
     assert ("which does not exist" if make == "dangling link" else "found a folder") in err
 
 
-def _fail_writes_with(monkeypatch, number: int, module: str = "reporting.build.workers") -> None:
-    """The machine's answer to a write: ENOSPC (or another errno), as a full disk gives it."""
-    import importlib
+def _fail_writes_with(monkeypatch, number: int, only: str | None = None) -> None:
+    """The machine's answer to a staged write (of the file named ``only``, or of any): ENOSPC or another errno."""
+    from reporting.build.publish import StagingArea
 
-    target = importlib.import_module(module)
+    write = StagingArea.write
 
-    def full(*args, **kwargs):
-        raise OSError(number, os.strerror(number))
+    def failing(self, target, data):
+        if only is None or target.name == only:
+            raise OSError(number, os.strerror(number))
+        return write(self, target, data)
 
-    monkeypatch.setattr(target, "write_temporary", full)
+    monkeypatch.setattr(StagingArea, "write", failing)
 
 
 @pytest.mark.parametrize("number, meaning", [(errno.ENOSPC, "the disk is full"), (errno.EROFS, "read-only")])
@@ -97,7 +99,7 @@ def test_a_failing_write_is_a_message_naming_the_file(hostile, monkeypatch, numb
 
 def test_a_failing_manifest_write_leaves_the_outputs(hostile, monkeypatch):
     _, output, run = hostile
-    _fail_writes_with(monkeypatch, errno.ENOSPC, "reporting.build.publish")
+    _fail_writes_with(monkeypatch, errno.ENOSPC, "manifest.json")
     code, err = run("--force", "--jobs", "1")
     assert code == 1 and f"error: cannot write {output}/manifest.json: the disk is full: free some space and build again" in err, err
 
@@ -155,12 +157,12 @@ def test_output_pointing_at_a_file_is_a_usage_error(tmp_path, where):
     (b'{"outputs": ', "found invalid JSON at line 1, column 13"),
     (b"\xff\xfe{}", "expected UTF-8 JSON"),
     (b"[1, 2]", "expected an 'outputs' mapping of files to their sha256 and size"),
-    (b'{"outputs": {"a.pdf": {"sha256": 5}}}', "expected an 'outputs' mapping"),
+    (b'{"outputs": {"a.pdf": {"sha256": 5}}}', "not written by this program, or damaged"),
 ])
 def test_verify_a_corrupt_manifest(tmp_path, manifest, found):
     (tmp_path / "manifest.json").write_bytes(manifest)
     code, _, err = run_cli("verify", str(tmp_path))
-    assert code == 1 and "Traceback" not in err and "error: unreadable: manifest.json: " in err and found in err, err
+    assert code == 1 and "Traceback" not in err and "error: unreadable: manifest.json" in err and found in err, err
     code, out, err = run_cli("verify", str(tmp_path), "--json")
     document = json.loads(out)
     assert code == 1 and document["exit_code"] == 1 and not document["ok"]

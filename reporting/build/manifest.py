@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from importlib import metadata
 from pathlib import Path
 
 from reporting import __name__ as package_name
+from reporting.build.output_paths import entry_problem
 from reporting.config import CONFIG_NAME, Project
+from reporting.errors import ForeignFolder
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_SIGNATURE_NAME = "manifest.json.p7s"  # a signed build's detached signature of its manifest
@@ -41,12 +44,34 @@ def build_manifest(project: Project, output: Path, entries: dict[Path, dict], re
     return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
 
 
-def previous_outputs(output: Path) -> dict[str, dict]:
-    """The outputs the folder's manifest lists, or nothing if it has none (or an unreadable one)."""
+def previous_outputs(output: Path, problems: list[str] | None = None) -> dict[str, dict]:
+    """The outputs the folder's manifest lists, or nothing if it has none (or an unreadable one).
+
+    Only entries that name a plain file inside ``output`` with a recorded hash: the others
+    are described in ``problems`` and never read nor deleted (the manifest is untrusted input)."""
     try:
-        return read_manifest(output).get("outputs", {})
-    except (OSError, ValueError):
+        outputs = read_manifest(output).get("outputs", {})
+    except (OSError, ValueError, AttributeError):
         return {}
+    if not isinstance(outputs, dict):
+        return {}
+    trusted = {}
+    for name, entry in outputs.items():
+        problem = entry_problem(output, name, entry)
+        if problem is None:
+            trusted[name] = entry
+        elif problems is not None:
+            problems.append(problem)
+    return trusted
+
+
+def is_ours(output: Path) -> bool:
+    """True if ``output`` holds a manifest this program wrote (its format and its outputs table)."""
+    try:
+        manifest = read_manifest(output)
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == 1 and isinstance(manifest.get("outputs"), dict)
 
 
 def is_current(output: Path, target: Path, previous: dict[str, dict], key: str) -> bool:
@@ -65,16 +90,20 @@ def read_manifest(output: Path) -> dict:
 
 
 def verify(output: Path) -> list[str]:
-    """Problems found re-hashing ``output`` against its manifest: missing, altered and extra files."""
+    """Problems found re-hashing ``output`` against its manifest: missing, altered and extra files,
+    untrusted entries, and links or hidden files no build makes."""
     if not (output / MANIFEST_NAME).is_file():
         return [f"missing: {MANIFEST_NAME} (not a build output folder?)"]
-    expected, problem = listed_outputs(output)
-    if problem:
-        return [problem]
+    unreadable = manifest_problem(output)
+    if unreadable:
+        return [unreadable]
+    if not is_ours(output):
+        return [f"unreadable: {MANIFEST_NAME} (not written by this program, or damaged)"]
     from reporting.build.signing import manifest_signature_problems, signature_problems
 
-    problems = []
-    signers: list = []  # the certificate of every PDF signature
+    problems: list[str] = []
+    signers: list = []  # the certificate of every PDF signature: the manifest's must be the same
+    expected = previous_outputs(output, problems)
     for name, entry in expected.items():
         path = output / name
         if not path.is_file():
@@ -86,32 +115,48 @@ def verify(output: Path) -> list[str]:
     signature = output / MANIFEST_SIGNATURE_NAME
     problems += manifest_signature_problems((output / MANIFEST_NAME).read_bytes(),
                                             signature.read_bytes() if signature.is_file() else None, signers)
-    present = {p.relative_to(output).as_posix() for p in output.rglob("*")
-               if p.is_file() and not p.name.startswith(".") and p.name not in (MANIFEST_NAME, MANIFEST_SIGNATURE_NAME)}
-    problems += [f"extra: {name}" for name in sorted(present - set(expected))]
+    present, strange = _walk(output)
+    problems += strange
+    problems += [f"extra: {name}" for name in sorted(present - set(expected) - {MANIFEST_NAME, MANIFEST_SIGNATURE_NAME})]
     return problems
 
 
-def listed_outputs(output: Path) -> tuple[dict[str, dict], str | None]:
-    """The manifest's outputs, or a problem saying why it cannot be read (it is input like any other)."""
+def manifest_problem(output: Path) -> str | None:
+    """Why the manifest cannot be read at all (it is input like any other), or None."""
     where = f"unreadable: {MANIFEST_NAME}"
     try:
         manifest = read_manifest(output)
     except UnicodeDecodeError:
-        return {}, f"{where}: expected UTF-8 JSON, found other bytes"
+        return f"{where}: expected UTF-8 JSON, found other bytes"
     except json.JSONDecodeError as exc:
         found = "an empty file" if not exc.doc.strip() else f"invalid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
-        return {}, f"{where}: expected the JSON a build writes, found {found}"
+        return f"{where}: expected the JSON a build writes, found {found}"
     except OSError as exc:
-        return {}, f"{where}: {exc.strerror}"
-    outputs = manifest.get("outputs") if isinstance(manifest, dict) else None
-    if not isinstance(outputs, dict) or not all(_is_entry(entry) for entry in outputs.values()):
-        return {}, f"{where}: expected an 'outputs' mapping of files to their sha256 and size, found something else"
-    return outputs, None
+        return f"{where}: {exc.strerror}"
+    if not (isinstance(manifest, dict) and isinstance(manifest.get("outputs"), dict)):
+        return f"{where}: expected an 'outputs' mapping of files to their sha256 and size, found something else"
+    return None
 
 
-def _is_entry(entry: object) -> bool:
-    return isinstance(entry, dict) and isinstance(entry.get("sha256"), str) and isinstance(entry.get("size"), int)
+def _walk(output: Path) -> tuple[set[str], list[str]]:
+    """Every plain file under ``output`` (links not followed), and the links and hidden files found."""
+    from reporting.build.publish import STAGING_NAME
+
+    present, strange = set(), []
+    for folder, subfolders, files in os.walk(output):
+        base = Path(folder)
+        for name in sorted(subfolders + files):
+            path = base / name
+            shown = path.relative_to(output).as_posix()
+            if path.is_symlink():
+                strange.append(f"unexpected symbolic link: {shown} -> {os.readlink(path)} (no build makes links)")
+            elif name.startswith(".") and not (base == output and name == STAGING_NAME):
+                strange.append(f"unexpected hidden {'folder' if path.is_dir() else 'file'}: {shown} "
+                               "(no build makes hidden files)")
+            elif path.is_file():
+                present.add(shown)
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+    return present, sorted(strange)
 
 
 def _hashes(folder: Path, root: Path, pattern: str) -> dict[str, str]:
@@ -124,3 +169,21 @@ def _version(distribution: str) -> str:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def refuse_foreign_folder(output: Path, force_into: bool) -> None:
+    """Building into a folder of someone else's files would mix ours in (and later treat theirs as
+    strays): only a new or empty folder, or one holding our manifest, unless told otherwise."""
+    from reporting.build.publish import STAGING_NAME
+
+    if output.exists() and not output.is_dir():
+        raise ForeignFolder(f"--output {output}: expected a folder, found a file")
+    if force_into or not output.is_dir() or is_ours(output):
+        return
+    found = sorted(p.name for p in output.iterdir() if p.name != STAGING_NAME)
+    if found:
+        what = "a manifest.json this program did not write" if MANIFEST_NAME in found else \
+            f"{len(found)} item(s) ({', '.join(found[:3])}{', …' if len(found) > 3 else ''}) and no manifest.json"
+        raise ForeignFolder(f"--output {output} is not empty and was not made by a build: it holds {what}. "
+                            "Choose a new or empty folder, or add --force-into to build into it anyway "
+                            "(files the build did not make are never deleted)")

@@ -242,7 +242,7 @@ class _Work:
                 continue
             target = self.output / job.stem.with_suffix(SUFFIXES[name])
             source = self.sources.get(job.bundle.event.id) if name == "pdf" else None
-            extra = (source or b"") + (self.signer_identity if name == "pdf" else b"")
+            extra = (source or b"") + (self.signer_identity if name == "pdf" else repr(self.project.docx).encode())
             if self.current(target, output_key(html, name, self.project.templates_dir, extra)):
                 continue
             expected = len(job.awardees) if job.awardees and name == "pdf" else None
@@ -308,7 +308,8 @@ class _Work:
         htmls, targets, shown = [], [], []
         for html, stem in zip(chunk.singles, chunk.stems):
             target = self.output / stem.with_suffix(".docx")
-            if not self.current(target, output_key(html, "docx", self.project.templates_dir)):
+            if not self.current(target, output_key(html, "docx", self.project.templates_dir,
+                                                   repr(self.project.docx).encode())):
                 htmls.append(html)
                 targets.append(target)
                 shown.append(stem.with_suffix(".docx"))

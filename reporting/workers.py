@@ -192,7 +192,9 @@ def make_writer(project: Project, name: str, locale: str):
         check_harfbuzz_subsetting()  # before the first PDF: WeasyPrint would silently go 25x slower
         return PdfWriter(project.templates_dir)
     from .writers.docx import DocxWriter, FontChoice
-    writer = DocxWriter(FontChoice(size_pt=project.locales[locale].font_size_pt), base_dir=project.templates_dir)
+    embed_latin = project.docx.embed_latin_font
+    writer = DocxWriter(FontChoice.for_docx(project.locales[locale].font_size_pt, embed_latin),
+                        base_dir=project.templates_dir, embed_latin=embed_latin)
     if name == "certificate-docx":  # the same bytes, a document prepared once per worker and locale
         from .writers.docx_batch import CertificateDocx
         return CertificateDocx(writer)

@@ -25,7 +25,7 @@ from docx.table import _Cell
 
 from ..config import PageGeometry
 from ..errors import RenderError
-from . import docx_fonts, docx_lists, docx_styles, ooxml
+from . import docx_fonts, docx_lists, docx_parts, docx_styles, ooxml
 from .docx_styles import FOOTER, JC, LIST, NORMAL, TABLE_HEADER, TABLE_TEXT
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -48,11 +48,19 @@ CELL_HOOKS = {"signing": "Signatory", "heading": "NationalHeading"}
 SMALL_CELL_STYLES = {"Signatory": "CertificateNote"}  # td.small of the signing table
 
 LANG_TAGS = {"ar": "ar-SA", "vi": "vi-VN"}
+# The language of a fragment in the other direction: Latin codes and names in Arabic text are
+# Vietnamese in our documents (1568/QĐ-UBND), fragments in Vietnamese text Arabic.
+LTR_FRAGMENT_LANG, RTL_FRAGMENT_LANG = "vi-VN", "ar-SA"
 
-# <bdi> text whose direction differs from the document's is wrapped in an
-# embedding (LRE/RLE ... PDF). Isolates (LRI/PDI) render the same in LibreOffice
-# but its PDFs then extract the line in pieces; embeddings extract cleanly.
-LRE, RLE, PDF = "\u202a", "\u202b", "\u202c"
+# <bdi> text whose direction differs from the document's is its own run, with the
+# direction (w:rtl on or off) and language of its text, not wrapped in embedding controls
+# (LRE ... PDF ended up in copy-paste, search and converters). That is all Word needs: it
+# resolves the neutral characters of a run by the run's direction. LibreOffice 7.4 reads
+# no run direction (nor w:dir), and shows "35-CT/TW" as "CT/TW-35" because the code starts
+# with digits: such a fragment (starting with a weak or neutral character) alone gets one
+# mark of its direction (LRM/RLM) before it, outside the code itself.
+DIRECTION_MARKS = {"ltr": "\u200e", "rtl": "\u200f"}
+STRONG = ("L", "R", "AL")
 BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 EPOCH = datetime(2000, 1, 1)  # core properties' dates when the caller gives none
@@ -115,9 +123,16 @@ IMAGE_ERRORS = (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedI
 class FontChoice:
     """Fonts of a document: Latin text, complex-script (Arabic) text, body size."""
 
-    latin: str = "Noto Serif"
-    complex: str = "Amiri"
+    latin: str = docx_fonts.LATIN_FAMILY
+    complex: str = docx_fonts.COMPLEX_FAMILY
     size_pt: float = 13
+
+
+    @classmethod
+    def for_docx(cls, size_pt: float, embed_latin: bool) -> "FontChoice":
+        """Times New Roman, not embedded; or Tinos, its metric twin, embedded ([docx] embed_latin_font)."""
+        return cls(latin=docx_fonts.EMBEDDED_LATIN_FAMILY if embed_latin else docx_fonts.LATIN_FAMILY,
+                   size_pt=size_pt)
 
 
 DEFAULT_FONTS = FontChoice()
@@ -131,6 +146,12 @@ class _Info:
     lang: str  # Word's language tag, e.g. ar-SA
     title: str
     digits: str = "latn"  # the locale's digit system: "latn" or "arab"
+    creator: str = ""  # <meta name="author">: the issuing body
+    subject: str = ""  # <meta name="description">
+    created: datetime | None = None  # <meta name="dcterms.created">: the document's own date
+
+    def description(self) -> docx_parts.Description:
+        return docx_parts.Description(self.title, self.creator, self.subject, self.lang, self.created, self.rtl)
 
 
 @dataclass(frozen=True)
@@ -184,12 +205,14 @@ class DocxWriter:
 
     def __init__(self, fonts: FontChoice = DEFAULT_FONTS, base_dir: Path | None = None, *,
                  embed_fonts: bool = True, fonts_dir: Path | None = None,
-                 font_files: dict[str, docx_fonts.FontFiles] = docx_fonts.FONT_FILES):
+                 font_files: dict[str, docx_fonts.FontFiles] = docx_fonts.FONT_FILES, embed_latin: bool = False):
         """``base_dir`` is the templates folder: ``<img src>`` is relative to it, as WeasyPrint's base URL.
 
-        With ``embed_fonts`` the faces the text uses travel in the file, subset, from
-        ``font_files`` (family -> files) under ``fonts_dir``; its default is
+        With ``embed_fonts`` the complex-script faces the text uses travel in the file,
+        subset, from ``font_files`` (family -> files) under ``fonts_dir``; its default is
         ``base_dir / "fonts"`` if that folder exists. Without a folder nothing is embedded.
+        The Latin faces too with ``embed_latin`` (Times New Roman, the default, is on every
+        Windows and Mac and is not embedded: ``FontChoice.embedded_latin()`` names Tinos).
         """
         self.fonts = fonts
         self.base_dir = base_dir.resolve() if base_dir is not None else None
@@ -197,6 +220,7 @@ class DocxWriter:
             fonts_dir = self.base_dir / "fonts"
         self.fonts_dir = fonts_dir.resolve() if embed_fonts and fonts_dir is not None else None
         self.font_files = font_files
+        self.embedded = frozenset({fonts.complex, *([fonts.latin] if embed_latin else [])})
         self._style_fonts = docx_styles.Fonts(fonts.latin, fonts.complex, fonts.size_pt)
 
     def write(self, html: str, geometry: PageGeometry, created: datetime | None = None) -> bytes:
@@ -218,11 +242,21 @@ class DocxWriter:
         if body is not None:
             self._write_body(body, document, geometry, info, usage, lists)
         lists.write(document.part.numbering_part.element)
-        if self.fonts_dir is not None:
-            docx_fonts.embed(document, usage, self.fonts_dir, self.font_files)
-        ooxml.pin_core_properties(document.core_properties, info.title, created or EPOCH)
-        ooxml.drop_template_parts(document)
+        docx_styles.keep_kind(document.styles.element, _used_styles(document), _has_certificate(body))
+        docx_fonts.write_font_table(document, usage, self.fonts_dir, self.font_files, self.embedded)
+        self._describe(document, info, created)
         return ooxml.package_entries(document.part.package)
+
+    def _describe(self, document, info: _Info, created: datetime | None) -> None:
+        """Settings, properties and theme say what the document is (docx_parts)."""
+        description = info.description()
+        if created is not None:  # the caller's date wins over the HTML's
+            description = replace(description, created=created)
+        docx_parts.set_compatibility(document.settings.element, description)
+        docx_parts.set_core_properties(document.core_properties, description, EPOCH)
+        docx_parts.set_app_properties(document.part.package, description)
+        docx_parts.set_theme(document, self.fonts.latin, self.fonts.complex)
+        ooxml.drop_template_parts(document)
 
     def _write_body(self, body, document, geometry: PageGeometry, info: _Info, usage, lists) -> None:
         """The body's blocks; its running footer as the section's footer; a frame round certificates."""
@@ -256,8 +290,23 @@ def _document_info(root) -> _Info:
         raise RenderError(f'<html data-digits="{digits}">: expected "latn" or "arab" ({SPEC})')
     lang = root.get("lang", "")
     title = root.find("head/title")
-    title_text = _SPACE.sub(" ", title.text or "").strip() if title is not None else ""
-    return _Info(rtl=direction == "rtl", lang=_word_language(lang), title=title_text, digits=digits)
+    title_text = _SPACE.sub(" ", "".join(title.itertext())).strip() if title is not None else ""
+    meta = {node.get("name", "").lower(): _SPACE.sub(" ", node.get("content", "")).strip()
+            for node in root.iterfind("head/meta") if node.get("name")}
+    return _Info(rtl=direction == "rtl", lang=_word_language(lang), title=title_text, digits=digits,
+                 creator=meta.get("author", ""), subject=meta.get("description", ""),
+                 created=_meta_date(meta.get("dcterms.created", "")))
+
+
+def _meta_date(value: str) -> datetime | None:
+    """``<meta name="dcterms.created" content="2024-08-20">`` (or with a time), as WeasyPrint reads it."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise RenderError(f'<meta name="dcterms.created" content="{value[:40]}">: expected a date '
+                          f"YYYY-MM-DD ({SPEC})") from None
 
 
 def _take_running_footer(body):
@@ -286,7 +335,16 @@ def _hooks(element) -> frozenset[str]:
     return frozenset(element.get("class", "").split())
 
 
+def _used_styles(document) -> set[str]:
+    """The paragraph and table styles the body and footer name."""
+    parts = [document.element.body] + [section.footer._element for section in document.sections
+                                       if not section.footer.is_linked_to_previous]
+    return {node.get(qn("w:val")) for part in parts for node in part.iter(qn("w:pStyle"), qn("w:tblStyle"))}
+
+
 def _has_certificate(body) -> bool:
+    if body is None:
+        return False
     return any("certificate" in node.get("class", "").split() for node in body.iter("section"))
 
 
@@ -451,7 +509,7 @@ class _BodyWriter:
 
     def _write_paragraph(self, parent, block: _Block, style: str, pieces: list[_Piece], num_id: int | None = None,
                          label: str = "") -> None:
-        pieces = _merge(_isolate(_collapse(pieces)))
+        pieces = _merge(_mark_direction(_collapse(pieces)))
         if not pieces:  # an empty block has no line box in CSS either
             return
         self._record_fonts(pieces, label)
@@ -615,6 +673,10 @@ class _BodyWriter:
             ooxml.set_size(rPr, fmt.size)
         if self._rtl(fmt):
             ooxml.set_rtl(rPr)
+        elif self.info.rtl:  # a left-to-right <bdi> in Arabic text
+            ooxml.set_ltr_run(rPr, LTR_FRAGMENT_LANG)
+        if fmt.isolate == "rtl":  # an Arabic <bdi> in Vietnamese text
+            ooxml.set_lang(rPr, RTL_FRAGMENT_LANG, rtl=True)
         return rPr
 
     def _rtl(self, fmt: _Format) -> bool:
@@ -928,12 +990,11 @@ def _strip_trailing_space(out: list[_Piece]) -> None:
             out.pop()
 
 
-def _isolate(pieces: list[_Piece]) -> list[_Piece]:
-    """Wrap <bdi> text unlike the document's direction in an embedding and its pop."""
-    return [
-        replace(p, text=(LRE if p.fmt.isolate == "ltr" else RLE) + p.text + PDF) if p.fmt.isolate and p.text else p
-        for p in pieces
-    ]
+def _mark_direction(pieces: list[_Piece]) -> list[_Piece]:
+    """A direction mark before a <bdi> fragment that starts with a weak or neutral character."""
+    return [replace(p, text=DIRECTION_MARKS[p.fmt.isolate] + p.text)
+            if p.fmt.isolate and p.text and unicodedata.bidirectional(p.text[0]) not in STRONG else p
+            for p in pieces]
 
 
 def _merge(pieces: list[_Piece]) -> list[_Piece]:

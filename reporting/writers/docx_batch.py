@@ -6,7 +6,7 @@ certificate is prepared once: the general writer writes it with a marker in
 place of every text that differs between awardees (name, position, register
 number), and each awardee's DOCX is then that ``word/document.xml`` with the
 markers replaced, zipped with the other members, which depend only on which
-fonts (and which Unicode pages of them) the text uses. About 1 ms a certificate.
+fonts (and which characters beyond their fixed subsets) the text uses. About 1 ms a certificate.
 
 Same bytes as the general writer, by construction and by test
 (tests/test_batches.py compares both for every certificate): a text takes the
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from ..config import PageGeometry
 from . import ooxml, opc_zip
 from .docx import DocxWriter
-from .docx_fonts import FontUsage
+from .docx_fonts import FontUsage, subset_key
 
 _TAG = re.compile(r"(<[^>]*>)")
 _PLAIN = re.compile(r"[^ \t\n\f\r]+(?: [^ \t\n\f\r]+)*")  # nothing CSS white-space collapsing would change
@@ -124,7 +124,7 @@ class CertificateDocx:
             usage.add(value, *template.contexts[index])
         # The other members depend on the template's fixed texts and on the fonts, down to
         # the Unicode pages embedded: the first document of each combination makes them.
-        key = (id(template), _pages(usage))
+        key = (id(template), subset_key(usage, self.writer.font_files))
         members = self._members.get(key)
         if members is None:
             self.general += 1
@@ -140,10 +140,6 @@ class CertificateDocx:
             document += [_xml_text(values[index]), piece]
         document_member = opc_zip.member(DOCUMENT, "".join(document).encode("utf-8"))
         return ooxml.zip_members({**members, DOCUMENT: document_member})
-
-
-def _pages(usage: FontUsage) -> frozenset:
-    return frozenset((key, frozenset(ord(c) >> 8 for c in chars)) for key, chars in usage.chars.items())
 
 
 def _has_marker(text: str) -> bool:

@@ -22,8 +22,10 @@ from docx.oxml.ns import qn
 
 from . import ooxml
 
-# CSS line-height 1.45 is a multiple of the font size; Word's "auto" spacing would
-# multiply Amiri's own tall line (about 1.7 em) instead, so lines are "at least" it.
+# CSS line-height 1.45 is a multiple of the font size, and WeasyPrint sets every line of a
+# paragraph that tall: "exact" lines in Word. "auto" would multiply the font's own line and
+# "at least" let it win: Amiri's is 1.76 em in LibreOffice (hhea) and 4.2 em in Word, which
+# reads usWinAscent + usWinDescent (2546 + 1629 units of 1000).
 LINE_HEIGHT = 1.45
 LIST_INDENT_EM = 1.6  # li { padding-inline-start: 1.6em }
 MM_TWIPS = 1440 / 25.4
@@ -64,7 +66,6 @@ class ParagraphStyle:
     side_indent_mm: float = 0.0  # both sides (the citation's 6 mm margins)
     letter_spacing_em: float = 0.0
     next_style: str | None = None
-    single_lines: bool = False  # the font's own line height instead of the CSS line-height
 
 
 # Alignment names of the HTML subset -> w:jc. "left"/"right" in a w:bidi paragraph
@@ -92,9 +93,8 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
         ParagraphStyle(LIST, "List Paragraph", after_em=0.25),
         ParagraphStyle(LIST_NUMBER, "List Number", after_em=0.25),
         ParagraphStyle(LIST_BULLET, "List Bullet", after_em=0.25),
-        # th, td: the cell padding spaces them, not a paragraph margin; single lines, as python-docx's
-        # Table Grid had them: "at least 1.45 em" makes LibreOffice's Amiri rows half as tall again as the PDF's
-        ParagraphStyle(TABLE_TEXT, "Table Text", after_em=0.0, single_lines=True),
+        # th, td: the cell padding spaces them, not a paragraph margin; lines 1.45 em as elsewhere
+        ParagraphStyle(TABLE_TEXT, "Table Text", after_em=0.0),
         ParagraphStyle(TABLE_HEADER, "Table Header", based_on=TABLE_TEXT, bold=True),  # th
         ParagraphStyle("NationalHeading", "National Heading", based_on=TABLE_TEXT, size=11, align="center"),
         ParagraphStyle(FOOTER, "footer", size=11, align="center", after_em=0.0),
@@ -145,16 +145,68 @@ class Fonts:
     size_pt: float
 
 
+# Only in certificates / only in reports and lists: a document lists the styles of its kind
+# (Word's style pane shows what a clerk can use here), plus any other it does use.
+CERTIFICATE_STYLES = frozenset({"CertificateText", "CertificateMotto", "CertificateIssuer", "CertificateTitle",
+                                "AwardeeName", "Citation", "Signatory", "CertificateNote"})
+REPORT_STYLES = frozenset({"Title", "Heading1", "Heading2", "Heading3", "Subtitle", "SampleNotice", "Reporters",
+                           LIST, LIST_NUMBER, LIST_BULLET, TABLE_HEADER, "NationalHeading", FOOTER, REPORT_TABLE})
+# The defaults Word expects in every styles part (ECMA-376 Part 1, 17.7.4.17): hidden.
+DEFAULT_STYLES = (("character", "DefaultParagraphFont", "Default Paragraph Font"),
+                  ("table", "TableNormal", "Normal Table"), ("numbering", "NoList", "No List"))
+# Word's built-in styles (Heading 4-9, Caption, Quote, ...) stay latent and hidden from the
+# gallery and the recommended list; one a clerk applies anyway takes the theme's fonts and
+# colour, which docx_parts makes the house ones. 376: the built-in styles Word 2013 knows.
+LATENT_STYLES = {"defLockedState": "0", "defUIPriority": "99", "defSemiHidden": "1", "defUnhideWhenUsed": "1",
+                 "defQFormat": "0", "count": "376"}
+
+
 def apply(styles, fonts: Fonts, rtl: bool, lang: str) -> None:
-    """Write the style set into the styles part (``styles`` is its ``w:styles`` element)."""
-    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    if defaults is not None:  # text outside any style (none of ours) still gets our fonts
-        ooxml.set_fonts(defaults, fonts.latin, fonts.complex, fonts.latin)
+    """Write the style set into the styles part (``styles`` is its ``w:styles`` element),
+    replacing the template's 179 styles and 137 latent-style exceptions."""
+    _start_afresh(styles, fonts, rtl, lang)
     style_set = StyleSet(fonts.size_pt, rtl)
     for style in style_set.styles.values():
         _write_paragraph_style(styles, style, style_set, fonts, rtl, lang)
     _write_table_style(styles, REPORT_TABLE, "Report Table", fonts.size_pt, borders=True)
     _write_table_style(styles, LAYOUT_TABLE, "Layout Table", fonts.size_pt, borders=False)
+
+
+def _start_afresh(styles, fonts: Fonts, rtl: bool, lang: str) -> None:
+    """Nothing of the template's styles but the document defaults, in our fonts, size and language."""
+    for old in styles.findall(qn("w:style")):
+        styles.remove(old)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        for old in list(latent):
+            latent.remove(old)
+        for name, value in LATENT_STYLES.items():
+            latent.set(qn(f"w:{name}"), value)
+    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if defaults is not None:  # text outside any style (none of ours) still gets our fonts
+        ooxml.set_fonts(defaults, fonts.latin, fonts.complex, fonts.latin)
+        ooxml.set_size(defaults, fonts.size_pt)
+        ooxml.remove(defaults, "w:lang")
+        if lang:
+            ooxml.set_lang(defaults, lang, rtl)
+    paragraph = styles.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
+    if paragraph is not None:  # the template's 10 pt after and 1.15 lines: our styles say their own
+        ooxml.set_spacing(paragraph, after=0, line=240, lineRule="auto")
+    for style_type, style_id, name in DEFAULT_STYLES:
+        style = _style_element(styles, style_type, style_id, name)
+        style.set(qn("w:default"), "1")
+        ooxml.child(style, "w:uiPriority", ooxml.STYLE_ORDER, val="99")
+        ooxml.child(style, "w:semiHidden", ooxml.STYLE_ORDER)
+        ooxml.child(style, "w:unhideWhenUsed", ooxml.STYLE_ORDER)
+
+
+def keep_kind(styles, used: set[str], certificate: bool) -> None:
+    """Drop the other kind's styles the document does not use: a report lists no Awardee Name."""
+    other = REPORT_STYLES if certificate else CERTIFICATE_STYLES
+    for style in styles.findall(qn("w:style")):
+        style_id = style.get(qn("w:styleId"))
+        if style_id in other and style_id not in used:
+            styles.remove(style)
 
 
 def _style_element(styles, style_type: str, style_id: str, name: str):
@@ -188,9 +240,7 @@ def _write_paragraph_style(styles, spec: ParagraphStyle, style_set: StyleSet, fo
         spacing["before"] = round(spec.before_em * size * 20)
     if spec.after_em is not None:
         spacing["after"] = round(spec.after_em * size * 20)
-    if spec.single_lines:
-        spacing.update(line=240, lineRule="auto")
-    elif spec.size is not None or spec.based_on is None:  # the line grows with the style's size
+    if spec.size is not None or spec.based_on is None:  # the line grows with the style's size
         spacing.update(line(size))
     if spacing:
         ooxml.set_spacing(pPr, **spacing)
@@ -247,7 +297,7 @@ def _write_table_style(styles, style_id: str, name: str, body_pt: float, borders
 
 
 def line(size: float) -> dict[str, int | str]:
-    return {"line": round(LINE_HEIGHT * size * 20), "lineRule": "atLeast"}
+    return {"line": round(LINE_HEIGHT * size * 20), "lineRule": "exact"}
 
 
 def list_indent(body_pt: float) -> int:

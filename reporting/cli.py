@@ -19,7 +19,7 @@ from .errors import DataError, ReportingError
 from .problem_report import Painter, render_problems, wants_colour
 from .progress import ProgressBar, file_lines
 
-COMMANDS = ("build", "check", "verify", "i18n", "new", "serve", "watch")
+COMMANDS = ("build", "check", "verify", "i18n", "new", "serve", "watch", "fonts")
 
 
 def output_options() -> argparse.ArgumentParser:
@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     i18n = commands.add_parser("i18n", parents=[common], help="translation workflow: extract messages, update catalogs, check them")
     i18n.add_argument("action", choices=("extract", "update", "compile", "check"))
     i18n.add_argument("--strict", action="store_true", help="with check: untranslated or fuzzy messages are errors")
+    fonts = commands.add_parser(
+        "fonts", parents=[common], help="install the shipped fonts for this user (so edited DOCX keep their fonts)",
+        description="install: copy the fonts under templates/fonts (Amiri, Tinos, ...) into your own font folder, "
+                    "so Word and LibreOffice keep them when a DOCX is edited and saved again; no administrator "
+                    "rights needed. status: say which are installed.")
+    fonts.add_argument("action", choices=("install", "status"))
+    fonts.add_argument("--to", type=Path, metavar="FOLDER", help="another folder than your font folder")
     verify = commands.add_parser("verify", parents=[common], help="re-hash an output folder against its manifest.json")
     verify.add_argument("folder", type=Path, help="the output folder to check")
     _add_rebuild_commands(commands, common)
@@ -122,6 +129,8 @@ def _run(args, console: Console) -> int:
             return cli_new.run(project, args, console)
         if args.command == "i18n":
             return _i18n(project, args, console)
+        if args.command == "fonts":
+            return _fonts(project, args, console)
         if args.command in ("serve", "watch"):
             return _rebuild_on_change(project, args, console.stdout, console.stderr)
         return _build(project, args, console)
@@ -172,6 +181,25 @@ def _insert_build(argv: list[str]) -> list[str]:
     if argv[:1] and argv[0].startswith("--project="):
         return argv[:1] + ["build"] + argv[1:]
     return ["build"] + argv
+
+
+def _fonts(project, args, console: Console) -> int:
+    from . import user_fonts
+
+    fonts_dir = project.templates_dir / "fonts"
+    if args.action == "install":
+        done = user_fonts.install(fonts_dir, args.to)
+        console.say(f"installed {', '.join(done.families)} in {done.folder}: {len(done.written)} file(s) written, "
+                    f"{len(done.unchanged)} already there")
+        if done.cache_refreshed:
+            console.say("font cache refreshed (fc-cache); restart Word or LibreOffice to see the fonts")
+        console.record("written", [str(path) for path in done.written])
+    for family, current in user_fonts.status(fonts_dir, args.to):
+        console.say(f"{family}: {'installed' if current else 'not installed (or an older copy)'}")
+    shown = user_fonts.substitute("Times New Roman")
+    if shown is not None:
+        console.say(f"Times New Roman is drawn in {shown}")
+    return 0
 
 
 def _i18n(project, args, console: Console) -> int:

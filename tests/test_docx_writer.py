@@ -237,8 +237,16 @@ def test_size_classes_on_spans_and_blocks():
 def test_headings_use_word_styles():
     body = body_of(page("<h1 class='title'>ع</h1><h1>ع</h1><h2>ع</h2><h3>ع</h3><p>ع</p>"))
     styles = [p.find("w:pPr/w:pStyle", NS) for p in paragraphs(body)]
+    # the title is Heading 1 (outline level 1: navigation pane, pandoc, mammoth), centred by its style
     assert [s.get(f"{W}val") if s is not None else None for s in styles] == [
-        "Title", "Heading1", "Heading2", "Heading3", None]
+        "Heading1", "Heading1", "Heading2", "Heading3", None]
+    title, plain = paragraphs(body)[:2]
+    assert title.find("w:pPr/w:jc", NS) is None and plain.find("w:pPr/w:jc", NS).get(f"{W}val") == "left"
+    definitions = part(write(page("<p>ع</p>")), "word/styles.xml")
+    levels = [definitions.find(f"w:style[@w:styleId='Heading{n}']/w:pPr/w:outlineLvl", NS).get(f"{W}val")
+              for n in (1, 2, 3)]
+    names = [definitions.find(f"w:style[@w:styleId='Heading{n}']/w:name", NS).get(f"{W}val") for n in (1, 2, 3)]
+    assert levels == ["0", "1", "2"] and names == ["heading 1", "heading 2", "heading 3"]
 
 
 def test_styles_name_our_fonts_instead_of_theme_fonts():
@@ -246,7 +254,7 @@ def test_styles_name_our_fonts_instead_of_theme_fonts():
     normal = styles.find("w:style[@w:styleId='Normal']/w:rPr/w:rFonts", NS)
     assert (normal.get(f"{W}ascii"), normal.get(f"{W}hAnsi"), normal.get(f"{W}cs")) == ("Times New Roman",) * 2 + ("Amiri",)
     assert not any("Theme" in name or "theme" in name for name in normal.attrib)
-    for style_id in ("Heading1", "Heading2", "Heading3", "Title"):
+    for style_id in ("Heading1", "Heading2", "Heading3"):
         style = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
         assert style.find("w:basedOn", NS).get(f"{W}val") == "Normal"  # the fonts come from Normal
         rPr = style.find("w:rPr", NS)

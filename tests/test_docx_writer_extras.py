@@ -478,7 +478,7 @@ def style_names(data: bytes) -> dict[str, str]:
 @pytest.mark.parametrize("lang", ["ar", "vi"])
 def test_the_style_set_is_our_own_and_shows_what_each_kind_of_document_uses(lang):
     report_data, certificate_data = write(report(lang)), write(certificates(lang), CERTIFICATE_PAGE)
-    shown = {"Normal", "Title", "Heading1", "Heading2", "Heading3", "Subtitle", "SampleNotice", "Reporters",
+    shown = {"Normal", "Heading1", "Heading2", "Heading3", "Subtitle", "SampleNotice", "Reporters",
              "ListParagraph", "ListNumber", "ListBullet", "TableText", "TableHeader", "NationalHeading", "Footer",
              "ReportTable", "LayoutTable"}
     defaults = {"DefaultParagraphFont", "TableNormal", "NoList"}

@@ -25,7 +25,7 @@ from docx.table import _Cell
 
 from ..config import PageGeometry
 from ..errors import RenderError
-from . import docx_fonts, docx_lists, docx_parts, docx_styles, ooxml
+from . import docx_fonts, docx_lists, docx_parts, docx_styles, docx_tables, ooxml
 from .docx_styles import FOOTER, JC, LIST, NORMAL, TABLE_HEADER, TABLE_TEXT
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -240,7 +240,8 @@ class DocxWriter:
         lists = docx_lists.Lists(info.digits, docx_styles.list_indent(self.fonts.size_pt))
         body = root.find("body")
         if body is not None:
-            self._write_body(body, document, geometry, info, usage, lists)
+            cells = docx_tables.Stylesheets(self._stylesheets(root)).cell_rules(root)
+            self._write_body(body, document, geometry, info, usage, lists, cells)
         lists.write(document.part.numbering_part.element)
         docx_styles.keep_kind(document.styles.element, _used_styles(document), _has_certificate(body))
         docx_fonts.write_font_table(document, usage, self.fonts_dir, self.font_files, self.embedded)
@@ -258,13 +259,24 @@ class DocxWriter:
         docx_parts.set_theme(document, self.fonts.latin, self.fonts.complex)
         ooxml.drop_template_parts(document)
 
-    def _write_body(self, body, document, geometry: PageGeometry, info: _Info, usage, lists) -> None:
+    def _stylesheets(self, root) -> tuple[Path, ...]:
+        """The files of the document's ``<link rel="stylesheet">``s, under the templates folder."""
+        if self.base_dir is None:
+            return ()
+        links = [node.get("href", "") for node in root.iterfind("head/link") if node.get("rel") == "stylesheet"]
+        paths = [(self.base_dir / urllib.parse.unquote(link)).resolve() for link in links if ":" not in link]
+        return tuple(path for path in paths if path.is_relative_to(self.base_dir))
+
+    def _write_body(self, body, document, geometry: PageGeometry, info: _Info, usage, lists, cells) -> None:
         """The body's blocks; its running footer as the section's footer; a frame round certificates."""
         section = document.sections[0]
         footer = _take_running_footer(body)
         if _has_certificate(body):
             _set_frame(section, geometry)
-        _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists).blocks(body, document, _Block())
+        writer = _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists)
+        writer.tables = _TableSizer(cells, self.fonts_dir or _fonts_folder(self.base_dir), self.font_files, self.fonts,
+                                    info.rtl)
+        writer.blocks(body, document, _Block())
         if footer is not None:
             writer = _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists, in_footer=True)
             _set_footer_distance(section, geometry, writer.running_footer(footer, section.footer))
@@ -413,6 +425,7 @@ class _BodyWriter:
         self._pages = 0
         self._break_pending = False  # the next paragraph starts a page
         self._space_before = 0.0  # points above the next paragraph (signature)
+        self.tables = _TableSizer({}, None, {}, fonts, info.rtl)  # the stylesheets' rules, set by the writer
 
     def blocks(self, container, parent, block: _Block) -> None:
         """Write ``container``'s children; loose inline content becomes a paragraph, as in CSS."""
@@ -439,6 +452,8 @@ class _BodyWriter:
         if tag in ("h1", "h2", "h3"):
             block = replace(block, size=None)  # headings have their own size, as in the CSS
         block = self._derive(block, element, classes)
+        if tag == "h1" and "title" not in classes and block.align is None:
+            block = replace(block, align="start")  # Heading 1 is centred for the title; h1 is not
         if tag in ("p", "h1", "h2", "h3"):
             style = _paragraph_style(tag, classes, block)
             pieces = self._inline(element, self._base_format(block, style))
@@ -725,10 +740,9 @@ class _BodyWriter:
         # ignores a table style's conditional formats, so <th> paragraphs are also in Table Header).
         header_row = not layout and all(cell.tag == "th" for cell, _ in rows[0][0])
         _table_properties(tbl.tblPr, layout, self.info.rtl, header_row)
-        widths = _column_widths(rows, columns, tbl, equal=layout)
+        widths = self.tables.widths(rows, columns, tbl, layout)
         for (row, header), tr in zip(rows, tbl.tr_lst):
-            if header:  # repeat on each page, as WeasyPrint repeats <thead>
-                tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            ooxml.set_row(tr.get_or_add_trPr(), header)
             self._table_row(row, tr, table, widths, replace(block, in_cell=True))
         self._space_before = TABLE_SPACE_AFTER_EM * self.fonts.size_pt  # a table has no margin of its own
 
@@ -744,7 +758,7 @@ class _BodyWriter:
             tcPr.get_or_add_tcW().set(qn("w:w"), str(sum(widths[column:column + span])))
             if span > 1:
                 tcPr.get_or_add_gridSpan().val = span
-            if "num" in classes:
+            if "num" in classes or self.tables.rules.get(cell, docx_tables.CellRule()).nowrap:
                 ooxml.set_no_wrap(tcPr)
             self._cell(cell, classes, _Cell(tc, table), block)
             column += span
@@ -764,7 +778,7 @@ class _BodyWriter:
 def _paragraph_style(tag: str, classes: frozenset[str], block: _Block) -> str:
     """The paragraph style of a p or heading: a certificate's title, a heading, or what its hooks name."""
     if tag == "h1" and "title" in classes:
-        return "CertificateTitle" if block.style == "CertificateText" else "Title"
+        return "CertificateTitle" if block.style == "CertificateText" else "Heading1"
     if tag != "p":
         return f"Heading{tag[1:]}"
     return block.style or NORMAL
@@ -903,56 +917,53 @@ def _table_properties(tblPr, layout: bool, rtl: bool, header_row: bool) -> None:
     ooxml.set_table_width_pct(tblPr)
 
 
-def _column_widths(rows: list, columns: int, tbl, equal: bool) -> list[int]:
-    """Column widths in twips, written to the grid.
+class _TableSizer:
+    """Column widths from the stylesheet rules of the cells and, for text that must not wrap, its width."""
 
-    Word autofits anyway; LibreOffice takes these as they are. Layout tables
-    (two header blocks) share equally. A column of numbers (every cell
-    ``.num``, which the CSS makes as narrow as its widest number) gets the
-    width of its longest text; the other columns share the rest by their text.
-    """
-    grid = tbl.tblGrid.gridCol_lst
-    total = sum(int(col.get(qn("w:w"))) for col in grid)
-    if equal:
-        widths = [round(total / columns)] * columns
-    else:
-        longest, numeric = _column_texts(rows, columns)
-        fixed = {i: min(round((longest[i] * 0.6 + 1) * NUMBER_EM_TWIPS), total // 4)
-                 for i in range(columns) if numeric[i]}
-        weights = {i: min(max(longest[i], 8), 20) + 2 for i in range(columns) if i not in fixed}
-        rest = total - sum(fixed.values())
-        widths = [fixed[i] if i in fixed else round(rest * weights[i] / sum(weights.values()))
-                  for i in range(columns)]
-    for col, width in zip(grid, widths):
-        col.set(qn("w:w"), str(width))
-    return widths
+    def __init__(self, rules: dict, fonts_dir: Path | None, files, fonts: FontChoice, rtl: bool):
+        self.rules, self.fonts_dir, self.files, self.fonts, self.rtl = rules, fonts_dir, files, fonts, rtl
+
+    def widths(self, rows: list, columns: int, tbl, layout: bool) -> list[int]:
+        """Widths in twips, written to the grid (Word autofits anyway; LibreOffice takes them as they are)."""
+        grid = tbl.tblGrid.gridCol_lst
+        total = sum(int(col.get(qn("w:w"))) for col in grid)
+        padding = 2 * (0.2 if layout else 0.4) * self.fonts.size_pt * 20  # the table style's cell margins
+        cells: list[list[docx_tables.Cell]] = [[] for _ in range(columns)]
+        for row, _ in rows:
+            column = 0
+            for cell, classes in row:
+                span = _colspan(cell)
+                if span == 1:
+                    cells[column].append(self._cell(cell, padding))
+                column += span
+        widths = docx_tables.column_widths(cells, total, equal=layout)
+        for col, width in zip(grid, widths):
+            col.set(qn("w:w"), str(width))
+        return widths
+
+    def _cell(self, cell, padding: float) -> docx_tables.Cell:
+        rule = self.rules.get(cell, docx_tables.CellRule())
+        text = docx_tables.text_of(cell)
+        width = self._measure(text, cell.tag == "th") + padding if rule.nowrap and text else 0.0
+        return docx_tables.Cell(rule, len(text), width)
+
+    def _measure(self, text: str, bold: bool) -> float:
+        """Twips, in the face that draws the text (Amiri for Arabic letters); a generous guess without fonts."""
+        size = self.fonts.size_pt
+        if self.fonts_dir is None:
+            return len(text) * 0.6 * size * 20
+        complex_text = any(docx_fonts._is_complex(char) for char in text)
+        family = self.fonts.complex if complex_text else self.fonts.latin
+        if family not in self.files:
+            return len(text) * 0.6 * size * 20
+        return docx_fonts.text_width(self.fonts_dir, self.files[family], text, bold, size) * 20 * 1.02
 
 
-# An em of body text (14 pt at most) in twips, for number columns: digits are about 0.6 em
-# wide, the cell padding (0.4 em a side in the CSS) one more.
-NUMBER_EM_TWIPS = 14 * 20
-
-
-def _column_texts(rows: list, columns: int) -> tuple[list[int], list[bool]]:
-    """Each column's longest text (cells it holds alone) and whether all its cells are ``.num``.
-
-    Text columns count their longest text within 8-20 characters: the cap keeps
-    one long cell from squeezing a column of names into two lines a name.
-    """
-    longest = [0] * columns
-    numeric = [True] * columns
-    for row, _ in rows:
-        column = 0
-        for cell, classes in row:
-            span = _colspan(cell)
-            if span == 1:
-                length = len(_SPACE.sub(" ", "".join(cell.itertext())).strip())
-                longest[column] = max(longest[column], length)
-                numeric[column] &= "num" in classes
-            column += span
-    if all(numeric):  # nothing to share the rest: all columns alike
-        numeric = [False] * columns
-    return longest, numeric
+def _fonts_folder(base_dir: Path | None) -> Path | None:
+    """The shipped fonts, for measuring text even when nothing is embedded."""
+    if base_dir is not None and (base_dir / "fonts").is_dir():
+        return base_dir / "fonts"
+    return None
 
 
 # -- whitespace and bidi ----------------------------------------------------

@@ -164,6 +164,20 @@ def subset_key(usage: FontUsage, files: Mapping[str, FontFiles]) -> frozenset:
     return frozenset((key, extra_pages(key[0], chars)) for key, chars in usage.chars.items())
 
 
+def text_width(fonts_dir: Path, files: FontFiles, text: str, bold: bool, size_pt: float) -> float:
+    """``text``'s width in points from the face's advance widths (no kerning or shaping: a close estimate)."""
+    advances, upm = _advances(fonts_dir / files.slot_for(bold, False)[1])
+    missing = advances.get(ord("0"), upm // 2)
+    return sum(advances.get(ord(char), missing) for char in text) / upm * size_pt
+
+
+@lru_cache(maxsize=16)
+def _advances(path: Path) -> tuple[dict[int, int], int]:
+    font = _open(_read(path), path, lazy=True)
+    metrics = font["hmtx"].metrics
+    return {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}, font["head"].unitsPerEm
+
+
 def _faces(usage: FontUsage, files: Mapping[str, FontFiles],
            embedded: frozenset[str]) -> dict[tuple[str, str, str], set[str]]:
     """(family, slot, file) -> characters of the ``embedded`` families, merging the faces that share a file."""

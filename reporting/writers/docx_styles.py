@@ -66,6 +66,7 @@ class ParagraphStyle:
     side_indent_mm: float = 0.0  # both sides (the citation's 6 mm margins)
     letter_spacing_em: float = 0.0
     next_style: str | None = None
+    outline_level: int | None = None  # 0 = level 1 of the outline and the navigation pane
 
 
 # Alignment names of the HTML subset -> w:jc. "left"/"right" in a w:bidi paragraph
@@ -78,14 +79,14 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
     return (
         ParagraphStyle(NORMAL, "Normal", based_on=None, size=body_pt, after_em=0.45),
         # Headings: h1-h3 { margin: 0.8em 0 0.4em; page-break-after: avoid }
-        ParagraphStyle("Title", "Title", size=16, bold=True, align="center", before_em=1.0, after_em=0.4,
-                       keep_next=True, next_style=NORMAL),
-        ParagraphStyle("Heading1", "heading 1", size=16, bold=True, before_em=0.8, after_em=0.4, keep_next=True,
-                       next_style=NORMAL),
+        # The document's title (h1.title: centred, 1em above) is Heading 1, the top of the outline:
+        # Word's navigation pane, pandoc and mammoth know headings by these names and levels.
+        ParagraphStyle("Heading1", "heading 1", size=16, bold=True, align="center", before_em=1.0, after_em=0.4,
+                       keep_next=True, next_style=NORMAL, outline_level=0),
         ParagraphStyle("Heading2", "heading 2", size=13, bold=True, before_em=0.8, after_em=0.4, keep_next=True,
-                       next_style=NORMAL),
+                       next_style=NORMAL, outline_level=1),
         ParagraphStyle("Heading3", "heading 3", size=13, bold=True, italic=True, before_em=0.8, after_em=0.4,
-                       keep_next=True, next_style=NORMAL),
+                       keep_next=True, next_style=NORMAL, outline_level=2),
         ParagraphStyle("Subtitle", "Subtitle", bold=True, align="center"),  # report.css .subtitle
         ParagraphStyle("SampleNotice", "Sample Notice", size=11, align="center", color="8A1C1C"),  # .sample
         ParagraphStyle("Reporters", "Reporters", align="end", before_em=1.0),  # report.css .reporters
@@ -104,7 +105,7 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
         ParagraphStyle("CertificateIssuer", "Certificate Issuer", based_on="CertificateText", size=14, bold=True,
                        before_em=0.8),
         ParagraphStyle("CertificateTitle", "Certificate Title", based_on="CertificateText", size=34, bold=True,
-                       color="A01818", before_em=0.25, after_em=0.15, letter_spacing_em=0.05),
+                       color="A01818", before_em=0.25, after_em=0.15, letter_spacing_em=0.05, outline_level=0),
         ParagraphStyle("AwardeeName", "Awardee Name", based_on="CertificateText", size=24, bold=True,
                        before_em=0.2, after_em=0.3),
         # .citation { font-style: italic; margin: 0 6mm 0.5em }, upright in Arabic
@@ -149,7 +150,7 @@ class Fonts:
 # (Word's style pane shows what a clerk can use here), plus any other it does use.
 CERTIFICATE_STYLES = frozenset({"CertificateText", "CertificateMotto", "CertificateIssuer", "CertificateTitle",
                                 "AwardeeName", "Citation", "Signatory", "CertificateNote"})
-REPORT_STYLES = frozenset({"Title", "Heading1", "Heading2", "Heading3", "Subtitle", "SampleNotice", "Reporters",
+REPORT_STYLES = frozenset({"Heading1", "Heading2", "Heading3", "Subtitle", "SampleNotice", "Reporters",
                            LIST, LIST_NUMBER, LIST_BULLET, TABLE_HEADER, "NationalHeading", FOOTER, REPORT_TABLE})
 # The defaults Word expects in every styles part (ECMA-376 Part 1, 17.7.4.17): hidden.
 DEFAULT_STYLES = (("character", "DefaultParagraphFont", "Default Paragraph Font"),
@@ -254,6 +255,8 @@ def _write_paragraph_style(styles, spec: ParagraphStyle, style_set: StyleSet, fo
         ooxml.child(pPr, "w:ind", ooxml.PPR_ORDER, left=twips, right=twips)
     if spec.align:
         ooxml.set_jc(pPr, JC[spec.align])
+    if spec.outline_level is not None:
+        ooxml.child(pPr, "w:outlineLvl", ooxml.PPR_ORDER, val=str(spec.outline_level))
     rPr = ooxml.child(style, "w:rPr", ooxml.STYLE_ORDER)
     if spec.based_on is None:  # the root names the fonts and language; every other style inherits them
         ooxml.set_fonts(rPr, fonts.latin, fonts.complex, fonts.latin)

@@ -285,6 +285,17 @@ def set_table_width_pct(tblPr: etree._Element, fiftieths: int = 5000) -> None:
     child(tblPr, "w:tblW", TBLPR_ORDER, w=str(fiftieths), type="pct")
 
 
+TRPR_ORDER = _order("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter",
+                    "w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
+
+
+def set_row(trPr: etree._Element, header: bool) -> None:
+    """A row is never split across pages (WeasyPrint keeps rows whole); a header row repeats on each page."""
+    child(trPr, "w:cantSplit", TRPR_ORDER)
+    if header:
+        child(trPr, "w:tblHeader", TRPR_ORDER)
+
+
 def set_no_wrap(tcPr: etree._Element) -> None:
     child(tcPr, "w:noWrap", TCPR_ORDER)
 

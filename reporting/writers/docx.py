@@ -956,7 +956,12 @@ class _TableSizer:
         family = self.fonts.complex if complex_text else self.fonts.latin
         if family not in self.files:
             return len(text) * 0.6 * size * 20
-        return docx_fonts.text_width(self.fonts_dir, self.files[family], text, bold, size) * 20 * 1.02
+        return docx_fonts.text_width(self.fonts_dir, self.files[family], text, bold, size) * 20 * MEASURE_SLACK
+
+
+# Advance widths leave out kerning and shaping (Amiri's joined forms are narrower or wider than
+# its isolated ones): a little room so a no-wrap text never wraps in LibreOffice.
+MEASURE_SLACK = 1.08
 
 
 def _fonts_folder(base_dir: Path | None) -> Path | None:

@@ -98,16 +98,32 @@ def column_widths(columns: list[list[Cell]], total: int, equal: bool) -> list[in
     """
     fixed: dict[int, int] = {}
     for index, cells in enumerate(columns):
-        percent = next((cell.rule.width_pct for cell in cells if cell.rule.width_pct is not None), None)
+        percent = _percent(cells)
         nowrap = [cell.width for cell in cells if cell.rule.nowrap]
-        if percent is not None and percent > 1:
+        if percent is not None:
             fixed[index] = round(total * percent / 100)
         if nowrap:
             fixed[index] = max(fixed.get(index, 0), min(round(max(nowrap)), total // 2))
     rest = max(total - sum(fixed.values()), 0)
     free = [index for index in range(len(columns)) if index not in fixed]
+    if not free:  # every column sized: what is left widens the no-wrap text columns, as auto layout does
+        free = [index for index in fixed  # not a CSS width (1%: as narrow as the content)
+                if all(cell.rule.width_pct is None for cell in columns[index])] or list(fixed)
+        return _scaled([fixed[index] + (round(rest * fixed[index] / sum(fixed[i] for i in free)) if index in free
+                                        else 0) for index in range(len(columns))], total)
     weights = {index: 1.0 if equal else _text_weight(columns[index]) for index in free}
-    widths = [fixed.get(index) or round(rest * weights[index] / sum(weights.values())) for index in range(len(columns))]
+    return _scaled([fixed.get(index) or round(rest * weights[index] / sum(weights.values()))
+                    for index in range(len(columns))], total)
+
+
+def _percent(cells: list[Cell]) -> float | None:
+    """The column's CSS percentage; ``width: 1%`` (as narrow as the content) counts as none given."""
+    percent = next((cell.rule.width_pct for cell in cells if cell.rule.width_pct is not None), None)
+    return percent if percent is not None and percent > 1 else None
+
+
+def _scaled(widths: list[int], total: int) -> list[int]:
+    """No wider than the table: LibreOffice would run the grid past the margin."""
     scale = total / sum(widths) if sum(widths) > total else 1.0
     return [round(width * scale) for width in widths]
 

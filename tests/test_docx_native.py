@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from reporting import user_fonts
+from reporting.writers import user_fonts
 from reporting.config import PageGeometry
 from reporting.writers import docx_parts
 from reporting.writers.docx import DocxWriter, FontChoice

@@ -17,9 +17,10 @@ from fontTools import subset
 from fontTools.ttLib import TTFont, TTLibError
 from lxml import etree
 
-from .. import cache
-from ..errors import RenderError
-from . import docx_parts, ooxml
+from reporting.build import cache
+from reporting.errors import RenderError
+from reporting.writers import docx_parts
+from reporting.writers import ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 PAGE_BITS = 8  # characters beyond a family's coverage come with their 256-code-point page

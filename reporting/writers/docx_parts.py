@@ -18,7 +18,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from . import ooxml
+from reporting.writers import ooxml
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

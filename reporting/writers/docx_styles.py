@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from . import ooxml
+from reporting.writers import ooxml
 
 # CSS line-height 1.45 is a multiple of the font size, and WeasyPrint sets every line of a
 # paragraph that tall: "exact" lines in Word. "auto" would multiply the font's own line and

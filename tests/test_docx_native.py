@@ -186,3 +186,10 @@ def test_fonts_command_says_what_it_did(tmp_path):
     assert "amiri: installed" in out and "tinos: installed" in out
     code, out, _ = run_cli("--project", str(TEMPLATES.parent), "fonts", "status", "--to", str(tmp_path / "elsewhere"))
     assert code == 0 and "tinos: not installed" in out
+
+
+def test_every_docx_output_is_schema_valid(built):
+    audit = pytest.importorskip("openxml_audit")
+    for path in all_docx(built):
+        result = audit.OpenXmlValidator(max_errors=0).validate(str(path))
+        assert not [str(e) for e in result.errors if e.error_type == audit.ValidationErrorType.SCHEMA], path

@@ -450,6 +450,14 @@ def test_an_image_has_its_size_in_mm_and_its_alt_text(templates):
     assert body.find(f".//{WP}docPr").get("descr") == "Emblem"
 
 
+def test_a_paragraph_with_an_image_grows_to_hold_it(templates):
+    """Lines are exactly 1.45 em, except where a picture is: "exact" would cut the emblem off."""
+    body = part(write_in(templates, page(f"<p>{EMBLEM}</p><p>ع</p>"))).find("w:body", NS)
+    with_image, plain = paragraphs(body)
+    assert with_image.find("w:pPr/w:spacing", NS).get(f"{W}lineRule") == "atLeast"
+    assert plain.find("w:pPr/w:spacing", NS) is None  # the style's exact lines
+
+
 def test_an_image_in_a_right_to_left_paragraph_keeps_the_direction(templates):
     body = part(write_in(templates, page(f"<p>قبل {EMBLEM} بعد</p>"))).find("w:body", NS)
     (p,) = paragraphs(body)

@@ -534,6 +534,9 @@ class _BodyWriter:
             return
         self._record_fonts(pieces, label)
         p = self._paragraph(parent, block, style, num_id)
+        if any(piece.kind == "image" for piece in pieces):  # the line grows to hold the picture, as in CSS
+            size = block.size or self.styles.look(style).size
+            ooxml.set_spacing(p.get_or_add_pPr(), **{**docx_styles.line(size), "lineRule": "atLeast"})
         for run in self._runs(pieces, self.styles.look(style)):
             p.append(run)
 

@@ -84,7 +84,7 @@ class CertificateDocx:
         varying = frozenset(i for i, (a, b) in enumerate(zip(texts, reference)) if a != b)
         if varying and _outside_content_checks(varying, tags):
             template = self._template(shape, varying, tokens, geometry)
-            if template is not None:
+            if template is not None and template.pieces:
                 # Every text the template replaces, not only those that differ from the first
                 # document: a text equal to the first document's may still need collapsing.
                 values = {i: html_lib.unescape(texts[i]) for i in template.varying}
@@ -130,17 +130,26 @@ class CertificateDocx:
         if members is None:
             self.general += 1
             members = self.writer.package(html, geometry)
+            if members[DOCUMENT] != _filled(template, values):
+                # The writer treated a text differently from its marker (a no-wrap table column
+                # measured from its text, say): this template is not safe to fill in.
+                template.pieces.clear()
             if len(self._members) > 256:
                 self._members.clear()
             compressed = ooxml.compressed_members(members)
             self._members[key] = {name: item for name, item in compressed.items() if name != DOCUMENT}
             return ooxml.zip_members(compressed)
         self.fast += 1
-        document = [template.pieces[0]]
-        for index, piece in zip(template.order, template.pieces[1:]):
-            document += [_xml_text(values[index]), piece]
-        document_member = opc_zip.member(DOCUMENT, "".join(document).encode("utf-8"))
+        document_member = opc_zip.member(DOCUMENT, _filled(template, values))
         return ooxml.zip_members({**members, DOCUMENT: document_member})
+
+
+def _filled(template: _Template, values: dict[int, str]) -> bytes:
+    """The template's document.xml with each marker replaced by its text."""
+    document = [template.pieces[0]]
+    for index, piece in zip(template.order, template.pieces[1:]):
+        document += [_xml_text(values[index]), piece]
+    return "".join(document).encode("utf-8")
 
 
 def _has_marker(text: str) -> bool:

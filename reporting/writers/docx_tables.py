@@ -10,7 +10,7 @@ padding), the other columns sharing the rest by their text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +28,7 @@ class CellRule:
 
     width_pct: float | None = None
     nowrap: bool = False
+    nowrap_texts: tuple[str, ...] = ()  # texts of elements inside the cell that must not wrap
 
 
 class Stylesheets:
@@ -40,20 +41,31 @@ class Stylesheets:
                 self.matcher.add_selector(selector, declarations)
 
     def cell_rules(self, root) -> dict[object, CellRule]:
-        """Each td/th element of ``root`` (the parsed HTML) -> what the stylesheets say about it."""
-        rules = {}
+        """Each td/th element of ``root`` (the parsed HTML) -> what the stylesheets say about it and
+        about the elements inside it that must not wrap."""
+        rules: dict[object, CellRule] = {}
         wrapper = cssselect2.ElementWrapper.from_html_root(root)
         for element in wrapper.iter_subtree():
-            if element.local_name not in ("td", "th"):
-                continue
-            found: dict[str, str] = {}
-            for _specificity, _order, _pseudo, declarations in sorted(self.matcher.match(element)):
-                found.update(declarations)  # later and more specific rules win, as in the cascade
-            width = _PERCENT.match(found.get("width", ""))
-            rule = CellRule(float(width[1]) if width else None, found.get("white-space") == "nowrap")
-            if rule != CellRule():
-                rules[element.etree_element] = rule
+            found = self._declarations(element)
+            if element.local_name in ("td", "th"):
+                width = _PERCENT.match(found.get("width", ""))
+                rule = CellRule(float(width[1]) if width else None, found.get("white-space") == "nowrap")
+                if rule != CellRule():
+                    rules[element.etree_element] = replace(rules.get(element.etree_element, CellRule()),
+                                                           width_pct=rule.width_pct, nowrap=rule.nowrap)
+            elif found.get("white-space") == "nowrap":
+                cell = next((a for a in element.iter_ancestors() if a.local_name in ("td", "th")), None)
+                if cell is not None:
+                    old = rules.get(cell.etree_element, CellRule())
+                    rules[cell.etree_element] = replace(old, nowrap_texts=old.nowrap_texts + (
+                        text_of(element.etree_element),))
         return rules
+
+    def _declarations(self, element) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for _specificity, _order, _pseudo, declarations in sorted(self.matcher.match(element)):
+            found.update(declarations)  # later and more specific rules win, as in the cascade
+        return found
 
 
 @lru_cache(maxsize=16)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from reporting.build import cache
 from reporting.config import Project
-from reporting.errors import PageOverflow, RenderError
+from reporting.errors import OutputWriteError, PageOverflow, RenderError, os_error_meaning
 from reporting.build.limits import time_limit
 from reporting.build.lock import release_inherited_locks
 from reporting.build.publish import StagingArea
@@ -184,7 +184,10 @@ class Worker:
                 return Written(target, None, digest, len(data))
         except OSError:
             pass
-        return Written(target, self.area.write(target, data), digest, len(data))
+        try:
+            return Written(target, self.area.write(target, data), digest, len(data))
+        except OSError as exc:  # disk full, read-only: say which file, not where in the worker it happened
+            raise OutputWriteError(f"cannot write {target}: {os_error_meaning(exc)}") from None
 
     def _signed(self, pdf: bytes) -> bytes:
         """The PDF signed with --sign's key (the signer is made once per process), or as it was without one."""

@@ -147,7 +147,8 @@ class LocalFilters:
         return number_and_symbol(document, self.facts.digits) or ""
 
     def recipient_lines(self, document: DocumentFormat) -> list[str]:
-        """The lines under "Nơi nhận:": ``- Thanh tra Chính phủ;`` ... ``- Lưu: VT, TTr.`` (Party: ``,`` and ``Lưu ...``)."""
+        """The lines under "Nơi nhận:": ``- Thanh tra Chính phủ;`` ... ``- Lưu: VT, TTr.``
+        (Party: ``,`` and ``Lưu ...``)."""
         end = self._pgettext("recipient separator", profile(document).recipient_end)
         archive = self._pgettext("archive line", ARCHIVE_LINE[document.system])
         lines = [f"- {self.t(recipient)}{end}" for recipient in document.recipients]

@@ -156,6 +156,7 @@ def test_a_libreoffice_resave_keeps_fonts_and_pages_after_fonts_install(built, t
     assert len(_pdf_pages(again)) == len(_pdf_pages(first))
 
 
+@pytest.mark.slow
 def test_fonts_install_copies_the_shipped_fonts_once_and_touches_nothing_else(tmp_path):
     target = tmp_path / "fonts"
     (target / "amiri").mkdir(parents=True)
@@ -179,6 +180,7 @@ def test_the_user_font_folder_per_system():
     assert user_fonts.user_font_folder("win32", env) == Path(r"C:\Users\lan\AppData\Local") / "Microsoft/Windows/Fonts"
 
 
+@pytest.mark.slow
 def test_fonts_command_says_what_it_did(tmp_path):
     code, out, err = run_cli("--project", str(TEMPLATES.parent), "fonts", "install", "--to", str(tmp_path / "f"))
     assert code == 0, err

@@ -345,6 +345,7 @@ class TaskPlanner:
             shown = job.stem.with_suffix(registry.spec(name).suffix)
             source = self.paged_inputs.sources.get(job.bundle.event.id) if paged else None
             extra = (source or b"") + (self.paged_inputs.signer_identity if paged else b"")
+            extra += registry.spec(name).settings(self.project)
             if self.current(self.output / shown, output_key(html, name, self.project.templates_dir, extra)):
                 continue
             expected = len(job.awardees) if job.awardees and paged else None
@@ -415,7 +416,8 @@ class TaskPlanner:
         htmls, targets, shown = [], [], []
         for html, stem in zip(chunk.singles, chunk.stems):
             target = self.output / stem.with_suffix(registry.spec(name).suffix)
-            if not self.current(target, output_key(html, name, self.project.templates_dir)):
+            if not self.current(target, output_key(html, name, self.project.templates_dir,
+                                                   registry.spec(name).settings(self.project))):
                 htmls.append(html)
                 targets.append(target)
                 shown.append(target.relative_to(self.output))

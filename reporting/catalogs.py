@@ -15,7 +15,9 @@ from babel.messages.pofile import read_po, write_po
 
 from .config import Project
 from .filters import DAY_MONTH, LONG_DATE, PART_OF_DAY, QUARTER
+from .grammar import CASES
 from .i18n import catalog_path
+from .render import AWARDED_GROUPS, AWARDED_INDIVIDUALS
 
 POT_NAME = "messages.pot"
 # Messages looked up from Python (reporting/filters.py, reporting/render.py): (context, id, plural).
@@ -24,8 +26,8 @@ PYTHON_MESSAGES = [
     *[("part of day", message, None) for message in PART_OF_DAY.values()],
     ("currency unit", "VND", None),
     ("list separator", ", ", None),
-    (None, "%(num)s group", "%(num)s groups"),
-    (None, "%(num)s individual", "%(num)s individuals"),
+    *[(case, *message) for case in (None, *sorted({c for names in CASES.values() for c in names}))
+      for message in (AWARDED_GROUPS, AWARDED_INDIVIDUALS)],
 ]
 
 

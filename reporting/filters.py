@@ -13,8 +13,10 @@ from babel.support import Translations
 from markupsafe import Markup, escape
 
 from .collation import sort_key
+from .grammar import cases
 from .locales import LocaleFacts
 from .model import PLACEHOLDER, Figure, Localized, Period
+from .sentences import resolve
 
 # Date patterns are messages: a translator sets the order and the words around
 # the numbers ("ngày 8 tháng 4 năm 2024"); untranslated, Babel's own pattern is used.
@@ -113,18 +115,29 @@ class LocalFilters:
     def place_date(self, place: str, value: dt.date) -> str:
         return self.translations.gettext("%(place)s, %(date)s") % {"place": place, "date": self.long_date(value)}
 
-    def counted(self, figure: Figure) -> str:
-        """The figure's number with its noun in the right plural form (``17 cuộc thanh tra``)."""
+    def counted(self, figure: Figure, case: str | None = None) -> str:
+        """The figure's number with its noun in the right plural form (``17 cuộc thanh tra``), in
+        ``case`` where the language declines (default: its first case, the nominative)."""
         forms = figure.counted.root[self.facts.code] if figure.counted else None
         number = self.figure(figure)
         if forms is None:
             return number
-        phrase = forms if isinstance(forms, str) else forms[self.facts.plural_category(figure.value)]
-        return phrase.replace("{n}", number)
+        if not isinstance(forms, str):
+            category = self.facts.plural_category(figure.value)
+            # zero is optional: a sentence says "none" in its own words (a choice's zero variant).
+            forms = forms.get(category, forms["other"])
+        if isinstance(forms, dict):
+            forms = forms[case or cases(self.facts.code)[0]]
+        return forms.replace("{n}", number)
 
-    def count_phrase(self, singular: str, plural: str, count: int) -> str:
-        """A catalog plural message with the locale's number: ``15 فردًا``, ``15 cá nhân``."""
-        return self.translations.ngettext(singular, plural, count) % {"num": self.number(count)}
+    def count_phrase(self, singular: str, plural: str, count: int, case: str | None = None) -> str:
+        """A catalog plural message with the locale's number: ``15 فردًا``, ``15 cá nhân``; in a language
+        with cases, the message of that case (context ``genitive``: ``لجماعتين``, not ``لجماعتان``)."""
+        if case:
+            message = self.translations.npgettext(case, singular, plural, count)
+        else:
+            message = self.translations.ngettext(singular, plural, count)
+        return message % {"num": self.number(count)}
 
     def digits(self, value: object) -> str:
         return self.facts.digits(str(value))
@@ -137,10 +150,17 @@ class LocalFilters:
             return self.percent(figure.value, 0 if float(figure.value).is_integer() else 1)
         return self.number(figure.value)
 
-    def fill(self, text: str, values: dict[str, str]) -> Markup:
-        """Data text with ``{name}`` placeholders replaced by formatted values; the text is escaped."""
+    def fill(self, text: str | list, values: dict[str, str]) -> Markup:
+        """Data text with ``{name}`` placeholders replaced by formatted values; the text is escaped.
+
+        A paragraph written as texts and choices by count (``model.Choice``) is first
+        made into the sentence its counts select (``values.counts``)."""
+        if not isinstance(text, str):
+            text = resolve(text, values.counts, self.facts.plural_category)
+
         def substitute(match) -> str:
-            key = match.group(1) if match.group(2) in (None, "value") else f"{match.group(1)}:{match.group(2)}"
+            name, style, case = match.groups()
+            key = name if style in (None, "value") else ":".join(part for part in (name, style, case) if part)
             return str(escape(values[key]))
         return Markup(PLACEHOLDER.sub(substitute, str(escape(text))))
 

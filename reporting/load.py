@@ -11,7 +11,8 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import DataError, Problem
-from .model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event, Localized
+from .model import Event, Localized
+from .narrative_rules import narrative_problems
 from .yamlio import LoadedYaml, Path_, load_yaml
 
 FILL_HINT = " — fill this in"
@@ -83,7 +84,7 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
     for index, key in enumerate(event.key_figures):
         if key not in names:
             problems.append(source.problem(("key_figures", index), _unknown("figure or ratio", key, names)))
-    problems.extend(_placeholder_problems(event, source))
+    problems.extend(narrative_problems(event, source))
     problems.extend(_date_problems(event, source))
     return problems
 
@@ -101,34 +102,6 @@ def _date_problems(event: Event, source: LoadedYaml) -> list[Problem]:
     if awards_date and not event.period.start <= awards_date <= event.date + dt.timedelta(days=366):
         problems.append(source.problem(("awards", "date"), f"expected a date from {event.period.start} to a year after the meeting ({event.date}), found {awards_date}"))
     return problems
-
-
-def _placeholder_problems(event: Event, source: LoadedYaml) -> list[Problem]:
-    problems = []
-    for s_index, section in enumerate(event.sections):
-        for p_index, paragraph in enumerate(section.paragraphs):
-            where = ("sections", s_index, "paragraphs", p_index)
-            for code, text in paragraph.root.items():
-                for match in PLACEHOLDER.finditer(text):
-                    message = _placeholder_problem(event, match.group(1), match.group(2))
-                    if message:
-                        problems.append(source.problem(where + (code,), message))
-                if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
-                    problems.append(source.problem(where + (code,), "expected placeholders like {name} or {name:counted}, found a stray brace"))
-    return problems
-
-
-def _placeholder_problem(event: Event, name: str, style: str | None) -> str | None:
-    known = set(event.figures) | set(event.ratios) | set(EVENT_PLACEHOLDERS) | (set(AWARD_PLACEHOLDERS) if event.awards else set())
-    if name not in known:
-        return _unknown("placeholder", "{" + name + "}", known)
-    if style == "counted" and not (name in event.figures and event.figures[name].counted):
-        return f"expected {{{name}:counted}} to name a figure with 'counted' forms, found none for '{name}'"
-    if style == "fraction" and name not in event.ratios:
-        return f"expected {{{name}:fraction}} to name a ratio, found '{name}' is not one"
-    if style not in (None, "value", "counted", "fraction"):
-        return f"expected a placeholder style value, counted or fraction, found '{style}'"
-    return None
 
 
 def _missing_images(item: SourcedEvent, templates_dir: Path) -> list[Problem]:

@@ -10,12 +10,12 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 from .config import Project
 from .errors import DataError, Problem, TemplateError
 from .load import SourcedEvent
-from .model import Counted, Localized
+from .model import Counted, Localized, Narrative
 from .yamlio import Path_
 
 # Characters a font need not draw: spaces, and zero-width format characters HarfBuzz never shows.
@@ -61,13 +61,13 @@ def undrawable(project: Project, locale: str, text: str) -> list[str]:
 
 
 def localized_texts(value: object, where: Path_):
-    """Every (path, locale, text) in a model tree: Localized texts and Counted forms."""
+    """Every (path, locale, text) in a model tree: Localized texts, Counted forms, paragraphs."""
     if isinstance(value, Localized):
         for locale, text in value.root.items():
             yield where, locale, text
-    elif isinstance(value, Counted):
+    elif isinstance(value, (Counted, Narrative)):
         for locale, forms in value.root.items():
-            for text in ([forms] if isinstance(forms, str) else forms.values()):
+            for text in _strings(forms):
                 yield where, locale, text
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
@@ -78,6 +78,20 @@ def localized_texts(value: object, where: Path_):
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from localized_texts(item, where + (index,))
+
+
+def _strings(value: object):
+    """The texts of a counted phrase or a paragraph, however nested (cases, choices, variants)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, RootModel):
+        yield from _strings(value.root)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def check_rendered_text(project: Project, locale: str, html: str, what: str) -> None:

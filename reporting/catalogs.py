@@ -25,6 +25,7 @@ PYTHON_MESSAGES = [
     *[("date pattern", pattern, None) for pattern in (LONG_DATE, DAY_MONTH, QUARTER)],
     *[("part of day", message, None) for message in PART_OF_DAY.values()],
     ("currency unit", "VND", None),
+    ("approximate amount", "about %(amount)s", None),
     ("list separator", ", ", None),
     *[(case, *message) for case in (None, *sorted({c for names in CASES.values() for c in names}))
       for message in (AWARDED_GROUPS, AWARDED_INDIVIDUALS)],

@@ -7,6 +7,7 @@ currency words translators choose) into the functions templates call.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from typing import Callable
 
 from babel.support import Translations
@@ -23,6 +24,8 @@ from .sentences import resolve
 LONG_DATE = "d MMMM y"
 DAY_MONTH = "d MMMM"
 QUARTER = "QQQQ y"
+# Amounts from a million up may be written in words (576 triệu), when that is exact.
+COMPACT_FROM = 1_000_000
 # Whole phrases, not "afternoon" + date: languages put the words in different places.
 PART_OF_DAY = {
     None: "the day of %(date)s",
@@ -73,18 +76,32 @@ class LocalFilters:
     def compact(self, value: float) -> str:
         return self.facts.compact(value)
 
-    def money(self, value: float, currency: str) -> str:
-        """Large amounts as the reports write them: ``576 triệu đồng``, ``576 مليون دونج``."""
+    def money(self, value: float, currency: str, approximate: int | None = None) -> str:
+        """An amount as the reports write it, never changed: ``576 triệu đồng`` when that is exact,
+        ``576.450.000 đồng`` otherwise; rounded only to the unit the data states, with "about"."""
         unit = self.translations.pgettext("currency unit", currency)
-        amount = self.facts.compact(value) if value >= 1_000_000 else self.facts.decimal(value)
-        return f"{amount} {unit}"
+        amount = f"{self.amount(value, approximate)} {unit}"
+        if approximate is None:
+            return amount
+        return self.translations.pgettext("approximate amount", "about %(amount)s") % {"amount": amount}
+
+    def amount(self, value: float, approximate: int | None = None) -> str:
+        """A number in its compact form (``576 triệu``) only when that form is exact, else every digit."""
+        exact = decimal.Decimal(str(value))
+        if approximate is not None:
+            with self.facts.rounding():
+                exact = (exact / approximate).quantize(decimal.Decimal(1)) * approximate
+        if exact >= COMPACT_FROM and _compact_is_exact(exact):
+            return self.facts.compact(exact)
+        return self.facts.decimal(exact)
 
     def percent(self, value: float, decimals: int = 0) -> str:
         """``value`` in percent units: 10 -> ``10%``."""
-        return self.facts.percent(value / 100, decimals)
+        return self.facts.percent(decimal.Decimal(str(value)) / 100, decimals)
 
     def ratio(self, part: float, whole: float, decimals: int = 1) -> str:
-        return self.facts.percent(part / whole, decimals)
+        # In decimals, so a share exactly on a half (397/400 = 99.25%) rounds by the locale's rule.
+        return self.facts.percent(decimal.Decimal(str(part)) / decimal.Decimal(str(whole)), decimals)
 
     def fraction(self, part: float, whole: float) -> str:
         return f"{self.facts.decimal(part)}/{self.facts.decimal(whole)}"
@@ -145,7 +162,10 @@ class LocalFilters:
     def figure(self, figure: Figure) -> str:
         """A figure's value as its kind reads: a count, a compact amount of money, a percentage."""
         if figure.kind == "money":
-            return self.money(figure.value, figure.currency)
+            return self.money(figure.value, figure.currency, figure.approximate)
+        if figure.approximate is not None:
+            return self.translations.pgettext("approximate amount", "about %(amount)s") % {
+                "amount": self.amount(figure.value, figure.approximate)}
         if figure.kind == "percent":
             return self.percent(figure.value, 0 if float(figure.value).is_integer() else 1)
         return self.number(figure.value)
@@ -163,6 +183,13 @@ class LocalFilters:
             key = name if style in (None, "value") else ":".join(part for part in (name, style, case) if part)
             return str(escape(values[key]))
         return Markup(PLACEHOLDER.sub(substitute, str(escape(text))))
+
+
+def _compact_is_exact(value: decimal.Decimal) -> bool:
+    """Whether ``576 triệu``-style (two decimals at most, in units of 1000^k as CLDR's long
+    forms for Arabic and Vietnamese count) states ``value`` to the last đồng."""
+    scale = decimal.Decimal(1000) ** ((len(str(int(value))) - 1) // 3)
+    return (value / scale * 100) % 1 == 0
 
 
 def _is_quarter(start: dt.date, end: dt.date) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 import difflib
 import types
 import typing
@@ -77,7 +78,7 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
             part, whole = event.figures[ratio.part].value, event.figures[ratio.whole].value
             if whole == 0 or part > whole:
                 problems.append(source.problem(("ratios", name), f"expected {ratio.part} ({part}) to be at most {ratio.whole} ({whole}) and {ratio.whole} above 0"))
-            elif ratio.stated_percent is not None and _rounded_percent(part, whole, ratio.decimals) != round(ratio.stated_percent, ratio.decimals):
+            elif ratio.stated_percent is not None and _rounded_percent(part, whole, ratio.decimals) != Decimal(str(ratio.stated_percent)):
                 computed = _rounded_percent(part, whole, ratio.decimals)
                 problems.append(source.problem(("ratios", name, "stated_percent"), f"expected {computed:g} ({part}/{whole}), found {ratio.stated_percent:g}"))
     names = set(event.figures) | set(event.ratios)
@@ -89,8 +90,10 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
     return problems
 
 
-def _rounded_percent(part: float, whole: float, decimals: int) -> float:
-    return round(part / whole * 100, decimals)
+def _rounded_percent(part: float, whole: float, decimals: int) -> Decimal:
+    """The share as a source rounds it: half up, as official statistics do (397/400 -> 99.3)."""
+    share = Decimal(str(part)) * 100 / Decimal(str(whole))
+    return share.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def _date_problems(event: Event, source: LoadedYaml) -> list[Problem]:

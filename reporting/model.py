@@ -221,6 +221,9 @@ class Figure(Strict):
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
     label: Localized
     counted: Counted | None = None
+    # Only when the source states an approximation: the unit the amount is rounded to (1000000:
+    # to the nearest million), printed with "about" ("khoảng 576 triệu đồng"). Otherwise exact.
+    approximate: Annotated[StrictInt, Field(gt=0)] | None = None
 
     @model_validator(mode="after")
     def _money_has_currency(self) -> "Figure":
@@ -230,6 +233,8 @@ class Figure(Strict):
             raise ValueError(f"expected no currency for a {self.kind} figure, found {self.currency}")
         if self.kind == "count" and not isinstance(self.value, int):
             raise ValueError(f"expected a whole number for a count, found {self.value}")
+        if self.approximate is not None and self.kind not in ("money", "number"):
+            raise ValueError(f"expected 'approximate' only on a money or number figure, found it on a {self.kind} figure")
         return self
 
 

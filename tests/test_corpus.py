@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reporting.config import LocaleSettings
+from reporting.config import LocaleSettings, load_project
 from reporting.filters import LocalFilters
 from reporting.i18n import load_translations
 from reporting.locales import LocaleFacts
@@ -20,7 +20,8 @@ import icu  # PyICU: the test extras of pyproject.toml; ./run test installs libi
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = [("ar", "latn"), ("ar", "arab"), ("vi", "latn")]
 NUMBERS = [0, 1, 2, 17, 209, 1000, 2214, 14400, 38445, 576000000, 1234.5, 0.5]
-RATIOS = [(624, 629), (441, 445), (1, 3), (1, 1), (0, 5)]
+# 397/400 and 1/16 end exactly on a half at one decimal (99.25%, 6.25%): they show the rounding rule.
+RATIOS = [(624, 629), (441, 445), (1, 3), (1, 1), (0, 5), (397, 400), (1, 16), (3, 16)]
 DATES = [dt.date(2024, 4, 8), dt.date(2024, 8, 20), dt.date(2014, 5, 26), dt.date(2025, 1, 1), dt.date(2024, 12, 31)]
 QUARTERS = [1, 2, 3, 4]
 COUNTS = [0, 1, 2, 3, 10, 11, 15, 99, 100, 101, 102, 111, 1000]
@@ -33,8 +34,14 @@ ANCHORS = {"ar": "القيمة المكتوبة في هذا السطر هي", "v
 MARKS = re.compile("[\u200e\u200f\u061c]")
 
 
+PROJECT = load_project(ROOT)
+# The oracle rounds by the same rule as the documents (reporting.toml), so a change of rule in either shows.
+ICU_ROUNDING = {"half-up": icu.DecimalFormat.kRoundHalfUp, "half-even": icu.DecimalFormat.kRoundHalfEven}
+
+
 def filters(code: str, digits: str) -> LocalFilters:
-    return LocalFilters(LocaleFacts(LocaleSettings(code, digits)), load_translations(ROOT / "templates" / "locale", code))
+    settings = LocaleSettings(code, digits, rounding=PROJECT.locales[code].rounding)
+    return LocalFilters(LocaleFacts(settings), load_translations(ROOT / "templates" / "locale", code))
 
 
 def icu_locale(code: str, digits: str):
@@ -55,6 +62,8 @@ def corpus() -> list[tuple[str, str, str, str, str]]:
         number, percent = icu.NumberFormat.createInstance(where), icu.NumberFormat.createPercentInstance(where)
         percent.setMinimumFractionDigits(1)
         percent.setMaximumFractionDigits(1)
+        for formatter in (number, percent):
+            formatter.setRoundingMode(ICU_ROUNDING[PROJECT.locales[code].rounding])
         rows = [(f"n{v}", f.number(v), number.format(v)) for v in NUMBERS]
         rows += [(f"r{a}-{b}", f.ratio(a, b), percent.format(a / b)) for a, b in RATIOS]
         rows += [(f"d{d}", f.long_date(d), icu_date(d, "d MMMM y", code, digits)) for d in DATES]
@@ -83,6 +92,18 @@ def _marker(case: str) -> str:
 
 def test_corpus_has_at_least_100_cases():
     assert len(CORPUS) >= 100
+
+
+def test_the_rule_is_half_up_by_default_and_the_oracle_follows_it():
+    rows = {case: ours for case, _, _, ours, _ in CORPUS}
+    assert rows["vi-latn-r397-400"] == "99,3%" and rows["ar-latn-r1-16"] == "6.3%"
+    # half-even (Babel's and ICU's default) would print 99,2 %: the oracle must disagree with it.
+    even = icu.NumberFormat.createPercentInstance(icu.Locale("vi"))
+    even.setMaximumFractionDigits(1)
+    even.setMinimumFractionDigits(1)
+    assert even.format(397 / 400) == "99,2%"
+    half_even = LocalFilters(LocaleFacts(LocaleSettings("vi", "latn", rounding="half-even")), filters("vi", "latn").translations)
+    assert half_even.ratio(397, 400) == "99,2%"
 
 
 @pytest.mark.parametrize("case, code, digits, ours, expected", CORPUS, ids=[c[0] for c in CORPUS])

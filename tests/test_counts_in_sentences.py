@@ -32,12 +32,12 @@ from pathlib import Path
 import icu
 import pytest
 
-from reporting.bidi import isolate_ltr, isolate_rtl
-from reporting.bundle import Awardee, bundle_event
-from reporting.config import PageGeometry, load_project
+from reporting.bundle import bundle_event
+from reporting.config import load_project
 from reporting.load import load_event
 from reporting.render import Renderer, placeholder_values
-from textutil import BIDI_CONTROLS, docx_paragraphs, letters, pdf_reading_order
+from readback import read_back
+from textutil import letters
 
 ROOT = Path(__file__).resolve().parent.parent
 VALUES = [0, 1, 2, 3, 10, 11, 99, 100, 101]
@@ -191,46 +191,22 @@ def test_no_awardees_at_all_is_its_own_sentence(project, bundles):
     assert paragraph_text(renderer, bundle, "awarded_groups", "vi") == "Dịp này, không có tập thể, cá nhân nào được tặng Bằng khen."
 
 
-def _marker(index: int) -> str:
-    return f"CASE{index}X"
-
-
 @pytest.fixture(scope="module")
-def read_back(rendered, tmp_path_factory) -> dict[str, tuple[str, str]]:
+def read_back_texts(rendered, tmp_path_factory) -> dict[str, list[tuple[tuple, str, str]]]:
     """Every case's paragraph in one document per language, written by the real writers and read back."""
-    from reporting.writers.docx import DocxWriter
-    from reporting.writers.pdf import PdfWriter
-
     folder = tmp_path_factory.mktemp("counts")
     texts = {}
     for locale in ("ar", "vi"):
-        rows = "".join(f'<p>{_marker(i)}</p><p class="justify">{html.escape(rendered[case])}</p>'
-                       for i, case in enumerate(CASES) if case[2] == locale)
-        direction = "rtl" if locale == "ar" else "ltr"
-        document = (f'<html lang="{locale}" dir="{direction}"><head><link rel="stylesheet" href="css/common.css">'
-                    f"</head><body>{rows}</body></html>")
-        document = isolate_ltr(document) if direction == "rtl" else isolate_rtl(document)
-        pdf, docx = folder / f"{locale}.pdf", folder / f"{locale}.docx"
-        pdf.write_bytes(PdfWriter(ROOT / "templates").write(document))
-        docx.write_bytes(DocxWriter().write(document, PageGeometry()))
-        pieces = [piece for page in pdf_reading_order(pdf, direction == "rtl") for piece in page]
-        texts[locale] = ("\n".join(pieces), BIDI_CONTROLS.sub("", "\n".join(docx_paragraphs(docx))))
+        cases = [case for case in CASES if case[2] == locale]
+        pdf, docx = read_back(folder, locale, [rendered[case] for case in cases])
+        texts[locale] = list(zip(cases, pdf, docx))
     return texts
 
 
-def _between_markers(text: str, index: int) -> str:
-    match = re.search(rf"{_marker(index)}\n(.*?)(?:\nCASE\d+X|\Z)", text, re.S)
-    return match.group(1) if match else ""
-
-
 @pytest.mark.parametrize("locale", ["ar", "vi"])
-def test_pdf_and_docx_read_back_every_sentence(read_back, locale):
+def test_pdf_and_docx_read_back_every_sentence(read_back_texts, locale):
     failures = []
-    for index, case in enumerate(CASES):
-        if case[2] != locale:
-            continue
+    for case, *texts in read_back_texts[locale]:
         want = letters(expected(*case))
-        for name, text in zip(("pdf", "docx"), read_back[locale]):
-            if want not in letters(_between_markers(text, index)):
-                failures.append((name, case, _between_markers(text, index)[:200]))
+        failures += [(name, case, text[:200]) for name, text in zip(("pdf", "docx"), texts) if want not in letters(text)]
     assert not failures, failures[:5]

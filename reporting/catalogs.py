@@ -14,7 +14,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from .config import Project
-from .filters import DAY_MONTH, LONG_DATE, PART_OF_DAY, QUARTER
+from .filters import DAY_MONTH, LONG_DATE, MONTH_YEAR, PART_OF_DAY, PERIOD_NAMES
 from .grammar import CASES
 from .i18n import catalog_path
 from .render import AWARDED_GROUPS, AWARDED_INDIVIDUALS
@@ -22,7 +22,8 @@ from .render import AWARDED_GROUPS, AWARDED_INDIVIDUALS
 POT_NAME = "messages.pot"
 # Messages looked up from Python (reporting/filters.py, reporting/render.py): (context, id, plural).
 PYTHON_MESSAGES = [
-    *[("date pattern", pattern, None) for pattern in (LONG_DATE, DAY_MONTH, QUARTER)],
+    *[("date pattern", pattern, None) for pattern in (LONG_DATE, DAY_MONTH, MONTH_YEAR)],
+    *[("period", message, None) for message in PERIOD_NAMES.values()],
     *[("part of day", message, None) for message in PART_OF_DAY.values()],
     ("currency unit", "VND", None),
     ("approximate amount", "about %(amount)s", None),

@@ -23,7 +23,15 @@ from .sentences import resolve
 # the numbers ("ngày 8 tháng 4 năm 2024"); untranslated, Babel's own pattern is used.
 LONG_DATE = "d MMMM y"
 DAY_MONTH = "d MMMM"
-QUARTER = "QQQQ y"
+MONTH_YEAR = "MMMM y"
+# Period names are whole phrases: Vietnamese writes quarters in Roman numerals in lower case
+# ("quý I năm 2024"), Arabic as ordinals ("الربع الأول من عام 2024"); CLDR has neither form.
+PERIOD_NAMES = {
+    "year": "the year %(year)s",
+    "H1": "the first half of %(year)s", "H2": "the second half of %(year)s",
+    "Q1": "the first quarter of %(year)s", "Q2": "the second quarter of %(year)s",
+    "Q3": "the third quarter of %(year)s", "Q4": "the fourth quarter of %(year)s",
+}
 # Amounts from a million up may be written in words (576 triệu), when that is exact.
 COMPACT_FROM = 1_000_000
 # Whole phrases, not "afternoon" + date: languages put the words in different places.
@@ -45,7 +53,7 @@ class LocalFilters:
     def as_dict(self) -> dict[str, Callable]:
         return {name: getattr(self, name) for name in (
             "number", "money", "percent", "ratio", "fraction", "compact", "long_date", "day_month",
-            "period", "quarter", "counted", "digits", "when", "place_date", "fill", "figure", "t", "comma_join", "ordered")}
+            "period", "quarter", "upper_first", "counted", "digits", "when", "place_date", "fill", "figure", "t", "comma_join", "ordered")}
 
     def ordered(self, awardees, order: str = "data") -> list:
         """Awardees in data order, or groups then individuals each sorted as this language sorts names."""
@@ -113,16 +121,28 @@ class LocalFilters:
         return self.facts.date(value, self._pattern(DAY_MONTH))
 
     def quarter(self, value: dt.date) -> str:
-        return self.facts.date(value, self._pattern(QUARTER))
+        """The calendar quarter ``value`` falls in: ``quý I năm 2024``, ``الربع الأول من عام 2024``."""
+        return self._period_name(f"Q{(value.month - 1) // 3 + 1}", value.year)
 
     def period(self, value: Period) -> str:
-        """A calendar quarter by its name, whole years as ``2014-2024``, otherwise two dates."""
+        """A whole year, half, quarter or month by its name; whole years as ``2014-2024``; else two dates."""
         start, end = value.start, value.end
-        if _is_quarter(start, end):
-            return self.quarter(start)
+        name = calendar_period(start, end)
+        if name == "month":
+            return self.facts.date(start, self._pattern(MONTH_YEAR))
+        if name:
+            return self._period_name(name, start.year)
         if start.year != end.year:
             return self.facts.digits(f"{start.year}-{end.year}")
         return f"{self.long_date(start)} - {self.long_date(end)}"
+
+    def _period_name(self, name: str, year: int) -> str:
+        message = self.translations.pgettext("period", PERIOD_NAMES[name])
+        return message % {"year": self.facts.digits(str(year))}  # a year is never grouped: 2024, not 2.024
+
+    def upper_first(self, text: str) -> str:
+        """A phrase starting a line (``Quý I năm 2024`` under a title); the rest as it is."""
+        return text[:1].upper() + text[1:]
 
     def when(self, value: dt.date, part_of_day: str | None) -> str:
         """``the afternoon of 8 April 2024`` in the locale's words."""
@@ -192,9 +212,20 @@ def _compact_is_exact(value: decimal.Decimal) -> bool:
     return (value / scale * 100) % 1 == 0
 
 
-def _is_quarter(start: dt.date, end: dt.date) -> bool:
-    if start.day != 1 or start.month not in (1, 4, 7, 10) or start.year != end.year:
-        return False
-    next_month = start.month + 3
-    quarter_end = (dt.date(start.year + 1, 1, 1) if next_month > 12 else dt.date(start.year, next_month, 1))
-    return end == quarter_end - dt.timedelta(days=1)
+def calendar_period(start: dt.date, end: dt.date) -> str | None:
+    """``year``, ``H1``/``H2``, ``Q1``-``Q4`` or ``month`` when start-end is exactly that, else None."""
+    if start.day != 1 or start.year != end.year or end != _month_end(end):
+        return None
+    months = end.month - start.month + 1
+    if months == 12:
+        return "year"
+    if months == 6 and start.month in (1, 7):
+        return f"H{start.month // 6 + 1}"
+    if months == 3 and start.month in (1, 4, 7, 10):
+        return f"Q{start.month // 3 + 1}"
+    return "month" if months == 1 else None
+
+
+def _month_end(value: dt.date) -> dt.date:
+    following = dt.date(value.year + 1, 1, 1) if value.month == 12 else dt.date(value.year, value.month + 1, 1)
+    return following - dt.timedelta(days=1)

@@ -29,7 +29,7 @@ COUNTS = [0, 1, 2, 3, 10, 11, 15, 99, 100, 101, 102, 111, 1000]
 ARABIC_GROUPS = {"zero": "لا جماعات", "one": "جماعة واحدة", "two": "جماعتان", "few": "{n} جماعات",
                  "many": "{n} جماعةً", "other": "{n} جماعة"}
 # The same date patterns the catalogs give, for ICU.
-VI_PATTERNS = {"d MMMM y": "'ngày' d 'tháng' M 'năm' y", "QQQQ y": "QQQQ 'năm' y"}
+VI_PATTERNS = {"d MMMM y": "'ngày' d 'tháng' M 'năm' y"}
 ANCHORS = {"ar": "القيمة المكتوبة في هذا السطر هي", "vi": "Giá trị in ở dòng này là"}
 MARKS = re.compile("[\u200e\u200f\u061c]")
 
@@ -67,12 +67,20 @@ def corpus() -> list[tuple[str, str, str, str, str]]:
         rows = [(f"n{v}", f.number(v), number.format(v)) for v in NUMBERS]
         rows += [(f"r{a}-{b}", f.ratio(a, b), percent.format(a / b)) for a, b in RATIOS]
         rows += [(f"d{d}", f.long_date(d), icu_date(d, "d MMMM y", code, digits)) for d in DATES]
-        rows += [(f"q{q}", f.quarter(dt.date(2024, 3 * q - 2, 1)), icu_date(dt.date(2024, 3 * q - 2, 1), "QQQQ y", code, digits))
-                 for q in QUARTERS]
+        rows += [(f"q{q}", f.quarter(dt.date(2024, 3 * q - 2, 1)), _expected_quarter(q, code, digits)) for q in QUARTERS]
         rows += [(f"p{n}", f.translations.ngettext("%(num)s group", "%(num)s groups", n) % {"num": f.number(n)},
                   _expected_groups(code, n, number)) for n in COUNTS]
         cases += [(f"{code}-{digits}-{case}", code, digits, ours, expected) for case, ours, expected in rows]
     return cases
+
+
+def _expected_quarter(quarter: int, code: str, digits: str) -> str:
+    """Vietnamese official style: Roman numerals, lower case ("quý I năm 2024"), which CLDR lacks;
+    Arabic: ICU's name of the quarter, then "of the year" (الربع الأول من عام 2024)."""
+    year = icu_date(dt.date(2024, 1, 1), "y", code, digits)
+    if code == "vi":
+        return f"quý {['I', 'II', 'III', 'IV'][quarter - 1]} năm {year}"
+    return f"{icu_date(dt.date(2024, 3 * quarter - 2, 1), 'QQQQ', code, digits)} من عام {year}"
 
 
 def _expected_groups(code: str, count: int, number) -> str:

@@ -15,6 +15,7 @@ from .errors import TemplateError
 from .filters import LocalFilters
 from .grammar import cases
 from .i18n import load_translations
+from .line_breaks import keep_together
 from .locales import LocaleFacts
 from .sentences import PlaceholderValues
 
@@ -80,6 +81,7 @@ class Renderer:
             raise TemplateError(f"{_template_position(template)}: {exc}") from None
         except (RecursionError, OverflowError, MemoryError) as exc:
             raise TemplateError(f"{_template_position(template)}: the template does not terminate ({type(exc).__name__})") from None
+        html = keep_together(html)
         if facts.settings.digits != "latn":
             html = localize_digits(html, facts.digits)
         return isolate_ltr(html) if facts.direction == "rtl" else isolate_rtl(html)

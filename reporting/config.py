@@ -79,6 +79,9 @@ class Project:
     # Certificates are typeset this many to a WeasyPrint document and split per awardee
     # (about twice as fast as one document each). Part of what a certificate's bytes depend on.
     certificate_chunk: int = DEFAULT_CHUNK
+    # The language the events are held in (the others are translations): a sorted awardee list
+    # follows its name order in every language, so "No. 12" is one person everywhere.
+    primary_locale: str = ""
 
     @property
     def data_dir(self) -> Path:
@@ -116,10 +119,13 @@ def load_project(root: Path) -> Project:
     if not isinstance(chunk, int) or isinstance(chunk, bool) or not 1 <= chunk <= 500:
         problems.append(Problem(path, None, None, "build.certificate_chunk", f"expected a whole number from 1 to 500, found {chunk!r}"))
     print_options = _read_print(path, raw.get("print", {}), problems)
+    primary = raw.get("build", {}).get("primary_locale", next(iter(locales), ""))
+    if locales and primary not in locales:
+        problems.append(Problem(path, None, None, "build.primary_locale", f"expected one of the locales {', '.join(locales)}, found {primary!r}"))
     if problems:
         raise DataError(problems)
     return Project(root=root, locales=locales, formats=formats, pages=pages, job_time_limit_s=float(limit),
-                   print_options=print_options, certificate_chunk=chunk)
+                   print_options=print_options, certificate_chunk=chunk, primary_locale=primary)
 
 
 def _read_print(path: Path, raw: dict, problems: list[Problem]) -> PrintOptions:

@@ -13,7 +13,6 @@ from typing import Callable
 from babel.support import Translations
 from markupsafe import Markup, escape
 
-from .collation import sort_key
 from .grammar import cases
 from .locales import LocaleFacts
 from .model import PLACEHOLDER, Figure, Localized, Period
@@ -56,12 +55,9 @@ class LocalFilters:
             "period", "quarter", "upper_first", "counted", "digits", "when", "place_date", "fill", "figure", "t", "comma_join", "ordered")}
 
     def ordered(self, awardees, order: str = "data") -> list:
-        """Awardees in data order, or groups then individuals each sorted as this language sorts names."""
-        if order != "sorted":
-            return list(awardees)
-        key = lambda awardee: sort_key(awardee.name[self.facts.code], self.facts.code)  # noqa: E731
-        groups = sorted((a for a in awardees if a.kind == "group"), key=key)
-        return groups + sorted((a for a in awardees if a.kind != "group"), key=key)
+        """Awardees in list order. A sorted list was sorted once, in the bundle, by the primary
+        language's name order (``bundle.py``): every language lists the same people in the same order."""
+        return list(awardees)
 
     @property
     def comma(self) -> str:

@@ -108,6 +108,7 @@ INLINE_TAGS = frozenset({"strong", "b", "em", "i", "span", "bdi", "br", "img"})
 REFUSED_ATTRIBUTES = ("style", "dir", "rowspan")
 _SPACE = re.compile(r"[ \t\n\f\r]+")  # HTML's white space; not U+00A0
 _SLASH = re.compile("/(?!\u2060)")
+NO_BREAK_HYPHEN = "\u2011"
 _MM = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)mm\s*", re.IGNORECASE)
 IMAGE_ERRORS = (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError)
 
@@ -569,14 +570,7 @@ class _BodyWriter:
             if len(rPr):
                 run.append(rPr)
             if piece.kind == "text":
-                text = OxmlElement("w:t")
-                try:
-                    text.text = piece.text
-                except ValueError as exc:  # control characters XML 1.0 cannot hold
-                    raise RenderError(f"text {piece.text[:40]!r} holds a character XML cannot hold") from exc
-                if piece.text != piece.text.strip(" "):
-                    text.set(qn("xml:space"), "preserve")
-                run.append(text)
+                _append_text(run, piece.text)
             elif piece.kind == "image":
                 run.add_drawing(self._picture(piece.image))
             else:
@@ -725,9 +719,28 @@ def _take_marker(li) -> tuple[str | None, list]:
 
 
 def _no_break(text: str) -> str:
-    """``span.nobr`` in Word, which has no such property: no-break space, non-breaking hyphen, and a
-    word joiner after a slash (LibreOffice breaks "35-CT/" | "TW" otherwise)."""
-    return _SLASH.sub("/\u2060", text.replace(" ", "\u00a0").replace("-", "\u2011"))
+    """``span.nobr`` in Word, which has no such property: no-break spaces, non-breaking hyphens
+    (written as Word's ``w:noBreakHyphen``), and a word joiner after a slash (LibreOffice breaks
+    "35-CT/" | "TW" otherwise)."""
+    return _SLASH.sub("/\u2060", text.replace(" ", "\u00a0").replace("-", NO_BREAK_HYPHEN))
+
+
+def _append_text(run, text: str) -> None:
+    """``text`` as ``w:t`` elements of ``run``, each non-breaking hyphen as Word's own ``w:noBreakHyphen``
+    (shown and copied as a hyphen)."""
+    for index, part in enumerate(text.split(NO_BREAK_HYPHEN)):
+        if index:
+            run.append(OxmlElement("w:noBreakHyphen"))
+        if not part:
+            continue
+        element = OxmlElement("w:t")
+        try:
+            element.text = part
+        except ValueError as exc:  # control characters XML 1.0 cannot hold
+            raise RenderError(f"text {text[:40]!r} holds a character XML cannot hold") from exc
+        if part != part.strip(" "):
+            element.set(qn("xml:space"), "preserve")
+        run.append(element)
 
 
 def _instruction(field: str, digits: str) -> str:

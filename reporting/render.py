@@ -8,16 +8,16 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from .bidi import isolate_ltr, isolate_rtl, localize_digits
-from .bundle import EventBundle
-from .config import PageGeometry, Project
-from .errors import TemplateError
-from .filters import LocalFilters
-from .grammar import cases
-from .i18n import load_translations
-from .line_breaks import keep_together
-from .locales import LocaleFacts
-from .sentences import PlaceholderValues
+from reporting.config import PageGeometry, Project
+from reporting.errors import TemplateError
+from reporting.language.bidi import isolate_ltr, isolate_rtl, localize_digits
+from reporting.language.filters import LocalFilters
+from reporting.language.grammar import cases
+from reporting.language.line_breaks import keep_together
+from reporting.language.locales import LocaleFacts
+from reporting.language.messages import load_translations
+from reporting.language.sentences import PlaceholderValues
+from reporting.source.figures import EventBundle
 
 # The awards' counts are phrased by the catalog's plural forms (with a case as context where the language declines).
 AWARDED_GROUPS = ("%(num)s group", "%(num)s groups")

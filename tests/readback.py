@@ -5,7 +5,7 @@ import html
 import re
 from pathlib import Path
 
-from reporting.bidi import isolate_ltr, isolate_rtl
+from reporting.language.bidi import isolate_ltr, isolate_rtl
 from reporting.config import PageGeometry
 from textutil import BIDI_CONTROLS, docx_paragraphs, pdf_reading_order
 

@@ -32,9 +32,9 @@ from pathlib import Path
 import icu
 import pytest
 
-from reporting.bundle import bundle_event
+from reporting.source.figures import bundle_event
 from reporting.config import load_project
-from reporting.load import load_event
+from reporting.source.load import load_event
 from reporting.render import Renderer, placeholder_values
 from readback import read_back
 from textutil import letters

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from reporting.bidi import isolate_ltr, isolate_rtl
+from reporting.language.bidi import isolate_ltr, isolate_rtl
 from reporting.config import PageGeometry
-from reporting.line_breaks import keep_together
+from reporting.language.line_breaks import keep_together
 from textutil import BIDI_CONTROLS, docx_xml, pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from reporting.config import LocaleSettings
-from reporting.filters import LocalFilters
-from reporting.i18n import load_translations
-from reporting.locales import LocaleFacts
+from reporting.language.filters import LocalFilters
+from reporting.language.messages import load_translations
+from reporting.language.locales import LocaleFacts
 from readback import read_back
 from textutil import letters
 
@@ -54,7 +54,7 @@ def test_qualifiers_come_from_the_data_only():
 
 
 def test_a_figure_carries_its_approximation():
-    from reporting.model import Figure
+    from reporting.source.model import Figure
 
     figure = Figure(value=576_450_000, kind="money", currency="VND", approximate=1_000_000, label={"ar": "x", "vi": "x"})
     assert filters("vi", "latn").figure(figure) == "khoảng 576 triệu đồng"

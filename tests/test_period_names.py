@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from reporting.config import load_project
-from reporting.filters import LocalFilters
-from reporting.i18n import load_translations
-from reporting.locales import LocaleFacts
-from reporting.model import Period
+from reporting.language.filters import LocalFilters
+from reporting.language.messages import load_translations
+from reporting.language.locales import LocaleFacts
+from reporting.source.model import Period
 from textutil import docx_text, letters, pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent

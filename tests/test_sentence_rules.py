@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from reporting.errors import DataError
-from reporting.load import load_events
+from reporting.source.load import load_events
 
 LOCALES = ("ar", "vi")
 GOOD = textwrap.dedent("""\

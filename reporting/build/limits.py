@@ -1,0 +1,31 @@
+"""Time limits for render jobs: a template that loops without end stops with an error."""
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+
+from reporting.errors import ReportingError, TimeLimitExceeded
+
+
+@contextmanager
+def time_limit(seconds: float, what: str):
+    """Raise TimeLimitExceeded in the block after ``seconds``.
+
+    SIGALRM interrupts pure-Python loops (Jinja) and WeasyPrint's layout alike;
+    outside the main thread, where signals cannot be delivered, no limit applies.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeLimitExceeded(f"{what}: stopped after {seconds:g} s (build.job_time_limit_s in reporting.toml)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -65,10 +65,10 @@ def test_the_good_file_loads(tmp_path):
 @pytest.mark.parametrize("old, new, expected", [
     # Vietnamese needs a zero variant too ("0 đơn vị" is not how a sentence says none).
     ('            zero: "Chưa thanh tra đơn vị nào."\n', "",
-     "event.yaml:30:13: sections[0].paragraphs[0].vi[0]: expected one variant for each of other, zero in 'vi', missing zero"),
+     "event.yaml:30:13: sections[0].paragraphs[0].vi[0]: expected one variant for each of other, zero in 'vi', found no variant for zero"),
     ("            one two few many other:", "            one few many other:",
      "event.yaml:25:13: sections[0].paragraphs[0].ar[1]: expected one variant for each of few, many, one, other, "
-     "two, zero in 'ar', missing two"),
+     "two, zero in 'ar', found no variant for two"),
     ("            one two few many other:", "            one two few many other dual:",
      "found unknown dual"),
     ("            one two few many other:", "            one two few many other zero:",

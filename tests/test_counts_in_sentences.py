@@ -210,3 +210,16 @@ def test_pdf_and_docx_read_back_every_sentence(read_back_texts, locale):
         want = letters(expected(*case))
         failures += [(name, case, text[:200]) for name, text in zip(("pdf", "docx"), texts) if want not in letters(text)]
     assert not failures, failures[:5]
+
+
+@pytest.mark.parametrize("locale, kept, left_out", [
+    ("vi", "15 cá nhân", "tập thể"), ("ar", "15 فردًا", "جماعات"),
+])
+def test_the_list_of_awardees_leaves_out_a_kind_with_nobody(project, bundles, locale, kept, left_out):
+    from reporting.writers.docx import DocxWriter  # the same HTML the DOCX is written from
+
+    bundle = dataclasses.replace(bundles[DIRECTIVE], awardees=bundles[DIRECTIVE].individuals)
+    html_text = Renderer(project).render("awardees.html.j2", locale, bundle, project.page("report"))
+    line = re.findall(r'<p class="center">(.*?)</p>', html_text, re.S)[-1]  # the last centred line: the counts
+    assert letters(kept) == letters(re.sub("<[^>]+>", "", line)) and left_out not in line
+    assert DocxWriter().write(html_text, project.page("report"))

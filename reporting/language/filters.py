@@ -56,7 +56,7 @@ class LocalFilters:
 
     def ordered(self, awardees, order: str = "data") -> list:
         """Awardees in list order. A sorted list was sorted once, in the bundle, by the primary
-        language's name order (``bundle.py``): every language lists the same people in the same order."""
+        language's name order (``source/figures.py``): every language lists the same people in the same order."""
         return list(awardees)
 
     @property

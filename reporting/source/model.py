@@ -90,7 +90,7 @@ class Counted(RootModel[dict[str, Text | dict[str, Text | dict[str, Text]]]]):
     ``two``, ``few``, ``many``, ``other``; ``zero`` is optional, since a
     sentence says "none" in its own words, see ``Choice``); ``{n}`` stands for
     the formatted number, and may be left out where the language writes the
-    number as a word (Arabic 1 and 2). In a language with cases (``grammar.py``)
+    number as a word (Arabic 1 and 2). In a language with cases (``language/grammar.py``)
     a category's phrase may be a mapping ``{nominative, accusative, genitive}``,
     and must be for the categories whose ending always shows the case (the dual).
     """
@@ -153,7 +153,7 @@ class Choice(RootModel[dict[str, "Variant"]]):
     ``zero`` (the count is 0, in every language), then the locale's CLDR categories
     (``one two``, ``few many other``). A variant is a text, a further choice, or a list
     of texts and choices, so two counts of one sentence each choose their words.
-    Which keys a locale needs is checked with the rest of the narrative (``load.py``).
+    Which keys a locale needs is checked with the rest of the narrative (``narrative_rules.py``).
     """
 
     model_config = ConfigDict(strict=True, frozen=True)

@@ -94,3 +94,20 @@ def test_each_missing_variant_is_named_at_its_line(tmp_path, old, new, expected)
     assert old in GOOD
     found = problems(tmp_path, GOOD.replace(old, new, 1))
     assert any(expected in message for message in found), found
+
+
+def test_check_names_a_missing_zero_variant_in_the_reference_data(tmp_path):
+    """The command a secretary runs: exit code 1, the file, line and field of the choice, nothing built."""
+    from conftest import copy_project, run_cli
+
+    project = copy_project(tmp_path)
+    data = project / "data" / "inspectorate-2024-q1.yaml"
+    text = data.read_text(encoding="utf-8")
+    old = '            zero: "Toàn ngành chưa triển khai cuộc thanh tra hành chính nào"\n'
+    assert old in text
+    data.write_text(text.replace(old, ""), encoding="utf-8")
+    line = text[: text.index(old)].count("\n")  # the choice's first line, just above the removed one
+    code, _, err = run_cli("--project", str(project), "check")
+    assert code == 1
+    assert (f"{line}:13 sections[0].paragraphs[1].vi[1]: expected one variant for each of other, zero in 'vi', "
+            "found no variant for zero") in err, err

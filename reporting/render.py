@@ -17,6 +17,7 @@ from reporting.language.line_breaks import keep_together
 from reporting.language.locales import LocaleFacts
 from reporting.language.messages import load_translations
 from reporting.language.sentences import PlaceholderValues
+from reporting.source.document_formats import document_format, profile
 from reporting.source.figures import EventBundle
 
 # The awards' counts are phrased by the catalog's plural forms (with a case as context where the language declines).
@@ -55,6 +56,8 @@ class Renderer:
         filters = LocalFilters(facts, translations)
         env.filters.update(filters.as_dict())
         env.globals["comma"] = filters.comma
+        env.globals["profile"] = profile  # globals reach imported macros, the context does not
+        env.filters["document_format"] = document_format
         return env, filters
 
     def _placeholder_values(self, bundle: EventBundle, locale: str, filters: LocalFilters) -> dict[str, str]:

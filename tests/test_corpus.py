@@ -49,7 +49,7 @@ def icu_locale(code: str, digits: str):
 
 
 def icu_date(value: dt.date, pattern: str, code: str, digits: str) -> str:
-    pattern = VI_PATTERNS.get(pattern, pattern) if code == "vi" else pattern
+    pattern = {"vi": VI_PATTERNS}.get(code, {}).get(pattern, pattern)
     calendar = icu.GregorianCalendar(value.year, value.month - 1, value.day)
     return icu.SimpleDateFormat(pattern, icu_locale(code, digits)).format(calendar.getTime())
 

@@ -34,6 +34,8 @@ class Awardee:
     name: Localized
     position: Localized | None = None
     unit: Localized | None = None
+    gender: Literal["male", "female"] | None = None
+    book_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ def _awardees(event: Event, primary_locale: str | None) -> tuple[Awardee, ...]:
         locale = primary_locale or next(iter(event.title.root))
         groups.sort(key=lambda group: group_sort_key(group.name[locale], locale))
         individuals.sort(key=lambda person: sort_key(person.name[locale], locale))
-    awardees = [Awardee(g.id, "group", n, n, g.name) for n, g in enumerate(groups, 1)]
+    awardees = [Awardee(g.id, "group", n, n, g.name, book_number=g.book_number) for n, g in enumerate(groups, 1)]
     offset = len(awardees)
-    awardees += [Awardee(i.id, "individual", n, offset + n, i.name, i.position, i.unit)
+    awardees += [Awardee(i.id, "individual", n, offset + n, i.name, i.position, i.unit, i.gender, i.book_number)
                  for n, i in enumerate(individuals, 1)]
     return tuple(awardees)

@@ -14,8 +14,8 @@ from reporting.language.bidi import isolate_ltr, isolate_rtl, localize_digits
 from reporting.language.filters import LocalFilters
 from reporting.language.grammar import cases
 from reporting.language.line_breaks import keep_together
+from reporting.language.messages import load_translations, untranslated_warnings
 from reporting.language.locales import LocaleFacts
-from reporting.language.messages import load_translations
 from reporting.language.sentences import PlaceholderValues
 from reporting.source.document_formats import document_format, profile
 from reporting.source.figures import EventBundle
@@ -60,6 +60,13 @@ class Renderer:
         env.filters["document_format"] = document_format
         return env, filters
 
+    def untranslated(self) -> list[str]:
+        """A warning for each message the documents rendered so far used without a translation."""
+        warnings = []
+        for locale, (_, filters) in sorted(self._environments.items()):
+            warnings += untranslated_warnings(self.project.catalogs_dir, locale, filters.translations)
+        return warnings
+
     def _placeholder_values(self, bundle: EventBundle, locale: str, filters: LocalFilters) -> dict[str, str]:
         key = (bundle.event.id, locale)
         if key not in self._values:
@@ -68,6 +75,7 @@ class Renderer:
 
     def render(self, template: str, locale: str, bundle: EventBundle, page: PageGeometry, **extra) -> str:
         env, filters = self.environment(locale)
+        filters.translations.using = template
         facts = filters.facts
         context = {
             "event": bundle.event, "bundle": bundle, "lang": locale, "dir": facts.direction,

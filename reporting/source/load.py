@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from reporting.errors import DataError, Expected, Problem
+from reporting.errors import QUOTE_LIMIT, DataError, Expected, Problem, shorten
 from reporting.source.model import Event
 from reporting.source.narrative_rules import narrative_problems
 from reporting.source.schema_problems import describe, schema_problems
@@ -122,10 +122,10 @@ def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
     return problems
 
 
-def _unknown(kind: str, found: str, known) -> str:
-    close = difflib.get_close_matches(found, sorted(known), n=1)
+def _unknown(kind: str, found: str, known) -> Expected:
+    close = difflib.get_close_matches(found, sorted(known), n=1) if len(found) <= QUOTE_LIMIT else []
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return Expected(f"a known {kind}", f"'{found}'{hint}")
+    return Expected(f"a known {kind}", f"'{shorten(found)}'{hint}")
 
 
 def _shown(path: Path, root: Path) -> str:

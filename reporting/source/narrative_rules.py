@@ -12,7 +12,7 @@ import difflib
 from collections import Counter
 from typing import Iterator
 
-from reporting.errors import Expected, Problem
+from reporting.errors import QUOTE_LIMIT, Expected, Problem, shorten
 from reporting.language.grammar import ZERO, cases, choice_categories
 from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Choice, Event
 from reporting.source.yaml_reader import LoadedYaml, Path_
@@ -123,6 +123,6 @@ def _zero_problem(name: str, enclosing: Enclosing) -> Expected | None:
 
 
 def _unknown(kind: str, found: str, known) -> Expected:
-    close = difflib.get_close_matches(found, sorted(known), n=1)
+    close = difflib.get_close_matches(found, sorted(known), n=1) if len(found) <= QUOTE_LIMIT else []
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return Expected(f"a known {kind}", f"'{found}'{hint}")
+    return Expected(f"a known {kind}", f"'{shorten(found)}'{hint}")

@@ -88,7 +88,7 @@ class LocalFilters:
     def _pgettext(self, context: str, message: str) -> str:
         # Babel 2.18 annotates pgettext as returning ``str | object`` (its "missing" sentinel leaks into
         # the inferred type); it returns the translation or the message itself, a str either way.
-        return cast(str, self._pgettext(context, message))
+        return cast(str, self.translations.pgettext(context, message))
 
     def number(self, value: float, decimals: int | None = None) -> str:
         return self.facts.decimal(value, decimals)

@@ -25,7 +25,9 @@ from .names import awardee_stem
 from .preflight import check_fonts, check_rendered_text
 from .publish import Staging
 from .render import Renderer
-from .workers import CertificateDocxTask, ChunkTask, DocumentTask, PrintFileTask, Task, Workers, default_jobs
+from .workers import (CalibrationTask, CertificateDocxTask, ChunkTask, DocumentTask, LayeredChunkTask, PrintFileTask,
+                      Task, Workers, default_jobs)
+from .writers.layer_html import LayerError, Layers, split_layers
 from . import chunks as chunking
 
 Progress = Callable[[int, int, Path], None]
@@ -44,6 +46,8 @@ class Selection:
     jobs: int | None = None  # worker processes; default: one per core
     chunk_size: int | None = None  # certificates per typeset PDF; default: build.certificate_chunk
     duplex: bool | None = None  # blank backs in the print file; default: print.duplex
+    layers: bool | None = None  # certificates as static + variable layers; default: build.certificate_layers
+    stock: str | None = None  # "plain" or "preprinted" paper for the print file; default: print.stock
     keep_html: bool = False  # keep every document's HTML in the result (the preview shows it)
 
 
@@ -73,6 +77,10 @@ class CertificateSet:
     @property
     def print_stem(self) -> Path:
         return self.folder / "certificates"
+
+    @property
+    def calibration_stem(self) -> Path:
+        return self.folder / "certificates-calibration"
 
 
 @dataclass
@@ -149,7 +157,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     with output_lock(output), Staging() as staging:
         work = _Work(project, output, selection, formats, previous_outputs(output), sources, signer_identity,
                      renderer, staging, result)
-        total = _count_outputs(planned, formats)
+        total = _count_outputs(planned, formats, work.stock == "preprinted")
         try:
             with Workers(project, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
                 stages = (lambda: work.tasks(documents, sets), work.print_tasks)  # print files need every chunk
@@ -185,14 +193,14 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
 SUFFIXES = {"pdf": ".pdf", "docx": ".docx"}
 
 
-def _count_outputs(planned: list, formats: tuple[str, ...]) -> int:
+def _count_outputs(planned: list, formats: tuple[str, ...], preprinted: bool) -> int:
     """How many files the build answers for (written or unchanged), known before anything is rendered."""
     count = 0
     for item in planned:
         if isinstance(item, Job):
             count += sum(1 for name in formats if not item.formats or name in item.formats)
         else:
-            count += len(item.awardees) * len(formats) + ("pdf" in formats)
+            count += len(item.awardees) * len(formats) + ("pdf" in formats) * (1 + preprinted)
     return count
 
 
@@ -202,6 +210,7 @@ class _RenderedChunk:
     stems: tuple[Path, ...]
     html: str  # the chunk, typeset as one PDF
     singles: tuple[str, ...]  # each certificate's own HTML, for its DOCX
+    layers: tuple[Layers, ...] | None = None  # each certificate's static and variable parts, when layered
 
 
 class _Work:
@@ -219,6 +228,11 @@ class _Work:
         self._print_files: list[tuple[Path, list[Path], bool]] = []
         self.cache = chunking.cache_folder()
         chunking.prune(self.cache)
+        options = project.print_options
+        self.stock = selection.stock or options.stock
+        self.layered = project.certificate_layers if selection.layers is None else selection.layers
+        self.layered = self.layered or self.stock == "preprinted"  # only the variable layer is printed
+        self.offset = options.offset_mm if self.stock == "preprinted" else None
 
     def current(self, target: Path, key: str) -> bool:
         """Record ``target``'s key; True (and counted unchanged) if the file on disk was made from it."""
@@ -261,12 +275,15 @@ class _Work:
         htmls: list[str] = []
         pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size))
         for number, (awardees, stems) in enumerate(pieces):
-            chunk = _render_chunk(self.renderer, item, self.project, awardees, stems)
+            chunk = self._render_chunk(item, awardees, stems)
             if self.selection.keep_html:
                 htmls.append(chunk.html)
                 self.result.documents.extend(_single_documents(item, chunk))
-            chunk_key = output_key(chunk.html, "pdf", templates, b"certificate chunk")
-            cached = self.cache / f"{chunk_key}.pdf"
+            if number == 0 and self.offset is not None and "pdf" in self.formats:
+                yield from self._calibration_task(item, chunk)
+            layered = b"layered " if chunk.layers else b""
+            chunk_key = output_key(chunk.html, "pdf", templates, layered + b"certificate chunk")
+            cached = self.cache / (f"{chunk_key}-variable.pdf" if self.offset is not None else f"{chunk_key}.pdf")
             chunk_files.append(cached)
             if "pdf" in self.formats:
                 targets: list[Path | None] = []
@@ -286,7 +303,8 @@ class _Work:
         if "pdf" not in self.formats:
             return
         target = self.output / item.print_stem.with_suffix(".pdf")
-        print_key = hashlib.sha256(" ".join(page_keys + [f"duplex={duplex}"]).encode()).hexdigest()
+        layout = f"duplex={duplex} stock={self.stock} offset={self.offset}"
+        print_key = hashlib.sha256(" ".join(page_keys + [layout]).encode()).hexdigest()
         if self.current(target, print_key):
             return
         for number, cached in current_chunks:
@@ -294,15 +312,43 @@ class _Work:
                 chunking.touch(cached)
                 continue
             start = number * size  # typeset again for the print file only (its cache was cleared)
-            chunk = _render_chunk(self.renderer, item, self.project, item.awardees[start:start + size],
-                                  item.stems[start:start + size])
+            chunk = self._render_chunk(item, item.awardees[start:start + size], item.stems[start:start + size])
             yield self._chunk_task(item, chunk, [None] * len(chunk.stems), cached)
         self._print_files.append((target, chunk_files, duplex))
 
-    def _chunk_task(self, item: CertificateSet, chunk: _RenderedChunk, targets: list, cached: Path) -> ChunkTask:
-        return ChunkTask(item.locale, chunk.html, tuple(targets), tuple(a.id for a in chunk.awardees),
-                         tuple(stem.with_suffix(".pdf") for stem in chunk.stems), cached,
-                         self.project.print_options.needs_marks_area)
+    def _render_chunk(self, item: CertificateSet, awardees: tuple[Awardee, ...], stems: tuple[Path, ...]) -> _RenderedChunk:
+        chunk = _render_chunk(self.renderer, item, self.project, awardees, stems)
+        if not self.layered:
+            return chunk
+        try:
+            layers = tuple(split_layers(single) for single in chunk.singles)
+        except LayerError as exc:
+            raise RenderError(f"templates/certificates.html.j2: {exc}") from None
+        if not any(part.texts for part in layers):  # a template that marks nothing variable: one layer
+            if self.offset is not None:
+                raise RenderError("templates/certificates.html.j2 marks no element data-variable: printing on "
+                                  "pre-printed stock needs the variable texts marked (see docs/templates.md)")
+            return chunk
+        return replace(chunk, layers=layers)
+
+    def _chunk_task(self, item: CertificateSet, chunk: _RenderedChunk, targets: list, cached: Path) -> Task:
+        shown = tuple(stem.with_suffix(".pdf") for stem in chunk.stems)
+        ids = tuple(a.id for a in chunk.awardees)
+        trim = self.project.print_options.needs_marks_area
+        if chunk.layers is None:
+            return ChunkTask(item.locale, chunk.html, tuple(targets), ids, shown, cached, trim)
+        statics = list(dict.fromkeys(part.static_html for part in chunk.layers))
+        return LayeredChunkTask(item.locale, tuple(statics), tuple(statics.index(p.static_html) for p in chunk.layers),
+                                tuple(part.texts for part in chunk.layers), tuple(targets), ids, shown, cached,
+                                self.offset is not None, trim)
+
+    def _calibration_task(self, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
+        """The calibration page for pre-printed stock, from the first certificate's static page."""
+        target = self.output / item.calibration_stem.with_suffix(".pdf")
+        static = chunk.layers[0].static_html
+        key = output_key(static, "pdf", self.project.templates_dir, f"calibration {self.offset}".encode())
+        if not self.current(target, key):
+            yield CalibrationTask(item.locale, static, self.offset, target)
 
     def _docx_tasks(self, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
         htmls, targets, shown = [], [], []
@@ -323,7 +369,7 @@ class _Work:
             if missing:
                 raise RenderError(f"{target.relative_to(self.output)}: the typeset chunk {missing[0]} could not be "
                                   "kept for the print file (is the cache folder writable? XDG_CACHE_HOME)")
-            tasks.append(PrintFileTask(tuple(chunk_files), duplex, target))
+            tasks.append(PrintFileTask(tuple(chunk_files), duplex, target, self.offset))
         return tasks
 
 
@@ -411,6 +457,9 @@ def _check_selection(bundles: list[EventBundle], project: Project, selection: Se
     unknown = [code for code in selection.locales if code not in project.locales]
     if unknown:
         raise SelectionError(f"unknown locale {', '.join(unknown)}; configured: {', '.join(project.locales)}")
+    if selection.archive and (selection.stock or project.print_options.stock) == "preprinted":
+        raise SelectionError("--archive typesets every certificate and the print file whole, as PDF/A documents: "
+                             "it cannot print on pre-printed stock (print.stock); add --stock plain")
 
 
 class SelectionError(ReportingError):

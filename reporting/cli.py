@@ -54,8 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker processes writing documents (default: one per core)")
     build.add_argument("--duplex", action=argparse.BooleanOptionalAction, default=None,
                        help="a blank back after each certificate in the print file (default: print.duplex)")
-    # For benchmarks: certificates typeset per PDF (1 = one document each). Changes the bytes.
+    build.add_argument("--stock", choices=("plain", "preprinted"), default=None,
+                       help="paper of the certificate print file: plain, or pre-printed forms (only the variable "
+                            "texts, moved by print.offset_mm; plus a calibration page) (default: print.stock)")
+    # For benchmarks: certificates typeset per PDF (1 = one document each), and with or without
+    # layers (build.certificate_layers). Both change the bytes.
     build.add_argument("--chunk-size", type=_positive, default=None, help=argparse.SUPPRESS)
+    build.add_argument("--layers", action=argparse.BooleanOptionalAction, default=None, help=argparse.SUPPRESS)
     commands.add_parser("check", parents=[common], help="validate the data without rendering anything")
     cli_new.add_parser(commands, common)
     i18n = commands.add_parser("i18n", parents=[common], help="translation workflow: extract messages, update catalogs, check them")
@@ -228,7 +233,7 @@ def _build(project, args, console: Console) -> int:
     output = (args.output or project.root / "output").resolve()
     selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive or bool(args.sign),
                           args.force, args.sign.resolve() if args.sign else None, args.jobs, args.chunk_size,
-                          args.duplex)
+                          args.duplex, layers=args.layers, stock=args.stock)
     progress = None
     if not (console.quiet or console.as_json):
         shown = lambda path: _shown(path, project.root)  # noqa: E731

@@ -11,6 +11,7 @@ from .errors import DataError, Problem
 CONFIG_NAME = "reporting.toml"
 FORMATS = ("pdf", "docx")
 DIGIT_SYSTEMS = ("latn", "arab")
+STOCKS = ("plain", "preprinted")
 PAPER_MM = {"A4": (210, 297), "A5": (148, 210), "A3": (297, 420), "Letter": (215.9, 279.4)}
 
 
@@ -53,6 +54,10 @@ class PrintOptions:
     duplex: bool = False  # a blank back after every certificate, so each sits on its own sheet
     crop_marks: bool = False  # CSS ``marks: crop`` round every page
     bleed_mm: float = 0  # CSS ``bleed``: paper beyond the trim edge the printer cuts off
+    # "plain": whole certificates; "preprinted": only the variable texts, for forms whose frame,
+    # emblem and heading are already printed, moved by the printer's calibration offset.
+    stock: Literal["plain", "preprinted"] = "plain"
+    offset_mm: tuple[float, float] = (0.0, 0.0)  # x to the right, y down, as measured on the sheet
 
     @property
     def needs_marks_area(self) -> bool:
@@ -75,6 +80,8 @@ class Project:
     # Certificates are typeset this many to a WeasyPrint document and split per awardee
     # (about twice as fast as one document each). Part of what a certificate's bytes depend on.
     certificate_chunk: int = DEFAULT_CHUNK
+    # Certificates as two layers: the static page typeset once, only the variable boxes per awardee.
+    certificate_layers: bool = True
 
     @property
     def data_dir(self) -> Path:
@@ -111,17 +118,21 @@ def load_project(root: Path) -> Project:
     chunk = raw.get("build", {}).get("certificate_chunk", DEFAULT_CHUNK)
     if not isinstance(chunk, int) or isinstance(chunk, bool) or not 1 <= chunk <= 500:
         problems.append(Problem(path, None, None, "build.certificate_chunk", f"expected a whole number from 1 to 500, found {chunk!r}"))
+    layers = raw.get("build", {}).get("certificate_layers", True)
+    if not isinstance(layers, bool):
+        problems.append(Problem(path, None, None, "build.certificate_layers", f"expected true or false, found {layers!r}"))
     print_options = _read_print(path, raw.get("print", {}), problems)
     if problems:
         raise DataError(problems)
     return Project(root=root, locales=locales, formats=formats, pages=pages, job_time_limit_s=float(limit),
-                   print_options=print_options, certificate_chunk=chunk)
+                   print_options=print_options, certificate_chunk=chunk, certificate_layers=layers)
 
 
 def _read_print(path: Path, raw: dict, problems: list[Problem]) -> PrintOptions:
-    unknown = sorted(set(raw) - {"duplex", "crop_marks", "bleed_mm"})
+    unknown = sorted(set(raw) - {"duplex", "crop_marks", "bleed_mm", "stock", "offset_mm"})
     if unknown:
-        problems.append(Problem(path, None, None, "print", f"expected duplex, crop_marks or bleed_mm, found {', '.join(unknown)}"))
+        problems.append(Problem(path, None, None, "print", "expected duplex, crop_marks, bleed_mm, stock or offset_mm, "
+                                                           f"found {', '.join(unknown)}"))
     values = {}
     for name in ("duplex", "crop_marks"):
         value = raw.get(name, False)
@@ -132,7 +143,28 @@ def _read_print(path: Path, raw: dict, problems: list[Problem]) -> PrintOptions:
     if not isinstance(bleed, (int, float)) or isinstance(bleed, bool) or not 0 <= bleed <= 10:
         problems.append(Problem(path, None, None, "print.bleed_mm", f"expected millimetres from 0 to 10, found {bleed!r}"))
         bleed = 0
-    return PrintOptions(duplex=values["duplex"], crop_marks=values["crop_marks"], bleed_mm=float(bleed))
+    stock = raw.get("stock", "plain")
+    if stock not in STOCKS:
+        problems.append(Problem(path, None, None, "print.stock", f"expected one of {', '.join(STOCKS)}, found {stock!r}"))
+        stock = "plain"
+    return PrintOptions(duplex=values["duplex"], crop_marks=values["crop_marks"], bleed_mm=float(bleed), stock=stock,
+                        offset_mm=_read_offset(path, raw.get("offset_mm", {}), problems))
+
+
+def _read_offset(path: Path, raw, problems: list[Problem]) -> tuple[float, float]:
+    """``offset_mm = { x = 0.5, y = -1 }``: the printer's calibration, within a centimetre either way."""
+    if not isinstance(raw, dict) or set(raw) - {"x", "y"}:
+        problems.append(Problem(path, None, None, "print.offset_mm", f"expected {{ x = <mm>, y = <mm> }}, found {raw!r}"))
+        return (0.0, 0.0)
+    values = []
+    for axis in ("x", "y"):
+        value = raw.get(axis, 0)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not -10 <= value <= 10:
+            problems.append(Problem(path, None, None, f"print.offset_mm.{axis}",
+                                    f"expected millimetres from -10 to 10, found {value!r}"))
+            value = 0
+        values.append(float(value))
+    return (values[0], values[1])
 
 
 def _read_locales(path: Path, raw: dict, problems: list[Problem]) -> dict[str, LocaleSettings]:

@@ -66,6 +66,38 @@ class ChunkTask:
 
 
 @dataclass(frozen=True)
+class LayeredChunkTask:
+    """Certificates as layers: each distinct static page typeset once, the variable boxes many to a document.
+
+    ``statics`` are the distinct static pages' HTML; awardee i is drawn on
+    ``statics[static_of[i]]`` with ``texts[i]``. ``cache`` keeps what the print
+    file is joined from: the whole pages, or (``variable_only``, for pre-printed
+    stock) the variable layer alone.
+    """
+
+    locale: str
+    statics: tuple[str, ...]
+    static_of: tuple[int, ...]
+    texts: tuple[tuple, ...]  # per awardee: writers.layer_html.VariableText, one per variable box
+    targets: tuple[Path | None, ...]
+    awardee_ids: tuple[str, ...]
+    shown: tuple[Path, ...]
+    cache: Path | None
+    variable_only: bool
+    trim: bool
+
+
+@dataclass(frozen=True)
+class CalibrationTask:
+    """The calibration page for pre-printed stock: a ruler grid and crosshairs at the variable boxes."""
+
+    locale: str
+    static: str  # the static page's HTML, whose variable boxes are marked
+    offset_mm: tuple[float, float]
+    target: Path
+
+
+@dataclass(frozen=True)
 class CertificateDocxTask:
     """The DOCX certificates of one chunk, each from its own HTML."""
 
@@ -83,9 +115,10 @@ class PrintFileTask:
     chunks: tuple[Path, ...]
     duplex: bool
     target: Path
+    offset_mm: tuple[float, float] | None = None  # pre-printed stock: variable layers, moved by this
 
 
-Task = DocumentTask | ChunkTask | CertificateDocxTask | PrintFileTask
+Task = DocumentTask | ChunkTask | LayeredChunkTask | CalibrationTask | CertificateDocxTask | PrintFileTask
 
 
 class Worker:
@@ -97,15 +130,27 @@ class Worker:
         self.force = force  # --force: write every file, even one already holding the same bytes
         self._writers: dict[tuple[str, str], object] = {}
         self._signer = None
+        self._layers = None
 
     def run(self, task: Task) -> list[Written]:
         if isinstance(task, DocumentTask):
             return [self._document(task)]
         if isinstance(task, ChunkTask):
             return self._chunk(task)
+        if isinstance(task, LayeredChunkTask):
+            return self.layers.chunk(task)
+        if isinstance(task, CalibrationTask):
+            return [self.layers.calibration(task)]
         if isinstance(task, CertificateDocxTask):
             return self._certificate_docx(task)
         return [self._print_file(task)]
+
+    @property
+    def layers(self):
+        if self._layers is None:
+            from .layered_certificates import LayeredCertificates
+            self._layers = LayeredCertificates(self)
+        return self._layers
 
     def writer(self, name: str, locale: str):
         if (name, locale) not in self._writers:
@@ -114,7 +159,7 @@ class Worker:
 
     def _document(self, task: DocumentTask) -> Written:
         limit = self.project.job_time_limit_s
-        with time_limit(limit, f"writing {task.shown}"), _named(task.shown, task.awardee_ids):
+        with time_limit(limit, f"writing {task.shown}"), named(task.shown, task.awardee_ids):
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)
             if task.format == "pdf":
@@ -150,7 +195,7 @@ class Worker:
 
         for html, shown, awardee in zip(single_certificates(task.html, len(task.targets)) or (), task.shown,
                                         task.awardee_ids):
-            with _named(shown, (awardee,)):
+            with named(shown, (awardee,)):
                 writer.write(html, expected_pages=1)
 
     def _certificate_docx(self, task: CertificateDocxTask) -> list[Written]:
@@ -158,14 +203,15 @@ class Worker:
         geometry = self.project.page(task.page)
         written = []
         for html, target, shown in zip(task.htmls, task.targets, task.shown):
-            with time_limit(self.project.job_time_limit_s, f"writing {shown}"), _named(shown, ()):
+            with time_limit(self.project.job_time_limit_s, f"writing {shown}"), named(shown, ()):
                 written.append(self._stage(target, writer.write(html, geometry)))
         return written
 
     def _print_file(self, task: PrintFileTask) -> Written:
         from .writers.pdf_pages import print_file
 
-        return self._stage(task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex))
+        return self._stage(task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex,
+                                                   task.offset_mm))
 
     def _stage(self, target: Path, data: bytes) -> Written:
         """Stage ``data`` for ``target``, unless the file already holds exactly these bytes (a certificate
@@ -200,7 +246,7 @@ def make_writer(project: Project, name: str, locale: str):
 
 
 @contextmanager
-def _named(shown: Path, awardee_ids: tuple[str, ...]):
+def named(shown: Path, awardee_ids: tuple[str, ...]):
     """Prefix a RenderError with the file being written (and the awardees, for a page overflow)."""
     try:
         yield

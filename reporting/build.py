@@ -345,7 +345,7 @@ class _Work:
     def _calibration_task(self, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
         """The calibration page for pre-printed stock, from the first certificate's static page."""
         target = self.output / item.calibration_stem.with_suffix(".pdf")
-        static = chunk.layers[0].static_html
+        static = max(chunk.layers, key=lambda part: len(part.texts)).static_html  # the one with every box
         key = output_key(static, "pdf", self.project.templates_dir, f"calibration {self.offset}".encode())
         if not self.current(target, key):
             yield CalibrationTask(item.locale, static, self.offset, target)

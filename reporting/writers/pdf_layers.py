@@ -168,11 +168,19 @@ def overflowing(document, pages: int) -> list[list[float]]:
     found = []
     for page in document.pages[:pages]:
         ratios = []
-        for box in page._page_box.descendants():
+        for box in _walk(page._page_box):
             if type(box).__name__ == "BlockBox" and "vbox" in (box.element.get("class") or "").split():
                 ratios.append(_fit_ratio(box))
         found.append(ratios)
     return found
+
+
+def _walk(box):
+    """Every box under ``box``, absolutely positioned ones included (descendants() stops at their placeholder)."""
+    box = getattr(box, "_box", box)  # layout.absolute.AbsolutePlaceholder
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _walk(child)
 
 
 def _fit_ratio(box) -> float:
@@ -181,7 +189,7 @@ def _fit_ratio(box) -> float:
     if fit.margin_height() > box.height + _EPSILON:
         ratio = box.height / fit.margin_height()
     left, right = box.content_box_x() - _EPSILON, box.content_box_x() + box.width + _EPSILON
-    for child in fit.descendants():
+    for child in _walk(fit):
         if type(child).__name__ == "TextBox" and (child.position_x < left or child.position_x + child.width > right):
             ratio = min(ratio, 0.999)
     return ratio

@@ -12,6 +12,7 @@ import io
 import pikepdf
 
 MM = 72 / 25.4  # PDF points per millimetre
+STATIC_NAME = "/StaticLayer"
 _PRINT_BOXES = ("/BleedBox", "/TrimBox", "/CropBox", "/ArtBox")
 
 
@@ -24,8 +25,10 @@ def underlay(pdf: pikepdf.Pdf, static: bytes) -> pikepdf.Pdf:
     source = open_pdf(static)
     form = pdf.copy_foreign(source.pages[0].as_form_xobject())
     for page in pdf.pages:
-        name = page.add_resource(form, pikepdf.Name.XObject, prefix="Static")
-        page.contents_add(pikepdf.Stream(pdf, b"q " + bytes(name.unparse()) + b" Do Q\n"), prepend=True)
+        # A fixed name (WeasyPrint's own are /x<n> and /im<n>), not add_resource's random one: the same
+        # pages must give the same bytes. WeasyPrint's pages may share one resource dictionary.
+        page.add_resource(form, pikepdf.Name.XObject, name=STATIC_NAME)
+        page.contents_add(pikepdf.Stream(pdf, b"q " + STATIC_NAME.encode() + b" Do Q\n"), prepend=True)
     return pdf
 
 

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 from .bundle import Awardee, EventBundle, bundle_event
 from .config import PageGeometry, Project
 from .errors import RenderError, ReportingError
-from .limits import time_limit
+from .limits import scaled, time_limit
 from .lock import output_lock, remove_stale_temporaries
 from .incremental import forget_assets, output_key
 from .manifest import MANIFEST_NAME, build_manifest, is_current, previous_outputs
@@ -62,6 +62,11 @@ class Job:
     stem: Path  # relative to the output folder, without suffix
     awardees: tuple[Awardee, ...] = ()
     formats: tuple[str, ...] = ()  # only these of the selected formats; empty: all
+
+    @property
+    def rows(self) -> int:
+        """How many rows the document lists (its time limit grows with them)."""
+        return len(self.bundle.awardees) if self.template == "awardees.html.j2" else len(self.awardees)
 
 
 @dataclass(frozen=True)
@@ -262,7 +267,7 @@ class _Work:
             expected = len(job.awardees) if job.awardees and name == "pdf" else None
             archive = _archive_source(job, source) if source is not None else None
             yield DocumentTask(name, job.locale, job.page, html, target, job.stem.with_suffix(SUFFIXES[name]),
-                               expected, archive, tuple(a.id for a in job.awardees))
+                               expected, archive, tuple(a.id for a in job.awardees), job.rows)
 
     def _certificate_tasks(self, item: CertificateSet) -> Iterator[Task]:
         """Chunk by chunk, rendered as the workers are ready for them; then what the print file needs."""
@@ -424,7 +429,7 @@ def _archive_source(job: Job, data: bytes):
 def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None,
             page: PageGeometry | None = None) -> str:
     awardees = job.awardees if awardees is None else awardees
-    with time_limit(project.job_time_limit_s, f"rendering {job.template} for {job.stem}"):
+    with time_limit(scaled(project.job_time_limit_s, job.rows), f"rendering {job.template} for {job.stem}"):
         html = renderer.render(job.template, job.locale, job.bundle, page or project.page(job.page), awardees=awardees)
     check_rendered_text(project, job.locale, html, f"{job.template} ({job.locale})")
     return html

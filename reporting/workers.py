@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 from . import cache
 from .config import Project
 from .errors import RenderError
-from .limits import time_limit
+from .limits import scaled, time_limit
 from .lock import release_inherited_locks
 from .publish import write_temporary
 
@@ -50,6 +50,7 @@ class DocumentTask:
     expected_pages: int | None = None
     archive: object | None = None  # writers.pdf.ArchiveSource for PDF/A with the data attached
     awardee_ids: tuple[str, ...] = ()
+    rows: int = 0  # rows the document lists: its time limit grows with them
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class Worker:
         return self._writers[name, locale]
 
     def _document(self, task: DocumentTask) -> Written:
-        limit = self.project.job_time_limit_s
+        limit = scaled(self.project.job_time_limit_s, task.rows)
         with time_limit(limit, f"writing {task.shown}"), named(task.shown, task.awardee_ids):
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)

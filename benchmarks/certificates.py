@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reporting.workers import default_jobs  # noqa: E402
+from reporting.build.workers import default_jobs  # noqa: E402
 
 FAMILY = [("Nguyễn", "نجوين"), ("Trần", "تران"), ("Lê", "لي"), ("Phạm", "فام"), ("Hoàng", "هوانغ"),
           ("Vũ", "فو"), ("Đinh", "دينه"), ("Bùi", "بوي"), ("Đoàn", "دوآن"), ("Mai", "ماي")]

@@ -65,7 +65,7 @@ def certificate_inputs(html_text: str, locale: str) -> dict[str, str]:
 
 def _rendered(project: Path) -> list[tuple[str, str]]:
     """Every certificate's HTML and locale, rendered by the build's own code."""
-    from reporting import build
+    from reporting.build import pipeline as build
     from reporting.config import load_project
 
     settings = load_project(project)
@@ -97,7 +97,7 @@ def _compile(job: tuple[dict, str]) -> int:
 
 def typst_time(project: Path, count: int, jobs: int | None = None) -> tuple[float, float, int]:
     """Wall and CPU seconds for Typst to write every certificate of the batch, and how many it wrote."""
-    from reporting.workers import default_jobs
+    from reporting.build.workers import default_jobs
 
     work = [(certificate_inputs(text, locale), locale) for text, locale in _rendered(project)]
     with tempfile.TemporaryDirectory() as tmp:

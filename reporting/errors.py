@@ -1,25 +1,51 @@
 """One exception family: every expected failure says where, what was expected, what was found."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-# Every message follows the convention "expected X, found Y" (DESIGN.md), so the two
-# halves can be given to machines (--json) without each raise site spelling them twice.
-# A " — hint" after the found value (" — fill this in") is advice, not part of what was found.
-_EXPECTED_FOUND = re.compile(r"expected (?P<expected>.+?), found (?P<found>.+?)(?: — .*)?$", re.DOTALL)
+
+@dataclass(frozen=True)
+class Expected:
+    """What a field should hold and what it holds instead: the two halves of every problem message
+    ("expected X, found Y"), kept apart so machines (--json) get them without parsing the text.
+    A hint (" — fill this in") is advice, not part of what was found."""
+
+    expected: str
+    found: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        return f"expected {self.expected}, found {self.found}{self.hint}"
+
+
+class Mismatch(ValueError):
+    """A validator's ``Expected``, raised inside pydantic and read back whole from its error."""
+
+    def __init__(self, expected: str, found: str, hint: str = ""):
+        self.detail = Expected(expected, found, hint)
+        super().__init__(str(self.detail))
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in one input file, printable as ``file:line:col: field: message``."""
+    """One problem in one input file, printable as ``file:line:col: field: message``.
+
+    Made with an ``Expected`` as its message, it keeps ``expected`` and ``found`` as fields."""
 
     file: Path | str
     line: int | None
     column: int | None
     field: str
-    message: str
+    message: str | Expected
+    expected: str | None = field(default=None, kw_only=True)
+    found: str | None = field(default=None, kw_only=True)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.message, Expected):
+            object.__setattr__(self, "expected", self.message.expected)
+            object.__setattr__(self, "found", self.message.found)
+            object.__setattr__(self, "message", str(self.message))
 
     def __str__(self) -> str:
         where = str(self.file)
@@ -27,20 +53,8 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
-
-    @property
-    def expected(self) -> str | None:
-        """What the field should hold, or None when the message does not say."""
-        match = _EXPECTED_FOUND.search(self.message)
-        return match["expected"] if match else None
-
-    @property
-    def found(self) -> str | None:
-        """What the field holds instead, or None when the message does not say."""
-        match = _EXPECTED_FOUND.search(self.message)
-        return match["found"] if match else None
+        name = f" {self.field}:" if self.field else ""
+        return f"{where}:{name} {self.message}"
 
 
 class ReportingError(Exception):
@@ -67,6 +81,50 @@ class RenderError(ReportingError):
 
 class EnvironmentProblem(ReportingError):
     """The machine lacks something the build needs (a library, a font); says what to install."""
+
+
+class PeriodError(ReportingError):
+    """A --period that names no period; a usage error."""
+
+    exit_code = 2
+
+
+class OutputBusy(ReportingError):
+    """Another build is writing to the same output folder."""
+
+
+class TimeLimitExceeded(ReportingError):
+    """A render job ran longer than ``build.job_time_limit_s`` allows."""
+
+
+class BuildCancelled(ReportingError):
+    """The build was stopped on request (the preview shutting down)."""
+
+
+class SigningError(ReportingError):
+    """The signing key cannot be used."""
+
+
+class SelectionError(ReportingError):
+    """The command line asked for an event or locale that does not exist: a usage error."""
+
+    exit_code = 2
+
+
+class PortUnavailable(ReportingError):
+    """The port is taken (or not ours to use): nothing was built or served."""
+
+
+class NewFileError(ReportingError):
+    """No file to start from, or the new file would replace one."""
+
+
+class PageOverflow(RenderError):
+    """A document came out with more pages than it may have (a certificate is one page)."""
+
+    def __init__(self, expected_pages: int, found_pages: int):
+        self.expected_pages, self.found_pages = expected_pages, found_pages
+        super().__init__(str(Expected(f"{expected_pages} page(s)", str(found_pages))))
 
 
 def _problem_order(problem: Problem) -> tuple:

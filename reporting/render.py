@@ -8,13 +8,13 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from .bidi import isolate_ltr, isolate_rtl, localize_digits
-from .bundle import EventBundle
-from .config import PageGeometry, Project
-from .errors import TemplateError
-from .filters import LocalFilters
-from .i18n import load_translations
-from .locales import LocaleFacts
+from reporting.language.bidi import isolate_ltr, isolate_rtl, localize_digits
+from reporting.source.figures import EventBundle
+from reporting.config import PageGeometry, Project
+from reporting.errors import TemplateError
+from reporting.language.filters import LocalFilters
+from reporting.language.messages import load_translations
+from reporting.language.locales import LocaleFacts
 
 
 class Renderer:

@@ -14,11 +14,12 @@ from conftest import LOCALES, ROOT, copy_project, run_cli
 from test_hostile_input import snapshot
 from textutil import pdf_pages, pdf_text, squeeze
 
-from reporting import build, chunks
+from reporting.build import pipeline as build
+from reporting.build import chunks
 from reporting.config import load_project
-from reporting.names import awardee_stem
-from reporting.progress import ProgressBar
-from reporting.workers import make_writer
+from reporting.build.file_names import awardee_stem
+from reporting.ui.progress import ProgressBar
+from reporting.build.workers import make_writer
 from reporting.writers.docx_batch import CertificateDocx
 
 D35 = "directive-35-review"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from reporting.config import LocaleSettings
-from reporting.filters import LocalFilters
-from reporting.i18n import load_translations
-from reporting.locales import LocaleFacts
+from reporting.language.filters import LocalFilters
+from reporting.language.messages import load_translations
+from reporting.language.locales import LocaleFacts
 from textutil import docx_paragraphs, letters, pdf_text
 
 import icu  # PyICU: the test extras of pyproject.toml; ./run test installs libicu-dev to build it

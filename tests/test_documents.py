@@ -276,7 +276,7 @@ def test_emblem_has_the_same_size_in_pdf_and_docx(built, locale):
 
 def test_sorted_order_is_one_line_and_drives_list_and_print_file(tmp_path):
     from conftest import copy_project, run_cli
-    from reporting.collation import sort_key
+    from reporting.language.collation import sort_key
 
     project = copy_project(tmp_path)
     data = project / "data" / f"{D35}.yaml"
@@ -296,10 +296,10 @@ def test_sorted_order_is_one_line_and_drives_list_and_print_file(tmp_path):
 def _figure_texts(project_root: Path, event_id: str, locale: str, digits: str) -> list[str]:
     """Every figure and ratio of an event, formatted for one locale and digit setting."""
     from reporting.config import LocaleSettings
-    from reporting.filters import LocalFilters
-    from reporting.i18n import load_translations
-    from reporting.load import load_event
-    from reporting.locales import LocaleFacts
+    from reporting.language.filters import LocalFilters
+    from reporting.language.messages import load_translations
+    from reporting.source.load import load_event
+    from reporting.language.locales import LocaleFacts
 
     event = load_event(project_root / "data" / f"{event_id}.yaml", LOCALES).event
     f = LocalFilters(LocaleFacts(LocaleSettings(locale, digits)), load_translations(project_root / "templates" / "locale", locale))

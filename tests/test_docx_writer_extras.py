@@ -15,7 +15,8 @@ from lxml import etree
 
 from reporting.config import PageGeometry
 from reporting.errors import RenderError
-from reporting.writers import docx_fonts, ooxml
+from reporting.writers import docx_fonts
+from reporting.writers import ooxml
 from reporting.writers.docx import BIDI_CONTROLS, DocxWriter, FontChoice
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -208,8 +208,8 @@ def test_splitting_the_layers_of_a_certificate():
 def _preprinted(tmp_path: Path, offset: str) -> Path:
     project = copy_project(tmp_path)
     config = project / "reporting.toml"
-    config.write_text(config.read_text(encoding="utf-8") + f'stock = "preprinted"\noffset_mm = {offset}\n',
-                      encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace('stock = "plain"', 'stock = "preprinted"')
+                      .replace("offset_mm = { x = 0, y = 0 }", f"offset_mm = {offset}"), encoding="utf-8")
     return project
 
 
@@ -273,14 +273,16 @@ def test_preprinted_stock_comes_with_a_calibration_page(tmp_path):
 
 
 @pytest.mark.parametrize("setting, message", [
-    ('stock = "preprinted"\noffset_mm = { x = 12 }', "print.offset_mm.x: expected millimetres from -10 to 10, found 12"),
-    ('stock = "letterhead"', "print.stock: expected one of plain, preprinted, found 'letterhead'"),
-    ('offset_mm = { z = 1 }', "print.offset_mm: expected { x = <mm>, y = <mm> }"),
+    ("offset_mm = { x = 12, y = 0 }", "50:15 print.offset_mm.x: expected less than or equal to 10, found 12"),
+    ('stock = "letterhead"', "print.stock: expected 'plain' or 'preprinted', found 'letterhead'"),
+    ("offset_mm = { z = 1 }", "print.offset_mm.z: expected a known field, found unknown field 'z'"),
 ])
 def test_print_settings_are_checked(tmp_path, setting, message):
     project = copy_project(tmp_path)
     config = project / "reporting.toml"
-    config.write_text(config.read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    line = "offset_mm = { x = 0, y = 0 }" if setting.startswith("offset") else 'stock = "plain"'
+    config.write_text(text.replace(line, setting), encoding="utf-8")
     code, _, err = run_cli("--project", str(project), "check")
     assert code == 1 and message in err, err
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from reporting.config import LocaleSettings
-from reporting.filters import LocalFilters
-from reporting.i18n import load_translations
-from reporting.locales import LocaleFacts
-from reporting.model import Figure, Period
+from reporting.language.filters import LocalFilters
+from reporting.language.messages import load_translations
+from reporting.language.locales import LocaleFacts
+from reporting.source.model import Figure, Period
 
 CATALOGS = Path(__file__).resolve().parent.parent / "templates" / "locale"
 
@@ -93,7 +93,7 @@ def test_fill_escapes_data_and_substitutes_values():
 
 
 def test_vietnamese_names_sort_by_given_name_letters_then_tones():
-    from reporting.collation import sort_key
+    from reporting.language.collation import sort_key
 
     names = ["Nguyễn Văn Hùng", "Bùi Thị Thanh Huyền", "Lê Văn Ánh", "Nguyễn Thị Ân", "Hoàng Văn An",
              "Mai Đức Dũng", "Đinh Công Dũng", "Phạm Thị Thu Hương", "Trần Thị Dung", "Vũ Văn Đông"]
@@ -105,14 +105,14 @@ def test_vietnamese_names_sort_by_given_name_letters_then_tones():
 
 
 def test_arabic_names_sort_in_alphabet_order():
-    from reporting.collation import sort_key
+    from reporting.language.collation import sort_key
 
     names = ["نجوين", "أحمد", "إبراهيم", "ثامر", "بوي", "مُحمد", "فاطمة"]
     assert sorted(names, key=lambda n: sort_key(n, "ar")) == ["إبراهيم", "أحمد", "بوي", "ثامر", "فاطمة", "مُحمد", "نجوين"]
 
 
 def test_bidi_isolation_both_ways():
-    from reporting.bidi import isolate_ltr, isolate_rtl
+    from reporting.language.bidi import isolate_ltr, isolate_rtl
 
     page = "<html><head><title>35-CT/TW</title></head><body><p>{}</p></body></html>"
     assert isolate_ltr(page.format("التوجيه رقم 35-CT/TW للفترة 2014-2024، 17 عملية و99.2% &amp; Nguyễn Văn A")) == page.format(
@@ -123,6 +123,6 @@ def test_bidi_isolation_both_ways():
 
 
 def test_tatweel_and_harakat_survive_loading():
-    from reporting.model import clean_text
+    from reporting.source.model import clean_text
 
     assert clean_text("مُحَمَّـــد") == "مُحَمَّـــد"

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from conftest import copy_project, run_cli
-from reporting.periods import parse_period
-from reporting.yamlio import load_yaml
+from reporting.scaffold.periods import parse_period
+from reporting.source.yaml_reader import load_yaml
 
 Q1 = "data/inspectorate-2024-q1.yaml"
 Q2 = "data/inspectorate-2024-q2.yaml"

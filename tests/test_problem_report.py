@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, copy_project, run_cli
 from reporting.cli import main
 from reporting.errors import Problem
-from reporting.problem_report import Painter, render_problems, wants_colour
+from reporting.ui.problem_report import Painter, render_problems, wants_colour
 
 Q1 = "data/inspectorate-2024-q1.yaml"
 D35 = "data/directive-35-review.yaml"

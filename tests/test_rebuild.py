@@ -6,11 +6,11 @@ import socket
 from conftest import copy_project, run_cli
 from previewutil import EVENT_FILE, FIGURE_LINE, edit, line_number
 
-from reporting.build import Selection
+from reporting.build.pipeline import Selection
 from reporting.errors import TemplateError
-from reporting.preview.catalog import documents_of
-from reporting.preview.problems import problem_views
-from reporting.watch import Rebuilder, watched_paths
+from reporting.preview.listing import documents_of
+from reporting.preview.error_page import problem_views
+from reporting.build.watch import Rebuilder, watched_paths
 
 ONE_REPORT = Selection(events=("inspectorate-2024-q1",), formats=("pdf",))
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from reporting.errors import DataError
-from reporting.yamlio import load_yaml
+from reporting.source.yaml_reader import load_yaml
 
 
 def load_text(tmp_path, text: str | bytes):

@@ -9,11 +9,11 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..bidi import isolated
-from ..build import SUFFIXES
-from . import pdfpages
-from .catalog import Document, by_event
-from .state import Preview
+from reporting.language.bidi import isolated
+from reporting.writers import registry
+from reporting.preview import page_images as pdfpages
+from reporting.preview.listing import Document, by_event
+from reporting.preview.state import Preview
 
 _HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
 
@@ -73,4 +73,4 @@ def _document_url(document: Document) -> str:
 
 
 def _download_url(stem: Path, fmt: str) -> str:
-    return "/files/" + stem.with_suffix(SUFFIXES[fmt]).as_posix()
+    return "/files/" + stem.with_suffix(registry.spec(fmt).suffix).as_posix()

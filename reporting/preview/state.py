@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..watch import Outcome, Rebuilder
-from .catalog import Document, documents_of
-from .problems import ProblemView, problem_views
+from reporting.build.watch import Outcome, Rebuilder
+from reporting.preview.listing import Document, documents_of
+from reporting.preview.error_page import ProblemView, problem_views
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .layer_html import head_of
-from .pdf_layers import StaticLayer
+from reporting.writers.layer_html import head_of
+from reporting.writers.pdf_layers import StaticLayer
 
 PX_PER_MM = 96 / 25.4
 _CSS = """

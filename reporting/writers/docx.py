@@ -23,10 +23,13 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Mm
 from docx.table import _Cell
 
-from ..config import PageGeometry
-from ..errors import RenderError
-from . import docx_fonts, docx_lists, docx_styles, ooxml
-from .docx_styles import FOOTER, JC, LIST, NORMAL, TABLE_HEADER, TABLE_TEXT
+from reporting.config import PageGeometry
+from reporting.errors import RenderError
+from reporting.writers import docx_fonts
+from reporting.writers import docx_lists
+from reporting.writers import docx_styles
+from reporting.writers import ooxml
+from reporting.writers.docx_styles import FOOTER, JC, LIST, NORMAL, TABLE_HEADER, TABLE_TEXT
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SPEC = "docs/html-subset.md"

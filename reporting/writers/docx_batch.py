@@ -24,10 +24,11 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 
-from ..config import PageGeometry
-from . import ooxml, opc_zip
-from .docx import DocxWriter
-from .docx_fonts import FontUsage
+from reporting.config import PageGeometry
+from reporting.writers import ooxml
+from reporting.writers import opc_zip
+from reporting.writers.docx import DocxWriter
+from reporting.writers.docx_fonts import FontUsage
 
 _TAG = re.compile(r"(<[^>]*>)")
 _PLAIN = re.compile(r"[^ \t\n\f\r]+(?: [^ \t\n\f\r]+)*")  # nothing CSS white-space collapsing would change

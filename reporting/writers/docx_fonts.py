@@ -17,9 +17,9 @@ from fontTools import subset
 from fontTools.ttLib import TTFont, TTLibError
 from lxml import etree
 
-from .. import cache
-from ..errors import RenderError
-from . import ooxml
+from reporting.build import cache
+from reporting.errors import RenderError
+from reporting.writers import ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 PAGE_BITS = 8  # subsets are made of whole 256-code-point pages (0x06xx: the Arabic block)

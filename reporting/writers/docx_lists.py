@@ -12,9 +12,9 @@ from __future__ import annotations
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from ..errors import RenderError
-from . import ooxml
-from .docx_styles import BULLET, LIST_BULLET, LIST_NUMBER, ORDERED
+from reporting.errors import RenderError
+from reporting.writers import ooxml
+from reporting.writers.docx_styles import BULLET, LIST_BULLET, LIST_NUMBER, ORDERED
 
 SPEC = "docs/html-subset.md"
 ARABIC_INDIC = "".join(chr(0x0660 + digit) for digit in range(10))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from . import ooxml
+from reporting.writers import ooxml
 
 # CSS line-height 1.45 is a multiple of the font size; Word's "auto" spacing would
 # multiply Amiri's own tall line (about 1.7 em) instead, so lines are "at least" it.

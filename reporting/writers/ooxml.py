@@ -9,7 +9,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from . import opc_zip
+from reporting.writers import opc_zip
 
 
 def _order(*tags: str) -> dict[str, int]:

@@ -23,8 +23,8 @@ import json
 import math
 from dataclasses import asdict, dataclass
 
-from ..errors import RenderError
-from .layer_html import Layers, MARKER, VariableText, head_of
+from reporting.errors import RenderError
+from reporting.writers.layer_html import Layers, MARKER, VariableText, head_of
 
 STEP = 0.05  # how much a text shrinks at a time
 _EPSILON = 0.01  # CSS px: layout rounding, not overflow

@@ -1,0 +1,494 @@
+"""Plans and runs a build: load, validate, merge, render every HTML, write, then publish.
+
+Every HTML document is rendered before the first file is written, and every
+file is staged beside its target and renamed into place only when all of them
+succeeded: whatever fails, ``output/`` is left exactly as it was.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from contextlib import closing
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from reporting.source.figures import Awardee, EventBundle, bundle_event
+from reporting.config import DocumentType, PageGeometry, Project
+from reporting.errors import RenderError, ReportingError, SelectionError
+from reporting.build.limits import scaled, time_limit
+from reporting.build.lock import output_lock, remove_stale_temporaries
+from reporting.build.freshness import forget_assets, output_key
+from reporting.build.manifest import MANIFEST_NAME, build_manifest, is_current, previous_outputs
+from reporting.source.load import discover, load_events
+from reporting.build.file_names import awardee_stem
+from reporting.source.preflight import check_fonts, check_rendered_text
+from reporting.build.publish import Staging
+from reporting.render import Renderer
+from reporting.build.workers import (CalibrationTask, ChunkTask, DocumentTask, LayeredChunkTask, PreparedCertificatesTask,
+                                    PrintFileTask, Task, Workers, default_jobs)
+from reporting.writers.layer_html import LayerError, Layers, split_layers
+from reporting.writers import registry
+from reporting.writers.registry import CertificateBatching
+from reporting.build import chunks as chunking
+
+Progress = Callable[[int, int, Path], None]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to build; empty tuples mean everything configured."""
+
+    events: tuple[str, ...] = ()
+    locales: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    archive: bool = False  # PDF/A-3b with the event's YAML attached
+    force: bool = False  # rewrite every output even if nothing it is made from changed
+    sign_key: Path | None = None  # PKCS#12 key: archived PDFs get a PAdES signature
+    jobs: int | None = None  # worker processes; default: one per core
+    chunk_size: int | None = None  # certificates per typeset PDF; default: build.certificate_chunk
+    duplex: bool | None = None  # blank backs in the print file; default: print.duplex
+    layers: bool | None = None  # certificates as static + variable layers; default: build.certificate_layers
+    stock: str | None = None  # "plain" or "preprinted" paper for the print file; default: print.stock
+    keep_html: bool = False  # keep every document's HTML in the result (the preview shows it)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document of one event in one locale, written in each selected format."""
+
+    bundle: EventBundle
+    locale: str
+    template: str
+    page: str
+    stem: Path  # relative to the output folder, without suffix
+    awardees: tuple[Awardee, ...] = ()
+    formats: tuple[str, ...] = ()  # only these of the selected formats; empty: all
+
+    @property
+    def rows(self) -> int:
+        """How many rows the document may list (its time limit grows with them): its awardees, or for a
+        document of the whole event (the list of awardees), the event's."""
+        return len(self.awardees) or len(self.bundle.awardees)
+
+
+@dataclass(frozen=True)
+class CertificateSet:
+    """A document made once per awardee (certificates) of one event in one locale: one file per
+    awardee and format, plus the print file."""
+
+    bundle: EventBundle
+    locale: str
+    folder: Path  # relative to the output folder: <event>/<locale>
+    awardees: tuple[Awardee, ...]  # in print order: the order of the awardee list
+    stems: tuple[Path, ...]
+    document: DocumentType
+
+    @property
+    def print_stem(self) -> Path:
+        return self.folder / self.document.name
+
+    def job(self, stem: Path, awardees: tuple[Awardee, ...], formats: tuple[str, ...] = ()) -> Job:
+        """The set's template rendered for some of its awardees (one certificate, a chunk, the print file)."""
+        return Job(self.bundle, self.locale, self.document.template, self.document.page, stem, awardees, formats)
+
+    @property
+    def calibration_stem(self) -> Path:
+        return self.folder / f"{self.document.name}-calibration"
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # outputs of an earlier build no longer made
+    seconds: float = 0.0
+    documents: list[tuple[Job, str]] = field(default_factory=list)  # every document's HTML, for the preview
+
+
+def load_bundles(project: Project) -> list[EventBundle]:
+    """Stages 1-4: discover, load strictly, validate, merge. Raises DataError with every problem."""
+    paths = discover(project.data_dir)
+    events = load_events(paths, tuple(project.locales), project.root, project.templates_dir)
+    check_fonts(project, events)
+    return [bundle_event(item) for item in events]
+
+
+def plan(bundles: Iterable[EventBundle], project: Project, selection: Selection,
+         renderer: Renderer | None = None) -> list[Job | CertificateSet]:
+    locales = selection.locales or tuple(project.locales)
+    renderer = renderer or Renderer(project)
+    jobs: list[Job | CertificateSet] = []
+    for bundle in bundles:
+        if selection.events and bundle.event.id not in selection.events:
+            continue
+        for locale in locales:
+            jobs.extend(_jobs_for(bundle, locale, project, selection, renderer))
+    return jobs
+
+
+def _jobs_for(bundle: EventBundle, locale: str, project: Project, selection: Selection,
+              renderer: Renderer) -> list[Job | CertificateSet]:
+    """The event's documents in this locale, as the project's document table declares them."""
+    base = Path(bundle.event.id) / locale
+    jobs: list[Job | CertificateSet] = []
+    for document in project.documents:
+        if document.only_with_awards and not bundle.awardees:
+            continue
+        if document.one_per == "event":
+            jobs.append(Job(bundle, locale, document.template, document.page, base / document.name))
+        else:
+            jobs.extend(_per_awardee(document, bundle, locale, base, project, selection, renderer))
+    return jobs
+
+
+def _per_awardee(document: DocumentType, bundle: EventBundle, locale: str, base: Path, project: Project,
+                 selection: Selection, renderer: Renderer) -> list[Job | CertificateSet]:
+    _, filters = renderer.environment(locale)
+    ordered = tuple(filters.ordered(bundle.awardees, bundle.event.awards.order))
+    stems = tuple(base / document.name / awardee_stem(a.serial, a.id, [a.name[code] for code in project.locales])
+                  for a in ordered)
+    certificates = CertificateSet(bundle, locale, base, ordered, stems, document)
+    if not selection.archive:
+        return [certificates]
+    # Archived certificates are each a PDF/A document of their own, typeset alone.
+    return [certificates.job(certificates.print_stem, ordered, registry.paged_formats()),
+            *(certificates.job(stem, (awardee,)) for awardee, stem in zip(ordered, stems))]
+
+
+def run_build(project: Project, output: Path, selection: Selection = Selection(),
+              progress: Progress | None = None) -> BuildResult:
+    """Load, then write what changed: every output staged, all published only if all succeeded.
+
+    Certificates stream: each chunk is rendered when a worker is ready for it,
+    so memory stays bounded whatever the number of awardees.
+    """
+    started = time.perf_counter()
+    forget_assets()
+    formats = selection.formats or project.formats
+    bundles = load_bundles(project)
+    _check_selection(bundles, project, selection)
+    renderer = Renderer(project)
+    planned = plan(bundles, project, selection, renderer)
+    # Reports and lists first: a template error there stops the build before any typesetting.
+    documents = [(item, _render(renderer, item, project)) for item in planned if isinstance(item, Job)]
+    sets = [item for item in planned if isinstance(item, CertificateSet)]
+    sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
+    signer_identity = _check_signing_key(selection.sign_key)
+    result = BuildResult(documents=list(documents) if selection.keep_html else [])
+    with output_lock(output), Staging() as staging:
+        work = _Work(project, output, selection, formats, previous_outputs(output), sources, signer_identity,
+                     renderer, staging, result)
+        total = _count_outputs(planned, formats, work.stock == "preprinted")
+        try:
+            with Workers(project, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
+                stages = (lambda: work.tasks(documents, sets), work.print_tasks)  # print files need every chunk
+                for stage in stages:
+                    with closing(workers.run(stage())) as results:
+                        for written in results:
+                            for item in written:
+                                work.entries[item.target] = {"sha256": item.sha256, "size": item.size,
+                                                             "key": work.keys[item.target]}
+                                if item.temporary is None:  # re-made with the same bytes: left as it is
+                                    work.unchanged.append(item.target)
+                                    continue
+                                staging.adopt(item.temporary, item.target)
+                                result.written.append(item.target)
+                                if progress:
+                                    progress(len(result.written) + len(work.unchanged), total, item.target)
+        except BaseException:
+            # The workers have stopped (Workers waits for running tasks): whatever they staged and
+            # this build did not adopt yet is ours to remove; we hold the folder's lock.
+            remove_stale_temporaries(output)
+            raise
+        result.unchanged = work.unchanged
+        result.removed = _stale_outputs(output, work, selection, formats)
+        for path in result.removed:
+            staging.remove(path)
+        if result.written or result.removed or work.entries != _previous_entries(output, work) \
+                or not (output / MANIFEST_NAME).is_file():
+            staging.stage(output / MANIFEST_NAME, build_manifest(project, output, work.entries, result.removed))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _count_outputs(planned: list, formats: tuple[str, ...], preprinted: bool) -> int:
+    """How many files the build answers for (written or unchanged), known before anything is rendered."""
+    count = 0
+    for item in planned:
+        if isinstance(item, Job):
+            count += sum(1 for name in formats if not item.formats or name in item.formats)
+        else:
+            count += len(item.awardees) * len(formats) + sum(1 + preprinted for name in formats if _makes_print_file(name))
+    return count
+
+
+def _makes_print_file(name: str) -> bool:
+    return registry.spec(name).certificates is CertificateBatching.CHUNKED
+
+
+@dataclass(frozen=True)
+class _RenderedChunk:
+    awardees: tuple[Awardee, ...]
+    stems: tuple[Path, ...]
+    html: str  # the chunk, typeset as one PDF
+    singles: tuple[str, ...]  # each certificate's own HTML, for its DOCX
+    layers: tuple[Layers, ...] | None = None  # each certificate's static and variable parts, when layered
+
+
+class _Work:
+    """Decides what is current and what must be written, and makes the tasks that write it."""
+
+    def __init__(self, project: Project, output: Path, selection: Selection, formats: tuple[str, ...],
+                 previous: dict[str, dict], sources: dict[str, bytes], signer_identity: bytes,
+                 renderer: Renderer, staging: Staging, result: BuildResult):
+        self.project, self.output, self.selection, self.formats = project, output, selection, formats
+        self.previous, self.sources, self.signer_identity = previous, sources, signer_identity
+        self.renderer, self.staging, self.result = renderer, staging, result
+        self.keys: dict[Path, str] = {}
+        self.entries: dict[Path, dict] = {}
+        self.unchanged: list[Path] = []
+        self._print_files: list[tuple[Path, list[Path], bool]] = []
+        self.cache = chunking.cache_folder()
+        chunking.prune(self.cache)
+        options = project.print_options
+        self.stock = selection.stock or options.stock
+        self.layered = project.certificate_layers if selection.layers is None else selection.layers
+        self.layered = self.layered or self.stock == "preprinted"  # only the variable layer is printed
+        self.offset = options.offset_mm if self.stock == "preprinted" else None
+
+    def current(self, target: Path, key: str) -> bool:
+        """Record ``target``'s key; True (and counted unchanged) if the file on disk was made from it."""
+        self.keys[target] = key
+        if not self.selection.force and is_current(self.output, target, self.previous, key):
+            self.entries[target] = self.previous[target.relative_to(self.output).as_posix()]
+            self.unchanged.append(target)
+            return True
+        self.staging.make_folder(target)  # the worker writes its temporary beside the target
+        return False
+
+    def tasks(self, documents: list[tuple[Job, str]], sets: list[CertificateSet]) -> Iterator[Task]:
+        for job, html in documents:
+            yield from self._document_tasks(job, html)
+        for item in sets:
+            yield from self._certificate_tasks(item)
+
+    def _document_tasks(self, job: Job, html: str) -> Iterator[Task]:
+        for name in self.formats:
+            if job.formats and name not in job.formats:
+                continue
+            paged = registry.spec(name).paged  # archived with the data attached, signed, pages counted
+            shown = job.stem.with_suffix(registry.spec(name).suffix)
+            source = self.sources.get(job.bundle.event.id) if paged else None
+            extra = (source or b"") + (self.signer_identity if paged else b"")
+            if self.current(self.output / shown, output_key(html, name, self.project.templates_dir, extra)):
+                continue
+            expected = len(job.awardees) if job.awardees and paged else None
+            archive = _archive_source(job, source) if source is not None else None
+            yield DocumentTask(name, job.locale, job.page, html, self.output / shown, shown,
+                               expected, archive, tuple(a.id for a in job.awardees), job.rows)
+
+    def _certificate_tasks(self, item: CertificateSet) -> Iterator[Task]:
+        """Chunk by chunk, rendered as the workers are ready for them; then what the print file needs."""
+        size = self.selection.chunk_size or self.project.certificate_chunk
+        templates = self.project.templates_dir
+        duplex = self.project.print_options.duplex if self.selection.duplex is None else self.selection.duplex
+        page_keys: list[str] = []
+        chunk_files: list[Path] = []
+        current_chunks: list[tuple[int, Path]] = []  # all pages current: typeset again only for the print file
+        htmls: list[str] = []
+        pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size))
+        for number, (awardees, stems) in enumerate(pieces):
+            chunk = self._render_chunk(item, awardees, stems)
+            if self.selection.keep_html:
+                htmls.append(chunk.html)
+                self.result.documents.extend(_single_documents(item, chunk))
+            if number == 0 and self.offset is not None and "pdf" in self.formats:
+                yield from self._calibration_task(item, chunk)
+            layered = b"layered " if chunk.layers else b""
+            chunk_key = output_key(chunk.html, "pdf", templates, layered + b"certificate chunk")
+            cached = self.cache / (f"{chunk_key}-variable.pdf" if self.offset is not None else f"{chunk_key}.pdf")
+            chunk_files.append(cached)
+            if "pdf" in self.formats:  # CertificateBatching.CHUNKED: typeset together, split per page
+                targets: list[Path | None] = []
+                for index, stem in enumerate(chunk.stems):
+                    key = hashlib.sha256(f"{chunk_key} page {index}".encode()).hexdigest()
+                    page_keys.append(key)
+                    target = self.output / stem.with_suffix(".pdf")
+                    targets.append(None if self.current(target, key) else target)
+                if any(targets):
+                    yield self._chunk_task(item, chunk, targets, cached)
+                else:
+                    current_chunks.append((number, cached))
+            for name in self.formats:
+                yield from self._single_certificate_tasks(name, item, chunk)
+        if self.selection.keep_html and htmls:
+            self.result.documents.append((item.job(item.print_stem, item.awardees, ("pdf",)), chunking.join(htmls)))
+        if "pdf" not in self.formats:
+            return
+        target = self.output / item.print_stem.with_suffix(".pdf")
+        layout = f"duplex={duplex} stock={self.stock} offset={self.offset}"
+        print_key = hashlib.sha256(" ".join(page_keys + [layout]).encode()).hexdigest()
+        if self.current(target, print_key):
+            return
+        for number, cached in current_chunks:
+            if cached.is_file():
+                chunking.touch(cached)
+                continue
+            start = number * size  # typeset again for the print file only (its cache was cleared)
+            chunk = self._render_chunk(item, item.awardees[start:start + size], item.stems[start:start + size])
+            yield self._chunk_task(item, chunk, [None] * len(chunk.stems), cached)
+        self._print_files.append((target, chunk_files, duplex))
+
+    def _render_chunk(self, item: CertificateSet, awardees: tuple[Awardee, ...], stems: tuple[Path, ...]) -> _RenderedChunk:
+        chunk = _render_chunk(self.renderer, item, self.project, awardees, stems)
+        if not self.layered:
+            return chunk
+        try:
+            layers = tuple(split_layers(single) for single in chunk.singles)
+        except LayerError as exc:
+            raise RenderError(f"templates/{item.document.template}: {exc}") from None
+        if not any(part.texts for part in layers):  # a template that marks nothing variable: one layer
+            if self.offset is not None:
+                raise RenderError(f"templates/{item.document.template} marks no element data-variable: printing "
+                                  "on pre-printed stock needs the variable texts marked (see docs/templates.md)")
+            return chunk
+        return replace(chunk, layers=layers)
+
+    def _chunk_task(self, item: CertificateSet, chunk: _RenderedChunk, targets: list, cached: Path) -> Task:
+        shown = tuple(stem.with_suffix(".pdf") for stem in chunk.stems)
+        ids = tuple(a.id for a in chunk.awardees)
+        trim = self.project.print_options.needs_marks_area
+        if chunk.layers is None:
+            return ChunkTask(item.locale, chunk.html, tuple(targets), ids, shown, cached, trim)
+        statics = list(dict.fromkeys(part.static_html for part in chunk.layers))
+        return LayeredChunkTask(item.locale, tuple(statics), tuple(statics.index(p.static_html) for p in chunk.layers),
+                                tuple(part.texts for part in chunk.layers), tuple(targets), ids, shown, cached,
+                                self.offset is not None, trim)
+
+    def _calibration_task(self, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
+        """The calibration page for pre-printed stock, from the first certificate's static page."""
+        target = self.output / item.calibration_stem.with_suffix(".pdf")
+        static = max(chunk.layers, key=lambda part: len(part.texts)).static_html  # the one with every box
+        key = output_key(static, "pdf", self.project.templates_dir, f"calibration {self.offset}".encode())
+        if not self.current(target, key):
+            yield CalibrationTask(item.locale, static, self.offset, target)
+
+    def _single_certificate_tasks(self, name: str, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
+        """A format that does not typeset chunks writes each certificate from its own HTML: all of a
+        chunk in one task when it prepares a document once (DOCX), else one task each."""
+        batching = registry.spec(name).certificates
+        if batching is CertificateBatching.CHUNKED:
+            return
+        htmls, targets, shown = [], [], []
+        for html, stem in zip(chunk.singles, chunk.stems):
+            target = self.output / stem.with_suffix(registry.spec(name).suffix)
+            if not self.current(target, output_key(html, name, self.project.templates_dir)):
+                htmls.append(html)
+                targets.append(target)
+                shown.append(target.relative_to(self.output))
+        if not targets:
+            return
+        if batching is CertificateBatching.PREPARED:
+            yield PreparedCertificatesTask(name, item.locale, item.document.page, tuple(htmls), tuple(targets),
+                                           tuple(shown))
+            return
+        for html, target, relative in zip(htmls, targets, shown):
+            yield DocumentTask(name, item.locale, item.document.page, html, target, relative)
+
+    def print_tasks(self) -> list[Task]:
+        """The print files, joined once every chunk they need is typeset (and cached)."""
+        tasks: list[Task] = []
+        for target, chunk_files, duplex in self._print_files:
+            missing = [path for path in chunk_files if not path.is_file()]
+            if missing:
+                raise RenderError(f"{target.relative_to(self.output)}: the typeset chunk {missing[0]} could not be "
+                                  "kept for the print file (is the cache folder writable? XDG_CACHE_HOME)")
+            tasks.append(PrintFileTask(tuple(chunk_files), duplex, target, self.offset))
+        return tasks
+
+
+def _single_documents(item: CertificateSet, chunk: _RenderedChunk) -> list[tuple[Job, str]]:
+    return [(item.job(stem, (awardee,)), single) for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles)]
+
+
+def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: tuple[str, ...]) -> list[Path]:
+    """Files an earlier build made (listed in its manifest) that this build, covering the same
+    events, locales and formats, no longer makes: a renamed awardee's old certificate, a removed
+    awardee's, an event whose data file is gone. Files the manifest does not list are never touched."""
+    stale = []
+    for name in work.previous:
+        target = output / name
+        parts = Path(name).parts
+        if target in work.keys or len(parts) < 3 or not target.is_file():
+            continue
+        event, locale, suffix = parts[0], parts[1], target.suffix.lstrip(".")
+        if (selection.events and event not in selection.events) or (selection.locales and locale not in selection.locales) \
+                or suffix not in formats:
+            continue
+        stale.append(target)
+    return sorted(stale)
+
+
+def _previous_entries(output: Path, work: "_Work") -> dict[Path, dict]:
+    return {output / name: entry for name, entry in work.previous.items() if output / name in work.entries}
+
+
+def _check_signing_key(key: Path | None) -> bytes:
+    """Open the signing key once here, so a wrong passphrase stops the build before anything is
+    written; its hash goes into the signed outputs' keys."""
+    if key is None:
+        return b""
+    from reporting.build.signing import PdfSigner
+
+    PdfSigner(key)
+    return hashlib.sha256(key.read_bytes()).digest()
+
+
+def _archive_source(job: Job, data: bytes):
+    from reporting.writers.pdf import ArchiveSource
+
+    return ArchiveSource(name=job.bundle.source.name, data=data, date=job.bundle.event.date)
+
+
+def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None,
+            page: PageGeometry | None = None) -> str:
+    awardees = job.awardees if awardees is None else awardees
+    with time_limit(scaled(project.job_time_limit_s, job.rows), f"rendering {job.template} for {job.stem}"):
+        html = renderer.render(job.template, job.locale, job.bundle, page or project.page(job.page), awardees=awardees)
+    check_rendered_text(project, job.locale, html, f"{job.template} ({job.locale})")
+    return html
+
+
+def _render_chunk(renderer: Renderer, item: CertificateSet, project: Project, awardees: tuple[Awardee, ...],
+                  stems: tuple[Path, ...]) -> _RenderedChunk:
+    """A chunk's HTML (typeset together) and each certificate's own HTML (for its DOCX)."""
+    options = project.print_options  # the chunks make the print file: its bleed and crop marks
+    page = replace(project.page(item.document.page), bleed_mm=options.bleed_mm, crop_marks=options.crop_marks)
+    job = item.job(item.print_stem, awardees)
+    html = _render(renderer, job, project, page=page)
+    singles = chunking.single_certificates(html, len(awardees))
+    if singles is None:  # a template of another shape: render each certificate alone
+        singles = [_render(renderer, job, project, (awardee,), page) for awardee in awardees]
+    return _RenderedChunk(awardees, stems, html, tuple(singles))
+
+
+def _render_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[_RenderedChunk]:
+    """Every chunk of a set at once (for tests and tools; the build renders them as it goes)."""
+    return [_render_chunk(renderer, item, project, awardees, stems)
+            for awardees, stems in zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size))]
+
+
+def _check_selection(bundles: list[EventBundle], project: Project, selection: Selection) -> None:
+    known = {b.event.id for b in bundles}
+    unknown = [e for e in selection.events if e not in known]
+    if unknown:
+        raise SelectionError(f"unknown event {', '.join(unknown)}; the data has: {', '.join(sorted(known)) or 'none'}")
+    unknown = [code for code in selection.locales if code not in project.locales]
+    if unknown:
+        raise SelectionError(f"unknown locale {', '.join(unknown)}; configured: {', '.join(project.locales)}")
+    if selection.archive and (selection.stock or project.print_options.stock) == "preprinted":
+        raise SelectionError("--archive typesets every certificate and the print file whole, as PDF/A documents: "
+                             "it cannot print on pre-printed stock (print.stock); add --stock plain")
+
+

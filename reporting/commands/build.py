@@ -1,0 +1,82 @@
+"""The ``build`` command (the default): every document of the selection, written and published."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from reporting.build.pipeline import Selection, run_build
+from reporting.commands.options import add_selection_options, output_folder, positive, shown
+from reporting.ui.console import Console
+from reporting.ui.progress import ProgressBar, file_lines
+
+NAME = "build"
+
+
+def add_parser(commands, common: argparse.ArgumentParser) -> None:
+    build = commands.add_parser(NAME, parents=[common], help="build the documents (the default command)")
+    add_selection_options(build)
+    build.add_argument("--archive", action="store_true",
+                       help="PDF/A-3b with the event's YAML attached (AFRelationship Source) and a content-derived /ID")
+    build.add_argument("--sign", type=Path, metavar="KEY.p12",
+                       help="sign every PDF (PAdES, pyHanko); implies --archive; passphrase in $REPORTING_SIGN_PASSPHRASE")
+    build.add_argument("--force", action="store_true", help="rewrite every output, even those whose inputs did not change")
+    build.add_argument("-j", "--jobs", type=positive, default=None, metavar="N",
+                       help="worker processes writing documents (default: one per core)")
+    build.add_argument("--duplex", action=argparse.BooleanOptionalAction, default=None,
+                       help="a blank back after each certificate in the print file (default: print.duplex)")
+    build.add_argument("--stock", choices=("plain", "preprinted"), default=None,
+                       help="paper of the certificate print file: plain, or pre-printed forms (only the variable "
+                            "texts, moved by print.offset_mm; plus a calibration page) (default: print.stock)")
+    # For benchmarks: certificates typeset per PDF (1 = one document each), and with or without
+    # layers (build.certificate_layers). Both change the bytes.
+    build.add_argument("--chunk-size", type=positive, default=None, help=argparse.SUPPRESS)
+    build.add_argument("--layers", action=argparse.BooleanOptionalAction, default=None, help=argparse.SUPPRESS)
+
+
+def run(project, args, console: Console) -> int:
+    output = output_folder(project, args)
+    selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive or bool(args.sign),
+                          args.force, args.sign.resolve() if args.sign else None, args.jobs, args.chunk_size,
+                          args.duplex, layers=args.layers, stock=args.stock)
+    progress = None
+    if not (console.quiet or console.as_json):
+        def show(path: Path) -> str:
+            return shown(path, project.root)
+        progress = ProgressBar(console.stderr, show) if console.stderr.isatty() else file_lines(console.stderr, show)
+    try:
+        result = run_build(project, output, selection, progress)
+    finally:
+        if isinstance(progress, ProgressBar):
+            progress.finish()
+    _summarise(result, project.root, output, console)
+    return 0
+
+
+def _summarise(result, root: Path, output: Path, console: Console) -> None:
+    for folder, names in _written_by_folder(result.written, output).items():
+        console.say(f"  {folder}: {', '.join(names)}")
+    unchanged = f", {len(result.unchanged)} unchanged" if result.unchanged else ""
+    console.say(f"Wrote {len(result.written)} file(s){unchanged} to {shown(output, root)} in {result.seconds:.1f} s.")
+    console.record("written", [shown(path, output) for path in result.written])
+    console.record("unchanged", [shown(path, output) for path in result.unchanged])
+    for path in result.removed:
+        console.say(f"  removed {shown(path, output)} (an earlier build made it; this data no longer does)")
+    console.record("removed", [shown(path, output) for path in result.removed])
+
+
+def _written_by_folder(written: list[Path], output: Path) -> dict[str, list[str]]:
+    """``event/locale: report.pdf, ..., certificates/ (50 files)`` for the closing summary."""
+    folders: dict[str, list[str]] = {}
+    per_awardee: dict[str, int] = {}
+    for path in written:
+        relative = path.relative_to(output)
+        event_locale = "/".join(relative.parts[:2])
+        if len(relative.parts) > 3:
+            per_awardee[event_locale] = per_awardee.get(event_locale, 0) + 1
+        else:
+            folders.setdefault(event_locale, []).append(relative.name)
+    for names in folders.values():
+        names.sort()  # workers finish in any order; the summary should not
+    for event_locale, count in per_awardee.items():
+        folders.setdefault(event_locale, []).append(f"certificates/ ({count} files)")
+    return dict(sorted(folders.items()))

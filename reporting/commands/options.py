@@ -1,0 +1,49 @@
+"""Options more than one command takes, declared once, and how commands show paths."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from reporting.config import FORMATS
+
+
+def output_options() -> argparse.ArgumentParser:
+    """--project, --json and --quiet, accepted before or after the command (SUPPRESS: a command's
+    default never hides the global one)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", type=Path, default=argparse.SUPPRESS,
+                        help="project folder holding reporting.toml, data/ and templates/ (default: here)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print one JSON document (problems with file, line, column, field, expected, found) on stdout")
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors")
+    return common
+
+
+def add_selection_options(command: argparse.ArgumentParser) -> None:
+    """What to build and where: shared by build, serve and watch."""
+    command.add_argument("--event", action="append", default=[], metavar="ID", help="only this event (repeatable)")
+    command.add_argument("--locale", action="append", default=[], metavar="LL", help="only this locale (repeatable)")
+    command.add_argument("--format", action="append", default=[], choices=FORMATS, help="only this format (repeatable)")
+    command.add_argument("--output", type=Path, default=None, help="output folder (default: <project>/output)")
+
+
+def output_folder(project, args) -> Path:
+    return (args.output or project.root / "output").resolve()
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
+    return value
+
+
+def shown(path: Path, root: Path) -> str:
+    """A path as people read it: relative to the project when it is inside."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

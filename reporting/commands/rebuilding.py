@@ -1,0 +1,62 @@
+"""What ``serve`` and ``watch`` share: build, then rebuild after every change, and report each build."""
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from reporting.build.pipeline import Selection
+from reporting.commands.options import add_selection_options, output_folder, shown
+from reporting.errors import DataError
+from reporting.ui.problem_report import Painter, render_problems, wants_colour
+
+
+def add_rebuild_parser(commands, common: argparse.ArgumentParser, name: str, help_text: str) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, parents=[common], help=help_text)
+    add_selection_options(command)
+    return command
+
+
+def rebuild_on_change(project, args, stdout: TextIO, stderr: TextIO,
+                      keep_going: Callable[..., None], after_each: str | None = None) -> int:
+    """Build, then rebuild after every change until Ctrl-C (exit 0); a failed build is reported, not fatal.
+
+    ``keep_going(rebuilder, report, output)`` runs until interrupted; ``after_each`` is printed after each build."""
+    from reporting.build.watch import Rebuilder
+
+    output = output_folder(project, args)
+    rebuilder = Rebuilder(project.root, output, Selection(tuple(args.event), tuple(args.locale), tuple(args.format)))
+
+    def report(outcome) -> None:
+        _print_outcome(outcome, project.root, output, stdout, stderr)
+        if after_each:
+            print(after_each, file=stderr, flush=True)
+
+    try:
+        keep_going(rebuilder, report, output)
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:  # e.g. the system's limit of watched folders (fs.inotify.max_user_watches)
+        print(f"error: cannot watch {shown(project.root, Path.cwd())} for changes: {exc}", file=stderr)
+        return 1
+    print("Stopped.", file=stderr)
+    return 0
+
+
+def _print_outcome(outcome, root: Path, output: Path, stdout: TextIO, stderr: TextIO) -> None:
+    changed = ", ".join(shown(path, root) for path in outcome.changed[:3]) + (" ..." if len(outcome.changed) > 3 else "")
+    cause = f" after a change to {changed}" if changed else ""
+    if outcome.ok:
+        result = outcome.result
+        written = ", ".join(shown(path, output) for path in result.written[:4]) + (" ..." if len(result.written) > 4 else "")
+        print(f"Build {outcome.generation}{cause}: wrote {len(result.written)} file(s){': ' + written if written else ''}, "
+              f"{len(result.unchanged)} unchanged, in {outcome.seconds:.1f} s.", file=stdout, flush=True)
+        return
+    if outcome.crash:
+        print(outcome.crash, file=stderr, end="")
+    elif isinstance(outcome.error, DataError):  # grouped by file, source line and caret, as `build` shows them
+        print(render_problems(outcome.error.problems, root, Painter(wants_colour(stderr))), file=stderr)
+    else:
+        print(f"error: {outcome.error}", file=stderr)
+    print(f"Build {outcome.generation}{cause} failed; the previous outputs are kept.", file=stderr, flush=True)

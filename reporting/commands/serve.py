@@ -1,0 +1,29 @@
+"""The ``serve`` command: a web preview on 127.0.0.1 that rebuilds and reloads on every change."""
+from __future__ import annotations
+
+import argparse
+
+from reporting.commands.options import shown
+from reporting.commands.rebuilding import add_rebuild_parser, rebuild_on_change
+from reporting.ui.console import Console
+
+NAME = "serve"
+
+
+def add_parser(commands, common: argparse.ArgumentParser) -> None:
+    serve = add_rebuild_parser(commands, common, NAME,
+                               "web preview on 127.0.0.1 that rebuilds and reloads on every change")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+
+
+def run(project, args, console: Console) -> int:
+    from reporting.preview.server import serve
+    from reporting.preview.state import Preview
+
+    def keep_going(rebuilder, report, output) -> None:
+        def ready(url: str) -> None:
+            print(f"Preview at {url} (building into {shown(output, project.root)}); Ctrl-C stops.",
+                  file=console.stdout, flush=True)
+        serve(Preview(rebuilder), args.port, ready, report)
+
+    return rebuild_on_change(project, args, console.stdout, console.stderr, keep_going)

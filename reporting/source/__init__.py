@@ -1,0 +1,1 @@
+"""Reading the data: strict YAML with positions, the schema, loading and cross-field rules, derived figures, the fonts preflight."""

@@ -1,0 +1,71 @@
+"""Merge: one bundle per event with the figures derived from the data (ratios, awardee counts)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from reporting.source.load import SourcedEvent
+from reporting.source.model import Event, Localized, Ratio
+
+
+@dataclass(frozen=True)
+class RatioValue:
+    """A ratio resolved against its figures: 624 of 629 -> share 0.99205."""
+
+    ratio: Ratio
+    part: float
+    whole: float
+
+    @property
+    def share(self) -> float:
+        return self.part / self.whole
+
+
+@dataclass(frozen=True)
+class Awardee:
+    """One certificate's recipient; ``number`` counts within its kind (groups, individuals)."""
+
+    id: str
+    kind: Literal["group", "individual"]
+    number: int
+    serial: int
+    name: Localized
+    position: Localized | None = None
+    unit: Localized | None = None
+
+
+@dataclass(frozen=True)
+class EventBundle:
+    """Everything a template needs about one event, derived once."""
+
+    event: Event
+    source: Path
+    ratios: dict[str, RatioValue]
+    awardees: tuple[Awardee, ...]
+
+    @property
+    def groups(self) -> tuple[Awardee, ...]:
+        return tuple(a for a in self.awardees if a.kind == "group")
+
+    @property
+    def individuals(self) -> tuple[Awardee, ...]:
+        return tuple(a for a in self.awardees if a.kind == "individual")
+
+
+def bundle_event(item: SourcedEvent) -> EventBundle:
+    event = item.event
+    ratios = {name: RatioValue(ratio, event.figures[ratio.part].value, event.figures[ratio.whole].value)
+              for name, ratio in event.ratios.items()}
+    return EventBundle(event=event, source=item.source.path, ratios=ratios, awardees=_awardees(event))
+
+
+def _awardees(event: Event) -> tuple[Awardee, ...]:
+    """Groups first, then individuals, each in data order; ``serial`` runs across both."""
+    if event.awards is None:
+        return ()
+    groups = [Awardee(g.id, "group", n, n, g.name) for n, g in enumerate(event.awards.groups, 1)]
+    offset = len(groups)
+    individuals = [Awardee(i.id, "individual", n, offset + n, i.name, i.position, i.unit)
+                   for n, i in enumerate(event.awards.individuals, 1)]
+    return tuple(groups + individuals)

@@ -1,0 +1,159 @@
+"""Discover, load and validate the data files: every problem in every file, reported at once."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from reporting.errors import DataError, Expected, Problem
+from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event
+from reporting.source.schema_problems import describe, schema_problems
+from reporting.source.yaml_reader import LoadedYaml, Path_, load_yaml
+
+
+@dataclass(frozen=True)
+class SourcedEvent:
+    """A validated event and the file it came from (for positions in later checks)."""
+
+    event: Event
+    source: LoadedYaml
+
+
+def discover(data_dir: Path) -> list[Path]:
+    """Every ``*.yaml`` under ``data_dir``, in a stable order; files starting with ``_`` are skipped."""
+    return sorted(p for p in data_dir.rglob("*.yaml") if not p.name.startswith("_"))
+
+
+def load_events(paths: list[Path], locales: tuple[str, ...], root: Path,
+                templates_dir: Path | None = None) -> list[SourcedEvent]:
+    """Load and validate all files; raise one DataError holding the problems of all of them."""
+    problems: list[Problem] = []
+    events: list[SourcedEvent] = []
+    for path in paths:
+        try:
+            item = load_event(path, locales, _shown(path, root))
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        events.append(item)
+        if templates_dir is not None:
+            problems.extend(_missing_images(item, templates_dir))
+    problems.extend(_duplicate_ids(events))
+    if problems:
+        raise DataError(problems)
+    return events
+
+
+def load_event(path: Path, locales: tuple[str, ...], shown: str | None = None) -> SourcedEvent:
+    source = load_yaml(path, shown)
+    if not isinstance(source.data, dict):
+        raise DataError([source.problem((), Expected("a mapping of fields", f"{describe(source.data)}"))])
+    try:
+        event = Event.model_validate(source.data, context={"locales": locales})
+    except ValidationError as exc:
+        raise DataError(schema_problems(source, exc.errors(), Event)) from None
+    problems = consistency_problems(event, source)
+    if problems:
+        raise DataError(problems)
+    return SourcedEvent(event, source)
+
+
+def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
+    """Rules across fields: references resolve, parts do not exceed wholes, placeholders exist."""
+    problems = []
+    for name, ratio in event.ratios.items():
+        for side in ("part", "whole"):
+            target = getattr(ratio, side)
+            if target not in event.figures:
+                problems.append(source.problem(("ratios", name, side), _unknown("figure", target, event.figures)))
+        if ratio.part in event.figures and ratio.whole in event.figures:
+            part, whole = event.figures[ratio.part].value, event.figures[ratio.whole].value
+            if whole == 0 or part > whole:
+                problems.append(source.problem(("ratios", name), Expected(f"{ratio.part} ({part}) to be at most {ratio.whole} ({whole}) and {ratio.whole} above 0", f"{part} of {whole}")))
+            elif ratio.stated_percent is not None and _rounded_percent(part, whole, ratio.decimals) != round(ratio.stated_percent, ratio.decimals):
+                computed = _rounded_percent(part, whole, ratio.decimals)
+                problems.append(source.problem(("ratios", name, "stated_percent"), Expected(f"{computed:g} ({part}/{whole})", f"{ratio.stated_percent:g}")))
+    names = set(event.figures) | set(event.ratios)
+    for index, key in enumerate(event.key_figures):
+        if key not in names:
+            problems.append(source.problem(("key_figures", index), _unknown("figure or ratio", key, names)))
+    problems.extend(_placeholder_problems(event, source))
+    problems.extend(_date_problems(event, source))
+    return problems
+
+
+def _rounded_percent(part: float, whole: float, decimals: int) -> float:
+    return round(part / whole * 100, decimals)
+
+
+def _date_problems(event: Event, source: LoadedYaml) -> list[Problem]:
+    """A meeting reviews its period, so it cannot come before the period starts; awards go with the meeting."""
+    problems = []
+    if event.date < event.period.start:
+        problems.append(source.problem(("date",), Expected(f"a date on or after the period's start ({event.period.start})", f"{event.date}")))
+    awards_date = event.awards.date if event.awards else None
+    if awards_date and not event.period.start <= awards_date <= event.date + dt.timedelta(days=366):
+        problems.append(source.problem(("awards", "date"), Expected(f"a date from {event.period.start} to a year after the meeting ({event.date})", f"{awards_date}")))
+    return problems
+
+
+def _placeholder_problems(event: Event, source: LoadedYaml) -> list[Problem]:
+    problems = []
+    for s_index, section in enumerate(event.sections):
+        for p_index, paragraph in enumerate(section.paragraphs):
+            where = ("sections", s_index, "paragraphs", p_index)
+            for code, text in paragraph.root.items():
+                for match in PLACEHOLDER.finditer(text):
+                    message = _placeholder_problem(event, match.group(1), match.group(2))
+                    if message:
+                        problems.append(source.problem(where + (code,), message))
+                if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
+                    problems.append(source.problem(where + (code,), Expected("placeholders like {name} or {name:counted}", "a stray brace")))
+    return problems
+
+
+def _placeholder_problem(event: Event, name: str, style: str | None) -> str | None:
+    known = set(event.figures) | set(event.ratios) | set(EVENT_PLACEHOLDERS) | (set(AWARD_PLACEHOLDERS) if event.awards else set())
+    if name not in known:
+        return _unknown("placeholder", "{" + name + "}", known)
+    if style == "counted" and not (name in event.figures and event.figures[name].counted):
+        return Expected(f"{{{name}:counted}} to name a figure with 'counted' forms", f"none for '{name}'")
+    if style == "fraction" and name not in event.ratios:
+        return Expected(f"{{{name}:fraction}} to name a ratio", f"'{name}' is not one")
+    if style not in (None, "value", "counted", "fraction"):
+        return Expected("a placeholder style value, counted or fraction", f"'{style}'")
+    return None
+
+
+def _missing_images(item: SourcedEvent, templates_dir: Path) -> list[Problem]:
+    """An image named in the data must exist under templates/ (the only folder rendering may read)."""
+    awards = item.event.awards
+    if awards is None or awards.emblem is None or (templates_dir / awards.emblem).is_file():
+        return []
+    return [item.source.problem(("awards", "emblem"), Expected(f"an image file templates/{awards.emblem}", "none"))]
+
+
+def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
+    seen: dict[str, Path] = {}
+    problems = []
+    for item in events:
+        if item.event.id in seen:
+            problems.append(item.source.problem(("id",), Expected("a unique event id", f"'{item.event.id}' also in {seen[item.event.id]}")))
+        seen.setdefault(item.event.id, item.source.path)
+    return problems
+
+
+def _unknown(kind: str, found: str, known) -> str:
+    close = difflib.get_close_matches(found, sorted(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return Expected(f"a known {kind}", f"'{found}'{hint}")
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

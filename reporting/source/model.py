@@ -1,0 +1,244 @@
+"""The data model: events (meetings), their figures, narrative and awards.
+
+Every visible text is a ``Localized`` mapping with one entry per configured
+locale. Figures are typed once; everything derived from them (ratios, counts
+of awardees, totals) is computed, never typed a second time.
+"""
+from __future__ import annotations
+
+from reporting.errors import Mismatch
+import datetime as dt
+import re
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, RootModel, StrictBool, StrictFloat, StrictInt,
+                      ValidationInfo, field_validator, model_validator)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+MAX_TEXT = 5000
+# Invisible characters that reorder text: in data they can make a name read
+# differently from what it says (the "Trojan source" trick), so they are refused;
+# the pipeline inserts its own isolation where it is needed (reporting/language/bidi.py).
+BIDI_CONTROLS = {
+    "\u061c": "ARABIC LETTER MARK", "\u200e": "LEFT-TO-RIGHT MARK", "\u200f": "RIGHT-TO-LEFT MARK",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE", "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
+}
+
+
+def clean_text(text: str) -> str:
+    """Text as the documents need it: NFC (decomposed Vietnamese extracts like precomposed), no controls."""
+    text = unicodedata.normalize("NFC", text)
+    if len(text) > MAX_TEXT:
+        raise Mismatch(f"at most {MAX_TEXT:,} characters", f"{len(text):,}")
+    if text and unicodedata.category(text[0]).startswith("M"):
+        raise Mismatch("text starting with a letter",
+                       f"the lone combining mark U+{ord(text[0]):04X} {unicodedata.name(text[0], '')} at character 1")
+    for position, char in enumerate(text):
+        if char in BIDI_CONTROLS:
+            raise Mismatch("text without bidi control characters",
+                           f"U+{ord(char):04X} {BIDI_CONTROLS[char]} at character {position + 1}")
+        if unicodedata.category(char) == "Cc" and char not in "\n\t":
+            raise Mismatch("text without control characters", f"U+{ord(char):04X} at character {position + 1}")
+    return text
+
+
+Text = Annotated[str, AfterValidator(clean_text)]
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?::([a-z]+))?\}")
+PLACEHOLDER_STYLES = ("value", "counted")
+EVENT_PLACEHOLDERS = ("date", "period")
+# Counted from the awards, phrased by the catalog's plural forms ("10 مجموعات", "15 cá nhân").
+AWARD_PLACEHOLDERS = ("awarded_groups", "awarded_individuals")
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors, and nothing is silently coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Localized(RootModel[dict[str, Text]]):
+    """One text in every configured locale: ``{ar: ..., vi: ...}``."""
+
+    model_config = ConfigDict(strict=True, frozen=True)
+
+    @field_validator("root")
+    @classmethod
+    def _every_locale(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        locales = (info.context or {}).get("locales")
+        if locales:
+            _check_locale_keys(value, locales)
+        for code, text in value.items():
+            if not text.strip():
+                raise Mismatch(f"text in '{code}'", "an empty string")
+        return value
+
+    def __getitem__(self, locale: str) -> str:
+        return self.root[locale]
+
+
+class Counted(RootModel[dict[str, Text | dict[str, Text]]]):
+    """How a count reads in each locale, by CLDR plural category.
+
+    A locale maps to one phrase, or to one phrase per category (``zero``,
+    ``one``, ``two``, ``few``, ``many``, ``other``); ``{n}`` stands for the
+    formatted number, and may be left out where the language writes the
+    number as a word (Arabic 1 and 2).
+    """
+
+    model_config = ConfigDict(strict=True, frozen=True)
+
+    @field_validator("root")
+    @classmethod
+    def _every_category(cls, value: dict, info: ValidationInfo) -> dict:
+        from babel import Locale
+
+        locales = (info.context or {}).get("locales")
+        if locales:
+            _check_locale_keys(value, locales)
+        for code, forms in value.items():
+            if isinstance(forms, str):
+                continue
+            needed = set(Locale.parse(code).plural_form.tags) | {"other"}
+            missing = sorted(needed - set(forms))
+            unknown = sorted(set(forms) - needed)
+            if missing:
+                raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"{', '.join(missing)} missing")
+            if unknown:
+                raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"unknown {', '.join(unknown)}")
+        return value
+
+
+def _check_locale_keys(value: dict, locales: tuple[str, ...]) -> None:
+    missing = [code for code in locales if code not in value]
+    unknown = [code for code in value if code not in locales]
+    if missing or unknown:
+        found = ", ".join(value) or "none"
+        raise Mismatch(f"texts for locales {', '.join(locales)}", f"{found}")
+
+
+class Person(Strict):
+    name: Localized
+    role: Localized | None = None
+
+
+class Attendee(Strict):
+    """Someone present: a named person with a role, or a role standing for a group."""
+
+    name: Localized | None = None
+    role: Localized
+
+
+class Figure(Strict):
+    """One reported figure; ``label`` names it in the key-figures table."""
+
+    value: Annotated[StrictInt | StrictFloat, Field(ge=0)]
+    kind: Literal["count", "money", "percent", "number"] = "count"
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    label: Localized
+    counted: Counted | None = None
+
+    @model_validator(mode="after")
+    def _money_has_currency(self) -> "Figure":
+        if self.kind == "money" and not self.currency:
+            raise Mismatch("a currency code (e.g. VND) for a money figure", "none")
+        if self.kind != "money" and self.currency:
+            raise Mismatch(f"no currency for a {self.kind} figure", f"{self.currency}")
+        if self.kind == "count" and not isinstance(self.value, int):
+            raise Mismatch("a whole number for a count", f"{self.value}")
+        return self
+
+
+class Ratio(Strict):
+    """A share computed from two figures (``part`` of ``whole``), shown as a percentage."""
+
+    part: Id
+    whole: Id
+    label: Localized
+    decimals: Annotated[StrictInt, Field(ge=0, le=3)] = 1
+    # The percentage as a source printed it (e.g. 99.2), kept only to be checked against part/whole.
+    stated_percent: Annotated[StrictInt | StrictFloat, Field(ge=0, le=100)] | None = None
+
+
+class Period(Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Period":
+        if self.end < self.start:
+            raise Mismatch(f"end on or after start ({self.start})", f"{self.end}")
+        return self
+
+
+class Section(Strict):
+    """A part of the narrative; ``style: list`` prints the paragraphs as a numbered list."""
+
+    heading: Localized | None = None
+    style: Literal["paragraphs", "list"] = "paragraphs"
+    paragraphs: Annotated[list[Localized], Field(min_length=1)]
+
+
+class Group(Strict):
+    id: Id
+    name: Localized
+
+
+class Individual(Strict):
+    id: Id
+    name: Localized
+    position: Localized | None = None
+    unit: Localized | None = None
+
+
+class Awards(Strict):
+    """Certificates of merit conferred at the event."""
+
+    sample_data: StrictBool = False
+    # "data": lists and the combined print file follow the file; "sorted": each language's name order.
+    order: Literal["data", "sorted"] = "data"
+    award: Localized
+    conferred_by: Localized
+    citation: Localized
+    decision: Text | None = None
+    # An image under templates/assets/ printed at the top of each certificate, e.g. assets/emblem.png.
+    emblem: Annotated[str, Field(pattern=r"^assets/[A-Za-z0-9_.-]+\.(png|jpe?g)$")] | None = None
+    place: Localized | None = None
+    date: dt.date | None = None
+    signatory: Person
+    groups: list[Group] = []
+    individuals: list[Individual] = []
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Awards":
+        seen: set[str] = set()
+        for awardee in [*self.groups, *self.individuals]:
+            if awardee.id in seen:
+                raise Mismatch("each awardee id once", f"'{awardee.id}' twice")
+            seen.add(awardee.id)
+        return self
+
+
+class Event(Strict):
+    """One meeting: who met, what they found, what they decided, whom they commended."""
+
+    id: Id
+    sample_data: StrictBool = False
+    parent_body: Localized | None = None
+    issuer: Localized
+    title: Localized
+    place: Localized
+    date: dt.date
+    part_of_day: Literal["morning", "afternoon", "evening"] | None = None
+    period: Period
+    chair: Person
+    attendees: list[Attendee] = []
+    figures: dict[Id, Figure] = {}
+    ratios: dict[Id, Ratio] = {}
+    key_figures: list[Id] = []
+    sections: list[Section] = []
+    reporters: list[Localized] = []
+    awards: Awards | None = None

@@ -1,0 +1,1 @@
+"""What the tool says to people and machines: console, problem reports, progress."""

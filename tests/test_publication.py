@@ -87,7 +87,6 @@ def test_manifest_and_verify(tmp_path):
     assert code == 0 and "ok: 4 file(s)" in out
 
     import json
-import re
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["outputs"]) == {f"inspectorate-2024-q1/{l}/report.{f}" for l in ("ar", "vi") for f in ("pdf", "docx")}
     assert "data/inspectorate-2024-q1.yaml" in manifest["sources"] and "templates/report.html.j2" in manifest["templates"]

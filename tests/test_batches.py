@@ -261,3 +261,16 @@ def test_fast_docx_checks_every_text_it_substitutes_not_only_those_that_changed(
     for document in (html("Lan", "A  B"), html("Hoa", "C D"), html("Mai", "A  B"), html("Tú", "E F")):
         assert fast.write(document, geometry) == general.write(document, geometry)
     assert fast.fast == 1  # the last one; the third holds a text to collapse
+
+
+def test_the_list_gets_the_time_limit_once_per_500_awardees(reference_sets):
+    """An event of 15,000 awardees was stopped at 60 s typesetting its list; the limit is for a template
+    that loops without end, so a document listing the awardees gets it once per 500 of them."""
+    from reporting.build.limits import scaled
+
+    project, renderer, _ = reference_sets
+    jobs = [item for item in build.plan(build.load_bundles(project), project, build.Selection(), renderer)
+            if isinstance(item, build.Job) and item.template == "awardees.html.j2"]
+    assert jobs and all(job.rows == 25 for job in jobs)
+    assert scaled(60, 25) == 60 and scaled(60, 500) == 60
+    assert scaled(60, 15_000) == 1_800

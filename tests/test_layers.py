@@ -273,7 +273,7 @@ def test_preprinted_stock_comes_with_a_calibration_page(tmp_path):
 
 
 @pytest.mark.parametrize("setting, message", [
-    ("offset_mm = { x = 12, y = 0 }", "50:15 print.offset_mm.x: expected less than or equal to 10, found 12"),
+    ("offset_mm = { x = 12, y = 0 }", "15 print.offset_mm.x: expected less than or equal to 10, found 12"),
     ('stock = "letterhead"', "print.stock: expected 'plain' or 'preprinted', found 'letterhead'"),
     ("offset_mm = { z = 1 }", "print.offset_mm.z: expected a known field, found unknown field 'z'"),
 ])

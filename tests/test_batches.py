@@ -274,3 +274,26 @@ def test_the_list_gets_the_time_limit_once_per_500_awardees(reference_sets):
     assert jobs and all(job.rows == 25 for job in jobs)
     assert scaled(60, 25) == 60 and scaled(60, 500) == 60
     assert scaled(60, 15_000) == 1_800
+
+
+def test_fast_docx_falls_back_where_the_writer_measures_a_varying_text(tmp_path):
+    """A no-wrap cell's column is sized from its text (docx_tables): a template whose marker sits there
+    would give every certificate the first one's widths, so it is checked and given up."""
+    project_root = copy_project(tmp_path)
+    template = project_root / "templates" / "certificates.html.j2"
+    name = '<p class="awardee">{{ awardee.name|t }}</p>'
+    assert name in template.read_text(encoding="utf-8")
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        name, '<table class="layout"><tr><td>{{ awardee.name|t }}</td><td>.</td></tr></table>'), encoding="utf-8")
+    css = project_root / "templates" / "css" / "certificate.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\ntable.layout td:first-child { white-space: nowrap; }\n",
+                   encoding="utf-8")
+    project, _, sets = _certificate_sets(project_root, size=7)
+    _, rendered = sets["vi"]
+    singles = [html for chunk in rendered for html in chunk.singles]
+    fast = CertificateDocx(make_writer(project, "docx", "vi"))
+    general = make_writer(project, "docx", "vi")
+    geometry = project.page("certificate")
+    for html in singles:
+        assert fast.write(html, geometry) == general.write(html, geometry)
+    assert fast.general >= 1

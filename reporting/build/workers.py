@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Iterable
 from reporting.build import cache
 from reporting.config import Project
 from reporting.errors import OutputWriteError, PageOverflow, RenderError, os_error_meaning
-from reporting.build.limits import time_limit
+from reporting.build.limits import scaled, time_limit
 from reporting.build.lock import release_inherited_locks
 from reporting.build.publish import StagingArea
 from reporting.writers import registry
@@ -56,6 +56,7 @@ class DocumentTask:
     expected_pages: int | None = None
     archive: object | None = None  # writers.pdf.ArchiveSource for PDF/A with the data attached
     awardee_ids: tuple[str, ...] = ()
+    rows: int = 0  # rows the document lists: its time limit grows with them
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,38 @@ class ChunkTask:
     shown: tuple[Path, ...]  # each certificate's file, as messages name it
     cache: Path | None  # where the whole chunk is kept for the print file
     trim: bool  # cut each certificate to its trim box (the chunk has bleed or crop marks)
+
+
+@dataclass(frozen=True)
+class LayeredChunkTask:
+    """Certificates as layers: each distinct static page typeset once, the variable boxes many to a document.
+
+    ``statics`` are the distinct static pages' HTML; awardee i is drawn on
+    ``statics[static_of[i]]`` with ``texts[i]``. ``cache`` keeps what the print
+    file is joined from: the whole pages, or (``variable_only``, for pre-printed
+    stock) the variable layer alone.
+    """
+
+    locale: str
+    statics: tuple[str, ...]
+    static_of: tuple[int, ...]
+    texts: tuple[tuple, ...]  # per awardee: writers.layer_html.VariableText, one per variable box
+    targets: tuple[Path | None, ...]
+    awardee_ids: tuple[str, ...]
+    shown: tuple[Path, ...]
+    cache: Path | None
+    variable_only: bool
+    trim: bool
+
+
+@dataclass(frozen=True)
+class CalibrationTask:
+    """The calibration page for pre-printed stock: a ruler grid and crosshairs at the variable boxes."""
+
+    locale: str
+    static: str  # the static page's HTML, whose variable boxes are marked
+    offset_mm: tuple[float, float]
+    target: Path
 
 
 @dataclass(frozen=True)
@@ -91,9 +124,10 @@ class PrintFileTask:
     chunks: tuple[Path, ...]
     duplex: bool
     target: Path
+    offset_mm: tuple[float, float] | None = None  # pre-printed stock: variable layers, moved by this
 
 
-Task = DocumentTask | ChunkTask | PreparedCertificatesTask | PrintFileTask
+Task = DocumentTask | ChunkTask | LayeredChunkTask | CalibrationTask | PreparedCertificatesTask | PrintFileTask
 
 
 class Worker:
@@ -105,6 +139,7 @@ class Worker:
         self.force = force  # --force: write every file, even one already holding the same bytes
         self._writers: dict[tuple[str, str, bool], Writer] = {}
         self._signer: PdfSigner | None = None
+        self._layers = None
 
     def run(self, task: Task) -> list[Written]:
         if isinstance(task, DocumentTask):
@@ -113,7 +148,18 @@ class Worker:
             return self._chunk(task)
         if isinstance(task, PreparedCertificatesTask):
             return self._prepared_certificates(task)
+        if isinstance(task, LayeredChunkTask):
+            return self.layers.chunk(task)
+        if isinstance(task, CalibrationTask):
+            return [self.layers.calibration(task)]
         return [self._print_file(task)]
+
+    @property
+    def layers(self):
+        if self._layers is None:
+            from reporting.build.layered_certificates import LayeredCertificates
+            self._layers = LayeredCertificates(self)
+        return self._layers
 
     def writer(self, name: str, locale: str, batch: bool = False):
         """The worker's writer of a format for a locale (``batch``: its certificate batch writer), made once."""
@@ -122,8 +168,8 @@ class Worker:
         return self._writers[name, locale, batch]
 
     def _document(self, task: DocumentTask) -> Written:
-        limit = self.project.job_time_limit_s
-        with time_limit(limit, f"writing {task.shown}"), _named(task.shown, task.awardee_ids):
+        limit = scaled(self.project.job_time_limit_s, task.rows)
+        with time_limit(limit, f"writing {task.shown}"), named(task.shown, task.awardee_ids):
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)
             if registry.spec(task.format).paged:
@@ -131,7 +177,7 @@ class Worker:
                                                  archive=task.archive))
             else:
                 data = writer.write(task.html, geometry)
-        return self._stage(task.target, data)
+        return self.stage(task.target, data)
 
     def _chunk(self, task: ChunkTask) -> list[Written]:
         from reporting.writers.pdf_split import split_pages
@@ -150,7 +196,7 @@ class Worker:
             cache.keep(task.cache, pdf)
         wanted = [(i, target) for i, target in enumerate(task.targets) if target is not None]
         pages = split_pages(pdf, [i for i, _ in wanted], trim=task.trim)
-        return [self._stage(target, pages[i]) for i, target in wanted]
+        return [self.stage(target, pages[i]) for i, target in wanted]
 
     def _find_overflow(self, task: ChunkTask, writer) -> None:
         """A chunk came out with too many pages: name the certificate that needs two."""
@@ -158,7 +204,7 @@ class Worker:
 
         singles = single_certificates(task.html, len(task.targets)) or ()  # none: a template not cut apart
         for html, shown, awardee in zip(singles, task.shown, task.awardee_ids, strict=False):
-            with _named(shown, (awardee,)):
+            with named(shown, (awardee,)):
                 writer.write(html, expected_pages=1)
 
     def _prepared_certificates(self, task: PreparedCertificatesTask) -> list[Written]:
@@ -166,16 +212,17 @@ class Worker:
         geometry = self.project.page(task.page)
         written = []
         for html, target, shown in zip(task.htmls, task.targets, task.shown, strict=True):
-            with time_limit(self.project.job_time_limit_s, f"writing {shown}"), _named(shown, ()):
-                written.append(self._stage(target, writer.write(html, geometry)))
+            with time_limit(self.project.job_time_limit_s, f"writing {shown}"), named(shown, ()):
+                written.append(self.stage(target, writer.write(html, geometry)))
         return written
 
     def _print_file(self, task: PrintFileTask) -> Written:
         from reporting.writers.pdf_split import print_file
 
-        return self._stage(task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex))
+        return self.stage(task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex,
+                                                   task.offset_mm))
 
-    def _stage(self, target: Path, data: bytes) -> Written:
+    def stage(self, target: Path, data: bytes) -> Written:
         """Stage ``data`` for ``target``, unless the file already holds exactly these bytes (a certificate
         re-typeset with its chunk usually does): it is then left alone, modification time and all."""
         digest = hashlib.sha256(data).hexdigest()
@@ -207,7 +254,7 @@ def make_writer(project: Project, name: str, locale: str, batch: bool = False) -
 
 
 @contextmanager
-def _named(shown: Path, awardee_ids: tuple[str, ...]):
+def named(shown: Path, awardee_ids: tuple[str, ...]):
     """Prefix a RenderError with the file being written (and the awardees, for a page overflow)."""
     try:
         yield

@@ -92,6 +92,7 @@ def test_codes_numbers_and_heading_ends_get_the_markup():
         assert f'<span class="nobr">{kept}</span>' in html, kept
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", ["vi", "ar"])
 def test_pdf_never_breaks_codes_or_numbers_in_a_narrow_column(written, locale):
     plain = bad_breaks(lines(pdf_text(written[locale, False][0])), locale)
@@ -114,6 +115,7 @@ LIBREOFFICE_ARABIC = pytest.mark.xfail(reason="LibreOffice 7.4 breaks Arabic lin
 
 
 @needs_libreoffice
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", ["vi", pytest.param("ar", marks=LIBREOFFICE_ARABIC)])
 def test_docx_never_breaks_codes_or_numbers_in_libreoffice(written, locale, tmp_path):
     pdfs = _libreoffice([written[locale, True][1], written[locale, False][1]], tmp_path)

@@ -13,7 +13,7 @@ from reporting.errors import QUOTE_LIMIT, DataError, Expected, Problem, shorten
 from reporting.source.model import Event
 from reporting.source.narrative_rules import narrative_problems
 from reporting.source.schema_problems import describe, schema_problems
-from reporting.source.yaml_reader import LoadedYaml, Path_, load_yaml
+from reporting.source.yaml_reader import LoadedYaml, load_yaml
 
 
 @dataclass(frozen=True)

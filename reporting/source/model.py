@@ -396,7 +396,8 @@ class Awards(Strict):
     @model_validator(mode="after")
     def _unique_ids(self) -> "Awards":
         seen: set[str] = set()
-        for awardee in [*self.groups, *self.individuals]:
+        awardees: list[Group | Individual] = [*self.groups, *self.individuals]
+        for awardee in awardees:
             if awardee.id in seen:
                 raise Mismatch("each awardee id once", f"'{awardee.id}' twice")
             seen.add(awardee.id)

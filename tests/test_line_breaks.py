@@ -149,7 +149,8 @@ def list_starts(pdf: Path, rtl: bool) -> list[tuple[float, float]]:
     for (top, height, words, marked), (next_top, _, following, next_marked) in zip(lines, lines[1:]):
         first = words[0][2][::-1] if rtl else words[0][2]
         # The item's next line: directly under it and indented like it (not the heading after the list).
-        if ((marked or first in ITEM_STARTS) and not next_marked and 0 < next_top - top < 1.5 * height
+        start_side = edge(words[0]) > 300 if rtl else edge(words[0]) < 300  # not a line of the closing's other column
+        if ((marked or first in ITEM_STARTS) and start_side and not next_marked and 0 < next_top - top < 1.5 * height
                 and abs(edge(words[0]) - edge(following[0])) < 12):
             found.append((edge(words[0]), edge(following[0])))
     return found

@@ -105,7 +105,7 @@ def load_bundles(project: Project) -> list[EventBundle]:
     paths = discover(project.data_dir)
     events = load_events(paths, tuple(project.locales), project.root, project.templates_dir)
     check_fonts(project, events)
-    return [bundle_event(item) for item in events]
+    return [bundle_event(item, project.primary_locale) for item in events]
 
 
 def plan(bundles: Iterable[EventBundle], project: Project, selection: Selection,

@@ -13,15 +13,26 @@ _EXPECTED_FOUND = re.compile(r"expected (?P<expected>.+?), found (?P<found>.+?)(
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in one input file, printable as ``file:line:col: field: message``."""
+    """One problem in one input file, printable as ``file:line:col: field: message``.
+
+    A problem in a spreadsheet has no line: it names the ``sheet`` (None for CSV), the ``row``, the
+    ``column`` number and the ``header`` of that column, and carries the row's ``cells`` as text so
+    reports can show the offending row as they show a YAML line.
+    """
 
     file: Path | str
     line: int | None
     column: int | None
     field: str
     message: str
+    sheet: str | None = None
+    row: int | None = None
+    header: str | None = None
+    cells: tuple[str, ...] = ()
 
     def __str__(self) -> str:
+        if self.row is not None:
+            return f"{self.file}: {self.cell_location}: {self.message}"
         where = str(self.file)
         if self.line is not None:
             where += f":{self.line}"
@@ -29,6 +40,16 @@ class Problem:
                 where += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.message}"
+
+    @property
+    def cell_location(self) -> str:
+        """``sheet "Cá nhân", row 17, column C (Chức vụ)`` (without the sheet for a CSV file)."""
+        parts = [f'sheet "{self.sheet}"'] if self.sheet is not None else []
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {column_letter(self.column)}" + (f" ({self.header})" if self.header else ""))
+        return ", ".join(parts)
 
     @property
     def expected(self) -> str | None:
@@ -69,5 +90,15 @@ class EnvironmentProblem(ReportingError):
     """The machine lacks something the build needs (a library, a font); says what to install."""
 
 
+def column_letter(number: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA: columns as spreadsheet programs name them."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _problem_order(problem: Problem) -> tuple:
-    return (str(problem.file), problem.line or 0, problem.column or 0, problem.field)
+    return (str(problem.file), problem.sheet or "", problem.line or problem.row or 0, problem.column or 0,
+            problem.field)

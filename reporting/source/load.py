@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from reporting.errors import DataError, Problem
 from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event, Localized
+from reporting.source.sheet_awards import attach_sheet
 from reporting.source.yaml_reader import LoadedYaml, Path_, load_yaml
 
 FILL_HINT = " — fill this in"
@@ -54,6 +55,7 @@ def load_event(path: Path, locales: tuple[str, ...], shown: str | None = None) -
     source = load_yaml(path, shown)
     if not isinstance(source.data, dict):
         raise DataError([source.problem((), f"expected a mapping of fields, found {_describe(source.data)}")])
+    source = attach_sheet(source, path, locales)
     try:
         event = Event.model_validate(source.data, context={"locales": locales})
     except ValidationError as exc:

@@ -10,10 +10,11 @@ from importlib import metadata
 from pathlib import Path
 
 from reporting import __name__ as package_name
+from reporting.source.sheet_guard import SUFFIXES as SHEET_SUFFIXES
 from reporting.config import CONFIG_NAME, Project
 
 MANIFEST_NAME = "manifest.json"
-LIBRARIES = ("weasyprint", "python-docx", "babel", "jinja2", "pyyaml", "pydantic")
+LIBRARIES = ("weasyprint", "python-docx", "babel", "jinja2", "pyyaml", "pydantic", "python-calamine")
 
 
 def sha256(path: Path) -> str:
@@ -33,7 +34,7 @@ def build_manifest(project: Project, output: Path, entries: dict[Path, dict], re
         "pipeline": _version(package_name),
         "libraries": {name: _version(name) for name in LIBRARIES},
         "config": {CONFIG_NAME: sha256(project.root / CONFIG_NAME)},
-        "sources": _hashes(project.data_dir, project.root, "*.yaml"),
+        "sources": _source_hashes(project),
         "templates": _hashes(project.templates_dir, project.root, "*"),
         "outputs": dict(sorted(outputs.items())),
     }
@@ -82,6 +83,16 @@ def verify(output: Path) -> list[str]:
                if p.is_file() and not p.name.startswith(".") and p.name != MANIFEST_NAME}
     problems += [f"extra: {name}" for name in sorted(present - set(expected))]
     return problems
+
+
+def _source_hashes(project: Project) -> dict[str, str]:
+    """The data files: YAML and the spreadsheets awardees are read from (not the lock files
+    Excel (``~$name.xlsx``) and LibreOffice (``.~lock.name.xlsx#``) keep while one is open)."""
+    found = _hashes(project.data_dir, project.root, "*.yaml")
+    for suffix in SHEET_SUFFIXES:
+        found.update({name: digest for name, digest in _hashes(project.data_dir, project.root, f"*{suffix}").items()
+                      if not Path(name).name.startswith(("~$", "."))})
+    return dict(sorted(found.items()))
 
 
 def _hashes(folder: Path, root: Path, pattern: str) -> dict[str, str]:

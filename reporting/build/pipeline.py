@@ -144,11 +144,13 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     documents = [(item, _render(renderer, item, project)) for item in planned if isinstance(item, Job)]
     sets = [item for item in planned if isinstance(item, CertificateSet)]
     sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
+    sheets = {b.event.id: (b.sheet.name, (project.root / b.sheet).read_bytes())
+              for b in bundles if b.sheet is not None} if selection.archive else {}
     signer_identity = _check_signing_key(selection.sign_key)
     result = BuildResult(documents=list(documents) if selection.keep_html else [])
     with output_lock(output), Staging() as staging:
         work = _Work(project, output, selection, formats, previous_outputs(output), sources, signer_identity,
-                     renderer, staging, result)
+                     renderer, staging, result, sheets)
         total = _count_outputs(planned, formats)
         try:
             with Workers(project, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
@@ -209,8 +211,10 @@ class _Work:
 
     def __init__(self, project: Project, output: Path, selection: Selection, formats: tuple[str, ...],
                  previous: dict[str, dict], sources: dict[str, bytes], signer_identity: bytes,
-                 renderer: Renderer, staging: Staging, result: BuildResult):
+                 renderer: Renderer, staging: Staging, result: BuildResult,
+                 sheets: dict[str, tuple[str, bytes]] | None = None):
         self.project, self.output, self.selection, self.formats = project, output, selection, formats
+        self.sheets = sheets or {}  # event id -> (file name, bytes) of the spreadsheet its awardees came from
         self.previous, self.sources, self.signer_identity = previous, sources, signer_identity
         self.renderer, self.staging, self.result = renderer, staging, result
         self.keys: dict[Path, str] = {}
@@ -242,11 +246,12 @@ class _Work:
                 continue
             target = self.output / job.stem.with_suffix(SUFFIXES[name])
             source = self.sources.get(job.bundle.event.id) if name == "pdf" else None
-            extra = (source or b"") + (self.signer_identity if name == "pdf" else b"")
+            sheet = self.sheets.get(job.bundle.event.id) if source is not None else None
+            extra = (source or b"") + (sheet[1] if sheet else b"") + (self.signer_identity if name == "pdf" else b"")
             if self.current(target, output_key(html, name, self.project.templates_dir, extra)):
                 continue
             expected = len(job.awardees) if job.awardees and name == "pdf" else None
-            archive = _archive_source(job, source) if source is not None else None
+            archive = _archive_source(job, source, sheet) if source is not None else None
             yield DocumentTask(name, job.locale, job.page, html, target, job.stem.with_suffix(SUFFIXES[name]),
                                expected, archive, tuple(a.id for a in job.awardees))
 
@@ -369,10 +374,11 @@ def _check_signing_key(key: Path | None) -> bytes:
     return hashlib.sha256(key.read_bytes()).digest()
 
 
-def _archive_source(job: Job, data: bytes):
+def _archive_source(job: Job, data: bytes, sheet: tuple[str, bytes] | None = None):
     from reporting.writers.pdf import ArchiveSource
 
-    return ArchiveSource(name=job.bundle.source.name, data=data, date=job.bundle.event.date)
+    return ArchiveSource(name=job.bundle.source.name, data=data, date=job.bundle.event.date,
+                         sheets=(sheet,) if sheet else ())
 
 
 def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None,

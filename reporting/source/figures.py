@@ -43,6 +43,7 @@ class EventBundle:
     source: Path
     ratios: dict[str, RatioValue]
     awardees: tuple[Awardee, ...]
+    sheet: Path | None = None  # the spreadsheet the awardees came from (relative to the project), if any
 
     @property
     def groups(self) -> tuple[Awardee, ...]:
@@ -57,7 +58,8 @@ def bundle_event(item: SourcedEvent) -> EventBundle:
     event = item.event
     ratios = {name: RatioValue(ratio, event.figures[ratio.part].value, event.figures[ratio.whole].value)
               for name, ratio in event.ratios.items()}
-    return EventBundle(event=event, source=item.source.path, ratios=ratios, awardees=_awardees(event))
+    return EventBundle(event=event, source=item.source.path, ratios=ratios, awardees=_awardees(event),
+                       sheet=getattr(item.source, "sheet_path", None))
 
 
 def _awardees(event: Event) -> tuple[Awardee, ...]:

@@ -69,8 +69,10 @@ def read_table(table: Table, kinds: dict[str, Fields], fixed_kind: str | None, l
     reading = TableReading()
     header = table.rows[0] if table.rows else []
     columns = _columns(table, header, kinds, fixed_kind, locales, reading)
+    unknown_headings = len(reading.issues)
+    _missing_columns(table, header, kinds, fixed_kind, locales, set(columns.values()), reading)
     _structure_issues(table, header, include_hidden, reading)
-    if reading.issues:
+    if len(reading.issues) > unknown_headings:  # the rows would only repeat these problems cell by cell
         return reading
     for index, row in enumerate(table.rows[1:], 2):
         if all(_blank(value) for value in row):
@@ -103,7 +105,6 @@ def _columns(table: Table, header: list, kinds: dict[str, Fields], fixed_kind: s
                                         f"(first in column {column_letter(seen[column])})"))
         else:
             columns[number], seen[column] = column, number
-    _missing_columns(table, header, kinds, fixed_kind, locales, set(seen), reading)
     return columns
 
 
@@ -151,7 +152,7 @@ def _record(table, header, index, row, columns, kinds, fixed_kind, reading) -> R
                                         "(open the file and save it again in Excel or LibreOffice)"))
             continue
         if column is None:
-            if not _blank(value):
+            if not _blank(value) and (number > len(header) or _blank(header[number - 1])):
                 reading.issues.append(Issue(origin, "", f"expected a heading above this value, found none "
                                             f"(value {_describe(value)})"))
             continue

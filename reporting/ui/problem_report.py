@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 from typing import TextIO
 
-from reporting.errors import Problem
+from reporting.errors import Problem, column_letter
 
 # SGR codes; only these few, so the text stays readable on any terminal theme.
 _BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
@@ -55,7 +55,7 @@ def render_problems(problems: list[Problem], root: Path, paint: Painter) -> str:
     blocks = []
     for file, found in by_file.items():
         lines = _source_lines(file, root)
-        width = max(len(str(p.line or "")) for p in found)  # one gutter per file, so the bars line up
+        width = max(len(str(p.line or p.row or "")) for p in found)  # one gutter per file, so the bars line up
         header = f"{paint.error_label()} {paint(file, _BOLD)}: {_count(len(found), 'problem')}"
         blocks.append("\n".join([header, *(_render_one(p, lines, width, paint) for p in found)]))
     return "\n".join(blocks)
@@ -69,7 +69,9 @@ def summary(problems: list[Problem]) -> str:
 def problems_json(problems: list[Problem]) -> list[dict]:
     """The machine-readable form of each problem: where, which field, expected, found, the whole message."""
     return [{"file": str(p.file), "line": p.line, "column": p.column, "field": p.field or None,
-             "expected": p.expected, "found": p.found, "message": p.message} for p in problems]
+             "expected": p.expected, "found": p.found, "message": p.message,
+             **({"sheet": p.sheet, "row": p.row, "column_letter": column_letter(p.column) if p.column else None,
+                 "header": p.header} if p.row is not None else {})} for p in problems]
 
 
 def write_json(document: dict, stream: TextIO) -> None:
@@ -78,6 +80,8 @@ def write_json(document: dict, stream: TextIO) -> None:
 
 
 def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Painter) -> str:
+    if problem.row is not None:
+        return _render_cell(problem, width, paint)
     where = ":".join(str(n) for n in (problem.line, problem.column) if n is not None)
     field = paint(problem.field, _BOLD) + ":" if problem.field else ""
     head = "  " + " ".join(part for part in (paint(where, _CYAN), field, problem.message) if part)
@@ -90,6 +94,39 @@ def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Pa
         gutter = " " * (width + 4)
         rendered.append(f"{gutter} {paint('|', _DIM)} {_caret_indent(source, problem.column)}{paint('^', _BOLD, _RED)}")
     return "\n".join(rendered)
+
+
+def _render_cell(problem: Problem, width: int, paint: Painter) -> str:
+    """A spreadsheet problem: its cell, then the row as the sheet shows it with a caret under the cell."""
+    field = paint(problem.field, _BOLD) + ":" if problem.field else ""
+    head = "  " + " ".join(part for part in (paint(problem.cell_location, _CYAN) + ":", field, problem.message) if part)
+    if not problem.cells:
+        return head
+    row, caret_at = sheet_row_text(problem.cells, problem.column)
+    number = str(problem.row).rjust(width)
+    rendered = [head, f"    {paint(number, _DIM)} {paint('|', _DIM)} {row}"]
+    if caret_at is not None:
+        gutter = " " * (width + 4)
+        rendered.append(f"{gutter} {paint('|', _DIM)} {_caret_indent(row, caret_at + 1)}{paint('^', _BOLD, _RED)}")
+    return "\n".join(rendered)
+
+
+CELL_WIDTH = 24  # characters of a cell shown; longer texts end with an ellipsis
+
+
+def sheet_row_text(cells: tuple[str, ...], column: int | None) -> tuple[str, int | None]:
+    """The row's cells joined by ``|`` (each cut to CELL_WIDTH), and where ``column``'s cell starts."""
+    parts, caret_at, length = [], None, 0
+    for number, cell in enumerate(cells, 1):
+        text = " ".join(cell.split())
+        text = text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+        if number == column:
+            caret_at = length
+        parts.append(text)
+        length += len(text) + 3
+    if column is not None and caret_at is None:  # an empty cell past the row's last value
+        caret_at = length
+    return " | ".join(parts), caret_at
 
 
 def _caret_indent(source: str, column: int) -> str:

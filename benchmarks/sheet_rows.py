@@ -39,7 +39,9 @@ READERS = {
         from reporting.source.yaml_reader import LoadedYaml
         folder = Path(PATH).parent
         source = LoadedYaml(Path("event.yaml"), {"awards": {"source": Path(PATH).name}}, {}, {})
-        rows = len(attach_sheet(source, folder / "event.yaml", ("ar", "vi")).data["awards"]["individuals"])
+        loaded, problems = attach_sheet(source, folder / "event.yaml", ("ar", "vi"))
+        assert not problems, problems
+        rows = len(loaded.data["awards"]["individuals"])
     """,
 }
 

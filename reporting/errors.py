@@ -31,7 +31,7 @@ class Problem:
     cells: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        if self.row is not None:
+        if self.in_sheet:
             return f"{self.file}: {self.cell_location}: {self.message}"
         where = str(self.file)
         if self.line is not None:
@@ -40,6 +40,11 @@ class Problem:
                 where += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.message}"
+
+    @property
+    def in_sheet(self) -> bool:
+        """A problem located by sheet and row (a spreadsheet), not by line and column (YAML)."""
+        return self.sheet is not None or self.row is not None
 
     @property
     def cell_location(self) -> str:

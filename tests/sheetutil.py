@@ -1,9 +1,11 @@
 """Spreadsheets as staff make them: CSV written here, XLSX and ODS written by LibreOffice from it."""
 from __future__ import annotations
 
+import atexit
 import csv
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -36,9 +38,8 @@ def write_csv(path: Path, rows: list[list[object]]) -> Path:
 
 def soffice_convert(source: Path, target_format: str, csv_filter: str = CSV_FILTER) -> Path:
     """LibreOffice headless converts ``source`` (CSV, or a workbook to re-save) to xlsx or ods beside it."""
-    folder = source.parent
-    profile = (folder / f".lo-profile-{source.stem}").as_uri()  # its own: other soffice runs may be going on
-    command = ["soffice", f"-env:UserInstallation={profile}", "--headless"]
+    folder = source.parent.resolve()
+    command = ["soffice", f"-env:UserInstallation={_profile().as_uri()}", "--headless"]
     if source.suffix == ".csv":
         command.append(f"--infilter={csv_filter}")
     out = folder / "converted"
@@ -46,6 +47,47 @@ def soffice_convert(source: Path, target_format: str, csv_filter: str = CSV_FILT
                    check=True, capture_output=True, timeout=180)
     target = folder / f"{source.stem}.{target_format}"
     shutil.move(out / f"{source.stem}.{target_format}", target)
+    out.rmdir()
+    return target
+
+
+_PROFILE: list[Path] = []
+
+
+def _profile() -> Path:
+    """One LibreOffice profile for this test process (its own: other soffice runs may be going on;
+    reused: a new profile costs seconds at the first start)."""
+    if not _PROFILE:
+        _PROFILE.append(Path(tempfile.mkdtemp(prefix="lo-profile-")))
+        atexit.register(shutil.rmtree, _PROFILE[0], True)
+    return _PROFILE[0]
+
+
+def clerk_workbook(target: Path, sheets: dict[str, list[list[object]]], merged: dict[str, list[str]] = {},
+                   hidden_rows: dict[str, list[int]] = {}, hidden_sheets: tuple[str, ...] = ()) -> Path:
+    """A workbook as a clerk leaves it, saved by LibreOffice: drafted here (openpyxl), then opened and
+    saved as ``target`` (.xlsx or .ods) by LibreOffice headless, which also stores formulas' results."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for cells in merged.get(name, []):
+            sheet.merge_cells(cells)
+        for number in hidden_rows.get(name, []):
+            sheet.row_dimensions[number].hidden = True
+        if name in hidden_sheets:
+            sheet.sheet_state = "hidden"
+    draft_folder = target.parent / f".draft-{target.stem}"
+    draft_folder.mkdir()
+    draft = draft_folder / f"{target.stem}.xlsx"
+    book.save(draft)
+    made = soffice_convert(draft, target.suffix[1:])
+    shutil.move(made, target)
+    shutil.rmtree(draft_folder)
     return target
 
 

@@ -39,9 +39,9 @@ def problem_views(outcome: Outcome) -> list[ProblemView]:
 
 
 def _view(problem: Problem, root: Path | None) -> ProblemView:
-    if problem.row is not None:  # a spreadsheet cell: the offending row, as the report shows it
+    if problem.in_sheet:  # a spreadsheet cell: the offending row, as the report shows it
         row, caret_at = sheet_row_text(problem.cells, problem.column)
-        source = (SourceLine(problem.row, row, True),) if problem.cells else ()
+        source = (SourceLine(problem.row, row, True),) if problem.cells and problem.row else ()
         return ProblemView(f"{problem.file}: {problem.cell_location}", problem.field, problem.message, source,
                            caret_at + 1 if caret_at is not None else None)
     where = str(problem.file)

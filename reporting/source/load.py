@@ -55,12 +55,12 @@ def load_event(path: Path, locales: tuple[str, ...], shown: str | None = None) -
     source = load_yaml(path, shown)
     if not isinstance(source.data, dict):
         raise DataError([source.problem((), f"expected a mapping of fields, found {_describe(source.data)}")])
-    source = attach_sheet(source, path, locales)
+    source, sheet_problems = attach_sheet(source, path, locales)
     try:
         event = Event.model_validate(source.data, context={"locales": locales})
     except ValidationError as exc:
-        raise DataError(_problems_from(source, exc.errors())) from None
-    problems = consistency_problems(event, source)
+        raise DataError(sheet_problems + _problems_from(source, exc.errors())) from None
+    problems = sheet_problems + consistency_problems(event, source)
     if problems:
         raise DataError(problems)
     return SourcedEvent(event, source)

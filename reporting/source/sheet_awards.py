@@ -13,7 +13,7 @@ from pathlib import Path
 from reporting.errors import DataError, Problem
 from reporting.source.sheet_headers import default_sheet_kind
 from reporting.source.sheet_reader import Table, Workbook, read_workbook
-from reporting.source.sheet_rows import CellOrigin, Fields, Issue, Record, read_table
+from reporting.source.sheet_rows import CellOrigin, Fields, Issue, Record, TableReading, read_table
 from reporting.source.yaml_reader import LoadedYaml, Path_, dotted
 
 _SAFE_NAME = re.compile(r"^[^/\\.][^/\\]*\.(xlsx|ods|csv)$", re.IGNORECASE)
@@ -41,24 +41,41 @@ def sheet_problem(shown: Path | str, origin: CellOrigin, field_path: str, messag
                    header=origin.header, cells=origin.cells)
 
 
-def attach_sheet(source: LoadedYaml, yaml_file: Path, locales: tuple[str, ...]) -> LoadedYaml:
-    """``source`` unchanged without ``awards.source``; else with the sheet's awardees in its data."""
+def attach_sheet(source: LoadedYaml, yaml_file: Path, locales: tuple[str, ...]) -> tuple[LoadedYaml, list[Problem]]:
+    """``source`` unchanged without ``awards.source``; else with the sheet's awardees in its data.
+
+    With problems in the sheet, the lists are left empty (so the rest of the event is still validated
+    and its problems reported together) and the sheet's problems are returned."""
     awards = source.data.get("awards") if isinstance(source.data, dict) else None
     if not isinstance(awards, dict) or "source" not in awards:
-        return source
-    sheet_file, shown = _sheet_file(source, yaml_file, awards)
-    sheets = _sheet_names(source, awards)
-    include_hidden = awards.get("include_hidden") is True
-    workbook = read_workbook(sheet_file, str(shown), set(sheets.values()) if sheets else None)
-    readings = _read_tables(workbook, sheets, include_hidden, locales, shown)
-    issues = [issue for _, reading in readings for issue in reading.issues]
-    records = [record for _, reading in readings for record in reading.records]
+        return source, []
+    try:
+        sheet_file, shown = _sheet_file(source, yaml_file, awards)
+        sheets = _sheet_names(source, awards)
+        workbook = read_workbook(sheet_file, str(shown), set(sheets.values()) if sheets else None)
+        readings = _read_tables(workbook, sheets, awards.get("include_hidden") is True, locales, shown)
+    except DataError as exc:
+        return _without_lists(source), exc.problems
+    issues = [issue for reading in readings for issue in reading.issues]
+    records = [record for reading in readings for record in reading.records]
     issues.extend(_duplicates(records))
+    data, origins, places = _merged(source.data, records)
     if issues:
-        raise DataError([sheet_problem(shown, i.origin, i.field, i.message) for i in issues])
-    data, origins = _merged(source.data, records)
+        return _without_lists(source), [_issue_problem(shown, issue, places) for issue in issues]
     return SheetSource(source.path, data, source.positions, source.key_positions,
-                       sheet_path=shown, sheet_file=sheet_file, origins=origins)
+                       sheet_path=shown, sheet_file=sheet_file, origins=origins), []
+
+
+def _without_lists(source: LoadedYaml) -> LoadedYaml:
+    awards = {key: value for key, value in source.data["awards"].items() if key not in (*KINDS, "source")}
+    return LoadedYaml(source.path, {**source.data, "awards": awards}, source.positions, source.key_positions)
+
+
+def _issue_problem(shown: Path, issue: Issue, places: dict[int, str]) -> Problem:
+    """The issue's field with the record's place in the lists, as YAML problems name it."""
+    place = places.get(id(issue.record)) if issue.record is not None else None
+    field_path = f"{place}.{issue.field}" if place and issue.field else issue.field
+    return sheet_problem(shown, issue.origin, field_path, issue.message)
 
 
 def _sheet_file(source: LoadedYaml, yaml_file: Path, awards: dict) -> tuple[Path, Path]:
@@ -96,10 +113,10 @@ def _sheet_names(source: LoadedYaml, awards: dict) -> dict[str, str]:
 
 
 def _read_tables(workbook: Workbook, sheets: dict[str, str], include_hidden: bool, locales: tuple[str, ...],
-                 shown: Path) -> list[tuple[Table, object]]:
+                 shown: Path) -> list[TableReading]:
     kinds = awardee_fields()
     chosen = _chosen_tables(workbook, sheets, include_hidden, shown)
-    return [(table, read_table(table, kinds, kind, locales, include_hidden)) for table, kind in chosen]
+    return [read_table(table, kinds, kind, locales, include_hidden) for table, kind in chosen]
 
 
 def _chosen_tables(workbook: Workbook, sheets: dict[str, str], include_hidden: bool,
@@ -124,8 +141,8 @@ def _chosen_tables(workbook: Workbook, sheets: dict[str, str], include_hidden: b
             chosen = [(first, None)]
     for table, _ in chosen:
         if table.hidden and not include_hidden:
-            raise DataError([Problem(shown, None, None, "", f"expected a visible sheet, found \"{table.name}\" hidden "
-                                     "(show it, or set include_hidden: true)")])
+            raise DataError([Problem(shown, None, None, "", "expected a visible sheet, found it hidden "
+                                     "(show it, or set include_hidden: true)", sheet=table.name)])
     return chosen
 
 
@@ -141,22 +158,25 @@ def _duplicates(records: list[Record]) -> list[Issue]:
             before = first[awardee_id]
             where = (f'sheet "{before.sheet}", ' if before.sheet is not None and before.sheet != origin.sheet else "")
             issues.append(Issue(origin, "id", f"expected each awardee id once, found '{awardee_id}' also in "
-                                f"{where}row {before.row}"))
+                                f"{where}row {before.row}", record))
         else:
             first[awardee_id] = origin
     return issues
 
 
-def _merged(data: dict, records: list[Record]) -> tuple[dict, dict[Path_, CellOrigin]]:
+def _merged(data: dict, records: list[Record]) -> tuple[dict, dict[Path_, CellOrigin], dict[int, str]]:
+    """The data with the lists filled, each value's cell, and each record's place (``awards.groups[3]``)."""
     awards = {key: value for key, value in data["awards"].items() if key not in KINDS}
     origins: dict[Path_, CellOrigin] = {}
+    places: dict[int, str] = {}
     for kind in KINDS:
         items = [record for record in records if record.kind == kind]
         awards[kind] = [record.data for record in items]
         for index, record in enumerate(items):
+            places[id(record)] = f"awards.{kind}[{index}]"
             for path, origin in record.origins.items():
                 origins[("awards", kind, index, *path)] = origin
-    return {**data, "awards": awards}, origins
+    return {**data, "awards": awards}, origins, places
 
 
 def awardee_fields() -> dict[str, Fields]:

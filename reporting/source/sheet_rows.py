@@ -44,8 +44,9 @@ class Record:
 @dataclass
 class Issue:
     origin: CellOrigin
-    field: str
+    field: str  # within the awardee (``position.vi``); the record's place in the lists is added later
     message: str
+    record: "Record | None" = None
 
 
 @dataclass
@@ -121,7 +122,8 @@ def _missing_columns(table, header, kinds, fixed_kind, locales, present: set[Col
     for column in dict.fromkeys(wanted):
         if column not in present:
             origin = CellOrigin(table.name, 1, None, None, header)
-            reading.issues.append(Issue(origin, str(column), f"expected a column '{template_heading(column, locales)}' "
+            field_path = f"{column.field}.{column.locale}" if column.locale else column.field
+            reading.issues.append(Issue(origin, field_path, f"expected a column '{template_heading(column, locales)}' "
                                         f"for {column}, found none"))
 
 
@@ -184,14 +186,14 @@ def _fill(table, header, index, kind, spec: Fields, values, reading) -> Record:
         if column.field not in spec.names:
             if not _blank(value):
                 reading.issues.append(Issue(origin, column.field, f"expected no {column.field} for a "
-                                            f"{kind[:-1]}, found {_describe(value)}"))
+                                            f"{kind[:-1]}, found {_describe(value)}", record))
             continue
         path = (column.field, column.locale) if column.locale else (column.field,)
         record.origins[path] = origin
         record.origins.setdefault(path[:1], origin)
         text = cell_text(value)
         if isinstance(text, Issue):
-            reading.issues.append(Issue(origin, ".".join(path), text.message))
+            reading.issues.append(Issue(origin, ".".join(path), text.message, record))
         elif text is not None:
             record.data.setdefault(column.field, {}) if column.locale else None
             if column.locale:
@@ -211,7 +213,7 @@ def _blank_issues(record: Record, spec: Fields, reading: TableReading) -> None:
         filled = record.data.get(name)
         value = filled.get(path[1]) if isinstance(filled, dict) and len(path) > 1 else filled
         if value is None and (name in spec.required or filled):
-            reading.issues.append(Issue(origin, ".".join(path), "expected text, found nothing"))
+            reading.issues.append(Issue(origin, ".".join(path), "expected text, found nothing", record))
 
 
 def cell_text(value: object) -> str | Issue | None:

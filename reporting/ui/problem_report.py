@@ -71,7 +71,7 @@ def problems_json(problems: list[Problem]) -> list[dict]:
     return [{"file": str(p.file), "line": p.line, "column": p.column, "field": p.field or None,
              "expected": p.expected, "found": p.found, "message": p.message,
              **({"sheet": p.sheet, "row": p.row, "column_letter": column_letter(p.column) if p.column else None,
-                 "header": p.header} if p.row is not None else {})} for p in problems]
+                 "header": p.header} if p.in_sheet else {})} for p in problems]
 
 
 def write_json(document: dict, stream: TextIO) -> None:
@@ -80,7 +80,7 @@ def write_json(document: dict, stream: TextIO) -> None:
 
 
 def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Painter) -> str:
-    if problem.row is not None:
+    if problem.in_sheet:
         return _render_cell(problem, width, paint)
     where = ":".join(str(n) for n in (problem.line, problem.column) if n is not None)
     field = paint(problem.field, _BOLD) + ":" if problem.field else ""

@@ -58,7 +58,8 @@ def _calamine_tables(path: Path, shown: str, kind: str, wanted: set[str] | None)
                 tables.append(Table(meta.name, meta.visible != python_calamine.SheetVisibleEnum.Visible, []))
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
-            _check_dimensions(shown, meta.name, sheet.total_height, sheet.total_width)
+            last = sheet.end or (-1, -1)  # the used range's last cell, 0-based; None for an empty sheet
+            _check_dimensions(shown, meta.name, last[0] + 1, last[1] + 1)
             rows = [[_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             tables.append(Table(meta.name, hidden, rows, scan_structure(path, kind, meta.name)))
@@ -68,12 +69,13 @@ def _calamine_tables(path: Path, shown: str, kind: str, wanted: set[str] | None)
 
 
 def _check_dimensions(shown: str, sheet: str | None, height: int, width: int) -> None:
-    where = f'sheet "{sheet}": ' if sheet is not None else ""
+    """Caps checked before the values are read: a sheet can claim a million rows in a few bytes."""
     if height > MAX_ROWS + 1:
-        raise DataError([Problem(shown, None, None, "", f"{where}expected at most {MAX_ROWS:,} rows of awardees, found "
-                                 f"{height - 1:,} (split the list into several events)")])
+        raise DataError([Problem(shown, None, None, "", f"expected at most {MAX_ROWS:,} rows of awardees, found "
+                                 f"{height - 1:,} (split the list into several events)", sheet=sheet)])
     if width > MAX_COLUMNS:
-        raise DataError([Problem(shown, None, None, "", f"{where}expected at most {MAX_COLUMNS} columns, found {width:,}")])
+        raise DataError([Problem(shown, None, None, "", f"expected at most {MAX_COLUMNS} columns, found {width:,}",
+                                 sheet=sheet)])
 
 
 def _value(value: object) -> object:

@@ -1,17 +1,45 @@
 """Project settings: locales, digits, formats, page geometry and the project's folders."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from reporting.errors import DataError, Problem
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from reporting.errors import DataError, Expected, Mismatch, Problem
+from reporting.source.schema_problems import schema_problems
+from reporting.source.toml_positions import sourced_toml
+from reporting.writers import registry
 
 CONFIG_NAME = "reporting.toml"
-FORMATS = ("pdf", "docx")
+FORMATS = registry.formats()  # the shipped formats (pdf, docx); a test may register another
 DIGIT_SYSTEMS = ("latn", "arab")
 PAPER_MM = {"A4": (210, 297), "A5": (148, 210), "A3": (297, 420), "Letter": (215.9, 279.4)}
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """One kind of document an event gets (``[documents.<name>]`` in reporting.toml).
+
+    ``name`` is also the output's file name (``<event>/<locale>/<name>.pdf``), or, for a document
+    made once per awardee, its folder (``<name>/NN-id-slug.pdf``) and the print file's name."""
+
+    name: str
+    template: str  # under templates/
+    page: str  # a [pages.<name>] set-up
+    one_per: Literal["event", "awardee"] = "event"  # per awardee: typeset in chunks, a print file joined
+    only_with_awards: bool = False  # made only for events that commend someone
+
+
+# The table a project gets when its reporting.toml has no [documents] tables.
+DEFAULT_DOCUMENTS = (
+    DocumentType("report", "report.html.j2", "report"),
+    DocumentType("awardees", "awardees.html.j2", "report", only_with_awards=True),
+    DocumentType("certificates", "certificates.html.j2", "certificate", one_per="awardee", only_with_awards=True),
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +103,7 @@ class Project:
     # Certificates are typeset this many to a WeasyPrint document and split per awardee
     # (about twice as fast as one document each). Part of what a certificate's bytes depend on.
     certificate_chunk: int = DEFAULT_CHUNK
+    documents: tuple[DocumentType, ...] = DEFAULT_DOCUMENTS
 
     @property
     def data_dir(self) -> Path:
@@ -92,94 +121,133 @@ class Project:
         return self.pages.get(name, PageGeometry())
 
 
+# -- reporting.toml, validated as strictly as the data ---------------------------------
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class _Build(_Table):
+    formats: list[str] = Field(default_factory=lambda: list(registry.formats()))
+    job_time_limit_s: Annotated[float, Field(gt=0)] = 60.0  # a render job taking longer is stopped
+    certificate_chunk: Annotated[int, Field(ge=1, le=500)] = DEFAULT_CHUNK
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, value: list[str]) -> list[str]:
+        unknown = [name for name in value if name not in registry.formats()]
+        if unknown:
+            raise Mismatch(f"some of {', '.join(registry.formats())}", f"{', '.join(map(repr, unknown))}")
+        return value
+
+
+class _Locale(_Table):
+    digits: Literal["latn", "arab"] = "latn"
+    font_size_pt: Annotated[float, Field(ge=6, le=30)] = 13
+    fonts: Annotated[list[str], Field(min_length=1)]
+
+
+class _Margins(_Table):
+    top: Annotated[float, Field(ge=0, le=100)] = 20
+    right: Annotated[float, Field(ge=0, le=100)] = 20
+    bottom: Annotated[float, Field(ge=0, le=100)] = 20
+    left: Annotated[float, Field(ge=0, le=100)] = 20
+
+
+class _Page(_Table):
+    size: Literal["A4", "A5", "A3", "Letter"] = "A4"
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    margins_mm: _Margins = _Margins()
+
+
+class _Print(_Table):
+    duplex: bool = False
+    crop_marks: bool = False
+    bleed_mm: Annotated[float, Field(ge=0, le=10)] = 0
+
+
+class _Document(_Table):
+    template: str
+    page: str
+    one_per: Literal["event", "awardee"] = "event"
+    only_with_awards: bool = False
+
+
+class _Settings(_Table):
+    build: _Build = _Build()
+    locales: Annotated[dict[str, _Locale], Field(min_length=1)]
+    pages: dict[str, _Page] = Field(default_factory=dict)
+    print: _Print = _Print()
+    documents: dict[str, _Document] | None = None
+
+
 def load_project(root: Path) -> Project:
-    """Read ``reporting.toml`` under ``root``; every problem is reported at once."""
+    """Read ``reporting.toml`` under ``root``, as strictly as the data: unknown keys ("did you mean"),
+    wrong types and values out of range are problems at their line; every problem is reported at once."""
     path = root / CONFIG_NAME
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError([Problem(path, None, None, "", "expected a project settings file, found none")])
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except (FileNotFoundError, IsADirectoryError):
+        raise DataError([Problem(path, None, None, "", Expected("a project settings file", "none"))]) from None
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(path, None, None, "", Expected("UTF-8 text", f"byte 0x{exc.object[exc.start]:02x}"))]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise DataError([Problem(path, getattr(exc, "lineno", None), getattr(exc, "colno", None), "", f"invalid TOML: {exc}")])
-    problems: list[Problem] = []
-    locales = _read_locales(path, raw.get("locales", {}), problems)
-    formats = _read_formats(path, raw.get("build", {}).get("formats", list(FORMATS)), problems)
-    pages = {name: _read_page(path, name, spec, problems) for name, spec in raw.get("pages", {}).items()}
-    limit = raw.get("build", {}).get("job_time_limit_s", 60)
-    if not isinstance(limit, (int, float)) or isinstance(limit, bool) or limit <= 0:
-        problems.append(Problem(path, None, None, "build.job_time_limit_s", f"expected a number of seconds above 0, found {limit!r}"))
-    chunk = raw.get("build", {}).get("certificate_chunk", DEFAULT_CHUNK)
-    if not isinstance(chunk, int) or isinstance(chunk, bool) or not 1 <= chunk <= 500:
-        problems.append(Problem(path, None, None, "build.certificate_chunk", f"expected a whole number from 1 to 500, found {chunk!r}"))
-    print_options = _read_print(path, raw.get("print", {}), problems)
+        line, column = _toml_error_position(str(exc))
+        raise DataError([Problem(path, line, column, "", f"invalid TOML: {exc}")]) from None
+    source = sourced_toml(path, raw, text)
+    try:
+        settings = _Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(schema_problems(source, exc.errors(), _Settings)) from None
+    problems = _cross_checks(root, settings, source)
     if problems:
         raise DataError(problems)
-    return Project(root=root, locales=locales, formats=formats, pages=pages, job_time_limit_s=float(limit),
-                   print_options=print_options, certificate_chunk=chunk)
+    return _project(root, settings)
 
 
-def _read_print(path: Path, raw: dict, problems: list[Problem]) -> PrintOptions:
-    unknown = sorted(set(raw) - {"duplex", "crop_marks", "bleed_mm"})
-    if unknown:
-        problems.append(Problem(path, None, None, "print", f"expected duplex, crop_marks or bleed_mm, found {', '.join(unknown)}"))
-    values = {}
-    for name in ("duplex", "crop_marks"):
-        value = raw.get(name, False)
-        if not isinstance(value, bool):
-            problems.append(Problem(path, None, None, f"print.{name}", f"expected true or false, found {value!r}"))
-        values[name] = value is True
-    bleed = raw.get("bleed_mm", 0)
-    if not isinstance(bleed, (int, float)) or isinstance(bleed, bool) or not 0 <= bleed <= 10:
-        problems.append(Problem(path, None, None, "print.bleed_mm", f"expected millimetres from 0 to 10, found {bleed!r}"))
-        bleed = 0
-    return PrintOptions(duplex=values["duplex"], crop_marks=values["crop_marks"], bleed_mm=float(bleed))
-
-
-def _read_locales(path: Path, raw: dict, problems: list[Problem]) -> dict[str, LocaleSettings]:
+def _cross_checks(root: Path, settings: _Settings, source) -> list[Problem]:
+    """What one table cannot check alone: locale codes, font files, the pages documents name."""
     from babel import Locale, UnknownLocaleError
 
-    locales = {}
-    if not raw:
-        problems.append(Problem(path, None, None, "locales", "expected at least one [locales.<code>] table, found none"))
-    for code, spec in raw.items():
+    problems = []
+    for code, locale in settings.locales.items():
         try:
             Locale.parse(code)
         except (ValueError, UnknownLocaleError):
-            problems.append(Problem(path, None, None, f"locales.{code}", f"expected a locale Babel knows, found {code!r}"))
-            continue
-        digits = spec.get("digits", "latn")
-        if digits not in DIGIT_SYSTEMS:
-            problems.append(Problem(path, None, None, f"locales.{code}.digits", f"expected one of {', '.join(DIGIT_SYSTEMS)}, found {digits!r}"))
-            continue
-        size = spec.get("font_size_pt", 13)
-        if not isinstance(size, (int, float)) or isinstance(size, bool) or not 6 <= size <= 30:
-            problems.append(Problem(path, None, None, f"locales.{code}.font_size_pt", f"expected a size from 6 to 30, found {size!r}"))
-            continue
-        fonts = spec.get("fonts", [])
-        missing = [f for f in fonts if not (path.parent / "templates" / f).is_file()]
-        if not fonts or missing:
-            problems.append(Problem(path, None, None, f"locales.{code}.fonts", f"expected font files under templates/, found {missing or 'none'}"))
-            continue
-        locales[code] = LocaleSettings(code=code, digits=digits, font_size_pt=float(size), fonts=tuple(fonts))
-    return locales
+            problems.append(source.problem(("locales", code), Expected("a locale Babel knows", f"{code!r}"), at_key=True))
+        missing = [name for name in locale.fonts if not (root / "templates" / name).is_file()]
+        if missing:
+            problems.append(source.problem(("locales", code, "fonts"),
+                                           Expected("font files under templates/", f"{', '.join(missing)} missing")))
+    for name, document in (settings.documents or {}).items():
+        if document.page not in settings.pages:
+            problems.append(source.problem(("documents", name, "page"), Expected(
+                f"one of the [pages] set-ups ({', '.join(settings.pages) or 'none'})", repr(document.page))))
+        if not (root / "templates" / document.template).is_file():
+            problems.append(source.problem(("documents", name, "template"),
+                                           Expected("a template under templates/", f"{document.template!r}")))
+    return problems
 
 
-def _read_formats(path: Path, raw: list, problems: list[Problem]) -> tuple[str, ...]:
-    unknown = [f for f in raw if f not in FORMATS]
-    if unknown:
-        problems.append(Problem(path, None, None, "build.formats", f"expected some of {', '.join(FORMATS)}, found {unknown!r}"))
-    return tuple(f for f in raw if f in FORMATS)
+def _project(root: Path, settings: _Settings) -> Project:
+    locales = {code: LocaleSettings(code=code, digits=spec.digits, font_size_pt=float(spec.font_size_pt),
+                                    fonts=tuple(spec.fonts)) for code, spec in settings.locales.items()}
+    pages = {name: PageGeometry(size=spec.size, orientation=spec.orientation,
+                                margins_mm=(spec.margins_mm.top, spec.margins_mm.right, spec.margins_mm.bottom,
+                                            spec.margins_mm.left))
+             for name, spec in settings.pages.items()}
+    documents = DEFAULT_DOCUMENTS if settings.documents is None else tuple(
+        DocumentType(name, spec.template, spec.page, spec.one_per, spec.only_with_awards)
+        for name, spec in settings.documents.items())
+    options = settings.print
+    return Project(root=root, locales=locales, formats=tuple(settings.build.formats), pages=pages,
+                   job_time_limit_s=float(settings.build.job_time_limit_s),
+                   print_options=PrintOptions(options.duplex, options.crop_marks, float(options.bleed_mm)),
+                   certificate_chunk=settings.build.certificate_chunk, documents=documents)
 
 
-def _read_page(path: Path, name: str, spec: dict, problems: list[Problem]) -> PageGeometry:
-    size = spec.get("size", "A4")
-    orientation = spec.get("orientation", "portrait")
-    margins = spec.get("margins_mm", {})
-    if size not in PAPER_MM:
-        problems.append(Problem(path, None, None, f"pages.{name}.size", f"expected one of {', '.join(PAPER_MM)}, found {size!r}"))
-        size = "A4"
-    if orientation not in ("portrait", "landscape"):
-        problems.append(Problem(path, None, None, f"pages.{name}.orientation", f"expected portrait or landscape, found {orientation!r}"))
-        orientation = "portrait"
-    sides = tuple(float(margins.get(side, 20)) for side in ("top", "right", "bottom", "left"))
-    return PageGeometry(size=size, orientation=orientation, margins_mm=sides)
+def _toml_error_position(message: str) -> tuple[int | None, int | None]:
+    """tomllib says "(at line 3, column 7)" in its message and nowhere else."""
+    match = re.search(r"at line (\d+), column (\d+)", message)
+    return (int(match[1]), int(match[2])) if match else (None, None)

@@ -1,20 +1,37 @@
 """One exception family: every expected failure says where, what was expected, what was found."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-# Every message follows the convention "expected X, found Y" (DESIGN.md), so the two
-# halves can be given to machines (--json) without each raise site spelling them twice.
-# A " — hint" after the found value (" — fill this in") is advice, not part of what was found.
-_EXPECTED_FOUND = re.compile(r"expected (?P<expected>.+?), found (?P<found>.+?)(?: — .*)?$", re.DOTALL)
+
+@dataclass(frozen=True)
+class Expected:
+    """What a field should hold and what it holds instead: the two halves of every problem message
+    ("expected X, found Y"), kept apart so machines (--json) get them without parsing the text.
+    A hint (" — fill this in") is advice, not part of what was found."""
+
+    expected: str
+    found: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        return f"expected {self.expected}, found {self.found}{self.hint}"
+
+
+class Mismatch(ValueError):
+    """A validator's ``Expected``, raised inside pydantic and read back whole from its error."""
+
+    def __init__(self, expected: str, found: str, hint: str = ""):
+        self.detail = Expected(expected, found, hint)
+        super().__init__(str(self.detail))
 
 
 @dataclass(frozen=True)
 class Problem:
     """One problem in one input file, printable as ``file:line:col: field: message``.
 
+    Made with an ``Expected`` as its message, it keeps ``expected`` and ``found`` as fields.
     A problem in a spreadsheet has no line: it names the ``sheet`` (None for CSV), the ``row``, the
     ``column`` number and the ``header`` of that column, and carries the row's ``cells`` as text so
     reports can show the offending row as they show a YAML line.
@@ -24,11 +41,19 @@ class Problem:
     line: int | None
     column: int | None
     field: str
-    message: str
-    sheet: str | None = None
-    row: int | None = None
-    header: str | None = None
-    cells: tuple[str, ...] = ()
+    message: str | Expected
+    expected: str | None = field(default=None, kw_only=True)
+    found: str | None = field(default=None, kw_only=True)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.message, Expected):
+            object.__setattr__(self, "expected", self.message.expected)
+            object.__setattr__(self, "found", self.message.found)
+            object.__setattr__(self, "message", str(self.message))
+    sheet: str | None = field(default=None, kw_only=True)
+    row: int | None = field(default=None, kw_only=True)
+    header: str | None = field(default=None, kw_only=True)
+    cells: tuple[str, ...] = field(default=(), kw_only=True)
 
     def __str__(self) -> str:
         if self.in_sheet:
@@ -38,8 +63,8 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        name = f" {self.field}:" if self.field else ""
+        return f"{where}:{name} {self.message}"
 
     @property
     def in_sheet(self) -> bool:
@@ -55,18 +80,6 @@ class Problem:
         if self.column is not None:
             parts.append(f"column {column_letter(self.column)}" + (f" ({self.header})" if self.header else ""))
         return ", ".join(parts)
-
-    @property
-    def expected(self) -> str | None:
-        """What the field should hold, or None when the message does not say."""
-        match = _EXPECTED_FOUND.search(self.message)
-        return match["expected"] if match else None
-
-    @property
-    def found(self) -> str | None:
-        """What the field holds instead, or None when the message does not say."""
-        match = _EXPECTED_FOUND.search(self.message)
-        return match["found"] if match else None
 
 
 class ReportingError(Exception):
@@ -102,6 +115,50 @@ def column_letter(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
+
+class PeriodError(ReportingError):
+    """A --period that names no period; a usage error."""
+
+    exit_code = 2
+
+
+class OutputBusy(ReportingError):
+    """Another build is writing to the same output folder."""
+
+
+class TimeLimitExceeded(ReportingError):
+    """A render job ran longer than ``build.job_time_limit_s`` allows."""
+
+
+class BuildCancelled(ReportingError):
+    """The build was stopped on request (the preview shutting down)."""
+
+
+class SigningError(ReportingError):
+    """The signing key cannot be used."""
+
+
+class SelectionError(ReportingError):
+    """The command line asked for an event or locale that does not exist: a usage error."""
+
+    exit_code = 2
+
+
+class PortUnavailable(ReportingError):
+    """The port is taken (or not ours to use): nothing was built or served."""
+
+
+class NewFileError(ReportingError):
+    """No file to start from, or the new file would replace one."""
+
+
+class PageOverflow(RenderError):
+    """A document came out with more pages than it may have (a certificate is one page)."""
+
+    def __init__(self, expected_pages: int, found_pages: int):
+        self.expected_pages, self.found_pages = expected_pages, found_pages
+        super().__init__(str(Expected(f"{expected_pages} page(s)", str(found_pages))))
 
 
 def _problem_order(problem: Problem) -> tuple:

@@ -186,7 +186,7 @@ def test_export_round_trips_and_escapes_formulas(tmp_path):
     code, _, err = run_cli("--project", str(project), "export", "--event", D35)
     assert code == 1 and "already exists; not overwritten" in err
     code, _, err = run_cli("--project", str(project), "export", "--event", "nope")
-    assert code == 1 and "--event: expected one of directive-35-review, inspectorate-2024-q1, found 'nope'" in err
+    assert code == 2 and "--event: expected one of directive-35-review, inspectorate-2024-q1, found 'nope'" in err
 
 
 # 6. The build follows the sheet ----------------------------------------------------------------

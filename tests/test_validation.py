@@ -105,7 +105,7 @@ def test_counted_forms_need_every_arabic_category(tmp_path):
                                         "      ar: {one: \"شكوى واحدة\", other: \"{n} شكوى\"}")
     (message,) = messages(tmp_path, text)
     assert "figures.done.counted" in message
-    assert "expected plural forms few, many, one, other, two, zero for 'ar', missing few, many, two, zero" in message
+    assert "expected plural forms few, many, one, other, two, zero for 'ar', found few, many, two, zero missing" in message
 
 
 def test_duplicate_awardee_ids(tmp_path):

@@ -15,8 +15,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-_LINKED = re.compile(r'<(?:link[^>]*href|img[^>]*src)="([^":]+)"')
-_IMAGES = re.compile(r'<img[^>]*src="([^":]+)"')
+from reporting.writers import registry
+
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 _CSS_IMPORT = re.compile(r"@import\s+['\"]([^'\"]+)['\"]")
 
@@ -25,7 +25,7 @@ def output_key(html: str, writer_name: str, templates_dir: Path, extra: bytes = 
     digest = hashlib.sha256()
     for part in (writer_name.encode(), code_version().encode(), html.encode("utf-8"), extra):
         digest.update(hashlib.sha256(part).digest())
-    links = tuple(_IMAGES.findall(html) if writer_name == "docx" else _LINKED.findall(html))
+    links = tuple(registry.spec(writer_name).links.findall(html))
     digest.update(_assets_digest(templates_dir, writer_name, links).encode())
     return digest.hexdigest()
 
@@ -52,21 +52,20 @@ def forget_assets() -> None:
 
 
 def _assets(links: tuple[str, ...], templates_dir: Path, writer_name: str) -> set[Path]:
-    """The files a writer reads besides the HTML.
+    """The files a writer reads besides the HTML, as its ``WriterSpec`` declares them.
 
     WeasyPrint reads what the HTML links and what its CSS links in turn; the
     DOCX writer reads the images and embeds the font files, but no CSS.
     """
-    found: set[Path] = set()
-    if writer_name == "docx":
-        found = {p.resolve() for p in (templates_dir / "fonts").rglob("*.ttf")}
+    writer = registry.spec(writer_name)
+    found = set(writer.always_reads(templates_dir))
     pending = [templates_dir / link for link in links]
     while pending:
         path = pending.pop().resolve()
         if path in found or not path.is_file() or not path.is_relative_to(templates_dir.resolve()):
             continue  # outside templates/: the fetcher refuses it anyway
         found.add(path)
-        if path.suffix == ".css":
+        if writer.follows_css and path.suffix == ".css":
             text = path.read_text(encoding="utf-8")
             links = _CSS_URL.findall(text) + _CSS_IMPORT.findall(text)
             pending += [path.parent / link for link in links if ":" not in link]

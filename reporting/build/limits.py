@@ -5,11 +5,7 @@ import signal
 import threading
 from contextlib import contextmanager
 
-from reporting.errors import ReportingError
-
-
-class TimeLimitExceeded(ReportingError):
-    """A render job ran longer than ``build.job_time_limit_s`` allows."""
+from reporting.errors import ReportingError, TimeLimitExceeded
 
 
 @contextmanager

@@ -6,17 +6,12 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from reporting.errors import ReportingError
-
+from reporting.errors import OutputBusy, ReportingError
 
 
 # The lock files this process holds: forked workers close their copies (lock_held_by_parent_only),
 # or a worker outliving a killed build would keep the folder locked.
 HELD: set[int] = set()
-
-
-class OutputBusy(ReportingError):
-    """Another build is writing to the same output folder."""
 
 
 @contextmanager

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from reporting.source.figures import Awardee, EventBundle, bundle_event
-from reporting.config import PageGeometry, Project
-from reporting.errors import RenderError, ReportingError
+from reporting.config import DocumentType, PageGeometry, Project
+from reporting.errors import RenderError, ReportingError, SelectionError
 from reporting.build.limits import time_limit
 from reporting.build.lock import output_lock, remove_stale_temporaries
 from reporting.build.freshness import forget_assets, output_key
@@ -25,7 +25,9 @@ from reporting.build.file_names import awardee_stem
 from reporting.source.preflight import check_fonts, check_rendered_text
 from reporting.build.publish import Staging
 from reporting.render import Renderer
-from reporting.build.workers import CertificateDocxTask, ChunkTask, DocumentTask, PrintFileTask, Task, Workers, default_jobs
+from reporting.build.workers import ChunkTask, DocumentTask, PreparedCertificatesTask, PrintFileTask, Task, Workers, default_jobs
+from reporting.writers import registry
+from reporting.writers.registry import CertificateBatching
 from reporting.build import chunks as chunking
 
 Progress = Callable[[int, int, Path], None]
@@ -62,17 +64,23 @@ class Job:
 
 @dataclass(frozen=True)
 class CertificateSet:
-    """Every certificate of one event in one locale: one file per awardee and format, plus the print file."""
+    """A document made once per awardee (certificates) of one event in one locale: one file per
+    awardee and format, plus the print file."""
 
     bundle: EventBundle
     locale: str
     folder: Path  # relative to the output folder: <event>/<locale>
     awardees: tuple[Awardee, ...]  # in print order: the order of the awardee list
     stems: tuple[Path, ...]
+    document: DocumentType
 
     @property
     def print_stem(self) -> Path:
-        return self.folder / "certificates"
+        return self.folder / self.document.name
+
+    def job(self, stem: Path, awardees: tuple[Awardee, ...], formats: tuple[str, ...] = ()) -> Job:
+        """The set's template rendered for some of its awardees (one certificate, a chunk, the print file)."""
+        return Job(self.bundle, self.locale, self.document.template, self.document.page, stem, awardees, formats)
 
 
 @dataclass
@@ -107,23 +115,31 @@ def plan(bundles: Iterable[EventBundle], project: Project, selection: Selection,
 
 def _jobs_for(bundle: EventBundle, locale: str, project: Project, selection: Selection,
               renderer: Renderer) -> list[Job | CertificateSet]:
+    """The event's documents in this locale, as the project's document table declares them."""
     base = Path(bundle.event.id) / locale
-    jobs: list[Job | CertificateSet] = [Job(bundle, locale, "report.html.j2", "report", base / "report")]
-    if not bundle.awardees:
-        return jobs
-    jobs.append(Job(bundle, locale, "awardees.html.j2", "report", base / "awardees"))
+    jobs: list[Job | CertificateSet] = []
+    for document in project.documents:
+        if document.only_with_awards and not bundle.awardees:
+            continue
+        if document.one_per == "event":
+            jobs.append(Job(bundle, locale, document.template, document.page, base / document.name))
+        else:
+            jobs.extend(_per_awardee(document, bundle, locale, base, project, selection, renderer))
+    return jobs
+
+
+def _per_awardee(document: DocumentType, bundle: EventBundle, locale: str, base: Path, project: Project,
+                 selection: Selection, renderer: Renderer) -> list[Job | CertificateSet]:
     _, filters = renderer.environment(locale)
     ordered = tuple(filters.ordered(bundle.awardees, bundle.event.awards.order))
-    stems = tuple(base / "certificates" / awardee_stem(a.serial, a.id, [a.name[code] for code in project.locales])
+    stems = tuple(base / document.name / awardee_stem(a.serial, a.id, [a.name[code] for code in project.locales])
                   for a in ordered)
+    certificates = CertificateSet(bundle, locale, base, ordered, stems, document)
     if not selection.archive:
-        jobs.append(CertificateSet(bundle, locale, base, ordered, stems))
-        return jobs
+        return [certificates]
     # Archived certificates are each a PDF/A document of their own, typeset alone.
-    jobs.append(Job(bundle, locale, "certificates.html.j2", "certificate", base / "certificates", ordered, ("pdf",)))
-    jobs.extend(Job(bundle, locale, "certificates.html.j2", "certificate", stem, (awardee,))
-                for awardee, stem in zip(ordered, stems))
-    return jobs
+    return [certificates.job(certificates.print_stem, ordered, registry.paged_formats()),
+            *(certificates.job(stem, (awardee,)) for awardee, stem in zip(ordered, stems))]
 
 
 def run_build(project: Project, output: Path, selection: Selection = Selection(),
@@ -184,9 +200,6 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     return result
 
 
-SUFFIXES = {"pdf": ".pdf", "docx": ".docx"}
-
-
 def _count_outputs(planned: list, formats: tuple[str, ...]) -> int:
     """How many files the build answers for (written or unchanged), known before anything is rendered."""
     count = 0
@@ -194,8 +207,12 @@ def _count_outputs(planned: list, formats: tuple[str, ...]) -> int:
         if isinstance(item, Job):
             count += sum(1 for name in formats if not item.formats or name in item.formats)
         else:
-            count += len(item.awardees) * len(formats) + ("pdf" in formats)
+            count += len(item.awardees) * len(formats) + sum(1 for name in formats if _makes_print_file(name))
     return count
+
+
+def _makes_print_file(name: str) -> bool:
+    return registry.spec(name).certificates is CertificateBatching.CHUNKED
 
 
 @dataclass(frozen=True)
@@ -244,15 +261,16 @@ class _Work:
         for name in self.formats:
             if job.formats and name not in job.formats:
                 continue
-            target = self.output / job.stem.with_suffix(SUFFIXES[name])
-            source = self.sources.get(job.bundle.event.id) if name == "pdf" else None
+            paged = registry.spec(name).paged  # archived with the data attached, signed, pages counted
+            shown = job.stem.with_suffix(registry.spec(name).suffix)
+            source = self.sources.get(job.bundle.event.id) if paged else None
             sheet = self.sheets.get(job.bundle.event.id) if source is not None else None
-            extra = (source or b"") + (sheet[1] if sheet else b"") + (self.signer_identity if name == "pdf" else b"")
-            if self.current(target, output_key(html, name, self.project.templates_dir, extra)):
+            extra = (source or b"") + (sheet[1] if sheet else b"") + (self.signer_identity if paged else b"")
+            if self.current(self.output / shown, output_key(html, name, self.project.templates_dir, extra)):
                 continue
-            expected = len(job.awardees) if job.awardees and name == "pdf" else None
+            expected = len(job.awardees) if job.awardees and paged else None
             archive = _archive_source(job, source, sheet) if source is not None else None
-            yield DocumentTask(name, job.locale, job.page, html, target, job.stem.with_suffix(SUFFIXES[name]),
+            yield DocumentTask(name, job.locale, job.page, html, self.output / shown, shown,
                                expected, archive, tuple(a.id for a in job.awardees))
 
     def _certificate_tasks(self, item: CertificateSet) -> Iterator[Task]:
@@ -273,7 +291,7 @@ class _Work:
             chunk_key = output_key(chunk.html, "pdf", templates, b"certificate chunk")
             cached = self.cache / f"{chunk_key}.pdf"
             chunk_files.append(cached)
-            if "pdf" in self.formats:
+            if "pdf" in self.formats:  # CertificateBatching.CHUNKED: typeset together, split per page
                 targets: list[Path | None] = []
                 for index, stem in enumerate(chunk.stems):
                     key = hashlib.sha256(f"{chunk_key} page {index}".encode()).hexdigest()
@@ -284,10 +302,10 @@ class _Work:
                     yield self._chunk_task(item, chunk, targets, cached)
                 else:
                     current_chunks.append((number, cached))
-            if "docx" in self.formats:
-                yield from self._docx_tasks(item, chunk)
+            for name in self.formats:
+                yield from self._single_certificate_tasks(name, item, chunk)
         if self.selection.keep_html and htmls:
-            self.result.documents.append((_print_job(item), chunking.join(htmls)))
+            self.result.documents.append((item.job(item.print_stem, item.awardees, ("pdf",)), chunking.join(htmls)))
         if "pdf" not in self.formats:
             return
         target = self.output / item.print_stem.with_suffix(".pdf")
@@ -309,16 +327,27 @@ class _Work:
                          tuple(stem.with_suffix(".pdf") for stem in chunk.stems), cached,
                          self.project.print_options.needs_marks_area)
 
-    def _docx_tasks(self, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
+    def _single_certificate_tasks(self, name: str, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
+        """A format that does not typeset chunks writes each certificate from its own HTML: all of a
+        chunk in one task when it prepares a document once (DOCX), else one task each."""
+        batching = registry.spec(name).certificates
+        if batching is CertificateBatching.CHUNKED:
+            return
         htmls, targets, shown = [], [], []
         for html, stem in zip(chunk.singles, chunk.stems):
-            target = self.output / stem.with_suffix(".docx")
-            if not self.current(target, output_key(html, "docx", self.project.templates_dir)):
+            target = self.output / stem.with_suffix(registry.spec(name).suffix)
+            if not self.current(target, output_key(html, name, self.project.templates_dir)):
                 htmls.append(html)
                 targets.append(target)
-                shown.append(stem.with_suffix(".docx"))
-        if targets:
-            yield CertificateDocxTask(item.locale, "certificate", tuple(htmls), tuple(targets), tuple(shown))
+                shown.append(target.relative_to(self.output))
+        if not targets:
+            return
+        if batching is CertificateBatching.PREPARED:
+            yield PreparedCertificatesTask(name, item.locale, item.document.page, tuple(htmls), tuple(targets),
+                                           tuple(shown))
+            return
+        for html, target, relative in zip(htmls, targets, shown):
+            yield DocumentTask(name, item.locale, item.document.page, html, target, relative)
 
     def print_tasks(self) -> list[Task]:
         """The print files, joined once every chunk they need is typeset (and cached)."""
@@ -332,13 +361,8 @@ class _Work:
         return tasks
 
 
-def _print_job(item: CertificateSet) -> Job:
-    return Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem, item.awardees, ("pdf",))
-
-
 def _single_documents(item: CertificateSet, chunk: _RenderedChunk) -> list[tuple[Job, str]]:
-    return [(Job(item.bundle, item.locale, "certificates.html.j2", "certificate", stem, (awardee,)), single)
-            for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles)]
+    return [(item.job(stem, (awardee,)), single) for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles)]
 
 
 def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: tuple[str, ...]) -> list[Path]:
@@ -394,8 +418,8 @@ def _render_chunk(renderer: Renderer, item: CertificateSet, project: Project, aw
                   stems: tuple[Path, ...]) -> _RenderedChunk:
     """A chunk's HTML (typeset together) and each certificate's own HTML (for its DOCX)."""
     options = project.print_options  # the chunks make the print file: its bleed and crop marks
-    page = replace(project.page("certificate"), bleed_mm=options.bleed_mm, crop_marks=options.crop_marks)
-    job = Job(item.bundle, item.locale, "certificates.html.j2", "certificate", item.print_stem, awardees)
+    page = replace(project.page(item.document.page), bleed_mm=options.bleed_mm, crop_marks=options.crop_marks)
+    job = item.job(item.print_stem, awardees)
     html = _render(renderer, job, project, page=page)
     singles = chunking.single_certificates(html, len(awardees))
     if singles is None:  # a template of another shape: render each certificate alone
@@ -419,7 +443,3 @@ def _check_selection(bundles: list[EventBundle], project: Project, selection: Se
         raise SelectionError(f"unknown locale {', '.join(unknown)}; configured: {', '.join(project.locales)}")
 
 
-class SelectionError(ReportingError):
-    """The command line asked for an event or locale that does not exist: a usage error."""
-
-    exit_code = 2

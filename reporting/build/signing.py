@@ -6,13 +6,9 @@ import logging
 import os
 from pathlib import Path
 
-from reporting.errors import ReportingError
+from reporting.errors import ReportingError, SigningError
 
 PASSPHRASE_VARIABLE = "REPORTING_SIGN_PASSPHRASE"
-
-
-class SigningError(ReportingError):
-    """The signing key cannot be used."""
 
 
 class PdfSigner:

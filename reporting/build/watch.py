@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from reporting.build.pipeline import BuildResult, Selection, run_build
 from reporting.config import CONFIG_NAME, load_project
-from reporting.errors import ReportingError
+from reporting.errors import BuildCancelled, ReportingError
 
 # Edits arriving within this many milliseconds of each other are one rebuild (an editor's
 # save is often several writes: truncate, write, rename, chmod).
@@ -78,10 +78,6 @@ class Rebuilder:
         # run_build reports each file it writes; raising here makes it discard what it staged.
         if self.cancelled.is_set():
             raise BuildCancelled("stopped (Ctrl-C) before the end")
-
-
-class BuildCancelled(ReportingError):
-    """The build was stopped on request (the preview shutting down)."""
 
 
 def watched_paths(root: Path) -> list[Path]:

@@ -21,10 +21,12 @@ from typing import Iterable, Iterator
 
 from reporting.build import cache
 from reporting.config import Project
-from reporting.errors import RenderError
+from reporting.errors import PageOverflow, RenderError
 from reporting.build.limits import time_limit
 from reporting.build.lock import release_inherited_locks
 from reporting.build.publish import write_temporary
+from reporting.writers import registry
+from reporting.writers.registry import Writer
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,11 @@ class ChunkTask:
 
 
 @dataclass(frozen=True)
-class CertificateDocxTask:
-    """The DOCX certificates of one chunk, each from its own HTML."""
+class PreparedCertificatesTask:
+    """The certificates of one chunk in a format that prepares a document once and fills in each
+    awardee (``CertificateBatching.PREPARED``: DOCX), each from its own HTML."""
 
+    format: str
     locale: str
     page: str
     htmls: tuple[str, ...]
@@ -85,7 +89,7 @@ class PrintFileTask:
     target: Path
 
 
-Task = DocumentTask | ChunkTask | CertificateDocxTask | PrintFileTask
+Task = DocumentTask | ChunkTask | PreparedCertificatesTask | PrintFileTask
 
 
 class Worker:
@@ -95,7 +99,7 @@ class Worker:
         self.project = project
         self.sign_key = sign_key
         self.force = force  # --force: write every file, even one already holding the same bytes
-        self._writers: dict[tuple[str, str], object] = {}
+        self._writers: dict[tuple[str, str, bool], Writer] = {}
         self._signer = None
 
     def run(self, task: Task) -> list[Written]:
@@ -103,21 +107,22 @@ class Worker:
             return [self._document(task)]
         if isinstance(task, ChunkTask):
             return self._chunk(task)
-        if isinstance(task, CertificateDocxTask):
-            return self._certificate_docx(task)
+        if isinstance(task, PreparedCertificatesTask):
+            return self._prepared_certificates(task)
         return [self._print_file(task)]
 
-    def writer(self, name: str, locale: str):
-        if (name, locale) not in self._writers:
-            self._writers[name, locale] = make_writer(self.project, name, locale)
-        return self._writers[name, locale]
+    def writer(self, name: str, locale: str, batch: bool = False):
+        """The worker's writer of a format for a locale (``batch``: its certificate batch writer), made once."""
+        if (name, locale, batch) not in self._writers:
+            self._writers[name, locale, batch] = make_writer(self.project, name, locale, batch)
+        return self._writers[name, locale, batch]
 
     def _document(self, task: DocumentTask) -> Written:
         limit = self.project.job_time_limit_s
         with time_limit(limit, f"writing {task.shown}"), _named(task.shown, task.awardee_ids):
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)
-            if task.format == "pdf":
+            if registry.spec(task.format).paged:
                 data = writer.write(task.html, geometry, expected_pages=task.expected_pages, archive=task.archive)
                 if self.sign_key is not None:
                     data = self.signer.sign(data)
@@ -134,7 +139,7 @@ class Worker:
             try:
                 pdf = writer.write(task.html, expected_pages=count)
             except RenderError as exc:
-                if "page(s)" not in str(exc):
+                if not isinstance(exc, PageOverflow):
                     raise RenderError(f"{task.shown[0]} (or another of its chunk): {exc}") from None
                 self._find_overflow(task, writer)
                 raise
@@ -153,8 +158,8 @@ class Worker:
             with _named(shown, (awardee,)):
                 writer.write(html, expected_pages=1)
 
-    def _certificate_docx(self, task: CertificateDocxTask) -> list[Written]:
-        writer = self.writer("certificate-docx", task.locale)
+    def _prepared_certificates(self, task: PreparedCertificatesTask) -> list[Written]:
+        writer = self.writer(task.format, task.locale, batch=True)
         geometry = self.project.page(task.page)
         written = []
         for html, target, shown in zip(task.htmls, task.targets, task.shown):
@@ -186,17 +191,11 @@ class Worker:
         return self._signer
 
 
-def make_writer(project: Project, name: str, locale: str):
-    if name == "pdf":
-        from reporting.writers.pdf import PdfWriter, check_harfbuzz_subsetting
-        check_harfbuzz_subsetting()  # before the first PDF: WeasyPrint would silently go 25x slower
-        return PdfWriter(project.templates_dir)
-    from reporting.writers.docx import DocxWriter, FontChoice
-    writer = DocxWriter(FontChoice(size_pt=project.locales[locale].font_size_pt), base_dir=project.templates_dir)
-    if name == "certificate-docx":  # the same bytes, a document prepared once per worker and locale
-        from reporting.writers.docx_batch import CertificateDocx
-        return CertificateDocx(writer)
-    return writer
+def make_writer(project: Project, name: str, locale: str, batch: bool = False) -> Writer:
+    """A registered format's writer for one locale; ``batch``: the one that writes its certificates."""
+    spec = registry.spec(name)
+    make = spec.make_batch if batch and spec.make_batch is not None else spec.make
+    return make(project, locale)
 
 
 @contextmanager
@@ -208,7 +207,7 @@ def _named(shown: Path, awardee_ids: tuple[str, ...]):
         if str(exc).startswith(f"{shown}:"):
             raise
         hint = ""
-        if awardee_ids and "page(s)" in str(exc):
+        if awardee_ids and isinstance(exc, PageOverflow):
             hint = f" (a name or the citation is too long for one certificate page; awardees: {', '.join(awardee_ids)})"
         raise RenderError(f"{shown}: {exc}{hint}") from None
 

@@ -5,14 +5,10 @@ import argparse
 from pathlib import Path
 
 from reporting.commands.options import shown
-from reporting.errors import ReportingError
+from reporting.errors import Expected, SelectionError
 from reporting.ui.console import Console
 
 NAME = "export"
-
-
-class ExportError(ReportingError):
-    """No such event, an event without awards, or a file that would be replaced."""
 
 
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
@@ -27,23 +23,21 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
 
 def run(project, args, console: Console) -> int:
     from reporting.build.pipeline import load_bundles
-    from reporting.commands.new import NewFileError, write_new_file
+    from reporting.commands.new import write_new_file
     from reporting.scaffold.awardee_workbook import awardee_workbook
 
     bundles = {bundle.event.id: bundle for bundle in load_bundles(project)}
     bundle = bundles.get(args.event)
     if bundle is None:
-        raise ExportError(f"--event: expected one of {', '.join(sorted(bundles)) or 'no events'}, found '{args.event}'")
+        raise SelectionError("--event: " + str(Expected(f"one of {', '.join(sorted(bundles)) or 'no events'}",
+                                                        f"'{args.event}'")))
     awards = bundle.event.awards
     if awards is None:
-        raise ExportError(f"{bundle.source}: expected awards to export, found none")
+        raise SelectionError(f"--event: {args.event}: " + str(Expected("an event with awards", "none in " + str(bundle.source))))
     lists = {"groups": [g.model_dump() for g in awards.groups], "individuals": [i.model_dump() for i in awards.individuals]}
     target = (args.output or project.data_dir / f"{args.event}-awardees.xlsx").resolve()
     target_shown = shown(target, project.root)
-    try:
-        write_new_file(target, target_shown, awardee_workbook(tuple(project.locales), lists))
-    except NewFileError as exc:
-        raise ExportError(str(exc)) from None
+    write_new_file(target, target_shown, awardee_workbook(tuple(project.locales), lists))
     console.say(f"wrote {target_shown}: {len(lists['groups'])} groups and {len(lists['individuals'])} individuals of "
                 f"{args.event}; to build from it, set awards: {{source: {target.name}}} and remove the lists from the YAML.")
     console.record("created", target_shown)

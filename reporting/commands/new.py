@@ -7,17 +7,13 @@ from pathlib import Path
 
 from reporting.commands.options import shown
 from reporting.ui.console import Console
-from reporting.errors import DataError, ReportingError
+from reporting.errors import DataError, NewFileError, ReportingError
 from reporting.source.load import discover
 from reporting.scaffold.periods import FORMS, ReportingPeriod, parse_period
 from reporting.scaffold.next_period import KINDS, Previous, header, new_id, scaffold
 from reporting.scaffold.awardee_workbook import awardee_workbook, with_sheet
 from reporting.scaffold.yaml_emit import dump
 from reporting.source.yaml_reader import load_yaml
-
-
-class NewFileError(ReportingError):
-    """No file to start from, or the new file would replace one."""
 
 
 NAME = "new"

@@ -8,7 +8,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
-from reporting.errors import DataError, Problem
+from reporting.errors import DataError, Expected, Problem
 
 DOMAIN = "messages"
 
@@ -28,7 +28,7 @@ def load_translations(catalogs_dir: Path, locale: str) -> Translations:
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=locale, abort_invalid=True)
     except FileNotFoundError:
-        raise DataError([Problem(path, None, None, "", f"expected a message catalog for locale '{locale}', found none")]) from None
+        raise DataError([Problem(path, None, None, "", Expected(f"a message catalog for locale '{locale}'", "none"))]) from None
     except PoFileError as exc:
         raise DataError([Problem(path, None, None, "", f"invalid catalog: {exc}")]) from None
     buffer = io.BytesIO()

@@ -5,10 +5,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reporting.build.pipeline import SUFFIXES, BuildResult, Job
+from reporting.build.pipeline import BuildResult, Job
+from reporting.writers import registry
 
-# The documents in the order a reader meets them; anything else sorts after.
-DOCUMENT_ORDER = ("report", "awardees", "certificates")
 _DIRECTION_OF = re.compile(r'<html[^>]*\bdir="(rtl|ltr)"')
 
 
@@ -39,19 +38,23 @@ class Document:
         return self.event_id, self.locale, self.name
 
     def file(self, output: Path, fmt: str) -> Path:
-        return output / self.stem.with_suffix(SUFFIXES[fmt])
+        return output / self.stem.with_suffix(registry.spec(fmt).suffix)
 
 
 def documents_of(result: BuildResult, output: Path) -> dict[tuple[str, str, str], Document]:
     """The build's documents keyed by (event, locale, name); one-awardee certificates become parts."""
     documents: dict[tuple[str, str, str], Document] = {}
     singles: list[Job] = []
+    # Documents are listed in the order the project's document table gives them, which is the
+    # order the build renders them in: rank each name by where it first appears.
+    rank: dict[str, int] = {}
     for job, html in result.documents:
+        rank.setdefault(job.stem.parts[2], len(rank))
         if len(job.stem.parts) > 3:  # <event>/<locale>/certificates/<NN-id-slug>
             singles.append(job)
             continue
         direction = _DIRECTION_OF.search(html)
-        formats = tuple(f for f, suffix in SUFFIXES.items() if (output / job.stem.with_suffix(suffix)).is_file())
+        formats = tuple(f for f, suffix in registry.suffixes().items() if (output / job.stem.with_suffix(suffix)).is_file())
         document = Document(job.bundle.event.id, job.bundle.event.title[job.locale], job.locale, job.stem.name,
                             job.stem, html, direction.group(1) if direction else "ltr", formats)
         documents[document.key] = document
@@ -59,12 +62,11 @@ def documents_of(result: BuildResult, output: Path) -> dict[tuple[str, str, str]
         combined = documents.get((job.bundle.event.id, job.locale, job.stem.parent.name))
         if combined is not None:
             combined.parts.append(Part(job.awardees[0].name[job.locale], job.stem))
-    return dict(sorted(documents.items(), key=lambda item: _order(item[1])))
+    return dict(sorted(documents.items(), key=lambda item: _order(item[1], rank)))
 
 
-def _order(document: Document) -> tuple:
-    rank = DOCUMENT_ORDER.index(document.name) if document.name in DOCUMENT_ORDER else len(DOCUMENT_ORDER)
-    return document.event_id, rank, document.name, document.locale
+def _order(document: Document, rank: dict[str, int]) -> tuple:
+    return document.event_id, rank.get(document.name, len(rank)), document.name, document.locale
 
 
 def by_event(documents: dict[tuple[str, str, str], Document]) -> dict[str, dict[str, list[Document]]]:

@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from reporting.language.bidi import isolated
-from reporting.build.pipeline import SUFFIXES
+from reporting.writers import registry
 from reporting.preview import page_images as pdfpages
 from reporting.preview.listing import Document, by_event
 from reporting.preview.state import Preview
@@ -73,4 +73,4 @@ def _document_url(document: Document) -> str:
 
 
 def _download_url(stem: Path, fmt: str) -> str:
-    return "/files/" + stem.with_suffix(SUFFIXES[fmt]).as_posix()
+    return "/files/" + stem.with_suffix(registry.spec(fmt).suffix).as_posix()

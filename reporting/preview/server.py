@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from reporting.errors import ReportingError
+from reporting.errors import PortUnavailable, ReportingError
 from reporting.build.watch import Outcome, keep_building
 from reporting.preview import pages
 from reporting.preview import page_images as pdfpages
+from reporting.writers import registry
 from reporting.preview.state import Preview
 
 HOST = "127.0.0.1"
@@ -28,10 +29,6 @@ KEEPALIVE_S = 15
 JOIN_TIMEOUT_S = 10  # an SSE comment this often notices a closed tab and frees its thread
 # Under templates/, only what a document's HTML pulls in may be served: not templates or catalogs.
 STATIC_SUFFIXES = {".css", ".ttf", ".otf", ".woff", ".woff2", ".png", ".jpg", ".jpeg", ".svg", ".gif"}
-DOWNLOAD_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -106,9 +103,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _send_download(self, rest: list[str]) -> None:
         target = _inside(self.server.preview.output, rest)
-        if target is None or target.suffix not in DOWNLOAD_TYPES or not target.is_file():
+        if target is None or target.suffix not in registry.media_types() or not target.is_file():
             return self._send_error(HTTPStatus.NOT_FOUND)
-        self._send(target.read_bytes(), DOWNLOAD_TYPES[target.suffix],
+        self._send(target.read_bytes(), registry.media_types()[target.suffix],
                    {"Content-Disposition": f'attachment; filename="{target.name}"', "Cache-Control": "no-store"})
 
     def _stream_events(self) -> None:
@@ -196,5 +193,3 @@ def serve(preview: Preview, port: int, ready: Callable[[str], None], report: Cal
         raise failures[0]
 
 
-class PortUnavailable(ReportingError):
-    """The port is taken (or not ours to use): nothing was built or served."""

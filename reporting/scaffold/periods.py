@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from reporting.errors import ReportingError
+from reporting.errors import PeriodError, ReportingError
 
 _QUARTER = re.compile(r"(\d{4})-[Qq]([1-4])$")
 _HALF = re.compile(r"(\d{4})-[Hh]([12])$")
@@ -14,12 +14,6 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"(\d{4})$")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 FORMS = "2024-Q2, 2024-H1, 2024-06, 2024 or 2024-04-01..2024-06-30"
-
-
-class PeriodError(ReportingError):
-    """A --period that names no period; a usage error."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -3,19 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import types
-import typing
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from reporting.errors import DataError, Problem
-from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event, Localized
+from reporting.errors import DataError, Expected, Problem
+from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event
+from reporting.source.schema_problems import describe, schema_problems
 from reporting.source.sheet_awards import attach_sheet
 from reporting.source.yaml_reader import LoadedYaml, Path_, load_yaml
-
-FILL_HINT = " — fill this in"
 
 
 @dataclass(frozen=True)
@@ -54,12 +51,12 @@ def load_events(paths: list[Path], locales: tuple[str, ...], root: Path,
 def load_event(path: Path, locales: tuple[str, ...], shown: str | None = None) -> SourcedEvent:
     source = load_yaml(path, shown)
     if not isinstance(source.data, dict):
-        raise DataError([source.problem((), f"expected a mapping of fields, found {_describe(source.data)}")])
+        raise DataError([source.problem((), Expected("a mapping of fields", f"{describe(source.data)}"))])
     source, sheet_problems = attach_sheet(source, path, locales)
     try:
         event = Event.model_validate(source.data, context={"locales": locales})
     except ValidationError as exc:
-        raise DataError(sheet_problems + _problems_from(source, exc.errors())) from None
+        raise DataError(sheet_problems + schema_problems(source, exc.errors(), Event)) from None
     problems = sheet_problems + consistency_problems(event, source)
     if problems:
         raise DataError(problems)
@@ -77,10 +74,10 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
         if ratio.part in event.figures and ratio.whole in event.figures:
             part, whole = event.figures[ratio.part].value, event.figures[ratio.whole].value
             if whole == 0 or part > whole:
-                problems.append(source.problem(("ratios", name), f"expected {ratio.part} ({part}) to be at most {ratio.whole} ({whole}) and {ratio.whole} above 0"))
+                problems.append(source.problem(("ratios", name), Expected(f"{ratio.part} ({part}) to be at most {ratio.whole} ({whole}) and {ratio.whole} above 0", f"{part} of {whole}")))
             elif ratio.stated_percent is not None and _rounded_percent(part, whole, ratio.decimals) != round(ratio.stated_percent, ratio.decimals):
                 computed = _rounded_percent(part, whole, ratio.decimals)
-                problems.append(source.problem(("ratios", name, "stated_percent"), f"expected {computed:g} ({part}/{whole}), found {ratio.stated_percent:g}"))
+                problems.append(source.problem(("ratios", name, "stated_percent"), Expected(f"{computed:g} ({part}/{whole})", f"{ratio.stated_percent:g}")))
     names = set(event.figures) | set(event.ratios)
     for index, key in enumerate(event.key_figures):
         if key not in names:
@@ -98,10 +95,10 @@ def _date_problems(event: Event, source: LoadedYaml) -> list[Problem]:
     """A meeting reviews its period, so it cannot come before the period starts; awards go with the meeting."""
     problems = []
     if event.date < event.period.start:
-        problems.append(source.problem(("date",), f"expected a date on or after the period's start ({event.period.start}), found {event.date}"))
+        problems.append(source.problem(("date",), Expected(f"a date on or after the period's start ({event.period.start})", f"{event.date}")))
     awards_date = event.awards.date if event.awards else None
     if awards_date and not event.period.start <= awards_date <= event.date + dt.timedelta(days=366):
-        problems.append(source.problem(("awards", "date"), f"expected a date from {event.period.start} to a year after the meeting ({event.date}), found {awards_date}"))
+        problems.append(source.problem(("awards", "date"), Expected(f"a date from {event.period.start} to a year after the meeting ({event.date})", f"{awards_date}")))
     return problems
 
 
@@ -116,7 +113,7 @@ def _placeholder_problems(event: Event, source: LoadedYaml) -> list[Problem]:
                     if message:
                         problems.append(source.problem(where + (code,), message))
                 if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
-                    problems.append(source.problem(where + (code,), "expected placeholders like {name} or {name:counted}, found a stray brace"))
+                    problems.append(source.problem(where + (code,), Expected("placeholders like {name} or {name:counted}", "a stray brace")))
     return problems
 
 
@@ -125,11 +122,11 @@ def _placeholder_problem(event: Event, name: str, style: str | None) -> str | No
     if name not in known:
         return _unknown("placeholder", "{" + name + "}", known)
     if style == "counted" and not (name in event.figures and event.figures[name].counted):
-        return f"expected {{{name}:counted}} to name a figure with 'counted' forms, found none for '{name}'"
+        return Expected(f"{{{name}:counted}} to name a figure with 'counted' forms", f"none for '{name}'")
     if style == "fraction" and name not in event.ratios:
-        return f"expected {{{name}:fraction}} to name a ratio, found '{name}' is not one"
+        return Expected(f"{{{name}:fraction}} to name a ratio", f"'{name}' is not one")
     if style not in (None, "value", "counted", "fraction"):
-        return f"expected a placeholder style value, counted or fraction, found '{style}'"
+        return Expected("a placeholder style value, counted or fraction", f"'{style}'")
     return None
 
 
@@ -138,7 +135,7 @@ def _missing_images(item: SourcedEvent, templates_dir: Path) -> list[Problem]:
     awards = item.event.awards
     if awards is None or awards.emblem is None or (templates_dir / awards.emblem).is_file():
         return []
-    return [item.source.problem(("awards", "emblem"), f"expected an image file templates/{awards.emblem}, found none")]
+    return [item.source.problem(("awards", "emblem"), Expected(f"an image file templates/{awards.emblem}", "none"))]
 
 
 def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
@@ -146,112 +143,15 @@ def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
     problems = []
     for item in events:
         if item.event.id in seen:
-            problems.append(item.source.problem(("id",), f"expected a unique event id, found '{item.event.id}' also in {seen[item.event.id]}"))
+            problems.append(item.source.problem(("id",), Expected("a unique event id", f"'{item.event.id}' also in {seen[item.event.id]}")))
         seen.setdefault(item.event.id, item.source.path)
     return problems
-
-
-def _problems_from(source: LoadedYaml, errors: list[dict]) -> list[Problem]:
-    """Pydantic's errors as problems; the branches of one union (int | float) make one message."""
-    problems: list[Problem] = []
-    type_errors: dict[Path_, tuple[list[str], object]] = {}
-    for error in errors:
-        where = _data_path(source.data, error["loc"])
-        message = error["msg"]
-        if error["type"] == "missing":
-            problems.append(source.problem(where, "expected this field, found nothing"))
-        elif error["type"] == "extra_forbidden":
-            problems.append(source.problem(where, _unknown_field(where), at_key=True))
-        elif message.startswith("Value error, "):
-            problems.append(source.problem(where, message.removeprefix("Value error, ")))
-        else:
-            expected = message.removeprefix("Input should be ").removeprefix("String should ")
-            type_errors.setdefault(where, ([], error.get("input")))[0].append(expected)
-    for where, (expectations, found) in type_errors.items():
-        # An empty value is a blank left to fill (``new`` writes them), not a typing mistake: say so.
-        hint = FILL_HINT if found is None else ""
-        expected = _merge_expectations(expectations)
-        if expected == "a valid dictionary":  # pydantic's word; say what the secretary must write there
-            expected = "a text per language" if _model_at(where) is Localized else "a mapping of fields"
-        problems.append(source.problem(where, f"expected {expected}, found {_describe(found)}{hint}"))
-    return problems
-
-
-def _merge_expectations(expectations: list[str]) -> str:
-    if set(expectations) == {"a valid integer", "a valid number"}:
-        return "a number"
-    if set(expectations) == {"a valid string"}:
-        return "text"
-    return " or ".join(dict.fromkeys(expectations))
-
-
-def _data_path(data: object, loc: tuple) -> Path_:
-    """Pydantic's error location minus its own entries (``root``, union branch names)."""
-    where: list = []
-    current = data
-    for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
-            current = current[part]
-            where.append(part)
-        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
-            current = current[part]
-            where.append(part)
-        elif isinstance(current, dict) and isinstance(part, str) and part != "root" and "[" not in part:
-            where.append(part)  # a missing or unknown field: the path ends here
-            break
-    return tuple(where)
-
-
-def _unknown_field(where: Path_) -> str:
-    field = str(where[-1]) if where else "?"
-    model = _model_at(where[:-1])
-    known = model.model_fields if model else ()
-    close = difflib.get_close_matches(field, sorted(known), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"expected a known field, found unknown field '{field}'{hint}"
-
-
-def _model_at(where: Path_) -> type[BaseModel] | None:
-    """The model class that validates the mapping at ``where`` (for field-name suggestions)."""
-    annotation: object = Event
-    for part in where:
-        annotation = _unwrap(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(part, str):
-            field = annotation.model_fields.get(part)
-            annotation = field.annotation if field else None
-        elif typing.get_origin(annotation) in (list, dict):
-            annotation = typing.get_args(annotation)[-1]
-        else:
-            return None
-    annotation = _unwrap(annotation)
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-
-
-def _unwrap(annotation: object) -> object:
-    """``Annotated[X, ...]`` and ``X | None`` -> ``X``."""
-    while typing.get_origin(annotation) in (typing.Annotated, typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        annotation = args[0]
-    return annotation
 
 
 def _unknown(kind: str, found: str, known) -> str:
     close = difflib.get_close_matches(found, sorted(known), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"expected a known {kind}, found '{found}'{hint}"
-
-
-def _describe(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (dict, list)):
-        return f"a {'mapping' if isinstance(value, dict) else 'list'}"
-    if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return Expected(f"a known {kind}", f"'{found}'{hint}")
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -6,6 +6,7 @@ of awardees, totals) is computed, never typed a second time.
 """
 from __future__ import annotations
 
+from reporting.errors import Mismatch
 import datetime as dt
 import re
 import unicodedata
@@ -32,16 +33,16 @@ def clean_text(text: str) -> str:
     """Text as the documents need it: NFC (decomposed Vietnamese extracts like precomposed), no controls."""
     text = unicodedata.normalize("NFC", text)
     if len(text) > MAX_TEXT:
-        raise ValueError(f"expected at most {MAX_TEXT:,} characters, found {len(text):,}")
+        raise Mismatch(f"at most {MAX_TEXT:,} characters", f"{len(text):,}")
     if text and unicodedata.category(text[0]).startswith("M"):
-        raise ValueError(f"expected text starting with a letter, found the lone combining mark U+{ord(text[0]):04X} "
-                         f"{unicodedata.name(text[0], '')} at character 1")
+        raise Mismatch("text starting with a letter",
+                       f"the lone combining mark U+{ord(text[0]):04X} {unicodedata.name(text[0], '')} at character 1")
     for position, char in enumerate(text):
         if char in BIDI_CONTROLS:
-            raise ValueError(f"expected text without bidi control characters, found U+{ord(char):04X} "
-                             f"{BIDI_CONTROLS[char]} at character {position + 1}")
+            raise Mismatch("text without bidi control characters",
+                           f"U+{ord(char):04X} {BIDI_CONTROLS[char]} at character {position + 1}")
         if unicodedata.category(char) == "Cc" and char not in "\n\t":
-            raise ValueError(f"expected text without control characters, found U+{ord(char):04X} at character {position + 1}")
+            raise Mismatch("text without control characters", f"U+{ord(char):04X} at character {position + 1}")
     return text
 
 
@@ -72,7 +73,7 @@ class Localized(RootModel[dict[str, Text]]):
             _check_locale_keys(value, locales)
         for code, text in value.items():
             if not text.strip():
-                raise ValueError(f"expected text in '{code}', found an empty string")
+                raise Mismatch(f"text in '{code}'", "an empty string")
         return value
 
     def __getitem__(self, locale: str) -> str:
@@ -105,9 +106,9 @@ class Counted(RootModel[dict[str, Text | dict[str, Text]]]):
             missing = sorted(needed - set(forms))
             unknown = sorted(set(forms) - needed)
             if missing:
-                raise ValueError(f"expected plural forms {', '.join(sorted(needed))} for '{code}', missing {', '.join(missing)}")
+                raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"{', '.join(missing)} missing")
             if unknown:
-                raise ValueError(f"expected plural forms {', '.join(sorted(needed))} for '{code}', found unknown {', '.join(unknown)}")
+                raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"unknown {', '.join(unknown)}")
         return value
 
 
@@ -116,7 +117,7 @@ def _check_locale_keys(value: dict, locales: tuple[str, ...]) -> None:
     unknown = [code for code in value if code not in locales]
     if missing or unknown:
         found = ", ".join(value) or "none"
-        raise ValueError(f"expected texts for locales {', '.join(locales)}, found {found}")
+        raise Mismatch(f"texts for locales {', '.join(locales)}", f"{found}")
 
 
 class Person(Strict):
@@ -143,11 +144,11 @@ class Figure(Strict):
     @model_validator(mode="after")
     def _money_has_currency(self) -> "Figure":
         if self.kind == "money" and not self.currency:
-            raise ValueError("expected a currency code (e.g. VND) for a money figure, found none")
+            raise Mismatch("a currency code (e.g. VND) for a money figure", "none")
         if self.kind != "money" and self.currency:
-            raise ValueError(f"expected no currency for a {self.kind} figure, found {self.currency}")
+            raise Mismatch(f"no currency for a {self.kind} figure", f"{self.currency}")
         if self.kind == "count" and not isinstance(self.value, int):
-            raise ValueError(f"expected a whole number for a count, found {self.value}")
+            raise Mismatch("a whole number for a count", f"{self.value}")
         return self
 
 
@@ -169,7 +170,7 @@ class Period(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> "Period":
         if self.end < self.start:
-            raise ValueError(f"expected end on or after start ({self.start}), found {self.end}")
+            raise Mismatch(f"end on or after start ({self.start})", f"{self.end}")
         return self
 
 
@@ -227,7 +228,7 @@ class Awards(Strict):
         seen: set[str] = set()
         for awardee in [*self.groups, *self.individuals]:
             if awardee.id in seen:
-                raise ValueError(f"expected each awardee id once, found '{awardee.id}' twice")
+                raise Mismatch("each awardee id once", f"'{awardee.id}' twice")
             seen.add(awardee.id)
         return self
 

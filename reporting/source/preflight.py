@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from reporting.config import Project
-from reporting.errors import DataError, Problem, TemplateError
+from reporting.errors import DataError, Expected, Problem, TemplateError
 from reporting.source.load import SourcedEvent
 from reporting.source.model import Counted, Localized
 from reporting.source.yaml_reader import Path_
@@ -54,9 +54,9 @@ def undrawable(project: Project, locale: str, text: str) -> list[str]:
         if unicodedata.category(char) in _NOT_DRAWN:
             continue
         if not any(ord(char) in font_characters(project.templates_dir / f) for f in fonts):
-            messages.append(f"expected characters the '{locale}' fonts can draw, found U+{ord(char):04X} "
-                            f"{unicodedata.name(char, 'unnamed character')} ({char!r}) "
-                            f"in none of {', '.join(Path(f).name for f in fonts)}")
+            messages.append(Expected(f"characters the '{locale}' fonts can draw",
+                                     f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')} ({char!r}) "
+                                     f"in none of {', '.join(Path(f).name for f in fonts)}"))
     return messages
 
 

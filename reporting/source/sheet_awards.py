@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reporting.errors import DataError, Problem
+from reporting.errors import DataError, Expected, Problem
 from reporting.source.sheet_headers import default_sheet_kind
 from reporting.source.sheet_reader import Table, Workbook, read_workbook
 from reporting.source.sheet_rows import CellOrigin, Fields, Issue, Record, TableReading, read_table
@@ -28,7 +28,7 @@ class SheetSource(LoadedYaml):
     sheet_file: Path = Path()  # on disk
     origins: dict[Path_, CellOrigin] = field(default_factory=dict)
 
-    def problem(self, where: Path_, message: str, at_key: bool = False) -> Problem:
+    def problem(self, where: Path_, message: str | Expected, at_key: bool = False) -> Problem:
         for cut in range(len(where), 2, -1):
             origin = self.origins.get(where[:cut])
             if origin is not None:
@@ -36,7 +36,7 @@ class SheetSource(LoadedYaml):
         return super().problem(where, message, at_key)
 
 
-def sheet_problem(shown: Path | str, origin: CellOrigin, field_path: str, message: str) -> Problem:
+def sheet_problem(shown: Path | str, origin: CellOrigin, field_path: str, message: str | Expected) -> Problem:
     return Problem(shown, None, origin.column, field_path, message, sheet=origin.sheet, row=origin.row,
                    header=origin.header, cells=origin.cells)
 
@@ -81,12 +81,12 @@ def _issue_problem(shown: Path, issue: Issue, places: dict[int, str]) -> Problem
 def _sheet_file(source: LoadedYaml, yaml_file: Path, awards: dict) -> tuple[Path, Path]:
     name = awards["source"]
     if not isinstance(name, str) or not _SAFE_NAME.match(name):
-        raise DataError([source.problem(("awards", "source"), "expected the name of an .xlsx, .ods or .csv file "
-                                        f"beside this one (no folders), found {name!r}")])
+        raise DataError([source.problem(("awards", "source"), Expected(
+            "the name of an .xlsx, .ods or .csv file beside this one (no folders)", repr(name)))])
     for kind in KINDS:
         if awards.get(kind):
-            raise DataError([source.problem(("awards", kind), f"expected the awardees either in {name} or listed "
-                                            f"here, found {kind} in both")])
+            raise DataError([source.problem(("awards", kind), Expected(
+                f"the awardees either in {name} or listed here", f"{kind} in both"))])
     shown = Path(source.path).parent / name
     return _confined(source, yaml_file.parent / name, shown, name), shown
 
@@ -94,10 +94,10 @@ def _sheet_file(source: LoadedYaml, yaml_file: Path, awards: dict) -> tuple[Path
 def _confined(source: LoadedYaml, path: Path, shown: Path, name: str) -> Path:
     """The sheet on disk; a link leading out of the data folder is refused (nothing read outside it)."""
     if not path.is_file():
-        raise DataError([source.problem(("awards", "source"), f"expected a file {shown}, found none")])
+        raise DataError([source.problem(("awards", "source"), Expected(f"a file {shown}", "none"))])
     if not path.resolve().is_relative_to(path.parent.resolve()):
-        raise DataError([source.problem(("awards", "source"), f"expected a file inside {shown.parent}, found "
-                                        f"{name} leading to {path.resolve()}")])
+        raise DataError([source.problem(("awards", "source"), Expected(f"a file inside {shown.parent}",
+                                                                      f"{name} leading to {path.resolve()}"))])
     return path
 
 
@@ -107,8 +107,8 @@ def _sheet_names(source: LoadedYaml, awards: dict) -> dict[str, str]:
         return {}
     if not isinstance(sheets, dict) or not set(sheets) <= set(KINDS) or \
             not all(isinstance(v, str) for v in sheets.values()):
-        raise DataError([source.problem(("awards", "sheets"), "expected sheet names for groups and/or individuals, "
-                                        f"found {sheets!r}")])
+        raise DataError([source.problem(("awards", "sheets"), Expected("sheet names for groups and/or individuals",
+                                                                      repr(sheets)))])
     return sheets
 
 
@@ -128,8 +128,8 @@ def _chosen_tables(workbook: Workbook, sheets: dict[str, str], include_hidden: b
         for kind, name in sheets.items():
             table = workbook.table(name)
             if table is None:
-                raise DataError([Problem(shown, None, None, f"awards.sheets.{kind}", f"expected a sheet \"{name}\", "
-                                         f"found the sheets {', '.join(map(repr, names))}")])
+                raise DataError([Problem(shown, None, None, f"awards.sheets.{kind}", Expected(
+                    f'a sheet "{name}"', f"the sheets {', '.join(map(repr, names))}"))])
             chosen.append((table, kind))
     else:
         chosen = [(t, default_sheet_kind(t.name)) for t in workbook.tables
@@ -137,12 +137,12 @@ def _chosen_tables(workbook: Workbook, sheets: dict[str, str], include_hidden: b
         if not chosen:
             first = next((t for t in workbook.tables if not t.hidden), None)
             if first is None:
-                raise DataError([Problem(shown, None, None, "", "expected a visible sheet, found none")])
+                raise DataError([Problem(shown, None, None, "", Expected("a visible sheet", "none"))])
             chosen = [(first, None)]
     for table, _ in chosen:
         if table.hidden and not include_hidden:
-            raise DataError([Problem(shown, None, None, "", "expected a visible sheet, found it hidden "
-                                     "(show it, or set include_hidden: true)", sheet=table.name)])
+            raise DataError([Problem(shown, None, None, "", Expected("a visible sheet", "it hidden",
+                                                              " (show it, or set include_hidden: true)"), sheet=table.name)])
     return chosen
 
 
@@ -157,8 +157,8 @@ def _duplicates(records: list[Record]) -> list[Issue]:
         if awardee_id in first:
             before = first[awardee_id]
             where = (f'sheet "{before.sheet}", ' if before.sheet is not None and before.sheet != origin.sheet else "")
-            issues.append(Issue(origin, "id", f"expected each awardee id once, found '{awardee_id}' also in "
-                                f"{where}row {before.row}", record))
+            issues.append(Issue(origin, "id", Expected("each awardee id once", f"'{awardee_id}' also in {where}row {before.row}"),
+                                record))
         else:
             first[awardee_id] = origin
     return issues
@@ -181,7 +181,7 @@ def _merged(data: dict, records: list[Record]) -> tuple[dict, dict[Path_, CellOr
 
 def awardee_fields() -> dict[str, Fields]:
     """Each kind's fields from the model: a new field in Group or Individual is a new column."""
-    from reporting.source.load import _unwrap
+    from reporting.source.schema_problems import _unwrap
     from reporting.source.model import Group, Individual, Localized
 
     kinds = {}

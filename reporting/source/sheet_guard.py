@@ -12,7 +12,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from reporting.errors import DataError, Problem
+from reporting.errors import DataError, Expected, Problem
 
 MAX_FILE_BYTES = 20_000_000  # the file as stored
 MAX_UNPACKED_BYTES = 200_000_000  # all parts of the archive, as they declare themselves
@@ -28,18 +28,18 @@ def check_sheet_file(path: Path, shown: str) -> str:
     """The file's real kind ("xlsx", "ods" or "csv") after refusing anything hostile or mislabelled."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        _refuse(shown, f"expected a spreadsheet of at most {MAX_FILE_BYTES:,} bytes, found {size:,}")
+        _refuse(shown, f"a spreadsheet of at most {MAX_FILE_BYTES:,} bytes", f"{size:,}")
     with path.open("rb") as stream:
         head = stream.read(8)
     suffix = path.suffix.lower()
     found = _kind_of(path, head)
     if suffix == ".csv":
         if found != "text":
-            _refuse(shown, f"expected a CSV text file, found {_DESCRIPTIONS[found]} (save it as CSV UTF-8, or "
-                    "give the file its real extension)")
+            _refuse(shown, "a CSV text file", _DESCRIPTIONS[found],
+                    " (save it as CSV UTF-8, or give the file its real extension)")
         return "csv"
     if found != suffix[1:]:
-        _refuse(shown, f"expected {_DESCRIPTIONS[suffix[1:]]} as the extension says, found {_DESCRIPTIONS[found]}")
+        _refuse(shown, f"{_DESCRIPTIONS[suffix[1:]]} as the extension says", _DESCRIPTIONS[found])
     _check_archive(path, shown)
     return found
 
@@ -77,20 +77,19 @@ def _check_archive(path: Path, shown: str) -> None:
                 if member.filename.endswith((".xml", ".rels")):
                     _check_part(archive, member, shown)
     except zipfile.BadZipFile as exc:
-        _refuse(shown, f"expected an intact zip archive, found a damaged one ({exc})")
+        _refuse(shown, "an intact zip archive", f"a damaged one ({exc})")
 
 
 def _check_directory(members: list[zipfile.ZipInfo], shown: str) -> None:
     if len(members) > MAX_PARTS:
-        _refuse(shown, f"expected at most {MAX_PARTS:,} parts in the archive, found {len(members):,}")
+        _refuse(shown, f"at most {MAX_PARTS:,} parts in the archive", f"{len(members):,}")
     declared = sum(member.file_size for member in members)
     if declared > MAX_UNPACKED_BYTES:
-        _refuse(shown, f"expected at most {MAX_UNPACKED_BYTES:,} bytes once unpacked, found {declared:,} declared "
-                "(a zip bomb?)")
+        _refuse(shown, f"at most {MAX_UNPACKED_BYTES:,} bytes once unpacked", f"{declared:,} declared", " (a zip bomb?)")
     for member in members:
         if member.file_size > 1_000_000 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-            _refuse(shown, f"expected a part compressed at most {MAX_RATIO} times, found {member.filename} "
-                    f"{member.file_size // max(member.compress_size, 1):,} times (a zip bomb?)")
+            _refuse(shown, f"a part compressed at most {MAX_RATIO} times",
+                    f"{member.filename} {member.file_size // max(member.compress_size, 1):,} times", " (a zip bomb?)")
 
 
 def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, shown: str) -> None:
@@ -101,14 +100,14 @@ def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, shown: str) -
             while chunk := stream.read(_CHUNK):
                 window = tail + chunk
                 if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                    _refuse(shown, f"expected plain XML in {member.filename}, found a DTD or entity declaration "
-                            "(spreadsheet programs never write one)")
+                    _refuse(shown, f"plain XML in {member.filename}", "a DTD or entity declaration",
+                            " (spreadsheet programs never write one)")
                 tail = window[-16:]
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        _refuse(shown, f"expected an intact zip archive, found a damaged part {member.filename} ({exc})")
+        _refuse(shown, "an intact zip archive", f"a damaged part {member.filename} ({exc})")
     except RuntimeError as exc:  # an encrypted part
-        _refuse(shown, f"expected an unprotected file, found {member.filename} encrypted ({exc})")
+        _refuse(shown, "an unprotected file", f"{member.filename} encrypted ({exc})")
 
 
-def _refuse(shown: str, message: str) -> None:
-    raise DataError([Problem(shown, None, None, "", message)])
+def _refuse(shown: str, expected: str, found: str, hint: str = "") -> None:
+    raise DataError([Problem(shown, None, None, "", Expected(expected, found, hint))])

@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reporting.errors import DataError, Problem
+from reporting.errors import DataError, Expected, Problem
 from reporting.source.sheet_guard import check_sheet_file
 from reporting.source.sheet_structure import SheetStructure, scan_structure
 
@@ -64,17 +64,17 @@ def _calamine_tables(path: Path, shown: str, kind: str, wanted: set[str] | None)
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             tables.append(Table(meta.name, hidden, rows, scan_structure(path, kind, meta.name)))
     except (python_calamine.CalamineError, ValueError) as exc:
-        raise DataError([Problem(shown, None, None, "", f"expected a readable {kind.upper()} file, found an error: {exc}")]) from None
+        raise DataError([Problem(shown, None, None, "", Expected(f"a readable {kind.upper()} file", f"an error: {exc}"))]) from None
     return tables
 
 
 def _check_dimensions(shown: str, sheet: str | None, height: int, width: int) -> None:
     """Caps checked before the values are read: a sheet can claim a million rows in a few bytes."""
     if height > MAX_ROWS + 1:
-        raise DataError([Problem(shown, None, None, "", f"expected at most {MAX_ROWS:,} rows of awardees, found "
-                                 f"{height - 1:,} (split the list into several events)", sheet=sheet)])
+        raise DataError([Problem(shown, None, None, "", Expected(f"at most {MAX_ROWS:,} rows of awardees", f"{height - 1:,}",
+                                                           " (split the list into several events)"), sheet=sheet)])
     if width > MAX_COLUMNS:
-        raise DataError([Problem(shown, None, None, "", f"expected at most {MAX_COLUMNS} columns, found {width:,}",
+        raise DataError([Problem(shown, None, None, "", Expected(f"at most {MAX_COLUMNS} columns", f"{width:,}"),
                                  sheet=sheet)])
 
 
@@ -89,8 +89,8 @@ def _csv_rows(path: Path, shown: str) -> list[list[object]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError([Problem(shown, line, None, "", f"expected UTF-8 text (save as 'CSV UTF-8'), found byte "
-                                 f"0x{raw[exc.start]:02x} at offset {exc.start}")]) from None
+        raise DataError([Problem(shown, line, None, "", Expected("UTF-8 text (save as 'CSV UTF-8')",
+                                                            f"byte 0x{raw[exc.start]:02x} at offset {exc.start}"))]) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     rows: list[list[object]] = []
@@ -101,5 +101,5 @@ def _csv_rows(path: Path, shown: str) -> list[list[object]]:
             if len(rows) > MAX_ROWS + 1 or len(row) > MAX_COLUMNS:
                 _check_dimensions(shown, None, len(rows), len(row))
     except csv.Error as exc:
-        raise DataError([Problem(shown, reader.line_num, None, "", f"expected CSV, found a broken quote ({exc})")]) from None
+        raise DataError([Problem(shown, reader.line_num, None, "", Expected("CSV", f"a broken quote ({exc})"))]) from None
     return rows

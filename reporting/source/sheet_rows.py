@@ -14,7 +14,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 
-from reporting.errors import column_letter
+from reporting.errors import Expected, column_letter
 from reporting.source.sheet_headers import Column, known_headings, kind_of, parse_header
 from reporting.source.sheet_reader import Table
 
@@ -45,7 +45,7 @@ class Record:
 class Issue:
     origin: CellOrigin
     field: str  # within the awardee (``position.vi``); the record's place in the lists is added later
-    message: str
+    message: Expected
     record: "Record | None" = None
 
 
@@ -100,10 +100,10 @@ def _columns(table: Table, header: list, kinds: dict[str, Fields], fixed_kind: s
         if column is None or column.field not in fields:
             close = difflib.get_close_matches(text, known, n=1, cutoff=0.5)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            reading.issues.append(Issue(origin, "", f"expected a known column heading, found '{text}'{hint}"))
+            reading.issues.append(Issue(origin, "", Expected("a known column heading", f"'{text}'", hint)))
         elif column in seen:
-            reading.issues.append(Issue(origin, "", f"expected each column once, found {column} again "
-                                        f"(first in column {column_letter(seen[column])})"))
+            reading.issues.append(Issue(origin, "", Expected("each column once", f"{column} again",
+                                                                  f" (first in column {column_letter(seen[column])})")))
         else:
             columns[number], seen[column] = column, number
     return columns
@@ -123,8 +123,8 @@ def _missing_columns(table, header, kinds, fixed_kind, locales, present: set[Col
         if column not in present:
             origin = CellOrigin(table.name, 1, None, None, header)
             field_path = f"{column.field}.{column.locale}" if column.locale else column.field
-            reading.issues.append(Issue(origin, field_path, f"expected a column '{template_heading(column, locales)}' "
-                                        f"for {column}, found none"))
+            reading.issues.append(Issue(origin, field_path, Expected(f"a column '{template_heading(column, locales)}' "
+                                                                 f"for {column}", "none")))
 
 
 def _structure_issues(table: Table, header: list, include_hidden: bool, reading: TableReading) -> None:
@@ -132,14 +132,14 @@ def _structure_issues(table: Table, header: list, include_hidden: bool, reading:
         first = cells.split(":")[0]
         row = int("".join(ch for ch in first if ch.isdigit()))
         column = _column_number("".join(ch for ch in first if ch.isalpha()))
-        reading.issues.append(Issue(_origin(table, header, row, column), "", f"expected one value per cell, found "
-                                    f"merged cells {cells} (unmerge them and fill each cell)"))
+        reading.issues.append(Issue(_origin(table, header, row, column), "", Expected(
+            "one value per cell", f"merged cells {cells}", " (unmerge them and fill each cell)")))
     if include_hidden:
         return
     for row in sorted(table.structure.hidden_rows):
         if row <= len(table.rows) and not all(_blank(value) for value in table.rows[row - 1]):
-            reading.issues.append(Issue(_origin(table, header, row, None), "", "expected visible rows, found this "
-                                        "row hidden (show it, delete it, or set include_hidden: true)"))
+            reading.issues.append(Issue(_origin(table, header, row, None), "", Expected(
+                "visible rows", "this row hidden", " (show it, delete it, or set include_hidden: true)")))
 
 
 def _record(table, header, index, row, columns, kinds, fixed_kind, reading) -> Record | None:
@@ -150,13 +150,13 @@ def _record(table, header, index, row, columns, kinds, fixed_kind, reading) -> R
         origin = _origin(table, header, index, number)
         formula = table.structure.formulas.get((index, number))
         if formula is False:
-            reading.issues.append(Issue(origin, "", "expected a value, found a formula with no saved result "
-                                        "(open the file and save it again in Excel or LibreOffice)"))
+            reading.issues.append(Issue(origin, "", Expected("a value", "a formula with no saved result",
+                                                         " (open the file and save it again in Excel or LibreOffice)")))
             continue
         if column is None:
             if not _blank(value) and (number > len(header) or _blank(header[number - 1])):
-                reading.issues.append(Issue(origin, "", f"expected a heading above this value, found none "
-                                            f"(value {_describe(value)})"))
+                reading.issues.append(Issue(origin, "", Expected("a heading above this value", "none",
+                                                             f" (value {_describe(value)})")))
             continue
         values[column] = (value, number)
     if fixed_kind is None:
@@ -171,8 +171,7 @@ def _row_kind(table, header, index, values, reading) -> str | None:
     found = kind_of(str(value)) if not _blank(value) else None
     if found is None:
         origin = _origin(table, header, index, number)
-        reading.issues.append(Issue(origin, "kind", f"expected group or individual (Tập thể, Cá nhân), "
-                                    f"found {_describe(value)}"))
+        reading.issues.append(Issue(origin, "kind", Expected("group or individual (Tập thể, Cá nhân)", _describe(value))))
         return None
     return found + "s"
 
@@ -185,8 +184,8 @@ def _fill(table, header, index, kind, spec: Fields, values, reading) -> Record:
         origin = _origin(table, header, index, number)
         if column.field not in spec.names:
             if not _blank(value):
-                reading.issues.append(Issue(origin, column.field, f"expected no {column.field} for a "
-                                            f"{kind[:-1]}, found {_describe(value)}", record))
+                reading.issues.append(Issue(origin, column.field, Expected(f"no {column.field} for a {kind[:-1]}",
+                                                                         _describe(value)), record))
             continue
         path = (column.field, column.locale) if column.locale else (column.field,)
         record.origins[path] = origin
@@ -213,7 +212,7 @@ def _blank_issues(record: Record, spec: Fields, reading: TableReading) -> None:
         filled = record.data.get(name)
         value = filled.get(path[1]) if isinstance(filled, dict) and len(path) > 1 else filled
         if value is None and (name in spec.required or filled):
-            reading.issues.append(Issue(origin, ".".join(path), "expected text, found nothing", record))
+            reading.issues.append(Issue(origin, ".".join(path), Expected("text", "nothing"), record))
 
 
 def cell_text(value: object) -> str | Issue | None:
@@ -221,13 +220,13 @@ def cell_text(value: object) -> str | Issue | None:
     if _blank(value):
         return None
     if isinstance(value, bool):
-        return Issue(None, "", f"expected text, found the boolean {str(value).upper()}")
+        return Issue(None, "", Expected("text", f"the boolean {str(value).upper()}"))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
-        return Issue(None, "", f"expected text, found {_describe(value)} (format the column as text)")
+        return Issue(None, "", Expected("text", _describe(value), " (format the column as text)"))
     return " ".join(str(value).split())
 
 

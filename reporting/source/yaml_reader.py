@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from reporting.errors import DataError, Problem
+from reporting.errors import DataError, Expected, Problem
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 20
@@ -73,7 +73,7 @@ def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise DataError([Problem(shown, line, col, "", f"invalid YAML: {exc.problem or exc.context}")]) from None
     if root is None:
-        raise DataError([Problem(shown, 1, 1, "", "expected a mapping of fields, found an empty file")])
+        raise DataError([Problem(shown, 1, 1, "", Expected("a mapping of fields", "an empty file"))])
     builder = _Builder(shown)
     data = builder.build(root, ())
     if builder.problems:
@@ -89,25 +89,25 @@ class _PlainLoader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             kind = "an alias '*" if isinstance(event, yaml.AliasEvent) else "an anchor '&"
             raise yaml.composer.ComposerError(
-                None, None, f"expected plain data, found {kind}{event.anchor}' (anchors and aliases are not allowed)",
+                None, None, Expected("plain data", f"{kind}{event.anchor}' (anchors and aliases are not allowed)"),
                 event.start_mark)
         return super().compose_node(parent, index)
 
 
 def _decode(shown: Path, raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
-        raise DataError([Problem(shown, None, None, "", f"expected at most {MAX_BYTES:,} bytes, found {len(raw):,}")])
+        raise DataError([Problem(shown, None, None, "", Expected(f"at most {MAX_BYTES:,} bytes", f"{len(raw):,}"))])
     if raw.startswith(b"\xef\xbb\xbf"):
-        raise DataError([Problem(shown, 1, 1, "", "expected UTF-8 without a byte-order mark, found a BOM (save as 'UTF-8', not 'UTF-8 with BOM')")])
+        raise DataError([Problem(shown, 1, 1, "", Expected("UTF-8 without a byte-order mark", "a BOM (save as 'UTF-8', not 'UTF-8 with BOM')"))])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError([Problem(shown, line, None, "", f"expected UTF-8 text, found byte 0x{raw[exc.start]:02x} at offset {exc.start}")]) from None
+        raise DataError([Problem(shown, line, None, "", Expected("UTF-8 text", f"byte 0x{raw[exc.start]:02x} at offset {exc.start}"))]) from None
     for number, line_text in enumerate(text.splitlines(), 1):
         indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
         if "\t" in indent:
-            raise DataError([Problem(shown, number, indent.index("\t") + 1, "", "expected spaces for indentation, found a tab")])
+            raise DataError([Problem(shown, number, indent.index("\t") + 1, "", Expected("spaces for indentation", "a tab"))])
     return text
 
 
@@ -127,7 +127,7 @@ class _Builder:
     def build(self, node: yaml.Node, where: Path_):
         self.positions[where] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if len(where) > MAX_DEPTH:
-            self.fail(node, where, f"expected at most {MAX_DEPTH} levels of nesting, found more")
+            self.fail(node, where, Expected(f"at most {MAX_DEPTH} levels of nesting", "more"))
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, where)
@@ -140,14 +140,14 @@ class _Builder:
         first_line: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.fail(key_node, where, "expected a field name, found a merge key '<<' (aliases are not allowed)")
+                self.fail(key_node, where, Expected("a field name", "a merge key '<<' (aliases are not allowed)"))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, where, "expected a plain field name, found a complex key")
+                self.fail(key_node, where, Expected("a plain field name", "a complex key"))
                 continue
             key = key_node.value
             if key in result:
-                self.fail(key_node, where + (key,), f"expected each field once, found '{key}' again (first on line {first_line[key]})")
+                self.fail(key_node, where + (key,), Expected("each field once", f"'{key}' again (first on line {first_line[key]})"))
                 continue
             first_line[key] = key_node.start_mark.line + 1
             self.key_positions[where + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -160,18 +160,18 @@ class _Builder:
             return text
         if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
                             "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"):
-            self.fail(node, where, f"expected plain data, found the tag {node.tag}")
+            self.fail(node, where, Expected("plain data", f"the tag {node.tag}"))
             return None
         lowered = text.lower()
         if text in ("true", "false"):
             return text == "true"
         if lowered in _YAML11_BOOLS or lowered in ("true", "false"):
-            self.fail(node, where, f"expected true/false, or text in quotes, found '{text}' (write true, false or \"{text}\")")
+            self.fail(node, where, Expected("true/false, or text in quotes", f"'{text}' (write true, false or \"{text}\")"))
             return None
         if lowered in _NULLS:
             return None
         if _LEADING_ZERO.match(text):
-            self.fail(node, where, f"expected a number without leading zeros, or text in quotes, found '{text}'")
+            self.fail(node, where, Expected("a number without leading zeros, or text in quotes", f"'{text}'"))
             return None
         if _INT.match(text):
             return int(text.replace("_", ""))
@@ -181,6 +181,6 @@ class _Builder:
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
-                self.fail(node, where, f"expected a real date YYYY-MM-DD, found '{text}'")
+                self.fail(node, where, Expected("a real date YYYY-MM-DD", f"'{text}'"))
                 return None
         return text

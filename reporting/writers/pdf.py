@@ -15,7 +15,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from reporting.errors import EnvironmentProblem, RenderError
+from reporting.errors import EnvironmentProblem, PageOverflow, RenderError
 
 
 class RefusedURL(FatalURLFetchingError):
@@ -90,7 +90,7 @@ class PdfWriter:
             html_document = weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
             document = html_document.render(font_config=self.font_config)
             if expected_pages is not None and len(document.pages) != expected_pages:
-                raise RenderError(f"expected {expected_pages} page(s), found {len(document.pages)}")
+                raise PageOverflow(expected_pages, len(document.pages))
             pdf = document.write_pdf(**(archive.options(html, self.fetcher) if archive else {}))
         except RefusedURL as exc:
             raise RenderError(str(exc)) from None

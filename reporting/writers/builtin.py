@@ -1,0 +1,41 @@
+"""The two formats the project ships: PDF (WeasyPrint) and DOCX (our HTML-subset writer)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from reporting.writers.registry import LINKED_FILES, LINKED_IMAGES, CertificateBatching, WriterSpec, register
+
+
+def _pdf(project, locale: str):
+    from reporting.writers.pdf import PdfWriter, check_harfbuzz_subsetting
+
+    check_harfbuzz_subsetting()  # before the first PDF: WeasyPrint would silently go 25x slower
+    return PdfWriter(project.templates_dir)
+
+
+def _docx(project, locale: str):
+    from reporting.writers.docx import DocxWriter, FontChoice
+
+    return DocxWriter(FontChoice(size_pt=project.locales[locale].font_size_pt), base_dir=project.templates_dir)
+
+
+def _certificate_docx(project, locale: str):
+    """The same bytes as the general writer, from a document prepared once per worker and locale."""
+    from reporting.writers.docx_batch import CertificateDocx
+
+    return CertificateDocx(_docx(project, locale))
+
+
+def _embedded_fonts(templates_dir: Path) -> set[Path]:
+    """The DOCX writer embeds the shipped fonts whatever the HTML links (it reads no CSS)."""
+    return {path.resolve() for path in (templates_dir / "fonts").rglob("*.ttf")}
+
+
+PDF = register(WriterSpec(
+    name="pdf", suffix=".pdf", media_type="application/pdf", make=_pdf,
+    links=LINKED_FILES, follows_css=True, certificates=CertificateBatching.CHUNKED, paged=True))
+
+DOCX = register(WriterSpec(
+    name="docx", suffix=".docx", media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    make=_docx, links=LINKED_IMAGES, always_reads=_embedded_fonts,
+    certificates=CertificateBatching.PREPARED, make_batch=_certificate_docx))

@@ -255,3 +255,27 @@ def test_watch_follows_the_sheet_and_ignores_lock_files(tmp_path):
     assert next(changes) == {tmp_path / "data" / "awardees.xlsx"}
     stop.set()
     changes.close()
+
+
+def test_the_template_offers_a_drop_down_for_a_field_with_fixed_values(monkeypatch):
+    """A field the model restricts to a few values (as a gender giving the honorific would be) gets a
+    list validation; a field the heading map does not know yet is headed by its name."""
+    import io
+    import typing
+
+    import openpyxl
+
+    from reporting.scaffold.awardee_workbook import awardee_workbook
+    from reporting.source import model
+
+    class WithGender(model.Individual):
+        gender: typing.Literal["male", "female"] | None = None
+
+    monkeypatch.setattr(model, "Individual", WithGender)
+    book = openpyxl.load_workbook(io.BytesIO(awardee_workbook(("vi", "ar"))))
+    assert book.sheetnames == ["Tập thể", "Cá nhân"] and not book["Cá nhân"].sheet_view.rightToLeft
+    people = book["Cá nhân"]
+    assert [c.value for c in people[1]] == ["Mã", "Họ và tên (vi)", "الاسم (ar)", "Chức vụ (vi)", "المنصب (ar)",
+                                            "Đơn vị (vi)", "الوحدة (ar)", "gender"]
+    lists = [v for v in people.data_validations.dataValidation if v.type == "list"]
+    assert [(v.formula1, str(v.sqref)) for v in lists] == [('"male,female"', "H2:H20000")]

@@ -261,8 +261,12 @@ def test_a_hidden_sheet_is_refused(tmp_path, good_output):
 
 def test_formulas_give_their_saved_value(tmp_path):
     sheet = people_sheet(tmp_path, [["i01", '="Nguyễn "&"Văn A"', "شخص", '=UPPER("t")&"rưởng"', "رئيس"]])
-    person = loaded(sheet_project(tmp_path, sheet)).event.awards.individuals[0]
+    project = sheet_project(tmp_path, sheet)
+    person = loaded(project).event.awards.individuals[0]
     assert (person.name["vi"], person.position["vi"]) == ("Nguyễn Văn A", "Trưởng")
+    code, out, _ = check(project)  # and says so
+    assert code == 0
+    assert "    awardees from data/awardees.xlsx (2 cells are formulas, read as the value the spreadsheet saved)" in out
 
 
 def test_a_formula_without_a_saved_value_is_refused(tmp_path, good_output):

@@ -66,6 +66,28 @@ def _header(sheet, columns: list[Column], locales: tuple[str, ...]) -> None:
                          error="Mã: 1-64 chữ thường, số, - hoặc _ / a-z, 0-9, - or _")
     sheet.add_data_validation(ids)
     ids.add("A2:A20000")
+    for index, column in enumerate(columns, 1):
+        choices = _choices(column.field)
+        if choices:  # a field with a fixed set of values (e.g. a gender giving the honorific): a drop-down
+            listed = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                                    showErrorMessage=True, errorTitle=column.field, error=" / ".join(choices))
+            sheet.add_data_validation(listed)
+            listed.add(f"{get_column_letter(index)}2:{get_column_letter(index)}20000")
+
+
+def _choices(field_name: str) -> tuple[str, ...]:
+    """The values a field allows when the model fixes them (``Literal[...]``), else nothing."""
+    import typing
+
+    from reporting.source.model import Group, Individual
+    from reporting.source.schema_problems import _unwrap
+
+    for model in (Group, Individual):
+        if field_name in model.model_fields:
+            annotation = _unwrap(model.model_fields[field_name].annotation)
+            if typing.get_origin(annotation) is typing.Literal:
+                return tuple(str(value) for value in typing.get_args(annotation))
+    return ()
 
 
 def _value(item: dict, column: Column) -> str | None:

@@ -44,6 +44,7 @@ class EventBundle:
     ratios: dict[str, RatioValue]
     awardees: tuple[Awardee, ...]
     sheet: Path | None = None  # the spreadsheet the awardees came from (relative to the project), if any
+    sheet_formulas: int = 0  # its cells that were formulas, read as their saved values
 
     @property
     def groups(self) -> tuple[Awardee, ...]:
@@ -59,7 +60,7 @@ def bundle_event(item: SourcedEvent) -> EventBundle:
     ratios = {name: RatioValue(ratio, event.figures[ratio.part].value, event.figures[ratio.whole].value)
               for name, ratio in event.ratios.items()}
     return EventBundle(event=event, source=item.source.path, ratios=ratios, awardees=_awardees(event),
-                       sheet=getattr(item.source, "sheet_path", None))
+                       sheet=getattr(item.source, "sheet_path", None), sheet_formulas=getattr(item.source, "formulas", 0))
 
 
 def _awardees(event: Event) -> tuple[Awardee, ...]:

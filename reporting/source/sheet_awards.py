@@ -27,6 +27,7 @@ class SheetSource(LoadedYaml):
     sheet_path: Path = Path()  # as shown to people (relative to the project)
     sheet_file: Path = Path()  # on disk
     origins: dict[Path_, CellOrigin] = field(default_factory=dict)
+    formulas: int = 0  # cells that were formulas, read as the values the spreadsheet saved for them
 
     def problem(self, where: Path_, message: str | Expected, at_key: bool = False) -> Problem:
         for cut in range(len(where), 2, -1):
@@ -62,8 +63,8 @@ def attach_sheet(source: LoadedYaml, yaml_file: Path, locales: tuple[str, ...]) 
     data, origins, places = _merged(source.data, records)
     if issues:
         return _without_lists(source), [_issue_problem(shown, issue, places) for issue in issues]
-    return SheetSource(source.path, data, source.positions, source.key_positions,
-                       sheet_path=shown, sheet_file=sheet_file, origins=origins), []
+    return SheetSource(source.path, data, source.positions, source.key_positions, sheet_path=shown,
+                       sheet_file=sheet_file, origins=origins, formulas=sum(r.formulas for r in readings)), []
 
 
 def _without_lists(source: LoadedYaml) -> LoadedYaml:

@@ -50,14 +50,16 @@ _BY_LABEL = {fold(label): name for name, spellings in FIELD_HEADERS.items()
              for labels in spellings.values() for label in labels}
 
 
-def parse_header(text: str, localized: set[str], locales: tuple[str, ...]) -> Column | None:
-    """The column a heading names, or None when it names no known field in a known language."""
+def parse_header(text: str, localized: set[str], locales: tuple[str, ...], fields: tuple[str, ...] = ()) -> Column | None:
+    """The column a heading names, or None when it names no known field in a known language.
+    ``fields``: the model's field names, each also its own heading."""
+    by_label = {**{fold(name): name for name in fields}, **_BY_LABEL}
     folded = fold(text)
     match = _SUFFIX.match(folded)
-    if match and match["label"] in _BY_LABEL:
-        field, locale = _BY_LABEL[match["label"]], match["p"] or match["b"] or match["d"]
+    if match and match["label"] in by_label:
+        field, locale = by_label[match["label"]], match["p"] or match["b"] or match["d"]
         return Column(field, locale) if field in localized and locale in locales else None
-    field = _BY_LABEL.get(folded)
+    field = by_label.get(folded)
     if field is None:
         return None
     if field in localized:  # one language only: the heading needs no language code
@@ -65,11 +67,16 @@ def parse_header(text: str, localized: set[str], locales: tuple[str, ...]) -> Co
     return Column(field, None)
 
 
+def spellings(field: str) -> dict[str, tuple[str, ...]]:
+    """A field's headings; a field added to the model and not yet to the map is headed by its name."""
+    return FIELD_HEADERS.get(field, {"en": (field,)})
+
+
 def known_headings(fields: list[str], localized: set[str], locales: tuple[str, ...]) -> list[str]:
     """Every heading accepted for these fields, for "did you mean" suggestions."""
     headings = []
     for field in fields:
-        for labels in FIELD_HEADERS.get(field, {}).values():
+        for labels in spellings(field).values():
             for label in labels:
                 headings.extend([f"{label} ({code})" for code in locales] if field in localized else [label])
     return headings
@@ -78,7 +85,7 @@ def known_headings(fields: list[str], localized: set[str], locales: tuple[str, .
 def template_heading(column: Column, locales: tuple[str, ...]) -> str:
     """The heading a template sheet writes: in the column's language, else the first language."""
     language = column.locale or locales[0]
-    label = FIELD_HEADERS[column.field].get(language, FIELD_HEADERS[column.field]["en"])[0]
+    label = spellings(column.field).get(language, spellings(column.field)["en"])[0]
     return f"{label} ({column.locale})" if column.locale else label
 
 

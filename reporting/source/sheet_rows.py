@@ -53,6 +53,7 @@ class Issue:
 class TableReading:
     records: list[Record] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    formulas: int = 0  # cells read as their formula's saved value (``check`` says so)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Fields:
 def read_table(table: Table, kinds: dict[str, Fields], fixed_kind: str | None, locales: tuple[str, ...],
                include_hidden: bool) -> TableReading:
     """``fixed_kind``: every row is of that kind; None: a ``kind`` column says, row by row."""
-    reading = TableReading()
+    reading = TableReading(formulas=sum(1 for saved in table.structure.formulas.values() if saved))
     header = table.rows[0] if table.rows else []
     columns = _columns(table, header, kinds, fixed_kind, locales, reading)
     unknown_headings = len(reading.issues)
@@ -95,7 +96,7 @@ def _columns(table: Table, header: list, kinds: dict[str, Fields], fixed_kind: s
         if _blank(value):
             continue
         text = str(value)
-        column = parse_header(text, localized, locales)
+        column = parse_header(text, localized, locales, tuple(fields))
         origin = _origin(table, header, 1, number)
         if column is None or column.field not in fields:
             close = difflib.get_close_matches(text, known, n=1, cutoff=0.5)

@@ -12,8 +12,8 @@ import pytest
 
 from conftest import ROOT, copy_project, run_cli
 from sheetutil import awardee_rows, needs_libreoffice, soffice_convert, use_sheet, write_csv
-from test_sheets import (D35, GROUPS, PEOPLE, good_output, loaded, people_sheet, reference_sheets,  # noqa: F401
-                         refused, sheet_project, snapshot)
+# good_output and reference_sheets are fixtures: imported, pytest finds them here.
+from test_sheets import D35, good_output, loaded, people_sheet, reference_sheets, refused, sheet_project  # noqa: F401
 
 pytestmark = needs_libreoffice
 

@@ -11,13 +11,12 @@ import hashlib
 import json
 import shutil
 import unicodedata
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, copy_project, run_cli
-from sheetutil import HEADER, awardee_rows, clerk_workbook, needs_libreoffice, soffice_convert, use_sheet, write_csv
+from sheetutil import awardee_rows, clerk_workbook, needs_libreoffice, soffice_convert, use_sheet, write_csv
 from reporting.source.load import load_event
 
 pytestmark = needs_libreoffice

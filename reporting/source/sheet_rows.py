@@ -15,7 +15,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from reporting.errors import Expected, column_letter
-from reporting.source.sheet_headers import Column, known_headings, kind_of, parse_header
+from reporting.source.sheet_headers import Column, known_headings, kind_of, parse_header, template_heading
 from reporting.source.sheet_reader import Table
 
 
@@ -111,8 +111,6 @@ def _columns(table: Table, header: list, kinds: dict[str, Fields], fixed_kind: s
 
 
 def _missing_columns(table, header, kinds, fixed_kind, locales, present: set[Column], reading) -> None:
-    from reporting.source.sheet_headers import template_heading
-
     wanted = [Column("kind", None)] if fixed_kind is None else []
     for kind in ([fixed_kind] if fixed_kind else kinds):
         spec = kinds[kind]

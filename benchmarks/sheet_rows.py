@@ -5,8 +5,9 @@
 Writes a workbook with two sheets (groups, individuals) of ``--rows`` rows in all, then measures,
 each in a fresh process (peak RSS counts the Rust reader's memory too, which tracemalloc cannot):
 the bare Python start (baseline), python-calamine reading the values, openpyxl (read-only mode)
-reading the values, and the pipeline's whole path: guard, values, structure scan, rows to
-awardee records (``attach_sheet``). Figures are printed as seconds and MiB, and as ratios to
+reading the values, the pipeline's imports alone (pydantic and the model: paid once by any build),
+and the pipeline's whole path: guard, values, structure scan, rows to awardee records
+(``attach_sheet``). Figures are printed as seconds and MiB, and as ratios to
 calamine's, since the machine's speed varies from run to run.
 """
 from __future__ import annotations
@@ -32,6 +33,10 @@ READERS = {
         import openpyxl
         book = openpyxl.load_workbook(PATH, read_only=True, data_only=True)
         rows = sum(1 for sheet in book.worksheets for _ in sheet.iter_rows(values_only=True))
+    """,
+    "pipeline imports only (pydantic model, readers)": """
+        from reporting.source.sheet_awards import attach_sheet, awardee_fields
+        awardee_fields()
     """,
     "pipeline: guard + values + structure + records": """
         from pathlib import Path

@@ -77,7 +77,7 @@ def read_table(table: Table, kinds: dict[str, Fields], fixed_kind: str | None, l
     if len(reading.issues) > unknown_headings:  # the rows would only repeat these problems cell by cell
         return reading
     for index, row in enumerate(table.rows[1:], 2):
-        if all(_blank(value) for value in row):
+        if all(value is None or (type(value) is str and not value.strip()) for value in row):
             continue  # a gap between blocks of rows, not the end of the table
         record = _record(table, header, index, row, columns, kinds, fixed_kind, reading)
         if record is not None:
@@ -144,17 +144,16 @@ def _structure_issues(table: Table, header: list, include_hidden: bool, reading:
 def _record(table, header, index, row, columns, kinds, fixed_kind, reading) -> Record | None:
     kind = fixed_kind
     values: dict[Column, tuple[object, int]] = {}
+    formulas = table.structure.formulas
     for number, value in enumerate(row, 1):
         column = columns.get(number)
-        origin = _origin(table, header, index, number)
-        formula = table.structure.formulas.get((index, number))
-        if formula is False:
-            reading.issues.append(Issue(origin, "", Expected("a value", "a formula with no saved result",
+        if formulas and formulas.get((index, number)) is False:
+            reading.issues.append(Issue(_origin(table, header, index, number), "", Expected("a value", "a formula with no saved result",
                                                          " (open the file and save it again in Excel or LibreOffice)")))
             continue
         if column is None:
             if not _blank(value) and (number > len(header) or _blank(header[number - 1])):
-                reading.issues.append(Issue(origin, "", Expected("a heading above this value", "none",
+                reading.issues.append(Issue(_origin(table, header, index, number), "", Expected("a heading above this value", "none",
                                                              f" (value {_describe(value)})")))
             continue
         values[column] = (value, number)
@@ -193,9 +192,8 @@ def _fill(table, header, index, kind, spec: Fields, values, reading) -> Record:
         if isinstance(text, Issue):
             reading.issues.append(Issue(origin, ".".join(path), text.message, record))
         elif text is not None:
-            record.data.setdefault(column.field, {}) if column.locale else None
             if column.locale:
-                record.data[column.field][column.locale] = text
+                record.data.setdefault(column.field, {})[column.locale] = text
             else:
                 record.data[column.field] = text
     _blank_issues(record, spec, reading)
@@ -216,7 +214,9 @@ def _blank_issues(record: Record, spec: Fields, reading: TableReading) -> None:
 
 def cell_text(value: object) -> str | Issue | None:
     """A cell as text the way the clerk sees it; an Issue for values that cannot be text."""
-    if _blank(value):
+    if type(value) is str:  # most cells: first, and fast
+        return " ".join(value.split()) or None
+    if value is None:
         return None
     if isinstance(value, bool):
         return Issue(None, "", Expected("text", f"the boolean {str(value).upper()}"))
@@ -230,7 +230,8 @@ def cell_text(value: object) -> str | Issue | None:
 
 
 def _origin(table: Table, header: list, row: int, column: int | None) -> CellOrigin:
-    heading = header[column - 1] if column and column <= len(header) and not _blank(header[column - 1]) else None
+    heading = header[column - 1] if column and column <= len(header) else None
+    heading = None if _blank(heading) else heading
     cells = table.rows[row - 1] if row <= len(table.rows) else []
     return CellOrigin(table.name, row, column, str(heading) if heading is not None else None, cells)
 
@@ -240,7 +241,7 @@ def _texts(cells: list) -> tuple[str, ...]:
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (type(value) is str and not value.strip())
 
 
 def _describe(value: object) -> str:

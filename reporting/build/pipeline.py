@@ -25,7 +25,8 @@ from reporting.build.file_names import awardee_stem
 from reporting.source.preflight import check_fonts, check_rendered_text
 from reporting.build.publish import Staging
 from reporting.render import Renderer
-from reporting.build.workers import ChunkTask, DocumentTask, PreparedCertificatesTask, PrintFileTask, Task, Workers, default_jobs
+from reporting.build.workers import (ChunkTask, DocumentTask, PreparedCertificatesTask, PrintFileTask, Task, Workers,
+                                     Written, default_jobs)
 from reporting.writers import registry
 from reporting.writers.registry import CertificateBatching
 from reporting.build import chunks as chunking
@@ -151,53 +152,85 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     """
     started = time.perf_counter()
     forget_assets()
-    formats = selection.formats or project.formats
-    bundles = load_bundles(project)
+    bundles = load_bundles(project)  # read, validate, merge: every problem before anything is rendered
     _check_selection(bundles, project, selection)
     renderer = Renderer(project)
-    planned = plan(bundles, project, selection, renderer)
-    # Reports and lists first: a template error there stops the build before any typesetting.
-    documents = [(item, _render(renderer, item, project)) for item in planned if isinstance(item, Job)]
-    sets = [item for item in planned if isinstance(item, CertificateSet)]
+    planned = plan(bundles, project, selection, renderer)  # which documents, from the document table
+    documents = render_documents(planned, renderer, project)  # reports and lists: template errors stop here
+    sets = [item for item in planned if isinstance(item, CertificateSet)]  # rendered chunk by chunk, later
+    paged_inputs = _paged_inputs(bundles, project, selection)  # what archived and signed PDFs also carry
+    result = BuildResult(documents=list(documents) if selection.keep_html else [])
+    with output_lock(output), Staging() as staging:
+        ledger = Ledger(output, previous_outputs(output), selection.force, staging)
+        tasks = TaskPlanner(project, selection, renderer, ledger, paged_inputs, result)
+        _write(project, selection, (lambda: tasks.tasks(documents, sets), tasks.print_tasks), ledger, result,
+               _Progress(progress, _count_outputs(planned, tasks.formats)))
+        _publish(project, selection, tasks.formats, ledger, staging, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def render_documents(planned: list[Job | CertificateSet], renderer: Renderer, project: Project) -> list[tuple[Job, str]]:
+    """The HTML of every document made once per event (reports, lists), before anything is written."""
+    return [(item, _render(renderer, item, project)) for item in planned if isinstance(item, Job)]
+
+
+@dataclass(frozen=True)
+class PagedInputs:
+    """What paged outputs (PDF) carry besides their HTML: the data file when archived, the signer's key."""
+
+    sources: dict[str, bytes]  # event id -> its YAML, attached to archived PDFs
+    signer_identity: bytes  # the signing key's hash: a new key re-signs everything
+    sheets: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # event id -> the spreadsheet of its awardees
+
+
+def _paged_inputs(bundles: list[EventBundle], project: Project, selection: Selection) -> PagedInputs:
     sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
     sheets = {b.event.id: (b.sheet.name, (project.root / b.sheet).read_bytes())
               for b in bundles if b.sheet is not None} if selection.archive else {}
-    signer_identity = _check_signing_key(selection.sign_key)
-    result = BuildResult(documents=list(documents) if selection.keep_html else [])
-    with output_lock(output), Staging() as staging:
-        work = _Work(project, output, selection, formats, previous_outputs(output), sources, signer_identity,
-                     renderer, staging, result, sheets)
-        total = _count_outputs(planned, formats)
-        try:
-            with Workers(project, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
-                stages = (lambda: work.tasks(documents, sets), work.print_tasks)  # print files need every chunk
-                for stage in stages:
-                    with closing(workers.run(stage())) as results:
-                        for written in results:
-                            for item in written:
-                                work.entries[item.target] = {"sha256": item.sha256, "size": item.size,
-                                                             "key": work.keys[item.target]}
-                                if item.temporary is None:  # re-made with the same bytes: left as it is
-                                    work.unchanged.append(item.target)
-                                    continue
-                                staging.adopt(item.temporary, item.target)
+    return PagedInputs(sources, _check_signing_key(selection.sign_key), sheets)
+
+
+@dataclass
+class _Progress:
+    report: Progress | None
+    total: int  # files the build answers for, written or unchanged
+
+    def __call__(self, done: int, target: Path) -> None:
+        if self.report:
+            self.report(done, self.total, target)
+
+
+def _write(project: Project, selection: Selection, stages, ledger: "Ledger", result: BuildResult,
+           progress: _Progress) -> None:
+    """Hand each stage's tasks to the worker processes and adopt what they staged."""
+    try:
+        with Workers(project, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
+            for stage in stages:  # the print files need every chunk: a stage of their own
+                with closing(workers.run(stage())) as results:
+                    for written in results:
+                        for item in written:
+                            if ledger.adopt(item):
                                 result.written.append(item.target)
-                                if progress:
-                                    progress(len(result.written) + len(work.unchanged), total, item.target)
-        except BaseException:
-            # The workers have stopped (Workers waits for running tasks): whatever they staged and
-            # this build did not adopt yet is ours to remove; we hold the folder's lock.
-            remove_stale_temporaries(output)
-            raise
-        result.unchanged = work.unchanged
-        result.removed = _stale_outputs(output, work, selection, formats)
-        for path in result.removed:
-            staging.remove(path)
-        if result.written or result.removed or work.entries != _previous_entries(output, work) \
-                or not (output / MANIFEST_NAME).is_file():
-            staging.stage(output / MANIFEST_NAME, build_manifest(project, output, work.entries, result.removed))
-    result.seconds = time.perf_counter() - started
-    return result
+                                progress(len(result.written) + len(ledger.unchanged), item.target)
+    except BaseException:
+        # The workers have stopped (Workers waits for running tasks): whatever they staged and
+        # this build did not adopt yet is ours to remove; we hold the folder's lock.
+        remove_stale_temporaries(ledger.output)
+        raise
+
+
+def _publish(project: Project, selection: Selection, formats: tuple[str, ...], ledger: "Ledger", staging: Staging,
+             result: BuildResult) -> None:
+    """Stage the removal of outputs no longer made and the new manifest; Staging publishes on exit."""
+    output = ledger.output
+    result.unchanged = ledger.unchanged
+    result.removed = _stale_outputs(output, ledger, selection, formats)
+    for path in result.removed:
+        staging.remove(path)
+    if result.written or result.removed or ledger.entries != _previous_entries(output, ledger) \
+            or not (output / MANIFEST_NAME).is_file():
+        staging.stage(output / MANIFEST_NAME, build_manifest(project, output, ledger.entries, result.removed))
 
 
 def _count_outputs(planned: list, formats: tuple[str, ...]) -> int:
@@ -223,33 +256,51 @@ class _RenderedChunk:
     singles: tuple[str, ...]  # each certificate's own HTML, for its DOCX
 
 
-class _Work:
-    """Decides what is current and what must be written, and makes the tasks that write it."""
+class Ledger:
+    """The freshness decisions of one build: which outputs are current, what every output's key and
+    manifest entry is, what was written and what was left unchanged."""
 
-    def __init__(self, project: Project, output: Path, selection: Selection, formats: tuple[str, ...],
-                 previous: dict[str, dict], sources: dict[str, bytes], signer_identity: bytes,
-                 renderer: Renderer, staging: Staging, result: BuildResult,
-                 sheets: dict[str, tuple[str, bytes]] | None = None):
-        self.project, self.output, self.selection, self.formats = project, output, selection, formats
-        self.sheets = sheets or {}  # event id -> (file name, bytes) of the spreadsheet its awardees came from
-        self.previous, self.sources, self.signer_identity = previous, sources, signer_identity
-        self.renderer, self.staging, self.result = renderer, staging, result
+    def __init__(self, output: Path, previous: dict[str, dict], force: bool, staging: Staging):
+        self.output, self.previous, self.force, self.staging = output, previous, force, staging
         self.keys: dict[Path, str] = {}
         self.entries: dict[Path, dict] = {}
         self.unchanged: list[Path] = []
-        self._print_files: list[tuple[Path, list[Path], bool]] = []
-        self.cache = chunking.cache_folder()
-        chunking.prune(self.cache)
 
     def current(self, target: Path, key: str) -> bool:
         """Record ``target``'s key; True (and counted unchanged) if the file on disk was made from it."""
         self.keys[target] = key
-        if not self.selection.force and is_current(self.output, target, self.previous, key):
+        if not self.force and is_current(self.output, target, self.previous, key):
             self.entries[target] = self.previous[target.relative_to(self.output).as_posix()]
             self.unchanged.append(target)
             return True
         self.staging.make_folder(target)  # the worker writes its temporary beside the target
         return False
+
+    def adopt(self, item: Written) -> bool:
+        """Record a file a worker made; True if it was written (staged), False if it already held these bytes."""
+        self.entries[item.target] = {"sha256": item.sha256, "size": item.size, "key": self.keys[item.target]}
+        if item.temporary is None:  # re-made with the same bytes: left as it is
+            self.unchanged.append(item.target)
+            return False
+        self.staging.adopt(item.temporary, item.target)
+        return True
+
+
+class TaskPlanner:
+    """What must be written, as tasks for the workers: each output not current by the ledger."""
+
+    def __init__(self, project: Project, selection: Selection, renderer: Renderer, ledger: Ledger,
+                 paged_inputs: PagedInputs, result: BuildResult):
+        self.project, self.selection, self.renderer = project, selection, renderer
+        self.ledger, self.paged_inputs, self.result = ledger, paged_inputs, result
+        self.formats = selection.formats or project.formats
+        self.output = ledger.output
+        self._print_files: list[tuple[Path, list[Path], bool]] = []
+        self.cache = chunking.cache_folder()
+        chunking.prune(self.cache)
+
+    def current(self, target: Path, key: str) -> bool:
+        return self.ledger.current(target, key)
 
     def tasks(self, documents: list[tuple[Job, str]], sets: list[CertificateSet]) -> Iterator[Task]:
         for job, html in documents:
@@ -263,9 +314,9 @@ class _Work:
                 continue
             paged = registry.spec(name).paged  # archived with the data attached, signed, pages counted
             shown = job.stem.with_suffix(registry.spec(name).suffix)
-            source = self.sources.get(job.bundle.event.id) if paged else None
-            sheet = self.sheets.get(job.bundle.event.id) if source is not None else None
-            extra = (source or b"") + (sheet[1] if sheet else b"") + (self.signer_identity if paged else b"")
+            source = self.paged_inputs.sources.get(job.bundle.event.id) if paged else None
+            sheet = self.paged_inputs.sheets.get(job.bundle.event.id) if source is not None else None
+            extra = (source or b"") + (sheet[1] if sheet else b"") + (self.paged_inputs.signer_identity if paged else b"")
             if self.current(self.output / shown, output_key(html, name, self.project.templates_dir, extra)):
                 continue
             expected = len(job.awardees) if job.awardees and paged else None
@@ -365,15 +416,15 @@ def _single_documents(item: CertificateSet, chunk: _RenderedChunk) -> list[tuple
     return [(item.job(stem, (awardee,)), single) for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles)]
 
 
-def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: tuple[str, ...]) -> list[Path]:
+def _stale_outputs(output: Path, ledger: Ledger, selection: Selection, formats: tuple[str, ...]) -> list[Path]:
     """Files an earlier build made (listed in its manifest) that this build, covering the same
     events, locales and formats, no longer makes: a renamed awardee's old certificate, a removed
     awardee's, an event whose data file is gone. Files the manifest does not list are never touched."""
     stale = []
-    for name in work.previous:
+    for name in ledger.previous:
         target = output / name
         parts = Path(name).parts
-        if target in work.keys or len(parts) < 3 or not target.is_file():
+        if target in ledger.keys or len(parts) < 3 or not target.is_file():
             continue
         event, locale, suffix = parts[0], parts[1], target.suffix.lstrip(".")
         if (selection.events and event not in selection.events) or (selection.locales and locale not in selection.locales) \
@@ -383,8 +434,8 @@ def _stale_outputs(output: Path, work: "_Work", selection: Selection, formats: t
     return sorted(stale)
 
 
-def _previous_entries(output: Path, work: "_Work") -> dict[Path, dict]:
-    return {output / name: entry for name, entry in work.previous.items() if output / name in work.entries}
+def _previous_entries(output: Path, ledger: Ledger) -> dict[Path, dict]:
+    return {output / name: entry for name, entry in ledger.previous.items() if output / name in ledger.entries}
 
 
 def _check_signing_key(key: Path | None) -> bytes:

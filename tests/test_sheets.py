@@ -305,3 +305,34 @@ def test_committed_files_from_libreoffice(tmp_path):
     ods = read_workbook(COMMITTED / "merged-hidden-formula.ods", "x").table("Cá nhân")
     assert ods.structure.merged == ["D3:E3"] and ods.structure.hidden_rows == {4}
     assert ods.rows[1][1] == "Nguyễn Văn A" and ods.rows[4][3] == dt.date(2024, 5, 1)
+
+
+def test_a_date_field_reads_date_cells_serial_numbers_and_typed_dates(tmp_path, monkeypatch):
+    """The awardee model has no date field yet; one added to it (as a decision date per person might be)
+    is read from a date cell, a serial number, YYYY-MM-DD or DD/MM/YYYY, and anything else is refused."""
+    import typing
+
+    from reporting.source import model
+    from reporting.source.sheet_awards import attach_sheet
+    from reporting.source.yaml_reader import LoadedYaml
+
+    class Dated(model.Individual):
+        awarded_on: typing.Optional[dt.date] = None
+
+    monkeypatch.setattr(model, "Individual", Dated)
+    heading = [*PEOPLE, "awarded_on"]
+    rows = [["i01", "A", "ا", None, None, dt.date(2024, 5, 1)], ["i02", "B", "ب", None, None, 45413],
+            ["i03", "C", "ج", None, None, "2024-05-01"], ["i04", "D", "د", None, None, "1/5/2024"]]
+    sheet = clerk_workbook(tmp_path / "dated.ods", {"Tập thể": [GROUPS], "Cá nhân": [heading, *rows]})
+    source = LoadedYaml(Path("data/e.yaml"), {"awards": {"source": "dated.ods"}}, {}, {})
+    read, problems = attach_sheet(source, tmp_path / "e.yaml", ("ar", "vi"))
+    assert problems == []
+    assert [p["awarded_on"] for p in read.data["awards"]["individuals"]] == [dt.date(2024, 5, 1)] * 4
+    bad = clerk_workbook(tmp_path / "bad.ods", {"Tập thể": [GROUPS], "Cá nhân": [heading, ["i01", "A", "ا", None, None,
+                                                                                         "31/02/2024"]]})
+    source = LoadedYaml(Path("data/e.yaml"), {"awards": {"source": "bad.ods"}}, {}, {})
+    _, [problem] = attach_sheet(source, tmp_path / "e.yaml", ("ar", "vi"))
+    assert str(problem) == ('data/bad.ods: sheet "Cá nhân", row 2, column F (awarded_on): expected a real date '
+                            "(a date cell, YYYY-MM-DD or DD/MM/YYYY), found '31/02/2024'")
+    assert (problem.field, problem.expected, problem.found) == (
+        "awards.individuals[0].awarded_on", "a real date (a date cell, YYYY-MM-DD or DD/MM/YYYY)", "'31/02/2024'")

@@ -6,6 +6,7 @@ validates them like YAML; every problem points at the sheet, row and column it c
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,6 +191,7 @@ def awardee_fields() -> dict[str, Fields]:
         names = tuple(model.model_fields)
         localized = frozenset(n for n, f in model.model_fields.items() if _unwrap(f.annotation) is Localized)
         required = frozenset(n for n, f in model.model_fields.items() if f.is_required())
-        kinds[kind] = Fields(names, localized, required)
+        dates = frozenset(n for n, f in model.model_fields.items() if _unwrap(f.annotation) is dt.date)
+        kinds[kind] = Fields(names, localized, required, dates)
     return kinds
 

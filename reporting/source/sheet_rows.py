@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from reporting.errors import Expected, column_letter
@@ -63,6 +64,7 @@ class Fields:
     names: tuple[str, ...]
     localized: frozenset[str]
     required: frozenset[str]
+    dates: frozenset[str] = frozenset()  # read with ``cell_date``: date cells, serial numbers or typed dates
 
 
 def read_table(table: Table, kinds: dict[str, Fields], fixed_kind: str | None, locales: tuple[str, ...],
@@ -188,7 +190,7 @@ def _fill(table, header, index, kind, spec: Fields, values, reading) -> Record:
         path = (column.field, column.locale) if column.locale else (column.field,)
         record.origins[path] = origin
         record.origins.setdefault(path[:1], origin)
-        text = cell_text(value)
+        text = cell_date(value) if column.field in spec.dates else cell_text(value)
         if isinstance(text, Issue):
             reading.issues.append(Issue(origin, ".".join(path), text.message, record))
         elif text is not None:
@@ -227,6 +229,31 @@ def cell_text(value: object) -> str | Issue | None:
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         return Issue(None, "", Expected("text", _describe(value), " (format the column as text)"))
     return " ".join(str(value).split())
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial number 1 is 1900-01-01 (Excel's and LibreOffice's default)
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def cell_date(value: object) -> dt.date | Issue | None:
+    """A date as clerks type it: a date cell, its serial number, YYYY-MM-DD, or DD/MM/YYYY (day first,
+    as Vietnamese and Arabic write it)."""
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2_958_466:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    text = " ".join(str(value).split())
+    day_first = _DAY_FIRST.match(text)
+    try:
+        if day_first:
+            return dt.date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return Issue(None, "", Expected("a real date (a date cell, YYYY-MM-DD or DD/MM/YYYY)", _describe(value)))
 
 
 def _origin(table: Table, header: list, row: int, column: int | None) -> CellOrigin:

@@ -127,6 +127,23 @@ class OutputBusy(ReportingError):
     """Another build is writing to the same output folder."""
 
 
+class UnsafeOutput(ReportingError):
+    """The output folder holds something the build must not write through or delete (a link, a
+    staging folder it did not make)."""
+
+
+class OutputOverlapsInputs(UnsafeOutput):
+    """--output names the project, its data, templates or configuration: a usage error."""
+
+    exit_code = 2
+
+
+class ForeignFolder(ReportingError):
+    """--output names a non-empty folder this program did not make (or a file): a usage error."""
+
+    exit_code = 2
+
+
 class TimeLimitExceeded(ReportingError):
     """A render job ran longer than ``build.job_time_limit_s`` allows."""
 

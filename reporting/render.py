@@ -15,6 +15,7 @@ from reporting.errors import TemplateError
 from reporting.language.filters import LocalFilters
 from reporting.language.messages import load_translations
 from reporting.language.locales import LocaleFacts
+from reporting.source.document_formats import document_format, profile
 
 
 class Renderer:
@@ -48,6 +49,8 @@ class Renderer:
         filters = LocalFilters(facts, translations)
         env.filters.update(filters.as_dict())
         env.globals["comma"] = filters.comma
+        env.globals["profile"] = profile  # globals reach imported macros, the context does not
+        env.filters["document_format"] = document_format
         return env, filters
 
     def _placeholder_values(self, bundle: EventBundle, locale: str, filters: LocalFilters) -> dict[str, str]:

@@ -12,7 +12,9 @@ import pytest
 import yaml
 
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-HEADER = ["Loại", "Mã", "Họ và tên (vi)", "الاسم (ar)", "Chức vụ (vi)", "المنصب (ar)", "Đơn vị (vi)", "الوحدة (ar)"]
+HEADER = ["Loại", "Mã", "Họ và tên (vi)", "الاسم (ar)", "Chức vụ (vi)", "المنصب (ar)", "Đơn vị (vi)", "الوحدة (ar)",
+          "Giới tính", "Số sổ"]
+GENDER_WORDS = {"male": "Nam", "female": "Nữ", None: ""}  # as a Vietnamese clerk types them
 # LibreOffice's CSV import: comma, double quote, UTF-8 (76), from line 1.
 CSV_FILTER = "CSV:44,34,76,1"
 
@@ -26,6 +28,7 @@ def awardee_rows(event_yaml: Path) -> list[list[str]]:
             texts = [item["name"]["vi"], item["name"]["ar"]]
             for name in ("position", "unit"):
                 texts += [item[name]["vi"], item[name]["ar"]] if name in item else ["", ""]
+            texts += [GENDER_WORDS[item.get("gender")], item.get("book_number", "")]
             rows.append([label, item["id"], *texts])
     return rows
 

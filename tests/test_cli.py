@@ -73,7 +73,7 @@ def test_schema_errors_after_yaml_errors_are_reported_with_positions(tmp_path):
 def test_template_error_names_template_and_line(tmp_path):
     project = copy_project(tmp_path)
     template = project / "templates" / "report.html.j2"
-    template.write_text(template.read_text(encoding="utf-8").replace("{{ event.title|t }}</h1>", "{{ event.titel|t }}</h1>"),
+    template.write_text(template.read_text(encoding="utf-8").replace("{{ event.title|t }}{% endblock %}", "{{ event.titel|t }}{% endblock %}"),
                         encoding="utf-8")
     code, _, err = run_cli("--project", str(project), "--format", "pdf", "--output", str(tmp_path / "out"))
     assert code == 1

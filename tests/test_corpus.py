@@ -29,6 +29,7 @@ ARABIC_GROUPS = {"zero": "لا جماعات", "one": "جماعة واحدة", "t
                  "many": "{n} جماعةً", "other": "{n} جماعة"}
 # The same date patterns the catalogs give, for ICU.
 VI_PATTERNS = {"d MMMM y": "'ngày' d 'tháng' M 'năm' y", "QQQQ y": "QQQQ 'năm' y"}
+AR_PATTERNS = {"QQQQ y": "QQQQ 'من عام' y"}  # the year after a quarter: "الربع الأول من عام 2024"
 ANCHORS = {"ar": "القيمة المكتوبة في هذا السطر هي", "vi": "Giá trị in ở dòng này là"}
 MARKS = re.compile("[\u200e\u200f\u061c]")
 
@@ -42,7 +43,7 @@ def icu_locale(code: str, digits: str):
 
 
 def icu_date(value: dt.date, pattern: str, code: str, digits: str) -> str:
-    pattern = VI_PATTERNS.get(pattern, pattern) if code == "vi" else pattern
+    pattern = {"vi": VI_PATTERNS, "ar": AR_PATTERNS}.get(code, {}).get(pattern, pattern)
     calendar = icu.GregorianCalendar(value.year, value.month - 1, value.day)
     return icu.SimpleDateFormat(pattern, icu_locale(code, digits)).format(calendar.getTime())
 

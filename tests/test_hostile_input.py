@@ -129,13 +129,13 @@ def test_data_mistakes(hostile, data_file, case):
 
 
 TEMPLATE_CASES = {
-    "undefined variable": ("{{ event.title|t }}</h1>", "{{ event.titel|t }}</h1>", "report.html.j2:{line}: "),
-    "python internals": ("{{ event.title|t }}</h1>", "{{ event.__class__.__mro__ }}</h1>", "report.html.j2:{line}: "),
+    "undefined variable": ("{{ event.title|t }}{% endblock %}", "{{ event.titel|t }}{% endblock %}", "report.html.j2:{line}: "),
+    "python internals": ("{{ event.title|t }}{% endblock %}", "{{ event.__class__.__mro__ }}{% endblock %}", "report.html.j2:{line}: "),
     "endless loop": ("{% block body %}", "{% block body %}{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}",
                      "stopped after 1 s"),
     "glyph missing from the fonts in template text": ("<h2>{{ _(\"Key figures\") }}</h2>", "<h2>{{ _(\"Key figures\") }} ✅</h2>",
                                                       "report.html.j2 (vi): expected characters the 'vi' fonts can draw, found U+2705"),
-    "data in a style attribute": ('<p class="center subtitle">', '<p class="center subtitle" style="color: {{ event.title|t }}">',
+    "data in a style attribute": ('<p class="text">{{ _("On', '<p class="text" style="color: {{ event.title|t }}">{{ _("On',
                                   '<p style="..."> is not in the HTML subset'),
 }
 

@@ -42,10 +42,10 @@ def test_kill_9_in_the_middle_leaves_the_previous_outputs_intact(tmp_path):
     os.kill(build.pid, signal.SIGKILL)
     build.wait()
 
-    after = {name: digest for name, digest in snapshot(output).items() if not name.rsplit("/", 1)[-1].startswith(".")}
+    after = {name: digest for name, digest in snapshot(output).items() if not name.startswith(".reporting-staging/")}
     assert after == before  # every output is the previous good one; nothing half-written
     assert run_cli("--project", str(project), "--event", "directive-35-review", "--output", str(output), "-q")[0] == 0
-    assert not list(output.rglob(".*.tmp"))  # the next build cleared what the killed one staged
+    assert not (output / ".reporting-staging").exists()  # the next build cleared what the killed one staged
     assert snapshot(output) != before  # and published the corrected figure
 
 
@@ -67,8 +67,7 @@ def test_an_interrupted_build_removes_what_it_staged_and_says_so(tmp_path, how):
     assert build.returncode == 130, err
     assert "interrupted: nothing was published; the previous outputs are as they were" in err
     assert "Traceback" not in err
-    assert snapshot(output) == before  # every previous output as it was, and no temporaries left
-    assert not list(output.rglob(".*.tmp"))
+    assert snapshot(output) == before  # every previous output as it was, and no staged file left
 
 
 def _wait_for_progress(build: subprocess.Popen, written: int) -> None:
@@ -240,3 +239,50 @@ def test_wrong_passphrase_is_a_clear_error(tmp_path, monkeypatch):
     code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--format", "pdf",
                            "--sign", str(key), "--output", str(tmp_path / "out"))
     assert code == 1 and f"error: cannot use the signing key {key}" in err and "Traceback" not in err
+
+
+# Publication is crash-atomic: a kill -9 between two renames of the publish phase leaves a journal that
+# verify (or the next build) rolls forward. 4 documents + the manifest = 5 renames; the points below are
+# before the first, after the first, mid-way, just before the manifest, and after it (cleanup pending).
+@pytest.mark.parametrize("pause_after, finisher", [(0, "verify"), (1, "build"), (2, "verify"), (4, "build"),
+                                                   (5, "verify")])
+def test_kill_9_inside_the_rename_phase_is_rolled_forward(tmp_path, pause_after, finisher):
+    project = copy_project(tmp_path)
+    output = tmp_path / "output"
+    sibling = tmp_path / "sibling"
+    sibling.mkdir()
+    (sibling / "thesis.pdf").write_bytes(b"not ours")
+    event = ("--event", "inspectorate-2024-q1")
+    assert run_cli("--project", str(project), *event, "--output", str(output), "-q")[0] == 0
+    data = project / "data" / "inspectorate-2024-q1.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("date: 2024-04-08", "date: 2024-04-09"), encoding="utf-8")
+    reference = tmp_path / "reference"  # what an uninterrupted build of the changed data publishes
+    assert run_cli("--project", str(project), *event, "--output", str(reference), "-q")[0] == 0
+    before_sibling = snapshot(sibling)
+
+    build = subprocess.Popen([sys.executable, str(ROOT / "build_reports.py"), "--project", str(project), *event,
+                              "--output", str(output), "--jobs", "1"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "REPORTING_TEST_PUBLISH_PAUSE_AFTER": str(pause_after)})
+    for line in build.stderr:
+        if line.startswith(f"publish: paused after {pause_after} rename(s)"):
+            break
+    else:
+        raise AssertionError(f"the build ended without pausing (exit {build.wait()})")
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait()
+    assert (output / ".reporting-staging" / "publish.json").is_file()  # killed inside the publication
+
+    if finisher == "verify":
+        code, out, err = run_cli("verify", str(output))
+        assert code == 0, err
+        assert "completed the publication of an interrupted build" in err
+        assert "ok: 4 file(s)" in out
+    else:
+        code, out, err = run_cli("--project", str(project), *event, "--output", str(output))
+        assert code == 0, err
+        assert "completed the publication of an interrupted build" in err
+        assert "Wrote 0 file(s), 4 unchanged" in out + err  # the killed build's files were all published
+    assert snapshot(output) == snapshot(reference)  # the new generation, complete, manifest included
+    assert snapshot(sibling) == before_sibling
+    assert run_cli("verify", str(output))[0] == 0

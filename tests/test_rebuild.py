@@ -39,13 +39,13 @@ def test_failed_builds_keep_outputs_and_say_where_then_recover(tmp_path):
 
     edit(data, "value: seventeen", "value: 17")
     template = project / "templates" / "report.html.j2"
-    edit(template, "{{ event.title|t }}</h1>", "{{ event.title|t }</h1>")
+    edit(template, "{{ event.title|t }}{% endblock %}", "{{ event.title|t }{% endblock %}")
     failed = rebuilder.build([template])
     assert isinstance(failed.error, TemplateError)
     [view] = problem_views(failed)
     assert "report.html.j2" in view.message
 
-    edit(template, "{{ event.title|t }</h1>", "{{ event.title|t }}</h1>")
+    edit(template, "{{ event.title|t }{% endblock %}", "{{ event.title|t }}{% endblock %}")
     assert rebuilder.build([template]).ok
 
 

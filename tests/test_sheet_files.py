@@ -135,11 +135,12 @@ def test_new_commendation_writes_the_template_sheet(tmp_path):
     assert book.sheetnames == ["المجموعات", "الأفراد"]
     people = book["الأفراد"]
     assert [c.value for c in people[1]] == ["المعرف", "الاسم (ar)", "Họ và tên (vi)", "المنصب (ar)", "Chức vụ (vi)",
-                                            "الوحدة (ar)", "Đơn vị (vi)"]
+                                            "الوحدة (ar)", "Đơn vị (vi)", "الجنس", "رقم السجل"]
     assert people.freeze_panes == "A2" and people.sheet_view.rightToLeft and people["B1"].font.b
     assert people.column_dimensions["B"].width == 36
-    [validation] = people.data_validations.dataValidation
-    assert validation.type == "textLength" and str(validation.sqref) == "A2:A20000"
+    ids, genders = people.data_validations.dataValidation
+    assert ids.type == "textLength" and str(ids.sqref) == "A2:A20000"
+    assert (genders.type, genders.formula1, str(genders.sqref)) == ("list", '"ذكر,أنثى"', "H2:H20000")
     code, _, err = run_cli("--project", str(project), "check")
     assert "khen-2025-awardees.xlsx" not in err  # an empty template is a valid (empty) list
     code, _, err = run_cli("--project", str(project), "new", "commendation", "--period", "2025-Q1", "--sheet",
@@ -257,9 +258,10 @@ def test_watch_follows_the_sheet_and_ignores_lock_files(tmp_path):
     changes.close()
 
 
-def test_the_template_offers_a_drop_down_for_a_field_with_fixed_values(monkeypatch):
-    """A field the model restricts to a few values (as a gender giving the honorific would be) gets a
-    list validation; a field the heading map does not know yet is headed by its name."""
+def test_the_template_offers_honorifics_and_fixed_values_as_drop_downs(monkeypatch, tmp_path):
+    """The gender (which gives the honorific Ông / Bà) is offered in the first language's words and read
+    back in any of them; a field the model restricts to fixed values and the heading map does not know
+    yet is headed by its name with its values as the list."""
     import io
     import typing
 
@@ -268,14 +270,23 @@ def test_the_template_offers_a_drop_down_for_a_field_with_fixed_values(monkeypat
     from reporting.scaffold.awardee_workbook import awardee_workbook
     from reporting.source import model
 
-    class WithGender(model.Individual):
-        gender: typing.Literal["male", "female"] | None = None
-
-    monkeypatch.setattr(model, "Individual", WithGender)
     book = openpyxl.load_workbook(io.BytesIO(awardee_workbook(("vi", "ar"))))
     assert book.sheetnames == ["Tập thể", "Cá nhân"] and not book["Cá nhân"].sheet_view.rightToLeft
     people = book["Cá nhân"]
     assert [c.value for c in people[1]] == ["Mã", "Họ và tên (vi)", "الاسم (ar)", "Chức vụ (vi)", "المنصب (ar)",
-                                            "Đơn vị (vi)", "الوحدة (ar)", "gender"]
+                                            "Đơn vị (vi)", "الوحدة (ar)", "Giới tính", "Số sổ"]
     lists = [v for v in people.data_validations.dataValidation if v.type == "list"]
-    assert [(v.formula1, str(v.sqref)) for v in lists] == [('"male,female"', "H2:H20000")]
+    assert [(v.formula1, str(v.sqref)) for v in lists] == [('"Nam,Nữ"', "H2:H20000")]
+    rows = [["i01", "A", "ا", "Nữ"], ["i02", "B", "ب", "ông"], ["i03", "C", "ج", "ذكر"], ["i04", "D", "د", None]]
+    project = sheet_project(tmp_path, write_csv(tmp_path / "awardees.csv", [
+        ["Loại", "Mã", "Họ và tên (vi)", "الاسم (ar)", "Giới tính"], *[["Cá nhân", *row] for row in rows]]))
+    assert [p.gender for p in loaded(project).event.awards.individuals] == ["female", "male", "male", None]
+
+    class Ranked(model.Individual):
+        rank: typing.Literal["first", "second"] | None = None
+
+    monkeypatch.setattr(model, "Individual", Ranked)
+    people = openpyxl.load_workbook(io.BytesIO(awardee_workbook(("vi", "ar"))))["Cá nhân"]
+    assert people["J1"].value == "rank"
+    lists = [v for v in people.data_validations.dataValidation if v.type == "list"]
+    assert [(v.formula1, str(v.sqref)) for v in lists] == [('"Nam,Nữ"', "H2:H20000"), ('"first,second"', "J2:J20000")]

@@ -76,10 +76,10 @@ def docx_repeated_header_rows(path: Path) -> list[str]:
     return ["".join(t.text or "" for t in tr.iter(f"{W}t")) for tr in rows]
 
 
-def docx_footer_texts(path: Path) -> list[str]:
-    """The text of each footer part (PAGE/NUMPAGES fields show their cached result)."""
+def docx_footer_texts(path: Path, part: str = "footer") -> list[str]:
+    """The text of each footer (or header) part (PAGE/NUMPAGES fields show their cached result)."""
     with zipfile.ZipFile(path) as archive:
-        names = sorted(n for n in archive.namelist() if re.fullmatch(r"word/footer\d*\.xml", n))
+        names = sorted(n for n in archive.namelist() if re.fullmatch(rf"word/{part}\d*\.xml", n))
         return ["".join(t.text or "" for t in etree.fromstring(archive.read(n)).iter(f"{W}t")) for n in names]
 
 

@@ -1,12 +1,12 @@
-"""One build at a time per output folder, and the leftovers of a killed build cleared."""
+"""One build at a time per output folder, and none in a folder inside or around it."""
 from __future__ import annotations
 
 import fcntl
 import os
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from reporting.errors import OutputBusy, ReportingError
+from reporting.errors import OutputBusy
 
 
 # The lock files this process holds: forked workers close their copies (lock_held_by_parent_only),
@@ -16,34 +16,82 @@ HELD: set[int] = set()
 
 @contextmanager
 def output_lock(output: Path):
-    """Hold an exclusive lock on ``output`` for the build; refuse at once if another build holds it.
+    """Hold an exclusive lock on ``output`` for the build; refuse at once if another build holds it,
+    or holds a folder inside it or around it (nested outputs would overwrite each other's files).
 
     The lock is an advisory ``flock`` on ``.<folder>.lock`` beside the folder (so
-    the folder holds outputs only): the kernel drops it when its holder exits,
-    even after ``kill -9``, so it can never go stale.
+    the folder holds outputs only), on its resolved real path: the kernel drops it
+    when its holder exits, even after ``kill -9``, so it can never go stale.
+    A build also holds a shared lock on the lock file of every enclosing folder that
+    has one, so a build of an enclosing folder cannot start while it runs; and it
+    looks inside its own folder for lock files that a running build holds.
     """
+    output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    with open(output.parent / f".{output.name}.lock", "a+") as handle:
+    with open(_lock_path(output), "a+") as handle, ExitStack() as enclosing:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "?"
-            raise OutputBusy(f"another build (process {holder}) is writing to {output}; "
-                             "wait for it to finish or choose another --output") from None
+            _take(handle, fcntl.LOCK_EX, output, output)
+        except OutputBusy:
+            _check_nested_builds(output)  # a build inside holds a shared lock on ours: name that one
+            raise
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
-        if output.is_dir():
-            remove_stale_temporaries(output)
-        HELD.add(handle.fileno())
+        shared = [_hold_shared(enclosing, folder, output) for folder in output.parents]
+        _check_nested_builds(output)
+        descriptors = {handle.fileno(), *(h.fileno() for h in shared if h is not None)}
+        HELD.update(descriptors)
         try:
             yield
         finally:
-            HELD.discard(handle.fileno())
+            HELD.difference_update(descriptors)
 
 
+def _lock_path(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}.lock"
+
+
+def _take(handle, mode: int, busy: Path, output: Path) -> None:
+    try:
+        fcntl.flock(handle, mode | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "?"
+        where = "to " + str(output) if busy == output else f"to {busy}, which {_relation(busy, output)} {output}"
+        raise OutputBusy(f"another build (process {holder}) is writing {where}; "
+                         "wait for it to finish or choose another --output") from None
+
+
+def _relation(busy: Path, output: Path) -> str:
+    return "contains" if output.is_relative_to(busy) else "is inside"
+
+
+def _hold_shared(stack: ExitStack, folder: Path, output: Path):
+    """A shared lock on an enclosing folder's lock file, if a build ever made one (never created here)."""
+    path = _lock_path(folder) if folder.parent != folder else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        handle = stack.enter_context(open(path, "r"))
+    except OSError:
+        return None  # not ours to read: no build of ours holds it either
+    _take(handle, fcntl.LOCK_SH, folder, output)
+    return handle
+
+
+def _check_nested_builds(output: Path) -> None:
+    """Refuse if a build holds the lock of a folder inside ``output``."""
+    if not output.is_dir():
+        return
+    for path in output.rglob(".*.lock"):
+        folder = path.with_name(path.name[1:-len(".lock")])
+        try:
+            handle = open(path, "r")
+        except OSError:
+            continue
+        with handle:
+            _take(handle, fcntl.LOCK_SH, folder, output)
 def release_inherited_locks() -> None:
     """In a forked worker: close the copies of the parent's lock files (the parent keeps the lock)."""
     for descriptor in list(HELD):
@@ -52,11 +100,3 @@ def release_inherited_locks() -> None:
         except OSError:
             pass
     HELD.clear()
-
-
-def remove_stale_temporaries(output: Path) -> list[Path]:
-    """Staged files a killed build left (``.<name>.<random>.tmp``); safe to delete while we hold the lock."""
-    stale = [p for p in output.rglob(".*.tmp") if p.is_file()]
-    for path in stale:
-        path.unlink(missing_ok=True)
-    return stale

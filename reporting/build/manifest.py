@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from importlib import metadata
 from pathlib import Path
 
 from reporting import __name__ as package_name
 from reporting.source.sheet_guard import SUFFIXES as SHEET_SUFFIXES
+from reporting.build.output_paths import entry_problem
 from reporting.config import CONFIG_NAME, Project
+from reporting.errors import ForeignFolder
 
 MANIFEST_NAME = "manifest.json"
 LIBRARIES = ("weasyprint", "python-docx", "babel", "jinja2", "pyyaml", "pydantic", "python-calamine")
@@ -41,12 +44,34 @@ def build_manifest(project: Project, output: Path, entries: dict[Path, dict], re
     return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
 
 
-def previous_outputs(output: Path) -> dict[str, dict]:
-    """The outputs the folder's manifest lists, or nothing if it has none (or an unreadable one)."""
+def previous_outputs(output: Path, problems: list[str] | None = None) -> dict[str, dict]:
+    """The outputs the folder's manifest lists, or nothing if it has none (or an unreadable one).
+
+    Only entries that name a plain file inside ``output`` with a recorded hash: the others
+    are described in ``problems`` and never read nor deleted (the manifest is untrusted input)."""
     try:
-        return read_manifest(output).get("outputs", {})
-    except (OSError, ValueError):
+        outputs = read_manifest(output).get("outputs", {})
+    except (OSError, ValueError, AttributeError):
         return {}
+    if not isinstance(outputs, dict):
+        return {}
+    trusted = {}
+    for name, entry in outputs.items():
+        problem = entry_problem(output, name, entry)
+        if problem is None:
+            trusted[name] = entry
+        elif problems is not None:
+            problems.append(problem)
+    return trusted
+
+
+def is_ours(output: Path) -> bool:
+    """True if ``output`` holds a manifest this program wrote (its format and its outputs table)."""
+    try:
+        manifest = read_manifest(output)
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == 1 and isinstance(manifest.get("outputs"), dict)
 
 
 def is_current(output: Path, target: Path, previous: dict[str, dict], key: str) -> bool:
@@ -65,11 +90,14 @@ def read_manifest(output: Path) -> dict:
 
 
 def verify(output: Path) -> list[str]:
-    """Problems found re-hashing ``output`` against its manifest: missing, altered and extra files."""
+    """Problems found re-hashing ``output`` against its manifest: missing, altered and extra files,
+    untrusted entries, and links or hidden files no build makes."""
     if not (output / MANIFEST_NAME).is_file():
         return [f"missing: {MANIFEST_NAME} (not a build output folder?)"]
-    expected = read_manifest(output)["outputs"]
-    problems = []
+    problems: list[str] = []
+    expected = previous_outputs(output, problems)
+    if not is_ours(output):
+        return [f"unreadable: {MANIFEST_NAME} (not written by this program, or damaged)"]
     for name, entry in expected.items():
         path = output / name
         if not path.is_file():
@@ -79,9 +107,9 @@ def verify(output: Path) -> list[str]:
         if path.is_file() and path.suffix == ".pdf":
             from reporting.build.signing import signature_problems
             problems += signature_problems(path)
-    present = {p.relative_to(output).as_posix() for p in output.rglob("*")
-               if p.is_file() and not p.name.startswith(".") and p.name != MANIFEST_NAME}
-    problems += [f"extra: {name}" for name in sorted(present - set(expected))]
+    present, strange = _walk(output)
+    problems += strange
+    problems += [f"extra: {name}" for name in sorted(present - set(expected) - {MANIFEST_NAME})]
     return problems
 
 
@@ -95,6 +123,27 @@ def _source_hashes(project: Project) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+def _walk(output: Path) -> tuple[set[str], list[str]]:
+    """Every plain file under ``output`` (links not followed), and the links and hidden files found."""
+    from reporting.build.publish import STAGING_NAME
+
+    present, strange = set(), []
+    for folder, subfolders, files in os.walk(output):
+        base = Path(folder)
+        for name in sorted(subfolders + files):
+            path = base / name
+            shown = path.relative_to(output).as_posix()
+            if path.is_symlink():
+                strange.append(f"unexpected symbolic link: {shown} -> {os.readlink(path)} (no build makes links)")
+            elif name.startswith(".") and not (base == output and name == STAGING_NAME):
+                strange.append(f"unexpected hidden {'folder' if path.is_dir() else 'file'}: {shown} "
+                               "(no build makes hidden files)")
+            elif path.is_file():
+                present.add(shown)
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+    return present, sorted(strange)
+
+
 def _hashes(folder: Path, root: Path, pattern: str) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): sha256(p) for p in sorted(folder.rglob(pattern))
             if p.is_file() and "__pycache__" not in p.parts}
@@ -105,3 +154,21 @@ def _version(distribution: str) -> str:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def refuse_foreign_folder(output: Path, force_into: bool) -> None:
+    """Building into a folder of someone else's files would mix ours in (and later treat theirs as
+    strays): only a new or empty folder, or one holding our manifest, unless told otherwise."""
+    from reporting.build.publish import STAGING_NAME
+
+    if output.exists() and not output.is_dir():
+        raise ForeignFolder(f"--output {output}: expected a folder, found a file")
+    if force_into or not output.is_dir() or is_ours(output):
+        return
+    found = sorted(p.name for p in output.iterdir() if p.name != STAGING_NAME)
+    if found:
+        what = "a manifest.json this program did not write" if MANIFEST_NAME in found else \
+            f"{len(found)} item(s) ({', '.join(found[:3])}{', …' if len(found) > 3 else ''}) and no manifest.json"
+        raise ForeignFolder(f"--output {output} is not empty and was not made by a build: it holds {what}. "
+                            "Choose a new or empty folder, or add --force-into to build into it anyway "
+                            "(files the build did not make are never deleted)")

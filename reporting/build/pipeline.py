@@ -1,8 +1,8 @@
 """Plans and runs a build: load, validate, merge, render every HTML, write, then publish.
 
 Every HTML document is rendered before the first file is written, and every
-file is staged beside its target and renamed into place only when all of them
-succeeded: whatever fails, ``output/`` is left exactly as it was.
+file is staged in the build's staging folder and published (publish.py) only when
+all of them succeeded: whatever fails, ``output/`` is left exactly as it was.
 """
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ from reporting.source.figures import Awardee, EventBundle, bundle_event
 from reporting.config import DocumentType, PageGeometry, Project
 from reporting.errors import RenderError, ReportingError, SelectionError
 from reporting.build.limits import time_limit
-from reporting.build.lock import output_lock, remove_stale_temporaries
+from reporting.build.lock import output_lock
 from reporting.build.freshness import forget_assets, output_key
-from reporting.build.manifest import MANIFEST_NAME, build_manifest, is_current, previous_outputs
+from reporting.build.manifest import MANIFEST_NAME, build_manifest, is_current, previous_outputs, refuse_foreign_folder
+from reporting.build.output_paths import check_output_folder, ensure_no_links
 from reporting.source.load import discover, load_events
 from reporting.build.file_names import awardee_stem
 from reporting.source.preflight import check_fonts, check_rendered_text
-from reporting.build.publish import Staging
+from reporting.build.publish import Staging, file_sha256, recover
 from reporting.render import Renderer
 from reporting.build.workers import (ChunkTask, DocumentTask, PreparedCertificatesTask, PrintFileTask, Task, Workers,
                                      Written, default_jobs)
@@ -48,6 +49,7 @@ class Selection:
     chunk_size: int | None = None  # certificates per typeset PDF; default: build.certificate_chunk
     duplex: bool | None = None  # blank backs in the print file; default: print.duplex
     keep_html: bool = False  # keep every document's HTML in the result (the preview shows it)
+    force_into: bool = False  # build into a non-empty folder that holds no manifest of ours
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class BuildResult:
     removed: list[Path] = field(default_factory=list)  # outputs of an earlier build no longer made
     seconds: float = 0.0
     documents: list[tuple[Job, str]] = field(default_factory=list)  # every document's HTML, for the preview
+    warnings: list[str] = field(default_factory=list)  # untrusted manifest entries, edited files kept, recovery
 
 
 def load_bundles(project: Project) -> list[EventBundle]:
@@ -151,6 +154,8 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     so memory stays bounded whatever the number of awardees.
     """
     started = time.perf_counter()
+    output = output.resolve()
+    check_output_folder(project, output)  # never the project, data/, templates/ or reporting.toml
     forget_assets()
     bundles = load_bundles(project)  # read, validate, merge: every problem before anything is rendered
     _check_selection(bundles, project, selection)
@@ -160,8 +165,9 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     sets = [item for item in planned if isinstance(item, CertificateSet)]  # rendered chunk by chunk, later
     paged_inputs = _paged_inputs(bundles, project, selection)  # what archived and signed PDFs also carry
     result = BuildResult(documents=list(documents) if selection.keep_html else [])
-    with output_lock(output), Staging() as staging:
-        ledger = Ledger(output, previous_outputs(output), selection.force, staging)
+    with output_lock(output), Staging(output) as staging:
+        _take_over(output, selection, result)
+        ledger = Ledger(output, previous_outputs(output, result.warnings), selection.force, staging)
         tasks = TaskPlanner(project, selection, renderer, ledger, paged_inputs, result)
         _write(project, selection, (lambda: tasks.tasks(documents, sets), tasks.print_tasks), ledger, result,
                _Progress(progress, _count_outputs(planned, tasks.formats)))
@@ -203,21 +209,17 @@ class _Progress:
 
 def _write(project: Project, selection: Selection, stages, ledger: "Ledger", result: BuildResult,
            progress: _Progress) -> None:
-    """Hand each stage's tasks to the worker processes and adopt what they staged."""
-    try:
-        with Workers(project, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
-            for stage in stages:  # the print files need every chunk: a stage of their own
-                with closing(workers.run(stage())) as results:
-                    for written in results:
-                        for item in written:
-                            if ledger.adopt(item):
-                                result.written.append(item.target)
-                                progress(len(result.written) + len(ledger.unchanged), item.target)
-    except BaseException:
-        # The workers have stopped (Workers waits for running tasks): whatever they staged and
-        # this build did not adopt yet is ours to remove; we hold the folder's lock.
-        remove_stale_temporaries(ledger.output)
-        raise
+    """Hand each stage's tasks to the worker processes and adopt what they staged. Leaving the
+    ``with`` waits for the running tasks; if it failed, Staging then discards everything staged."""
+    with Workers(project, ledger.staging.area, selection.jobs or default_jobs(), selection.sign_key,
+                 selection.force) as workers:
+        for stage in stages:  # the print files need every chunk: a stage of their own
+            with closing(workers.run(stage())) as results:
+                for written in results:
+                    for item in written:
+                        if ledger.adopt(item):
+                            result.written.append(item.target)
+                            progress(len(result.written) + len(ledger.unchanged), item.target)
 
 
 def _publish(project: Project, selection: Selection, formats: tuple[str, ...], ledger: "Ledger", staging: Staging,
@@ -225,9 +227,9 @@ def _publish(project: Project, selection: Selection, formats: tuple[str, ...], l
     """Stage the removal of outputs no longer made and the new manifest; Staging publishes on exit."""
     output = ledger.output
     result.unchanged = ledger.unchanged
-    result.removed = _stale_outputs(output, ledger, selection, formats)
+    result.removed = _stale_outputs(output, ledger, selection, formats, result.warnings)
     for path in result.removed:
-        staging.remove(path)
+        staging.remove(path, ledger.previous[path.relative_to(output).as_posix()]["sha256"])
     if result.written or result.removed or ledger.entries != _previous_entries(output, ledger) \
             or not (output / MANIFEST_NAME).is_file():
         staging.stage(output / MANIFEST_NAME, build_manifest(project, output, ledger.entries, result.removed))
@@ -269,11 +271,12 @@ class Ledger:
     def current(self, target: Path, key: str) -> bool:
         """Record ``target``'s key; True (and counted unchanged) if the file on disk was made from it."""
         self.keys[target] = key
+        ensure_no_links(self.output, target)
         if not self.force and is_current(self.output, target, self.previous, key):
             self.entries[target] = self.previous[target.relative_to(self.output).as_posix()]
             self.unchanged.append(target)
             return True
-        self.staging.make_folder(target)  # the worker writes its temporary beside the target
+        self.staging.prepare(target)  # the worker writes the file into the staging folder
         return False
 
     def adopt(self, item: Written) -> bool:
@@ -282,7 +285,7 @@ class Ledger:
         if item.temporary is None:  # re-made with the same bytes: left as it is
             self.unchanged.append(item.target)
             return False
-        self.staging.adopt(item.temporary, item.target)
+        self.staging.adopt(item.target)
         return True
 
 
@@ -416,12 +419,22 @@ def _single_documents(item: CertificateSet, chunk: _RenderedChunk) -> list[tuple
     return [(item.job(stem, (awardee,)), single) for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles)]
 
 
-def _stale_outputs(output: Path, ledger: Ledger, selection: Selection, formats: tuple[str, ...]) -> list[Path]:
+def _take_over(output: Path, selection: Selection, result: BuildResult) -> None:
+    """With the lock held: finish what a killed build left, and refuse a folder of someone else's files."""
+    done = recover(output)
+    if done:
+        result.warnings.append(f"{output}: {done}")
+    refuse_foreign_folder(output, selection.force_into)
+
+
+def _stale_outputs(output: Path, ledger: Ledger, selection: Selection, formats: tuple[str, ...],
+                   warnings: list[str]) -> list[Path]:
     """Files an earlier build made (listed in its manifest) that this build, covering the same
     events, locales and formats, no longer makes: a renamed awardee's old certificate, a removed
-    awardee's, an event whose data file is gone. Files the manifest does not list are never touched."""
+    awardee's, an event whose data file is gone. Files the manifest does not list are never touched,
+    nor those edited since (their bytes no longer match the manifest): they are kept and reported."""
     stale = []
-    for name in ledger.previous:
+    for name, entry in ledger.previous.items():
         target = output / name
         parts = Path(name).parts
         if target in ledger.keys or len(parts) < 3 or not target.is_file():
@@ -429,6 +442,10 @@ def _stale_outputs(output: Path, ledger: Ledger, selection: Selection, formats: 
         event, locale, suffix = parts[0], parts[1], target.suffix.lstrip(".")
         if (selection.events and event not in selection.events) or (selection.locales and locale not in selection.locales) \
                 or suffix not in formats:
+            continue
+        if file_sha256(target) != entry["sha256"]:
+            warnings.append(f"kept {name}: an earlier build made it, this one no longer does, but it was "
+                            "changed since (its bytes differ from manifest.json); delete it yourself if it is not needed")
             continue
         stale.append(target)
     return sorted(stale)

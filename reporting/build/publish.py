@@ -1,22 +1,64 @@
-"""Publication: every output of a build is staged first and renamed into place only if all succeeded.
+"""Publication: every output is staged in one folder the build owns, then published all at once.
 
-A build that fails on its last document (a refused URL, a time limit) or is
-interrupted leaves every previous output exactly as it was, and no partial files.
+Files are written under ``output/.reporting-staging/`` (the same relative paths
+as their targets, so renames stay within one file system). When every document
+succeeded, a journal naming each rename and each removal is written into that
+folder in one atomic step; only then are the files renamed into place, the
+manifest last. A build killed before the journal leaves the previous outputs
+untouched (the next build deletes the staging folder); one killed after it is
+rolled forward by the next build or by ``verify`` (``recover``), so a reader
+never keeps new files beside an old manifest. Nothing outside the staging folder
+is deleted except outputs the manifest recorded, and only while their bytes are
+still the ones it recorded.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-import tempfile
+import shutil
+import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
+
+from reporting.build.output_paths import ensure_no_links
+from reporting.errors import UnsafeOutput
+
+STAGING_NAME = ".reporting-staging"
+JOURNAL_NAME = "publish.json"  # inside the staging folder: written when everything is staged
+OWNER_NAME = "owner"  # inside the staging folder: proves this program made it
+OWNER_TEXT = "staging folder of a reporting build; removed by the next build\n"
+# Test hook: pause after this many renames (printing a line to stderr) so a test can kill -9 the build there.
+PAUSE_VARIABLE = "REPORTING_TEST_PUBLISH_PAUSE_AFTER"
+
+
+@dataclass(frozen=True)
+class StagingArea:
+    """Where a file for ``target`` is staged; picklable, so worker processes write there too."""
+
+    output: Path
+    folder: Path
+
+    def path_for(self, target: Path) -> Path:
+        return self.folder / target.relative_to(self.output)
+
+    def write(self, target: Path, data: bytes) -> Path:
+        """Write ``data`` (flushed to disk) to the staging path of ``target``; returns that path."""
+        path = self.path_for(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_synced(path, data)
+        return path
 
 
 class Staging:
-    """Temporary files beside their targets; ``commit`` renames them all, ``discard`` removes them."""
+    """Files staged for one build; ``commit`` publishes them all, ``discard`` removes them."""
 
-    def __init__(self):
-        self._staged: list[tuple[Path, Path]] = []
-        self._created: list[Path] = []  # folders made for staged files, removed again on discard
-        self._removed: list[Path] = []  # outputs of an earlier build this one no longer makes
+    def __init__(self, output: Path):
+        self.area = StagingArea(output, output / STAGING_NAME)
+        self._staged: list[Path] = []  # targets, in staging order
+        self._removed: dict[Path, str] = {}  # outputs of an earlier build, with the sha256 recorded for them
+        self._created: list[Path] = []  # the output folder and its parents, if this build made them
 
     def __enter__(self) -> "Staging":
         return self
@@ -27,56 +69,133 @@ class Staging:
         else:
             self.discard()
 
+    def prepare(self, target: Path) -> None:
+        """Make the staging folder for ``target`` (and the output folder, remembered for discard)."""
+        output = self.area.output
+        if not output.exists():
+            missing = [p for p in (output, *output.parents) if not p.exists()]
+            output.mkdir(parents=True, exist_ok=True)
+            self._created.extend(missing)  # deepest first
+        if not self.area.folder.exists():
+            self.area.folder.mkdir()
+            (self.area.folder / OWNER_NAME).write_text(OWNER_TEXT, encoding="utf-8")
+        self.area.path_for(target).parent.mkdir(parents=True, exist_ok=True)
+
     def stage(self, target: Path, data: bytes) -> None:
-        self.make_folder(target)
-        self._staged.append((write_temporary(target, data), target))
+        self.prepare(target)
+        self.area.write(target, data)
+        self._staged.append(target)
 
-    def make_folder(self, target: Path) -> None:
-        """Create ``target``'s folder (remembered, so a failed build removes it again)."""
-        missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self._created.extend(missing)  # deepest first
+    def adopt(self, target: Path) -> None:
+        """A file a worker process staged for ``target`` (with ``StagingArea.write``)."""
+        self._staged.append(target)
 
-    def adopt(self, temporary: Path, target: Path) -> None:
-        """A temporary another process wrote beside ``target`` (with ``write_temporary``)."""
-        self._staged.append((temporary, target))
-
-    def remove(self, target: Path) -> None:
-        """Delete ``target`` on commit (never if the build fails)."""
-        self._removed.append(target)
+    def remove(self, target: Path, sha256: str) -> None:
+        """Delete ``target`` on commit (never if the build fails), if its bytes still hash to ``sha256``."""
+        self._removed[target] = sha256
 
     def commit(self) -> None:
-        # os.replace is atomic within a file system: a reader sees each file old or new, never half.
-        for temporary, target in self._staged:
-            os.replace(temporary, target)
+        if not self._staged and not self._removed:
+            remove_staging(self.area.output)  # prepared for files that came out identical
+            return
+        self.prepare(self.area.output / JOURNAL_NAME)
+        output = self.area.output
+        # The manifest last: until it is renamed, the folder's manifest still describes what it holds.
+        names = sorted((t.relative_to(output).as_posix() for t in self._staged), key=lambda n: n == "manifest.json")
+        journal = {"rename": names,
+                   "remove": {t.relative_to(output).as_posix(): digest for t, digest in self._removed.items()}}
+        write_synced(self.area.folder / JOURNAL_NAME, json.dumps(journal, indent=1).encode("utf-8"))
         self._staged.clear()
-        for target in self._removed:
-            target.unlink(missing_ok=True)
         self._removed.clear()
+        roll_forward(output)
 
     def discard(self) -> None:
-        self._removed.clear()
-        for temporary, _ in self._staged:
-            temporary.unlink(missing_ok=True)
         self._staged.clear()
-        for folder in sorted(set(self._created), key=lambda p: len(p.parts), reverse=True):
+        self._removed.clear()
+        remove_staging(self.area.output)
+        for folder in self._created:  # deepest first
             try:
                 folder.rmdir()
             except OSError:
-                pass  # not empty: something else lives there
+                break  # not empty: something else lives there
         self._created.clear()
 
 
-def write_temporary(target: Path, data: bytes) -> Path:
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    temporary = Path(name)
+def recover(output: Path) -> str | None:
+    """Finish or undo what a killed build left (call with the folder's lock held); says what it did."""
+    folder = output / STAGING_NAME
+    if not folder.is_dir() or folder.is_symlink():
+        if folder.is_symlink() or folder.exists():
+            raise UnsafeOutput(f"{folder} is not a folder this program made; move it away and build again")
+        return None
+    if (folder / JOURNAL_NAME).is_file():
+        count = roll_forward(output)
+        return f"completed the publication of an interrupted build ({count} file(s) renamed into place)"
+    remove_staging(output)
+    return "removed the staged files of an interrupted build (it had published nothing)"
+
+
+def roll_forward(output: Path) -> int:
+    """Carry out the journal: every staged file renamed into place (the manifest last), then the removals.
+
+    Each step can be repeated: a file already renamed is no longer in the staging folder.
+    """
+    folder = output / STAGING_NAME
+    journal = json.loads((folder / JOURNAL_NAME).read_text(encoding="utf-8"))
+    pause = int(os.environ.get(PAUSE_VARIABLE, "-1"))
+    renamed = 0
+    for name in journal["rename"]:
+        _pause_here(pause, renamed)
+        staged, target = folder / name, output / name
+        if staged.is_file():
+            ensure_no_links(output, target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)  # atomic: a reader sees the old file or the new one, never half
+            renamed += 1
+    _pause_here(pause, renamed)
+    for name, digest in journal["remove"].items():
+        remove_if_unchanged(output, output / name, digest)
+    remove_staging(output)
+    return renamed
+
+
+def remove_if_unchanged(output: Path, target: Path, sha256: str) -> bool:
+    """Delete an earlier output only while its bytes are those recorded (someone may have edited it)."""
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
+        ensure_no_links(output, target)
+        if not target.is_file() or file_sha256(target) != sha256:
+            return False
+    except (OSError, UnsafeOutput):
+        return False
+    target.unlink()
+    return True
+
+
+def remove_staging(output: Path) -> None:
+    """Delete the staging folder, only if it carries this program's mark."""
+    folder = output / STAGING_NAME
+    if folder.is_symlink() or not folder.is_dir():
+        return
+    owner = folder / OWNER_NAME
+    if not owner.is_file() or owner.read_text(encoding="utf-8", errors="replace") != OWNER_TEXT:
+        raise UnsafeOutput(f"{folder} is not a folder this program made; move it away and build again")
+    shutil.rmtree(folder)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_synced(path: Path, data: bytes) -> None:
+    """Write and flush to disk, readable by all like any document (whatever the umask)."""
+    with open(path, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.chmod(path, 0o644)
+
+
+def _pause_here(pause: int, renamed: int) -> None:
+    if pause == renamed:
+        print(f"publish: paused after {renamed} rename(s)", file=sys.stderr, flush=True)
+        time.sleep(600)

@@ -2,7 +2,7 @@
 
 Each worker imports WeasyPrint, loads its fonts and keeps its writers (with
 their parsed stylesheets and prepared DOCX parts) for the whole build, and
-writes its files itself, beside their targets, as staged temporaries: the
+writes its files itself into the build's staging folder (publish.StagingArea): the
 parent only adopts them (publish.Staging), so megabytes of DOCX never cross a pipe.
 Whatever the number of workers, every file's bytes depend only on its task.
 """
@@ -24,14 +24,14 @@ from reporting.config import Project
 from reporting.errors import PageOverflow, RenderError
 from reporting.build.limits import time_limit
 from reporting.build.lock import release_inherited_locks
-from reporting.build.publish import write_temporary
+from reporting.build.publish import StagingArea
 from reporting.writers import registry
 from reporting.writers.registry import Writer
 
 
 @dataclass(frozen=True)
 class Written:
-    """A staged temporary a task wrote for ``target``; None when the file already holds these bytes."""
+    """A file a task staged for ``target``; None when the target already holds these bytes."""
 
     target: Path
     temporary: Path | None
@@ -95,8 +95,8 @@ Task = DocumentTask | ChunkTask | PreparedCertificatesTask | PrintFileTask
 class Worker:
     """What one process keeps between tasks: the project, its writers, the PDF signer."""
 
-    def __init__(self, project: Project, sign_key: Path | None, force: bool = False):
-        self.project = project
+    def __init__(self, project: Project, area: StagingArea, sign_key: Path | None, force: bool = False):
+        self.project, self.area = project, area
         self.sign_key = sign_key
         self.force = force  # --force: write every file, even one already holding the same bytes
         self._writers: dict[tuple[str, str, bool], Writer] = {}
@@ -181,7 +181,7 @@ class Worker:
                 return Written(target, None, digest, len(data))
         except OSError:
             pass
-        return Written(target, write_temporary(target, data), digest, len(data))
+        return Written(target, self.area.write(target, data), digest, len(data))
 
     @property
     def signer(self):
@@ -217,14 +217,14 @@ def _named(shown: Path, awardee_ids: tuple[str, ...]):
 _WORKER: Worker | None = None
 
 
-def _start(project: Project, sign_key: Path | None, force: bool, parent: int) -> None:
+def _start(project: Project, area: StagingArea, sign_key: Path | None, force: bool, parent: int) -> None:
     global _WORKER
     release_inherited_locks()
     _die_with(parent)
     # Ctrl-C reaches the whole process group: the build decides (it waits for running
     # tasks, then removes what was staged); a worker dying mid-file would only leave litter.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER = Worker(project, sign_key, force)
+    _WORKER = Worker(project, area, sign_key, force)
 
 
 def _die_with(parent: int) -> None:
@@ -251,9 +251,10 @@ class Workers:
     whatever the number of awardees.
     """
 
-    def __init__(self, project: Project, jobs: int, sign_key: Path | None = None, force: bool = False):
+    def __init__(self, project: Project, area: StagingArea, jobs: int, sign_key: Path | None = None,
+                 force: bool = False):
         self.jobs = max(1, jobs)
-        self.project, self.sign_key, self.force = project, sign_key, force
+        self.project, self.area, self.sign_key, self.force = project, area, sign_key, force
         self._executor: ProcessPoolExecutor | None = None
         self._local: Worker | None = None
 
@@ -273,7 +274,7 @@ class Workers:
         queue = itertools.chain(first, queue)
         if self.jobs == 1 or len(first) < 2:
             if self._local is None:
-                self._local = Worker(self.project, self.sign_key, self.force)
+                self._local = Worker(self.project, self.area, self.sign_key, self.force)
             for task in queue:
                 yield self._local.run(task)
             return
@@ -301,7 +302,7 @@ class Workers:
             # fork: workers inherit the imports (WeasyPrint takes half a second to import).
             context = multiprocessing.get_context("fork")
             self._executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start,
-                                                 initargs=(self.project, self.sign_key, self.force, os.getpid()))
+                                                 initargs=(self.project, self.area, self.sign_key, self.force, os.getpid()))
         return self._executor
 
 

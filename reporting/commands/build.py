@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from reporting.build.pipeline import Selection, run_build
-from reporting.commands.options import add_selection_options, output_folder, positive, shown
+from reporting.commands.options import add_selection_options, job_count, output_folder, positive, shown
 from reporting.ui.console import Console
 from reporting.ui.progress import ProgressBar, file_lines
 
@@ -20,8 +20,10 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
     build.add_argument("--sign", type=Path, metavar="KEY.p12",
                        help="sign every PDF (PAdES, pyHanko); implies --archive; passphrase in $REPORTING_SIGN_PASSPHRASE")
     build.add_argument("--force", action="store_true", help="rewrite every output, even those whose inputs did not change")
-    build.add_argument("-j", "--jobs", type=positive, default=None, metavar="N",
-                       help="worker processes writing documents (default: one per core)")
+    build.add_argument("-j", "--jobs", type=job_count, default=None, metavar="N",
+                       help="worker processes writing documents (default: one per core; at most 4 per core)")
+    build.add_argument("--force-into", action="store_true",
+                       help="build into a non-empty folder that no build made (its files are never deleted)")
     build.add_argument("--duplex", action=argparse.BooleanOptionalAction, default=None,
                        help="a blank back after each certificate in the print file (default: print.duplex)")
     # For benchmarks: certificates typeset per PDF (1 = one document each). Changes the bytes.
@@ -32,7 +34,7 @@ def run(project, args, console: Console) -> int:
     output = output_folder(project, args)
     selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive or bool(args.sign),
                           args.force, args.sign.resolve() if args.sign else None, args.jobs, args.chunk_size,
-                          args.duplex)
+                          args.duplex, force_into=args.force_into)
     progress = None
     if not (console.quiet or console.as_json):
         def show(path: Path) -> str:
@@ -48,6 +50,8 @@ def run(project, args, console: Console) -> int:
 
 
 def _summarise(result, root: Path, output: Path, console: Console) -> None:
+    for warning in result.warnings:
+        console.warning(warning)
     for folder, names in _written_by_folder(result.written, output).items():
         console.say(f"  {folder}: {', '.join(names)}")
     unchanged = f", {len(result.unchanged)} unchanged" if result.unchanged else ""

@@ -41,6 +41,17 @@ def positive(text: str) -> int:
     return value
 
 
+def job_count(text: str) -> int:
+    """--jobs: at least 1, at most 4 per core (more only adds memory and switching, never speed)."""
+    from reporting.build.workers import default_jobs
+
+    value, cores = positive(text), default_jobs()
+    if value > 4 * cores:
+        raise argparse.ArgumentTypeError(f"expected at most {4 * cores} (4 per core, {cores} core(s) here), "
+                                         f"found {value}; each worker holds its own fonts and documents in memory")
+    return value
+
+
 def shown(path: Path, root: Path) -> str:
     """A path as people read it: relative to the project when it is inside."""
     try:

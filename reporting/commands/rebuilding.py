@@ -23,9 +23,11 @@ def rebuild_on_change(project, args, stdout: TextIO, stderr: TextIO,
     """Build, then rebuild after every change until Ctrl-C (exit 0); a failed build is reported, not fatal.
 
     ``keep_going(rebuilder, report, output)`` runs until interrupted; ``after_each`` is printed after each build."""
+    from reporting.build.output_paths import check_output_folder
     from reporting.build.watch import Rebuilder
 
     output = output_folder(project, args)
+    check_output_folder(project, output)  # before watching: a build into its own inputs would never settle
     rebuilder = Rebuilder(project.root, output, Selection(tuple(args.event), tuple(args.locale), tuple(args.format)))
 
     def report(outcome) -> None:
@@ -49,6 +51,8 @@ def _print_outcome(outcome, root: Path, output: Path, stdout: TextIO, stderr: Te
     cause = f" after a change to {changed}" if changed else ""
     if outcome.ok:
         result = outcome.result
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=stderr)
         written = ", ".join(shown(path, output) for path in result.written[:4]) + (" ..." if len(result.written) > 4 else "")
         print(f"Build {outcome.generation}{cause}: wrote {len(result.written)} file(s){': ' + written if written else ''}, "
               f"{len(result.unchanged)} unchanged, in {outcome.seconds:.1f} s.", file=stdout, flush=True)

@@ -19,6 +19,7 @@ def run(project, args, console: Console) -> int:
     from reporting.build.manifest import read_manifest, verify
 
     folder: Path = args.folder
+    _finish_interrupted_publication(folder, console)
     problems = verify(folder)
     for problem in problems:
         console.error(str(problem))
@@ -27,3 +28,17 @@ def run(project, args, console: Console) -> int:
         return 1
     console.say(f"ok: {len(read_manifest(folder)['outputs'])} file(s) in {folder} match manifest.json.")
     return 0
+
+
+def _finish_interrupted_publication(folder: Path, console: Console) -> None:
+    """A build killed while publishing left a journal: roll it forward first (under the folder's lock),
+    so verify judges the folder as the completed build made it."""
+    from reporting.build.lock import output_lock
+    from reporting.build.publish import JOURNAL_NAME, STAGING_NAME, recover
+
+    if not (folder / STAGING_NAME / JOURNAL_NAME).is_file():
+        return
+    with output_lock(folder):
+        done = recover(folder.resolve())
+    if done:
+        console.warning(f"{folder}: {done}")

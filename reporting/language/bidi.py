@@ -22,8 +22,10 @@ _LATIN_WORD = rf"(?=[0-9./:@_+\-]*[{_LATIN}]){_WORD}"
 # "a<b"): isolating the words one by one would set them right to left. Arabic letters
 # (\w minus Latin) end a fragment.
 _SEPARATOR = r"[^\w\n]+"
-_FRAGMENT = re.compile(rf"{_LATIN_WORD}(?:{_SEPARATOR}{_LATIN_WORD})*|{_WORD}")
-_NEEDS_ISOLATION = re.compile(rf"[{_LATIN}/:@]|[0-9]-[0-9]")
+# A percentage is isolated too: left to itself, the bidi algorithm set "10%" as "%10" inside an
+# Arabic sentence (Pango 1.50) but "10%" alone in a table cell; isolated, it reads "10%" everywhere.
+_FRAGMENT = re.compile(rf"{_LATIN_WORD}(?:{_SEPARATOR}{_LATIN_WORD})*|{_WORD}%|{_WORD}")
+_NEEDS_ISOLATION = re.compile(rf"[{_LATIN}/:@%]|[0-9]-[0-9]")
 _BODY = re.compile(r"(<body[^>]*>)(.*)(</body>)", re.S)
 _TEXT = re.compile(r"(?<=>)([^<]+)(?=<)")
 

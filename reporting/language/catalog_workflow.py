@@ -14,16 +14,20 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from reporting.config import Project
-from reporting.language.filters import DAY_MONTH, LONG_DATE, PART_OF_DAY, QUARTER
+from reporting.language.filters import ARCHIVE_LINE, DAY_MONTH, DOCUMENT_DATE, LONG_DATE, NUMERIC_DATE, PART_OF_DAY, QUARTER
 from reporting.language.messages import catalog_path
+from reporting.source.document_formats import PROFILES
 
 POT_NAME = "messages.pot"
 # Messages looked up from Python (reporting/language/filters.py, reporting/render.py): (context, id, plural).
 PYTHON_MESSAGES = [
-    *[("date pattern", pattern, None) for pattern in (LONG_DATE, DAY_MONTH, QUARTER)],
+    *[("date pattern", pattern, None) for pattern in (LONG_DATE, DAY_MONTH, QUARTER, DOCUMENT_DATE, NUMERIC_DATE)],
+    *[("recipient separator", end, None) for end in sorted({p.recipient_end for p in PROFILES.values()})],
+    *[("archive line", line, None) for line in ARCHIVE_LINE.values()],
     *[("part of day", message, None) for message in PART_OF_DAY.values()],
     ("currency unit", "VND", None),
     ("list separator", ", ", None),
+    (None, "%(place)s, %(date)s", None),
     (None, "%(num)s group", "%(num)s groups"),
     (None, "%(num)s individual", "%(num)s individuals"),
 ]

@@ -7,6 +7,7 @@ currency words translators choose) into the functions templates call.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Callable
 
 from babel.support import Translations
@@ -14,13 +15,21 @@ from markupsafe import Markup, escape
 
 from reporting.language.collation import sort_key
 from reporting.language.locales import LocaleFacts
-from reporting.source.model import PLACEHOLDER, Figure, Localized, Period
+from reporting.source.document_formats import number_and_symbol, profile
+from reporting.source.model import PLACEHOLDER, DocumentFormat, Figure, Localized, Period
 
 # Date patterns are messages: a translator sets the order and the words around
 # the numbers ("ngày 8 tháng 4 năm 2024"); untranslated, Babel's own pattern is used.
 LONG_DATE = "d MMMM y"
 DAY_MONTH = "d MMMM"
 QUARTER = "QQQQ y"
+# The date an official document is issued on, under its place (Decree 30/2020, Appendix I):
+# days below 10 with a leading zero; months 1 and 2 too, so "tháng 1" cannot become "tháng 11".
+DOCUMENT_DATE = "dd MMMM y"
+NUMERIC_DATE = "d/M/y"  # "Quyết định số 1568/QĐ-UBND ngày 20/8/2024"
+_LONE_MONTH = re.compile(r"(?<!M)M(?!M)")
+# The copies the issuing office keeps, last of the recipients: "Lưu: VT, TTr." / Party "Lưu Văn phòng Tỉnh ủy."
+ARCHIVE_LINE = {"state": "Filed: %(archive)s", "party": "Filed at %(archive)s"}
 # Whole phrases, not "afternoon" + date: languages put the words in different places.
 PART_OF_DAY = {
     None: "the day of %(date)s",
@@ -40,7 +49,9 @@ class LocalFilters:
     def as_dict(self) -> dict[str, Callable]:
         return {name: getattr(self, name) for name in (
             "number", "money", "percent", "ratio", "fraction", "compact", "long_date", "day_month",
-            "period", "quarter", "counted", "digits", "when", "place_date", "fill", "figure", "t", "comma_join", "ordered")}
+            "period", "quarter", "counted", "digits", "when", "place_date", "fill", "figure", "t", "comma_join", "ordered",
+            "document_date", "document_number", "position_unit", "first_upper", "recipient_lines",
+            "numeric_date")}
 
     def ordered(self, awardees, order: str = "data") -> list:
         """Awardees in data order, or groups then individuals each sorted as this language sorts names."""
@@ -111,7 +122,55 @@ class LocalFilters:
         return self.translations.pgettext("part of day", message) % {"date": self.long_date(value)}
 
     def place_date(self, place: str, value: dt.date) -> str:
-        return self.translations.gettext("%(place)s, %(date)s") % {"place": place, "date": self.long_date(value)}
+        """The place and date line of an official document: ``Ninh Bình, ngày 08 tháng 4 năm 2024``."""
+        return self.translations.gettext("%(place)s, %(date)s") % {"place": place, "date": self.document_date(value)}
+
+    def document_date(self, value: dt.date) -> str:
+        """A date as an official document writes it: ``ngày 08 tháng 4 năm 2024``, ``ngày 20 tháng 02 năm 2024``."""
+        pattern = self._pattern(DOCUMENT_DATE)
+        if value.month <= 2:  # a numeric month ("M", not "MMMM") in the pattern's unquoted parts
+            parts = pattern.split("'")
+            pattern = "'".join(_LONE_MONTH.sub("MM", part) if index % 2 == 0 else part
+                               for index, part in enumerate(parts))
+        return self.facts.date(value, pattern)
+
+    def numeric_date(self, value: dt.date) -> str:
+        return self.facts.date(value, self._pattern(NUMERIC_DATE))
+
+    def document_number(self, document: DocumentFormat) -> str:
+        """``05/BC-TTr`` (State) or ``15-BC/TU`` (Party), in the locale's digits; empty without a number."""
+        return number_and_symbol(document, self.facts.digits) or ""
+
+    def recipient_lines(self, document: DocumentFormat) -> list[str]:
+        """The lines under "Nơi nhận:": ``- Thanh tra Chính phủ;`` ... ``- Lưu: VT, TTr.`` (Party: ``,`` and ``Lưu ...``)."""
+        end = self.translations.pgettext("recipient separator", profile(document).recipient_end)
+        archive = self.translations.pgettext("archive line", ARCHIVE_LINE[document.system])
+        lines = [f"- {self.t(recipient)}{end}" for recipient in document.recipients]
+        if document.archive is not None:
+            lines.append(f"- {archive % {'archive': self.t(document.archive)}}.")
+        return lines
+
+    def position_unit(self, awardee) -> str:
+        """Position and unit as one phrase, a word they share said once.
+
+        ``Chủ tịch UBND xã`` + ``Xã Gia Sinh, huyện Gia Viễn`` -> ``Chủ tịch UBND xã Gia Sinh, huyện Gia Viễn``;
+        ``Phó Chánh Thanh tra tỉnh`` + ``Thanh tra tỉnh`` -> the position alone; nothing shared: joined by a comma.
+        """
+        position, unit = self.t(awardee.position), self.t(awardee.unit)
+        if not position or not unit:
+            return position or unit
+        tail, head = position.split(), unit.split()
+        for size in range(min(len(tail), len(head)), 0, -1):
+            rest = head[size:]
+            # "xã" + "Xã Gia Sinh": the rest is a name (a capital); "tỉnh" + "Tỉnh ủy" is not one word said twice
+            if [w.casefold() for w in tail[-size:]] == [w.casefold() for w in head[:size]] and (
+                    not rest or rest[0][:1].isupper()):
+                return " ".join(tail + rest)
+        return self.comma_join([position, unit])
+
+    def first_upper(self, text: str) -> str:
+        """The text with its first letter a capital (a citation that starts a sentence); the rest untouched."""
+        return text[:1].upper() + text[1:]
 
     def counted(self, figure: Figure) -> str:
         """The figure's number with its noun in the right plural form (``17 cuộc thanh tra``)."""

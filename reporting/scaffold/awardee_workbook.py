@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import io
 
-from reporting.source.sheet_headers import KIND_SHEETS, Column, template_heading
+from reporting.source.sheet_headers import KIND_SHEETS, Column, template_heading, value_choices
 from reporting.source.sheet_awards import KINDS, awardee_fields
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_WIDTHS = {"id": 10, "name": 36, "position": 30, "unit": 36}
+_WIDTHS = {"id": 10, "name": 36, "position": 30, "unit": 36, "gender": 12, "book_number": 14}
 _LANGUAGE_INDEX = {"en": 0, "vi": 1, "ar": 2}  # positions in KIND_SHEETS' spellings
 
 
@@ -67,7 +67,7 @@ def _header(sheet, columns: list[Column], locales: tuple[str, ...]) -> None:
     sheet.add_data_validation(ids)
     ids.add("A2:A20000")
     for index, column in enumerate(columns, 1):
-        choices = _choices(column.field)
+        choices = value_choices(column.field, locales[0]) or _choices(column.field)
         if choices:  # a field with a fixed set of values (e.g. a gender giving the honorific): a drop-down
             listed = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
                                     showErrorMessage=True, errorTitle=column.field, error=" / ".join(choices))

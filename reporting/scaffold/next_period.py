@@ -88,6 +88,8 @@ def scaffold(previous: Previous, kind: str, period: ReportingPeriod, event_id: s
                          "Reporters' bylines, one per reporter; [] if none. (vi: phóng viên)"))
     if isinstance(data.get("awards"), dict):
         entries.append(_awards(data["awards"], blank))
+    if isinstance(data.get("documents"), dict):  # last, as in the reference files
+        entries.append(_documents(data["documents"]))
     return Mapping(entries)
 
 
@@ -145,6 +147,7 @@ def _awards(awards: dict, blank: Mapping) -> Entry:
     kept.append(Entry("citation", blank, _with_last(f"{FILL}: what the awardees are commended for. (vi: lý do khen thưởng)",
                                                    awards.get("citation"))))
     kept.append(Entry("decision", None, note="the decision number, e.g. 1568/QĐ-UBND; leave empty if none (vi: số quyết định)"))
+    kept.append(Entry("decision_date", None, note="the decision's date, YYYY-MM-DD, printed with its number (vi: ngày quyết định)"))
     for key, note in (("emblem", "image under templates/ printed on each certificate"), ("place", "where the awards are signed")):
         if awards.get(key):
             kept.append(Entry(key, _carried(awards[key]), note=note))
@@ -162,8 +165,21 @@ _FIGURE_NOTES = {"kind": "count, money, percent or number", "currency": "e.g. VN
                  "label": "name in the key-figures table", "counted": "how number + noun reads, per language"}
 _RATIO_NOTES = {"part": "a figure", "whole": "a figure", "decimals": "digits after the decimal point", "label": "name in the table"}
 _EXAMPLE_GROUP = ['- id: g01', '  name:', '    ar: "..."', '    vi: "..."']
-_EXAMPLE_INDIVIDUAL = ['- id: i01', '  name:', '    ar: "..."', '    vi: "..."', '  position:  # optional',
+_EXAMPLE_INDIVIDUAL = ['- id: i01', '  name:', '    ar: "..."', '    vi: "..."', '  gender: male  # or female: Ông / Bà',
+                       '  position:  # optional',
                        '    ar: "..."', '    vi: "..."', '  unit:  # optional', '    ar: "..."', '    vi: "..."']
+
+
+def _documents(documents: dict) -> Entry:
+    """Who issues and signs, and who receives, stay; last period's number and summary do not."""
+    notes = {"report": "the meeting report (vi: báo cáo)", "awardees": "the list of awardees (vi: danh sách khen thưởng)"}
+    kept = Mapping([Entry(name, _carried({key: value for key, value in document.items() if key not in ("number", "summary")}),
+                          note=notes.get(name, "a document"))
+                    for name, document in documents.items() if isinstance(document, dict)])
+    return Entry("documents", kept,
+                 "How each document is issued (state: Decree 30/2020; party: Guidance 36-HD/VPTW), carried over\n"
+                 "without last period's number and summary: add this period's (number: 6, summary: ar/vi texts).\n"
+                 "(vi: thể thức văn bản; thêm số và trích yếu của kỳ này)")
 
 
 def _blank_text(locales: tuple[str, ...]) -> Mapping:

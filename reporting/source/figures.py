@@ -33,6 +33,8 @@ class Awardee:
     name: Localized
     position: Localized | None = None
     unit: Localized | None = None
+    gender: Literal["male", "female"] | None = None
+    book_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,9 @@ def _awardees(event: Event) -> tuple[Awardee, ...]:
     """Groups first, then individuals, each in data order; ``serial`` runs across both."""
     if event.awards is None:
         return ()
-    groups = [Awardee(g.id, "group", n, n, g.name) for n, g in enumerate(event.awards.groups, 1)]
+    groups = [Awardee(g.id, "group", n, n, g.name, book_number=g.book_number)
+              for n, g in enumerate(event.awards.groups, 1)]
     offset = len(groups)
-    individuals = [Awardee(i.id, "individual", n, offset + n, i.name, i.position, i.unit)
+    individuals = [Awardee(i.id, "individual", n, offset + n, i.name, i.position, i.unit, i.gender, i.book_number)
                    for n, i in enumerate(event.awards.individuals, 1)]
     return tuple(groups + individuals)

@@ -125,6 +125,69 @@ class Person(Strict):
     role: Localized | None = None
 
 
+class Signer(Strict):
+    """Who signs: the authority prefix, the title, the name (Decree 30/2020, Guidance 36-HD/VPTW).
+
+    ``authority`` is the line above the title when one signs for a collective body
+    (``TM. ỦY BAN NHÂN DÂN``, Party ``T/M BAN THƯỜNG VỤ``) or for a superior (``KT.``,
+    ``Q.``, ``TL.``, ``TUQ.``); ``title`` is the signer's own (``CHỦ TỊCH``), printed in
+    capitals; ``role`` is the longer description the narrative may use.
+    """
+
+    name: Localized
+    title: Localized | None = None
+    authority: Localized | None = None
+    role: Localized | None = None
+
+
+# The abbreviations a number and symbol joins: document kind (BC, QĐ) and body (UBND, TU, TTr).
+Code = Annotated[str, Field(pattern=r"^[A-ZĐ][A-Za-zĐđ]{0,11}(-[A-ZĐ][A-Za-zĐđ]{0,11}){0,2}$")]
+
+
+class IssuingBody(Strict):
+    """The body a document comes from, under its parent body (printed above it, not bold)."""
+
+    parent: Localized | None = None
+    name: Localized
+    code: Code
+
+
+class DocumentFormat(Strict):
+    """How one document is issued: the system whose format it follows, who issues and signs it, who gets it.
+
+    ``state``: Decree 30/2020/ND-CP, Appendix I (``Số: 05/BC-TTr``); ``party``: Guidance
+    36-HD/VPTW (``ĐẢNG CỘNG SẢN VIỆT NAM`` heading, ``Số 15-BC/TU``).
+    """
+
+    system: Literal["state", "party"]
+    body: IssuingBody
+    kind: Localized
+    kind_code: Code | None = None
+    number: Annotated[StrictInt, Field(ge=1, le=99999)] | None = None
+    summary: Localized | None = None
+    signer: Signer | None = None
+    recipients: list[Localized] = []
+    # The copies kept, after "Lưu:" (state: "VT, TTr"; party: "Văn phòng Tỉnh ủy").
+    archive: Localized | None = None
+    # true when the number, signer or recipients are invented, as the awards may be.
+    sample_data: StrictBool = False
+
+    @model_validator(mode="after")
+    def _number_has_a_kind(self) -> "DocumentFormat":
+        if self.number is not None and self.kind_code is None:
+            raise Mismatch("kind_code (e.g. BC) with a number", "none")
+        if self.recipients and self.archive is None:
+            raise Mismatch("archive (the \"Lưu:\" line, e.g. vi: VT, TTr) with recipients", "none")
+        return self
+
+
+class Documents(Strict):
+    """The documents an event's data makes, each with its format; a missing one is a plain State document."""
+
+    report: DocumentFormat | None = None
+    awardees: DocumentFormat | None = None
+
+
 class Attendee(Strict):
     """Someone present: a named person with a role, or a role standing for a group."""
 
@@ -182,9 +245,14 @@ class Section(Strict):
     paragraphs: Annotated[list[Localized], Field(min_length=1)]
 
 
+# A certificate's entry in the register of awards ("Số sổ vàng"), as the office writes it.
+BookNumber = Annotated[Text, Field(max_length=40)]
+
+
 class Group(Strict):
     id: Id
     name: Localized
+    book_number: BookNumber | None = None
 
 
 class Individual(Strict):
@@ -192,6 +260,9 @@ class Individual(Strict):
     name: Localized
     position: Localized | None = None
     unit: Localized | None = None
+    # Gives the honorific before the name on a certificate (vi: Ông / Bà).
+    gender: Literal["male", "female"] | None = None
+    book_number: BookNumber | None = None
 
 
 class AwardSheets(Strict):
@@ -215,11 +286,12 @@ class Awards(Strict):
     conferred_by: Localized
     citation: Localized
     decision: Text | None = None
+    decision_date: dt.date | None = None
     # An image under templates/assets/ printed at the top of each certificate, e.g. assets/emblem.png.
     emblem: Annotated[str, Field(pattern=r"^assets/[A-Za-z0-9_.-]+\.(png|jpe?g)$")] | None = None
     place: Localized | None = None
     date: dt.date | None = None
-    signatory: Person
+    signatory: Signer
     groups: list[Group] = []
     individuals: list[Individual] = []
 
@@ -253,3 +325,4 @@ class Event(Strict):
     sections: list[Section] = []
     reporters: list[Localized] = []
     awards: Awards | None = None
+    documents: Documents = Documents()

@@ -17,7 +17,15 @@ FIELD_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     "name": {"en": ("name",), "vi": ("Họ và tên", "Tên", "Tên đơn vị", "Tên tập thể"), "ar": ("الاسم",)},
     "position": {"en": ("position",), "vi": ("Chức vụ",), "ar": ("المنصب",)},
     "unit": {"en": ("unit",), "vi": ("Đơn vị", "Đơn vị công tác"), "ar": ("الوحدة", "جهة العمل")},
+    "gender": {"en": ("gender",), "vi": ("Giới tính", "Danh xưng"), "ar": ("الجنس",)},
+    "book_number": {"en": ("book_number", "book number"), "vi": ("Số sổ", "Số vào sổ", "Số sổ vàng"),
+                    "ar": ("رقم السجل",)},
     "kind": {"en": ("kind",), "vi": ("Loại", "Hình thức"), "ar": ("النوع",)},
+}
+# Fields with a fixed set of values, written in the clerk's words: the model's value, then its spellings.
+# The gender gives the honorific before the name (Ông / Bà), so the honorific is accepted for it too.
+VALUE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "gender": {"male": ("male", "Nam", "Ông", "ذكر"), "female": ("female", "Nữ", "Bà", "أنثى")},
 }
 # Values of the kind column (one table holding both kinds, as a CSV file must).
 KIND_VALUES: dict[str, tuple[str, ...]] = {
@@ -97,3 +105,21 @@ def kind_of(value: str) -> str | None:
 def default_sheet_kind(name: str) -> str | None:
     folded = fold(name)
     return next((kind for kind, names in KIND_SHEETS.items() if folded in map(fold, names)), None)
+
+
+def model_value(field: str, text: str) -> str:
+    """The model's value for a clerk's word (``Nữ`` -> ``female``); other text unchanged, for the model to judge."""
+    words = VALUE_WORDS.get(field)
+    if not words:
+        return text
+    folded = fold(text)
+    return next((value for value, spelled in words.items() if folded in map(fold, spelled)), text)
+
+
+def value_choices(field: str, language: str) -> tuple[str, ...]:
+    """The words a template's drop-down offers for a field with fixed values, in ``language``."""
+    index = _LANGUAGE_INDEX.get(language, 0)
+    return tuple(spelled[min(index, len(spelled) - 1)] for spelled in VALUE_WORDS.get(field, {}).values())
+
+
+_LANGUAGE_INDEX = {"en": 0, "vi": 1, "ar": 3}  # positions in VALUE_WORDS' spellings

@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 from reporting.errors import Expected, column_letter
-from reporting.source.sheet_headers import Column, known_headings, kind_of, parse_header, template_heading
+from reporting.source.sheet_headers import (Column, known_headings, kind_of, model_value, parse_header,
+                                             template_heading)
 from reporting.source.sheet_reader import Table
 
 
@@ -191,6 +192,8 @@ def _fill(table, header, index, kind, spec: Fields, values, reading) -> Record:
         record.origins[path] = origin
         record.origins.setdefault(path[:1], origin)
         text = cell_date(value) if column.field in spec.dates else cell_text(value)
+        if isinstance(text, str):
+            text = model_value(column.field, text)
         if isinstance(text, Issue):
             reading.issues.append(Issue(origin, ".".join(path), text.message, record))
         elif text is not None:

@@ -18,7 +18,10 @@ import yaml
 
 from reporting.errors import DataError, Expected, Problem
 
-MAX_BYTES = 2_000_000
+MAX_BYTES = 2_000_000  # 2 MB: an event's data is tens of kilobytes; the cap stops runaway input early
+TOO_BIG_ADVICE = ("one event's data is normally under 100 kB: look for a pasted picture or base64 text "
+                  "(pictures belong in templates/assets/, referenced from the template), or split a very "
+                  "long text into shorter fields")
 MAX_DEPTH = 20
 
 Path_ = tuple[str | int, ...]
@@ -96,7 +99,8 @@ class _PlainLoader(yaml.SafeLoader):
 
 def _decode(shown: Path, raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
-        raise DataError([Problem(shown, None, None, "", Expected(f"at most {MAX_BYTES:,} bytes", f"{len(raw):,}"))])
+        raise DataError([Problem(shown, None, None, "", Expected(f"at most {MAX_BYTES:,} bytes", f"{len(raw):,}",
+                                                                 f" — {TOO_BIG_ADVICE}"))])
     if raw.startswith(b"\xef\xbb\xbf"):
         raise DataError([Problem(shown, 1, 1, "", Expected("UTF-8 without a byte-order mark", "a BOM (save as 'UTF-8', not 'UTF-8 with BOM')"))])
     try:

@@ -29,7 +29,7 @@ from reporting.writers import docx_fonts
 from reporting.writers import docx_lists
 from reporting.writers import docx_styles
 from reporting.writers import ooxml
-from reporting.writers.docx_styles import FOOTER, JC, LIST, NORMAL, TABLE_HEADER, TABLE_TEXT
+from reporting.writers.docx_styles import FOOTER, HEADER, JC, LIST, NORMAL, TABLE_HEADER, TABLE_TEXT
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SPEC = "docs/html-subset.md"
@@ -46,9 +46,23 @@ PARAGRAPH_HOOKS = {
     "issuer": "CertificateIssuer", "citation": "Citation", "subtitle": "Subtitle", "sample": "SampleNotice",
     "reporters": "Reporters", "motto": "CertificateMotto", "certificate": "CertificateText",
     "awardee": "AwardeeName",
+    # The official document's heading block, title, annex line and closing (report.css)
+    "parent-body": "ParentBody", "body-name": "BodyName", "national-name": "NationalName",
+    "motto-line": "Motto", "party-name": "PartyName", "asterisk": "Asterisk", "number-line": "DocumentNumber",
+    "place-date": "PlaceDate", "summary": "Summary", "annex-line": "AnnexLine", "text": "BodyText",
+    "recipients-label": "RecipientsLabel", "recipient": "Recipient", "signer-title": "SignerTitle",
+    "signer-name": "SignerName", "bestows": "Bestows",
 }
-CELL_HOOKS = {"signing": "Signatory", "heading": "NationalHeading"}
+CELL_HOOKS = {"signing": "Signatory", "heading": "NationalHeading", "closing": "TableText"}
+# Column shares of layout tables whose CSS sets them (report.css); other layout tables share equally.
+LAYOUT_COLUMNS = {"heading": (0.40, 0.60), "closing": (0.45, 0.55)}
+# Layout tables whose rows never break across pages (the signature block and recipients).
+UNSPLIT_TABLES = frozenset({"closing"})
+# hr classes: a centred rule this share of its column long (report.css hr.rule-short, hr.rule-long).
+RULES = {"rule-short": 0.33, "rule-long": 0.67}
 SMALL_CELL_STYLES = {"Signatory": "CertificateNote"}  # td.small of the signing table
+# In a certificate's signing table (certificate.css), the signer's name has its own space above.
+SIGNING_STYLES = {"SignerName": "CertificateSignerName"}
 
 LANG_TAGS = {"ar": "ar-SA", "vi": "vi-VN"}
 
@@ -63,8 +77,12 @@ EPOCH = datetime(2000, 1, 1)  # core properties' dates when the caller gives non
 # The running footer (a direct child of <body>) becomes the section's footer; its
 # spans become fields Word and LibreOffice fill in on every page.
 RUNNING_FOOTER = "running-footer"
+# The running header (the page number, top centre) becomes the section's header from
+# page 2 on: the first page has its own, blank header (w:titlePg), as Decree 30 asks.
+RUNNING_HEADER = "running-header"
 FIELDS = {"page-number": "PAGE", "page-count": "NUMPAGES"}
 FOOTER_PT = 11.0  # the "small" size, also the Footer style's
+HEADER_PT = 13.0  # the Header style's, common.css .running-header
 DIGIT_SYSTEMS = ("latn", "arab")
 # Arabic-Indic page numbers without a viewer's digit substitution (ECMA-376 Part 1):
 # PAGE follows the section's w:pgNumType (ST_NumberFormat "hindiNumbers", 17.18.59),
@@ -91,7 +109,8 @@ CLASSES: dict[str, frozenset[str]] = {
     "section": BLOCK_CLASSES | {"page"},
     "table": BLOCK_CLASSES | {"layout"},
     **dict.fromkeys(("td", "th"), BLOCK_CLASSES | {"num"}),
-    **dict.fromkeys(("thead", "tbody", "tr", "hr", "br", "img"), frozenset()),
+    **dict.fromkeys(("thead", "tbody", "tr", "br", "img"), frozenset()),
+    "hr": frozenset(RULES),
     # The spec lists the inline classes under <span>; strong/em/b/i/bdi are
     # spans with a meaning, so they take the same classes.
     **dict.fromkeys(("strong", "b", "em", "i", "bdi"), INLINE_CLASSES),
@@ -100,11 +119,18 @@ CLASSES: dict[str, frozenset[str]] = {
 # Style hooks: classes named for what they mark, styled by the CSS; the DOCX
 # writer gives each the subset classes that carry its meaning in Word.
 STYLE_HOOKS: dict[str, frozenset[str]] = {
-    "heading": frozenset({"small"}), "figures": frozenset(), "awardees": frozenset(),
+    "heading": frozenset(), "figures": frozenset(), "awardees": frozenset(),
     "signing": frozenset({"layout"}), "certificate": frozenset(), "subtitle": frozenset({"center"}),
     "issuer": frozenset({"center"}), "citation": frozenset({"center"}), "sample": frozenset({"small", "center"}),
     "reporters": frozenset({"end"}), "emblem-line": frozenset({"center"}), "emblem": frozenset(),
     "motto": frozenset({"small", "center"}),
+    # Paragraph styles name their look (PARAGRAPH_HOOKS); the hook adds no subset class.
+    **{name: frozenset() for name in PARAGRAPH_HOOKS if name not in ("issuer", "citation", "subtitle", "sample",
+                                                                    "reporters", "motto", "certificate", "awardee")},
+    "issuing": frozenset(), "national": frozenset(), "closing": frozenset({"layout"}), "recipients": frozenset(),
+    "signer": frozenset(),
+    # A certificate's variable fields (what a pre-printed form leaves blank): marks only.
+    **{f"field-{name}": frozenset() for name in ("honorific", "name", "position", "book-number", "date")},
 }
 INLINE_TAGS = frozenset({"strong", "b", "em", "i", "span", "bdi", "br", "img"})
 # The PDF would honour these and the DOCX could not (dir is honoured on <bdi> only).
@@ -146,6 +172,7 @@ class _Block:
     keep: bool = False
     in_cell: bool = False
     style: str | None = None  # the paragraph style of the paragraphs inside (docx_styles), None: Normal
+    width: int | None = None  # twips of the text area or cell, for a rule shorter than the line
 
 
 @dataclass(frozen=True)
@@ -230,13 +257,20 @@ class DocxWriter:
     def _write_body(self, body, document, geometry: PageGeometry, info: _Info, usage, lists) -> None:
         """The body's blocks; its running footer as the section's footer; a frame round certificates."""
         section = document.sections[0]
-        footer = _take_running_footer(body)
+        footer = _take_running(body, RUNNING_FOOTER)
+        header = _take_running(body, RUNNING_HEADER)
         if _has_certificate(body):
             _set_frame(section, geometry)
-        _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists).blocks(body, document, _Block())
+        top, right, bottom, left = geometry.margins_mm
+        text_width = round((geometry.width_mm - left - right) * docx_styles.MM_TWIPS)
+        _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists).blocks(
+            body, document, _Block(width=text_width))
         if footer is not None:
             writer = _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists, in_footer=True)
             _set_footer_distance(section, geometry, writer.running_footer(footer, section.footer))
+        if header is not None:
+            writer = _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists, in_footer=True)
+            _set_header_distance(section, geometry, writer.running_header(header, section))
 
 
 # -- reading the HTML -------------------------------------------------------
@@ -263,11 +297,12 @@ def _document_info(root) -> _Info:
     return _Info(rtl=direction == "rtl", lang=_word_language(lang), title=title_text, digits=digits)
 
 
-def _take_running_footer(body):
-    """Detach ``<body>``'s ``div.running-footer``: the section's footer, not body content."""
-    found = [node for node in body if node.tag == "div" and RUNNING_FOOTER in node.get("class", "").split()]
+def _take_running(body, name: str):
+    """Detach ``<body>``'s ``div.running-footer`` (or header): the section's footer, not body content."""
+    found = [node for node in body if node.tag == "div" and name in node.get("class", "").split()]
     if len(found) > 1:
-        raise RenderError(f'{len(found)} <div class="{RUNNING_FOOTER}">: a document has one footer ({SPEC})')
+        place = "footer" if name == RUNNING_FOOTER else "header"
+        raise RenderError(f'{len(found)} <div class="{name}">: a document has one {place} ({SPEC})')
     for node in found:
         _detach(body, node)
     return found[0] if found else None
@@ -321,9 +356,10 @@ def _classes(element, parent_tag: str, extra: frozenset[str] = frozenset()) -> f
         if element.get(name) is not None and (element.tag, name) != ("bdi", "dir"):
             raise RenderError(f'<{element.tag} {name}="..."> is not in the HTML subset ({SPEC})')
     named = frozenset(element.get("class", "").split())
-    if RUNNING_FOOTER in named - allowed:
-        raise RenderError(f'<{element.tag} class="{RUNNING_FOOTER}"> inside <{parent_tag}>: '
-                          f"the running footer must be a <div> directly in <body> ({SPEC})")
+    for running in (RUNNING_FOOTER, RUNNING_HEADER):
+        if running in named - allowed:
+            raise RenderError(f'<{element.tag} class="{running}"> inside <{parent_tag}>: '
+                              f"the running {running.split('-')[1]} must be a <div> directly in <body> ({SPEC})")
     classes = frozenset().union(*(STYLE_HOOKS.get(name, {name}) for name in named))
     unknown = sorted(classes - allowed)
     if unknown:
@@ -400,7 +436,7 @@ class _BodyWriter:
             cell_style = next((CELL_HOOKS[name] for name in sorted(_hooks(element)) if name in CELL_HOOKS), TABLE_TEXT)
             self._table(element, parent, replace(block, style=cell_style), "layout" in classes)
         elif tag == "hr":
-            ooxml.set_bottom_border(self._paragraph(parent, block).get_or_add_pPr())
+            self._rule(parent, block, classes)
         else:
             raise RenderError(f"<{tag}> inside <{parent_tag}> is not allowed there ({SPEC})")
 
@@ -423,6 +459,8 @@ class _BodyWriter:
                      None)
         if element.tag in ("td", "th") and "small" in classes and block.style in SMALL_CELL_STYLES:
             style = SMALL_CELL_STYLES[block.style]
+        if block.style == "Signatory" and style in SIGNING_STYLES:
+            style = SIGNING_STYLES[style]
         if element.tag == "th" and block.style == TABLE_TEXT:
             style = TABLE_HEADER
         if style:
@@ -444,6 +482,31 @@ class _BodyWriter:
         if not ftr.p_lst:  # a footer part must hold a paragraph
             self._paragraph(footer, block, FOOTER)
         return block.size or FOOTER_PT
+
+    def running_header(self, element, section) -> float:
+        """The ``div.running-header`` as the section's header from page 2 on; page 1's stays blank."""
+        classes = _classes(element, "body", frozenset({RUNNING_HEADER}))
+        block = self._derive(_Block(align="center", size=HEADER_PT), element, classes)
+        section.different_first_page_header_footer = True  # w:titlePg
+        section.first_page_header.is_linked_to_previous = False  # its own part, one empty paragraph
+        header = section.header
+        header.is_linked_to_previous = False
+        hdr = header._element
+        for placeholder in hdr.p_lst:
+            hdr.remove(placeholder)
+        self._write_paragraph(header, block, HEADER, self._inline(element, self._base_format(block, HEADER)))
+        if not hdr.p_lst:
+            self._paragraph(header, block, HEADER)
+        return block.size or HEADER_PT
+
+    def _rule(self, parent, block: _Block, classes: frozenset[str]) -> None:
+        """``<hr>``: a rule under an empty thin paragraph; ``rule-short``/``rule-long`` centred, a share of the line."""
+        pPr = self._paragraph(parent, block, docx_styles.RULE).get_or_add_pPr()
+        ooxml.set_bottom_border(pPr)
+        share = next((RULES[name] for name in sorted(classes) if name in RULES), None)
+        if share is not None and block.width:
+            side = str(round(block.width * (1 - share) / 2))
+            ooxml.child(pPr, "w:ind", ooxml.PPR_ORDER, left=side, right=side)
 
     def _start_page(self) -> None:
         """Every ``section.page`` but the first starts a new page."""
@@ -666,10 +729,14 @@ class _BodyWriter:
         # ignores a table style's conditional formats, so <th> paragraphs are also in Table Header).
         header_row = not layout and all(cell.tag == "th" for cell, _ in rows[0][0])
         _table_properties(tbl.tblPr, layout, self.info.rtl, header_row)
-        widths = _column_widths(rows, columns, tbl, equal=layout)
+        shares = next((LAYOUT_COLUMNS[name] for name in sorted(_hooks(element)) if name in LAYOUT_COLUMNS), None)
+        widths = _column_widths(rows, columns, tbl, equal=layout, shares=shares if layout else None)
+        whole = bool(_hooks(element) & UNSPLIT_TABLES)
         for (row, header), tr in zip(rows, tbl.tr_lst):
             if header:  # repeat on each page, as WeasyPrint repeats <thead>
                 tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            if whole:  # tr { break-inside: avoid }: a signature is never parted from its title
+                tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
             self._table_row(row, tr, table, widths, replace(block, in_cell=True))
         self._space_before = TABLE_SPACE_AFTER_EM * self.fonts.size_pt  # a table has no margin of its own
 
@@ -687,7 +754,7 @@ class _BodyWriter:
                 tcPr.get_or_add_gridSpan().val = span
             if "num" in classes:
                 ooxml.set_no_wrap(tcPr)
-            self._cell(cell, classes, _Cell(tc, table), block)
+            self._cell(cell, classes, _Cell(tc, table), replace(block, width=sum(widths[column:column + span])))
             column += span
         for tc in tcs[column:]:  # a short row: empty cells, still right-to-left
             self._cell(None, frozenset(), _Cell(tc, table), block)
@@ -844,7 +911,7 @@ def _table_properties(tblPr, layout: bool, rtl: bool, header_row: bool) -> None:
     ooxml.set_table_width_pct(tblPr)
 
 
-def _column_widths(rows: list, columns: int, tbl, equal: bool) -> list[int]:
+def _column_widths(rows: list, columns: int, tbl, equal: bool, shares: tuple[float, ...] | None = None) -> list[int]:
     """Column widths in twips, written to the grid.
 
     Word autofits anyway; LibreOffice takes these as they are. Layout tables
@@ -854,7 +921,9 @@ def _column_widths(rows: list, columns: int, tbl, equal: bool) -> list[int]:
     """
     grid = tbl.tblGrid.gridCol_lst
     total = sum(int(col.get(qn("w:w"))) for col in grid)
-    if equal:
+    if shares is not None and len(shares) == columns:
+        widths = [round(total * share) for share in shares]
+    elif equal:
         widths = [round(total / columns)] * columns
     else:
         longest, numeric = _column_texts(rows, columns)
@@ -975,6 +1044,12 @@ def _set_footer_distance(section, geometry: PageGeometry, size_pt: float) -> Non
     """The footer line in the middle of the bottom margin, where the PDF's @page margin box centres it."""
     line_mm = size_pt * 1.7 * MM_PER_PT  # Amiri's single line is about 1.7 em, Noto Serif's less
     section.footer_distance = Mm(max(0.0, (geometry.margins_mm[2] - line_mm) / 2))
+
+
+def _set_header_distance(section, geometry: PageGeometry, size_pt: float) -> None:
+    """The page number in the middle of the top margin, where the PDF's @top-center box centres it."""
+    line_mm = size_pt * 1.7 * MM_PER_PT
+    section.header_distance = Mm(max(0.0, (geometry.margins_mm[0] - line_mm) / 2))
 
 
 def _set_frame(section, geometry: PageGeometry) -> None:

@@ -28,7 +28,7 @@ LINE_HEIGHT = 1.45
 LIST_INDENT_EM = 1.6  # li { padding-inline-start: 1.6em }
 MM_TWIPS = 1440 / 25.4
 
-NORMAL, LIST, FOOTER = "Normal", "ListParagraph", "Footer"
+NORMAL, LIST, FOOTER, HEADER, RULE = "Normal", "ListParagraph", "Footer", "Header", "Rule"
 TABLE_TEXT, TABLE_HEADER = "TableText", "TableHeader"
 LIST_NUMBER, LIST_BULLET = "ListNumber", "ListBullet"
 REPORT_TABLE, LAYOUT_TABLE = "ReportTable", "LayoutTable"
@@ -65,6 +65,8 @@ class ParagraphStyle:
     letter_spacing_em: float = 0.0
     next_style: str | None = None
     single_lines: bool = False  # the font's own line height instead of the CSS line-height
+    before_mm: float | None = None  # space above in mm (room for a signature), instead of before_em
+    first_line_mm: float = 0.0  # first-line indent (p.text { text-indent: 1cm })
 
 
 # Alignment names of the HTML subset -> w:jc. "left"/"right" in a w:bidi paragraph
@@ -75,15 +77,16 @@ JC = {"start": "left", "end": "right", "center": "center", "justify": "both"}
 def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
     """The style set, sizes and spacing from templates/css (common, report, certificate)."""
     return (
-        ParagraphStyle(NORMAL, "Normal", based_on=None, size=body_pt, after_em=0.45),
+        ParagraphStyle(NORMAL, "Normal", based_on=None, size=body_pt, after_em=0.5),
         # Headings: h1-h3 { margin: 0.8em 0 0.4em; page-break-after: avoid }
-        ParagraphStyle("Title", "Title", size=16, bold=True, align="center", before_em=1.0, after_em=0.4,
+        # report.css h1.title: the document kind, 14 pt (Decree 30/2020)
+        ParagraphStyle("Title", "Title", size=14, bold=True, align="center", before_em=1.0, after_em=0.0,
                        keep_next=True, next_style=NORMAL),
         ParagraphStyle("Heading1", "heading 1", size=16, bold=True, before_em=0.8, after_em=0.4, keep_next=True,
                        next_style=NORMAL),
         ParagraphStyle("Heading2", "heading 2", size=13, bold=True, before_em=0.8, after_em=0.4, keep_next=True,
                        next_style=NORMAL),
-        ParagraphStyle("Heading3", "heading 3", size=13, bold=True, italic=True, before_em=0.8, after_em=0.4,
+        ParagraphStyle("Heading3", "heading 3", size=13, bold=True, italic=not rtl, before_em=0.8, after_em=0.4,
                        keep_next=True, next_style=NORMAL),
         ParagraphStyle("Subtitle", "Subtitle", bold=True, align="center"),  # report.css .subtitle
         ParagraphStyle("SampleNotice", "Sample Notice", size=11, align="center", color="8A1C1C"),  # .sample
@@ -98,20 +101,58 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
         ParagraphStyle(TABLE_HEADER, "Table Header", based_on=TABLE_TEXT, bold=True),  # th
         ParagraphStyle("NationalHeading", "National Heading", based_on=TABLE_TEXT, size=11, align="center"),
         ParagraphStyle(FOOTER, "footer", size=11, align="center", after_em=0.0),
+        ParagraphStyle(HEADER, "header", size=13, align="center", after_em=0.0),
+        *official_styles(rtl),
         # Certificates (certificate.css): section.certificate p { margin-bottom: 0.3em }
         ParagraphStyle("CertificateText", "Certificate Text", align="center", after_em=0.3),
         ParagraphStyle("CertificateMotto", "Certificate Motto", based_on="CertificateText", size=11),
+        # certificate.css margins: .issuer 0.4em above, h1.title 0.05em, .awardee 0.1em / 0.2em
         ParagraphStyle("CertificateIssuer", "Certificate Issuer", based_on="CertificateText", size=14, bold=True,
-                       before_em=0.8),
+                       before_em=0.4),
         ParagraphStyle("CertificateTitle", "Certificate Title", based_on="CertificateText", size=34, bold=True,
-                       color="A01818", before_em=0.25, after_em=0.15, letter_spacing_em=0.05),
+                       color="A01818", before_em=0.05, after_em=0.05, letter_spacing_em=0.0 if rtl else 0.05),
         ParagraphStyle("AwardeeName", "Awardee Name", based_on="CertificateText", size=24, bold=True,
-                       before_em=0.2, after_em=0.3),
+                       before_em=0.1, after_em=0.2),
         # .citation { font-style: italic; margin: 0 6mm 0.5em }, upright in Arabic
         ParagraphStyle("Citation", "Citation", based_on="CertificateText", italic=not rtl, side_indent_mm=6,
                        after_em=0.5),
         ParagraphStyle("Signatory", "Signatory", based_on=TABLE_TEXT, align="center"),
         ParagraphStyle("CertificateNote", "Certificate Note", based_on="Signatory", size=11),
+    )
+
+
+def official_styles(rtl: bool) -> tuple[ParagraphStyle, ...]:
+    """The heading block, title, annex line and closing of an official document (report.css).
+
+    Sizes as Decree 30/2020 Appendix I prescribes them; italics only in left-to-right
+    documents (Arabic is never slanted: Amiri has no italic face).
+    """
+    italic = not rtl
+    heading = "NationalHeading"
+    return (
+        ParagraphStyle("ParentBody", "Parent Body", based_on=heading, size=12),
+        ParagraphStyle("BodyName", "Issuing Body", based_on=heading, size=12, bold=True),
+        ParagraphStyle("NationalName", "National Name", based_on=heading, size=12, bold=True),
+        ParagraphStyle("Motto", "Motto", based_on=heading, size=13, bold=True),
+        ParagraphStyle("PartyName", "Party Heading", based_on=heading, size=15, bold=True),
+        ParagraphStyle("Asterisk", "Asterisk", based_on=heading, size=13),
+        ParagraphStyle("DocumentNumber", "Document Number", based_on=heading, size=13, before_em=0.3),
+        ParagraphStyle("PlaceDate", "Place and Date", based_on=heading, size=13, italic=italic, before_em=0.3),
+        # hr: an empty paragraph of a hair's height carries the rule close under the text
+        ParagraphStyle(RULE, "Rule", based_on=TABLE_TEXT, size=2, before_em=0.0, after_em=1.0),
+        ParagraphStyle("Summary", "Summary", size=14, bold=True, align="center", after_em=0.0, keep_next=True),
+        ParagraphStyle("AnnexLine", "Annex Line", italic=italic, align="center", before_em=0.2, after_em=0.0),
+        # p.text: first line indented 1 cm (Decree 30/2020); not in Arabic, as common.css says why
+        ParagraphStyle("BodyText", "Body Text", align="justify", first_line_mm=0.0 if rtl else 10),
+        ParagraphStyle("RecipientsLabel", "Recipients Label", based_on=TABLE_TEXT, size=12, bold=True,
+                       italic=italic),
+        ParagraphStyle("Recipient", "Recipient", based_on=TABLE_TEXT, size=11),
+        ParagraphStyle("SignerTitle", "Signer Title", based_on=TABLE_TEXT, bold=True, align="center"),
+        ParagraphStyle("SignerName", "Signer Name", based_on=TABLE_TEXT, bold=True, align="center", before_mm=35),
+        # certificate.css: 30 mm, so a certificate keeps to one page with a 25 mm margin for a letterhead
+        ParagraphStyle("CertificateSignerName", "Certificate Signer Name", based_on="SignerName", before_mm=30),
+        ParagraphStyle("Bestows", "Certificate Bestows", based_on="CertificateText", bold=True, before_em=0.2,
+                       after_em=0.0),
     )
 
 
@@ -186,6 +227,8 @@ def _write_paragraph_style(styles, spec: ParagraphStyle, style_set: StyleSet, fo
     spacing: dict[str, int | str] = {}
     if spec.before_em is not None:
         spacing["before"] = round(spec.before_em * size * 20)
+    if spec.before_mm is not None:
+        spacing["before"] = round(spec.before_mm * MM_TWIPS)
     if spec.after_em is not None:
         spacing["after"] = round(spec.after_em * size * 20)
     if spec.single_lines:
@@ -202,6 +245,8 @@ def _write_paragraph_style(styles, spec: ParagraphStyle, style_set: StyleSet, fo
     if spec.side_indent_mm:
         twips = str(round(spec.side_indent_mm * MM_TWIPS))
         ooxml.child(pPr, "w:ind", ooxml.PPR_ORDER, left=twips, right=twips)
+    if spec.first_line_mm:
+        ooxml.child(pPr, "w:ind", ooxml.PPR_ORDER, firstLine=str(round(spec.first_line_mm * MM_TWIPS)))
     if spec.align:
         ooxml.set_jc(pPr, JC[spec.align])
     rPr = ooxml.child(style, "w:rPr", ooxml.STYLE_ORDER)

@@ -22,8 +22,15 @@ class RefusedURL(FatalURLFetchingError):
     """A template asked for something outside the allowed folders; rendering stops."""
 
 
+# The base URL every document is typeset against, whatever the folder the project is checked out in:
+# WeasyPrint names images and derives identifiers from URLs, so a real file:// path would make the
+# bytes depend on where the checkout lives. The fetcher maps it to the templates folder.
+VIRTUAL_BASE = "file:///reporting-templates/"
+
+
 class ConfinedFetcher(URLFetcher):
-    """Serves ``file:`` URLs under the allowed roots and ``data:`` URIs; refuses everything else.
+    """Serves the templates folder (as ``VIRTUAL_BASE``, or by its real ``file:`` URL) and ``data:``
+    URIs; refuses everything else.
 
     WeasyPrint's default fetcher reads any local file and fetches ``http://``
     (DESIGN.md §4), so a template or a data value could embed ``/etc/passwd``.
@@ -32,6 +39,7 @@ class ConfinedFetcher(URLFetcher):
     def __init__(self, allowed_roots: list[Path]):
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=True)
         self.allowed_roots = [root.resolve() for root in allowed_roots]
+        self.virtual_root = self.allowed_roots[0]  # what VIRTUAL_BASE stands for
 
     def fetch(self, url, headers=None):
         scheme = url.split(":", 1)[0].lower()
@@ -39,7 +47,7 @@ class ConfinedFetcher(URLFetcher):
             return self._data(url)
         if scheme != "file":
             raise RefusedURL(f"refused to fetch {url}: only files under the templates folder and data: URIs are allowed")
-        path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path)).resolve()
+        path = self._local_path(url)
         if not any(path.is_relative_to(root) for root in self.allowed_roots):
             raise RefusedURL(f"refused to fetch {url}: outside {', '.join(map(str, self.allowed_roots))}")
         try:
@@ -47,7 +55,16 @@ class ConfinedFetcher(URLFetcher):
         except OSError as exc:
             raise RefusedURL(f"could not read {url}: {exc.strerror}") from None
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), body, {"Content-Type": content_type})
+        # Answer with the virtual URL: relative URLs in a stylesheet resolve against it, still path-free.
+        shown = VIRTUAL_BASE + path.relative_to(self.virtual_root).as_posix() \
+            if path.is_relative_to(self.virtual_root) else path.as_uri()
+        return URLFetcherResponse(shown, body, {"Content-Type": content_type})
+
+    def _local_path(self, url: str) -> Path:
+        local = urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
+        if url.startswith(VIRTUAL_BASE):
+            local = str(self.virtual_root / local.removeprefix(urllib.parse.urlsplit(VIRTUAL_BASE).path))
+        return Path(local).resolve()
 
     def _data(self, url: str) -> URLFetcherResponse:
         header, _, payload = url[5:].partition(",")
@@ -72,7 +89,7 @@ class PdfWriter:
     suffix = ".pdf"
 
     def __init__(self, templates_dir: Path):
-        self.base_url = templates_dir.resolve().as_uri() + "/"
+        self.base_url = VIRTUAL_BASE
         self.fetcher = ConfinedFetcher([templates_dir])
         self.font_config = FontConfiguration()
 

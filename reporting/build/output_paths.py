@@ -1,0 +1,70 @@
+"""What a build may touch: names confined to its output folder, no links, no overlap with the inputs.
+
+A manifest is read back from disk, where anyone may have edited it: every name
+it lists is checked here before the build reads, replaces or deletes that file.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path, PurePosixPath
+
+from reporting.errors import OutputOverlapsInputs, UnsafeOutput
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def unsafe_name(name: object) -> str | None:
+    """Why a manifest's output name may not be used (None: it is a plain relative path)."""
+    if not isinstance(name, str) or not name:
+        return "not a file name"
+    if "\\" in name or "\0" in name or any(ord(c) < 32 for c in name):
+        return "control characters or backslashes in the name"
+    path = PurePosixPath(name)
+    if path.is_absolute():
+        return "an absolute path"
+    if any(part in ("..", ".") for part in name.split("/")) or "" in name.split("/"):
+        return "a '..' or empty path component"
+    if any(part.startswith(".") for part in path.parts):
+        return "a hidden path component"
+    return None
+
+
+def entry_problem(output: Path, name: object, entry: object) -> str | None:
+    """Why a manifest entry is not trusted: a bad name, a link on the way, a malformed record."""
+    reason = unsafe_name(name)
+    if reason is None and (output / name).resolve() != output.resolve() / name:
+        reason = "it leads through a symbolic link"
+    if reason is None and not (isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
+                               and SHA256.fullmatch(entry["sha256"]) and type(entry.get("size")) is int):
+        reason = "no valid sha256 and size recorded"
+    return None if reason is None else f"manifest.json lists {name!r}: {reason}; ignored (never read nor deleted)"
+
+
+def ensure_no_links(output: Path, target: Path) -> None:
+    """Refuse ``target`` if it or a folder between ``output`` and it is a symbolic link:
+    the build never writes through a link to somewhere else."""
+    path = output
+    for part in target.relative_to(output).parts:
+        path = path / part
+        if path.is_symlink():
+            raise UnsafeOutput(f"{path} is a symbolic link (to {os.readlink(path)}); the build does not write "
+                               "through links: remove it and build again")
+
+
+def check_output_folder(project, output: Path) -> None:
+    """Refuse an output folder that is, contains or lies inside the project's inputs (``watch`` would
+    rebuild forever on its own outputs; a build would overwrite the data)."""
+    from reporting.config import CONFIG_NAME
+
+    output, root = output.resolve(), project.root.resolve()
+    inside_refused = {"data/": project.data_dir.resolve(), "templates/": project.templates_dir.resolve(),
+                      CONFIG_NAME: root / CONFIG_NAME}
+    overlaps = [(label, path) for label, path in inside_refused.items()
+                if output.is_relative_to(path) or path.is_relative_to(output)]
+    if output == root or root.is_relative_to(output):
+        overlaps.insert(0, ("the project folder", root))
+    if overlaps:
+        label, path = overlaps[0]
+        raise OutputOverlapsInputs(f"--output {output} overlaps {label} ({path}): the build would overwrite or "
+                                   f"rebuild its own inputs; choose a folder of its own, e.g. {root / 'output'}")

@@ -178,8 +178,8 @@ def test_export_round_trips_and_escapes_formulas(tmp_path):
                     str(as_csv), str(as_csv / "x.xlsx")], check=True, capture_output=True, timeout=180)
     groups_csv = next(as_csv.glob("x*.csv")).read_text(encoding="utf-8")
     # Evaluated, HYPERLINK would have left only its URL: the cell kept its text.
-    assert 'g01,لجنة استقبال المواطنين الإقليمية,"=HYPERLINK(""http://x"")"\n' in groups_csv
-    assert "g03,الشرطة الإقليمية,-Công an\n" in groups_csv
+    assert 'g01,لجنة استقبال المواطنين الإقليمية,"=HYPERLINK(""http://x"")",\n' in groups_csv
+    assert "g03,الشرطة الإقليمية,-Công an,\n" in groups_csv
     use_sheet(project, exported.name)
     after = loaded(project).event.awards
     assert after.groups == before.groups and after.individuals == before.individuals

@@ -13,7 +13,7 @@ from reporting.source.figures import EventBundle
 from reporting.config import PageGeometry, Project
 from reporting.errors import TemplateError
 from reporting.language.filters import LocalFilters
-from reporting.language.messages import load_translations
+from reporting.language.messages import load_translations, untranslated_warnings
 from reporting.language.locales import LocaleFacts
 from reporting.source.document_formats import document_format, profile
 
@@ -53,6 +53,13 @@ class Renderer:
         env.filters["document_format"] = document_format
         return env, filters
 
+    def untranslated(self) -> list[str]:
+        """A warning for each message the documents rendered so far used without a translation."""
+        warnings = []
+        for locale, (_, filters) in sorted(self._environments.items()):
+            warnings += untranslated_warnings(self.project.catalogs_dir, locale, filters.translations)
+        return warnings
+
     def _placeholder_values(self, bundle: EventBundle, locale: str, filters: LocalFilters) -> dict[str, str]:
         key = (bundle.event.id, locale)
         if key not in self._values:
@@ -61,6 +68,7 @@ class Renderer:
 
     def render(self, template: str, locale: str, bundle: EventBundle, page: PageGeometry, **extra) -> str:
         env, filters = self.environment(locale)
+        filters.translations.using = template
         facts = filters.facts
         context = {
             "event": bundle.event, "bundle": bundle, "lang": locale, "dir": facts.direction,

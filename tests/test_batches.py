@@ -259,3 +259,26 @@ def test_fast_docx_checks_every_text_it_substitutes_not_only_those_that_changed(
     for document in (html("Lan", "A  B"), html("Hoa", "C D"), html("Mai", "A  B"), html("Tú", "E F")):
         assert fast.write(document, geometry) == general.write(document, geometry)
     assert fast.fast == 1  # the last one; the third holds a text to collapse
+
+
+def test_fast_docx_falls_back_where_the_writer_measures_a_varying_text(tmp_path):
+    """A no-wrap cell's column is sized from its text (docx_tables): a template whose marker sits there
+    would give every certificate the first one's widths, so it is checked and given up."""
+    project_root = copy_project(tmp_path)
+    template = project_root / "templates" / "certificates.html.j2"
+    name = '<p class="awardee">{{ awardee.name|t }}</p>'
+    assert name in template.read_text(encoding="utf-8")
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        name, '<table class="layout"><tr><td>{{ awardee.name|t }}</td><td>.</td></tr></table>'), encoding="utf-8")
+    css = project_root / "templates" / "css" / "certificate.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\ntable.layout td:first-child { white-space: nowrap; }\n",
+                   encoding="utf-8")
+    project, _, sets = _certificate_sets(project_root, size=7)
+    _, rendered = sets["vi"]
+    singles = [html for chunk in rendered for html in chunk.singles]
+    fast = CertificateDocx(make_writer(project, "docx", "vi"))
+    general = make_writer(project, "docx", "vi")
+    geometry = project.page("certificate")
+    for html in singles:
+        assert fast.write(html, geometry) == general.write(html, geometry)
+    assert fast.general >= 1

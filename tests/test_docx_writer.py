@@ -122,21 +122,28 @@ def test_runs_of_a_right_to_left_document_are_rtl_and_leave_fonts_and_sizes_to_t
     body = body_of(page(AR_BODY))
     for run in runs(body):
         rPr = run.find("w:rPr", NS)
-        is_ltr_bdi = run_text(run).startswith("\u202a")
-        # A left-to-right <bdi> has no w:rtl: in Word it would turn "/" and "-" right-to-left.
-        assert (rPr is None or rPr.find("w:rtl", NS) is None) == is_ltr_bdi
+        rtl = rPr.find("w:rtl", NS) if rPr is not None else None
+        is_ltr_bdi = rtl is not None and rtl.get(f"{W}val") == "0"
+        # A left-to-right <bdi> is explicitly not w:rtl: Word would turn "/" and "-" right-to-left.
+        assert rtl is not None, run_text(run)
         if rPr is not None:
-            # fonts, language and the size of the paragraph's style are the style's, not the run's
-            assert rPr.find("w:rFonts", NS) is None and rPr.find("w:lang", NS) is None
+            # fonts and the size of the paragraph's style are the style's, not the run's; the
+            # language too, except a Latin fragment's own
+            lang = rPr.find("w:lang", NS)
+            assert rPr.find("w:rFonts", NS) is None
+            assert (lang.get(f"{W}val") if lang is not None else None) == ("vi-VN" if is_ltr_bdi else None)
             assert rPr.find("w:sz", NS) is None and rPr.find("w:szCs", NS) is None
             assert in_schema_order(rPr, ooxml.RPR_ORDER)
 
 
-def test_bold_and_italic_cover_complex_script_text():
+def test_bold_covers_complex_script_text_and_italic_never_slants_it():
     body = body_of(page("<p><strong>عريض</strong> <em>مائل</em></p>"))
     bold, _, italic = (run.find("w:rPr", NS) for run in runs(body))
     assert bold.find("w:b", NS) is not None and bold.find("w:bCs", NS) is not None
-    assert italic.find("w:i", NS) is not None and italic.find("w:iCs", NS) is not None
+    # w:i slants Latin text only; w:iCs would slant Amiri synthetically (it has no italic)
+    assert italic.find("w:i", NS) is not None and italic.find("w:iCs", NS) is None
+    styles = etree.fromstring(zipfile.ZipFile(io.BytesIO(write(page("<p>x</p>")))).read("word/styles.xml"))
+    assert not styles.findall(".//w:iCs", NS)
 
 
 def test_tables_of_a_right_to_left_document_are_bidi_visual_and_full_width():
@@ -161,19 +168,25 @@ def test_a_vietnamese_document_has_no_right_to_left_markup():
         assert f"<{tag}" not in xml and f"<{tag} " not in xml
     body = body_of(page(VI_BODY, lang="vi"))
     assert not body.findall(".//w:rPr/w:lang", NS)  # the language is the Normal style's
-    assert "\u202a" not in xml  # a <bdi> in its own direction needs no embedding
+    assert "\u200e" not in xml  # a <bdi> in its own direction needs no mark
 
 
-def test_left_to_right_bdi_in_arabic_is_embedded():
-    body = body_of(page("<p>القرار <bdi>35-CT/TW</bdi> الصادر</p>"))
+def test_left_to_right_bdi_in_arabic_is_a_left_to_right_run_without_embedding_controls():
+    body = body_of(page("<p>القرار <bdi>35-CT/TW</bdi> الصادر <bdi>Nguyễn Văn A</bdi></p>"))
     texts = [run_text(run) for run in runs(body)]
-    assert texts == ["القرار ", "\u202a35-CT/TW\u202c", " الصادر"]
+    # Only a fragment starting with digits gets a mark (LibreOffice reads no run direction)
+    assert texts == ["القرار ", "\u200e35-CT/TW", " الصادر ", "Nguyễn Văn A"]
+    xml = etree.tostring(body, encoding=str)
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", xml)
+    for run in runs(body)[1::2]:
+        assert run.find("w:rPr/w:rtl", NS).get(f"{W}val") == "0"
+        assert run.find("w:rPr/w:lang", NS).get(f"{W}val") == "vi-VN"
 
 
 def test_bdi_dir_is_honoured():
     # reporting.bidi writes <bdi dir="ltr">; "2014" alone has no strong character either way
     body = body_of(page('<p>الفترة <bdi dir="ltr">2014-2024</bdi> <bdi dir="rtl">أ</bdi></p>'))
-    assert [run_text(run) for run in runs(body)] == ["الفترة ", "\u202a2014-2024\u202c", " أ"]
+    assert [run_text(run) for run in runs(body)] == ["الفترة ", "\u200e2014-2024", " أ"]
     with pytest.raises(RenderError, match="sideways"):
         write(page('<p><bdi dir="sideways">x</bdi></p>'))
 
@@ -224,16 +237,24 @@ def test_size_classes_on_spans_and_blocks():
 def test_headings_use_word_styles():
     body = body_of(page("<h1 class='title'>ع</h1><h1>ع</h1><h2>ع</h2><h3>ع</h3><p>ع</p>"))
     styles = [p.find("w:pPr/w:pStyle", NS) for p in paragraphs(body)]
+    # the title is Heading 1 (outline level 1: navigation pane, pandoc, mammoth), centred by its style
     assert [s.get(f"{W}val") if s is not None else None for s in styles] == [
-        "Title", "Heading1", "Heading2", "Heading3", None]
+        "Heading1", "Heading1", "Heading2", "Heading3", None]
+    title, plain = paragraphs(body)[:2]
+    assert title.find("w:pPr/w:jc", NS) is None and plain.find("w:pPr/w:jc", NS).get(f"{W}val") == "left"
+    definitions = part(write(page("<p>ع</p>")), "word/styles.xml")
+    levels = [definitions.find(f"w:style[@w:styleId='Heading{n}']/w:pPr/w:outlineLvl", NS).get(f"{W}val")
+              for n in (1, 2, 3)]
+    names = [definitions.find(f"w:style[@w:styleId='Heading{n}']/w:name", NS).get(f"{W}val") for n in (1, 2, 3)]
+    assert levels == ["0", "1", "2"] and names == ["heading 1", "heading 2", "heading 3"]
 
 
 def test_styles_name_our_fonts_instead_of_theme_fonts():
     styles = part(write(page("<p>ع</p>")), "word/styles.xml")
     normal = styles.find("w:style[@w:styleId='Normal']/w:rPr/w:rFonts", NS)
-    assert (normal.get(f"{W}ascii"), normal.get(f"{W}hAnsi"), normal.get(f"{W}cs")) == ("Noto Serif",) * 2 + ("Amiri",)
+    assert (normal.get(f"{W}ascii"), normal.get(f"{W}hAnsi"), normal.get(f"{W}cs")) == ("Times New Roman",) * 2 + ("Amiri",)
     assert not any("Theme" in name or "theme" in name for name in normal.attrib)
-    for style_id in ("Heading1", "Heading2", "Heading3", "Title"):
+    for style_id in ("Heading1", "Heading2", "Heading3"):
         style = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
         assert style.find("w:basedOn", NS).get(f"{W}val") == "Normal"  # the fonts come from Normal
         rPr = style.find("w:rPr", NS)
@@ -242,8 +263,8 @@ def test_styles_name_our_fonts_instead_of_theme_fonts():
         assert rPr.find("w:b", NS) is not None and rPr.find("w:bCs", NS) is not None
         assert in_schema_order(rPr, ooxml.RPR_ORDER)
     spacing = styles.find("w:style[@w:styleId='Normal']/w:pPr/w:spacing", NS)
-    # CSS line-height 1.45 x 14 pt; "auto" would multiply Amiri's own tall line instead
-    assert (spacing.get(f"{W}line"), spacing.get(f"{W}lineRule")) == ("406", "atLeast")
+    # CSS line-height 1.45 x 14 pt, every line: "auto" or "at least" let Amiri's own tall line win
+    assert (spacing.get(f"{W}line"), spacing.get(f"{W}lineRule")) == ("406", "exact")
     normal = styles.find("w:style[@w:styleId='Normal']/w:rPr", NS)
     assert normal.find("w:sz", NS).get(f"{W}val") == "28"
     assert normal.find("w:lang", NS).get(f"{W}bidi") == "ar-SA"
@@ -427,6 +448,14 @@ def test_an_image_has_its_size_in_mm_and_its_alt_text(templates):
     extent = body.find(f".//{WP}inline/{WP}extent")
     assert (extent.get("cx"), extent.get("cy")) == ("792000", "792000")  # 22 mm * 36000 EMU
     assert body.find(f".//{WP}docPr").get("descr") == "Emblem"
+
+
+def test_a_paragraph_with_an_image_grows_to_hold_it(templates):
+    """Lines are exactly 1.45 em, except where a picture is: "exact" would cut the emblem off."""
+    body = part(write_in(templates, page(f"<p>{EMBLEM}</p><p>ع</p>"))).find("w:body", NS)
+    with_image, plain = paragraphs(body)
+    assert with_image.find("w:pPr/w:spacing", NS).get(f"{W}lineRule") == "atLeast"
+    assert plain.find("w:pPr/w:spacing", NS) is None  # the style's exact lines
 
 
 def test_an_image_in_a_right_to_left_paragraph_keeps_the_direction(templates):

@@ -85,7 +85,8 @@ def certificates(lang: str, count: int = 3) -> str:
 
 
 def write(html: str, geometry: PageGeometry = REPORT_PAGE, **options) -> bytes:
-    return DocxWriter(FontChoice(size_pt=14), base_dir=TEMPLATES, **options).write(html, geometry)
+    fonts = FontChoice.for_docx(14, options.get("embed_latin", False))
+    return DocxWriter(fonts, base_dir=TEMPLATES, **options).write(html, geometry)
 
 
 def parts(data: bytes) -> dict[str, bytes]:
@@ -227,48 +228,66 @@ def embedded(data: bytes) -> list[dict]:
     return found
 
 
-def test_an_arabic_document_carries_amiri_and_noto_serif_obfuscated_and_recoverable():
+TINOS = {"embed_latin": True}
+
+
+def test_an_arabic_document_carries_amiri_obfuscated_and_recoverable():
     data = write(report("ar"))
     faces = embedded(data)
-    assert {(f["family"], f["slot"]) for f in faces} == {
-        ("Amiri", "Regular"), ("Amiri", "Bold"), ("Noto Serif", "Regular")}  # "35-CT/TW" is Noto Serif
+    # "35-CT/TW" is in Times New Roman, which is not embedded
+    assert {(f["family"], f["slot"]) for f in faces} == {("Amiri", "Regular"), ("Amiri", "Bold")}
     for face in faces:
         assert GUID.fullmatch(face["key"]) and face["subsetted"] == "1"
         assert face["stored"][:32] != face["font"][:32] and face["stored"][32:] == face["font"][32:]
         files = docx_fonts.FONT_FILES[face["family"]]
         path = TEMPLATES / "fonts" / (files.bold if face["slot"] == "Bold" else files.regular)
-        assert face["font"] == docx_fonts.subset_font(path.read_bytes(), path, files.pages)
+        assert face["font"] == docx_fonts.subset_font(path.read_bytes(), path, files.coverage)
         font = TTFont(io.BytesIO(face["font"]))
         assert font["name"].getDebugName(1) == face["family"]
         assert bool(font["head"].macStyle & 1) == (face["slot"] == "Bold")
     amiri = TTFont(io.BytesIO(next(f["font"] for f in faces if f["slot"] == "Regular" and f["family"] == "Amiri")))
-    assert {ord(c) for c in "ترأس الاجتماع الرفيق فو جيا لونغ 624"} <= set(amiri.getBestCmap())
+    # every letter of the Arabic alphabet, so an edited name still renders; no Latin letters
+    alphabet = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي" + "ًٌٍَُِّْ" + "٠١٢٣٤٥٦٧٨٩" + "،؛؟ـ"
+    assert {ord(c) for c in alphabet + "0123456789%-/()."} <= set(amiri.getBestCmap())
+    assert not {ord(c) for c in "AaZz"} & set(amiri.getBestCmap())
     content = parts(data)["[Content_Types].xml"].decode()
-    assert content.count("application/vnd.openxmlformats-officedocument.obfuscatedFont") == 3
+    assert content.count("application/vnd.openxmlformats-officedocument.obfuscatedFont") == 2
     settings = xml(data, "word/settings.xml")
     assert settings.find("w:embedTrueTypeFonts", NS) is not None
     assert settings.find("w:saveSubsetFonts", NS) is not None
     assert in_schema_order(settings, ooxml.SETTINGS_ORDER)
 
 
-def test_a_vietnamese_document_carries_only_the_noto_serif_faces_it_uses():
-    faces = embedded(write(report("vi")))  # the heading's date is in italics
-    assert {(f["family"], f["slot"]) for f in faces} == {("Noto Serif", slot) for slot in ("Regular", "Bold", "Italic")}
-    plain = embedded(write(page("<p>Hội nghị sơ kết công tác thanh tra quý I năm 2024</p>", "vi", footer=False)))
+def test_a_vietnamese_document_names_times_new_roman_and_embeds_nothing_by_default():
+    data = write(report("vi"))
+    assert not embedded(data) and not [name for name in parts(data) if name.endswith(".odttf")]
+    table = xml(data, "word/fontTable.xml")
+    assert [f.get(f"{W}name") for f in table.findall("w:font", NS)] == ["Times New Roman", "Amiri"]
+    tnr = table.find("w:font[@w:name='Times New Roman']/w:panose1", NS)
+    assert tnr.get(f"{W}val") == "02020603050405020304"  # Tinos's PANOSE is Times New Roman's
+    assert xml(data, "word/settings.xml").find("w:embedTrueTypeFonts", NS) is None
+
+
+def test_embedding_the_latin_font_names_tinos_and_carries_the_faces_it_uses():
+    faces = embedded(write(report("vi"), **TINOS))  # the heading's date is in italics
+    assert {(f["family"], f["slot"]) for f in faces} == {("Tinos", slot) for slot in ("Regular", "Bold", "Italic")}
+    plain = embedded(write(page("<p>Hội nghị sơ kết công tác thanh tra quý I năm 2024</p>", "vi", footer=False),
+                           **TINOS))
     assert [f["slot"] for f in plain] == ["Regular"]
     regular = TTFont(io.BytesIO(plain[0]["font"]))
-    assert {ord(c) for c in "Hội nghị sơ kết công tác thanh tra quý I năm 2024 đồng chí Vũ"} <= set(
-        regular.getBestCmap())
+    assert regular["name"].getDebugName(1) == "Tinos"
+    vietnamese = "ĂăÂâĐđÊêÔôƠơƯư" + "ẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹ"
+    assert {ord(c) for c in vietnamese + "àáãèéìíòóõùúýÀÁÃÈÉÌÍÒÓÕÙÚÝ"} <= set(regular.getBestCmap())
 
 
-def test_whole_files_are_embedded_when_a_family_has_no_pages():
+def test_whole_files_are_embedded_when_a_family_has_no_coverage():
     files = {name: docx_fonts.FontFiles(f.regular, f.bold, f.italic) for name, f in docx_fonts.FONT_FILES.items()}
-    data = write(report("vi"), font_files=files)
+    data = write(report("vi"), font_files=files, **TINOS)
     faces = embedded(data)
     assert {f["slot"] for f in faces} == {"Regular", "Bold", "Italic"}
     for face in faces:
-        name = f"NotoSerif-{face['slot']}.ttf"
-        assert face["font"] == (TEMPLATES / "fonts" / "noto-serif" / name).read_bytes()
+        name = f"Tinos-{face['slot']}.ttf"
+        assert face["font"] == (TEMPLATES / "fonts" / "tinos" / name).read_bytes()
         assert face["subsetted"] is None
     assert xml(data, "word/settings.xml").find("w:saveSubsetFonts", NS) is None
 
@@ -278,8 +297,8 @@ def test_embedding_is_an_option_and_needs_known_fonts():
     assert not embedded(data) and not [name for name in parts(data) if name.endswith(".odttf")]
     assert xml(data, "word/settings.xml").find("w:embedTrueTypeFonts", NS) is None
     with pytest.raises(RenderError, match='"Arial"'):
-        DocxWriter(FontChoice(latin="Arial"), base_dir=TEMPLATES).write(report("vi"), REPORT_PAGE)
-    DocxWriter(FontChoice(latin="Arial"), base_dir=TEMPLATES, embed_fonts=False).write(report("vi"), REPORT_PAGE)
+        DocxWriter(FontChoice(latin="Arial"), base_dir=TEMPLATES, embed_latin=True).write(report("vi"), REPORT_PAGE)
+    DocxWriter(FontChoice(latin="Arial"), base_dir=TEMPLATES).write(report("vi"), REPORT_PAGE)
 
 
 def test_writes_are_byte_identical_even_when_the_subsets_are_made_again():
@@ -370,11 +389,11 @@ def test_libreoffice_draws_with_the_embedded_fonts_where_they_are_not_installed(
     env = dict(os.environ, FONTCONFIG_FILE=str(config))
     html = page(HEADING["ar"] + f'<p>{SENTENCE["ar"]} <strong><bdi dir="ltr">Nguyễn Văn An</bdi></strong></p>', "ar")
     fonts = {}
-    for name, options in (("bare", {"embed_fonts": False}), ("embedded", {})):
+    for name, options in (("bare", {"embed_fonts": False, **TINOS}), ("embedded", TINOS)):
         pdf = _libreoffice_pdf(write(html, **options), tmp_path / name, env)
         fonts[name] = _run("pdffonts", str(pdf))
-    assert "Amiri" not in fonts["bare"] and "NotoSerif" not in fonts["bare"]
-    for face in ("Amiri-Regular", "Amiri-Bold", "NotoSerif-Regular", "NotoSerif-Bold"):
+    assert "Amiri" not in fonts["bare"] and "Tinos" not in fonts["bare"]
+    for face in ("Amiri-Regular", "Amiri-Bold", "Tinos-Bold"):  # the Latin text is bold
         assert face in fonts["embedded"]
 
 
@@ -395,7 +414,7 @@ def test_certificate_paragraphs_are_in_the_certificate_styles(lang):
                     "CertificateNote", "Signatory"]
     for run in body.iter(f"{W}r"):  # the look is the styles': a run states at most bold, italic and direction
         rPr = run.find("w:rPr", NS)
-        allowed = {f"{W}{name}" for name in ("b", "bCs", "i", "iCs", "rtl")}
+        allowed = {f"{W}{name}" for name in ("b", "bCs", "i", "rtl", "lang")}
         assert rPr is None or {child.tag for child in rPr} <= allowed, etree.tostring(run)
     title = style(data, "CertificateTitle").find("w:rPr", NS)
     assert [title.find(f"w:{tag}", NS).get(f"{W}val") for tag in ("sz", "szCs", "color")] == ["68", "68", "A01818"]
@@ -403,11 +422,12 @@ def test_certificate_paragraphs_are_in_the_certificate_styles(lang):
     awardee = style(data, "AwardeeName").find("w:rPr", NS)
     assert awardee.find("w:sz", NS).get(f"{W}val") == awardee.find("w:szCs", NS).get(f"{W}val") == "48"
     citation = style(data, "Citation").find("w:rPr", NS)
-    italic = [citation.find(f"w:{tag}", NS) for tag in ("i", "iCs")]
+    italic = citation.find("w:i", NS)
+    assert citation.find("w:iCs", NS) is None  # Arabic is never slanted
     if lang == "vi":  # .citation { font-style: italic }, upright in Arabic
-        assert all(element is not None and element.get(f"{W}val") is None for element in italic)
+        assert italic is not None and italic.get(f"{W}val") is None
     else:
-        assert all(element is None or element.get(f"{W}val") == "0" for element in italic)
+        assert italic is None or italic.get(f"{W}val") == "0"
     for style_id in ("CertificateIssuer", "CertificateTitle", "AwardeeName", "Citation", "Signatory"):
         chain, current = [], style_id
         while current:  # every certificate style reaches Normal, which names the fonts per script
@@ -416,7 +436,7 @@ def test_certificate_paragraphs_are_in_the_certificate_styles(lang):
             current = based.get(f"{W}val") if based is not None else None
         assert chain[-1] == "Normal", chain
     fonts = style(data, "Normal").find("w:rPr/w:rFonts", NS)
-    assert (fonts.get(f"{W}ascii"), fonts.get(f"{W}hAnsi"), fonts.get(f"{W}cs")) == ("Noto Serif", "Noto Serif", "Amiri")
+    assert (fonts.get(f"{W}ascii"), fonts.get(f"{W}hAnsi"), fonts.get(f"{W}cs")) == ("Times New Roman",) * 2 + ("Amiri",)
     lang_tag = style(data, "Normal").find("w:rPr/w:lang", NS)
     assert dict(lang_tag.attrib) == ({f"{W}bidi": "ar-SA"} if lang == "ar" else {f"{W}val": "vi-VN"})
 
@@ -441,13 +461,51 @@ def test_the_report_table_style_has_rules_padding_and_a_bold_header_row():
 
 
 @pytest.mark.parametrize("lang", ["ar", "vi"])
-def test_the_styles_part_depends_on_the_locale_not_on_the_text(lang):
-    """So it can be made once per locale and reused for every document."""
+def test_the_styles_part_depends_on_the_locale_and_kind_not_on_the_text(lang):
+    """So it can be made once per locale and reused for every document of a kind."""
     report_styles = parts(write(report(lang)))["word/styles.xml"]
-    assert report_styles == parts(write(certificates(lang), CERTIFICATE_PAGE))["word/styles.xml"]
     assert report_styles == parts(write(awardee_list(lang)))["word/styles.xml"]
+    certificate_styles = parts(write(certificates(lang), CERTIFICATE_PAGE))["word/styles.xml"]
+    assert certificate_styles == parts(write(certificates(lang, count=1), CERTIFICATE_PAGE))["word/styles.xml"]
     other = "vi" if lang == "ar" else "ar"
     assert report_styles != parts(write(report(other)))["word/styles.xml"]
+
+
+def style_names(data: bytes) -> dict[str, str]:
+    styles = xml(data, "word/styles.xml")
+    return {s.get(f"{W}styleId"): s.find("w:name", NS).get(f"{W}val") for s in styles.findall("w:style", NS)}
+
+
+@pytest.mark.parametrize("lang", ["ar", "vi"])
+def test_the_style_set_is_our_own_and_shows_what_each_kind_of_document_uses(lang):
+    report_data, certificate_data = write(report(lang)), write(certificates(lang), CERTIFICATE_PAGE)
+    shown = {"Normal", "Heading1", "Heading2", "Heading3", "Subtitle", "SampleNotice", "Reporters",
+             "ListParagraph", "ListNumber", "ListBullet", "TableText", "TableHeader", "NationalHeading", "Footer",
+             "ReportTable", "LayoutTable"}
+    defaults = {"DefaultParagraphFont", "TableNormal", "NoList"}
+    assert set(style_names(report_data)) == shown | defaults
+    assert set(style_names(certificate_data)) == defaults | {
+        "Normal", "TableText", "LayoutTable", "CertificateText", "CertificateMotto", "CertificateIssuer",
+        "CertificateTitle", "AwardeeName", "Citation", "Signatory", "CertificateNote"}
+    for data in (report_data, certificate_data):
+        styles = xml(data, "word/styles.xml")
+        assert len(parts(data)["word/styles.xml"]) < 20_000  # python-docx's template: 352 KB, 179 styles
+        for element in styles.findall("w:style", NS):
+            style_id = element.get(f"{W}styleId")
+            if style_id in defaults:  # hidden, as in every Word document
+                assert element.find("w:semiHidden", NS) is not None
+                continue
+            assert element.find("w:qFormat", NS) is not None, style_id  # in the style gallery
+            rPr = element.find("w:rPr", NS)  # a size is always given for both scripts
+            if rPr is not None and rPr.find("w:sz", NS) is not None:
+                assert rPr.find("w:szCs", NS).get(f"{W}val") == rPr.find("w:sz", NS).get(f"{W}val"), style_id
+            assert rPr is None or rPr.find("w:iCs", NS) is None
+        latent = styles.find("w:latentStyles", NS)  # Heading 4-9, Caption ...: hidden until used
+        assert latent.get(f"{W}defSemiHidden") == "1" and latent.get(f"{W}defQFormat") == "0"
+        assert not latent.findall("w:lsdException", NS)
+        theme = parts(data)["word/theme/theme1.xml"].decode()  # ... and then in the house fonts and colour
+        assert 'typeface="Calibri"' not in theme and 'typeface="Cambria"' not in theme
+        assert theme.count('<a:latin typeface="Times New Roman"') == 2 and '<a:srgbClr val="7A1F1F"' in theme
 
 
 def _numbered(lang: str, digits: str = "latn") -> str:

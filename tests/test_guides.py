@@ -111,7 +111,9 @@ def apply(edit: Edit, project: Path) -> None:
 
 def run(command: Command, project: Path) -> None:
     # As a reader sees it: no colour, and stdout unbuffered so it interleaves with stderr as on a terminal.
+    # XDG_DATA_HOME in the copy: `fonts install` writes the reader's font folder, never this machine's.
     environment = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1",
+                   "XDG_DATA_HOME": str(project / ".local" / "share"),
                    "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     environment.pop("FORCE_COLOR", None)
     done = subprocess.run(["bash", "-c", command.command], cwd=project, env=environment, stdout=subprocess.PIPE,

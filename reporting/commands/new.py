@@ -7,8 +7,9 @@ from pathlib import Path
 
 from reporting.commands.options import shown
 from reporting.ui.console import Console
-from reporting.errors import DataError, NewFileError, ReportingError
+from reporting.errors import DataError, NewFileError, NewIdError
 from reporting.source.load import discover
+from reporting.source.model import id_problem
 from reporting.scaffold.periods import FORMS, ReportingPeriod, parse_period
 from reporting.scaffold.next_period import KINDS, Previous, header, new_id, scaffold
 from reporting.scaffold.awardee_workbook import awardee_workbook, with_sheet
@@ -37,8 +38,11 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
 
 def run(project, args, console: Console) -> int:
     period = parse_period(args.period)
+    if args.event_id is not None:  # checked before anything is read or written: it becomes a file name
+        _check_id(args.event_id, "--id")
     previous = _previous(project, args, period)
     event_id = args.event_id or new_id(previous, period)
+    _check_id(event_id, "the new id (from the previous file's; choose one with --id)")
     target = (args.output or project.data_dir / f"{event_id}.yaml").resolve()
     document = scaffold(previous, args.kind, period, event_id, tuple(project.locales))
     sheet = target.with_name(f"{event_id}-awardees.xlsx") if args.sheet else None
@@ -54,6 +58,12 @@ def run(project, args, console: Console) -> int:
     console.record("created", target_shown if sheet is None else [target_shown, shown(sheet, project.root)])
     console.record("from", previous.path)
     return 0
+
+
+def _check_id(event_id: str, what: str) -> None:
+    problem = id_problem(event_id)
+    if problem:
+        raise NewIdError(f"{what}: {problem}")
 
 
 def _previous(project, args, period: ReportingPeriod) -> Previous:

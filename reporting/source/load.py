@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from reporting.errors import DataError, Expected, Problem
+from reporting.errors import QUOTE_LIMIT, DataError, Expected, Problem, shorten
 from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event
 from reporting.source.schema_problems import describe, schema_problems
 from reporting.source.sheet_awards import attach_sheet
@@ -148,10 +148,10 @@ def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
     return problems
 
 
-def _unknown(kind: str, found: str, known) -> str:
-    close = difflib.get_close_matches(found, sorted(known), n=1)
+def _unknown(kind: str, found: str, known) -> Expected:
+    close = difflib.get_close_matches(found, sorted(known), n=1) if len(found) <= QUOTE_LIMIT else []
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return Expected(f"a known {kind}", f"'{found}'{hint}")
+    return Expected(f"a known {kind}", f"'{shorten(found)}'{hint}")
 
 
 def _shown(path: Path, root: Path) -> str:

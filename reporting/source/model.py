@@ -6,7 +6,7 @@ of awardees, totals) is computed, never typed a second time.
 """
 from __future__ import annotations
 
-from reporting.errors import Mismatch
+from reporting.errors import Expected, Mismatch, shorten
 import datetime as dt
 import re
 import unicodedata
@@ -16,7 +16,25 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, RootModel, S
                       ValidationInfo, field_validator, model_validator)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+ID_MAX = 64
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX)]
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+EMBLEM_PATTERN = r"^assets/[A-Za-z0-9_.-]+\.(png|jpe?g)$"
+# Each pattern in words, as messages show it: a secretary cannot be expected to read a regex.
+PATTERN_RULES = {
+    ID_PATTERN: f"an id of lowercase letters a-z, digits 0-9, '-' and '_', starting with a letter or digit, "
+                f"at most {ID_MAX} characters (such as 'directive-35-review')",
+    CURRENCY_PATTERN: "a three-letter currency code in capitals (such as 'VND')",
+    EMBLEM_PATTERN: "an image under templates/assets/ named with letters, digits, '.', '-' and '_', "
+                    "ending in .png, .jpg or .jpeg (such as 'assets/emblem.png')",
+}
+
+
+def id_problem(text: str) -> Expected | None:
+    """Why ``text`` is not a valid id (the rule in words), or None when it is one."""
+    if re.fullmatch(ID_PATTERN, text) and len(text) <= ID_MAX:
+        return None
+    return Expected(PATTERN_RULES[ID_PATTERN], shorten(repr(text)))
 MAX_TEXT = 5000
 # Invisible characters that reorder text: in data they can make a name read
 # differently from what it says (the "Trojan source" trick), so they are refused;
@@ -41,6 +59,10 @@ def clean_text(text: str) -> str:
         if char in BIDI_CONTROLS:
             raise Mismatch("text without bidi control characters",
                            f"U+{ord(char):04X} {BIDI_CONTROLS[char]} at character {position + 1}")
+        if unicodedata.category(char) in ("Zl", "Zp"):  # PDF fonts draw no glyph for them; nor does Word
+            raise Mismatch("text without line or paragraph separators",
+                           f"U+{ord(char):04X} {unicodedata.name(char)} at character {position + 1} (a line break "
+                           "pasted from a word processor; start a new paragraph in the YAML instead)")
         if unicodedata.category(char) == "Cc" and char not in "\n\t":
             raise Mismatch("text without control characters", f"U+{ord(char):04X} at character {position + 1}")
     return text
@@ -200,7 +222,7 @@ class Figure(Strict):
 
     value: Annotated[StrictInt | StrictFloat, Field(ge=0)]
     kind: Literal["count", "money", "percent", "number"] = "count"
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    currency: Annotated[str, Field(pattern=CURRENCY_PATTERN)] | None = None
     label: Localized
     counted: Counted | None = None
 
@@ -288,7 +310,7 @@ class Awards(Strict):
     decision: Text | None = None
     decision_date: dt.date | None = None
     # An image under templates/assets/ printed at the top of each certificate, e.g. assets/emblem.png.
-    emblem: Annotated[str, Field(pattern=r"^assets/[A-Za-z0-9_.-]+\.(png|jpe?g)$")] | None = None
+    emblem: Annotated[str, Field(pattern=EMBLEM_PATTERN)] | None = None
     place: Localized | None = None
     date: dt.date | None = None
     signatory: Signer

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reporting.writers.registry import LINKED_FILES, LINKED_IMAGES, CertificateBatching, WriterSpec, register
+from reporting.writers.registry import LINKED_FILES, CertificateBatching, WriterSpec, register
 
 
 def _pdf(project, locale: str):
@@ -16,7 +16,9 @@ def _pdf(project, locale: str):
 def _docx(project, locale: str):
     from reporting.writers.docx import DocxWriter, FontChoice
 
-    return DocxWriter(FontChoice(size_pt=project.locales[locale].font_size_pt), base_dir=project.templates_dir)
+    embed_latin = project.docx.embed_latin_font
+    return DocxWriter(FontChoice.for_docx(project.locales[locale].font_size_pt, embed_latin),
+                      base_dir=project.templates_dir, embed_latin=embed_latin)
 
 
 def _certificate_docx(project, locale: str):
@@ -27,7 +29,7 @@ def _certificate_docx(project, locale: str):
 
 
 def _embedded_fonts(templates_dir: Path) -> set[Path]:
-    """The DOCX writer embeds the shipped fonts whatever the HTML links (it reads no CSS)."""
+    """The DOCX writer embeds (and measures text with) the shipped fonts whatever the HTML links."""
     return {path.resolve() for path in (templates_dir / "fonts").rglob("*.ttf")}
 
 
@@ -37,5 +39,7 @@ PDF = register(WriterSpec(
 
 DOCX = register(WriterSpec(
     name="docx", suffix=".docx", media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    make=_docx, links=LINKED_IMAGES, always_reads=_embedded_fonts,
-    certificates=CertificateBatching.PREPARED, make_batch=_certificate_docx))
+    # It reads the linked stylesheets (table widths) and images, not what the CSS links in turn.
+    make=_docx, links=LINKED_FILES, always_reads=_embedded_fonts,
+    certificates=CertificateBatching.PREPARED, make_batch=_certificate_docx,
+    settings=lambda project: repr(project.docx).encode()))

@@ -27,7 +27,9 @@ from reporting.config import PageGeometry
 from reporting.errors import RenderError
 from reporting.writers import docx_fonts
 from reporting.writers import docx_lists
+from reporting.writers import docx_parts
 from reporting.writers import docx_styles
+from reporting.writers import docx_tables
 from reporting.writers import ooxml
 from reporting.writers.docx_styles import FOOTER, HEADER, JC, LIST, NORMAL, TABLE_HEADER, TABLE_TEXT
 
@@ -54,10 +56,8 @@ PARAGRAPH_HOOKS = {
     "signer-name": "SignerName", "bestows": "Bestows",
 }
 CELL_HOOKS = {"signing": "Signatory", "heading": "NationalHeading", "closing": "TableText"}
-# Column shares of layout tables whose CSS sets them (report.css); other layout tables share equally.
-LAYOUT_COLUMNS = {"heading": (0.40, 0.60), "closing": (0.45, 0.55)}
-# Layout tables whose rows never break across pages (the signature block and recipients).
-UNSPLIT_TABLES = frozenset({"closing"})
+# Column widths come from the stylesheets (docx_tables: table.heading 40/60, table.closing 45/55),
+# and no table row breaks across pages (ooxml.set_row).
 # hr classes: a centred rule this share of its column long (report.css hr.rule-short, hr.rule-long).
 RULES = {"rule-short": 0.33, "rule-long": 0.67}
 SMALL_CELL_STYLES = {"Signatory": "CertificateNote"}  # td.small of the signing table
@@ -65,11 +65,19 @@ SMALL_CELL_STYLES = {"Signatory": "CertificateNote"}  # td.small of the signing 
 SIGNING_STYLES = {"SignerName": "CertificateSignerName"}
 
 LANG_TAGS = {"ar": "ar-SA", "vi": "vi-VN"}
+# The language of a fragment in the other direction: Latin codes and names in Arabic text are
+# Vietnamese in our documents (1568/QĐ-UBND), fragments in Vietnamese text Arabic.
+LTR_FRAGMENT_LANG, RTL_FRAGMENT_LANG = "vi-VN", "ar-SA"
 
-# <bdi> text whose direction differs from the document's is wrapped in an
-# embedding (LRE/RLE ... PDF). Isolates (LRI/PDI) render the same in LibreOffice
-# but its PDFs then extract the line in pieces; embeddings extract cleanly.
-LRE, RLE, PDF = "\u202a", "\u202b", "\u202c"
+# <bdi> text whose direction differs from the document's is its own run, with the
+# direction (w:rtl on or off) and language of its text, not wrapped in embedding controls
+# (LRE ... PDF ended up in copy-paste, search and converters). That is all Word needs: it
+# resolves the neutral characters of a run by the run's direction. LibreOffice 7.4 reads
+# no run direction (nor w:dir), and shows "35-CT/TW" as "CT/TW-35" because the code starts
+# with digits: such a fragment (starting with a weak or neutral character) alone gets one
+# mark of its direction (LRM/RLM) before it, outside the code itself.
+DIRECTION_MARKS = {"ltr": "\u200e", "rtl": "\u200f"}
+STRONG = ("L", "R", "AL")
 BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 EPOCH = datetime(2000, 1, 1)  # core properties' dates when the caller gives none
@@ -144,9 +152,16 @@ IMAGE_ERRORS = (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedI
 class FontChoice:
     """Fonts of a document: Latin text, complex-script (Arabic) text, body size."""
 
-    latin: str = "Noto Serif"
-    complex: str = "Amiri"
+    latin: str = docx_fonts.LATIN_FAMILY
+    complex: str = docx_fonts.COMPLEX_FAMILY
     size_pt: float = 13
+
+
+    @classmethod
+    def for_docx(cls, size_pt: float, embed_latin: bool) -> "FontChoice":
+        """Times New Roman, not embedded; or Tinos, its metric twin, embedded ([docx] embed_latin_font)."""
+        return cls(latin=docx_fonts.EMBEDDED_LATIN_FAMILY if embed_latin else docx_fonts.LATIN_FAMILY,
+                   size_pt=size_pt)
 
 
 DEFAULT_FONTS = FontChoice()
@@ -160,6 +175,12 @@ class _Info:
     lang: str  # Word's language tag, e.g. ar-SA
     title: str
     digits: str = "latn"  # the locale's digit system: "latn" or "arab"
+    creator: str = ""  # <meta name="author">: the issuing body
+    subject: str = ""  # <meta name="description">
+    created: datetime | None = None  # <meta name="dcterms.created">: the document's own date
+
+    def description(self) -> docx_parts.Description:
+        return docx_parts.Description(self.title, self.creator, self.subject, self.lang, self.created, self.rtl)
 
 
 @dataclass(frozen=True)
@@ -214,12 +235,14 @@ class DocxWriter:
 
     def __init__(self, fonts: FontChoice = DEFAULT_FONTS, base_dir: Path | None = None, *,
                  embed_fonts: bool = True, fonts_dir: Path | None = None,
-                 font_files: dict[str, docx_fonts.FontFiles] = docx_fonts.FONT_FILES):
+                 font_files: dict[str, docx_fonts.FontFiles] = docx_fonts.FONT_FILES, embed_latin: bool = False):
         """``base_dir`` is the templates folder: ``<img src>`` is relative to it, as WeasyPrint's base URL.
 
-        With ``embed_fonts`` the faces the text uses travel in the file, subset, from
-        ``font_files`` (family -> files) under ``fonts_dir``; its default is
+        With ``embed_fonts`` the complex-script faces the text uses travel in the file,
+        subset, from ``font_files`` (family -> files) under ``fonts_dir``; its default is
         ``base_dir / "fonts"`` if that folder exists. Without a folder nothing is embedded.
+        The Latin faces too with ``embed_latin`` (Times New Roman, the default, is on every
+        Windows and Mac and is not embedded: ``FontChoice.embedded_latin()`` names Tinos).
         """
         self.fonts = fonts
         self.base_dir = base_dir.resolve() if base_dir is not None else None
@@ -227,6 +250,7 @@ class DocxWriter:
             fonts_dir = self.base_dir / "fonts"
         self.fonts_dir = fonts_dir.resolve() if embed_fonts and fonts_dir is not None else None
         self.font_files = font_files
+        self.embedded = frozenset({fonts.complex, *([fonts.latin] if embed_latin else [])})
         self._style_fonts = docx_styles.Fonts(fonts.latin, fonts.complex, fonts.size_pt)
 
     def write(self, html: str, geometry: PageGeometry, created: datetime | None = None) -> bytes:
@@ -246,15 +270,34 @@ class DocxWriter:
         lists = docx_lists.Lists(info.digits, docx_styles.list_indent(self.fonts.size_pt))
         body = root.find("body")
         if body is not None:
-            self._write_body(body, document, geometry, info, usage, lists)
+            cells = docx_tables.Stylesheets(self._stylesheets(root)).cell_rules(root)
+            self._write_body(body, document, geometry, info, usage, lists, cells)
         lists.write(document.part.numbering_part.element)
-        if self.fonts_dir is not None:
-            docx_fonts.embed(document, usage, self.fonts_dir, self.font_files)
-        ooxml.pin_core_properties(document.core_properties, info.title, created or EPOCH)
-        ooxml.drop_template_parts(document)
+        docx_styles.keep_kind(document.styles.element, _used_styles(document), _has_certificate(body))
+        docx_fonts.write_font_table(document, usage, self.fonts_dir, self.font_files, self.embedded)
+        self._describe(document, info, created)
         return ooxml.package_entries(document.part.package)
 
-    def _write_body(self, body, document, geometry: PageGeometry, info: _Info, usage, lists) -> None:
+    def _describe(self, document, info: _Info, created: datetime | None) -> None:
+        """Settings, properties and theme say what the document is (docx_parts)."""
+        description = info.description()
+        if created is not None:  # the caller's date wins over the HTML's
+            description = replace(description, created=created)
+        docx_parts.set_compatibility(document.settings.element, description)
+        docx_parts.set_core_properties(document.core_properties, description, EPOCH)
+        docx_parts.set_app_properties(document.part.package, description)
+        docx_parts.set_theme(document, self.fonts.latin, self.fonts.complex)
+        ooxml.drop_template_parts(document)
+
+    def _stylesheets(self, root) -> tuple[Path, ...]:
+        """The files of the document's ``<link rel="stylesheet">``s, under the templates folder."""
+        if self.base_dir is None:
+            return ()
+        links = [node.get("href", "") for node in root.iterfind("head/link") if node.get("rel") == "stylesheet"]
+        paths = [(self.base_dir / urllib.parse.unquote(link)).resolve() for link in links if ":" not in link]
+        return tuple(path for path in paths if path.is_relative_to(self.base_dir))
+
+    def _write_body(self, body, document, geometry: PageGeometry, info: _Info, usage, lists, cells) -> None:
         """The body's blocks; its running footer as the section's footer; a frame round certificates."""
         section = document.sections[0]
         footer = _take_running(body, RUNNING_FOOTER)
@@ -263,8 +306,10 @@ class DocxWriter:
             _set_frame(section, geometry)
         top, right, bottom, left = geometry.margins_mm
         text_width = round((geometry.width_mm - left - right) * docx_styles.MM_TWIPS)
-        _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists).blocks(
-            body, document, _Block(width=text_width))
+        writer = _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists)
+        writer.tables = _TableSizer(cells, self.fonts_dir or _fonts_folder(self.base_dir), self.font_files, self.fonts,
+                                    info.rtl)
+        writer.blocks(body, document, _Block(width=text_width))
         if footer is not None:
             writer = _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists, in_footer=True)
             _set_footer_distance(section, geometry, writer.running_footer(footer, section.footer))
@@ -293,8 +338,23 @@ def _document_info(root) -> _Info:
         raise RenderError(f'<html data-digits="{digits}">: expected "latn" or "arab" ({SPEC})')
     lang = root.get("lang", "")
     title = root.find("head/title")
-    title_text = _SPACE.sub(" ", title.text or "").strip() if title is not None else ""
-    return _Info(rtl=direction == "rtl", lang=_word_language(lang), title=title_text, digits=digits)
+    title_text = _SPACE.sub(" ", "".join(title.itertext())).strip() if title is not None else ""
+    meta = {node.get("name", "").lower(): _SPACE.sub(" ", node.get("content", "")).strip()
+            for node in root.iterfind("head/meta") if node.get("name")}
+    return _Info(rtl=direction == "rtl", lang=_word_language(lang), title=title_text, digits=digits,
+                 creator=meta.get("author", ""), subject=meta.get("description", ""),
+                 created=_meta_date(meta.get("dcterms.created", "")))
+
+
+def _meta_date(value: str) -> datetime | None:
+    """``<meta name="dcterms.created" content="2024-08-20">`` (or with a time), as WeasyPrint reads it."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise RenderError(f'<meta name="dcterms.created" content="{value[:40]}">: expected a date '
+                          f"YYYY-MM-DD ({SPEC})") from None
 
 
 def _take_running(body, name: str):
@@ -324,7 +384,17 @@ def _hooks(element) -> frozenset[str]:
     return frozenset(element.get("class", "").split())
 
 
+def _used_styles(document) -> set[str]:
+    """The paragraph and table styles the body and footer name."""
+    parts = [document.element.body] + [part._element for section in document.sections
+                                       for part in (section.header, section.first_page_header, section.footer)
+                                       if not part.is_linked_to_previous]
+    return {node.get(qn("w:val")) for part in parts for node in part.iter(qn("w:pStyle"), qn("w:tblStyle"))}
+
+
 def _has_certificate(body) -> bool:
+    if body is None:
+        return False
     return any("certificate" in node.get("class", "").split() for node in body.iter("section"))
 
 
@@ -394,6 +464,7 @@ class _BodyWriter:
         self._pages = 0
         self._break_pending = False  # the next paragraph starts a page
         self._space_before = 0.0  # points above the next paragraph (signature)
+        self.tables = _TableSizer({}, None, {}, fonts, info.rtl)  # the stylesheets' rules, set by the writer
 
     def blocks(self, container, parent, block: _Block) -> None:
         """Write ``container``'s children; loose inline content becomes a paragraph, as in CSS."""
@@ -420,6 +491,8 @@ class _BodyWriter:
         if tag in ("h1", "h2", "h3"):
             block = replace(block, size=None)  # headings have their own size, as in the CSS
         block = self._derive(block, element, classes)
+        if tag == "h1" and "title" not in classes and block.align is None:
+            block = replace(block, align="start")  # Heading 1 is centred for the title; h1 is not
         if tag in ("p", "h1", "h2", "h3"):
             style = _paragraph_style(tag, classes, block)
             pieces = self._inline(element, self._base_format(block, style))
@@ -517,11 +590,14 @@ class _BodyWriter:
 
     def _write_paragraph(self, parent, block: _Block, style: str, pieces: list[_Piece], num_id: int | None = None,
                          label: str = "") -> None:
-        pieces = _merge(_isolate(_collapse(pieces)))
+        pieces = _merge(_mark_direction(_collapse(pieces)))
         if not pieces:  # an empty block has no line box in CSS either
             return
         self._record_fonts(pieces, label)
         p = self._paragraph(parent, block, style, num_id)
+        if any(piece.kind == "image" for piece in pieces):  # the line grows to hold the picture, as in CSS
+            size = block.size or self.styles.look(style).size
+            ooxml.set_spacing(p.get_or_add_pPr(), **{**docx_styles.line(size), "lineRule": "atLeast"})
         for run in self._runs(pieces, self.styles.look(style)):
             p.append(run)
 
@@ -681,6 +757,10 @@ class _BodyWriter:
             ooxml.set_size(rPr, fmt.size)
         if self._rtl(fmt):
             ooxml.set_rtl(rPr)
+        elif self.info.rtl:  # a left-to-right <bdi> in Arabic text
+            ooxml.set_ltr_run(rPr, LTR_FRAGMENT_LANG)
+        if fmt.isolate == "rtl":  # an Arabic <bdi> in Vietnamese text
+            ooxml.set_lang(rPr, RTL_FRAGMENT_LANG, rtl=True)
         return rPr
 
     def _rtl(self, fmt: _Format) -> bool:
@@ -729,14 +809,9 @@ class _BodyWriter:
         # ignores a table style's conditional formats, so <th> paragraphs are also in Table Header).
         header_row = not layout and all(cell.tag == "th" for cell, _ in rows[0][0])
         _table_properties(tbl.tblPr, layout, self.info.rtl, header_row)
-        shares = next((LAYOUT_COLUMNS[name] for name in sorted(_hooks(element)) if name in LAYOUT_COLUMNS), None)
-        widths = _column_widths(rows, columns, tbl, equal=layout, shares=shares if layout else None)
-        whole = bool(_hooks(element) & UNSPLIT_TABLES)
+        widths = self.tables.widths(rows, columns, tbl, layout)
         for (row, header), tr in zip(rows, tbl.tr_lst):
-            if header:  # repeat on each page, as WeasyPrint repeats <thead>
-                tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-            if whole:  # tr { break-inside: avoid }: a signature is never parted from its title
-                tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+            ooxml.set_row(tr.get_or_add_trPr(), header)  # tr { break-inside: avoid } for every table
             self._table_row(row, tr, table, widths, replace(block, in_cell=True))
         self._space_before = TABLE_SPACE_AFTER_EM * self.fonts.size_pt  # a table has no margin of its own
 
@@ -752,7 +827,7 @@ class _BodyWriter:
             tcPr.get_or_add_tcW().set(qn("w:w"), str(sum(widths[column:column + span])))
             if span > 1:
                 tcPr.get_or_add_gridSpan().val = span
-            if "num" in classes:
+            if "num" in classes or self.tables.rules.get(cell, docx_tables.CellRule()).nowrap:
                 ooxml.set_no_wrap(tcPr)
             self._cell(cell, classes, _Cell(tc, table), replace(block, width=sum(widths[column:column + span])))
             column += span
@@ -772,7 +847,7 @@ class _BodyWriter:
 def _paragraph_style(tag: str, classes: frozenset[str], block: _Block) -> str:
     """The paragraph style of a p or heading: a certificate's title, a heading, or what its hooks name."""
     if tag == "h1" and "title" in classes:
-        return "CertificateTitle" if block.style == "CertificateText" else "Title"
+        return "CertificateTitle" if block.style == "CertificateText" else "Heading1"
     if tag != "p":
         return f"Heading{tag[1:]}"
     return block.style or NORMAL
@@ -911,58 +986,60 @@ def _table_properties(tblPr, layout: bool, rtl: bool, header_row: bool) -> None:
     ooxml.set_table_width_pct(tblPr)
 
 
-def _column_widths(rows: list, columns: int, tbl, equal: bool, shares: tuple[float, ...] | None = None) -> list[int]:
-    """Column widths in twips, written to the grid.
+class _TableSizer:
+    """Column widths from the stylesheet rules of the cells and, for text that must not wrap, its width."""
 
-    Word autofits anyway; LibreOffice takes these as they are. Layout tables
-    (two header blocks) share equally. A column of numbers (every cell
-    ``.num``, which the CSS makes as narrow as its widest number) gets the
-    width of its longest text; the other columns share the rest by their text.
-    """
-    grid = tbl.tblGrid.gridCol_lst
-    total = sum(int(col.get(qn("w:w"))) for col in grid)
-    if shares is not None and len(shares) == columns:
-        widths = [round(total * share) for share in shares]
-    elif equal:
-        widths = [round(total / columns)] * columns
-    else:
-        longest, numeric = _column_texts(rows, columns)
-        fixed = {i: min(round((longest[i] * 0.6 + 1) * NUMBER_EM_TWIPS), total // 4)
-                 for i in range(columns) if numeric[i]}
-        weights = {i: min(max(longest[i], 8), 20) + 2 for i in range(columns) if i not in fixed}
-        rest = total - sum(fixed.values())
-        widths = [fixed[i] if i in fixed else round(rest * weights[i] / sum(weights.values()))
-                  for i in range(columns)]
-    for col, width in zip(grid, widths):
-        col.set(qn("w:w"), str(width))
-    return widths
+    def __init__(self, rules: dict, fonts_dir: Path | None, files, fonts: FontChoice, rtl: bool):
+        self.rules, self.fonts_dir, self.files, self.fonts, self.rtl = rules, fonts_dir, files, fonts, rtl
+
+    def widths(self, rows: list, columns: int, tbl, layout: bool) -> list[int]:
+        """Widths in twips, written to the grid (Word autofits anyway; LibreOffice takes them as they are)."""
+        grid = tbl.tblGrid.gridCol_lst
+        total = sum(int(col.get(qn("w:w"))) for col in grid)
+        padding = 2 * (0.2 if layout else 0.4) * self.fonts.size_pt * 20  # the table style's cell margins
+        cells: list[list[docx_tables.Cell]] = [[] for _ in range(columns)]
+        for row, _ in rows:
+            column = 0
+            for cell, classes in row:
+                span = _colspan(cell)
+                if span == 1:
+                    cells[column].append(self._cell(cell, padding))
+                column += span
+        widths = docx_tables.column_widths(cells, total, equal=layout)
+        for col, width in zip(grid, widths):
+            col.set(qn("w:w"), str(width))
+        return widths
+
+    def _cell(self, cell, padding: float) -> docx_tables.Cell:
+        rule = self.rules.get(cell, docx_tables.CellRule())
+        text = docx_tables.text_of(cell)
+        widths = [self._measure(text, cell.tag == "th")] if rule.nowrap and text else []
+        # a no-wrap line inside the cell (.national-name), measured bold: its style's weight is unknown here
+        widths += [self._measure(line, True) for line in rule.nowrap_texts]
+        return docx_tables.Cell(rule, len(text), max(widths) + padding if widths else 0.0)
+
+    def _measure(self, text: str, bold: bool) -> float:
+        """Twips, in the face that draws the text (Amiri for Arabic letters); a generous guess without fonts."""
+        size = self.fonts.size_pt
+        if self.fonts_dir is None:
+            return len(text) * 0.6 * size * 20
+        complex_text = any(docx_fonts._is_complex(char) for char in text)
+        family = self.fonts.complex if complex_text else self.fonts.latin
+        if family not in self.files:
+            return len(text) * 0.6 * size * 20
+        return docx_fonts.text_width(self.fonts_dir, self.files[family], text, bold, size) * 20 * MEASURE_SLACK
 
 
-# An em of body text (14 pt at most) in twips, for number columns: digits are about 0.6 em
-# wide, the cell padding (0.4 em a side in the CSS) one more.
-NUMBER_EM_TWIPS = 14 * 20
+# Advance widths leave out kerning and shaping (Amiri's joined forms are narrower or wider than
+# its isolated ones): a little room so a no-wrap text never wraps in LibreOffice.
+MEASURE_SLACK = 1.08
 
 
-def _column_texts(rows: list, columns: int) -> tuple[list[int], list[bool]]:
-    """Each column's longest text (cells it holds alone) and whether all its cells are ``.num``.
-
-    Text columns count their longest text within 8-20 characters: the cap keeps
-    one long cell from squeezing a column of names into two lines a name.
-    """
-    longest = [0] * columns
-    numeric = [True] * columns
-    for row, _ in rows:
-        column = 0
-        for cell, classes in row:
-            span = _colspan(cell)
-            if span == 1:
-                length = len(_SPACE.sub(" ", "".join(cell.itertext())).strip())
-                longest[column] = max(longest[column], length)
-                numeric[column] &= "num" in classes
-            column += span
-    if all(numeric):  # nothing to share the rest: all columns alike
-        numeric = [False] * columns
-    return longest, numeric
+def _fonts_folder(base_dir: Path | None) -> Path | None:
+    """The shipped fonts, for measuring text even when nothing is embedded."""
+    if base_dir is not None and (base_dir / "fonts").is_dir():
+        return base_dir / "fonts"
+    return None
 
 
 # -- whitespace and bidi ----------------------------------------------------
@@ -1000,12 +1077,11 @@ def _strip_trailing_space(out: list[_Piece]) -> None:
             out.pop()
 
 
-def _isolate(pieces: list[_Piece]) -> list[_Piece]:
-    """Wrap <bdi> text unlike the document's direction in an embedding and its pop."""
-    return [
-        replace(p, text=(LRE if p.fmt.isolate == "ltr" else RLE) + p.text + PDF) if p.fmt.isolate and p.text else p
-        for p in pieces
-    ]
+def _mark_direction(pieces: list[_Piece]) -> list[_Piece]:
+    """A direction mark before a <bdi> fragment that starts with a weak or neutral character."""
+    return [replace(p, text=DIRECTION_MARKS[p.fmt.isolate] + p.text)
+            if p.fmt.isolate and p.text and unicodedata.bidirectional(p.text[0]) not in STRONG else p
+            for p in pieces]
 
 
 def _merge(pieces: list[_Piece]) -> list[_Piece]:

@@ -6,7 +6,7 @@ certificate is prepared once: the general writer writes it with a marker in
 place of every text that differs between awardees (name, position, register
 number), and each awardee's DOCX is then that ``word/document.xml`` with the
 markers replaced, zipped with the other members, which depend only on which
-fonts (and which Unicode pages of them) the text uses. About 1 ms a certificate.
+fonts (and which characters beyond their fixed subsets) the text uses. About 1 ms a certificate.
 
 Same bytes as the general writer, by construction and by test
 (tests/test_batches.py compares both for every certificate): a text takes the
@@ -28,7 +28,7 @@ from reporting.config import PageGeometry
 from reporting.writers import ooxml
 from reporting.writers import opc_zip
 from reporting.writers.docx import DocxWriter
-from reporting.writers.docx_fonts import FontUsage
+from reporting.writers.docx_fonts import FontUsage, subset_key
 
 _TAG = re.compile(r"(<[^>]*>)")
 _PLAIN = re.compile(r"[^ \t\n\f\r]+(?: [^ \t\n\f\r]+)*")  # nothing CSS white-space collapsing would change
@@ -84,7 +84,7 @@ class CertificateDocx:
         varying = frozenset(i for i, (a, b) in enumerate(zip(texts, reference)) if a != b)
         if varying and _outside_content_checks(varying, tags):
             template = self._template(shape, varying, tokens, geometry)
-            if template is not None:
+            if template is not None and template.pieces:
                 # Every text the template replaces, not only those that differ from the first
                 # document: a text equal to the first document's may still need collapsing.
                 values = {i: html_lib.unescape(texts[i]) for i in template.varying}
@@ -125,26 +125,31 @@ class CertificateDocx:
             usage.add(value, *template.contexts[index])
         # The other members depend on the template's fixed texts and on the fonts, down to
         # the Unicode pages embedded: the first document of each combination makes them.
-        key = (id(template), _pages(usage))
+        key = (id(template), subset_key(usage, self.writer.font_files))
         members = self._members.get(key)
         if members is None:
             self.general += 1
             members = self.writer.package(html, geometry)
+            if members[DOCUMENT] != _filled(template, values):
+                # The writer treated a text differently from its marker (a no-wrap table column
+                # measured from its text, say): this template is not safe to fill in.
+                template.pieces.clear()
             if len(self._members) > 256:
                 self._members.clear()
             compressed = ooxml.compressed_members(members)
             self._members[key] = {name: item for name, item in compressed.items() if name != DOCUMENT}
             return ooxml.zip_members(compressed)
         self.fast += 1
-        document = [template.pieces[0]]
-        for index, piece in zip(template.order, template.pieces[1:]):
-            document += [_xml_text(values[index]), piece]
-        document_member = opc_zip.member(DOCUMENT, "".join(document).encode("utf-8"))
+        document_member = opc_zip.member(DOCUMENT, _filled(template, values))
         return ooxml.zip_members({**members, DOCUMENT: document_member})
 
 
-def _pages(usage: FontUsage) -> frozenset:
-    return frozenset((key, frozenset(ord(c) >> 8 for c in chars)) for key, chars in usage.chars.items())
+def _filled(template: _Template, values: dict[int, str]) -> bytes:
+    """The template's document.xml with each marker replaced by its text."""
+    document = [template.pieces[0]]
+    for index, piece in zip(template.order, template.pieces[1:]):
+        document += [_xml_text(values[index]), piece]
+    return "".join(document).encode("utf-8")
 
 
 def _has_marker(text: str) -> bool:

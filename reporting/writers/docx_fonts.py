@@ -19,28 +19,35 @@ from lxml import etree
 
 from reporting.build import cache
 from reporting.errors import RenderError
+from reporting.writers import docx_parts
 from reporting.writers import ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
-PAGE_BITS = 8  # subsets are made of whole 256-code-point pages (0x06xx: the Arabic block)
+PAGE_BITS = 8  # characters beyond a family's coverage come with their 256-code-point page
+
+
+def _ranges(*spans: tuple[int, int]) -> frozenset[int]:
+    return frozenset(code for first, last in spans for code in range(first, last + 1))
 
 
 @dataclass(frozen=True)
 class FontFiles:
-    """One family's font files, relative to the fonts folder, and the pages its embedded subsets hold.
+    """One family's font files, relative to the fonts folder, and the characters its embedded subsets hold.
 
-    A face without a file uses the nearest one. ``pages`` is fixed per family,
-    not taken from each document: LibreOffice keeps the first embedded copy of
-    a face it meets in a session (or a batch conversion) and ignores later ones,
-    so every document must embed the same subset. A document's characters
-    outside ``pages`` that the font has are added. ``None`` embeds whole files.
+    A face without a file uses the nearest one. ``coverage`` is fixed per
+    family, not taken from each document: LibreOffice keeps the first embedded
+    copy of a face it meets in a session (or a batch conversion) and ignores
+    later ones, so every document must embed the same subset, and a clerk who
+    edits a name must find every letter of the script. A document's characters
+    outside ``coverage`` that the font has are added with their whole 256-code-point
+    page (so documents still mostly share one subset). ``None`` embeds whole files.
     """
 
     regular: str
     bold: str | None = None
     italic: str | None = None
     bold_italic: str | None = None
-    pages: frozenset[int] | None = None
+    coverage: frozenset[int] | None = None
 
     def slot_for(self, bold: bool, italic: bool) -> tuple[str, str]:
         """(embed slot, file) that shows text of this weight and style; Word synthesises what is missing."""
@@ -52,17 +59,42 @@ class FontFiles:
         return next(((slot, path) for slot, path in choices if path), ("Regular", self.regular))
 
 
-# The project's fonts (templates/fonts/README.md); Amiri has no italic, Noto Serif no bold italic.
-# Pages: Basic Latin and Latin-1 (0x00), punctuation and currency (0x20), the dotted circle
-# shapers show under a lone mark (0x25); Arabic (0x06); Latin Extended and combining marks
-# (0x01-0x03) and Latin Extended Additional (0x1E) for Vietnamese. About half of each file.
+# Digits, punctuation and spaces of Basic Latin and Latin-1 (not the letters: Latin text is in
+# the Latin font), dashes, quotes, ellipsis and per mille, the joiners and direction marks the
+# shapers read, and the dotted circle shapers show under a lone mark.
+PUNCTUATION = _ranges((0x20, 0x40), (0x5B, 0x60), (0x7B, 0x7E), (0xA0, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7),
+                      (0x200C, 0x200F), (0x2010, 0x2027), (0x2030, 0x2030), (0x25CC, 0x25CC))
+# The Arabic of Arabic text (what each costs: benchmarks/docx_font_ranges.py): letters hamza
+# to yeh, tatweel and the harakat, Arabic-Indic digits and signs, the comma, semicolon and
+# question mark, superscript alef. Quranic marks, Persian, Urdu and the presentation forms
+# are left out (they doubled Amiri's subset); a document using one adds its page.
+ARABIC = PUNCTUATION | _ranges((0x060C, 0x060C), (0x061B, 0x061B), (0x061F, 0x063A), (0x0640, 0x0652),
+                               (0x0660, 0x066D), (0x0670, 0x0670))
+# Every Vietnamese letter: Basic Latin and Latin-1, Latin Extended-A (Đ đ) and the horn
+# letters of Extended-B (Ơ ơ Ư ư), the combining tone marks, Latin Extended Additional
+# (precomposed letters with tones), the dong sign.
+VIETNAMESE = PUNCTUATION | _ranges((0x20, 0x7E), (0xA0, 0x17F), (0x1A0, 0x1B0), (0x300, 0x323),
+                                   (0x1EA0, 0x1EF9), (0x20AB, 0x20AB))
+
+# The project's fonts (templates/fonts/README.md). The DOCX names Times New Roman for Latin
+# and Vietnamese text (Decree 30/2020 prescribes it; Word has it, LibreOffice substitutes a
+# metric-compatible face), described in the font table from Tinos, which has its metrics.
+# With [docx] embed_latin_font it names Tinos and embeds it: an embedded face is found by
+# its own name, and Tinos may not be renamed Times New Roman. Amiri has no italic.
+LATIN_FAMILY, EMBEDDED_LATIN_FAMILY, COMPLEX_FAMILY = "Times New Roman", "Tinos", "Amiri"
+TINOS = FontFiles("tinos/Tinos-Regular.ttf", bold="tinos/Tinos-Bold.ttf", italic="tinos/Tinos-Italic.ttf",
+                  bold_italic="tinos/Tinos-BoldItalic.ttf", coverage=VIETNAMESE)
 FONT_FILES: dict[str, FontFiles] = {
-    "Amiri": FontFiles("amiri/Amiri-Regular.ttf", bold="amiri/Amiri-Bold.ttf",
-                       pages=frozenset({0x00, 0x06, 0x20, 0x25})),
-    "Noto Serif": FontFiles("noto-serif/NotoSerif-Regular.ttf", bold="noto-serif/NotoSerif-Bold.ttf",
-                            italic="noto-serif/NotoSerif-Italic.ttf",
-                            pages=frozenset({0x00, 0x01, 0x02, 0x03, 0x1E, 0x20, 0x25})),
+    COMPLEX_FAMILY: FontFiles("amiri/Amiri-Regular.ttf", bold="amiri/Amiri-Bold.ttf", coverage=ARABIC),
+    EMBEDDED_LATIN_FAMILY: TINOS,
+    LATIN_FAMILY: TINOS,
 }
+# The OpenType features Word's and LibreOffice's shapers apply by default (HarfBuzz's
+# defaults for Arabic and Latin): the rest (stylistic sets, fractions) is never used and
+# would keep their glyphs alive (Amiri: a tenth of the subset).
+SHAPING_FEATURES = ["ccmp", "locl", "rvrn", "isol", "init", "medi", "fina", "fin2", "fin3", "med2", "rlig",
+                    "calt", "clig", "liga", "rclt", "mset", "kern", "mark", "mkmk", "curs", "rtlm", "abvm",
+                    "blwm", "dist"]
 
 
 class FontUsage:
@@ -92,36 +124,68 @@ def _is_complex(char: str) -> bool:
         or 0xFB50 <= ord(char) <= 0xFEFF
 
 
-def embed(document, usage: FontUsage, fonts_dir: Path, files: Mapping[str, FontFiles]) -> None:
-    """Add a subset, obfuscated part per face ``usage`` names, listed in the font table; flag the settings."""
-    faces = _faces(usage, files)
-    if not faces:
-        return
+def write_font_table(document, usage: FontUsage, fonts_dir: Path | None, files: Mapping[str, FontFiles],
+                     embedded: frozenset[str]) -> None:
+    """List the document's two families in the font table (described from their files, so Word
+    picks a close substitute); embed a subset, obfuscated part per face of the ``embedded``
+    families that ``usage`` names, and flag the settings."""
     table_part = document.part.part_related_by(RT.FONT_TABLE)
     table = etree.fromstring(table_part.blob)
+    families = (usage.latin, usage.complex)
+    docx_parts.clear_font_table(table, families)
+    for family in families:
+        entry = ooxml.font_entry(table, family)
+        if fonts_dir is not None and family in files:
+            ooxml.describe_font(entry, *_description(fonts_dir / files[family].regular))
+    faces = _faces(usage, files, embedded) if fonts_dir is not None else {}
     subsetted = False
     for number, ((family, slot, relative), chars) in enumerate(sorted(faces.items()), start=1):
-        pages = files[family].pages
-        data = font_data(fonts_dir / relative, pages, chars)
+        coverage = files[family].coverage
+        data = font_data(fonts_dir / relative, coverage, chars)
         key = font_key(data)
         part = Part(PackURI(f"/word/fonts/font{number}.odttf"), OBFUSCATED_FONT, obfuscate(data, key),
                     document.part.package)
         entry = ooxml.font_entry(table, family)
-        ooxml.describe_font(entry, *_description(fonts_dir / files[family].regular))
-        ooxml.set_font_embed(entry, slot, table_part.relate_to(part, RT.FONT), key, subsetted=pages is not None)
-        subsetted |= pages is not None
+        ooxml.set_font_embed(entry, slot, table_part.relate_to(part, RT.FONT), key, subsetted=coverage is not None)
+        subsetted |= coverage is not None
     # python-docx keeps parts it has no class for (the font table is one) as bytes.
     table_part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
-    settings = document.settings.element
-    ooxml.set_flag(settings, "w:embedTrueTypeFonts")
-    if subsetted:  # Word, saving again, then embeds subsets too
-        ooxml.set_flag(settings, "w:saveSubsetFonts")
+    if faces:
+        settings = document.settings.element
+        ooxml.set_flag(settings, "w:embedTrueTypeFonts")
+        if subsetted:  # Word, saving again, then embeds subsets too
+            ooxml.set_flag(settings, "w:saveSubsetFonts")
 
 
-def _faces(usage: FontUsage, files: Mapping[str, FontFiles]) -> dict[tuple[str, str, str], set[str]]:
-    """(family, slot, file) -> characters, merging the faces that share a file."""
+def subset_key(usage: FontUsage, files: Mapping[str, FontFiles]) -> frozenset:
+    """What decides the embedded fonts: each face used and the pages its characters add beyond its coverage."""
+    def extra_pages(family: str, chars: set[str]) -> frozenset[int]:
+        coverage = files[family].coverage if family in files else None
+        return frozenset(ord(c) >> PAGE_BITS for c in chars if coverage is None or ord(c) not in coverage)
+    return frozenset((key, extra_pages(key[0], chars)) for key, chars in usage.chars.items())
+
+
+def text_width(fonts_dir: Path, files: FontFiles, text: str, bold: bool, size_pt: float) -> float:
+    """``text``'s width in points from the face's advance widths (no kerning or shaping: a close estimate)."""
+    advances, upm = _advances(fonts_dir / files.slot_for(bold, False)[1])
+    missing = advances.get(ord("0"), upm // 2)
+    return sum(advances.get(ord(char), missing) for char in text) / upm * size_pt
+
+
+@lru_cache(maxsize=16)
+def _advances(path: Path) -> tuple[dict[int, int], int]:
+    font = _open(_read(path), path, lazy=True)
+    metrics = font["hmtx"].metrics
+    return {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}, font["head"].unitsPerEm
+
+
+def _faces(usage: FontUsage, files: Mapping[str, FontFiles],
+           embedded: frozenset[str]) -> dict[tuple[str, str, str], set[str]]:
+    """(family, slot, file) -> characters of the ``embedded`` families, merging the faces that share a file."""
     faces: dict[tuple[str, str, str], set[str]] = {}
     for (family, bold, italic), chars in usage.chars.items():
+        if family not in embedded:
+            continue
         if family not in files:
             raise RenderError(f'no font file to embed for the font "{family}": known are '
                               f"{', '.join(sorted(files))} (DocxWriter font_files, or embed_fonts=False)")
@@ -130,41 +194,42 @@ def _faces(usage: FontUsage, files: Mapping[str, FontFiles]) -> dict[tuple[str, 
     return faces
 
 
-def font_data(path: Path, pages: frozenset[int] | None, chars: set[str]) -> bytes:
+def font_data(path: Path, coverage: frozenset[int] | None, chars: set[str]) -> bytes:
     """What to embed of the font at ``path`` for text showing ``chars``: the file, or its subset to
-    ``pages`` and the pages of those of ``chars`` it has."""
+    ``coverage`` and the pages of those of ``chars`` outside it that the font has."""
     data = _read(path)
-    if pages is None:
+    if coverage is None:
         return data
     digest = hashlib.sha256(data).hexdigest()
     cmap = _cmap(digest, data, path)
-    return subset_font(data, path, pages | {ord(c) >> PAGE_BITS for c in chars if ord(c) in cmap})
+    pages = frozenset(ord(c) >> PAGE_BITS for c in chars if ord(c) in cmap and ord(c) not in coverage)
+    return subset_font(data, path, coverage, pages)
 
 
-def subset_font(data: bytes, path: Path, pages: frozenset[int]) -> bytes:
-    """The font cut down to the characters of ``pages`` it has, with every layout feature kept."""
-    key = (hashlib.sha256(data).hexdigest(), frozenset(pages))
+def subset_font(data: bytes, path: Path, coverage: frozenset[int], pages: frozenset[int] = frozenset()) -> bytes:
+    """The font cut down to ``coverage`` and the characters of ``pages`` it has, shaping features kept."""
+    key = (hashlib.sha256(data).hexdigest(), coverage, pages)
     if key not in _SUBSETS:  # a build embeds the same few subsets in many documents (0.4-0.9 s each)
         if len(_SUBSETS) >= 64:
             _SUBSETS.clear()
-        _SUBSETS[key] = _cached_on_disk(key, lambda: _subset(data, path, key[1]))
+        _SUBSETS[key] = _cached_on_disk(key, lambda: _subset(data, path, coverage, pages))
     return _SUBSETS[key]
 
 
-SUBSET_RECIPE = "all-layout-features, names, no-hinting"  # part of the cache key: change with _subset's options
+SUBSET_RECIPE = "shaping-features, names, no-hinting"  # part of the cache key: change with _subset's options
 
 
-def _cached_on_disk(key: tuple[str, frozenset[int]], make) -> bytes:
+def _cached_on_disk(key: tuple[str, frozenset[int], frozenset[int]], make) -> bytes:
     """Subsetting is deterministic, so its result is kept between builds (about 4 s a build saved).
 
     The cache lives in $XDG_CACHE_HOME (default ~/.cache), keyed by the font's
-    hash, the pages and the fontTools version; when it cannot be written the
+    hash, the characters and the fontTools version; when it cannot be written the
     subset is simply made again next time.
     """
     import fontTools
 
-    pages = ",".join(map(str, sorted(key[1])))
-    name = hashlib.sha256(f"{key[0]}|{pages}|{fontTools.version}|{SUBSET_RECIPE}".encode()).hexdigest()
+    coverage, pages = (",".join(map(str, sorted(codes))) for codes in key[1:])
+    name = hashlib.sha256(f"{key[0]}|{coverage}|{pages}|{fontTools.version}|{SUBSET_RECIPE}".encode()).hexdigest()
     path = cache.folder("font-subsets") / f"{name}.ttf"
     try:
         return path.read_bytes()
@@ -175,7 +240,7 @@ def _cached_on_disk(key: tuple[str, frozenset[int]], make) -> bytes:
     return data
 
 
-_SUBSETS: dict[tuple[str, frozenset[int]], bytes] = {}
+_SUBSETS: dict[tuple[str, frozenset[int], frozenset[int]], bytes] = {}
 
 
 def _cmap(digest: str, data: bytes, path: Path) -> frozenset[int]:
@@ -202,13 +267,13 @@ def _open(data: bytes, path: Path, **options) -> TTFont:
         raise RenderError(f"the font {path} cannot be read to embed it: {exc}") from None
 
 
-def _subset(data: bytes, path: Path, pages: frozenset[int]) -> bytes:
+def _subset(data: bytes, path: Path, coverage: frozenset[int], pages: frozenset[int]) -> bytes:
     font = _open(data, path, recalcTimestamp=False)  # keep head.modified: the same bytes every run
-    unicodes = sorted(code for code in font.getBestCmap() if code >> PAGE_BITS in pages)
+    unicodes = sorted(code for code in font.getBestCmap() if code in coverage or code >> PAGE_BITS in pages)
     options = subset.Options()
-    # Shaping needs every GSUB/GPOS feature (Arabic joining forms, Vietnamese mark
-    # positioning), and Word finds the face by the names it carries.
-    options.layout_features = ["*"]
+    # Shaping needs the default features (Arabic joining forms and contextual alternates,
+    # Vietnamese mark positioning), and Word finds the face by the names it carries.
+    options.layout_features = SHAPING_FEATURES
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     options.name_legacy = True

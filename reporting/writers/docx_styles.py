@@ -22,8 +22,10 @@ from docx.oxml.ns import qn
 
 from reporting.writers import ooxml
 
-# CSS line-height 1.45 is a multiple of the font size; Word's "auto" spacing would
-# multiply Amiri's own tall line (about 1.7 em) instead, so lines are "at least" it.
+# CSS line-height 1.45 is a multiple of the font size, and WeasyPrint sets every line of a
+# paragraph that tall: "exact" lines in Word. "auto" would multiply the font's own line and
+# "at least" let it win: Amiri's is 1.76 em in LibreOffice (hhea) and 4.2 em in Word, which
+# reads usWinAscent + usWinDescent (2546 + 1629 units of 1000).
 LINE_HEIGHT = 1.45
 LIST_INDENT_EM = 1.6  # li { padding-inline-start: 1.6em }
 MM_TWIPS = 1440 / 25.4
@@ -64,7 +66,7 @@ class ParagraphStyle:
     side_indent_mm: float = 0.0  # both sides (the citation's 6 mm margins)
     letter_spacing_em: float = 0.0
     next_style: str | None = None
-    single_lines: bool = False  # the font's own line height instead of the CSS line-height
+    outline_level: int | None = None  # 0 = level 1 of the outline and the navigation pane
     before_mm: float | None = None  # space above in mm (room for a signature), instead of before_em
     first_line_mm: float = 0.0  # first-line indent (p.text { text-indent: 1cm })
 
@@ -79,15 +81,15 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
     return (
         ParagraphStyle(NORMAL, "Normal", based_on=None, size=body_pt, after_em=0.5),
         # Headings: h1-h3 { margin: 0.8em 0 0.4em; page-break-after: avoid }
-        # report.css h1.title: the document kind, 14 pt (Decree 30/2020)
-        ParagraphStyle("Title", "Title", size=14, bold=True, align="center", before_em=1.0, after_em=0.0,
-                       keep_next=True, next_style=NORMAL),
-        ParagraphStyle("Heading1", "heading 1", size=16, bold=True, before_em=0.8, after_em=0.4, keep_next=True,
-                       next_style=NORMAL),
+        # The document's title (h1.title: the document kind, 14 pt, Decree 30/2020; centred, 1em above)
+        # is Heading 1, the top of the outline: Word's navigation pane, pandoc and mammoth know
+        # headings by these names and levels. A plain h1 is Heading 1 aligned to the start.
+        ParagraphStyle("Heading1", "heading 1", size=14, bold=True, align="center", before_em=1.0, after_em=0.0,
+                       keep_next=True, next_style=NORMAL, outline_level=0),
         ParagraphStyle("Heading2", "heading 2", size=13, bold=True, before_em=0.8, after_em=0.4, keep_next=True,
-                       next_style=NORMAL),
+                       next_style=NORMAL, outline_level=1),
         ParagraphStyle("Heading3", "heading 3", size=13, bold=True, italic=not rtl, before_em=0.8, after_em=0.4,
-                       keep_next=True, next_style=NORMAL),
+                       keep_next=True, next_style=NORMAL, outline_level=2),
         ParagraphStyle("Subtitle", "Subtitle", bold=True, align="center"),  # report.css .subtitle
         ParagraphStyle("SampleNotice", "Sample Notice", size=11, align="center", color="8A1C1C"),  # .sample
         ParagraphStyle("Reporters", "Reporters", align="end", before_em=1.0),  # report.css .reporters
@@ -95,9 +97,8 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
         ParagraphStyle(LIST, "List Paragraph", after_em=0.25),
         ParagraphStyle(LIST_NUMBER, "List Number", after_em=0.25),
         ParagraphStyle(LIST_BULLET, "List Bullet", after_em=0.25),
-        # th, td: the cell padding spaces them, not a paragraph margin; single lines, as python-docx's
-        # Table Grid had them: "at least 1.45 em" makes LibreOffice's Amiri rows half as tall again as the PDF's
-        ParagraphStyle(TABLE_TEXT, "Table Text", after_em=0.0, single_lines=True),
+        # th, td: the cell padding spaces them, not a paragraph margin; lines 1.45 em as elsewhere
+        ParagraphStyle(TABLE_TEXT, "Table Text", after_em=0.0),
         ParagraphStyle(TABLE_HEADER, "Table Header", based_on=TABLE_TEXT, bold=True),  # th
         ParagraphStyle("NationalHeading", "National Heading", based_on=TABLE_TEXT, size=11, align="center"),
         ParagraphStyle(FOOTER, "footer", size=11, align="center", after_em=0.0),
@@ -110,7 +111,8 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
         ParagraphStyle("CertificateIssuer", "Certificate Issuer", based_on="CertificateText", size=14, bold=True,
                        before_em=0.4),
         ParagraphStyle("CertificateTitle", "Certificate Title", based_on="CertificateText", size=34, bold=True,
-                       color="A01818", before_em=0.05, after_em=0.05, letter_spacing_em=0.0 if rtl else 0.05),
+                       color="A01818", before_em=0.05, after_em=0.05, letter_spacing_em=0.0 if rtl else 0.05,
+                       outline_level=0),
         ParagraphStyle("AwardeeName", "Awardee Name", based_on="CertificateText", size=24, bold=True,
                        before_em=0.1, after_em=0.2),
         # .citation { font-style: italic; margin: 0 6mm 0.5em }, upright in Arabic
@@ -186,16 +188,82 @@ class Fonts:
     size_pt: float
 
 
+# Only in certificates / only in reports and lists: a document lists the styles of its kind
+# (Word's style pane shows what a clerk can use here), plus any other it does use.
+CERTIFICATE_STYLES = frozenset({"CertificateText", "CertificateMotto", "CertificateIssuer", "CertificateTitle",
+                                "AwardeeName", "Citation", "Signatory", "CertificateNote", "CertificateSignerName",
+                                "Bestows"})
+REPORT_STYLES = frozenset({"Heading1", "Heading2", "Heading3", "Subtitle", "SampleNotice", "Reporters",
+                           LIST, LIST_NUMBER, LIST_BULLET, TABLE_HEADER, "NationalHeading", FOOTER, REPORT_TABLE,
+                           "ParentBody", "BodyName", "NationalName", "Motto", "PartyName", "Asterisk",
+                           "DocumentNumber", "PlaceDate", "Summary", "AnnexLine", "BodyText", "RecipientsLabel",
+                           "Recipient", "SignerTitle", "SignerName", HEADER})
+# The defaults Word expects in every styles part (ECMA-376 Part 1, 17.7.4.17): hidden.
+DEFAULT_STYLES = (("character", "DefaultParagraphFont", "Default Paragraph Font"),
+                  ("table", "TableNormal", "Normal Table"), ("numbering", "NoList", "No List"))
+# Word's built-in styles (Heading 4-9, Caption, Quote, ...) stay latent and hidden from the
+# gallery and the recommended list; one a clerk applies anyway takes the theme's fonts and
+# colour, which docx_parts makes the house ones. 376: the built-in styles Word 2013 knows.
+LATENT_STYLES = {"defLockedState": "0", "defUIPriority": "99", "defSemiHidden": "1", "defUnhideWhenUsed": "1",
+                 "defQFormat": "0", "count": "376"}
+
+
 def apply(styles, fonts: Fonts, rtl: bool, lang: str) -> None:
-    """Write the style set into the styles part (``styles`` is its ``w:styles`` element)."""
-    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    if defaults is not None:  # text outside any style (none of ours) still gets our fonts
-        ooxml.set_fonts(defaults, fonts.latin, fonts.complex, fonts.latin)
+    """Write the style set into the styles part (``styles`` is its ``w:styles`` element),
+    replacing the template's 179 styles and 137 latent-style exceptions."""
+    _start_afresh(styles, fonts, rtl, lang)
     style_set = StyleSet(fonts.size_pt, rtl)
     for style in style_set.styles.values():
         _write_paragraph_style(styles, style, style_set, fonts, rtl, lang)
     _write_table_style(styles, REPORT_TABLE, "Report Table", fonts.size_pt, borders=True)
     _write_table_style(styles, LAYOUT_TABLE, "Layout Table", fonts.size_pt, borders=False)
+
+
+def _start_afresh(styles, fonts: Fonts, rtl: bool, lang: str) -> None:
+    """Nothing of the template's styles but the document defaults, in our fonts, size and language."""
+    for old in styles.findall(qn("w:style")):
+        styles.remove(old)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        for old in list(latent):
+            latent.remove(old)
+        for name, value in LATENT_STYLES.items():
+            latent.set(qn(f"w:{name}"), value)
+    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if defaults is not None:  # text outside any style (none of ours) still gets our fonts
+        ooxml.set_fonts(defaults, fonts.latin, fonts.complex, fonts.latin)
+        ooxml.set_size(defaults, fonts.size_pt)
+        ooxml.remove(defaults, "w:lang")
+        if lang:
+            ooxml.set_lang(defaults, lang, rtl)
+    paragraph = styles.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
+    if paragraph is not None:  # the template's 10 pt after and 1.15 lines: our styles say their own
+        ooxml.set_spacing(paragraph, after=0, line=240, lineRule="auto")
+    for style_type, style_id, name in DEFAULT_STYLES:
+        style = _style_element(styles, style_type, style_id, name)
+        style.set(qn("w:default"), "1")
+        ooxml.child(style, "w:uiPriority", ooxml.STYLE_ORDER, val="99")
+        ooxml.child(style, "w:semiHidden", ooxml.STYLE_ORDER)
+        ooxml.child(style, "w:unhideWhenUsed", ooxml.STYLE_ORDER)
+
+
+def keep_kind(styles, used: set[str], certificate: bool) -> None:
+    """Drop the other kind's styles the document does not use, nor bases its styles on:
+    a report lists no Awardee Name, a certificate no Heading 1."""
+    other = REPORT_STYLES if certificate else CERTIFICATE_STYLES
+    by_id = {style.get(qn("w:styleId")): style for style in styles.findall(qn("w:style"))}
+    needed, pending = set(), list(used)
+    while pending:  # the used styles and every style they are based on
+        style_id = pending.pop()
+        if style_id in needed or style_id not in by_id:
+            continue
+        needed.add(style_id)
+        based = by_id[style_id].find(qn("w:basedOn"))
+        if based is not None:
+            pending.append(based.get(qn("w:val")))
+    for style_id, style in by_id.items():
+        if style_id in other and style_id not in needed:
+            styles.remove(style)
 
 
 def _style_element(styles, style_type: str, style_id: str, name: str):
@@ -231,9 +299,7 @@ def _write_paragraph_style(styles, spec: ParagraphStyle, style_set: StyleSet, fo
         spacing["before"] = round(spec.before_mm * MM_TWIPS)
     if spec.after_em is not None:
         spacing["after"] = round(spec.after_em * size * 20)
-    if spec.single_lines:
-        spacing.update(line=240, lineRule="auto")
-    elif spec.size is not None or spec.based_on is None:  # the line grows with the style's size
+    if spec.size is not None or spec.based_on is None:  # the line grows with the style's size
         spacing.update(line(size))
     if spacing:
         ooxml.set_spacing(pPr, **spacing)
@@ -249,6 +315,8 @@ def _write_paragraph_style(styles, spec: ParagraphStyle, style_set: StyleSet, fo
         ooxml.child(pPr, "w:ind", ooxml.PPR_ORDER, firstLine=str(round(spec.first_line_mm * MM_TWIPS)))
     if spec.align:
         ooxml.set_jc(pPr, JC[spec.align])
+    if spec.outline_level is not None:
+        ooxml.child(pPr, "w:outlineLvl", ooxml.PPR_ORDER, val=str(spec.outline_level))
     rPr = ooxml.child(style, "w:rPr", ooxml.STYLE_ORDER)
     if spec.based_on is None:  # the root names the fonts and language; every other style inherits them
         ooxml.set_fonts(rPr, fonts.latin, fonts.complex, fonts.latin)
@@ -292,7 +360,7 @@ def _write_table_style(styles, style_id: str, name: str, body_pt: float, borders
 
 
 def line(size: float) -> dict[str, int | str]:
-    return {"line": round(LINE_HEIGHT * size * 20), "lineRule": "atLeast"}
+    return {"line": round(LINE_HEIGHT * size * 20), "lineRule": "exact"}
 
 
 def list_indent(body_pt: float) -> int:

@@ -200,7 +200,9 @@ def set_bold(rPr: etree._Element, on: bool = True) -> None:
 
 
 def set_italic(rPr: etree._Element, on: bool = True) -> None:
-    _toggle(rPr, ("w:i", "w:iCs"), on)
+    """Italic for Latin and Vietnamese only (``w:i``), never ``w:iCs``: Arabic has no italics
+    and Amiri no italic face, so Word and LibreOffice would slant the letters synthetically."""
+    _toggle(rPr, ("w:i",), on)
 
 
 def _toggle(rPr: etree._Element, tags: tuple[str, ...], on: bool) -> None:
@@ -237,6 +239,16 @@ def set_rtl(rPr: etree._Element) -> None:
     child(rPr, "w:rtl", RPR_ORDER)
 
 
+def set_ltr_run(rPr: etree._Element, lang: str) -> None:
+    """A left-to-right run inside right-to-left text: explicitly not ``w:rtl``, in its own language.
+
+    Word resolves the neutral characters of a run without ``w:rtl`` left to right
+    ("35-CT/TW" keeps its order); the language tells spell checkers and converters.
+    """
+    child(rPr, "w:rtl", RPR_ORDER, val="0")
+    child(rPr, "w:lang", RPR_ORDER, val=lang)
+
+
 def set_lang(rPr: etree._Element, tag: str, rtl: bool) -> None:
     """Language for spelling and shaping: right-to-left languages go in ``w:bidi``."""
     child(rPr, "w:lang", RPR_ORDER, **{"bidi" if rtl else "val": tag})
@@ -271,6 +283,17 @@ def set_bidi_visual(tblPr: etree._Element) -> None:
 def set_table_width_pct(tblPr: etree._Element, fiftieths: int = 5000) -> None:
     """Table width as a share of the text width (5000 = 100%)."""
     child(tblPr, "w:tblW", TBLPR_ORDER, w=str(fiftieths), type="pct")
+
+
+TRPR_ORDER = _order("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter",
+                    "w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
+
+
+def set_row(trPr: etree._Element, header: bool) -> None:
+    """A row is never split across pages (WeasyPrint keeps rows whole); a header row repeats on each page."""
+    child(trPr, "w:cantSplit", TRPR_ORDER)
+    if header:
+        child(trPr, "w:tblHeader", TRPR_ORDER)
 
 
 def set_no_wrap(tcPr: etree._Element) -> None:
@@ -349,22 +372,13 @@ def set_description(inline: etree._Element, text: str) -> None:
 FONT_ZIP_LEVEL = 1
 
 
-def pin_core_properties(props, title: str, created: datetime) -> None:
-    """Core properties that depend on the input only, never on the clock or the library."""
-    if created.tzinfo is not None:
-        created = created.astimezone(timezone.utc).replace(tzinfo=None)
-    props.title = title
-    props.author = props.last_modified_by = props.comments = ""
-    props.subject = props.keywords = props.category = ""
-    props.revision = 1
-    props.created = props.modified = props.last_printed = created
-
-
 def drop_template_parts(document) -> None:
-    """Drop two parts of python-docx's template that would misdescribe our document: its
+    """Drop three parts of python-docx's template that would misdescribe our document: its
     Word 2010 copy of the styles (contradicting our edits, so Word may "repair" the file;
-    also a third of the save) and the thumbnail of a page that is not ours."""
-    for owner, suffix in ((document.part, "/stylesWithEffects"), (document.part.package, "/thumbnail")):
+    also a third of the save), the thumbnail of a page that is not ours and its empty
+    bibliography (custom XML)."""
+    for owner, suffix in ((document.part, "/stylesWithEffects"), (document.part.package, "/thumbnail"),
+                          (document.part, "/customXml")):
         for rId, rel in list(owner.rels.items()):
             if rel.reltype.endswith(suffix):
                 owner.rels.pop(rId)

@@ -64,6 +64,8 @@ class WriterSpec:
     certificates: CertificateBatching = CertificateBatching.EACH
     make_batch: Callable[[Project, str], Writer] | None = None  # for PREPARED: the per-awardee writer
     paged: bool = False  # counts pages (one-page certificates checked), can be archived and signed
+    # The project settings its bytes depend on beyond the HTML (part of the freshness keys).
+    settings: Callable[[Project], bytes] = lambda project: b""
 
 
 _REGISTRY: dict[str, WriterSpec] = {}

@@ -1,7 +1,8 @@
 """One exception family: every expected failure says where, what was expected, what was found."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -58,12 +59,13 @@ class Problem:
     column: int | None
     field: str
     message: str | Expected
-    expected: str | None = field(default=None, kw_only=True)
-    found: str | None = field(default=None, kw_only=True)
-    sheet: str | None = field(default=None, kw_only=True)
-    row: int | None = field(default=None, kw_only=True)
-    header: str | None = field(default=None, kw_only=True)
-    cells: tuple[str, ...] = field(default=(), kw_only=True)
+    # (dataclasses.field in full: the attribute `field` above hides the bare name from type checkers.)
+    expected: str | None = dataclasses.field(default=None, kw_only=True)
+    found: str | None = dataclasses.field(default=None, kw_only=True)
+    sheet: str | None = dataclasses.field(default=None, kw_only=True)
+    row: int | None = dataclasses.field(default=None, kw_only=True)
+    header: str | None = dataclasses.field(default=None, kw_only=True)
+    cells: tuple[str, ...] = dataclasses.field(default=(), kw_only=True)
 
     def __post_init__(self) -> None:
         if isinstance(self.message, Expected):
@@ -71,7 +73,7 @@ class Problem:
             object.__setattr__(self, "found", self.message.found)
             object.__setattr__(self, "message", str(self.message))
         # Whatever a raise site put in, no message echoes a pasted megabyte back.
-        object.__setattr__(self, "message", shorten(self.message, MESSAGE_LIMIT))
+        object.__setattr__(self, "message", shorten(str(self.message), MESSAGE_LIMIT))
         object.__setattr__(self, "field", shorten(self.field))
         for name in ("expected", "found"):
             if getattr(self, name) is not None:

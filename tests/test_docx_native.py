@@ -124,19 +124,23 @@ def _pdf_pages(pdf: Path) -> list[str]:
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("fc-cache") is None,
                     reason="needs LibreOffice and fontconfig")
-@pytest.mark.parametrize("locale", ["vi", "ar"])
-def test_libreoffice_lays_the_report_out_as_the_pdf_after_fonts_install(built, tmp_path, locale):
+@pytest.mark.parametrize("event, locale", [("inspectorate-2024-q1", "vi"), (D35, "vi"), (D35, "ar")])
+def test_libreoffice_lays_the_report_out_as_the_pdf_after_fonts_install(built, tmp_path, event, locale):
     """Same page count, the same lines on each page within one (Vietnamese: Times New Roman drawn in
-    Tinos, the PDF's face), the national name on one line."""
-    shutil.copy(built / D35 / locale / "report.docx", tmp_path / "report.docx")
+    Tinos, the PDF's face), the heading's national name on one line as in the PDF."""
+    shutil.copy(built / event / locale / "report.docx", tmp_path / "report.docx")
     pages = _pdf_pages(_libreoffice(tmp_path / "report.docx", tmp_path, "pdf"))
-    printed = _pdf_pages(built / D35 / locale / "report.pdf")
+    printed = _pdf_pages(built / event / locale / "report.pdf")
     if locale == "vi":
-        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in pages[0]
+        national = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        assert (national in pages[0]) == (national in printed[0])  # a State document's heading, on one line
         assert len(pages) == len(printed)
         counts = [[sum(1 for line in page.splitlines() if line.strip()) for page in document]
                   for document in (pages, printed)]
-        assert all(abs(a - b) <= 1 for a, b in zip(*counts)), counts
+        assert all(abs(a - b) <= 1 for a, b in zip(counts[0][:-1], counts[1][:-1], strict=True)), counts  # full pages
+        # the last page ends with the two-column closing (recipients, signature): text lines side by
+        # side are counted as pdftotext pairs them
+        assert abs(counts[0][-1] - counts[1][-1]) <= 2, counts
     else:  # Amiri's lines: within a page of the PDF (LibreOffice pads table rows less)
         assert abs(len(pages) - len(printed)) <= 1
 
@@ -156,6 +160,7 @@ def test_a_libreoffice_resave_keeps_fonts_and_pages_after_fonts_install(built, t
     assert len(_pdf_pages(again)) == len(_pdf_pages(first))
 
 
+@pytest.mark.slow
 def test_fonts_install_copies_the_shipped_fonts_once_and_touches_nothing_else(tmp_path):
     target = tmp_path / "fonts"
     (target / "amiri").mkdir(parents=True)
@@ -179,6 +184,7 @@ def test_the_user_font_folder_per_system():
     assert user_fonts.user_font_folder("win32", env) == Path(r"C:\Users\lan\AppData\Local") / "Microsoft/Windows/Fonts"
 
 
+@pytest.mark.slow
 def test_fonts_command_says_what_it_did(tmp_path):
     code, out, err = run_cli("--project", str(TEMPLATES.parent), "fonts", "install", "--to", str(tmp_path / "f"))
     assert code == 0, err

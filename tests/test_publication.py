@@ -15,6 +15,9 @@ import time
 from conftest import ROOT, copy_project, run_cli
 from test_hostile_input import snapshot
 
+# Whole builds, interrupted, repeated, archived and signed.
+pytestmark = pytest.mark.slow
+
 
 def test_a_second_build_on_the_same_output_stops_with_a_clear_message(tmp_path):
     output = tmp_path / "output"
@@ -88,7 +91,8 @@ def test_manifest_and_verify(tmp_path):
 
     import json
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["outputs"]) == {f"inspectorate-2024-q1/{l}/report.{f}" for l in ("ar", "vi") for f in ("pdf", "docx")}
+    assert set(manifest["outputs"]) == {f"inspectorate-2024-q1/{locale}/report.{f}" for locale in ("ar", "vi")
+                                          for f in ("pdf", "docx")}
     assert "data/inspectorate-2024-q1.yaml" in manifest["sources"] and "templates/report.html.j2" in manifest["templates"]
     assert manifest["libraries"]["weasyprint"] == "70.0"
 

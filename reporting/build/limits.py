@@ -5,7 +5,7 @@ import signal
 import threading
 from contextlib import contextmanager
 
-from reporting.errors import ReportingError, TimeLimitExceeded
+from reporting.errors import TimeLimitExceeded
 
 
 @contextmanager

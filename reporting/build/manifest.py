@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build_manifest(project: Project, output: Path, entries: dict[Path, dict], removed: list[Path] = ()) -> bytes:
+def build_manifest(project: Project, output: Path, entries: dict[Path, dict], removed: Iterable[Path] = ()) -> bytes:
     """The manifest after this build: its outputs (sha256, size, dependency key), plus earlier entries
     still on disk that this build does not remove."""
     previous = previous_outputs(output)

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 from reporting.source.figures import Awardee, EventBundle, bundle_event
 from reporting.config import DocumentType, PageGeometry, Project
-from reporting.errors import (OutputWriteError, RenderError, ReportingError, SelectionError, StrictFailure,
+from reporting.errors import (OutputWriteError, RenderError, SelectionError, StrictFailure,
                               os_error_meaning)
 from reporting.build.limits import time_limit
 from reporting.build.lock import output_lock
@@ -105,7 +105,7 @@ def load_bundles(project: Project) -> list[EventBundle]:
     paths = discover(project.data_dir)
     events = load_events(paths, tuple(project.locales), project.root, project.templates_dir)
     check_fonts(project, events)
-    return [bundle_event(item) for item in events]
+    return [bundle_event(item, project.primary_locale) for item in events]
 
 
 def plan(bundles: Iterable[EventBundle], project: Project, selection: Selection,
@@ -139,7 +139,8 @@ def _jobs_for(bundle: EventBundle, locale: str, project: Project, selection: Sel
 def _per_awardee(document: DocumentType, bundle: EventBundle, locale: str, base: Path, project: Project,
                  selection: Selection, renderer: Renderer) -> list[Job | CertificateSet]:
     _, filters = renderer.environment(locale)
-    ordered = tuple(filters.ordered(bundle.awardees, bundle.event.awards.order))
+    awards = bundle.event.awards  # none: no awardees, so an empty set (a table row may ask for one anyway)
+    ordered = tuple(filters.ordered(bundle.awardees, awards.order if awards else "data"))
     stems = tuple(base / document.name / awardee_stem(a.serial, a.id, [a.name[code] for code in project.locales])
                   for a in ordered)
     certificates = CertificateSet(bundle, locale, base, ordered, stems, document)
@@ -147,7 +148,7 @@ def _per_awardee(document: DocumentType, bundle: EventBundle, locale: str, base:
         return [certificates]
     # Archived certificates are each a PDF/A document of their own, typeset alone.
     return [certificates.job(certificates.print_stem, ordered, registry.paged_formats()),
-            *(certificates.job(stem, (awardee,)) for awardee, stem in zip(ordered, stems))]
+            *(certificates.job(stem, (awardee,)) for awardee, stem in zip(ordered, stems, strict=True))]
 
 
 def run_build(project: Project, output: Path, selection: Selection = Selection(),
@@ -187,7 +188,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
 
 def render_documents(planned: list[Job | CertificateSet], renderer: Renderer, project: Project) -> list[tuple[Job, str]]:
     """The HTML of every document made once per event (reports, lists), before anything is written."""
-    return [(item, _render(renderer, item, project)) for item in planned if isinstance(item, Job)]
+    return [(item, render_job(renderer, item, project)) for item in planned if isinstance(item, Job)]
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,9 @@ def _makes_print_file(name: str) -> bool:
 
 
 @dataclass(frozen=True)
-class _RenderedChunk:
+class RenderedChunk:
+    """Certificates typeset as one PDF, and each one's own HTML."""
+
     awardees: tuple[Awardee, ...]
     stems: tuple[Path, ...]
     html: str  # the chunk, typeset as one PDF
@@ -366,7 +369,7 @@ class TaskPlanner:
         chunk_files: list[Path] = []
         current_chunks: list[tuple[int, Path]] = []  # all pages current: typeset again only for the print file
         htmls: list[str] = []
-        pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size))
+        pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size), strict=True)
         for number, (awardees, stems) in enumerate(pieces):
             chunk = _render_chunk(self.renderer, item, self.project, awardees, stems)
             if self.selection.keep_html:
@@ -406,19 +409,19 @@ class TaskPlanner:
             yield self._chunk_task(item, chunk, [None] * len(chunk.stems), cached)
         self._print_files.append((target, chunk_files, duplex))
 
-    def _chunk_task(self, item: CertificateSet, chunk: _RenderedChunk, targets: list, cached: Path) -> ChunkTask:
+    def _chunk_task(self, item: CertificateSet, chunk: RenderedChunk, targets: list, cached: Path) -> ChunkTask:
         return ChunkTask(item.locale, chunk.html, tuple(targets), tuple(a.id for a in chunk.awardees),
                          tuple(stem.with_suffix(".pdf") for stem in chunk.stems), cached,
                          self.project.print_options.needs_marks_area)
 
-    def _single_certificate_tasks(self, name: str, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
+    def _single_certificate_tasks(self, name: str, item: CertificateSet, chunk: RenderedChunk) -> Iterator[Task]:
         """A format that does not typeset chunks writes each certificate from its own HTML: all of a
         chunk in one task when it prepares a document once (DOCX), else one task each."""
         batching = registry.spec(name).certificates
         if batching is CertificateBatching.CHUNKED:
             return
         htmls, targets, shown = [], [], []
-        for html, stem in zip(chunk.singles, chunk.stems):
+        for html, stem in zip(chunk.singles, chunk.stems, strict=True):
             target = self.output / stem.with_suffix(registry.spec(name).suffix)
             if not self.current(target, output_key(html, name, self.project.templates_dir,
                                                    registry.spec(name).settings(self.project))):
@@ -431,7 +434,7 @@ class TaskPlanner:
             yield PreparedCertificatesTask(name, item.locale, item.document.page, tuple(htmls), tuple(targets),
                                            tuple(shown))
             return
-        for html, target, relative in zip(htmls, targets, shown):
+        for html, target, relative in zip(htmls, targets, shown, strict=True):
             yield DocumentTask(name, item.locale, item.document.page, html, target, relative)
 
     def print_tasks(self) -> list[Task]:
@@ -446,8 +449,9 @@ class TaskPlanner:
         return tasks
 
 
-def _single_documents(item: CertificateSet, chunk: _RenderedChunk) -> list[tuple[Job, str]]:
-    return [(item.job(stem, (awardee,)), single) for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles)]
+def _single_documents(item: CertificateSet, chunk: RenderedChunk) -> list[tuple[Job, str]]:
+    return [(item.job(stem, (awardee,)), single)
+            for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles, strict=True)]
 
 
 def _take_over(output: Path, selection: Selection, result: BuildResult) -> None:
@@ -504,8 +508,9 @@ def _archive_source(job: Job, data: bytes, sheet: tuple[str, bytes] | None = Non
                          sheets=(sheet,) if sheet else ())
 
 
-def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None,
-            page: PageGeometry | None = None) -> str:
+def render_job(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None,
+               page: PageGeometry | None = None) -> str:
+    """A job's HTML (or that of some of its awardees), within the time limit, its text checked against the fonts."""
     awardees = job.awardees if awardees is None else awardees
     with time_limit(project.job_time_limit_s, f"rendering {job.template} for {job.stem}"):
         html = renderer.render(job.template, job.locale, job.bundle, page or project.page(job.page), awardees=awardees)
@@ -514,22 +519,22 @@ def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awar
 
 
 def _render_chunk(renderer: Renderer, item: CertificateSet, project: Project, awardees: tuple[Awardee, ...],
-                  stems: tuple[Path, ...]) -> _RenderedChunk:
+                  stems: tuple[Path, ...]) -> RenderedChunk:
     """A chunk's HTML (typeset together) and each certificate's own HTML (for its DOCX)."""
     options = project.print_options  # the chunks make the print file: its bleed and crop marks
     page = replace(project.page(item.document.page), bleed_mm=options.bleed_mm, crop_marks=options.crop_marks)
     job = item.job(item.print_stem, awardees)
-    html = _render(renderer, job, project, page=page)
+    html = render_job(renderer, job, project, page=page)
     singles = chunking.single_certificates(html, len(awardees))
     if singles is None:  # a template of another shape: render each certificate alone
-        singles = [_render(renderer, job, project, (awardee,), page) for awardee in awardees]
-    return _RenderedChunk(awardees, stems, html, tuple(singles))
+        singles = [render_job(renderer, job, project, (awardee,), page) for awardee in awardees]
+    return RenderedChunk(awardees, stems, html, tuple(singles))
 
 
-def _render_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[_RenderedChunk]:
+def render_certificate_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[RenderedChunk]:
     """Every chunk of a set at once (for tests and tools; the build renders them as it goes)."""
-    return [_render_chunk(renderer, item, project, awardees, stems)
-            for awardees, stems in zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size))]
+    pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size), strict=True)
+    return [_render_chunk(renderer, item, project, awardees, stems) for awardees, stems in pieces]
 
 
 def _check_selection(bundles: list[EventBundle], project: Project, selection: Selection) -> None:

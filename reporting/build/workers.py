@@ -13,11 +13,12 @@ import itertools
 import multiprocessing
 import os
 import signal
+from collections.abc import Generator
 from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable
 
 from reporting.build import cache
 from reporting.config import Project
@@ -27,6 +28,9 @@ from reporting.build.lock import release_inherited_locks
 from reporting.build.publish import StagingArea
 from reporting.writers import registry
 from reporting.writers.registry import Writer
+
+if TYPE_CHECKING:  # imported when the first PDF is signed: pyHanko takes a while to import
+    from reporting.build.signing import PdfSigner
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ class Worker:
         self.sign_key = sign_key
         self.force = force  # --force: write every file, even one already holding the same bytes
         self._writers: dict[tuple[str, str, bool], Writer] = {}
-        self._signer = None
+        self._signer: PdfSigner | None = None
 
     def run(self, task: Task) -> list[Written]:
         if isinstance(task, DocumentTask):
@@ -123,9 +127,8 @@ class Worker:
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)
             if registry.spec(task.format).paged:
-                data = writer.write(task.html, geometry, expected_pages=task.expected_pages, archive=task.archive)
-                if self.sign_key is not None:
-                    data = self.signer.sign(data)
+                data = self._signed(writer.write(task.html, geometry, expected_pages=task.expected_pages,
+                                                 archive=task.archive))
             else:
                 data = writer.write(task.html, geometry)
         return self._stage(task.target, data)
@@ -145,16 +148,16 @@ class Worker:
                 raise
         if task.cache is not None:
             cache.keep(task.cache, pdf)
-        wanted = [i for i, target in enumerate(task.targets) if target is not None]
-        pages = split_pages(pdf, wanted, trim=task.trim)
-        return [self._stage(task.targets[i], pages[i]) for i in wanted]
+        wanted = [(i, target) for i, target in enumerate(task.targets) if target is not None]
+        pages = split_pages(pdf, [i for i, _ in wanted], trim=task.trim)
+        return [self._stage(target, pages[i]) for i, target in wanted]
 
     def _find_overflow(self, task: ChunkTask, writer) -> None:
         """A chunk came out with too many pages: name the certificate that needs two."""
         from reporting.build.chunks import single_certificates
 
-        for html, shown, awardee in zip(single_certificates(task.html, len(task.targets)) or (), task.shown,
-                                        task.awardee_ids):
+        singles = single_certificates(task.html, len(task.targets)) or ()  # none: a template not cut apart
+        for html, shown, awardee in zip(singles, task.shown, task.awardee_ids, strict=False):
             with _named(shown, (awardee,)):
                 writer.write(html, expected_pages=1)
 
@@ -162,7 +165,7 @@ class Worker:
         writer = self.writer(task.format, task.locale, batch=True)
         geometry = self.project.page(task.page)
         written = []
-        for html, target, shown in zip(task.htmls, task.targets, task.shown):
+        for html, target, shown in zip(task.htmls, task.targets, task.shown, strict=True):
             with time_limit(self.project.job_time_limit_s, f"writing {shown}"), _named(shown, ()):
                 written.append(self._stage(target, writer.write(html, geometry)))
         return written
@@ -186,12 +189,14 @@ class Worker:
         except OSError as exc:  # disk full, read-only: say which file, not where in the worker it happened
             raise OutputWriteError(f"cannot write {target}: {os_error_meaning(exc)}") from None
 
-    @property
-    def signer(self):
+    def _signed(self, pdf: bytes) -> bytes:
+        """The PDF signed with --sign's key (the signer is made once per process), or as it was without one."""
+        if self.sign_key is None:
+            return pdf
         if self._signer is None:
             from reporting.build.signing import PdfSigner
             self._signer = PdfSigner(self.sign_key)
-        return self._signer
+        return self._signer.sign(pdf)
 
 
 def make_writer(project: Project, name: str, locale: str, batch: bool = False) -> Writer:
@@ -269,7 +274,7 @@ class Workers:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[list[Written]]:
+    def run(self, tasks: Iterable[Task]) -> Generator[list[Written], None, None]:
         """Each task's files as it finishes. If one fails (or the caller stops), the tasks not
         started are cancelled; leaving the ``with`` block waits for those running."""
         queue = iter(tasks)
@@ -286,10 +291,10 @@ class Workers:
         try:
             while True:
                 while len(pending) < 2 * self.jobs:
-                    task = next(queue, None)
-                    if task is None:
+                    queued = next(queue, None)
+                    if queued is None:
                         break
-                    pending.add(executor.submit(_run_in_worker, task))
+                    pending.add(executor.submit(_run_in_worker, queued))
                 if not pending:
                     return
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import date
 from pathlib import Path
 
 from reporting.commands.options import shown
@@ -72,19 +73,19 @@ def _previous(project, args, period: ReportingPeriod) -> Previous:
         if not path.is_file():
             raise NewFileError(f"--from: expected a data file, found no file {args.from_file}")
         return _load(path, project.root)
-    candidates = []
+    candidates: list[tuple[date, Previous]] = []  # the end of each model's period, and the model
     for path in discover(project.data_dir):
         try:
             previous = _load(path, project.root)
         except DataError:
             continue  # a broken file cannot be a model; `check` reports it
         if previous.kind == args.kind and previous.period:
-            candidates.append(previous)
+            candidates.append((previous.period[1], previous))
     if not candidates:
         raise NewFileError(f"expected a {args.kind} file in {shown(project.data_dir, project.root)} to start from, found none; "
                            f"name one with --from FILE")
-    before = [c for c in candidates if c.period[1] < period.start]
-    return max(before or candidates, key=lambda c: c.period[1])
+    before = [(end, c) for end, c in candidates if end < period.start]
+    return max(before or candidates, key=lambda candidate: candidate[0])[1]
 
 
 def _load(path: Path, root: Path) -> Previous:

@@ -30,6 +30,9 @@ def add_selection_options(command: argparse.ArgumentParser) -> None:
 
 def output_folder(project, args) -> Path:
     output = (args.output or project.root / "output").resolve()
+    from reporting.build.output_paths import check_output_folder
+
+    check_output_folder(project, output)  # the project's own files first: the message names them
     blocking = next((path for path in (output, *output.parents) if path.exists() and not path.is_dir()), None)
     if blocking is not None:
         raise OutputOptionError(f"--output: expected a folder (new or one an earlier build made), "

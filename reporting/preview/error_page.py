@@ -47,7 +47,8 @@ def _view(problem: Problem, root: Path | None) -> ProblemView:
     where = str(problem.file)
     if problem.line is not None:
         where += f":{problem.line}" + (f":{problem.column}" if problem.column is not None else "")
-    return ProblemView(where, problem.field, problem.message, _excerpt(problem, root), problem.column)
+    # (A Problem's message is always text once made: an Expected given to it is turned into its words.)
+    return ProblemView(where, problem.field, str(problem.message), _excerpt(problem, root), problem.column)
 
 
 def _excerpt(problem: Problem, root: Path | None) -> tuple[SourceLine, ...]:

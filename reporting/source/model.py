@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, RootModel, StrictBool, StrictFloat, StrictInt,
                       ValidationInfo, field_validator, model_validator)
 
+from reporting.language.grammar import ZERO, cased_categories, cases, plural_categories
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 ID_MAX = 64
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX)]
@@ -69,7 +71,8 @@ def clean_text(text: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(clean_text)]
-PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?::([a-z]+))?\}")
+# {name}, {name:style}, {name:counted:case} (the case only in languages that decline: Arabic).
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?::([a-z]+)(?::([a-z]+))?)?\}")
 PLACEHOLDER_STYLES = ("value", "counted")
 EVENT_PLACEHOLDERS = ("date", "period")
 # Counted from the awards, phrased by the catalog's plural forms ("10 مجموعات", "15 cá nhân").
@@ -102,13 +105,16 @@ class Localized(RootModel[dict[str, Text]]):
         return self.root[locale]
 
 
-class Counted(RootModel[dict[str, Text | dict[str, Text]]]):
-    """How a count reads in each locale, by CLDR plural category.
+class Counted(RootModel[dict[str, Text | dict[str, Text | dict[str, Text]]]]):
+    """How a count reads in each locale, by CLDR plural category and, where the language declines, by case.
 
-    A locale maps to one phrase, or to one phrase per category (``zero``,
-    ``one``, ``two``, ``few``, ``many``, ``other``); ``{n}`` stands for the
-    formatted number, and may be left out where the language writes the
-    number as a word (Arabic 1 and 2).
+    A locale maps to one phrase, or to one phrase per category (``one``,
+    ``two``, ``few``, ``many``, ``other``; ``zero`` is optional, since a
+    sentence says "none" in its own words, see ``Choice``); ``{n}`` stands for
+    the formatted number, and may be left out where the language writes the
+    number as a word (Arabic 1 and 2). In a language with cases (``language/grammar.py``)
+    a category's phrase may be a mapping ``{nominative, accusative, genitive}``,
+    and must be for the categories whose ending always shows the case (the dual).
     """
 
     model_config = ConfigDict(strict=True, frozen=True)
@@ -116,22 +122,38 @@ class Counted(RootModel[dict[str, Text | dict[str, Text]]]):
     @field_validator("root")
     @classmethod
     def _every_category(cls, value: dict, info: ValidationInfo) -> dict:
-        from babel import Locale
-
         locales = (info.context or {}).get("locales")
         if locales:
             _check_locale_keys(value, locales)
         for code, forms in value.items():
-            if isinstance(forms, str):
-                continue
-            needed = set(Locale.parse(code).plural_form.tags) | {"other"}
-            missing = sorted(needed - set(forms))
-            unknown = sorted(set(forms) - needed)
-            if missing:
-                raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"{', '.join(missing)} missing")
-            if unknown:
-                raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"unknown {', '.join(unknown)}")
+            if not isinstance(forms, str):
+                _check_categories(code, forms)
         return value
+
+
+def _check_categories(code: str, forms: dict) -> None:
+    allowed = plural_categories(code)
+    needed = allowed - {ZERO}
+    missing, unknown = sorted(needed - set(forms)), sorted(set(forms) - allowed)
+    if missing:
+        raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"{', '.join(missing)} missing")
+    if unknown:
+        raise Mismatch(f"plural forms {', '.join(sorted(allowed))} for '{code}'", f"unknown {', '.join(unknown)}")
+    for category, phrase in forms.items():
+        _check_cases(code, category, phrase)
+
+
+def _check_cases(code: str, category: str, phrase: str | dict) -> None:
+    names = cases(code)
+    if isinstance(phrase, str):
+        if category in cased_categories(code):
+            raise Mismatch(f"'{category}' in '{code}' as a phrase per case ({', '.join(names)}): its ending "
+                           "changes with the case", "one phrase")
+        return
+    if not names:
+        raise Mismatch(f"one phrase for '{category}' in '{code}' (the language has no cases)", "a mapping")
+    if set(phrase) != set(names):
+        raise Mismatch(f"the cases {', '.join(names)} for '{category}' in '{code}'", f"{', '.join(phrase) or 'none'}")
 
 
 def _check_locale_keys(value: dict, locales: tuple[str, ...]) -> None:
@@ -140,6 +162,66 @@ def _check_locale_keys(value: dict, locales: tuple[str, ...]) -> None:
     if missing or unknown:
         found = ", ".join(value) or "none"
         raise Mismatch(f"texts for locales {', '.join(locales)}", f"{found}")
+
+
+CATEGORY_KEY = re.compile(r"^[a-z]+(?: [a-z]+)*$")
+
+
+class Choice(RootModel[dict[str, "Variant"]]):
+    """Part of a sentence chosen by a count, like ICU MessageFormat's ``plural``.
+
+    ``count`` names the count (a figure, ``awarded_groups``, ``awarded_individuals``);
+    every other key lists the categories its variant is for, separated by spaces:
+    ``zero`` (the count is 0, in every language), then the locale's CLDR categories
+    (``one two``, ``few many other``). A variant is a text, a further choice, or a list
+    of texts and choices, so two counts of one sentence each choose their words.
+    Which keys a locale needs is checked with the rest of the narrative (``narrative_rules.py``).
+    """
+
+    model_config = ConfigDict(strict=True, frozen=True)
+
+    @field_validator("root")
+    @classmethod
+    def _shape(cls, value: dict) -> dict:
+        count = value.get("count")
+        if not isinstance(count, str) or not re.match(ID_PATTERN, count):
+            raise Mismatch("'count: <name of a count>' in a choice", f"{count!r}")
+        for key in value:
+            if key != "count" and not CATEGORY_KEY.match(key):
+                raise Mismatch("plural categories as keys (zero, one, two, few, many, other, several "
+                               "separated by spaces)", f"{key!r}")
+        return value
+
+    @property
+    def count(self) -> str:
+        return self.root["count"]
+
+    def variants(self) -> dict[str, "Variant"]:
+        return {key: variant for key, variant in self.root.items() if key != "count"}
+
+
+Variant = Text | Choice | list[Text | Choice]
+Choice.model_rebuild()
+
+
+class Narrative(RootModel[dict[str, Text | list[Text | Choice]]]):
+    """A paragraph in every locale: a text, or texts and choices by count read one after another."""
+
+    model_config = ConfigDict(strict=True, frozen=True)
+
+    @field_validator("root")
+    @classmethod
+    def _every_locale(cls, value: dict, info: ValidationInfo) -> dict:
+        locales = (info.context or {}).get("locales")
+        if locales:
+            _check_locale_keys(value, locales)
+        for code, text in value.items():
+            if not text or (isinstance(text, str) and not text.strip()):
+                raise Mismatch(f"text in '{code}'", "an empty string")
+        return value
+
+    def __getitem__(self, locale: str) -> str | list:
+        return self.root[locale]
 
 
 class Person(Strict):
@@ -225,6 +307,9 @@ class Figure(Strict):
     currency: Annotated[str, Field(pattern=CURRENCY_PATTERN)] | None = None
     label: Localized
     counted: Counted | None = None
+    # Only when the source states an approximation: the unit the amount is rounded to (1000000:
+    # to the nearest million), printed with "about" ("khoảng 576 triệu đồng"). Otherwise exact.
+    approximate: Annotated[StrictInt, Field(gt=0)] | None = None
 
     @model_validator(mode="after")
     def _money_has_currency(self) -> "Figure":
@@ -234,6 +319,8 @@ class Figure(Strict):
             raise Mismatch(f"no currency for a {self.kind} figure", f"{self.currency}")
         if self.kind == "count" and not isinstance(self.value, int):
             raise Mismatch("a whole number for a count", f"{self.value}")
+        if self.approximate is not None and self.kind not in ("money", "number"):
+            raise Mismatch("'approximate' only on a money or number figure", f"it on a {self.kind} figure")
         return self
 
 
@@ -264,7 +351,7 @@ class Section(Strict):
 
     heading: Localized | None = None
     style: Literal["paragraphs", "list"] = "paragraphs"
-    paragraphs: Annotated[list[Localized], Field(min_length=1)]
+    paragraphs: Annotated[list[Narrative], Field(min_length=1)]
 
 
 # A certificate's entry in the register of awards ("Số sổ vàng"), as the office writes it.
@@ -320,7 +407,8 @@ class Awards(Strict):
     @model_validator(mode="after")
     def _unique_ids(self) -> "Awards":
         seen: set[str] = set()
-        for awardee in [*self.groups, *self.individuals]:
+        awardees: list[Group | Individual] = [*self.groups, *self.individuals]
+        for awardee in awardees:
             if awardee.id in seen:
                 raise Mismatch("each awardee id once", f"'{awardee.id}' twice")
             seen.add(awardee.id)

@@ -10,12 +10,12 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 from reporting.config import Project
 from reporting.errors import DataError, Expected, Problem, TemplateError
 from reporting.source.load import SourcedEvent
-from reporting.source.model import Counted, Localized
+from reporting.source.model import Counted, Localized, Narrative
 from reporting.source.yaml_reader import Path_
 
 # The only characters no font has to map: white space HTML collapses. Every other one, spaces and
@@ -66,7 +66,7 @@ def _text_problems(project: Project, item: SourcedEvent, where: Path_, locale: s
     return [item.source.problem(where, message) for message in undrawable(project, locale, text)]
 
 
-def undrawable(project: Project, locale: str, text: str) -> list[str]:
+def undrawable(project: Project, locale: str, text: str) -> list[Expected]:
     """A message for each distinct character of ``text`` that none of the locale's fonts has, in text order."""
     fonts = project.locales[locale].fonts
     drawable = _drawable(project.templates_dir, tuple(fonts))
@@ -82,16 +82,16 @@ def undrawable(project: Project, locale: str, text: str) -> list[str]:
 
 
 def data_texts(value: object, where: Path_):
-    """Every (path, locale, text) in a model tree: Localized texts and Counted forms with their
+    """Every (path, locale, text) in a model tree: Localized texts, Counted forms and paragraphs with their
     locale, and every other text (decision numbers, codes, ids) with None: all are printed."""
     if isinstance(value, str):
         yield where, None, value
     elif isinstance(value, Localized):
         for locale, text in value.root.items():
             yield where, locale, text
-    elif isinstance(value, Counted):
+    elif isinstance(value, (Counted, Narrative)):
         for locale, forms in value.root.items():
-            for text in ([forms] if isinstance(forms, str) else forms.values()):
+            for text in _strings(forms):
                 yield where, locale, text
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
@@ -102,6 +102,20 @@ def data_texts(value: object, where: Path_):
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from data_texts(item, where + (index,))
+
+
+def _strings(value: object):
+    """The texts of a counted phrase or a paragraph, however nested (cases, choices, variants)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, RootModel):
+        yield from _strings(value.root)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def check_rendered_text(project: Project, locale: str, html: str, what: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -23,14 +24,14 @@ _VISIBLE = {code: 0x2400 + code for code in range(0x20) if code != 0x09} | {0x7F
 _BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
 
 
-def wants_colour(stream: TextIO, environ: dict[str, str] | None = None) -> bool:
+def wants_colour(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
     """Colour for a terminal, as CPython decides it: NO_COLOR wins, then FORCE_COLOR, then TERM=dumb, then isatty."""
-    environ = os.environ if environ is None else environ
-    if environ.get("NO_COLOR"):
+    variables = os.environ if environ is None else environ
+    if variables.get("NO_COLOR"):
         return False
-    if environ.get("FORCE_COLOR"):
+    if variables.get("FORCE_COLOR"):
         return True
-    if environ.get("TERM") == "dumb":
+    if variables.get("TERM") == "dumb":
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
@@ -89,7 +90,7 @@ def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Pa
         return _render_cell(problem, width, paint)
     where = ":".join(str(n) for n in (problem.line, problem.column) if n is not None)
     field = paint(problem.field, _BOLD) + ":" if problem.field else ""
-    head = "  " + " ".join(part for part in (paint(where, _CYAN), field, problem.message) if part)
+    head = "  " + " ".join(part for part in (paint(where, _CYAN), field, str(problem.message)) if part)
     if lines is None or problem.line is None or not 1 <= problem.line <= len(lines):
         return head
     source, column = source_window(lines[problem.line - 1], problem.column)
@@ -147,7 +148,8 @@ def source_window(source: str, column: int | None, width: int = SOURCE_WIDTH) ->
 
 
 def _caret_indent(source: str, column: int) -> str:
-    """Blanks as wide on screen as the text before ``column`` (1-based): tabs kept, wide letters doubled, marks skipped."""
+    """Blanks as wide on screen as the text before ``column`` (1-based): tabs kept, wide letters doubled,
+    marks skipped."""
     indent = []
     for char in source[: column - 1]:
         if char == "\t":

@@ -210,11 +210,14 @@ class PagedInputs:
 
     sources: dict[str, bytes]  # event id -> its YAML, attached to archived PDFs
     signer_identity: bytes  # the signing key's hash: a new key re-signs everything
+    sheets: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # event id -> the spreadsheet of its awardees
 
 
 def _paged_inputs(bundles: list[EventBundle], project: Project, selection: Selection) -> PagedInputs:
     sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
-    return PagedInputs(sources, _check_signing_key(selection.sign_key))
+    sheets = {b.event.id: (b.sheet.name, (project.root / b.sheet).read_bytes())
+              for b in bundles if b.sheet is not None} if selection.archive else {}
+    return PagedInputs(sources, _check_signing_key(selection.sign_key), sheets)
 
 
 @dataclass
@@ -366,12 +369,13 @@ class TaskPlanner:
             paged = registry.spec(name).paged  # archived with the data attached, signed, pages counted
             shown = job.stem.with_suffix(registry.spec(name).suffix)
             source = self.paged_inputs.sources.get(job.bundle.event.id) if paged else None
-            extra = (source or b"") + (self.paged_inputs.signer_identity if paged else b"")
+            sheet = self.paged_inputs.sheets.get(job.bundle.event.id) if source is not None else None
+            extra = (source or b"") + (sheet[1] if sheet else b"") + (self.paged_inputs.signer_identity if paged else b"")
             extra += registry.spec(name).settings(self.project)
             if self.current(self.output / shown, output_key(html, name, self.project.templates_dir, extra)):
                 continue
             expected = len(job.awardees) if job.awardees and paged else None
-            archive = _archive_source(job, source) if source is not None else None
+            archive = _archive_source(job, source, sheet) if source is not None else None
             yield DocumentTask(name, job.locale, job.page, html, self.output / shown, shown,
                                expected, archive, tuple(a.id for a in job.awardees), job.rows)
 
@@ -548,10 +552,11 @@ def _check_signing_key(key: Path | None) -> bytes:
     return hashlib.sha256(key.read_bytes()).digest()
 
 
-def _archive_source(job: Job, data: bytes):
+def _archive_source(job: Job, data: bytes, sheet: tuple[str, bytes] | None = None):
     from reporting.writers.pdf import ArchiveSource
 
-    return ArchiveSource(name=job.bundle.source.name, data=data, date=job.bundle.event.date)
+    return ArchiveSource(name=job.bundle.source.name, data=data, date=job.bundle.event.date,
+                         sheets=(sheet,) if sheet else ())
 
 
 def render_job(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None,

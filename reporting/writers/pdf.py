@@ -144,16 +144,28 @@ class ArchiveSource:
     name: str
     data: bytes
     date: dt.date
+    sheets: tuple[tuple[str, bytes], ...] = ()  # (file name, bytes) of spreadsheets the awardees came from
 
     def options(self, html: str, fetcher: ConfinedFetcher) -> dict:
         stamp = dt.datetime.combine(self.date, dt.time())  # from the data, never the clock
-        url = "data:application/yaml;base64," + base64.b64encode(self.data).decode()
-        source = weasyprint.Attachment(url=url, url_fetcher=fetcher, name=self.name, created=stamp, modified=stamp,
-                                       description="Data the document was generated from", relationship="Source")
+        files = [(self.name, self.data, "application/yaml", "Data the document was generated from"),
+                 *((name, data, _SHEET_TYPES.get(Path(name).suffix.lower(), "application/octet-stream"),
+                    "Awardee list the document was generated from") for name, data in self.sheets)]
+        attachments = [weasyprint.Attachment(url=f"data:{mime};base64," + base64.b64encode(data).decode(),
+                                             url_fetcher=fetcher, name=name, created=stamp, modified=stamp,
+                                             description=description, relationship="Source")
+                       for name, data, mime, description in files]
         # /ID from the content: the same document gets the same identifier, a changed one another.
-        identifier = hashlib.sha256(html.encode("utf-8") + self.data).hexdigest()[:32].encode("ascii")
+        content = html.encode("utf-8") + self.data + b"".join(data for _, data in self.sheets)
+        identifier = hashlib.sha256(content).hexdigest()[:32].encode("ascii")
         # pdf_tags: the structure tree (headings, paragraphs, tables) for assistive technology.
-        return {"pdf_variant": "pdf/a-3b", "attachments": [source], "pdf_identifier": identifier, "pdf_tags": True}
+        return {"pdf_variant": "pdf/a-3b", "attachments": attachments, "pdf_identifier": identifier, "pdf_tags": True}
+
+
+_SHEET_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet", ".csv": "text/csv",
+}
 
 
 class _WarningCapture(logging.Handler):

@@ -18,7 +18,7 @@ from typing import TextIO
 from reporting.commands import build, check, fonts, i18n, new, serve, verify, watch
 from reporting.commands.options import output_options
 from reporting.config import load_project
-from reporting.errors import DataError, ReportingError
+from reporting.errors import MESSAGE_LIMIT, DataError, ReportingError, describe_os_error, shorten
 from reporting.ui.console import Console
 
 COMMAND_MODULES = (build, check, verify, i18n, new, serve, watch, fonts)
@@ -79,8 +79,11 @@ def _run(args, console: Console) -> int:
         console.problems(exc.problems, "nothing was written.")
         return exc.exit_code
     except ReportingError as exc:
-        console.error(str(exc))
+        console.error(shorten(str(exc), MESSAGE_LIMIT))
         return exc.exit_code
+    except OSError as exc:  # the machine refused a write (disk full, read-only folder): no traceback
+        console.error(describe_os_error(exc))
+        return 1
     except KeyboardInterrupt:
         console.error("interrupted: nothing was published; the previous outputs are as they were")
         return 130

@@ -27,6 +27,22 @@ class Mismatch(ValueError):
         super().__init__(str(self.detail))
 
 
+# A value quoted in a message is cut to this many characters: a 2 MB pasted text must not
+# be echoed back in full (and a terminal or log would choke on it).
+QUOTE_LIMIT = 80
+# A whole message is cut at this length, whatever a raise site put into it.
+MESSAGE_LIMIT = 600
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` whole if it is short, else its start and end around an ellipsis saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    keep = max(limit - 30, 10)
+    head, tail = text[: keep * 2 // 3], text[-(keep // 3):]
+    return f"{head}… ({len(text) - len(head) - len(tail):,} characters left out) …{tail}"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in one input file, printable as ``file:line:col: field: message``.
@@ -46,6 +62,12 @@ class Problem:
             object.__setattr__(self, "expected", self.message.expected)
             object.__setattr__(self, "found", self.message.found)
             object.__setattr__(self, "message", str(self.message))
+        # Whatever a raise site put in, no message echoes a pasted megabyte back.
+        object.__setattr__(self, "message", shorten(self.message, MESSAGE_LIMIT))
+        object.__setattr__(self, "field", shorten(self.field))
+        for name in ("expected", "found"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, shorten(getattr(self, name), MESSAGE_LIMIT))
 
     def __str__(self) -> str:
         where = str(self.file)
@@ -83,6 +105,34 @@ class EnvironmentProblem(ReportingError):
     """The machine lacks something the build needs (a library, a font); says what to install."""
 
 
+class OutputWriteError(ReportingError):
+    """A file could not be written or created (disk full, read-only, no permission); names it."""
+
+
+# What a system error means for someone running a build, by errno name.
+_OS_ERRORS = {
+    "ENOSPC": "the disk is full: free some space and build again",
+    "EDQUOT": "the disk quota is used up: free some space and build again",
+    "EROFS": "the file system is read-only: choose another --output",
+    "EACCES": "permission denied: choose a folder you may write to",
+    "EPERM": "permission denied: choose a folder you may write to",
+    "ENOTDIR": "a part of the path is a file, not a folder",
+    "EISDIR": "a folder is in the way of a file",
+    "EMFILE": "too many files are open: try fewer --jobs",
+}
+
+
+def os_error_meaning(exc: OSError) -> str:
+    """What a system error means for someone running a build, and what to do."""
+    import errno
+
+    return _OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, "")) or (exc.strerror or str(exc)).lower()
+
+
+def describe_os_error(exc: OSError) -> str:
+    """``cannot use FILE: what it means`` for a system error, without a traceback."""
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"cannot use{where}: {os_error_meaning(exc)}"
 class PeriodError(ReportingError):
     """A --period that names no period; a usage error."""
 
@@ -142,6 +192,26 @@ class PageOverflow(RenderError):
     def __init__(self, expected_pages: int, found_pages: int):
         self.expected_pages, self.found_pages = expected_pages, found_pages
         super().__init__(str(Expected(f"{expected_pages} page(s)", str(found_pages))))
+
+
+class StrictFailure(ReportingError):
+    """``build --strict``: the build had warnings, so it fails and publishes nothing; lists every warning."""
+
+    def __init__(self, warnings: list[str]):
+        self.warnings = warnings
+        super().__init__(f"{len(warnings)} warning(s) with --strict; nothing was written")
+
+
+class NewIdError(ReportingError):
+    """``new --id`` is not a valid event id: a usage error, nothing written."""
+
+    exit_code = 2
+
+
+class OutputOptionError(ReportingError):
+    """``--output`` cannot be a build's folder (it is a file, or below one): a usage error, nothing written."""
+
+    exit_code = 2
 
 
 def _problem_order(problem: Problem) -> tuple:

@@ -8,14 +8,21 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from reporting.language.bidi import isolate_ltr, isolate_rtl, localize_digits
-from reporting.source.figures import EventBundle
 from reporting.config import PageGeometry, Project
 from reporting.errors import TemplateError
+from reporting.language.bidi import isolate_ltr, isolate_rtl, localize_digits
 from reporting.language.filters import LocalFilters
-from reporting.language.messages import load_translations
+from reporting.language.grammar import cases
+from reporting.language.line_breaks import keep_together
+from reporting.language.messages import load_translations, untranslated_warnings
 from reporting.language.locales import LocaleFacts
+from reporting.language.sentences import PlaceholderValues
 from reporting.source.document_formats import document_format, profile
+from reporting.source.figures import EventBundle
+
+# The awards' counts are phrased by the catalog's plural forms (with a case as context where the language declines).
+AWARDED_GROUPS = ("%(num)s group", "%(num)s groups")
+AWARDED_INDIVIDUALS = ("%(num)s individual", "%(num)s individuals")
 
 
 class Renderer:
@@ -53,6 +60,13 @@ class Renderer:
         env.filters["document_format"] = document_format
         return env, filters
 
+    def untranslated(self) -> list[str]:
+        """A warning for each message the documents rendered so far used without a translation."""
+        warnings = []
+        for locale, (_, filters) in sorted(self._environments.items()):
+            warnings += untranslated_warnings(self.project.catalogs_dir, locale, filters.translations)
+        return warnings
+
     def _placeholder_values(self, bundle: EventBundle, locale: str, filters: LocalFilters) -> dict[str, str]:
         key = (bundle.event.id, locale)
         if key not in self._values:
@@ -61,6 +75,7 @@ class Renderer:
 
     def render(self, template: str, locale: str, bundle: EventBundle, page: PageGeometry, **extra) -> str:
         env, filters = self.environment(locale)
+        filters.translations.using = template
         facts = filters.facts
         context = {
             "event": bundle.event, "bundle": bundle, "lang": locale, "dir": facts.direction,
@@ -77,25 +92,40 @@ class Renderer:
             raise TemplateError(f"{_template_position(template)}: {exc}") from None
         except (RecursionError, OverflowError, MemoryError) as exc:
             raise TemplateError(f"{_template_position(template)}: the template does not terminate ({type(exc).__name__})") from None
+        html = keep_together(html)
         if facts.settings.digits != "latn":
             html = localize_digits(html, facts.digits)
         return isolate_ltr(html) if facts.direction == "rtl" else isolate_rtl(html)
 
 
-def placeholder_values(bundle: EventBundle, filters: LocalFilters) -> dict[str, str]:
-    """What ``{name}``, ``{name:counted}`` and ``{name:fraction}`` in data texts stand for."""
+def placeholder_values(bundle: EventBundle, filters: LocalFilters) -> PlaceholderValues:
+    """What ``{name}``, ``{name:counted}``, ``{name:counted:case}`` and ``{name:fraction}`` in data
+    texts stand for, and the counts that choose a sentence's variants."""
     event = bundle.event
     values = {"date": filters.long_date(event.date), "period": filters.period(event.period)}
+    counts: dict[str, float] = {}
     for name, figure in event.figures.items():
         values[name] = filters.figure(figure)
-        values[f"{name}:counted"] = filters.counted(figure)
-    if bundle.awardees:
-        values["awarded_groups"] = filters.count_phrase("%(num)s group", "%(num)s groups", len(bundle.groups))
-        values["awarded_individuals"] = filters.count_phrase("%(num)s individual", "%(num)s individuals", len(bundle.individuals))
+        counts[name] = figure.value
+        for case, suffix in _case_suffixes(filters):
+            values[f"{name}:counted{suffix}"] = filters.counted(figure, case)
+    if event.awards is not None:
+        for name, awardees, message in (("awarded_groups", bundle.groups, AWARDED_GROUPS),
+                                        ("awarded_individuals", bundle.individuals, AWARDED_INDIVIDUALS)):
+            counts[name] = len(awardees)
+            values[name] = filters.number(len(awardees))
+            for case, suffix in _case_suffixes(filters):
+                values[f"{name}:counted{suffix}"] = filters.count_phrase(*message, len(awardees), case)
     for name, ratio in bundle.ratios.items():
         values[name] = filters.ratio(ratio.part, ratio.whole, ratio.ratio.decimals)
         values[f"{name}:fraction"] = filters.fraction(ratio.part, ratio.whole)
-    return values
+    return PlaceholderValues(values, counts)
+
+
+def _case_suffixes(filters: LocalFilters) -> list[tuple[str | None, str]]:
+    """``:counted`` without a case, or ``:counted:genitive`` and the other cases where the language declines."""
+    names = cases(filters.facts.code)
+    return [(case, f":{case}") for case in names] if names else [(None, "")]
 
 
 def page_css(page: PageGeometry) -> Markup:

@@ -174,9 +174,17 @@ def test_print_file_follows_the_sorted_list_order(tmp_path):
     _, _, sets = _certificate_sets(project)
     item, _ = sets["vi"]
     positions = [next(i for i, line in enumerate(names) if squeeze(a.name["vi"]) in line) for a in item.awardees]
-    assert positions == sorted(positions) and item.awardees != tuple(sorted(item.awardees, key=lambda a: a.serial))
+    data_order = [g.id for g in _event(project).awards.groups] + [i.id for i in _event(project).awards.individuals]
+    assert positions == sorted(positions) and [a.id for a in item.awardees] != data_order
+    assert [a.serial for a in item.awardees] == list(range(1, len(item.awardees) + 1))  # register No. = list No.
     for awardee, page in zip(item.awardees, pages):
         assert squeeze(awardee.name["vi"]) in page
+
+
+def _event(project: Path):
+    from reporting.source.load import load_event
+
+    return load_event(project / "data" / "directive-35-review.yaml", ("ar", "vi")).event
 
 
 @pytest.mark.parametrize("names, expected", [

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reporting.config import LocaleSettings
+from reporting.config import LocaleSettings, load_project
 from reporting.language.filters import LocalFilters
 from reporting.language.messages import load_translations
 from reporting.language.locales import LocaleFacts
@@ -20,7 +20,8 @@ import icu  # PyICU: the test extras of pyproject.toml; ./run test installs libi
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = [("ar", "latn"), ("ar", "arab"), ("vi", "latn")]
 NUMBERS = [0, 1, 2, 17, 209, 1000, 2214, 14400, 38445, 576000000, 1234.5, 0.5]
-RATIOS = [(624, 629), (441, 445), (1, 3), (1, 1), (0, 5)]
+# 397/400 and 1/16 end exactly on a half at one decimal (99.25%, 6.25%): they show the rounding rule.
+RATIOS = [(624, 629), (441, 445), (1, 3), (1, 1), (0, 5), (397, 400), (1, 16), (3, 16)]
 DATES = [dt.date(2024, 4, 8), dt.date(2024, 8, 20), dt.date(2014, 5, 26), dt.date(2025, 1, 1), dt.date(2024, 12, 31)]
 QUARTERS = [1, 2, 3, 4]
 COUNTS = [0, 1, 2, 3, 10, 11, 15, 99, 100, 101, 102, 111, 1000]
@@ -28,14 +29,19 @@ COUNTS = [0, 1, 2, 3, 10, 11, 15, 99, 100, 101, 102, 111, 1000]
 ARABIC_GROUPS = {"zero": "لا جماعات", "one": "جماعة واحدة", "two": "جماعتان", "few": "{n} جماعات",
                  "many": "{n} جماعةً", "other": "{n} جماعة"}
 # The same date patterns the catalogs give, for ICU.
-VI_PATTERNS = {"d MMMM y": "'ngày' d 'tháng' M 'năm' y", "QQQQ y": "QQQQ 'năm' y"}
-AR_PATTERNS = {"QQQQ y": "QQQQ 'من عام' y"}  # the year after a quarter: "الربع الأول من عام 2024"
+VI_PATTERNS = {"d MMMM y": "'ngày' d 'tháng' M 'năm' y"}
 ANCHORS = {"ar": "القيمة المكتوبة في هذا السطر هي", "vi": "Giá trị in ở dòng này là"}
 MARKS = re.compile("[\u200e\u200f\u061c]")
 
 
+PROJECT = load_project(ROOT)
+# The oracle rounds by the same rule as the documents (reporting.toml), so a change of rule in either shows.
+ICU_ROUNDING = {"half-up": icu.DecimalFormat.kRoundHalfUp, "half-even": icu.DecimalFormat.kRoundHalfEven}
+
+
 def filters(code: str, digits: str) -> LocalFilters:
-    return LocalFilters(LocaleFacts(LocaleSettings(code, digits)), load_translations(ROOT / "templates" / "locale", code))
+    settings = LocaleSettings(code, digits, rounding=PROJECT.locales[code].rounding)
+    return LocalFilters(LocaleFacts(settings), load_translations(ROOT / "templates" / "locale", code))
 
 
 def icu_locale(code: str, digits: str):
@@ -43,7 +49,7 @@ def icu_locale(code: str, digits: str):
 
 
 def icu_date(value: dt.date, pattern: str, code: str, digits: str) -> str:
-    pattern = {"vi": VI_PATTERNS, "ar": AR_PATTERNS}.get(code, {}).get(pattern, pattern)
+    pattern = {"vi": VI_PATTERNS}.get(code, {}).get(pattern, pattern)
     calendar = icu.GregorianCalendar(value.year, value.month - 1, value.day)
     return icu.SimpleDateFormat(pattern, icu_locale(code, digits)).format(calendar.getTime())
 
@@ -56,15 +62,25 @@ def corpus() -> list[tuple[str, str, str, str, str]]:
         number, percent = icu.NumberFormat.createInstance(where), icu.NumberFormat.createPercentInstance(where)
         percent.setMinimumFractionDigits(1)
         percent.setMaximumFractionDigits(1)
+        for formatter in (number, percent):
+            formatter.setRoundingMode(ICU_ROUNDING[PROJECT.locales[code].rounding])
         rows = [(f"n{v}", f.number(v), number.format(v)) for v in NUMBERS]
         rows += [(f"r{a}-{b}", f.ratio(a, b), percent.format(a / b)) for a, b in RATIOS]
         rows += [(f"d{d}", f.long_date(d), icu_date(d, "d MMMM y", code, digits)) for d in DATES]
-        rows += [(f"q{q}", f.quarter(dt.date(2024, 3 * q - 2, 1)), icu_date(dt.date(2024, 3 * q - 2, 1), "QQQQ y", code, digits))
-                 for q in QUARTERS]
+        rows += [(f"q{q}", f.quarter(dt.date(2024, 3 * q - 2, 1)), _expected_quarter(q, code, digits)) for q in QUARTERS]
         rows += [(f"p{n}", f.translations.ngettext("%(num)s group", "%(num)s groups", n) % {"num": f.number(n)},
                   _expected_groups(code, n, number)) for n in COUNTS]
         cases += [(f"{code}-{digits}-{case}", code, digits, ours, expected) for case, ours, expected in rows]
     return cases
+
+
+def _expected_quarter(quarter: int, code: str, digits: str) -> str:
+    """Vietnamese official style: Roman numerals, lower case ("quý I năm 2024"), which CLDR lacks;
+    Arabic: ICU's name of the quarter, then "of the year" (الربع الأول من عام 2024)."""
+    year = icu_date(dt.date(2024, 1, 1), "y", code, digits)
+    if code == "vi":
+        return f"quý {['I', 'II', 'III', 'IV'][quarter - 1]} năm {year}"
+    return f"{icu_date(dt.date(2024, 3 * quarter - 2, 1), 'QQQQ', code, digits)} من عام {year}"
 
 
 def _expected_groups(code: str, count: int, number) -> str:
@@ -84,6 +100,18 @@ def _marker(case: str) -> str:
 
 def test_corpus_has_at_least_100_cases():
     assert len(CORPUS) >= 100
+
+
+def test_the_rule_is_half_up_by_default_and_the_oracle_follows_it():
+    rows = {case: ours for case, _, _, ours, _ in CORPUS}
+    assert rows["vi-latn-r397-400"] == "99,3%" and rows["ar-latn-r1-16"] == "6.3%"
+    # half-even (Babel's and ICU's default) would print 99,2 %: the oracle must disagree with it.
+    even = icu.NumberFormat.createPercentInstance(icu.Locale("vi"))
+    even.setMaximumFractionDigits(1)
+    even.setMinimumFractionDigits(1)
+    assert even.format(397 / 400) == "99,2%"
+    half_even = LocalFilters(LocaleFacts(LocaleSettings("vi", "latn", rounding="half-even")), filters("vi", "latn").translations)
+    assert half_even.ratio(397, 400) == "99,2%"
 
 
 @pytest.mark.parametrize("case, code, digits, ours, expected", CORPUS, ids=[c[0] for c in CORPUS])

@@ -22,7 +22,7 @@ EXPECTED_REPORT = {
                  "بعد ظهر يوم 8 أبريل 2024", "الربع الأول من عام 2024", "36 جولة تفتيش"],
     (Q1, "vi"): ["17 cuộc thanh tra hành chính", "9 kết luận thanh tra", "12 đơn vị", "576 triệu đồng",
                  "hơn 500 triệu đồng", "8 tập thể", "9 cá nhân", "36 cuộc thanh tra chuyên ngành", "Vũ Gia Long",
-                 "chiều ngày 8 tháng 4 năm 2024", "Quý 1 năm 2024", "Ninh Bình, ngày 08 tháng 4 năm 2024"],
+                 "chiều ngày 8 tháng 4 năm 2024", "quý I năm 2024", "Ninh Bình, ngày 08 tháng 4 năm 2024"],
     (D35, "ar"): ["99.2%", "99.1%", "624/629", "441/445", "14,400", "38,445", "2,214", "دوآن مينه هوان", "35-CT/TW", "2014-2024",
                  "شهادات التقدير لـ 10 جماعات و15 فردًا"],
     (D35, "vi"): ["99,2%", "99,1%", "624/629", "441/445", "14.400", "38.445", "2.214", "588", "Đoàn Minh Huấn",
@@ -286,8 +286,11 @@ def test_emblem_has_the_same_size_in_pdf_and_docx(built, locale):
 
 
 def test_sorted_order_is_one_line_and_drives_list_and_print_file(tmp_path):
+    """Sorted once, by the primary language (vi): people by given name, groups by full name; the
+    Arabic list and print file hold the same people in the same order, numbered alike."""
     from conftest import copy_project, run_cli
-    from reporting.language.collation import sort_key
+    from reporting.language.collation import group_sort_key, sort_key
+    from reporting.source.load import load_event
 
     project = copy_project(tmp_path)
     data = project / "data" / f"{D35}.yaml"
@@ -295,13 +298,22 @@ def test_sorted_order_is_one_line_and_drives_list_and_print_file(tmp_path):
                     encoding="utf-8")
     code, _, err = run_cli("--project", str(project), "--event", D35, "--output", str(tmp_path / "out"), "-q")
     assert code == 0, err
+    awards = load_event(data, LOCALES).event.awards
+    people = sorted(awards.individuals, key=lambda person: sort_key(person.name["vi"], "vi"))
+    bodies = sorted(awards.groups, key=lambda group: group_sort_key(group.name["vi"], "vi"))
+    assert bodies[0].name["vi"] == "Ban Nội chính Tỉnh ủy" and bodies[-1].name["vi"] == "UBND thành phố Tam Điệp"
     for locale in LOCALES:
         folder = tmp_path / "out" / D35 / locale
-        individuals = docx_xml(folder / "awardees.docx").findall(f".//{W}tbl")[-1]
-        names = ["".join(row.findall(f"{W}tc")[1].itertext()) for row in individuals.findall(f"{W}tr")[1:]]
-        assert len(names) == 15 and names == sorted(names, key=lambda n: sort_key(n, locale))
+        *groups, individuals = docx_xml(folder / "awardees.docx").findall(f".//{W}tbl")
+        cells = lambda table: ["".join(row.findall(f"{W}tc")[1].itertext()) for row in table.findall(f"{W}tr")[1:]]  # noqa: E731
+        assert cells(individuals) == [person.name[locale] for person in people]
+        assert cells(groups[-1]) == [group.name[locale] for group in bodies]
         pages = pdf_pages(folder / "certificates.pdf")
-        assert letters(names[0]) in letters(pages[10]) and letters(names[-1]) in letters(pages[-1])
+        assert letters(bodies[0].name[locale]) in letters(pages[0])
+        assert letters(people[0].name[locale]) in letters(pages[10]) and letters(people[-1].name[locale]) in letters(pages[-1])
+        listed = letters(pdf_text(folder / "awardees.pdf"))
+        positions = [listed.index(letters(person.name[locale])) for person in people]
+        assert positions == sorted(positions)
 
 
 def _figure_texts(project_root: Path, event_id: str, locale: str, digits: str) -> list[str]:

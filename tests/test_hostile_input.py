@@ -108,7 +108,7 @@ D35_CASES = {
     "image that does not exist": ("emblem: assets/emblem.png", "emblem: assets/nope.png",
                                   "awards.emblem: expected an image file templates/assets/nope.png, found none"),
     "image outside the assets folder": ("emblem: assets/emblem.png", "emblem: ../../etc/passwd",
-                                        "awards.emblem: expected match pattern"),
+                                        "awards.emblem: expected an image under templates/assets/ named with letters"),
     "stated percentage disagrees": ("    part: complaints_resolved\n", "    part: complaints_resolved\n    stated_percent: 98.2\n",
                                     "stated_percent: expected 99.2 (624/629), found 98.2"),
 }

@@ -40,7 +40,7 @@ def test_arabic_indic_setting_leaves_no_latin_digit():
 
 @pytest.mark.parametrize("code, expected", [
     ("ar", ["8 أبريل 2024", "بعد ظهر يوم 8 أبريل 2024", "الربع الأول من عام 2024", "2014-2024", "نينه بينه، 20 أغسطس 2024"]),
-    ("vi", ["ngày 8 tháng 4 năm 2024", "chiều ngày 8 tháng 4 năm 2024", "Quý 1 năm 2024", "2014-2024", "Ninh Bình, ngày 20 tháng 8 năm 2024"]),
+    ("vi", ["ngày 8 tháng 4 năm 2024", "chiều ngày 8 tháng 4 năm 2024", "quý I năm 2024", "2014-2024", "Ninh Bình, ngày 20 tháng 8 năm 2024"]),
 ])
 def test_dates_and_periods(code, expected):
     f = filters(code)
@@ -72,7 +72,8 @@ def test_vietnamese_has_one_form():
             for n in (1, 15)] == ["1 cá nhân", "15 cá nhân"]
 
 
-ARABIC_COUNTED = {"zero": "لا عمليات تفتيش", "one": "عملية تفتيش واحدة", "two": "عمليتا تفتيش",
+ARABIC_COUNTED = {"zero": "لا عمليات تفتيش", "one": "عملية تفتيش واحدة",
+                  "two": {"nominative": "عمليتا تفتيش", "accusative": "عمليتي تفتيش", "genitive": "عمليتي تفتيش"},
                   "few": "{n} عمليات تفتيش", "many": "{n} عملية تفتيش", "other": "{n} عملية تفتيش"}
 
 
@@ -85,6 +86,27 @@ def test_counted_figures_pick_the_cldr_category(value, expected):
                     counted={"ar": ARABIC_COUNTED, "vi": "{n} cuộc thanh tra"})
     assert filters("ar").counted(figure) == expected
     assert filters("vi").counted(figure) == f"{value} cuộc thanh tra"
+
+
+@pytest.mark.parametrize("case, expected", [("nominative", "عمليتا تفتيش"), ("genitive", "عمليتي تفتيش"),
+                                            ("accusative", "عمليتي تفتيش"), (None, "عمليتا تفتيش")])
+def test_counted_dual_changes_with_case(case, expected):
+    figure = Figure(value=2, label={"ar": "x", "vi": "x"}, counted={"ar": ARABIC_COUNTED, "vi": "{n} cuộc"})
+    assert filters("ar").counted(figure, case) == expected
+
+
+@pytest.mark.parametrize("count, case, expected", [
+    (2, "nominative", "جماعتان"), (2, "genitive", "جماعتين"), (2, "accusative", "جماعتين"),
+    (1, "accusative", "جماعة واحدة"), (3, "genitive", "3 جماعات"), (11, "genitive", "11 جماعةً"), (100, "genitive", "100 جماعة"),
+])
+def test_award_counts_take_their_case_from_the_catalog(count, case, expected):
+    assert filters("ar").count_phrase("%(num)s group", "%(num)s groups", count, case) == expected
+    assert filters("vi").count_phrase("%(num)s group", "%(num)s groups", count) == f"{count} tập thể"
+
+
+def test_individuals_accusative_shows_the_tanwin():
+    assert filters("ar").count_phrase("%(num)s individual", "%(num)s individuals", 1, "accusative") == "فردًا واحدًا"
+    assert filters("ar").count_phrase("%(num)s individual", "%(num)s individuals", 2, "genitive") == "فردين"
 
 
 def test_fill_escapes_data_and_substitutes_values():

@@ -172,6 +172,17 @@ def test_the_build_never_writes_through_a_symbolic_link(place, link):
     assert not (output / ".reporting-staging").exists()
 
 
+def test_the_lock_file_is_never_written_through_a_link(place):
+    project, output, sibling = place
+    lock = output.parent / ".output.lock"
+    lock.symlink_to(sibling / "x" / "thesis.pdf")
+    before = snapshot(sibling)
+    code, _, err = build(project, output)
+    assert code == 1
+    assert f"{lock} is a symbolic link (to {sibling / 'x' / 'thesis.pdf'}); the build does not write through links" in err
+    assert snapshot(sibling) == before
+
+
 def test_verify_reports_links_and_hidden_files(place):
     project, output, sibling = place
     assert build(project, output, "-q")[0] == 0
@@ -255,18 +266,21 @@ def test_the_lock_is_taken_on_the_real_path(place, tmp_path):
 def test_jobs_is_bounded_with_a_message(place):
     project, output, sibling = place
     cores = len(os.sched_getaffinity(0))
+    before = snapshot(sibling)
     code, _, err = build(project, output, "--jobs", str(4 * cores + 1))
     assert code == 2
     assert f"expected at most {4 * cores} (4 per core, {cores} core(s) here), found {4 * cores + 1}" in err
-    assert not output.exists()
+    assert not output.exists() and snapshot(sibling) == before
+    assert build(project, output, "--jobs", str(4 * cores), "-q")[0] == 0  # the bound itself is allowed
 
 
 def test_the_data_size_cap_says_what_to_do(place):
     project, output, sibling = place
     data = project / "data" / "inspectorate-2024-q1.yaml"
     data.write_text(data.read_text(encoding="utf-8") + "# " + "x" * 2_000_000 + "\n", encoding="utf-8")
+    before = snapshot(sibling)
     code, _, err = build(project, output)
-    assert code == 1
+    assert code == 1 and snapshot(sibling) == before
     assert "expected at most 2,000,000 bytes, found 2,02" in err
     assert "pictures belong in templates/assets/" in err
     assert not output.exists()
@@ -277,6 +291,7 @@ def test_real_nested_builds_exclude_each_other(place):
     """Two real processes: a build paused in its publication (holding its locks) and one nested in it."""
     project, output, sibling = place
     inner = output / "nested"
+    before = snapshot(sibling)
 
     def paused_build(folder: Path) -> subprocess.Popen:
         build = subprocess.Popen([sys.executable, str(ROOT / "build_reports.py"), "--project", str(project), *EVENT,
@@ -303,3 +318,4 @@ def test_real_nested_builds_exclude_each_other(place):
     finally:
         inner_build.kill()
         inner_build.wait()
+    assert snapshot(sibling) == before

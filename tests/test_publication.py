@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -286,3 +288,25 @@ def test_kill_9_inside_the_rename_phase_is_rolled_forward(tmp_path, pause_after,
     assert snapshot(output) == snapshot(reference)  # the new generation, complete, manifest included
     assert snapshot(sibling) == before_sibling
     assert run_cli("verify", str(output))[0] == 0
+
+
+def test_a_damaged_publication_journal_is_refused_not_followed(tmp_path):
+    project = copy_project(tmp_path)
+    output = tmp_path / "output"
+    sibling = tmp_path / "sibling"
+    sibling.mkdir()
+    (sibling / "thesis.pdf").write_bytes(b"not ours")
+    event = ("--event", "inspectorate-2024-q1", "--locale", "vi", "--format", "pdf")
+    assert run_cli("--project", str(project), *event, "--output", str(output), "-q")[0] == 0
+    staging = output / ".reporting-staging"
+    staging.mkdir()
+    (staging / "owner").write_text("staging folder of a reporting build; removed by the next build\n")
+    digest = hashlib.sha256(b"not ours").hexdigest()
+    (staging / "publish.json").write_text(json.dumps({"rename": [], "remove": {"../sibling/thesis.pdf": digest}}))
+    before = snapshot(sibling)
+    for argv in (("verify", str(output)), ("--project", str(project), *event, "--output", str(output))):
+        code, _, err = run_cli(*argv)
+        assert code == 1, err
+        assert f"{staging / 'publish.json'} is damaged (it is written whole, so someone edited it)" in err
+        assert "Traceback" not in err
+    assert snapshot(sibling) == before

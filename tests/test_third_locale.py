@@ -11,6 +11,9 @@ from conftest import ROOT, run_cli
 from textutil import docx_text, letters, pdf_text
 
 
+FRENCH_PERIODS = {"the first quarter of %(year)s": "1er trimestre %(year)s"}
+
+
 def add_french(project) -> None:
     config = project / "reporting.toml"
     config.write_text(config.read_text(encoding="utf-8") + '''
@@ -26,9 +29,9 @@ fonts = ["fonts/noto-serif/NotoSerif-Regular.ttf", "fonts/noto-serif/NotoSerif-B
     french = Catalog(locale="fr")
     for message in source:
         if message.id and message.context == "date pattern":
-            french.add(message.id, {"d MMMM y": "d MMMM y", "d MMMM": "d MMMM", "QQQQ y": "QQQQ y",
-                                     "dd MMMM y": "dd MMMM y", "d/M/y": "d/M/y"}[message.id],
-                       context=message.context)
+            french.add(message.id, message.id, context=message.context)
+        elif message.id and message.context == "period":  # quarters and halves are phrases, not CLDR patterns
+            french.add(message.id, FRENCH_PERIODS.get(message.id, message.id), context=message.context)
         elif message.id and isinstance(message.id, tuple):
             french.add(message.id, ("%(num)s groupe", "%(num)s groupes") if "group" in message.id[0]
                        else ("%(num)s personne", "%(num)s personnes"))
@@ -42,6 +45,10 @@ fonts = ["fonts/noto-serif/NotoSerif-Regular.ttf", "fonts/noto-serif/NotoSerif-B
     for path in (project / "data").glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
         text = re.sub(r'^(\s*)vi: (.*)$', r'\1vi: \2\n\1fr: \2', text, flags=re.M)
+        # A paragraph written as texts and choices by count: French has the categories one, many
+        # and other (check requires each), where Vietnamese has only other.
+        text = re.sub(r'^(\s*)vi:\n((?:\1\s+.*\n)+)', lambda m: m[0] + m[1] + "fr:\n" +
+                      re.sub(r'^(\s+)other:', r'\1one many other:', m[2], flags=re.M), text, flags=re.M)
         text = re.sub(r'vi: ("[^"]*")\}', r'vi: \1, fr: \1}', text)
         path.write_text(text, encoding="utf-8")
 

@@ -34,8 +34,18 @@ def docx_paragraphs(path: Path, outside_tables: bool = False) -> list[str]:
     paragraphs = root.iter(f"{W}p")
     if outside_tables:
         paragraphs = (p for p in paragraphs if not any(a.tag == f"{W}tbl" for a in p.iterancestors()))
-    return ["".join("\t" if t.tag == f"{W}tab" else (t.text or "") for t in p.iter(f"{W}t", f"{W}tab"))
+    return [_as_shown("".join(_SHOWN.get(t.tag, t.text or "") for t in p.iter(f"{W}t", f"{W}tab", f"{W}noBreakHyphen")))
             for p in paragraphs]
+
+
+# What Word shows for the elements that stand for a character, and the no-break characters of
+# span.nobr (reporting/writers/docx.py) as the plain characters a reader reads.
+_SHOWN = {f"{W}tab": "\t", f"{W}noBreakHyphen": "-"}
+_NO_BREAK = str.maketrans({"\u00a0": " ", "\u2060": None})
+
+
+def _as_shown(text: str) -> str:
+    return text.translate(_NO_BREAK)
 
 
 def docx_text(path: Path) -> str:

@@ -5,7 +5,11 @@ stale; a cache that cannot be read or written only costs time.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -23,3 +27,25 @@ def keep(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except OSError:
         pass
+
+
+def usable_folder(name: str) -> Path:
+    """``folder(name)`` if this process can write there, else a private temporary folder removed at exit.
+
+    For entries the build must read back within the same run (the print file's typeset chunks):
+    with a read-only cache they are kept for this run only, so the next build typesets them again."""
+    path = folder(name)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-", suffix=".tmp"):
+            pass
+        return path
+    except OSError:
+        return _private_folder(name)
+
+
+@lru_cache(maxsize=None)
+def _private_folder(name: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix=f"reporting-{name}-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path

@@ -59,9 +59,10 @@ def cache_folder() -> Path:
     """Where typeset chunks are kept for the print file, so a one-name fix re-typesets one chunk.
 
     Content-addressed (the chunk's key), so an entry is never stale; entries
-    unused for a month are removed.
+    unused for a month are removed. A cache that cannot be written only costs time: the chunks
+    are then kept in a temporary folder for this build alone.
     """
-    return cache.folder("pdf-chunks")
+    return cache.usable_folder("pdf-chunks")
 
 
 def touch(path: Path) -> None:

@@ -1,12 +1,13 @@
 """One build at a time per output folder, and none in a folder inside or around it."""
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from reporting.errors import OutputBusy
+from reporting.errors import OutputBusy, UnsafeOutput
 
 
 # The lock files this process holds: forked workers close their copies (lock_held_by_parent_only),
@@ -28,7 +29,7 @@ def output_lock(output: Path):
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    with open(_lock_path(output), "a+") as handle, ExitStack() as enclosing:
+    with _open_lock_file(_lock_path(output)) as handle, ExitStack() as enclosing:
         try:
             _take(handle, fcntl.LOCK_EX, output, output)
         except OutputBusy:
@@ -46,6 +47,18 @@ def output_lock(output: Path):
             yield
         finally:
             HELD.difference_update(descriptors)
+
+
+def _open_lock_file(path: Path):
+    """The lock file, never through a symbolic link (the build writes its process id into it)."""
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeOutput(f"{path} is a symbolic link (to {os.readlink(path)}); the build does not write "
+                               "through links: remove it and build again") from None
+        raise
+    return os.fdopen(descriptor, "r+")
 
 
 def _lock_path(folder: Path) -> Path:

@@ -16,6 +16,7 @@ from reporting.config import CONFIG_NAME, Project
 from reporting.errors import ForeignFolder
 
 MANIFEST_NAME = "manifest.json"
+MANIFEST_SIGNATURE_NAME = "manifest.json.p7s"  # a signed build's detached signature of its manifest
 LIBRARIES = ("weasyprint", "python-docx", "babel", "jinja2", "pyyaml", "pydantic")
 
 
@@ -93,10 +94,16 @@ def verify(output: Path) -> list[str]:
     untrusted entries, and links or hidden files no build makes."""
     if not (output / MANIFEST_NAME).is_file():
         return [f"missing: {MANIFEST_NAME} (not a build output folder?)"]
-    problems: list[str] = []
-    expected = previous_outputs(output, problems)
+    unreadable = manifest_problem(output)
+    if unreadable:
+        return [unreadable]
     if not is_ours(output):
         return [f"unreadable: {MANIFEST_NAME} (not written by this program, or damaged)"]
+    from reporting.build.signing import manifest_signature_problems, signature_problems
+
+    problems: list[str] = []
+    signers: list = []  # the certificate of every PDF signature: the manifest's must be the same
+    expected = previous_outputs(output, problems)
     for name, entry in expected.items():
         path = output / name
         if not path.is_file():
@@ -104,12 +111,31 @@ def verify(output: Path) -> list[str]:
         elif path.stat().st_size != entry["size"] or sha256(path) != entry["sha256"]:
             problems.append(f"altered: {name} (expected sha256 {entry['sha256'][:16]}…)")
         if path.is_file() and path.suffix == ".pdf":
-            from reporting.build.signing import signature_problems
-            problems += signature_problems(path)
+            problems += signature_problems(path, signers)
+    signature = output / MANIFEST_SIGNATURE_NAME
+    problems += manifest_signature_problems((output / MANIFEST_NAME).read_bytes(),
+                                            signature.read_bytes() if signature.is_file() else None, signers)
     present, strange = _walk(output)
     problems += strange
-    problems += [f"extra: {name}" for name in sorted(present - set(expected) - {MANIFEST_NAME})]
+    problems += [f"extra: {name}" for name in sorted(present - set(expected) - {MANIFEST_NAME, MANIFEST_SIGNATURE_NAME})]
     return problems
+
+
+def manifest_problem(output: Path) -> str | None:
+    """Why the manifest cannot be read at all (it is input like any other), or None."""
+    where = f"unreadable: {MANIFEST_NAME}"
+    try:
+        manifest = read_manifest(output)
+    except UnicodeDecodeError:
+        return f"{where}: expected UTF-8 JSON, found other bytes"
+    except json.JSONDecodeError as exc:
+        found = "an empty file" if not exc.doc.strip() else f"invalid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
+        return f"{where}: expected the JSON a build writes, found {found}"
+    except OSError as exc:
+        return f"{where}: {exc.strerror}"
+    if not (isinstance(manifest, dict) and isinstance(manifest.get("outputs"), dict)):
+        return f"{where}: expected an 'outputs' mapping of files to their sha256 and size, found something else"
+    return None
 
 
 def _walk(output: Path) -> tuple[set[str], list[str]]:

@@ -15,11 +15,13 @@ from typing import Callable, Iterable, Iterator
 
 from reporting.source.figures import Awardee, EventBundle, bundle_event
 from reporting.config import DocumentType, PageGeometry, Project
-from reporting.errors import RenderError, ReportingError, SelectionError
+from reporting.errors import (OutputWriteError, RenderError, ReportingError, SelectionError, StrictFailure,
+                              os_error_meaning)
 from reporting.build.limits import time_limit
 from reporting.build.lock import output_lock
 from reporting.build.freshness import forget_assets, output_key
-from reporting.build.manifest import MANIFEST_NAME, build_manifest, is_current, previous_outputs, refuse_foreign_folder
+from reporting.build.manifest import (MANIFEST_NAME, MANIFEST_SIGNATURE_NAME, build_manifest, is_current,
+                                      previous_outputs, refuse_foreign_folder)
 from reporting.build.output_paths import check_output_folder, ensure_no_links
 from reporting.source.load import discover, load_events
 from reporting.build.file_names import awardee_stem
@@ -50,6 +52,7 @@ class Selection:
     duplex: bool | None = None  # blank backs in the print file; default: print.duplex
     keep_html: bool = False  # keep every document's HTML in the result (the preview shows it)
     force_into: bool = False  # build into a non-empty folder that holds no manifest of ours
+    strict: bool = False  # any warning (an untranslated message) fails the build, nothing published
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,8 @@ class BuildResult:
     removed: list[Path] = field(default_factory=list)  # outputs of an earlier build no longer made
     seconds: float = 0.0
     documents: list[tuple[Job, str]] = field(default_factory=list)  # every document's HTML, for the preview
-    warnings: list[str] = field(default_factory=list)  # untrusted manifest entries, edited files kept, recovery
+    # untrusted manifest entries, edited files kept, recovery, messages the documents print untranslated
+    warnings: list[str] = field(default_factory=list)
 
 
 def load_bundles(project: Project) -> list[EventBundle]:
@@ -101,7 +105,7 @@ def load_bundles(project: Project) -> list[EventBundle]:
     paths = discover(project.data_dir)
     events = load_events(paths, tuple(project.locales), project.root, project.templates_dir)
     check_fonts(project, events)
-    return [bundle_event(item) for item in events]
+    return [bundle_event(item, project.primary_locale) for item in events]
 
 
 def plan(bundles: Iterable[EventBundle], project: Project, selection: Selection,
@@ -163,6 +167,8 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     planned = plan(bundles, project, selection, renderer)  # which documents, from the document table
     documents = render_documents(planned, renderer, project)  # reports and lists: template errors stop here
     sets = [item for item in planned if isinstance(item, CertificateSet)]  # rendered chunk by chunk, later
+    if selection.strict:  # before any typesetting; the certificates' messages are known after theirs
+        _refuse_warnings(renderer.untranslated())
     paged_inputs = _paged_inputs(bundles, project, selection)  # what archived and signed PDFs also carry
     result = BuildResult(documents=list(documents) if selection.keep_html else [])
     with output_lock(output), Staging(output) as staging:
@@ -171,7 +177,10 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
         tasks = TaskPlanner(project, selection, renderer, ledger, paged_inputs, result)
         _write(project, selection, (lambda: tasks.tasks(documents, sets), tasks.print_tasks), ledger, result,
                _Progress(progress, _count_outputs(planned, tasks.formats)))
+        result.warnings.extend(renderer.untranslated())
         _publish(project, selection, tasks.formats, ledger, staging, result)
+        if selection.strict:
+            _refuse_warnings(result.warnings)  # inside the staging: nothing of this build is published
     result.seconds = time.perf_counter() - started
     return result
 
@@ -228,8 +237,28 @@ def _publish(project: Project, selection: Selection, formats: tuple[str, ...], l
     for path in result.removed:
         staging.remove(path, ledger.previous[path.relative_to(output).as_posix()]["sha256"])
     if result.written or result.removed or ledger.entries != _previous_entries(output, ledger) \
-            or not (output / MANIFEST_NAME).is_file():
-        staging.stage(output / MANIFEST_NAME, build_manifest(project, output, ledger.entries, result.removed))
+            or not (output / MANIFEST_NAME).is_file() or _manifest_signature_due(output, selection):
+        manifest = build_manifest(project, output, ledger.entries, result.removed)
+        try:
+            staging.stage(output / MANIFEST_NAME, manifest)
+            _stage_manifest_signature(staging, output, manifest, selection.sign_key)
+        except OSError as exc:  # a full disk at the last file: say which one (nothing is published)
+            raise OutputWriteError(f"cannot write {output / MANIFEST_NAME}: {os_error_meaning(exc)}") from None
+
+
+def _manifest_signature_due(output: Path, selection: Selection) -> bool:
+    return selection.sign_key is not None and not (output / MANIFEST_SIGNATURE_NAME).is_file()
+
+
+def _stage_manifest_signature(staging: Staging, output: Path, manifest: bytes, key: Path | None) -> None:
+    """A signed build signs its manifest too (verify checks it); an unsigned one removes an old signature."""
+    target = output / MANIFEST_SIGNATURE_NAME
+    if key is not None:
+        from reporting.build.signing import PdfSigner
+
+        staging.stage(target, PdfSigner(key).sign_data(manifest))
+    elif target.is_file():
+        staging.remove(target, file_sha256(target))
 
 
 def _count_outputs(planned: list, formats: tuple[str, ...]) -> int:
@@ -508,3 +537,6 @@ def _check_selection(bundles: list[EventBundle], project: Project, selection: Se
         raise SelectionError(f"unknown locale {', '.join(unknown)}; configured: {', '.join(project.locales)}")
 
 
+def _refuse_warnings(warnings: list[str]) -> None:
+    if warnings:
+        raise StrictFailure(warnings)

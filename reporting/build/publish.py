@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from reporting.build.output_paths import ensure_no_links
+from reporting.build.output_paths import ensure_no_links, unsafe_name
 from reporting.errors import UnsafeOutput
 
 STAGING_NAME = ".reporting-staging"
@@ -104,7 +104,10 @@ class Staging:
         names = sorted((t.relative_to(output).as_posix() for t in self._staged), key=lambda n: n == "manifest.json")
         journal = {"rename": names,
                    "remove": {t.relative_to(output).as_posix(): digest for t, digest in self._removed.items()}}
-        write_synced(self.area.folder / JOURNAL_NAME, json.dumps(journal, indent=1).encode("utf-8"))
+        # Written whole, then renamed: a build killed while writing it has no journal, so published nothing.
+        partial = self.area.folder / f"{JOURNAL_NAME}.part"
+        write_synced(partial, json.dumps(journal, indent=1).encode("utf-8"))
+        os.replace(partial, self.area.folder / JOURNAL_NAME)
         self._staged.clear()
         self._removed.clear()
         roll_forward(output)
@@ -141,7 +144,7 @@ def roll_forward(output: Path) -> int:
     Each step can be repeated: a file already renamed is no longer in the staging folder.
     """
     folder = output / STAGING_NAME
-    journal = json.loads((folder / JOURNAL_NAME).read_text(encoding="utf-8"))
+    journal = _read_journal(folder / JOURNAL_NAME)
     pause = int(os.environ.get(PAUSE_VARIABLE, "-1"))
     renamed = 0
     for name in journal["rename"]:
@@ -157,6 +160,23 @@ def roll_forward(output: Path) -> int:
         remove_if_unchanged(output, output / name, digest)
     remove_staging(output)
     return renamed
+
+
+def _read_journal(path: Path) -> dict:
+    """The journal, checked like a manifest: only plain relative names (it sits in the output folder,
+    where anyone may have edited it)."""
+    damaged = UnsafeOutput(f"{path} is damaged (it is written whole, so someone edited it); the outputs may be "
+                           f"half published: move {path.parent} away and build again with --force")
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+        names, removals = journal["rename"], journal["remove"]
+    except (OSError, ValueError, TypeError, KeyError):
+        raise damaged from None
+    if not (isinstance(names, list) and isinstance(removals, dict)) \
+            or any(unsafe_name(name) for name in [*names, *removals]) \
+            or not all(isinstance(digest, str) for digest in removals.values()):
+        raise damaged
+    return journal
 
 
 def remove_if_unchanged(output: Path, target: Path, sha256: str) -> bool:

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from reporting.build.pipeline import BuildResult, Selection, run_build
 from reporting.config import CONFIG_NAME, load_project
-from reporting.errors import BuildCancelled, ReportingError
+from reporting.errors import BuildCancelled, OutputWriteError, ReportingError, describe_os_error
 
 # Edits arriving within this many milliseconds of each other are one rebuild (an editor's
 # save is often several writes: truncate, write, rename, chmod).
@@ -68,6 +68,8 @@ class Rebuilder:
                                    self._stop_if_cancelled)
             except ReportingError as exc:
                 error = exc
+            except OSError as exc:  # the machine refused a write (disk full, read-only): a message, not a bug
+                error = OutputWriteError(describe_os_error(exc))
             except Exception:  # a bug in the pipeline must not end the watcher either
                 crash = traceback.format_exc()
             self.generation += 1

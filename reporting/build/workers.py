@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 
 from reporting.build import cache
 from reporting.config import Project
-from reporting.errors import PageOverflow, RenderError
+from reporting.errors import OutputWriteError, PageOverflow, RenderError, os_error_meaning
 from reporting.build.limits import time_limit
 from reporting.build.lock import release_inherited_locks
 from reporting.build.publish import StagingArea
@@ -181,7 +181,10 @@ class Worker:
                 return Written(target, None, digest, len(data))
         except OSError:
             pass
-        return Written(target, self.area.write(target, data), digest, len(data))
+        try:
+            return Written(target, self.area.write(target, data), digest, len(data))
+        except OSError as exc:  # disk full, read-only: say which file, not where in the worker it happened
+            raise OutputWriteError(f"cannot write {target}: {os_error_meaning(exc)}") from None
 
     @property
     def signer(self):

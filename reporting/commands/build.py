@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 
 from reporting.build.pipeline import Selection, run_build
+from reporting.errors import StrictFailure
 from reporting.commands.options import add_selection_options, job_count, output_folder, positive, shown
 from reporting.ui.console import Console
 from reporting.ui.progress import ProgressBar, file_lines
@@ -19,6 +20,8 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
                        help="PDF/A-3b with the event's YAML attached (AFRelationship Source) and a content-derived /ID")
     build.add_argument("--sign", type=Path, metavar="KEY.p12",
                        help="sign every PDF (PAdES, pyHanko); implies --archive; passphrase in $REPORTING_SIGN_PASSPHRASE")
+    build.add_argument("--strict", action="store_true",
+                       help="fail on any warning (a message without a translation), listing them all; nothing is written")
     build.add_argument("--force", action="store_true", help="rewrite every output, even those whose inputs did not change")
     build.add_argument("-j", "--jobs", type=job_count, default=None, metavar="N",
                        help="worker processes writing documents (default: one per core; at most 4 per core)")
@@ -34,7 +37,7 @@ def run(project, args, console: Console) -> int:
     output = output_folder(project, args)
     selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive or bool(args.sign),
                           args.force, args.sign.resolve() if args.sign else None, args.jobs, args.chunk_size,
-                          args.duplex, force_into=args.force_into)
+                          args.duplex, force_into=args.force_into, strict=args.strict)
     progress = None
     if not (console.quiet or console.as_json):
         def show(path: Path) -> str:
@@ -42,9 +45,15 @@ def run(project, args, console: Console) -> int:
         progress = ProgressBar(console.stderr, show) if console.stderr.isatty() else file_lines(console.stderr, show)
     try:
         result = run_build(project, output, selection, progress)
+    except StrictFailure as failure:
+        for warning in failure.warnings:
+            console.error(warning)
+        console.closing(f"{len(failure.warnings)} warning(s) with --strict; nothing was written.")
+        return failure.exit_code
     finally:
         if isinstance(progress, ProgressBar):
             progress.finish()
+    console.record("warnings", result.warnings)
     _summarise(result, project.root, output, console)
     return 0
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from reporting.commands.options import shown
 from reporting.ui.console import Console
-from reporting.errors import DataError, NewFileError, ReportingError
+from reporting.errors import DataError, NewFileError, NewIdError
 from reporting.source.load import discover
+from reporting.source.model import id_problem
 from reporting.scaffold.periods import FORMS, ReportingPeriod, parse_period
 from reporting.scaffold.next_period import KINDS, Previous, header, new_id, scaffold
 from reporting.scaffold.yaml_emit import dump
@@ -33,8 +34,11 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
 
 def run(project, args, console: Console) -> int:
     period = parse_period(args.period)
+    if args.event_id is not None:  # checked before anything is read or written: it becomes a file name
+        _check_id(args.event_id, "--id")
     previous = _previous(project, args, period)
     event_id = args.event_id or new_id(previous, period)
+    _check_id(event_id, "the new id (from the previous file's; choose one with --id)")
     target = (args.output or project.data_dir / f"{event_id}.yaml").resolve()
     text = dump(scaffold(previous, args.kind, period, event_id, tuple(project.locales)), header(previous, args.kind, period))
     target_shown = shown(target, project.root)
@@ -43,6 +47,12 @@ def run(project, args, console: Console) -> int:
     console.record("created", target_shown)
     console.record("from", previous.path)
     return 0
+
+
+def _check_id(event_id: str, what: str) -> None:
+    problem = id_problem(event_id)
+    if problem:
+        raise NewIdError(f"{what}: {problem}")
 
 
 def _previous(project, args, period: ReportingPeriod) -> Previous:

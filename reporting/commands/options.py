@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 
 from reporting.config import FORMATS
+from reporting.errors import OutputOptionError
 
 
 def output_options() -> argparse.ArgumentParser:
@@ -28,7 +29,15 @@ def add_selection_options(command: argparse.ArgumentParser) -> None:
 
 
 def output_folder(project, args) -> Path:
-    return (args.output or project.root / "output").resolve()
+    output = (args.output or project.root / "output").resolve()
+    from reporting.build.output_paths import check_output_folder
+
+    check_output_folder(project, output)  # the project's own files first: the message names them
+    blocking = next((path for path in (output, *output.parents) if path.exists() and not path.is_dir()), None)
+    if blocking is not None:
+        raise OutputOptionError(f"--output: expected a folder (new or one an earlier build made), "
+                                f"found a file at {blocking}")
+    return output
 
 
 def positive(text: str) -> int:

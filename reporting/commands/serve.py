@@ -13,7 +13,18 @@ NAME = "serve"
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
     serve = add_rebuild_parser(commands, common, NAME,
                                "web preview on 127.0.0.1 that rebuilds and reloads on every change")
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    serve.add_argument("--port", type=port_number, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+
+
+def port_number(text: str) -> int:
+    """A TCP port: 0 (any free one) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 (any free one) to 65535, found {text!r}")
+    return value
 
 
 def run(project, args, console: Console) -> int:

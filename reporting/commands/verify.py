@@ -16,7 +16,7 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
 
 
 def run(project, args, console: Console) -> int:
-    from reporting.build.manifest import read_manifest, verify
+    from reporting.build.manifest import previous_outputs, verify
 
     folder: Path = args.folder
     _finish_interrupted_publication(folder, console)
@@ -26,7 +26,7 @@ def run(project, args, console: Console) -> int:
     if problems:
         console.closing(f"{len(problems)} problem(s) in {folder}.")
         return 1
-    console.say(f"ok: {len(read_manifest(folder)['outputs'])} file(s) in {folder} match manifest.json.")
+    console.say(f"ok: {len(previous_outputs(folder))} file(s) in {folder} match manifest.json.")
     return 0
 
 

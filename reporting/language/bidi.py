@@ -32,7 +32,7 @@ _TEXT = re.compile(r"(?<=>)([^<]+)(?=<)")
 
 def isolate_ltr(html: str) -> str:
     """Wrap every LTR fragment of the body's text in ``<bdi dir="ltr">``; plain numbers are left alone."""
-    return _map_fragments(html, lambda fragment: f'<bdi dir="ltr">{_escape(fragment)}</bdi>'
+    return map_fragments(html, lambda fragment: f'<bdi dir="ltr">{_escape(fragment)}</bdi>'
                           if _NEEDS_ISOLATION.search(fragment) else _escape(fragment))
 
 
@@ -44,7 +44,7 @@ _RTL_FRAGMENT = re.compile(rf"{_RTL_WORD}(?:{_SEPARATOR}{_RTL_WORD})*")
 
 def isolate_rtl(html: str) -> str:
     """In a left-to-right document, wrap Arabic fragments in ``<bdi dir="rtl">`` (the mirror case)."""
-    return _map_fragments(html, lambda fragment: f'<bdi dir="rtl">{_escape(fragment)}</bdi>', _RTL_FRAGMENT)
+    return map_fragments(html, lambda fragment: f'<bdi dir="rtl">{_escape(fragment)}</bdi>', _RTL_FRAGMENT)
 
 
 def isolated(text: str, direction: str) -> str:
@@ -60,10 +60,10 @@ def localize_digits(html: str, translate: Callable[[str], str]) -> str:
 
     Latin fragments keep their digits ("35-CT/TW" is a code, not a number a reader pronounces).
     """
-    return _map_fragments(html, lambda fragment: _escape(fragment if _has_latin(fragment) else translate(fragment)))
+    return map_fragments(html, lambda fragment: _escape(fragment if _has_latin(fragment) else translate(fragment)))
 
 
-def _map_fragments(html: str, replace: Callable[[str], str], pattern: re.Pattern = _FRAGMENT) -> str:
+def map_fragments(html: str, replace: Callable[[str], str], pattern: re.Pattern = _FRAGMENT) -> str:
     """Apply ``replace`` (which returns HTML) to each ``pattern`` match in the body's text; the rest is re-escaped."""
     match = _BODY.search(html)
     if not match:

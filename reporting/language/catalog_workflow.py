@@ -14,22 +14,27 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from reporting.config import Project
-from reporting.language.filters import ARCHIVE_LINE, DAY_MONTH, DOCUMENT_DATE, LONG_DATE, NUMERIC_DATE, PART_OF_DAY, QUARTER
+from reporting.language.filters import (ARCHIVE_LINE, DAY_MONTH, DOCUMENT_DATE, LONG_DATE, MONTH_YEAR, NUMERIC_DATE,
+                                       PART_OF_DAY, PERIOD_NAMES)
+from reporting.language.grammar import CASES
 from reporting.language.messages import catalog_path
+from reporting.render import AWARDED_GROUPS, AWARDED_INDIVIDUALS
 from reporting.source.document_formats import PROFILES
 
 POT_NAME = "messages.pot"
 # Messages looked up from Python (reporting/language/filters.py, reporting/render.py): (context, id, plural).
 PYTHON_MESSAGES = [
-    *[("date pattern", pattern, None) for pattern in (LONG_DATE, DAY_MONTH, QUARTER, DOCUMENT_DATE, NUMERIC_DATE)],
+    *[("date pattern", pattern, None) for pattern in (LONG_DATE, DAY_MONTH, MONTH_YEAR, DOCUMENT_DATE, NUMERIC_DATE)],
+    *[("period", message, None) for message in PERIOD_NAMES.values()],
     *[("recipient separator", end, None) for end in sorted({p.recipient_end for p in PROFILES.values()})],
     *[("archive line", line, None) for line in ARCHIVE_LINE.values()],
     *[("part of day", message, None) for message in PART_OF_DAY.values()],
     ("currency unit", "VND", None),
+    ("approximate amount", "about %(amount)s", None),
     ("list separator", ", ", None),
     (None, "%(place)s, %(date)s", None),
-    (None, "%(num)s group", "%(num)s groups"),
-    (None, "%(num)s individual", "%(num)s individuals"),
+    *[(case, *message) for case in (None, *sorted({c for names in CASES.values() for c in names}))
+      for message in (AWARDED_GROUPS, AWARDED_INDIVIDUALS)],
 ]
 
 

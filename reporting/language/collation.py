@@ -1,6 +1,7 @@
 """Sorting names as each language's readers expect (the `awards.order: sorted` option).
 
-Vietnamese: by given name (the last word), then the rest; letters in the
+Vietnamese people: by given name (the last word), then the rest; bodies (groups)
+by their full name, word by word; letters in the
 Vietnamese alphabet (a ă â b c d đ e ê ... ư v x y), tones only after the
 letters (ngang, huyền, hỏi, ngã, sắc, nặng). Arabic: in alphabet order, with
 hamza carriers, tā' marbūṭa and alif maqṣūra read as their base letters and
@@ -26,6 +27,14 @@ def sort_key(name: str, locale: str) -> tuple:
         folded = "".join(c for c in name.translate(ARABIC_FOLD) if c not in ARABIC_IGNORED)
         return (folded, name)
     return (unicodedata.normalize("NFC", name).casefold(), name)
+
+
+def group_sort_key(name: str, locale: str) -> tuple:
+    """A body's name sorts by its full name, word by word ("Ban ...", "Công an ...", "Thanh tra ...");
+    only people sort by their given name."""
+    if locale == "vi":
+        return ([_vietnamese_key(word) for word in name.split()], name)
+    return sort_key(name, locale)
 
 
 def _vietnamese_key(word: str) -> tuple:

@@ -7,14 +7,16 @@ currency words translators choose) into the functions templates call.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from typing import Callable
 
 from babel.support import Translations
 from markupsafe import Markup, escape
 
-from reporting.language.collation import sort_key
+from reporting.language.grammar import cases
 from reporting.language.locales import LocaleFacts
+from reporting.language.sentences import resolve
 from reporting.source.document_formats import number_and_symbol, profile
 from reporting.source.model import PLACEHOLDER, DocumentFormat, Figure, Localized, Period
 
@@ -22,7 +24,17 @@ from reporting.source.model import PLACEHOLDER, DocumentFormat, Figure, Localize
 # the numbers ("ngày 8 tháng 4 năm 2024"); untranslated, Babel's own pattern is used.
 LONG_DATE = "d MMMM y"
 DAY_MONTH = "d MMMM"
-QUARTER = "QQQQ y"
+MONTH_YEAR = "MMMM y"
+# Period names are whole phrases: Vietnamese writes quarters in Roman numerals in lower case
+# ("quý I năm 2024"), Arabic as ordinals ("الربع الأول من عام 2024"); CLDR has neither form.
+PERIOD_NAMES = {
+    "year": "the year %(year)s",
+    "H1": "the first half of %(year)s", "H2": "the second half of %(year)s",
+    "Q1": "the first quarter of %(year)s", "Q2": "the second quarter of %(year)s",
+    "Q3": "the third quarter of %(year)s", "Q4": "the fourth quarter of %(year)s",
+}
+# Amounts from a million up may be written in words (576 triệu), when that is exact.
+COMPACT_FROM = 1_000_000
 # The date an official document is issued on, under its place (Decree 30/2020, Appendix I):
 # days below 10 with a leading zero; months 1 and 2 too, so "tháng 1" cannot become "tháng 11".
 DOCUMENT_DATE = "dd MMMM y"
@@ -54,12 +66,9 @@ class LocalFilters:
             "numeric_date")}
 
     def ordered(self, awardees, order: str = "data") -> list:
-        """Awardees in data order, or groups then individuals each sorted as this language sorts names."""
-        if order != "sorted":
-            return list(awardees)
-        key = lambda awardee: sort_key(awardee.name[self.facts.code], self.facts.code)  # noqa: E731
-        groups = sorted((a for a in awardees if a.kind == "group"), key=key)
-        return groups + sorted((a for a in awardees if a.kind != "group"), key=key)
+        """Awardees in list order. A sorted list was sorted once, in the bundle, by the primary
+        language's name order (``source/figures.py``): every language lists the same people in the same order."""
+        return list(awardees)
 
     @property
     def comma(self) -> str:
@@ -82,18 +91,32 @@ class LocalFilters:
     def compact(self, value: float) -> str:
         return self.facts.compact(value)
 
-    def money(self, value: float, currency: str) -> str:
-        """Large amounts as the reports write them: ``576 triệu đồng``, ``576 مليون دونج``."""
+    def money(self, value: float, currency: str, approximate: int | None = None) -> str:
+        """An amount as the reports write it, never changed: ``576 triệu đồng`` when that is exact,
+        ``576.450.000 đồng`` otherwise; rounded only to the unit the data states, with "about"."""
         unit = self.translations.pgettext("currency unit", currency)
-        amount = self.facts.compact(value) if value >= 1_000_000 else self.facts.decimal(value)
-        return f"{amount} {unit}"
+        amount = f"{self.amount(value, approximate)} {unit}"
+        if approximate is None:
+            return amount
+        return self.translations.pgettext("approximate amount", "about %(amount)s") % {"amount": amount}
+
+    def amount(self, value: float, approximate: int | None = None) -> str:
+        """A number in its compact form (``576 triệu``) only when that form is exact, else every digit."""
+        exact = decimal.Decimal(str(value))
+        if approximate is not None:
+            with self.facts.rounding():
+                exact = (exact / approximate).quantize(decimal.Decimal(1)) * approximate
+        if exact >= COMPACT_FROM and _compact_is_exact(exact):
+            return self.facts.compact(exact)
+        return self.facts.decimal(exact)
 
     def percent(self, value: float, decimals: int = 0) -> str:
         """``value`` in percent units: 10 -> ``10%``."""
-        return self.facts.percent(value / 100, decimals)
+        return self.facts.percent(decimal.Decimal(str(value)) / 100, decimals)
 
     def ratio(self, part: float, whole: float, decimals: int = 1) -> str:
-        return self.facts.percent(part / whole, decimals)
+        # In decimals, so a share exactly on a half (397/400 = 99.25%) rounds by the locale's rule.
+        return self.facts.percent(decimal.Decimal(str(part)) / decimal.Decimal(str(whole)), decimals)
 
     def fraction(self, part: float, whole: float) -> str:
         return f"{self.facts.decimal(part)}/{self.facts.decimal(whole)}"
@@ -105,16 +128,24 @@ class LocalFilters:
         return self.facts.date(value, self._pattern(DAY_MONTH))
 
     def quarter(self, value: dt.date) -> str:
-        return self.facts.date(value, self._pattern(QUARTER))
+        """The calendar quarter ``value`` falls in: ``quý I năm 2024``, ``الربع الأول من عام 2024``."""
+        return self._period_name(f"Q{(value.month - 1) // 3 + 1}", value.year)
 
     def period(self, value: Period) -> str:
-        """A calendar quarter by its name, whole years as ``2014-2024``, otherwise two dates."""
+        """A whole year, half, quarter or month by its name; whole years as ``2014-2024``; else two dates."""
         start, end = value.start, value.end
-        if _is_quarter(start, end):
-            return self.quarter(start)
+        name = calendar_period(start, end)
+        if name == "month":
+            return self.facts.date(start, self._pattern(MONTH_YEAR))
+        if name:
+            return self._period_name(name, start.year)
         if start.year != end.year:
             return self.facts.digits(f"{start.year}-{end.year}")
         return f"{self.long_date(start)} - {self.long_date(end)}"
+
+    def _period_name(self, name: str, year: int) -> str:
+        message = self.translations.pgettext("period", PERIOD_NAMES[name])
+        return message % {"year": self.facts.digits(str(year))}  # a year is never grouped: 2024, not 2.024
 
     def when(self, value: dt.date, part_of_day: str | None) -> str:
         """``the afternoon of 8 April 2024`` in the locale's words."""
@@ -172,18 +203,29 @@ class LocalFilters:
         """The text with its first letter a capital (a citation that starts a sentence); the rest untouched."""
         return text[:1].upper() + text[1:]
 
-    def counted(self, figure: Figure) -> str:
-        """The figure's number with its noun in the right plural form (``17 cuộc thanh tra``)."""
+    def counted(self, figure: Figure, case: str | None = None) -> str:
+        """The figure's number with its noun in the right plural form (``17 cuộc thanh tra``), in
+        ``case`` where the language declines (default: its first case, the nominative)."""
         forms = figure.counted.root[self.facts.code] if figure.counted else None
         number = self.figure(figure)
         if forms is None:
             return number
-        phrase = forms if isinstance(forms, str) else forms[self.facts.plural_category(figure.value)]
-        return phrase.replace("{n}", number)
+        if not isinstance(forms, str):
+            category = self.facts.plural_category(figure.value)
+            # zero is optional: a sentence says "none" in its own words (a choice's zero variant).
+            forms = forms.get(category, forms["other"])
+        if isinstance(forms, dict):
+            forms = forms[case or cases(self.facts.code)[0]]
+        return forms.replace("{n}", number)
 
-    def count_phrase(self, singular: str, plural: str, count: int) -> str:
-        """A catalog plural message with the locale's number: ``15 فردًا``, ``15 cá nhân``."""
-        return self.translations.ngettext(singular, plural, count) % {"num": self.number(count)}
+    def count_phrase(self, singular: str, plural: str, count: int, case: str | None = None) -> str:
+        """A catalog plural message with the locale's number: ``15 فردًا``, ``15 cá nhân``; in a language
+        with cases, the message of that case (context ``genitive``: ``لجماعتين``, not ``لجماعتان``)."""
+        if case:
+            message = self.translations.npgettext(case, singular, plural, count)
+        else:
+            message = self.translations.ngettext(singular, plural, count)
+        return message % {"num": self.number(count)}
 
     def digits(self, value: object) -> str:
         return self.facts.digits(str(value))
@@ -191,22 +233,50 @@ class LocalFilters:
     def figure(self, figure: Figure) -> str:
         """A figure's value as its kind reads: a count, a compact amount of money, a percentage."""
         if figure.kind == "money":
-            return self.money(figure.value, figure.currency)
+            return self.money(figure.value, figure.currency, figure.approximate)
+        if figure.approximate is not None:
+            return self.translations.pgettext("approximate amount", "about %(amount)s") % {
+                "amount": self.amount(figure.value, figure.approximate)}
         if figure.kind == "percent":
             return self.percent(figure.value, 0 if float(figure.value).is_integer() else 1)
         return self.number(figure.value)
 
-    def fill(self, text: str, values: dict[str, str]) -> Markup:
-        """Data text with ``{name}`` placeholders replaced by formatted values; the text is escaped."""
+    def fill(self, text: str | list, values: dict[str, str]) -> Markup:
+        """Data text with ``{name}`` placeholders replaced by formatted values; the text is escaped.
+
+        A paragraph written as texts and choices by count (``model.Choice``) is first
+        made into the sentence its counts select (``values.counts``)."""
+        if not isinstance(text, str):
+            text = resolve(text, values.counts, self.facts.plural_category)
+
         def substitute(match) -> str:
-            key = match.group(1) if match.group(2) in (None, "value") else f"{match.group(1)}:{match.group(2)}"
+            name, style, case = match.groups()
+            key = name if style in (None, "value") else ":".join(part for part in (name, style, case) if part)
             return str(escape(values[key]))
         return Markup(PLACEHOLDER.sub(substitute, str(escape(text))))
 
 
-def _is_quarter(start: dt.date, end: dt.date) -> bool:
-    if start.day != 1 or start.month not in (1, 4, 7, 10) or start.year != end.year:
-        return False
-    next_month = start.month + 3
-    quarter_end = (dt.date(start.year + 1, 1, 1) if next_month > 12 else dt.date(start.year, next_month, 1))
-    return end == quarter_end - dt.timedelta(days=1)
+def _compact_is_exact(value: decimal.Decimal) -> bool:
+    """Whether ``576 triệu``-style (two decimals at most, in units of 1000^k as CLDR's long
+    forms for Arabic and Vietnamese count) states ``value`` to the last đồng."""
+    scale = decimal.Decimal(1000) ** ((len(str(int(value))) - 1) // 3)
+    return (value / scale * 100) % 1 == 0
+
+
+def calendar_period(start: dt.date, end: dt.date) -> str | None:
+    """``year``, ``H1``/``H2``, ``Q1``-``Q4`` or ``month`` when start-end is exactly that, else None."""
+    if start.day != 1 or start.year != end.year or end != _month_end(end):
+        return None
+    months = end.month - start.month + 1
+    if months == 12:
+        return "year"
+    if months == 6 and start.month in (1, 7):
+        return f"H{start.month // 6 + 1}"
+    if months == 3 and start.month in (1, 4, 7, 10):
+        return f"Q{start.month // 3 + 1}"
+    return "month" if months == 1 else None
+
+
+def _month_end(value: dt.date) -> dt.date:
+    following = dt.date(value.year + 1, 1, 1) if value.month == 12 else dt.date(value.year, value.month + 1, 1)
+    return following - dt.timedelta(days=1)

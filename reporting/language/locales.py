@@ -6,6 +6,7 @@ reach it through the filters in ``filters.py``.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,6 +15,8 @@ from babel import Locale, dates, numbers
 from reporting.config import LocaleSettings
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+# Babel quantizes in the current decimal context, so the locale's rule (reporting.toml) is set there.
+ROUNDING = {"half-up": decimal.ROUND_HALF_UP, "half-even": decimal.ROUND_HALF_EVEN}
 
 
 @dataclass(frozen=True)
@@ -47,15 +50,21 @@ class LocaleFacts:
         """
         return text.translate(ARABIC_INDIC) if self.settings.digits == "arab" else text
 
+    def rounding(self) -> decimal.localcontext:
+        """The locale's rounding rule for the Babel calls made inside it."""
+        return decimal.localcontext(rounding=ROUNDING[self.settings.rounding])
+
     def decimal(self, value: float, decimals: int | None = None) -> str:
         pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
-        return self.digits(numbers.format_decimal(value, format=pattern, locale=self.babel,
-                                                  numbering_system=self.numbering_system))
+        with self.rounding():
+            text = numbers.format_decimal(value, format=pattern, locale=self.babel, numbering_system=self.numbering_system)
+        return self.digits(text)
 
-    def percent(self, fraction: float, decimals: int = 0) -> str:
+    def percent(self, fraction: float | decimal.Decimal, decimals: int = 0) -> str:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-        text = numbers.format_percent(fraction, format=pattern, locale=self.babel,
-                                      numbering_system=self.numbering_system)
+        with self.rounding():
+            text = numbers.format_percent(fraction, format=pattern, locale=self.babel,
+                                          numbering_system=self.numbering_system)
         if self.settings.digits == "arab":
             # Babel keeps the pattern's ASCII '%'; Arabic-Indic digits take the Arabic percent sign.
             text = text.replace("%", self.babel.number_symbols["arab"]["percentSign"])
@@ -63,9 +72,10 @@ class LocaleFacts:
 
     def compact(self, value: float) -> str:
         """576000000 -> ``576 triệu`` / ``576 مليون`` (CLDR long compact form)."""
-        return self.digits(numbers.format_compact_decimal(value, format_type="long", fraction_digits=1,
-                                                          locale=self.babel,
-                                                          numbering_system=self.numbering_system))
+        with self.rounding():
+            text = numbers.format_compact_decimal(value, format_type="long", fraction_digits=2, locale=self.babel,
+                                                  numbering_system=self.numbering_system)
+        return self.digits(text)
 
     def date(self, value: dt.date, pattern: str) -> str:
         return self.digits(dates.format_date(value, pattern, locale=self.babel))

@@ -17,7 +17,53 @@ def catalog_path(catalogs_dir: Path, locale: str) -> Path:
     return catalogs_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def load_translations(catalogs_dir: Path, locale: str) -> Translations:
+class TrackedTranslations(Translations):
+    """Gettext translations that remember every message looked up without a translation in the catalog
+    (absent, empty or fuzzy): the document prints those in English, so the build reports them.
+
+    ``using`` names what is being rendered (a template), so each report says where the message is used."""
+
+    def __init__(self, fp=None, domain: str | None = None):
+        super().__init__(fp, domain=domain)
+        self.using = "?"
+        self.missing: dict[str, set[str]] = {}  # message as people read it -> templates using it
+
+    def _check(self, key, shown: str) -> None:
+        if key not in self._catalog:
+            self.missing.setdefault(shown, set()).add(self.using)
+
+    def gettext(self, message: str) -> str:
+        self._check(message, repr(message))
+        return super().gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        self._check((singular, 0), repr(singular))
+        return super().ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str):
+        key = self.CONTEXT_ENCODING % (context, message)
+        if (key, 0) not in self._catalog:
+            self._check(key, f"{message!r} (context {context!r})")
+        return super().pgettext(context, message)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        self._check((self.CONTEXT_ENCODING % (context, singular), 0), f"{singular!r} (context {context!r})")
+        return super().npgettext(context, singular, plural, n)
+
+    # Babel keeps Python 2's names as aliases of its own methods, and Jinja calls those first.
+    ugettext, ungettext, upgettext, unpgettext = gettext, ngettext, pgettext, npgettext
+
+
+def untranslated_warnings(catalogs_dir: Path, locale: str, translations: TrackedTranslations) -> list[str]:
+    """One sentence per message the documents of ``locale`` used without a translation."""
+    catalog = catalog_path(catalogs_dir, locale).relative_to(catalogs_dir.parent)
+    return [f"untranslated message {message} in {', '.join(sorted(templates))} ({locale}): the '{locale}' "
+            f"documents print it untranslated; translate it in templates/{catalog.as_posix()} "
+            f"(build_reports.py i18n update adds it if it is missing)"
+            for message, templates in sorted(translations.missing.items())]
+
+
+def load_translations(catalogs_dir: Path, locale: str) -> TrackedTranslations:
     """Compile the locale's ``.po`` into gettext translations without writing a ``.mo`` file.
 
     Compiling on every build means an edited catalog can never be shadowed by
@@ -34,4 +80,4 @@ def load_translations(catalogs_dir: Path, locale: str) -> Translations:
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+    return TrackedTranslations(buffer, domain=DOMAIN)

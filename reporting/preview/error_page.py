@@ -6,6 +6,7 @@ from pathlib import Path
 
 from reporting.errors import DataError, Problem
 from reporting.build.watch import Outcome
+from reporting.ui.problem_report import source_window
 
 CONTEXT_LINES = 1  # lines shown before and after the offending one
 
@@ -52,9 +53,11 @@ def _excerpt(problem: Problem, root: Path | None) -> tuple[SourceLine, ...]:
     if not path.is_absolute() and root is not None:
         path = root / path
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        # Only the breaks an editor shows (splitlines() also breaks at U+2028 and would shift the lines).
+        lines = [line.removesuffix("\r") for line in path.read_text(encoding="utf-8", errors="replace").split("\n")]
     except OSError:
         return ()
     first = max(problem.line - CONTEXT_LINES, 1)
     last = min(problem.line + CONTEXT_LINES, len(lines))
-    return tuple(SourceLine(n, lines[n - 1], n == problem.line) for n in range(first, last + 1))
+    column = problem.column if problem.column is not None else 1
+    return tuple(SourceLine(n, source_window(lines[n - 1], column)[0], n == problem.line) for n in range(first, last + 1))

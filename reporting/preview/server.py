@@ -29,31 +29,73 @@ KEEPALIVE_S = 15
 JOIN_TIMEOUT_S = 10  # an SSE comment this often notices a closed tab and frees its thread
 # Under templates/, only what a document's HTML pulls in may be served: not templates or catalogs.
 STATIC_SUFFIXES = {".css", ".ttf", ".otf", ".woff", ".woff2", ".png", ".jpg", ".jpeg", ".svg", ".gif"}
+# A request must arrive whole within this many seconds, and a stalled reader is dropped after it:
+# a slow or idle client cannot hold a thread forever.
+REQUEST_TIMEOUT_S = 10
+# At most this many connections are served at once (each open tab holds one for its event
+# stream); past it a connection is answered 503 at once, so slow clients cannot pin a thread each.
+MAX_CONNECTIONS = 32
+LISTEN_BACKLOG = 64  # connections the kernel queues while every worker is busy
 
 
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True  # open event streams must not keep the process alive after Ctrl-C
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, preview: Preview, port: int):
         self.preview = preview
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__((HOST, port), PreviewHandler)
 
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.server_address[1]}/"
 
+    @property
+    def hosts(self) -> set[str]:
+        """The Host headers a browser sends for this server; any other name is a DNS rebinding attempt."""
+        port = self.server_address[1]
+        return {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+
+    def process_request(self, request, client_address) -> None:
+        """A thread per connection, up to MAX_CONNECTIONS; past that, 503 at once from this thread."""
+        if not self.slots.acquire(blocking=False):
+            try:
+                request.settimeout(1)
+                request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a client that vanished or stalled (timeouts): nothing to report, nothing to answer
+
 
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.0"  # one request per connection: simple, and fine on localhost
+    timeout = REQUEST_TIMEOUT_S  # the socket's: reading the request, and each write
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        if self.headers.get("Host", "").lower() not in self.server.hosts:
+            # A page of another site whose name was pointed at 127.0.0.1 (DNS rebinding) sends its own name.
+            return self._send_error(HTTPStatus.MISDIRECTED_REQUEST)
         path = unquote(urlsplit(self.path).path)
         parts = [part for part in path.split("/") if part]
+        if "\x00" in path:  # no file name holds one (and pathlib would raise on it)
+            return self._send_error(HTTPStatus.BAD_REQUEST)
         try:
             self._route(parts)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the browser went away (a reload): nothing to answer
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            pass  # the browser went away (a reload) or stopped reading: nothing to answer
 
     def _route(self, parts: list[str]) -> None:
         preview = self.server.preview

@@ -135,7 +135,9 @@ def _sections(sections: list, blank: Mapping) -> Entry:
         items.append(Mapping(fields))
     return Entry("sections", items,
                  "The narrative. Write {id} for a figure's value, {id:counted} for number + noun, {date} for the\n"
-                 "meeting date and {period} for the period; never type a figure's number. (vi: nội dung báo cáo)")
+                 "meeting date and {period} for the period; never type a figure's number. A sentence with\n"
+                 "{id:counted} goes in a choice by that count, with a variant for zero (docs/new-period.md);\n"
+                 "Arabic names the case: {id:counted:genitive}. (vi: nội dung báo cáo)")
 
 
 def _awards(awards: dict, blank: Mapping) -> Entry:

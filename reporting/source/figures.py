@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from reporting.language.collation import group_sort_key, sort_key
 from reporting.source.load import SourcedEvent
 from reporting.source.model import Event, Localized, Ratio
 
@@ -55,20 +56,26 @@ class EventBundle:
         return tuple(a for a in self.awardees if a.kind == "individual")
 
 
-def bundle_event(item: SourcedEvent) -> EventBundle:
+def bundle_event(item: SourcedEvent, primary_locale: str | None = None) -> EventBundle:
     event = item.event
     ratios = {name: RatioValue(ratio, event.figures[ratio.part].value, event.figures[ratio.whole].value)
               for name, ratio in event.ratios.items()}
-    return EventBundle(event=event, source=item.source.path, ratios=ratios, awardees=_awardees(event))
+    return EventBundle(event=event, source=item.source.path, ratios=ratios,
+                       awardees=_awardees(event, primary_locale))
 
 
-def _awardees(event: Event) -> tuple[Awardee, ...]:
-    """Groups first, then individuals, each in data order; ``serial`` runs across both."""
+def _awardees(event: Event, primary_locale: str | None) -> tuple[Awardee, ...]:
+    """Groups first, then individuals, in data order or (``order: sorted``) sorted once by the names
+    in the primary language, for every language; ``number`` and ``serial`` follow that order."""
     if event.awards is None:
         return ()
-    groups = [Awardee(g.id, "group", n, n, g.name, book_number=g.book_number)
-              for n, g in enumerate(event.awards.groups, 1)]
-    offset = len(groups)
-    individuals = [Awardee(i.id, "individual", n, offset + n, i.name, i.position, i.unit, i.gender, i.book_number)
-                   for n, i in enumerate(event.awards.individuals, 1)]
-    return tuple(groups + individuals)
+    groups, individuals = list(event.awards.groups), list(event.awards.individuals)
+    if event.awards.order == "sorted":
+        locale = primary_locale or next(iter(event.title.root))
+        groups.sort(key=lambda group: group_sort_key(group.name[locale], locale))
+        individuals.sort(key=lambda person: sort_key(person.name[locale], locale))
+    awardees = [Awardee(g.id, "group", n, n, g.name, book_number=g.book_number) for n, g in enumerate(groups, 1)]
+    offset = len(awardees)
+    awardees += [Awardee(i.id, "individual", n, offset + n, i.name, i.position, i.unit, i.gender, i.book_number)
+                 for n, i in enumerate(individuals, 1)]
+    return tuple(awardees)

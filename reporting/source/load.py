@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from reporting.errors import DataError, Expected, Problem
-from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Event
+from reporting.errors import QUOTE_LIMIT, DataError, Expected, Problem, shorten
+from reporting.source.model import Event
+from reporting.source.narrative_rules import narrative_problems
 from reporting.source.schema_problems import describe, schema_problems
 from reporting.source.yaml_reader import LoadedYaml, Path_, load_yaml
 
@@ -73,20 +75,22 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
             part, whole = event.figures[ratio.part].value, event.figures[ratio.whole].value
             if whole == 0 or part > whole:
                 problems.append(source.problem(("ratios", name), Expected(f"{ratio.part} ({part}) to be at most {ratio.whole} ({whole}) and {ratio.whole} above 0", f"{part} of {whole}")))
-            elif ratio.stated_percent is not None and _rounded_percent(part, whole, ratio.decimals) != round(ratio.stated_percent, ratio.decimals):
+            elif ratio.stated_percent is not None and _rounded_percent(part, whole, ratio.decimals) != Decimal(str(ratio.stated_percent)):
                 computed = _rounded_percent(part, whole, ratio.decimals)
                 problems.append(source.problem(("ratios", name, "stated_percent"), Expected(f"{computed:g} ({part}/{whole})", f"{ratio.stated_percent:g}")))
     names = set(event.figures) | set(event.ratios)
     for index, key in enumerate(event.key_figures):
         if key not in names:
             problems.append(source.problem(("key_figures", index), _unknown("figure or ratio", key, names)))
-    problems.extend(_placeholder_problems(event, source))
+    problems.extend(narrative_problems(event, source))
     problems.extend(_date_problems(event, source))
     return problems
 
 
-def _rounded_percent(part: float, whole: float, decimals: int) -> float:
-    return round(part / whole * 100, decimals)
+def _rounded_percent(part: float, whole: float, decimals: int) -> Decimal:
+    """The share as a source rounds it: half up, as official statistics do (397/400 -> 99.3)."""
+    share = Decimal(str(part)) * 100 / Decimal(str(whole))
+    return share.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def _date_problems(event: Event, source: LoadedYaml) -> list[Problem]:
@@ -98,34 +102,6 @@ def _date_problems(event: Event, source: LoadedYaml) -> list[Problem]:
     if awards_date and not event.period.start <= awards_date <= event.date + dt.timedelta(days=366):
         problems.append(source.problem(("awards", "date"), Expected(f"a date from {event.period.start} to a year after the meeting ({event.date})", f"{awards_date}")))
     return problems
-
-
-def _placeholder_problems(event: Event, source: LoadedYaml) -> list[Problem]:
-    problems = []
-    for s_index, section in enumerate(event.sections):
-        for p_index, paragraph in enumerate(section.paragraphs):
-            where = ("sections", s_index, "paragraphs", p_index)
-            for code, text in paragraph.root.items():
-                for match in PLACEHOLDER.finditer(text):
-                    message = _placeholder_problem(event, match.group(1), match.group(2))
-                    if message:
-                        problems.append(source.problem(where + (code,), message))
-                if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
-                    problems.append(source.problem(where + (code,), Expected("placeholders like {name} or {name:counted}", "a stray brace")))
-    return problems
-
-
-def _placeholder_problem(event: Event, name: str, style: str | None) -> str | None:
-    known = set(event.figures) | set(event.ratios) | set(EVENT_PLACEHOLDERS) | (set(AWARD_PLACEHOLDERS) if event.awards else set())
-    if name not in known:
-        return _unknown("placeholder", "{" + name + "}", known)
-    if style == "counted" and not (name in event.figures and event.figures[name].counted):
-        return Expected(f"{{{name}:counted}} to name a figure with 'counted' forms", f"none for '{name}'")
-    if style == "fraction" and name not in event.ratios:
-        return Expected(f"{{{name}:fraction}} to name a ratio", f"'{name}' is not one")
-    if style not in (None, "value", "counted", "fraction"):
-        return Expected("a placeholder style value, counted or fraction", f"'{style}'")
-    return None
 
 
 def _missing_images(item: SourcedEvent, templates_dir: Path) -> list[Problem]:
@@ -146,10 +122,10 @@ def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
     return problems
 
 
-def _unknown(kind: str, found: str, known) -> str:
-    close = difflib.get_close_matches(found, sorted(known), n=1)
+def _unknown(kind: str, found: str, known) -> Expected:
+    close = difflib.get_close_matches(found, sorted(known), n=1) if len(found) <= QUOTE_LIMIT else []
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return Expected(f"a known {kind}", f"'{found}'{hint}")
+    return Expected(f"a known {kind}", f"'{shorten(found)}'{hint}")
 
 
 def _shown(path: Path, root: Path) -> str:

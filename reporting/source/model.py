@@ -6,7 +6,7 @@ of awardees, totals) is computed, never typed a second time.
 """
 from __future__ import annotations
 
-from reporting.errors import Mismatch
+from reporting.errors import Expected, Mismatch, shorten
 import datetime as dt
 import re
 import unicodedata
@@ -15,8 +15,28 @@ from typing import Annotated, Literal
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, RootModel, StrictBool, StrictFloat, StrictInt,
                       ValidationInfo, field_validator, model_validator)
 
+from reporting.language.grammar import ZERO, cased_categories, cases, plural_categories
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+ID_MAX = 64
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX)]
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+EMBLEM_PATTERN = r"^assets/[A-Za-z0-9_.-]+\.(png|jpe?g)$"
+# Each pattern in words, as messages show it: a secretary cannot be expected to read a regex.
+PATTERN_RULES = {
+    ID_PATTERN: f"an id of lowercase letters a-z, digits 0-9, '-' and '_', starting with a letter or digit, "
+                f"at most {ID_MAX} characters (such as 'directive-35-review')",
+    CURRENCY_PATTERN: "a three-letter currency code in capitals (such as 'VND')",
+    EMBLEM_PATTERN: "an image under templates/assets/ named with letters, digits, '.', '-' and '_', "
+                    "ending in .png, .jpg or .jpeg (such as 'assets/emblem.png')",
+}
+
+
+def id_problem(text: str) -> Expected | None:
+    """Why ``text`` is not a valid id (the rule in words), or None when it is one."""
+    if re.fullmatch(ID_PATTERN, text) and len(text) <= ID_MAX:
+        return None
+    return Expected(PATTERN_RULES[ID_PATTERN], shorten(repr(text)))
 MAX_TEXT = 5000
 # Invisible characters that reorder text: in data they can make a name read
 # differently from what it says (the "Trojan source" trick), so they are refused;
@@ -41,13 +61,18 @@ def clean_text(text: str) -> str:
         if char in BIDI_CONTROLS:
             raise Mismatch("text without bidi control characters",
                            f"U+{ord(char):04X} {BIDI_CONTROLS[char]} at character {position + 1}")
+        if unicodedata.category(char) in ("Zl", "Zp"):  # PDF fonts draw no glyph for them; nor does Word
+            raise Mismatch("text without line or paragraph separators",
+                           f"U+{ord(char):04X} {unicodedata.name(char)} at character {position + 1} (a line break "
+                           "pasted from a word processor; start a new paragraph in the YAML instead)")
         if unicodedata.category(char) == "Cc" and char not in "\n\t":
             raise Mismatch("text without control characters", f"U+{ord(char):04X} at character {position + 1}")
     return text
 
 
 Text = Annotated[str, AfterValidator(clean_text)]
-PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?::([a-z]+))?\}")
+# {name}, {name:style}, {name:counted:case} (the case only in languages that decline: Arabic).
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?::([a-z]+)(?::([a-z]+))?)?\}")
 PLACEHOLDER_STYLES = ("value", "counted")
 EVENT_PLACEHOLDERS = ("date", "period")
 # Counted from the awards, phrased by the catalog's plural forms ("10 مجموعات", "15 cá nhân").
@@ -80,13 +105,16 @@ class Localized(RootModel[dict[str, Text]]):
         return self.root[locale]
 
 
-class Counted(RootModel[dict[str, Text | dict[str, Text]]]):
-    """How a count reads in each locale, by CLDR plural category.
+class Counted(RootModel[dict[str, Text | dict[str, Text | dict[str, Text]]]]):
+    """How a count reads in each locale, by CLDR plural category and, where the language declines, by case.
 
-    A locale maps to one phrase, or to one phrase per category (``zero``,
-    ``one``, ``two``, ``few``, ``many``, ``other``); ``{n}`` stands for the
-    formatted number, and may be left out where the language writes the
-    number as a word (Arabic 1 and 2).
+    A locale maps to one phrase, or to one phrase per category (``one``,
+    ``two``, ``few``, ``many``, ``other``; ``zero`` is optional, since a
+    sentence says "none" in its own words, see ``Choice``); ``{n}`` stands for
+    the formatted number, and may be left out where the language writes the
+    number as a word (Arabic 1 and 2). In a language with cases (``language/grammar.py``)
+    a category's phrase may be a mapping ``{nominative, accusative, genitive}``,
+    and must be for the categories whose ending always shows the case (the dual).
     """
 
     model_config = ConfigDict(strict=True, frozen=True)
@@ -94,22 +122,38 @@ class Counted(RootModel[dict[str, Text | dict[str, Text]]]):
     @field_validator("root")
     @classmethod
     def _every_category(cls, value: dict, info: ValidationInfo) -> dict:
-        from babel import Locale
-
         locales = (info.context or {}).get("locales")
         if locales:
             _check_locale_keys(value, locales)
         for code, forms in value.items():
-            if isinstance(forms, str):
-                continue
-            needed = set(Locale.parse(code).plural_form.tags) | {"other"}
-            missing = sorted(needed - set(forms))
-            unknown = sorted(set(forms) - needed)
-            if missing:
-                raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"{', '.join(missing)} missing")
-            if unknown:
-                raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"unknown {', '.join(unknown)}")
+            if not isinstance(forms, str):
+                _check_categories(code, forms)
         return value
+
+
+def _check_categories(code: str, forms: dict) -> None:
+    allowed = plural_categories(code)
+    needed = allowed - {ZERO}
+    missing, unknown = sorted(needed - set(forms)), sorted(set(forms) - allowed)
+    if missing:
+        raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"{', '.join(missing)} missing")
+    if unknown:
+        raise Mismatch(f"plural forms {', '.join(sorted(allowed))} for '{code}'", f"unknown {', '.join(unknown)}")
+    for category, phrase in forms.items():
+        _check_cases(code, category, phrase)
+
+
+def _check_cases(code: str, category: str, phrase: str | dict) -> None:
+    names = cases(code)
+    if isinstance(phrase, str):
+        if category in cased_categories(code):
+            raise Mismatch(f"'{category}' in '{code}' as a phrase per case ({', '.join(names)}): its ending "
+                           "changes with the case", "one phrase")
+        return
+    if not names:
+        raise Mismatch(f"one phrase for '{category}' in '{code}' (the language has no cases)", "a mapping")
+    if set(phrase) != set(names):
+        raise Mismatch(f"the cases {', '.join(names)} for '{category}' in '{code}'", f"{', '.join(phrase) or 'none'}")
 
 
 def _check_locale_keys(value: dict, locales: tuple[str, ...]) -> None:
@@ -118,6 +162,66 @@ def _check_locale_keys(value: dict, locales: tuple[str, ...]) -> None:
     if missing or unknown:
         found = ", ".join(value) or "none"
         raise Mismatch(f"texts for locales {', '.join(locales)}", f"{found}")
+
+
+CATEGORY_KEY = re.compile(r"^[a-z]+(?: [a-z]+)*$")
+
+
+class Choice(RootModel[dict[str, "Variant"]]):
+    """Part of a sentence chosen by a count, like ICU MessageFormat's ``plural``.
+
+    ``count`` names the count (a figure, ``awarded_groups``, ``awarded_individuals``);
+    every other key lists the categories its variant is for, separated by spaces:
+    ``zero`` (the count is 0, in every language), then the locale's CLDR categories
+    (``one two``, ``few many other``). A variant is a text, a further choice, or a list
+    of texts and choices, so two counts of one sentence each choose their words.
+    Which keys a locale needs is checked with the rest of the narrative (``narrative_rules.py``).
+    """
+
+    model_config = ConfigDict(strict=True, frozen=True)
+
+    @field_validator("root")
+    @classmethod
+    def _shape(cls, value: dict) -> dict:
+        count = value.get("count")
+        if not isinstance(count, str) or not re.match(ID_PATTERN, count):
+            raise Mismatch("'count: <name of a count>' in a choice", f"{count!r}")
+        for key in value:
+            if key != "count" and not CATEGORY_KEY.match(key):
+                raise Mismatch("plural categories as keys (zero, one, two, few, many, other, several "
+                               "separated by spaces)", f"{key!r}")
+        return value
+
+    @property
+    def count(self) -> str:
+        return self.root["count"]
+
+    def variants(self) -> dict[str, "Variant"]:
+        return {key: variant for key, variant in self.root.items() if key != "count"}
+
+
+Variant = Text | Choice | list[Text | Choice]
+Choice.model_rebuild()
+
+
+class Narrative(RootModel[dict[str, Text | list[Text | Choice]]]):
+    """A paragraph in every locale: a text, or texts and choices by count read one after another."""
+
+    model_config = ConfigDict(strict=True, frozen=True)
+
+    @field_validator("root")
+    @classmethod
+    def _every_locale(cls, value: dict, info: ValidationInfo) -> dict:
+        locales = (info.context or {}).get("locales")
+        if locales:
+            _check_locale_keys(value, locales)
+        for code, text in value.items():
+            if not text or (isinstance(text, str) and not text.strip()):
+                raise Mismatch(f"text in '{code}'", "an empty string")
+        return value
+
+    def __getitem__(self, locale: str) -> str | list:
+        return self.root[locale]
 
 
 class Person(Strict):
@@ -200,9 +304,12 @@ class Figure(Strict):
 
     value: Annotated[StrictInt | StrictFloat, Field(ge=0)]
     kind: Literal["count", "money", "percent", "number"] = "count"
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    currency: Annotated[str, Field(pattern=CURRENCY_PATTERN)] | None = None
     label: Localized
     counted: Counted | None = None
+    # Only when the source states an approximation: the unit the amount is rounded to (1000000:
+    # to the nearest million), printed with "about" ("khoảng 576 triệu đồng"). Otherwise exact.
+    approximate: Annotated[StrictInt, Field(gt=0)] | None = None
 
     @model_validator(mode="after")
     def _money_has_currency(self) -> "Figure":
@@ -212,6 +319,8 @@ class Figure(Strict):
             raise Mismatch(f"no currency for a {self.kind} figure", f"{self.currency}")
         if self.kind == "count" and not isinstance(self.value, int):
             raise Mismatch("a whole number for a count", f"{self.value}")
+        if self.approximate is not None and self.kind not in ("money", "number"):
+            raise Mismatch("'approximate' only on a money or number figure", f"it on a {self.kind} figure")
         return self
 
 
@@ -242,7 +351,7 @@ class Section(Strict):
 
     heading: Localized | None = None
     style: Literal["paragraphs", "list"] = "paragraphs"
-    paragraphs: Annotated[list[Localized], Field(min_length=1)]
+    paragraphs: Annotated[list[Narrative], Field(min_length=1)]
 
 
 # A certificate's entry in the register of awards ("Số sổ vàng"), as the office writes it.
@@ -277,7 +386,7 @@ class Awards(Strict):
     decision: Text | None = None
     decision_date: dt.date | None = None
     # An image under templates/assets/ printed at the top of each certificate, e.g. assets/emblem.png.
-    emblem: Annotated[str, Field(pattern=r"^assets/[A-Za-z0-9_.-]+\.(png|jpe?g)$")] | None = None
+    emblem: Annotated[str, Field(pattern=EMBLEM_PATTERN)] | None = None
     place: Localized | None = None
     date: dt.date | None = None
     signatory: Signer

@@ -10,16 +10,18 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 from reporting.config import Project
 from reporting.errors import DataError, Expected, Problem, TemplateError
 from reporting.source.load import SourcedEvent
-from reporting.source.model import Counted, Localized
+from reporting.source.model import Counted, Localized, Narrative
 from reporting.source.yaml_reader import Path_
 
-# Characters a font need not draw: spaces, and zero-width format characters HarfBuzz never shows.
-_NOT_DRAWN = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+# The only characters no font has to map: white space HTML collapses. Every other one, spaces and
+# zero-width characters included, must be in the locale's fonts: for a character they lack (U+1680
+# OGHAM SPACE MARK, say) WeasyPrint silently embeds a system font (DejaVu) to draw it.
+_COLLAPSED = {"\n", "\t", "\r"}
 
 
 @lru_cache(maxsize=None)
@@ -31,15 +33,33 @@ def font_characters(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
+@lru_cache(maxsize=None)
+def _drawable(templates_dir: Path, fonts: tuple[str, ...]) -> frozenset[int]:
+    """Every code point one of ``fonts`` maps: one set look-up per character of the data."""
+    return frozenset().union(*(font_characters(templates_dir / name) for name in fonts))
+
+
 def check_fonts(project: Project, events: list[SourcedEvent]) -> None:
     """Raise one DataError naming every character, field and font that do not go together."""
     problems: list[Problem] = []
     for item in events:
-        for where, locale, text in localized_texts(item.event, ()):
-            if locale in project.locales:
+        for where, locale, text in data_texts(item.event, ()):
+            if locale is None:  # a code or number printed as it is in every language's documents
+                problems.extend(_first_per_text(project, item, where, tuple(project.locales), text))
+            elif locale in project.locales:
                 problems.extend(_text_problems(project, item, where + (locale,), locale, text))
     if problems:
         raise DataError(problems)
+
+
+def _first_per_text(project: Project, item: SourcedEvent, where: Path_, locales: tuple[str, ...],
+                    text: str) -> list[Problem]:
+    """One language's problems with a text every language prints (the same character would repeat them)."""
+    for locale in locales:
+        problems = _text_problems(project, item, where, locale, text)
+        if problems:
+            return problems
+    return []
 
 
 def _text_problems(project: Project, item: SourcedEvent, where: Path_, locale: str, text: str) -> list[Problem]:
@@ -49,35 +69,53 @@ def _text_problems(project: Project, item: SourcedEvent, where: Path_, locale: s
 def undrawable(project: Project, locale: str, text: str) -> list[str]:
     """A message for each distinct character of ``text`` that none of the locale's fonts has, in text order."""
     fonts = project.locales[locale].fonts
+    drawable = _drawable(project.templates_dir, tuple(fonts))
     messages = []
     for char in dict.fromkeys(text):
-        if unicodedata.category(char) in _NOT_DRAWN:
+        if char in _COLLAPSED:
             continue
-        if not any(ord(char) in font_characters(project.templates_dir / f) for f in fonts):
+        if ord(char) not in drawable:
             messages.append(Expected(f"characters the '{locale}' fonts can draw",
                                      f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')} ({char!r}) "
                                      f"in none of {', '.join(Path(f).name for f in fonts)}"))
     return messages
 
 
-def localized_texts(value: object, where: Path_):
-    """Every (path, locale, text) in a model tree: Localized texts and Counted forms."""
-    if isinstance(value, Localized):
+def data_texts(value: object, where: Path_):
+    """Every (path, locale, text) in a model tree: Localized texts, Counted forms and paragraphs with their
+    locale, and every other text (decision numbers, codes, ids) with None: all are printed."""
+    if isinstance(value, str):
+        yield where, None, value
+    elif isinstance(value, Localized):
         for locale, text in value.root.items():
             yield where, locale, text
-    elif isinstance(value, Counted):
+    elif isinstance(value, (Counted, Narrative)):
         for locale, forms in value.root.items():
-            for text in ([forms] if isinstance(forms, str) else forms.values()):
+            for text in _strings(forms):
                 yield where, locale, text
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            yield from localized_texts(getattr(value, name), where + (name,))
+            yield from data_texts(getattr(value, name), where + (name,))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from localized_texts(item, where + (key,))
+            yield from data_texts(item, where + (key,))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from localized_texts(item, where + (index,))
+            yield from data_texts(item, where + (index,))
+
+
+def _strings(value: object):
+    """The texts of a counted phrase or a paragraph, however nested (cases, choices, variants)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, RootModel):
+        yield from _strings(value.root)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def check_rendered_text(project: Project, locale: str, html: str, what: str) -> None:

@@ -13,8 +13,8 @@ import typing
 
 from pydantic import BaseModel
 
-from reporting.errors import Expected, Mismatch, Problem
-from reporting.source.model import Localized
+from reporting.errors import QUOTE_LIMIT, Expected, Mismatch, Problem, shorten
+from reporting.source.model import PATTERN_RULES, Localized
 from reporting.source.yaml_reader import LoadedYaml, Path_
 
 # An empty value is a blank left to fill (``new`` writes them), not a typing mistake.
@@ -33,6 +33,9 @@ def schema_problems(source: LoadedYaml, errors: list[dict], root: type[BaseModel
             problems.append(source.problem(where, Expected("this field", "nothing")))
         elif error["type"] == "extra_forbidden":
             problems.append(source.problem(where, _unknown_field(where, root), at_key=True))
+        elif error["type"] == "string_pattern_mismatch" and error["ctx"]["pattern"] in PATTERN_RULES:
+            problems.append(source.problem(where, Expected(PATTERN_RULES[error["ctx"]["pattern"]],
+                                                           describe(error.get("input")))))
         elif isinstance(error.get("ctx", {}).get("error"), Mismatch):
             problems.append(source.problem(where, error["ctx"]["error"].detail))
         elif message.startswith("Value error, "):  # a validator's plain ValueError: its words as they are
@@ -79,9 +82,9 @@ def _unknown_field(where: Path_, root: type[BaseModel]) -> str:
     field = str(where[-1]) if where else "?"
     model = _model_at(where[:-1], root)
     known = model.model_fields if model else ()
-    close = difflib.get_close_matches(field, sorted(known), n=1)
+    close = difflib.get_close_matches(field, sorted(known), n=1) if len(field) <= QUOTE_LIMIT else []
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return Expected("a known field", f"unknown field '{field}'{hint}")
+    return Expected("a known field", f"unknown field '{shorten(field)}'{hint}")
 
 
 def _model_at(where: Path_, root: type[BaseModel]) -> type[BaseModel] | None:
@@ -117,5 +120,4 @@ def describe(value: object) -> str:
         return f"a {'mapping' if isinstance(value, dict) else 'list'}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shorten(repr(value), 60)

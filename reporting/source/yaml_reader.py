@@ -9,20 +9,26 @@ ISO dates.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from reporting.errors import DataError, Expected, Problem
+from reporting.errors import DataError, Expected, Problem, shorten
 
 MAX_BYTES = 2_000_000  # 2 MB: an event's data is tens of kilobytes; the cap stops runaway input early
 TOO_BIG_ADVICE = ("one event's data is normally under 100 kB: look for a pasted picture or base64 text "
                   "(pictures belong in templates/assets/, referenced from the template), or split a very "
                   "long text into shorter fields")
 MAX_DEPTH = 20
+# The composer recurses once per level: past this it stops (a 20,000-deep file would exhaust
+# Python's stack); up to it, the builder reports the first level too deep with its field.
+COMPOSE_DEPTH = 5 * MAX_DEPTH
 
 Path_ = tuple[str | int, ...]
 
@@ -67,25 +73,68 @@ def dotted(where: Path_) -> str:
 def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
     """Load one YAML file strictly; raise DataError listing every problem in it."""
     shown = Path(display_name) if display_name else path
-    raw = path.read_bytes()
-    text = _decode(shown, raw)
+    text = _decode(shown, _read(path, shown))
+    lines = LineIndex(text)
     try:
         root = yaml.compose(text, Loader=_PlainLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise DataError([Problem(shown, line, col, "", f"invalid YAML: {exc.problem or exc.context}")]) from None
+        line, col = lines.position(mark.index) if mark else (None, None)
+        problem = exc.problem or exc.context
+        message = problem if isinstance(problem, Expected) else f"invalid YAML: {shorten(str(problem))}"
+        raise DataError([Problem(shown, line, col, "", message)]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file (NUL, U+FFFF, ...)
+        line, col = lines.position(exc.position)
+        raise DataError([Problem(shown, line, col, "", Expected(
+            "printable text", f"{_character(exc.character)} (remove it; it may come from a copy and paste)"))]) from None
     if root is None:
         raise DataError([Problem(shown, 1, 1, "", Expected("a mapping of fields", "an empty file"))])
-    builder = _Builder(shown)
+    builder = _Builder(shown, lines)
     data = builder.build(root, ())
     if builder.problems:
         raise DataError(builder.problems)
     return LoadedYaml(shown, data, builder.positions, builder.key_positions)
 
 
+def _read(path: Path, shown: Path) -> bytes:
+    """The file's bytes; a folder named ``*.yaml`` or a link to nothing is a problem, not a crash."""
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        found = "a folder"
+    except FileNotFoundError:
+        found = f"a symbolic link to {os.readlink(path)!r}, which does not exist" if path.is_symlink() else "no file"
+    except OSError as exc:
+        found = f"a file that cannot be read ({exc.strerror})"
+    raise DataError([Problem(shown, None, None, "", Expected(
+        "a readable YAML file", found, " (rename it so it does not end in .yaml, or fix it)"))])
+
+
+class LineIndex:
+    """Line and column of a character offset, counting only the line breaks editors show.
+
+    PyYAML also breaks lines at U+0085, U+2028 and U+2029, so its marks would point
+    lines below the real one after such a character in a text."""
+
+    def __init__(self, text: str):
+        self._starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def position(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, index)
+        return line, index - self._starts[line - 1] + 1
+
+
+def _character(code: int | str) -> str:
+    char = chr(code) if isinstance(code, int) else code  # PyYAML gives the code point for str input
+    name = unicodedata.name(char, "a control character" if unicodedata.category(char) == "Cc" else "a non-character")
+    return f"U+{ord(char):04X} ({name})"
+
+
 class _PlainLoader(yaml.SafeLoader):
-    """Refuses anchors and aliases while composing: expanding them is a memory bomb."""
+    """Refuses anchors and aliases while composing (expanding them is a memory bomb), and nesting
+    deeper than any data file needs before the composer's recursion could exhaust the stack."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -94,7 +143,15 @@ class _PlainLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, Expected("plain data", f"{kind}{event.anchor}' (anchors and aliases are not allowed)"),
                 event.start_mark)
-        return super().compose_node(parent, index)
+        if self._depth > COMPOSE_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, Expected(f"at most {MAX_DEPTH} levels of nesting", f"more than {COMPOSE_DEPTH}"),
+                event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _decode(shown: Path, raw: bytes) -> str:
@@ -108,7 +165,7 @@ def _decode(shown: Path, raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError([Problem(shown, line, None, "", Expected("UTF-8 text", f"byte 0x{raw[exc.start]:02x} at offset {exc.start}"))]) from None
-    for number, line_text in enumerate(text.splitlines(), 1):
+    for number, line_text in enumerate(text.split("\n"), 1):
         indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
         if "\t" in indent:
             raise DataError([Problem(shown, number, indent.index("\t") + 1, "", Expected("spaces for indentation", "a tab"))])
@@ -118,18 +175,18 @@ def _decode(shown: Path, raw: bytes) -> str:
 class _Builder:
     """Turns a composed node tree into plain Python values, collecting problems."""
 
-    def __init__(self, shown: Path):
-        self.shown = shown
+    def __init__(self, shown: Path, lines: LineIndex):
+        self.shown, self.lines = shown, lines
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.key_positions: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
 
     def fail(self, node: yaml.Node, where: Path_, message: str) -> None:
-        mark = node.start_mark
-        self.problems.append(Problem(self.shown, mark.line + 1, mark.column + 1, dotted(where), message))
+        line, column = self.lines.position(node.start_mark.index)
+        self.problems.append(Problem(self.shown, line, column, dotted(where), message))
 
     def build(self, node: yaml.Node, where: Path_):
-        self.positions[where] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.positions[where] = self.lines.position(node.start_mark.index)
         if len(where) > MAX_DEPTH:
             self.fail(node, where, Expected(f"at most {MAX_DEPTH} levels of nesting", "more"))
             return None
@@ -151,10 +208,10 @@ class _Builder:
                 continue
             key = key_node.value
             if key in result:
-                self.fail(key_node, where + (key,), Expected("each field once", f"'{key}' again (first on line {first_line[key]})"))
+                self.fail(key_node, where + (key,), Expected("each field once", f"'{shorten(key)}' again (first on line {first_line[key]})"))
                 continue
-            first_line[key] = key_node.start_mark.line + 1
-            self.key_positions[where + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            first_line[key] = self.lines.position(key_node.start_mark.index)[0]
+            self.key_positions[where + (key,)] = self.lines.position(key_node.start_mark.index)
             result[key] = self.build(value_node, where + (key,))
         return result
 
@@ -164,7 +221,7 @@ class _Builder:
             return text
         if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
                             "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"):
-            self.fail(node, where, Expected("plain data", f"the tag {node.tag}"))
+            self.fail(node, where, Expected("plain data", f"the tag {shorten(node.tag)}"))
             return None
         lowered = text.lower()
         if text in ("true", "false"):
@@ -175,7 +232,7 @@ class _Builder:
         if lowered in _NULLS:
             return None
         if _LEADING_ZERO.match(text):
-            self.fail(node, where, Expected("a number without leading zeros, or text in quotes", f"'{text}'"))
+            self.fail(node, where, Expected("a number without leading zeros, or text in quotes", f"'{shorten(text)}'"))
             return None
         if _INT.match(text):
             return int(text.replace("_", ""))

@@ -14,6 +14,11 @@ from typing import TextIO
 
 from reporting.errors import Problem
 
+SOURCE_WIDTH = 120  # characters of a source line shown under a problem
+# Invisible characters in an echoed source line, shown as the symbols Unicode has for them
+# (a NUL or an escape sequence must not reach the terminal as it is).
+_VISIBLE = {code: 0x2400 + code for code in range(0x20) if code != 0x09} | {0x7F: 0x2421, 0x85: 0x2424,
+                                                                             0x2028: 0x2424, 0x2029: 0x00B6}
 # SGR codes; only these few, so the text stays readable on any terminal theme.
 _BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
 
@@ -83,13 +88,25 @@ def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Pa
     head = "  " + " ".join(part for part in (paint(where, _CYAN), field, problem.message) if part)
     if lines is None or problem.line is None or not 1 <= problem.line <= len(lines):
         return head
-    source = lines[problem.line - 1]
+    source, column = source_window(lines[problem.line - 1], problem.column)
     number = str(problem.line).rjust(width)
     rendered = [head, f"    {paint(number, _DIM)} {paint('|', _DIM)} {source}"]
-    if problem.column is not None:
+    if column is not None:
         gutter = " " * (width + 4)
-        rendered.append(f"{gutter} {paint('|', _DIM)} {_caret_indent(source, problem.column)}{paint('^', _BOLD, _RED)}")
+        rendered.append(f"{gutter} {paint('|', _DIM)} {_caret_indent(source, column)}{paint('^', _BOLD, _RED)}")
     return "\n".join(rendered)
+
+
+def source_window(source: str, column: int | None, width: int = SOURCE_WIDTH) -> tuple[str, int | None]:
+    """A long source line cut to ``width`` characters around ``column``, with ellipses where it was cut,
+    and the column in the cut line (a pasted 2 MB line must not fill the terminal)."""
+    source = source.translate(_VISIBLE)
+    if len(source) <= width:
+        return source, column
+    start = max(0, min((column or 1) - 1 - width // 2, len(source) - width))
+    cut = source[start:start + width]
+    before, after = ("…" if start > 0 else ""), ("…" if start + width < len(source) else "")
+    return before + cut + after, None if column is None else column - start + len(before)
 
 
 def _caret_indent(source: str, column: int) -> str:
@@ -109,7 +126,8 @@ def _source_lines(file: str, root: Path) -> list[str] | None:
     path = Path(file)
     path = path if path.is_absolute() else root / path
     try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+        # Only the breaks an editor shows: splitlines() would also break at U+2028 and shift every line after it.
+        return [line.removesuffix("\r") for line in path.read_text(encoding="utf-8", errors="replace").split("\n")]
     except OSError:  # the problem may be that the file cannot be read at all
         return None
 

@@ -122,7 +122,7 @@ CLASSES: dict[str, frozenset[str]] = {
     # The spec lists the inline classes under <span>; strong/em/b/i/bdi are
     # spans with a meaning, so they take the same classes.
     **dict.fromkeys(("strong", "b", "em", "i", "bdi"), INLINE_CLASSES),
-    "span": INLINE_CLASSES | {"marker", *FIELDS},
+    "span": INLINE_CLASSES | {"marker", "nobr", *FIELDS},
 }
 # Style hooks: classes named for what they mark, styled by the CSS; the DOCX
 # writer gives each the subset classes that carry its meaning in Word.
@@ -144,6 +144,8 @@ INLINE_TAGS = frozenset({"strong", "b", "em", "i", "span", "bdi", "br", "img"})
 # The PDF would honour these and the DOCX could not (dir is honoured on <bdi> only).
 REFUSED_ATTRIBUTES = ("style", "dir", "rowspan")
 _SPACE = re.compile(r"[ \t\n\f\r]+")  # HTML's white space; not U+00A0
+_SLASH = re.compile("/(?!\u2060)")
+NO_BREAK_HYPHEN = "\u2011"
 _MM = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)mm\s*", re.IGNORECASE)
 IMAGE_ERRORS = (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError)
 
@@ -673,6 +675,8 @@ class _BodyWriter:
             return [self._bdi(node, fmt)]
         if "marker" in classes:  # _list takes each item's marker before its text is read
             raise RenderError(f'<span class="marker"> elsewhere than first in an <li> ({SPEC})')
+        if "nobr" in classes:
+            return [replace(piece, text=_no_break(piece.text)) for piece in self._inline(node, fmt)]
         return self._inline(node, fmt)
 
     def _field(self, element, classes: list[str], fmt: _Format) -> _Piece:
@@ -708,14 +712,7 @@ class _BodyWriter:
             if len(rPr):
                 run.append(rPr)
             if piece.kind == "text":
-                text = OxmlElement("w:t")
-                try:
-                    text.text = piece.text
-                except ValueError as exc:  # control characters XML 1.0 cannot hold
-                    raise RenderError(f"text {piece.text[:40]!r} holds a character XML cannot hold") from exc
-                if piece.text != piece.text.strip(" "):
-                    text.set(qn("xml:space"), "preserve")
-                run.append(text)
+                _append_text(run, piece.text)
             elif piece.kind == "image":
                 run.add_drawing(self._picture(piece.image))
             else:
@@ -864,6 +861,31 @@ def _take_marker(li) -> tuple[str | None, list]:
     if marker.tag != "span" or len(marker):
         raise RenderError(f'<{marker.tag} class="marker"> must be a <span> holding only text ({SPEC})')
     return _SPACE.sub(" ", marker.text or "").strip(), nodes[first + 1:]
+
+
+def _no_break(text: str) -> str:
+    """``span.nobr`` in Word, which has no such property: no-break spaces, non-breaking hyphens
+    (written as Word's ``w:noBreakHyphen``), and a word joiner after a slash (LibreOffice breaks
+    "35-CT/" | "TW" otherwise)."""
+    return _SLASH.sub("/\u2060", text.replace(" ", "\u00a0").replace("-", NO_BREAK_HYPHEN))
+
+
+def _append_text(run, text: str) -> None:
+    """``text`` as ``w:t`` elements of ``run``, each non-breaking hyphen as Word's own ``w:noBreakHyphen``
+    (shown and copied as a hyphen)."""
+    for index, part in enumerate(text.split(NO_BREAK_HYPHEN)):
+        if index:
+            run.append(OxmlElement("w:noBreakHyphen"))
+        if not part:
+            continue
+        element = OxmlElement("w:t")
+        try:
+            element.text = part
+        except ValueError as exc:  # control characters XML 1.0 cannot hold
+            raise RenderError(f"text {text[:40]!r} holds a character XML cannot hold") from exc
+        if part != part.strip(" "):
+            element.set(qn("xml:space"), "preserve")
+        run.append(element)
 
 
 def _instruction(field: str, digits: str) -> str:

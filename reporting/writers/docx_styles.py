@@ -109,7 +109,7 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
         ParagraphStyle("CertificateMotto", "Certificate Motto", based_on="CertificateText", size=11),
         # certificate.css margins: .issuer 0.4em above, h1.title 0.05em, .awardee 0.1em / 0.2em
         ParagraphStyle("CertificateIssuer", "Certificate Issuer", based_on="CertificateText", size=14, bold=True,
-                       before_em=0.4),
+                       before_em=0.4, color="A01818"),
         ParagraphStyle("CertificateTitle", "Certificate Title", based_on="CertificateText", size=34, bold=True,
                        color="A01818", before_em=0.05, after_em=0.05, letter_spacing_em=0.0 if rtl else 0.05,
                        outline_level=0),

@@ -1,8 +1,12 @@
 """Certificate batch benchmark: N synthetic awardees in ar and vi through the real build.
 
 Prints certificates per second, ms per certificate, wall time and peak RSS (the build and its
-workers together), for the build as shipped and for the simple one-process path.
-Usage: .venv/bin/python benchmarks/certificates.py [N] [--format pdf|docx]... [--path workers|simple]
+workers together), for the build as shipped (layered certificates), the chunked path without
+layers, and, when the optional benchmark dependency is installed (pip install typst), Typst
+compiling the same certificate one document at a time, all in one run so the ratios hold on a
+busy machine.
+Usage: .venv/bin/python benchmarks/certificates.py [N] [--format pdf|docx]... [--path layered|chunked|...]
+       .venv/bin/python benchmarks/certificates.py 100000 --path layered   # the 100,000-awardee event
 """
 from __future__ import annotations
 
@@ -59,6 +63,9 @@ def run(count: int, formats: list[str], paths: list[str]) -> None:
         print(f"awardees: {count}  certificates: {certificates} ({' + '.join(formats)}; plus both print files, "
               f"the reports and the lists)")
         for name in paths:
+            if name == "typst":
+                run_typst(project, count)
+                continue
             argv, label = PATHS[name]
             output = project / f"output-{name}"
             command = [sys.executable, str(ROOT / "build_reports.py"), "--project", str(project), "build",
@@ -75,13 +82,31 @@ def run(count: int, formats: list[str], paths: list[str]) -> None:
                   f"programs lengthens the wall time, not this)")
 
 
-# The build as shipped; the other way of typesetting (one document per certificate) with the same
-# workers; and the simple path: one process, one document per certificate.
+# The build as shipped (layers); the chunked path it replaced (every certificate typeset whole, fifty
+# to a document); one document per certificate with the same workers; and the simple path: one
+# process, one document per certificate.
 PATHS = {
-    "workers": ([], f"workers ({default_jobs()} processes, chunks of 50)"),
-    "per-document": (["--chunk-size", "1"], f"workers ({default_jobs()} processes, 1 document per certificate)"),
-    "simple": (["--jobs", "1", "--chunk-size", "1"], "simple (1 process, 1 document per certificate)"),
+    "layered": ([], f"layered ({default_jobs()} processes, static page once, variable boxes 50 to a document)"),
+    "chunked": (["--no-layers"], f"chunked ({default_jobs()} processes, whole certificates 50 to a document)"),
+    "per-document": (["--no-layers", "--chunk-size", "1"],
+                     f"workers ({default_jobs()} processes, 1 document per certificate)"),
+    "simple": (["--no-layers", "--jobs", "1", "--chunk-size", "1"], "simple (1 process, 1 document per certificate)"),
+    "typst": ([], "typst"),
 }
+DEFAULT_PATHS = ["layered", "chunked", "typst"]
+
+
+def run_typst(project: Path, count: int) -> None:
+    """Typst (the optional benchmark dependency) compiling the same certificate, one document per awardee."""
+    try:
+        from benchmarks.typst_certificate import typst_time
+    except ImportError as exc:
+        print(f"typst: not measured ({exc}; pip install typst)")
+        return
+    wall, cpu, certificates = typst_time(project, count)
+    print(f"typst ({default_jobs()} processes, 1 document per certificate, PDF only): wall {wall:.2f} s  "
+          f"per certificate {wall / certificates * 1000:.1f} ms  certificates/s {certificates / wall:.1f}  "
+          f"CPU {cpu:.1f} s ({cpu / certificates * 1000:.1f} ms a certificate)")
 
 
 def measure(command: list[str]) -> tuple[float, float]:
@@ -125,6 +150,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("count", nargs="?", type=int, default=1000)
     parser.add_argument("--format", action="append", choices=["pdf", "docx"])
-    parser.add_argument("--path", action="append", choices=list(PATHS), help="default: both")
+    parser.add_argument("--path", action="append", choices=list(PATHS),
+                        help=f"default: {', '.join(DEFAULT_PATHS)}")
     options = parser.parse_args()
-    run(options.count, options.format or ["pdf", "docx"], options.path or list(PATHS))
+    run(options.count, options.format or ["pdf", "docx"], options.path or DEFAULT_PATHS)

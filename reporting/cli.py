@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from reporting.commands import build, check, fonts, i18n, new, serve, verify, watch
+from reporting.commands import build, check, export, fonts, i18n, new, serve, verify, watch
 from reporting.commands.options import output_options
 from reporting.config import load_project
 from reporting.errors import MESSAGE_LIMIT, DataError, ReportingError, describe_os_error, shorten
 from reporting.ui.console import Console
 
-COMMAND_MODULES = (build, check, verify, i18n, new, serve, watch, fonts)
+COMMAND_MODULES = (build, check, verify, i18n, new, export, serve, watch, fonts)
 COMMANDS = {module.NAME: module for module in COMMAND_MODULES}
 
 

@@ -84,6 +84,10 @@ class PrintOptions:
     duplex: bool = False  # a blank back after every certificate, so each sits on its own sheet
     crop_marks: bool = False  # CSS ``marks: crop`` round every page
     bleed_mm: float = 0  # CSS ``bleed``: paper beyond the trim edge the printer cuts off
+    # "plain": whole certificates; "preprinted": only the variable texts, for forms whose frame,
+    # emblem and heading are already printed, moved by the printer's calibration offset.
+    stock: Literal["plain", "preprinted"] = "plain"
+    offset_mm: tuple[float, float] = (0.0, 0.0)  # x to the right, y down, as measured on the sheet
 
     @property
     def needs_marks_area(self) -> bool:
@@ -115,6 +119,8 @@ class Project:
     # Certificates are typeset this many to a WeasyPrint document and split per awardee
     # (about twice as fast as one document each). Part of what a certificate's bytes depend on.
     certificate_chunk: int = DEFAULT_CHUNK
+    # Certificates as two layers: the static page typeset once, only the variable boxes per awardee.
+    certificate_layers: bool = True
     documents: tuple[DocumentType, ...] = DEFAULT_DOCUMENTS
     docx: DocxOptions = DocxOptions()
     # The language the events are held in (the others are translations): a sorted awardee list
@@ -147,6 +153,7 @@ class _Build(_Table):
     formats: list[str] = Field(default_factory=lambda: list(registry.formats()))
     job_time_limit_s: Annotated[float, Field(gt=0)] = 60.0  # a render job taking longer is stopped
     certificate_chunk: Annotated[int, Field(ge=1, le=500)] = DEFAULT_CHUNK
+    certificate_layers: bool = True  # false: every certificate typeset whole
     # The language the events are held in (the others are translations); default: the first locale.
     primary_locale: str | None = None
 
@@ -179,10 +186,19 @@ class _Page(_Table):
     margins_mm: _Margins = _Margins()
 
 
+class _Offset(_Table):
+    """A printer's calibration for pre-printed stock: x to the right, y down, within a centimetre."""
+
+    x: Annotated[float, Field(ge=-10, le=10)] = 0
+    y: Annotated[float, Field(ge=-10, le=10)] = 0
+
+
 class _Print(_Table):
     duplex: bool = False
     crop_marks: bool = False
     bleed_mm: Annotated[float, Field(ge=0, le=10)] = 0
+    stock: Literal["plain", "preprinted"] = "plain"
+    offset_mm: _Offset = _Offset()
 
 
 class _Docx(_Table):
@@ -272,9 +288,11 @@ def _project(root: Path, settings: _Settings) -> Project:
     options = settings.print
     return Project(root=root, locales=locales, formats=tuple(settings.build.formats), pages=pages,
                    job_time_limit_s=float(settings.build.job_time_limit_s),
-                   print_options=PrintOptions(options.duplex, options.crop_marks, float(options.bleed_mm)),
+                   print_options=PrintOptions(options.duplex, options.crop_marks, float(options.bleed_mm), options.stock,
+                                              (float(options.offset_mm.x), float(options.offset_mm.y))),
                    certificate_chunk=settings.build.certificate_chunk, documents=documents,
                    docx=DocxOptions(embed_latin_font=settings.docx.embed_latin_font),
+                   certificate_layers=settings.build.certificate_layers,
                    primary_locale=settings.build.primary_locale or next(iter(locales), ""))
 
 

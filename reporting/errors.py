@@ -1,7 +1,8 @@
 """One exception family: every expected failure says where, what was expected, what was found."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -47,15 +48,24 @@ def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
 class Problem:
     """One problem in one input file, printable as ``file:line:col: field: message``.
 
-    Made with an ``Expected`` as its message, it keeps ``expected`` and ``found`` as fields."""
+    Made with an ``Expected`` as its message, it keeps ``expected`` and ``found`` as fields.
+    A problem in a spreadsheet has no line: it names the ``sheet`` (None for CSV), the ``row``, the
+    ``column`` number and the ``header`` of that column, and carries the row's ``cells`` as text so
+    reports can show the offending row as they show a YAML line.
+    """
 
     file: Path | str
     line: int | None
     column: int | None
     field: str
     message: str | Expected
-    expected: str | None = field(default=None, kw_only=True)
-    found: str | None = field(default=None, kw_only=True)
+    # (dataclasses.field in full: the attribute `field` above hides the bare name from type checkers.)
+    expected: str | None = dataclasses.field(default=None, kw_only=True)
+    found: str | None = dataclasses.field(default=None, kw_only=True)
+    sheet: str | None = dataclasses.field(default=None, kw_only=True)
+    row: int | None = dataclasses.field(default=None, kw_only=True)
+    header: str | None = dataclasses.field(default=None, kw_only=True)
+    cells: tuple[str, ...] = dataclasses.field(default=(), kw_only=True)
 
     def __post_init__(self) -> None:
         if isinstance(self.message, Expected):
@@ -63,13 +73,15 @@ class Problem:
             object.__setattr__(self, "found", self.message.found)
             object.__setattr__(self, "message", str(self.message))
         # Whatever a raise site put in, no message echoes a pasted megabyte back.
-        object.__setattr__(self, "message", shorten(self.message, MESSAGE_LIMIT))
+        object.__setattr__(self, "message", shorten(str(self.message), MESSAGE_LIMIT))
         object.__setattr__(self, "field", shorten(self.field))
         for name in ("expected", "found"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, shorten(getattr(self, name), MESSAGE_LIMIT))
 
     def __str__(self) -> str:
+        if self.in_sheet:
+            return f"{self.file}: {self.cell_location}: {self.message}"
         where = str(self.file)
         if self.line is not None:
             where += f":{self.line}"
@@ -77,6 +89,21 @@ class Problem:
                 where += f":{self.column}"
         name = f" {self.field}:" if self.field else ""
         return f"{where}:{name} {self.message}"
+
+    @property
+    def in_sheet(self) -> bool:
+        """A problem located by sheet and row (a spreadsheet), not by line and column (YAML)."""
+        return self.sheet is not None or self.row is not None
+
+    @property
+    def cell_location(self) -> str:
+        """``sheet "Cá nhân", row 17, column C (Chức vụ)`` (without the sheet for a CSV file)."""
+        parts = [f'sheet "{self.sheet}"'] if self.sheet is not None else []
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {column_letter(self.column)}" + (f" ({self.header})" if self.header else ""))
+        return ", ".join(parts)
 
 
 class ReportingError(Exception):
@@ -103,6 +130,15 @@ class RenderError(ReportingError):
 
 class EnvironmentProblem(ReportingError):
     """The machine lacks something the build needs (a library, a font); says what to install."""
+
+
+def column_letter(number: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA: columns as spreadsheet programs name them."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 class OutputWriteError(ReportingError):
@@ -215,4 +251,5 @@ class OutputOptionError(ReportingError):
 
 
 def _problem_order(problem: Problem) -> tuple:
-    return (str(problem.file), problem.line or 0, problem.column or 0, problem.field)
+    return (str(problem.file), problem.sheet or "", problem.line or problem.row or 0, problem.column or 0,
+            problem.field)

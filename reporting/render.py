@@ -14,7 +14,7 @@ from reporting.language.bidi import isolate_ltr, isolate_rtl, localize_digits
 from reporting.language.filters import LocalFilters
 from reporting.language.grammar import cases
 from reporting.language.line_breaks import keep_together
-from reporting.language.messages import load_translations, untranslated_warnings
+from reporting.language.messages import TrackedTranslations, load_translations, untranslated_warnings
 from reporting.language.locales import LocaleFacts
 from reporting.language.sentences import PlaceholderValues
 from reporting.source.document_formats import document_format, profile
@@ -52,7 +52,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        env.install_gettext_translations(translations, newstyle=True)
+        # jinja2.ext.i18n adds this method at run time (Environment.extend): Jinja's annotations cannot know it.
+        env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         filters = LocalFilters(facts, translations)
         env.filters.update(filters.as_dict())
         env.globals["comma"] = filters.comma
@@ -64,7 +65,8 @@ class Renderer:
         """A warning for each message the documents rendered so far used without a translation."""
         warnings = []
         for locale, (_, filters) in sorted(self._environments.items()):
-            warnings += untranslated_warnings(self.project.catalogs_dir, locale, filters.translations)
+            if isinstance(filters.translations, TrackedTranslations):  # (always: load_translations makes them)
+                warnings += untranslated_warnings(self.project.catalogs_dir, locale, filters.translations)
         return warnings
 
     def _placeholder_values(self, bundle: EventBundle, locale: str, filters: LocalFilters) -> dict[str, str]:
@@ -75,7 +77,8 @@ class Renderer:
 
     def render(self, template: str, locale: str, bundle: EventBundle, page: PageGeometry, **extra) -> str:
         env, filters = self.environment(locale)
-        filters.translations.using = template
+        if isinstance(filters.translations, TrackedTranslations):  # which template a missing message is from
+            filters.translations.using = template
         facts = filters.facts
         context = {
             "event": bundle.event, "bundle": bundle, "lang": locale, "dir": facts.direction,

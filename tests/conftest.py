@@ -11,6 +11,14 @@ from reporting.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("ar", "vi")
+# Fixtures that cost the fast tier too much: every test using one is marked slow (a marker cannot go on a fixture).
+SLOW_FIXTURES = {"built"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def run_cli(*argv: str) -> tuple[int, str, str]:
@@ -29,10 +37,18 @@ def built(tmp_path_factory) -> Path:
     return output
 
 
-def copy_project(destination: Path) -> Path:
-    """A private copy of the project (config, templates, data) a test may break."""
-    for name in ("reporting.toml",):
-        shutil.copy(ROOT / name, destination / name)
+ROOTS = ROOT / "tests" / "roots"
+
+
+def copy_project(destination: Path, root: str | None = None) -> Path:
+    """A private copy of the project (config, templates, data) a test may break.
+
+    With ``root``, the data is that of the small project ``tests/roots/<root>/`` instead of the
+    reference data, and so is its ``reporting.toml`` if it has one; the templates are always the real ones.
+    """
+    source = ROOTS / root if root else ROOT
+    config = source / "reporting.toml"
+    shutil.copy(config if config.is_file() else ROOT / "reporting.toml", destination / "reporting.toml")
     shutil.copytree(ROOT / "templates", destination / "templates")
-    shutil.copytree(ROOT / "data", destination / "data")
+    shutil.copytree(source / "data", destination / "data")
     return destination

@@ -1,6 +1,7 @@
 """The command line, in-process: exit codes, messages, selection, and nothing written on bad data."""
 from __future__ import annotations
 
+import pytest
 
 from conftest import ROOT, copy_project, run_cli
 
@@ -12,6 +13,7 @@ def test_check_validates_reference_data():
     assert "2 event(s) valid." in out
 
 
+@pytest.mark.slow
 def test_build_selection_writes_only_what_was_asked(tmp_path):
     code, out, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--locale", "vi",
                              "--format", "pdf", "--output", str(tmp_path))
@@ -34,6 +36,7 @@ def test_bad_option_is_a_usage_error():
     assert code == 2 and "invalid choice: 'odt'" in err
 
 
+@pytest.mark.slow
 def test_invalid_data_exits_1_lists_every_problem_and_keeps_previous_output(tmp_path):
     project = copy_project(tmp_path)
     output = tmp_path / "output"
@@ -53,7 +56,7 @@ def test_invalid_data_exits_1_lists_every_problem_and_keeps_previous_output(tmp_
     assert lines[0] == "error: data/inspectorate-2024-q1.yaml: 2 problems"
     at = lines.index("  34:7 date: expected a real date YYYY-MM-DD, found '2024-02-30'")
     assert lines[at + 1:at + 3] == ["    34 | date: 2024-02-30", "       |       ^"]
-    assert any(l.startswith("  11:14 sample_data: expected true/false") for l in lines)
+    assert any(line.startswith("  11:14 sample_data: expected true/false") for line in lines)
     assert lines[-1].endswith("nothing was written.")
     assert (output / "inspectorate-2024-q1/vi/report.pdf").read_bytes() == previous
     assert sorted(p.name for p in output.rglob("*") if p.is_file()) == ["manifest.json", "report.pdf"]
@@ -65,7 +68,8 @@ def test_schema_errors_after_yaml_errors_are_reported_with_positions(tmp_path):
     data.write_text(data.read_text(encoding="utf-8").replace("    value: 17", "    value: seventeen"), encoding="utf-8")
     code, _, err = run_cli("--project", str(project), "check")
     assert code == 1
-    (problem,) = [l for l in err.splitlines() if "figures.admin_inspections.value: expected a number, found 'seventeen'" in l]
+    (problem,) = [text for text in err.splitlines()
+                  if "figures.admin_inspections.value: expected a number, found 'seventeen'" in text]
     line = int(problem.split(":")[0])
     assert data.read_text(encoding="utf-8").splitlines()[line - 1].strip() == "value: seventeen"
 

@@ -146,11 +146,12 @@ def read_back(tmp_path_factory) -> dict[tuple[str, str], tuple[str, str]]:
     return texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case, code, digits, ours, expected", CORPUS, ids=[c[0] for c in CORPUS])
 def test_pdf_and_docx_read_back_the_expected_text(read_back, case, code, digits, ours, expected):
     for text in read_back[code, digits]:
-        lines = [l for l in text.splitlines() if l.strip()]
-        marker = next(i for i, l in enumerate(lines) if _marker(case) in l)
+        lines = [line for line in text.splitlines() if line.strip()]
+        marker = next(i for i, line in enumerate(lines) if _marker(case) in line)
         value = letters(lines[marker + 1])
         assert value.startswith(letters(ANCHORS[code])) and value[len(letters(ANCHORS[code])):] == letters(expected), \
             (lines[marker + 1], expected)

@@ -203,6 +203,7 @@ def read_back_texts(rendered, tmp_path_factory) -> dict[str, list[tuple[tuple, s
     return texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", ["ar", "vi"])
 def test_pdf_and_docx_read_back_every_sentence(read_back_texts, locale):
     failures = []

@@ -575,6 +575,7 @@ def _timed(action) -> float:
 
 # -- LibreOffice ------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_lays_arabic_out_right_to_left_and_breaks_pages(tmp_path):
     html = page(f"<section class='page'><h2>العنوان</h2><p>{AR_SENTENCE} في هانوي.</p>"
@@ -594,6 +595,7 @@ def test_libreoffice_lays_arabic_out_right_to_left_and_breaks_pages(tmp_path):
     assert "CT/TW-35" not in words
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_shows_the_image_at_its_size(templates, tmp_path):
     html = page(f'<h2>العنوان</h2><p class="center">{EMBLEM}</p><p>{AR_SENTENCE}</p>')

@@ -58,7 +58,8 @@ def page(body: str, lang: str, digits: str = "latn", footer: bool = True) -> str
 def report(lang: str, paragraphs: int = 3, **kwargs) -> str:
     body = (HEADING[lang] + f'<h1 class="title">{"تقرير" if lang == "ar" else "Báo cáo"}</h1>'
             + "".join(f'<p class="justify">{SENTENCE[lang]}</p>' for _ in range(paragraphs))
-            + f'<ol><li><span class="marker">{"١." if kwargs.get("digits") == "arab" else "1."}</span> <strong>{"نغوين فان آن" if lang == "ar" else "Nguyễn Văn An"}'
+            + f'<ol><li><span class="marker">{"١." if kwargs.get("digits") == "arab" else "1."}</span> '
+            + f'<strong>{"نغوين فان آن" if lang == "ar" else "Nguyễn Văn An"}'
             '</strong></li></ol><div class="signature"><p><strong>'
             + ("رئيس المكتب" if lang == "ar" else "CHÁNH VĂN PHÒNG") + "</strong></p></div>")
     return page(body, lang, **kwargs)
@@ -76,7 +77,8 @@ def certificates(lang: str, count: int = 3) -> str:
     name = "لجنة استقبال المواطنين" if lang == "ar" else "Ban Tiếp công dân tỉnh"
     one = ('<section class="page certificate"><p class="center emblem-line"><img class="emblem" '
            'src="assets/emblem.png" alt="Emblem" width="18mm" height="18mm"></p>'
-           f'<p class="center small motto"><strong>{"جمهورية فيتنام الاشتراكية" if lang == "ar" else "CỘNG HÒA"}</strong></p>'
+           '<p class="center small motto">'
+           f'<strong>{"جمهورية فيتنام الاشتراكية" if lang == "ar" else "CỘNG HÒA"}</strong></p>'
            f'<h1 class="title">{"شهادة تقدير" if lang == "ar" else "BẰNG KHEN"}</h1>'
            f'<p class="awardee">{name}</p><p class="center citation">{SENTENCE[lang]}</p>'
            '<table class="layout signing"><tr><td class="center small">No. 1</td>'
@@ -317,6 +319,7 @@ def test_writes_are_byte_identical_even_when_the_subsets_are_made_again():
 
 # -- validation -------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["ar", "vi"])
 def test_reports_lists_and_certificates_are_schema_valid(lang, tmp_path):
     audit = pytest.importorskip("openxml_audit")
@@ -356,6 +359,7 @@ def _plain(text: str) -> str:
 
 
 @needs_libreoffice
+@pytest.mark.slow
 def test_libreoffice_prints_the_arabic_footer_with_page_numbers(tmp_path):
     pdf = _libreoffice_pdf(write(report("ar", paragraphs=40)), tmp_path)
     pages = _run("pdftotext", "-layout", str(pdf), "-").rstrip("\f").split("\f")
@@ -367,6 +371,7 @@ def test_libreoffice_prints_the_arabic_footer_with_page_numbers(tmp_path):
 
 
 @needs_libreoffice
+@pytest.mark.slow
 @pytest.mark.xfail(reason="LibreOffice 7.4 reads neither w:pgNumType hindiNumbers nor \\* HINDIARABIC "
                           "(Word does); it prints Latin digits")
 def test_libreoffice_prints_arabic_indic_page_numbers(tmp_path):
@@ -376,12 +381,14 @@ def test_libreoffice_prints_arabic_indic_page_numbers(tmp_path):
 
 
 @needs_libreoffice
+@pytest.mark.slow
 def test_libreoffice_keeps_each_certificate_on_one_framed_page(tmp_path):
     pdf = _libreoffice_pdf(write(certificates("ar", count=4), CERTIFICATE_PAGE), tmp_path)
     assert "Pages:           4" in _run("pdfinfo", str(pdf))
 
 
 @needs_libreoffice
+@pytest.mark.slow
 @pytest.mark.skipif(not DEJAVU.is_dir(), reason="needs DejaVu as the only system font")
 def test_libreoffice_draws_with_the_embedded_fonts_where_they_are_not_installed(tmp_path):
     config = tmp_path / "fonts.conf"
@@ -406,6 +413,7 @@ def style(data: bytes, style_id: str) -> etree._Element:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["ar", "vi"])
 def test_certificate_paragraphs_are_in_the_certificate_styles(lang):
     data = write(certificates(lang, count=1), CERTIFICATE_PAGE)
@@ -528,6 +536,7 @@ def _boxes(pdf: Path) -> tuple[float, list[tuple[str, float, float]]]:
 
 
 @needs_libreoffice
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["ar", "vi"])
 def test_libreoffice_numbers_the_lists_on_the_start_side(lang, tmp_path):
     width, words = _boxes(_libreoffice_pdf(write(_numbered(lang)), tmp_path))
@@ -542,6 +551,7 @@ def test_libreoffice_numbers_the_lists_on_the_start_side(lang, tmp_path):
 
 
 @needs_libreoffice
+@pytest.mark.slow
 @pytest.mark.xfail(reason="LibreOffice 7.4 draws w:numFmt hindiNumbers as Latin digits (Word draws ١، ٢، ٣)")
 def test_libreoffice_numbers_arabic_indic_lists_in_arabic_indic_digits(tmp_path):
     pdf = _libreoffice_pdf(write(_numbered("ar", digits="arab")), tmp_path)

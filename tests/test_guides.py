@@ -4,8 +4,8 @@ A guide is a Markdown file. In it:
 
 - a ```console block holds commands, each on a line starting with ``$ ``; the
   lines after a command are output that must appear, in that order (``...``
-  in a line stands for any text; a line of only ``...`` for lines not shown). A command ending in ``# exit code N`` must end with
-  that code; any other must succeed (0).
+  in a line stands for any text; a line of only ``...`` for lines not shown). A command ending in
+  ``# exit code N`` must end with that code; any other must succeed (0).
 - a fenced block whose info string names a file (```yaml file=data/x.yaml
   append```) is an edit a reader makes with a text editor, applied at that
   point: ``create`` (a new file), ``append`` (at the end), ``after="LINE"``
@@ -26,6 +26,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+
+# Every guide builds real documents in a copy of the project.
+pytestmark = pytest.mark.slow
 
 DOCS = ROOT / "docs"
 REFERENCE = {"html-subset.md", "architecture.md"}  # reference for authors and developers, not steps to run

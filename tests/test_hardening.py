@@ -18,6 +18,9 @@ import pytest
 from conftest import ROOT, copy_project, run_cli
 from test_hostile_input import Q1, D35, edit, good_output, hostile, snapshot  # noqa: F401 (fixtures)
 
+# Builds on full or read-only disks, signed builds, slow preview clients: nearly every test here takes seconds.
+pytestmark = pytest.mark.slow
+
 ID_RULE = "expected an id of lowercase letters a-z, digits 0-9, '-' and '_', starting with a letter or digit"
 
 

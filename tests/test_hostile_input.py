@@ -76,10 +76,12 @@ YAML_CASES = {
     "unknown placeholder": ("triển khai {admin_inspections:counted}", "triển khai {admin_inspection:counted}",
                             "expected a known placeholder, found '{admin_inspection}' (did you mean 'admin_inspections'?)"),
     "bidi override in a name": ('vi: "Vũ Gia Long"', 'vi: "Vũ \u202eGia Long"',
-                                "chair.name.vi: expected text without bidi control characters, found U+202E RIGHT-TO-LEFT OVERRIDE at character 4"),
+                                "chair.name.vi: expected text without bidi control characters, "
+                                "found U+202E RIGHT-TO-LEFT OVERRIDE at character 4"),
     "control character": ('vi: "Vũ Gia Long"', 'vi: "Vũ\\u0007Gia Long"', "expected text without control characters, found U+0007"),
     "glyph missing from the fonts": ('vi: "Vũ Gia Long"', 'vi: "Vũ Gia Long 🎉"',
-                                     "chair.name.vi: expected characters the 'vi' fonts can draw, found U+1F389 PARTY POPPER ('🎉') in none of Tinos-Regular.ttf"),
+                                     "chair.name.vi: expected characters the 'vi' fonts can draw, "
+                                     "found U+1F389 PARTY POPPER ('🎉') in none of Tinos-Regular.ttf"),
     "award count without awards": ("triển khai {admin_inspections:counted}", "triển khai {awarded_groups}",
                                    "expected a known placeholder, found '{awarded_groups}'"),
     "date before the period": ("date: 2024-04-08", "date: 2023-12-31",
@@ -140,6 +142,7 @@ TEMPLATE_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(TEMPLATE_CASES))
 def test_template_mistakes(hostile, case):
     project, _, run = hostile
@@ -184,6 +187,7 @@ def loopback_server():
     ('<link rel="stylesheet" href="{server}/evil.css">', "{server}/evil.css"),
     ('<img src="../reporting.toml">', "reporting.toml"),
 ])
+@pytest.mark.slow
 def test_rendering_is_confined_to_the_project(hostile, loopback_server, markup, refused):
     project, _, run = hostile
     server, requests = loopback_server

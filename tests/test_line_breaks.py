@@ -92,6 +92,7 @@ def test_codes_numbers_and_heading_ends_get_the_markup():
         assert f'<span class="nobr">{kept}</span>' in html, kept
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", ["vi", "ar"])
 def test_pdf_never_breaks_codes_or_numbers_in_a_narrow_column(written, locale):
     plain = bad_breaks(lines(pdf_text(written[locale, False][0])), locale)
@@ -114,6 +115,7 @@ LIBREOFFICE_ARABIC = pytest.mark.xfail(reason="LibreOffice 7.4 breaks Arabic lin
 
 
 @needs_libreoffice
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", ["vi", pytest.param("ar", marks=LIBREOFFICE_ARABIC)])
 def test_docx_never_breaks_codes_or_numbers_in_libreoffice(written, locale, tmp_path):
     pdfs = _libreoffice([written[locale, True][1], written[locale, False][1]], tmp_path)
@@ -147,7 +149,8 @@ def list_starts(pdf: Path, rtl: bool) -> list[tuple[float, float]]:
     for (top, height, words, marked), (next_top, _, following, next_marked) in zip(lines, lines[1:]):
         first = words[0][2][::-1] if rtl else words[0][2]
         # The item's next line: directly under it and indented like it (not the heading after the list).
-        if ((marked or first in ITEM_STARTS) and not next_marked and 0 < next_top - top < 1.5 * height
+        start_side = edge(words[0]) > 300 if rtl else edge(words[0]) < 300  # not a line of the closing's other column
+        if ((marked or first in ITEM_STARTS) and start_side and not next_marked and 0 < next_top - top < 1.5 * height
                 and abs(edge(words[0]) - edge(following[0])) < 12):
             found.append((edge(words[0]), edge(following[0])))
     return found

@@ -138,7 +138,8 @@ def test_bidi_isolation_both_ways():
 
     page = "<html><head><title>35-CT/TW</title></head><body><p>{}</p></body></html>"
     assert isolate_ltr(page.format("التوجيه رقم 35-CT/TW للفترة 2014-2024، 17 عملية و99.2% &amp; Nguyễn Văn A")) == page.format(
-        'التوجيه رقم <bdi dir="ltr">35-CT/TW</bdi> للفترة <bdi dir="ltr">2014-2024</bdi>، 17 عملية و<bdi dir="ltr">99.2%</bdi> &amp; '
+        'التوجيه رقم <bdi dir="ltr">35-CT/TW</bdi> للفترة <bdi dir="ltr">2014-2024</bdi>، '
+        '17 عملية و<bdi dir="ltr">99.2%</bdi> &amp; '
         '<bdi dir="ltr">Nguyễn Văn A</bdi>')
     assert isolate_rtl(page.format("Tỉnh Ninh Bình (نينه بينه), 2024")) == page.format(
         'Tỉnh Ninh Bình (<bdi dir="rtl">نينه بينه</bdi>), 2024')

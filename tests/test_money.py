@@ -62,6 +62,7 @@ def test_a_figure_carries_its_approximation():
         Figure(value=5, approximate=10, label={"ar": "x", "vi": "x"})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code, digits, column", SETTINGS)
 def test_amounts_read_back_from_pdf_and_docx(tmp_path, code, digits, column):
     f = filters(code, digits)

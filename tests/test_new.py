@@ -108,7 +108,7 @@ def test_unfilled_scaffold_reports_each_blank_with_its_line(project):
     lines = err.splitlines()
     assert lines[0] == "error: data/inspectorate-2024-q2.yaml: 27 problems"
     text = (project / Q2).read_text(encoding="utf-8").splitlines()
-    (problem,) = [l for l in lines if "figures.admin_inspections.value:" in l]
+    (problem,) = [line for line in lines if "figures.admin_inspections.value:" in line]
     position, message = problem.split(" figures.admin_inspections.value: ")
     assert message == "expected a number, found nothing — fill this in"
     line, column = map(int, position.split(":"))
@@ -116,6 +116,7 @@ def test_unfilled_scaffold_reports_each_blank_with_its_line(project):
     assert "  37:6 date: expected a valid date, found nothing — fill this in" in lines
 
 
+@pytest.mark.slow
 def test_round_trip_fill_every_blank_then_check_passes_and_the_report_builds(project, tmp_path):
     assert new(project, "quarterly", "--period", "2024-Q2")[0] == 0
     code, document = check_json(project)
@@ -151,6 +152,7 @@ def test_output_and_id_options(project, tmp_path):
     assert not (project / "data/inspectorate-2024-q3.yaml").exists()
 
 
+@pytest.mark.slow
 def test_conference_keeps_the_awards_body_and_signatory_and_clears_awardees(project):
     code, _, err = new(project, "conference", "--period", "2024-07-01..2025-06-30")
     assert code == 0, err
@@ -169,6 +171,7 @@ def test_conference_keeps_the_awards_body_and_signatory_and_clears_awardees(proj
     assert code == 0, err
 
 
+@pytest.mark.slow
 def test_commendation_batch_needs_a_model_then_follows_the_last_one(project):
     code, _, err = new(project, "commendation", "--period", "2024-Q3")
     assert code == 1 and "error: expected a commendation file in data to start from, found none; name one with --from FILE" in err

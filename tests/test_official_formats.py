@@ -107,7 +107,7 @@ def test_docx_page_number_is_a_header_field_blank_on_page_one(built):
     path = built / Q1 / "vi" / "report.docx"
     sect = docx_xml(path).find(f".//{W}body/{W}sectPr")
     assert sect.find(f"{W}titlePg") is not None and sect.find(f"{W}footerReference") is None
-    kinds = {ref.get(f"{W}type"): ref.get(f"{{http://schemas.openxmlformats.org/officeDocument/2006/relationships}}id")
+    kinds = {ref.get(f"{W}type"): ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
              for ref in sect.findall(f"{W}headerReference")}
     assert set(kinds) == {"default", "first"}
     rels = docx_xml(path, "word/_rels/document.xml.rels")

@@ -18,6 +18,9 @@ import pytest
 from conftest import ROOT, copy_project, run_cli
 from test_hostile_input import snapshot
 
+# Builds into crafted output folders, some in two processes.
+pytestmark = pytest.mark.slow
+
 EVENT = ("--event", "inspectorate-2024-q1", "--locale", "vi", "--format", "pdf")
 REPORT = "inspectorate-2024-q1/vi/report.pdf"
 
@@ -223,7 +226,7 @@ def test_watch_refuses_an_output_inside_the_templates(place):
 
 
 def hold_lock(folder: Path, pid: str):
-    handle = open(folder.parent / f".{folder.name}.lock", "a+")
+    handle = open(folder.parent / f".{folder.name}.lock", "a+")  # noqa: SIM115 (held until the caller closes it)
     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     handle.write(pid)
     handle.flush()

@@ -18,6 +18,9 @@ from playwright.sync_api import expect, sync_playwright
 from conftest import copy_project
 from previewutil import EVENT_FILE, FIGURE_LINE, CommandLine, edit, line_number
 
+# A preview server, a build and Chromium.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by ./run; Playwright's own download is not used
 BUILD_TIMEOUT_MS = 60_000  # the first build of the reference data (about 8 s warm, 13 s cold)
 REBUILD_TIMEOUT_MS = 20_000

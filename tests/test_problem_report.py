@@ -49,18 +49,19 @@ def test_problems_are_grouped_by_file_with_source_line_and_caret(tmp_path):
     code, out, err = run_cli("--project", str(project), "check")
     assert code == 1 and out == ""
     lines = err.splitlines()
-    headers = [l for l in lines if l.startswith("error: ")]
+    headers = [line for line in lines if line.startswith("error: ")]
     assert headers == [f"error: {D35}: 1 problem", f"error: {Q1}: 1 problem"]
     assert lines[-1] == "2 problems in 2 files; nothing was written."
     # The date: the caret sits under the first character of the value.
-    date_line = next(i for i, l in enumerate((project / Q1).read_text(encoding="utf-8").splitlines(), 1) if l.startswith("date:"))
+    source_lines = (project / Q1).read_text(encoding="utf-8").splitlines()
+    date_line = next(i for i, line in enumerate(source_lines, 1) if line.startswith("date:"))
     assert f"  {date_line}:7 date: expected a real date YYYY-MM-DD, found '2024-04-31'" in lines
     assert caret_column(lines, f"    {date_line} | date: 2024-04-31") == 7
     # The ratio's part: column 11 of "    part: complaints_resolvd", under the "c".
-    (problem,) = [l for l in lines if "ratios.complaints_resolved_rate.part:" in l]
+    (problem,) = [line for line in lines if "ratios.complaints_resolved_rate.part:" in line]
     assert problem.endswith("expected a known figure, found 'complaints_resolvd' (did you mean 'complaints_resolved'?)")
     assert problem.split()[0].endswith(":11")
-    source = next(l for l in lines if l.endswith("|     part: complaints_resolvd"))
+    source = next(line for line in lines if line.endswith("|     part: complaints_resolvd"))
     assert caret_column(lines, source) == 11
 
 

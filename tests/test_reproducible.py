@@ -16,6 +16,9 @@ import pytest
 from conftest import ROOT, copy_project
 from test_hostile_input import snapshot
 
+# The same build run again and again, from other paths and settings.
+pytestmark = pytest.mark.slow
+
 EVENT = ("--event", "directive-35-review", "--locale", "ar")  # reports, lists, certificates and the print file
 
 VARIATIONS = (

@@ -51,6 +51,7 @@ def test_a_second_writer_with_a_taken_name_or_suffix_is_refused():
     assert registry.formats() == ("pdf", "docx")
 
 
+@pytest.mark.slow
 def test_a_registered_writer_is_a_format_of_the_build(tmp_path, text_format):
     """One module and one registration: the settings accept it, the build writes it for every document,
     certificates included, and the manifest lists its files."""
@@ -107,6 +108,7 @@ def _without_documents(settings: Path) -> str:
     return text[:text.index("[documents.")]
 
 
+@pytest.mark.slow
 def test_a_document_type_is_a_row_of_the_table(tmp_path):
     """A new document is a [documents] table and a template; the built-in ones keep their files."""
     project = copy_project(tmp_path)
@@ -153,6 +155,7 @@ page = "letter"
     assert "documents.report.template: expected a template under templates/, found 'reprot.html.j2'" in err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [[sys.executable, "-m", "reporting"], [str(Path(sys.executable).parent / "reporting")]])
 def test_the_package_runs_as_python_users_expect(command):
     """``python -m reporting`` and the ``reporting`` console script are the same CLI as build_reports.py."""

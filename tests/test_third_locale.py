@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
+
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
@@ -53,6 +55,7 @@ fonts = ["fonts/noto-serif/NotoSerif-Regular.ttf", "fonts/noto-serif/NotoSerif-B
         path.write_text(text, encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_third_locale_needs_no_code(tmp_path):
     project = tmp_path / "project"
     project.mkdir()

@@ -55,11 +55,15 @@ def test_valid_minimal_event(tmp_path):
 
 
 @pytest.mark.parametrize("old, new, expected", [
-    ("id: tiny", "id: Tiny Event", "event0.yaml:1:5: id: expected an id of lowercase letters a-z, digits 0-9, '-' and '_', starting with a letter or digit"),
+    ("id: tiny", "id: Tiny Event",
+     "event0.yaml:1:5: id: expected an id of lowercase letters a-z, digits 0-9, '-' and '_', "
+     "starting with a letter or digit"),
     ("date: 2024-04-08", "date: April 8", "event0.yaml:5:7: date: expected a valid date, found 'April 8'"),
     ('vi: "Thanh tra tỉnh"}', 'vn: "Thanh tra tỉnh"}', "event0.yaml:2:9: issuer: expected texts for locales ar, vi, found ar, vn"),
     ("whole: total", "whole: totl", "event0.yaml:17:30: ratios.share.whole: expected a known figure, found 'totl' (did you mean 'total'?)"),
-    ("{share:fraction}\", vi", "{shar:fraction}\", vi", "event0.yaml:20:14: sections[0].paragraphs[0].ar: expected a known placeholder, found '{shar}' (did you mean 'share'?)"),
+    ("{share:fraction}\", vi", "{shar:fraction}\", vi",
+     "event0.yaml:20:14: sections[0].paragraphs[0].ar: expected a known placeholder, found '{shar}' "
+     "(did you mean 'share'?)"),
     ("    value: 629", "    value: 600", "event0.yaml:17:10: ratios.share: expected done (624) to be at most total (600) and total above 0"),
 ])
 def test_one_mistake_one_clear_message(tmp_path, old, new, expected):

@@ -1,11 +1,17 @@
-"""``build_reports.py watch``: rebuild after an edit, report a broken file and keep the last good output, stop on Ctrl-C."""
+"""``build_reports.py watch``: rebuild after an edit, report a broken file and keep the last good output,
+stop on Ctrl-C."""
 from __future__ import annotations
 
 import hashlib
 import os
 
+import pytest
+
 from conftest import copy_project
 from previewutil import EVENT_FILE, FIGURE_LINE, CommandLine, edit, line_number, wait_until
+
+# `watch` as a subprocess, rebuilding after each edit.
+pytestmark = pytest.mark.slow
 
 
 def digest(path) -> str | None:

@@ -37,7 +37,8 @@ def test_duplicate_key_names_both_lines(tmp_path):
 @pytest.mark.parametrize("word", ["no", "yes", "on", "off", "No", "Y"])
 def test_yaml11_booleans_refused(tmp_path, word):
     assert problems(tmp_path, f"flag: {word}\n") == [
-        f"data/event.yaml:1:7: flag: expected true/false, or text in quotes, found '{word}' (write true, false or \"{word}\")"]
+        f"data/event.yaml:1:7: flag: expected true/false, or text in quotes, found '{word}' "
+        f"(write true, false or \"{word}\")"]
 
 
 def test_quoted_no_is_text(tmp_path):

@@ -48,6 +48,11 @@ def _as_shown(text: str) -> str:
     return text.translate(_NO_BREAK)
 
 
+def shown_text(element) -> str:
+    """The text of a run or paragraph element as Word shows it (no-break characters as plain ones)."""
+    return _as_shown("".join(_SHOWN.get(t.tag, t.text or "") for t in element.iter(f"{W}t", f"{W}tab", f"{W}noBreakHyphen")))
+
+
 def docx_text(path: Path) -> str:
     return "\n".join(docx_paragraphs(path))
 

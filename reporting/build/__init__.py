@@ -1,1 +1,2 @@
-"""Running a build: plan, freshness, worker processes, certificate chunks, staging and publication, lock, cache, manifest, signing, watching."""
+"""Running a build: plan, freshness, worker processes, certificate chunks, staging and publication,
+lock, cache, manifest, signing, watching."""

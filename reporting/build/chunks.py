@@ -7,6 +7,7 @@ build was full or incremental; an incremental rebuild re-typesets the chunk.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -38,10 +39,10 @@ def single_certificates(html: str, count: int) -> list[str] | None:
     if len(starts) != count:
         return None
     ends = [html.index("</section>", start) + len("</section>") for start in starts]
-    if any(end > next_start for end, next_start in zip(ends, starts[1:])):
+    if any(end > next_start for end, next_start in zip(ends, starts[1:], strict=False)):  # (one fewer start)
         return None  # nested sections: not the shape we know how to cut
     head, tail = html[:starts[0]], html[ends[-1]:]
-    return [head + html[start:end] + tail for start, end in zip(starts, ends)]
+    return [head + html[start:end] + tail for start, end in zip(starts, ends, strict=True)]
 
 
 def join(htmls: list[str]) -> str:
@@ -66,10 +67,8 @@ def cache_folder() -> Path:
 
 
 def touch(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.utime(path)
-    except OSError:
-        pass
 
 
 def prune(folder: Path) -> None:

@@ -67,8 +67,8 @@ def _assets(links: tuple[str, ...], templates_dir: Path, writer_name: str) -> se
         found.add(path)
         if writer.follows_css and path.suffix == ".css":
             text = path.read_text(encoding="utf-8")
-            links = _CSS_URL.findall(text) + _CSS_IMPORT.findall(text)
-            pending += [path.parent / link for link in links if ":" not in link]
+            linked = _CSS_URL.findall(text) + _CSS_IMPORT.findall(text)
+            pending += [path.parent / link for link in linked if ":" not in link]
     return found
 
 

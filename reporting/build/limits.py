@@ -5,7 +5,16 @@ import signal
 import threading
 from contextlib import contextmanager
 
-from reporting.errors import ReportingError, TimeLimitExceeded
+from reporting.errors import TimeLimitExceeded
+
+
+ROWS_PER_LIMIT = 500  # a list gets the job time limit once for every this many rows
+
+
+def scaled(seconds: float, rows: int) -> float:
+    """The time limit of a job with ``rows`` rows (the awardee list): the limit stops a template that
+    loops without end, not an event with 15,000 awardees, whose list takes minutes to typeset."""
+    return seconds * max(1.0, rows / ROWS_PER_LIMIT)
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """One build at a time per output folder, and none in a folder inside or around it."""
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -86,7 +87,7 @@ def _hold_shared(stack: ExitStack, folder: Path, output: Path):
     if path is None or not path.is_file():
         return None
     try:
-        handle = stack.enter_context(open(path, "r"))
+        handle = stack.enter_context(open(path, "r"))  # noqa: SIM115 (the ExitStack closes it)
     except OSError:
         return None  # not ours to read: no build of ours holds it either
     _take(handle, fcntl.LOCK_SH, folder, output)
@@ -100,7 +101,7 @@ def _check_nested_builds(output: Path) -> None:
     for path in output.rglob(".*.lock"):
         folder = path.with_name(path.name[1:-len(".lock")])
         try:
-            handle = open(path, "r")
+            handle = open(path, "r")  # noqa: SIM115 (closed by the with below: only open's errors are skipped)
         except OSError:
             continue
         with handle:
@@ -108,8 +109,6 @@ def _check_nested_builds(output: Path) -> None:
 def release_inherited_locks() -> None:
     """In a forked worker: close the copies of the parent's lock files (the parent keeps the lock)."""
     for descriptor in list(HELD):
-        try:
+        with contextlib.suppress(OSError):
             os.close(descriptor)
-        except OSError:
-            pass
     HELD.clear()

@@ -7,24 +7,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
 from reporting import __name__ as package_name
+from reporting.source.sheet_guard import SUFFIXES as SHEET_SUFFIXES
 from reporting.build.output_paths import entry_problem
 from reporting.config import CONFIG_NAME, Project
 from reporting.errors import ForeignFolder
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_SIGNATURE_NAME = "manifest.json.p7s"  # a signed build's detached signature of its manifest
-LIBRARIES = ("weasyprint", "python-docx", "babel", "jinja2", "pyyaml", "pydantic")
+LIBRARIES = ("weasyprint", "python-docx", "babel", "jinja2", "pyyaml", "pydantic", "python-calamine")
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build_manifest(project: Project, output: Path, entries: dict[Path, dict], removed: list[Path] = ()) -> bytes:
+def build_manifest(project: Project, output: Path, entries: dict[Path, dict], removed: Iterable[Path] = ()) -> bytes:
     """The manifest after this build: its outputs (sha256, size, dependency key), plus earlier entries
     still on disk that this build does not remove."""
     previous = previous_outputs(output)
@@ -37,7 +39,7 @@ def build_manifest(project: Project, output: Path, entries: dict[Path, dict], re
         "pipeline": _version(package_name),
         "libraries": {name: _version(name) for name in LIBRARIES},
         "config": {CONFIG_NAME: sha256(project.root / CONFIG_NAME)},
-        "sources": _hashes(project.data_dir, project.root, "*.yaml"),
+        "sources": _source_hashes(project),
         "templates": _hashes(project.templates_dir, project.root, "*"),
         "outputs": dict(sorted(outputs.items())),
     }
@@ -119,6 +121,16 @@ def verify(output: Path) -> list[str]:
     problems += strange
     problems += [f"extra: {name}" for name in sorted(present - set(expected) - {MANIFEST_NAME, MANIFEST_SIGNATURE_NAME})]
     return problems
+
+
+def _source_hashes(project: Project) -> dict[str, str]:
+    """The data files: YAML and the spreadsheets awardees are read from (not the lock files
+    Excel (``~$name.xlsx``) and LibreOffice (``.~lock.name.xlsx#``) keep while one is open)."""
+    found = _hashes(project.data_dir, project.root, "*.yaml")
+    for suffix in SHEET_SUFFIXES:
+        found.update({name: digest for name, digest in _hashes(project.data_dir, project.root, f"*{suffix}").items()
+                      if not Path(name).name.startswith(("~$", "."))})
+    return dict(sorted(found.items()))
 
 
 def manifest_problem(output: Path) -> str | None:

@@ -33,7 +33,7 @@ def unsafe_name(name: object) -> str | None:
 def entry_problem(output: Path, name: object, entry: object) -> str | None:
     """Why a manifest entry is not trusted: a bad name, a link on the way, a malformed record."""
     reason = unsafe_name(name)
-    if reason is None and (output / name).resolve() != output.resolve() / name:
+    if reason is None and isinstance(name, str) and (output / name).resolve() != output.resolve() / name:
         reason = "it leads through a symbolic link"
     if reason is None and not (isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
                                and SHA256.fullmatch(entry["sha256"]) and type(entry.get("size")) is int):

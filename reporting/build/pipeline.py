@@ -15,9 +15,9 @@ from typing import Callable, Iterable, Iterator
 
 from reporting.source.figures import Awardee, EventBundle, bundle_event
 from reporting.config import DocumentType, PageGeometry, Project
-from reporting.errors import (OutputWriteError, RenderError, ReportingError, SelectionError, StrictFailure,
+from reporting.errors import (OutputWriteError, RenderError, SelectionError, StrictFailure,
                               os_error_meaning)
-from reporting.build.limits import time_limit
+from reporting.build.limits import scaled, time_limit
 from reporting.build.lock import output_lock
 from reporting.build.freshness import forget_assets, output_key
 from reporting.build.manifest import (MANIFEST_NAME, MANIFEST_SIGNATURE_NAME, build_manifest, is_current,
@@ -28,8 +28,9 @@ from reporting.build.file_names import awardee_stem
 from reporting.source.preflight import check_fonts, check_rendered_text
 from reporting.build.publish import Staging, file_sha256, recover
 from reporting.render import Renderer
-from reporting.build.workers import (ChunkTask, DocumentTask, PreparedCertificatesTask, PrintFileTask, Task, Workers,
-                                     Written, default_jobs)
+from reporting.build.workers import (CalibrationTask, ChunkTask, DocumentTask, LayeredChunkTask,
+                                     PreparedCertificatesTask, PrintFileTask, Task, Workers, Written, default_jobs)
+from reporting.writers.layer_html import LayerError, Layers, split_layers
 from reporting.writers import registry
 from reporting.writers.registry import CertificateBatching
 from reporting.build import chunks as chunking
@@ -50,6 +51,8 @@ class Selection:
     jobs: int | None = None  # worker processes; default: one per core
     chunk_size: int | None = None  # certificates per typeset PDF; default: build.certificate_chunk
     duplex: bool | None = None  # blank backs in the print file; default: print.duplex
+    layers: bool | None = None  # certificates as static + variable layers; default: build.certificate_layers
+    stock: str | None = None  # "plain" or "preprinted" paper for the print file; default: print.stock
     keep_html: bool = False  # keep every document's HTML in the result (the preview shows it)
     force_into: bool = False  # build into a non-empty folder that holds no manifest of ours
     strict: bool = False  # any warning (an untranslated message) fails the build, nothing published
@@ -66,6 +69,12 @@ class Job:
     stem: Path  # relative to the output folder, without suffix
     awardees: tuple[Awardee, ...] = ()
     formats: tuple[str, ...] = ()  # only these of the selected formats; empty: all
+
+    @property
+    def rows(self) -> int:
+        """How many rows the document may list (its time limit grows with them): its awardees, or for a
+        document of the whole event (the list of awardees), the event's."""
+        return len(self.awardees) or len(self.bundle.awardees)
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,10 @@ class CertificateSet:
     def job(self, stem: Path, awardees: tuple[Awardee, ...], formats: tuple[str, ...] = ()) -> Job:
         """The set's template rendered for some of its awardees (one certificate, a chunk, the print file)."""
         return Job(self.bundle, self.locale, self.document.template, self.document.page, stem, awardees, formats)
+
+    @property
+    def calibration_stem(self) -> Path:
+        return self.folder / f"{self.document.name}-calibration"
 
 
 @dataclass
@@ -139,7 +152,8 @@ def _jobs_for(bundle: EventBundle, locale: str, project: Project, selection: Sel
 def _per_awardee(document: DocumentType, bundle: EventBundle, locale: str, base: Path, project: Project,
                  selection: Selection, renderer: Renderer) -> list[Job | CertificateSet]:
     _, filters = renderer.environment(locale)
-    ordered = tuple(filters.ordered(bundle.awardees, bundle.event.awards.order))
+    awards = bundle.event.awards  # none: no awardees, so an empty set (a table row may ask for one anyway)
+    ordered = tuple(filters.ordered(bundle.awardees, awards.order if awards else "data"))
     stems = tuple(base / document.name / awardee_stem(a.serial, a.id, [a.name[code] for code in project.locales])
                   for a in ordered)
     certificates = CertificateSet(bundle, locale, base, ordered, stems, document)
@@ -147,7 +161,7 @@ def _per_awardee(document: DocumentType, bundle: EventBundle, locale: str, base:
         return [certificates]
     # Archived certificates are each a PDF/A document of their own, typeset alone.
     return [certificates.job(certificates.print_stem, ordered, registry.paged_formats()),
-            *(certificates.job(stem, (awardee,)) for awardee, stem in zip(ordered, stems))]
+            *(certificates.job(stem, (awardee,)) for awardee, stem in zip(ordered, stems, strict=True))]
 
 
 def run_build(project: Project, output: Path, selection: Selection = Selection(),
@@ -176,7 +190,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
         ledger = Ledger(output, previous_outputs(output, result.warnings), selection.force, staging)
         tasks = TaskPlanner(project, selection, renderer, ledger, paged_inputs, result)
         _write(project, selection, (lambda: tasks.tasks(documents, sets), tasks.print_tasks), ledger, result,
-               _Progress(progress, _count_outputs(planned, tasks.formats)))
+               _Progress(progress, _count_outputs(planned, tasks.formats, tasks.stock == "preprinted")))
         result.warnings.extend(renderer.untranslated())
         _publish(project, selection, tasks.formats, ledger, staging, result)
         if selection.strict:
@@ -187,7 +201,7 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
 
 def render_documents(planned: list[Job | CertificateSet], renderer: Renderer, project: Project) -> list[tuple[Job, str]]:
     """The HTML of every document made once per event (reports, lists), before anything is written."""
-    return [(item, _render(renderer, item, project)) for item in planned if isinstance(item, Job)]
+    return [(item, render_job(renderer, item, project)) for item in planned if isinstance(item, Job)]
 
 
 @dataclass(frozen=True)
@@ -196,11 +210,14 @@ class PagedInputs:
 
     sources: dict[str, bytes]  # event id -> its YAML, attached to archived PDFs
     signer_identity: bytes  # the signing key's hash: a new key re-signs everything
+    sheets: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # event id -> the spreadsheet of its awardees
 
 
 def _paged_inputs(bundles: list[EventBundle], project: Project, selection: Selection) -> PagedInputs:
     sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
-    return PagedInputs(sources, _check_signing_key(selection.sign_key))
+    sheets = {b.event.id: (b.sheet.name, (project.root / b.sheet).read_bytes())
+              for b in bundles if b.sheet is not None} if selection.archive else {}
+    return PagedInputs(sources, _check_signing_key(selection.sign_key), sheets)
 
 
 @dataclass
@@ -261,14 +278,14 @@ def _stage_manifest_signature(staging: Staging, output: Path, manifest: bytes, k
         staging.remove(target, file_sha256(target))
 
 
-def _count_outputs(planned: list, formats: tuple[str, ...]) -> int:
+def _count_outputs(planned: list, formats: tuple[str, ...], preprinted: bool) -> int:
     """How many files the build answers for (written or unchanged), known before anything is rendered."""
     count = 0
     for item in planned:
         if isinstance(item, Job):
             count += sum(1 for name in formats if not item.formats or name in item.formats)
         else:
-            count += len(item.awardees) * len(formats) + sum(1 for name in formats if _makes_print_file(name))
+            count += len(item.awardees) * len(formats) + sum(1 + preprinted for name in formats if _makes_print_file(name))
     return count
 
 
@@ -277,11 +294,14 @@ def _makes_print_file(name: str) -> bool:
 
 
 @dataclass(frozen=True)
-class _RenderedChunk:
+class RenderedChunk:
+    """Certificates typeset as one PDF, and each one's own HTML."""
+
     awardees: tuple[Awardee, ...]
     stems: tuple[Path, ...]
     html: str  # the chunk, typeset as one PDF
     singles: tuple[str, ...]  # each certificate's own HTML, for its DOCX
+    layers: tuple[Layers, ...] | None = None  # each certificate's static and variable parts, when layered
 
 
 class Ledger:
@@ -327,6 +347,11 @@ class TaskPlanner:
         self._print_files: list[tuple[Path, list[Path], bool]] = []
         self.cache = chunking.cache_folder()
         chunking.prune(self.cache)
+        options = project.print_options
+        self.stock = selection.stock or options.stock
+        self.layered = project.certificate_layers if selection.layers is None else selection.layers
+        self.layered = self.layered or self.stock == "preprinted"  # only the variable layer is printed
+        self.offset = options.offset_mm if self.stock == "preprinted" else None
 
     def current(self, target: Path, key: str) -> bool:
         return self.ledger.current(target, key)
@@ -344,14 +369,15 @@ class TaskPlanner:
             paged = registry.spec(name).paged  # archived with the data attached, signed, pages counted
             shown = job.stem.with_suffix(registry.spec(name).suffix)
             source = self.paged_inputs.sources.get(job.bundle.event.id) if paged else None
-            extra = (source or b"") + (self.paged_inputs.signer_identity if paged else b"")
+            sheet = self.paged_inputs.sheets.get(job.bundle.event.id) if source is not None else None
+            extra = (source or b"") + (sheet[1] if sheet else b"") + (self.paged_inputs.signer_identity if paged else b"")
             extra += registry.spec(name).settings(self.project)
             if self.current(self.output / shown, output_key(html, name, self.project.templates_dir, extra)):
                 continue
             expected = len(job.awardees) if job.awardees and paged else None
-            archive = _archive_source(job, source) if source is not None else None
+            archive = _archive_source(job, source, sheet) if source is not None else None
             yield DocumentTask(name, job.locale, job.page, html, self.output / shown, shown,
-                               expected, archive, tuple(a.id for a in job.awardees))
+                               expected, archive, tuple(a.id for a in job.awardees), job.rows)
 
     def _certificate_tasks(self, item: CertificateSet) -> Iterator[Task]:
         """Chunk by chunk, rendered as the workers are ready for them; then what the print file needs."""
@@ -362,14 +388,17 @@ class TaskPlanner:
         chunk_files: list[Path] = []
         current_chunks: list[tuple[int, Path]] = []  # all pages current: typeset again only for the print file
         htmls: list[str] = []
-        pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size))
+        pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size), strict=True)
         for number, (awardees, stems) in enumerate(pieces):
-            chunk = _render_chunk(self.renderer, item, self.project, awardees, stems)
+            chunk = self._render_chunk(item, awardees, stems)
             if self.selection.keep_html:
                 htmls.append(chunk.html)
                 self.result.documents.extend(_single_documents(item, chunk))
-            chunk_key = output_key(chunk.html, "pdf", templates, b"certificate chunk")
-            cached = self.cache / f"{chunk_key}.pdf"
+            if number == 0 and self.offset is not None and "pdf" in self.formats:
+                yield from self._calibration_task(item, chunk)
+            layered = b"layered " if chunk.layers else b""
+            chunk_key = output_key(chunk.html, "pdf", templates, layered + b"certificate chunk")
+            cached = self.cache / (f"{chunk_key}-variable.pdf" if self.offset is not None else f"{chunk_key}.pdf")
             chunk_files.append(cached)
             if "pdf" in self.formats:  # CertificateBatching.CHUNKED: typeset together, split per page
                 targets: list[Path | None] = []
@@ -389,7 +418,8 @@ class TaskPlanner:
         if "pdf" not in self.formats:
             return
         target = self.output / item.print_stem.with_suffix(".pdf")
-        print_key = hashlib.sha256(" ".join(page_keys + [f"duplex={duplex}"]).encode()).hexdigest()
+        layout = f"duplex={duplex} stock={self.stock} offset={self.offset}"
+        print_key = hashlib.sha256(" ".join(page_keys + [layout]).encode()).hexdigest()
         if self.current(target, print_key):
             return
         for number, cached in current_chunks:
@@ -397,24 +427,52 @@ class TaskPlanner:
                 chunking.touch(cached)
                 continue
             start = number * size  # typeset again for the print file only (its cache was cleared)
-            chunk = _render_chunk(self.renderer, item, self.project, item.awardees[start:start + size],
-                                  item.stems[start:start + size])
+            chunk = self._render_chunk(item, item.awardees[start:start + size], item.stems[start:start + size])
             yield self._chunk_task(item, chunk, [None] * len(chunk.stems), cached)
         self._print_files.append((target, chunk_files, duplex))
 
-    def _chunk_task(self, item: CertificateSet, chunk: _RenderedChunk, targets: list, cached: Path) -> ChunkTask:
-        return ChunkTask(item.locale, chunk.html, tuple(targets), tuple(a.id for a in chunk.awardees),
-                         tuple(stem.with_suffix(".pdf") for stem in chunk.stems), cached,
-                         self.project.print_options.needs_marks_area)
+    def _render_chunk(self, item: CertificateSet, awardees: tuple[Awardee, ...], stems: tuple[Path, ...]) -> RenderedChunk:
+        chunk = _render_chunk(self.renderer, item, self.project, awardees, stems)
+        if not self.layered:
+            return chunk
+        try:
+            layers = tuple(split_layers(single) for single in chunk.singles)
+        except LayerError as exc:
+            raise RenderError(f"templates/{item.document.template}: {exc}") from None
+        if not any(part.texts for part in layers):  # a template that marks nothing variable: one layer
+            if self.offset is not None:
+                raise RenderError(f"templates/{item.document.template} marks no element data-variable: printing "
+                                  "on pre-printed stock needs the variable texts marked (see docs/templates.md)")
+            return chunk
+        return replace(chunk, layers=layers)
 
-    def _single_certificate_tasks(self, name: str, item: CertificateSet, chunk: _RenderedChunk) -> Iterator[Task]:
+    def _chunk_task(self, item: CertificateSet, chunk: RenderedChunk, targets: list, cached: Path) -> Task:
+        shown = tuple(stem.with_suffix(".pdf") for stem in chunk.stems)
+        ids = tuple(a.id for a in chunk.awardees)
+        trim = self.project.print_options.needs_marks_area
+        if chunk.layers is None:
+            return ChunkTask(item.locale, chunk.html, tuple(targets), ids, shown, cached, trim)
+        statics = list(dict.fromkeys(part.static_html for part in chunk.layers))
+        return LayeredChunkTask(item.locale, tuple(statics), tuple(statics.index(p.static_html) for p in chunk.layers),
+                                tuple(part.texts for part in chunk.layers), tuple(targets), ids, shown, cached,
+                                self.offset is not None, trim)
+
+    def _calibration_task(self, item: CertificateSet, chunk: RenderedChunk) -> Iterator[Task]:
+        """The calibration page for pre-printed stock, from the first certificate's static page."""
+        target = self.output / item.calibration_stem.with_suffix(".pdf")
+        static = max(chunk.layers, key=lambda part: len(part.texts)).static_html  # the one with every box
+        key = output_key(static, "pdf", self.project.templates_dir, f"calibration {self.offset}".encode())
+        if not self.current(target, key):
+            yield CalibrationTask(item.locale, static, self.offset, target)
+
+    def _single_certificate_tasks(self, name: str, item: CertificateSet, chunk: RenderedChunk) -> Iterator[Task]:
         """A format that does not typeset chunks writes each certificate from its own HTML: all of a
         chunk in one task when it prepares a document once (DOCX), else one task each."""
         batching = registry.spec(name).certificates
         if batching is CertificateBatching.CHUNKED:
             return
         htmls, targets, shown = [], [], []
-        for html, stem in zip(chunk.singles, chunk.stems):
+        for html, stem in zip(chunk.singles, chunk.stems, strict=True):
             target = self.output / stem.with_suffix(registry.spec(name).suffix)
             if not self.current(target, output_key(html, name, self.project.templates_dir,
                                                    registry.spec(name).settings(self.project))):
@@ -427,7 +485,7 @@ class TaskPlanner:
             yield PreparedCertificatesTask(name, item.locale, item.document.page, tuple(htmls), tuple(targets),
                                            tuple(shown))
             return
-        for html, target, relative in zip(htmls, targets, shown):
+        for html, target, relative in zip(htmls, targets, shown, strict=True):
             yield DocumentTask(name, item.locale, item.document.page, html, target, relative)
 
     def print_tasks(self) -> list[Task]:
@@ -438,12 +496,13 @@ class TaskPlanner:
             if missing:
                 raise RenderError(f"{target.relative_to(self.output)}: the typeset chunk {missing[0]} could not be "
                                   "kept for the print file (is the cache folder writable? XDG_CACHE_HOME)")
-            tasks.append(PrintFileTask(tuple(chunk_files), duplex, target))
+            tasks.append(PrintFileTask(tuple(chunk_files), duplex, target, self.offset))
         return tasks
 
 
-def _single_documents(item: CertificateSet, chunk: _RenderedChunk) -> list[tuple[Job, str]]:
-    return [(item.job(stem, (awardee,)), single) for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles)]
+def _single_documents(item: CertificateSet, chunk: RenderedChunk) -> list[tuple[Job, str]]:
+    return [(item.job(stem, (awardee,)), single)
+            for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles, strict=True)]
 
 
 def _take_over(output: Path, selection: Selection, result: BuildResult) -> None:
@@ -493,38 +552,40 @@ def _check_signing_key(key: Path | None) -> bytes:
     return hashlib.sha256(key.read_bytes()).digest()
 
 
-def _archive_source(job: Job, data: bytes):
+def _archive_source(job: Job, data: bytes, sheet: tuple[str, bytes] | None = None):
     from reporting.writers.pdf import ArchiveSource
 
-    return ArchiveSource(name=job.bundle.source.name, data=data, date=job.bundle.event.date)
+    return ArchiveSource(name=job.bundle.source.name, data=data, date=job.bundle.event.date,
+                         sheets=(sheet,) if sheet else ())
 
 
-def _render(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None,
-            page: PageGeometry | None = None) -> str:
+def render_job(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None,
+               page: PageGeometry | None = None) -> str:
+    """A job's HTML (or that of some of its awardees), within the time limit, its text checked against the fonts."""
     awardees = job.awardees if awardees is None else awardees
-    with time_limit(project.job_time_limit_s, f"rendering {job.template} for {job.stem}"):
+    with time_limit(scaled(project.job_time_limit_s, job.rows), f"rendering {job.template} for {job.stem}"):
         html = renderer.render(job.template, job.locale, job.bundle, page or project.page(job.page), awardees=awardees)
     check_rendered_text(project, job.locale, html, f"{job.template} ({job.locale})")
     return html
 
 
 def _render_chunk(renderer: Renderer, item: CertificateSet, project: Project, awardees: tuple[Awardee, ...],
-                  stems: tuple[Path, ...]) -> _RenderedChunk:
+                  stems: tuple[Path, ...]) -> RenderedChunk:
     """A chunk's HTML (typeset together) and each certificate's own HTML (for its DOCX)."""
     options = project.print_options  # the chunks make the print file: its bleed and crop marks
     page = replace(project.page(item.document.page), bleed_mm=options.bleed_mm, crop_marks=options.crop_marks)
     job = item.job(item.print_stem, awardees)
-    html = _render(renderer, job, project, page=page)
+    html = render_job(renderer, job, project, page=page)
     singles = chunking.single_certificates(html, len(awardees))
     if singles is None:  # a template of another shape: render each certificate alone
-        singles = [_render(renderer, job, project, (awardee,), page) for awardee in awardees]
-    return _RenderedChunk(awardees, stems, html, tuple(singles))
+        singles = [render_job(renderer, job, project, (awardee,), page) for awardee in awardees]
+    return RenderedChunk(awardees, stems, html, tuple(singles))
 
 
-def _render_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[_RenderedChunk]:
+def render_certificate_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[RenderedChunk]:
     """Every chunk of a set at once (for tests and tools; the build renders them as it goes)."""
-    return [_render_chunk(renderer, item, project, awardees, stems)
-            for awardees, stems in zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size))]
+    pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size), strict=True)
+    return [_render_chunk(renderer, item, project, awardees, stems) for awardees, stems in pieces]
 
 
 def _check_selection(bundles: list[EventBundle], project: Project, selection: Selection) -> None:
@@ -535,6 +596,9 @@ def _check_selection(bundles: list[EventBundle], project: Project, selection: Se
     unknown = [code for code in selection.locales if code not in project.locales]
     if unknown:
         raise SelectionError(f"unknown locale {', '.join(unknown)}; configured: {', '.join(project.locales)}")
+    if selection.archive and (selection.stock or project.print_options.stock) == "preprinted":
+        raise SelectionError("--archive typesets every certificate and the print file whole, as PDF/A documents: "
+                             "it cannot print on pre-printed stock (print.stock); add --stock plain")
 
 
 def _refuse_warnings(warnings: list[str]) -> None:

@@ -110,7 +110,7 @@ def signature_problems(path: Path, signers: list | None = None) -> list[str]:
         context = ValidationContext(trust_roots=[signature.signer_cert])
         try:
             status = validate_pdf_signature(signature, context)
-        except Exception as exc:  # noqa: BLE001 (a damaged signature dictionary: pyHanko raises many kinds)
+        except Exception as exc:  # a damaged signature dictionary: pyHanko raises many kinds
             problems.append(f"invalid signature: {path.name} (field {signature.field_name}: cannot be checked: {exc})")
             continue
         if signers is not None:
@@ -151,7 +151,7 @@ def manifest_signature_problems(manifest: bytes, signature: bytes | None, pdf_si
                 "(the manifest may have been edited)"] if pdf_signers else []
     try:
         signer = _verified_signer(manifest, signature)
-    except Exception as exc:  # noqa: BLE001 (not a CMS signature at all: asn1crypto and pyHanko raise many kinds)
+    except Exception as exc:  # not a CMS signature at all: asn1crypto and pyHanko raise many kinds
         return [f"invalid signature: {MANIFEST_SIGNATURE_NAME} cannot be read ({shorten(str(exc))})"]
     if signer is None:
         return [f"invalid signature: {MANIFEST_NAME} was changed after it was signed ({MANIFEST_SIGNATURE_NAME})"]

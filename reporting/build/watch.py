@@ -102,6 +102,10 @@ def watch_changes(root: Path, output: Path, stop: threading.Event) -> Iterator[s
         folder should it lie under a watched one: a build must not trigger the next."""
 
         def __call__(self, change, path: str) -> bool:
+            # Spreadsheet programs keep a lock file beside an open sheet (LibreOffice ".~lock.x.xlsx#",
+            # Excel "~$x.xlsx"); opening a sheet is no edit, saving it is.
+            if Path(path).name.startswith((".~lock.", "~$")):
+                return False
             return super().__call__(change, path) and not Path(path).is_relative_to(output)
 
     config = root / CONFIG_NAME

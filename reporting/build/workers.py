@@ -13,20 +13,24 @@ import itertools
 import multiprocessing
 import os
 import signal
+from collections.abc import Generator
 from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable
 
 from reporting.build import cache
 from reporting.config import Project
 from reporting.errors import OutputWriteError, PageOverflow, RenderError, os_error_meaning
-from reporting.build.limits import time_limit
+from reporting.build.limits import scaled, time_limit
 from reporting.build.lock import release_inherited_locks
 from reporting.build.publish import StagingArea
 from reporting.writers import registry
 from reporting.writers.registry import Writer
+
+if TYPE_CHECKING:  # imported when the first PDF is signed: pyHanko takes a while to import
+    from reporting.build.signing import PdfSigner
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class DocumentTask:
     expected_pages: int | None = None
     archive: object | None = None  # writers.pdf.ArchiveSource for PDF/A with the data attached
     awardee_ids: tuple[str, ...] = ()
+    rows: int = 0  # rows the document lists: its time limit grows with them
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,38 @@ class ChunkTask:
     shown: tuple[Path, ...]  # each certificate's file, as messages name it
     cache: Path | None  # where the whole chunk is kept for the print file
     trim: bool  # cut each certificate to its trim box (the chunk has bleed or crop marks)
+
+
+@dataclass(frozen=True)
+class LayeredChunkTask:
+    """Certificates as layers: each distinct static page typeset once, the variable boxes many to a document.
+
+    ``statics`` are the distinct static pages' HTML; awardee i is drawn on
+    ``statics[static_of[i]]`` with ``texts[i]``. ``cache`` keeps what the print
+    file is joined from: the whole pages, or (``variable_only``, for pre-printed
+    stock) the variable layer alone.
+    """
+
+    locale: str
+    statics: tuple[str, ...]
+    static_of: tuple[int, ...]
+    texts: tuple[tuple, ...]  # per awardee: writers.layer_html.VariableText, one per variable box
+    targets: tuple[Path | None, ...]
+    awardee_ids: tuple[str, ...]
+    shown: tuple[Path, ...]
+    cache: Path | None
+    variable_only: bool
+    trim: bool
+
+
+@dataclass(frozen=True)
+class CalibrationTask:
+    """The calibration page for pre-printed stock: a ruler grid and crosshairs at the variable boxes."""
+
+    locale: str
+    static: str  # the static page's HTML, whose variable boxes are marked
+    offset_mm: tuple[float, float]
+    target: Path
 
 
 @dataclass(frozen=True)
@@ -87,9 +124,10 @@ class PrintFileTask:
     chunks: tuple[Path, ...]
     duplex: bool
     target: Path
+    offset_mm: tuple[float, float] | None = None  # pre-printed stock: variable layers, moved by this
 
 
-Task = DocumentTask | ChunkTask | PreparedCertificatesTask | PrintFileTask
+Task = DocumentTask | ChunkTask | LayeredChunkTask | CalibrationTask | PreparedCertificatesTask | PrintFileTask
 
 
 class Worker:
@@ -100,7 +138,8 @@ class Worker:
         self.sign_key = sign_key
         self.force = force  # --force: write every file, even one already holding the same bytes
         self._writers: dict[tuple[str, str, bool], Writer] = {}
-        self._signer = None
+        self._signer: PdfSigner | None = None
+        self._layers = None
 
     def run(self, task: Task) -> list[Written]:
         if isinstance(task, DocumentTask):
@@ -109,7 +148,18 @@ class Worker:
             return self._chunk(task)
         if isinstance(task, PreparedCertificatesTask):
             return self._prepared_certificates(task)
+        if isinstance(task, LayeredChunkTask):
+            return self.layers.chunk(task)
+        if isinstance(task, CalibrationTask):
+            return [self.layers.calibration(task)]
         return [self._print_file(task)]
+
+    @property
+    def layers(self):
+        if self._layers is None:
+            from reporting.build.layered_certificates import LayeredCertificates
+            self._layers = LayeredCertificates(self)
+        return self._layers
 
     def writer(self, name: str, locale: str, batch: bool = False):
         """The worker's writer of a format for a locale (``batch``: its certificate batch writer), made once."""
@@ -118,17 +168,16 @@ class Worker:
         return self._writers[name, locale, batch]
 
     def _document(self, task: DocumentTask) -> Written:
-        limit = self.project.job_time_limit_s
-        with time_limit(limit, f"writing {task.shown}"), _named(task.shown, task.awardee_ids):
+        limit = scaled(self.project.job_time_limit_s, task.rows)
+        with time_limit(limit, f"writing {task.shown}"), named(task.shown, task.awardee_ids):
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)
             if registry.spec(task.format).paged:
-                data = writer.write(task.html, geometry, expected_pages=task.expected_pages, archive=task.archive)
-                if self.sign_key is not None:
-                    data = self.signer.sign(data)
+                data = self._signed(writer.write(task.html, geometry, expected_pages=task.expected_pages,
+                                                 archive=task.archive))
             else:
                 data = writer.write(task.html, geometry)
-        return self._stage(task.target, data)
+        return self.stage(task.target, data)
 
     def _chunk(self, task: ChunkTask) -> list[Written]:
         from reporting.writers.pdf_split import split_pages
@@ -145,34 +194,35 @@ class Worker:
                 raise
         if task.cache is not None:
             cache.keep(task.cache, pdf)
-        wanted = [i for i, target in enumerate(task.targets) if target is not None]
-        pages = split_pages(pdf, wanted, trim=task.trim)
-        return [self._stage(task.targets[i], pages[i]) for i in wanted]
+        wanted = [(i, target) for i, target in enumerate(task.targets) if target is not None]
+        pages = split_pages(pdf, [i for i, _ in wanted], trim=task.trim)
+        return [self.stage(target, pages[i]) for i, target in wanted]
 
     def _find_overflow(self, task: ChunkTask, writer) -> None:
         """A chunk came out with too many pages: name the certificate that needs two."""
         from reporting.build.chunks import single_certificates
 
-        for html, shown, awardee in zip(single_certificates(task.html, len(task.targets)) or (), task.shown,
-                                        task.awardee_ids):
-            with _named(shown, (awardee,)):
+        singles = single_certificates(task.html, len(task.targets)) or ()  # none: a template not cut apart
+        for html, shown, awardee in zip(singles, task.shown, task.awardee_ids, strict=False):
+            with named(shown, (awardee,)):
                 writer.write(html, expected_pages=1)
 
     def _prepared_certificates(self, task: PreparedCertificatesTask) -> list[Written]:
         writer = self.writer(task.format, task.locale, batch=True)
         geometry = self.project.page(task.page)
         written = []
-        for html, target, shown in zip(task.htmls, task.targets, task.shown):
-            with time_limit(self.project.job_time_limit_s, f"writing {shown}"), _named(shown, ()):
-                written.append(self._stage(target, writer.write(html, geometry)))
+        for html, target, shown in zip(task.htmls, task.targets, task.shown, strict=True):
+            with time_limit(self.project.job_time_limit_s, f"writing {shown}"), named(shown, ()):
+                written.append(self.stage(target, writer.write(html, geometry)))
         return written
 
     def _print_file(self, task: PrintFileTask) -> Written:
         from reporting.writers.pdf_split import print_file
 
-        return self._stage(task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex))
+        return self.stage(task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex,
+                                                   task.offset_mm))
 
-    def _stage(self, target: Path, data: bytes) -> Written:
+    def stage(self, target: Path, data: bytes) -> Written:
         """Stage ``data`` for ``target``, unless the file already holds exactly these bytes (a certificate
         re-typeset with its chunk usually does): it is then left alone, modification time and all."""
         digest = hashlib.sha256(data).hexdigest()
@@ -186,12 +236,14 @@ class Worker:
         except OSError as exc:  # disk full, read-only: say which file, not where in the worker it happened
             raise OutputWriteError(f"cannot write {target}: {os_error_meaning(exc)}") from None
 
-    @property
-    def signer(self):
+    def _signed(self, pdf: bytes) -> bytes:
+        """The PDF signed with --sign's key (the signer is made once per process), or as it was without one."""
+        if self.sign_key is None:
+            return pdf
         if self._signer is None:
             from reporting.build.signing import PdfSigner
             self._signer = PdfSigner(self.sign_key)
-        return self._signer
+        return self._signer.sign(pdf)
 
 
 def make_writer(project: Project, name: str, locale: str, batch: bool = False) -> Writer:
@@ -202,7 +254,7 @@ def make_writer(project: Project, name: str, locale: str, batch: bool = False) -
 
 
 @contextmanager
-def _named(shown: Path, awardee_ids: tuple[str, ...]):
+def named(shown: Path, awardee_ids: tuple[str, ...]):
     """Prefix a RenderError with the file being written (and the awardees, for a page overflow)."""
     try:
         yield
@@ -269,7 +321,7 @@ class Workers:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[list[Written]]:
+    def run(self, tasks: Iterable[Task]) -> Generator[list[Written], None, None]:
         """Each task's files as it finishes. If one fails (or the caller stops), the tasks not
         started are cancelled; leaving the ``with`` block waits for those running."""
         queue = iter(tasks)
@@ -286,10 +338,10 @@ class Workers:
         try:
             while True:
                 while len(pending) < 2 * self.jobs:
-                    task = next(queue, None)
-                    if task is None:
+                    queued = next(queue, None)
+                    if queued is None:
                         break
-                    pending.add(executor.submit(_run_in_worker, task))
+                    pending.add(executor.submit(_run_in_worker, queued))
                 if not pending:
                     return
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)

@@ -29,15 +29,21 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
                        help="build into a non-empty folder that no build made (its files are never deleted)")
     build.add_argument("--duplex", action=argparse.BooleanOptionalAction, default=None,
                        help="a blank back after each certificate in the print file (default: print.duplex)")
-    # For benchmarks: certificates typeset per PDF (1 = one document each). Changes the bytes.
+    build.add_argument("--stock", choices=("plain", "preprinted"), default=None,
+                       help="paper of the certificate print file: plain, or pre-printed forms (only the variable "
+                            "texts, moved by print.offset_mm; plus a calibration page) (default: print.stock)")
+    # For benchmarks: certificates typeset per PDF (1 = one document each), and with or without
+    # layers (build.certificate_layers). Both change the bytes.
     build.add_argument("--chunk-size", type=positive, default=None, help=argparse.SUPPRESS)
+    build.add_argument("--layers", action=argparse.BooleanOptionalAction, default=None, help=argparse.SUPPRESS)
 
 
 def run(project, args, console: Console) -> int:
     output = output_folder(project, args)
     selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive or bool(args.sign),
                           args.force, args.sign.resolve() if args.sign else None, args.jobs, args.chunk_size,
-                          args.duplex, force_into=args.force_into, strict=args.strict)
+                          args.duplex, force_into=args.force_into, strict=args.strict, layers=args.layers,
+                          stock=args.stock)
     progress = None
     if not (console.quiet or console.as_json):
         def show(path: Path) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import date
 from pathlib import Path
 
 from reporting.commands.options import shown
@@ -12,6 +13,7 @@ from reporting.source.load import discover
 from reporting.source.model import id_problem
 from reporting.scaffold.periods import FORMS, ReportingPeriod, parse_period
 from reporting.scaffold.next_period import KINDS, Previous, header, new_id, scaffold
+from reporting.scaffold.awardee_workbook import awardee_workbook, with_sheet
 from reporting.scaffold.yaml_emit import dump
 from reporting.source.yaml_reader import load_yaml
 
@@ -30,6 +32,9 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
                      help="start from this data file (default: the most recent of the same kind in data/)")
     new.add_argument("--id", dest="event_id", help="the new event's id (default: the previous id with the period changed)")
     new.add_argument("--output", type=Path, metavar="PATH", help="where to write (default: data/<id>.yaml)")
+    new.add_argument("--sheet", action="store_true",
+                     help="awardees in a spreadsheet: also write <id>-awardees.xlsx beside the YAML, ready to fill, "
+                          "and point awards.source at it")
 
 
 def run(project, args, console: Console) -> int:
@@ -40,11 +45,18 @@ def run(project, args, console: Console) -> int:
     event_id = args.event_id or new_id(previous, period)
     _check_id(event_id, "the new id (from the previous file's; choose one with --id)")
     target = (args.output or project.data_dir / f"{event_id}.yaml").resolve()
-    text = dump(scaffold(previous, args.kind, period, event_id, tuple(project.locales)), header(previous, args.kind, period))
+    document = scaffold(previous, args.kind, period, event_id, tuple(project.locales))
+    sheet = target.with_name(f"{event_id}-awardees.xlsx") if args.sheet else None
+    if sheet is not None and not with_sheet(document, sheet.name):
+        raise NewFileError(f"--sheet: expected a file with awards to start from, found none in {previous.path}")
     target_shown = shown(target, project.root)
-    _write_new(target, target_shown, text)
+    if sheet is not None:
+        write_new_file(sheet, shown(sheet, project.root), awardee_workbook(tuple(project.locales)))
+    write_new_file(target, target_shown, dump(document, header(previous, args.kind, period)))
     console.say(f"created {target_shown} from {previous.path}: fill in the fields marked FILL IN, then run `build_reports.py check`.")
-    console.record("created", target_shown)
+    if sheet is not None:
+        console.say(f"created {shown(sheet, project.root)}: one row per awardee, on the sheet of its kind.")
+    console.record("created", target_shown if sheet is None else [target_shown, shown(sheet, project.root)])
     console.record("from", previous.path)
     return 0
 
@@ -61,19 +73,19 @@ def _previous(project, args, period: ReportingPeriod) -> Previous:
         if not path.is_file():
             raise NewFileError(f"--from: expected a data file, found no file {args.from_file}")
         return _load(path, project.root)
-    candidates = []
+    candidates: list[tuple[date, Previous]] = []  # the end of each model's period, and the model
     for path in discover(project.data_dir):
         try:
             previous = _load(path, project.root)
         except DataError:
             continue  # a broken file cannot be a model; `check` reports it
         if previous.kind == args.kind and previous.period:
-            candidates.append(previous)
+            candidates.append((previous.period[1], previous))
     if not candidates:
         raise NewFileError(f"expected a {args.kind} file in {shown(project.data_dir, project.root)} to start from, found none; "
                            f"name one with --from FILE")
-    before = [c for c in candidates if c.period[1] < period.start]
-    return max(before or candidates, key=lambda c: c.period[1])
+    before = [(end, c) for end, c in candidates if end < period.start]
+    return max(before or candidates, key=lambda candidate: candidate[0])[1]
 
 
 def _load(path: Path, root: Path) -> Previous:
@@ -83,12 +95,12 @@ def _load(path: Path, root: Path) -> Previous:
     return Previous(str(source.path), source.data)
 
 
-def _write_new(target: Path, target_shown: str, text: str) -> None:
+def write_new_file(target: Path, target_shown: str, content: str | bytes) -> None:
     """Create the file, refusing (atomically, with O_EXCL) to replace one: it may hold a secretary's work."""
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         raise NewFileError(f"{target_shown} already exists; not overwritten (delete or rename it, or choose --output/--id)") from None
-    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-        stream.write(text)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(content.encode("utf-8") if isinstance(content, str) else content)

@@ -56,7 +56,8 @@ def _print_outcome(outcome, root: Path, output: Path, stdout: TextIO, stderr: Te
         written = ", ".join(shown(path, output) for path in result.written[:4]) + (" ..." if len(result.written) > 4 else "")
         for warning in result.warnings:
             print(f"warning: {warning}", file=stderr)
-        print(f"Build {outcome.generation}{cause}: wrote {len(result.written)} file(s){': ' + written if written else ''}, "
+        listed = f": {written}" if written else ""
+        print(f"Build {outcome.generation}{cause}: wrote {len(result.written)} file(s){listed}, "
               f"{len(result.unchanged)} unchanged, in {outcome.seconds:.1f} s.", file=stdout, flush=True)
         return
     if outcome.crash:

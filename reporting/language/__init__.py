@@ -1,1 +1,2 @@
-"""Everything that depends on the locale: Babel formatting, Jinja filters, bidi isolation, name order, message catalogs."""
+"""Everything that depends on the locale: Babel formatting, Jinja filters, bidi isolation, name order,
+message catalogs."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
-from typing import Callable
+from typing import Callable, cast
 
 from babel.support import Translations
 from markupsafe import Markup, escape
@@ -73,7 +73,7 @@ class LocalFilters:
     @property
     def comma(self) -> str:
         """The locale's comma between the parts of one phrase (name, role): ``، `` in Arabic."""
-        return self.translations.pgettext("list separator", ", ")
+        return self._pgettext("list separator", ", ")
 
     def comma_join(self, items) -> str:
         return self.comma.join(str(item) for item in items if item)
@@ -83,7 +83,12 @@ class LocalFilters:
         return text[self.facts.code] if text is not None else ""
 
     def _pattern(self, pattern: str) -> str:
-        return self.translations.pgettext("date pattern", pattern)
+        return self._pgettext("date pattern", pattern)
+
+    def _pgettext(self, context: str, message: str) -> str:
+        # Babel 2.18 annotates pgettext as returning ``str | object`` (its "missing" sentinel leaks into
+        # the inferred type); it returns the translation or the message itself, a str either way.
+        return cast(str, self.translations.pgettext(context, message))
 
     def number(self, value: float, decimals: int | None = None) -> str:
         return self.facts.decimal(value, decimals)
@@ -94,11 +99,11 @@ class LocalFilters:
     def money(self, value: float, currency: str, approximate: int | None = None) -> str:
         """An amount as the reports write it, never changed: ``576 triệu đồng`` when that is exact,
         ``576.450.000 đồng`` otherwise; rounded only to the unit the data states, with "about"."""
-        unit = self.translations.pgettext("currency unit", currency)
+        unit = self._pgettext("currency unit", currency)
         amount = f"{self.amount(value, approximate)} {unit}"
         if approximate is None:
             return amount
-        return self.translations.pgettext("approximate amount", "about %(amount)s") % {"amount": amount}
+        return self._pgettext("approximate amount", "about %(amount)s") % {"amount": amount}
 
     def amount(self, value: float, approximate: int | None = None) -> str:
         """A number in its compact form (``576 triệu``) only when that form is exact, else every digit."""
@@ -144,13 +149,13 @@ class LocalFilters:
         return f"{self.long_date(start)} - {self.long_date(end)}"
 
     def _period_name(self, name: str, year: int) -> str:
-        message = self.translations.pgettext("period", PERIOD_NAMES[name])
+        message = self._pgettext("period", PERIOD_NAMES[name])
         return message % {"year": self.facts.digits(str(year))}  # a year is never grouped: 2024, not 2.024
 
     def when(self, value: dt.date, part_of_day: str | None) -> str:
         """``the afternoon of 8 April 2024`` in the locale's words."""
         message = PART_OF_DAY[part_of_day]
-        return self.translations.pgettext("part of day", message) % {"date": self.long_date(value)}
+        return self._pgettext("part of day", message) % {"date": self.long_date(value)}
 
     def place_date(self, place: str, value: dt.date) -> str:
         """The place and date line of an official document: ``Ninh Bình, ngày 08 tháng 4 năm 2024``."""
@@ -173,9 +178,10 @@ class LocalFilters:
         return number_and_symbol(document, self.facts.digits) or ""
 
     def recipient_lines(self, document: DocumentFormat) -> list[str]:
-        """The lines under "Nơi nhận:": ``- Thanh tra Chính phủ;`` ... ``- Lưu: VT, TTr.`` (Party: ``,`` and ``Lưu ...``)."""
-        end = self.translations.pgettext("recipient separator", profile(document).recipient_end)
-        archive = self.translations.pgettext("archive line", ARCHIVE_LINE[document.system])
+        """The lines under "Nơi nhận:": ``- Thanh tra Chính phủ;`` ... ``- Lưu: VT, TTr.``
+        (Party: ``,`` and ``Lưu ...``)."""
+        end = self._pgettext("recipient separator", profile(document).recipient_end)
+        archive = self._pgettext("archive line", ARCHIVE_LINE[document.system])
         lines = [f"- {self.t(recipient)}{end}" for recipient in document.recipients]
         if document.archive is not None:
             lines.append(f"- {archive % {'archive': self.t(document.archive)}}.")
@@ -235,7 +241,7 @@ class LocalFilters:
         if figure.kind == "money":
             return self.money(figure.value, figure.currency, figure.approximate)
         if figure.approximate is not None:
-            return self.translations.pgettext("approximate amount", "about %(amount)s") % {
+            return self._pgettext("approximate amount", "about %(amount)s") % {
                 "amount": self.amount(figure.value, figure.approximate)}
         if figure.kind == "percent":
             return self.percent(figure.value, 0 if float(figure.value).is_integer() else 1)

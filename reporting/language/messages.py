@@ -36,9 +36,10 @@ class TrackedTranslations(Translations):
         self._check(message, repr(message))
         return super().gettext(message)
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        self._check((singular, 0), repr(singular))
-        return super().ngettext(singular, plural, n)
+    # (Parameter names as gettext's own, whose aliases below these methods replace.)
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        self._check((msgid1, 0), repr(msgid1))
+        return super().ngettext(msgid1, msgid2, n)
 
     def pgettext(self, context: str, message: str):
         key = self.CONTEXT_ENCODING % (context, message)
@@ -46,9 +47,9 @@ class TrackedTranslations(Translations):
             self._check(key, f"{message!r} (context {context!r})")
         return super().pgettext(context, message)
 
-    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+    def npgettext(self, context: str, singular: str, plural: str, num: int) -> str:
         self._check((self.CONTEXT_ENCODING % (context, singular), 0), f"{singular!r} (context {context!r})")
-        return super().npgettext(context, singular, plural, n)
+        return super().npgettext(context, singular, plural, num)
 
     # Babel keeps Python 2's names as aliases of its own methods, and Jinja calls those first.
     ugettext, ungettext, upgettext, unpgettext = gettext, ngettext, pgettext, npgettext

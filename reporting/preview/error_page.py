@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reporting.errors import DataError, Problem
 from reporting.build.watch import Outcome
-from reporting.ui.problem_report import source_window
+from reporting.ui.problem_report import sheet_row_text, source_window
 
 CONTEXT_LINES = 1  # lines shown before and after the offending one
 
@@ -39,10 +39,16 @@ def problem_views(outcome: Outcome) -> list[ProblemView]:
 
 
 def _view(problem: Problem, root: Path | None) -> ProblemView:
+    if problem.in_sheet:  # a spreadsheet cell: the offending row, as the report shows it
+        row, caret_at = sheet_row_text(problem.cells, problem.column)
+        source = (SourceLine(problem.row, row, True),) if problem.cells and problem.row else ()
+        return ProblemView(f"{problem.file}: {problem.cell_location}", problem.field, problem.message, source,
+                           caret_at + 1 if caret_at is not None else None)
     where = str(problem.file)
     if problem.line is not None:
         where += f":{problem.line}" + (f":{problem.column}" if problem.column is not None else "")
-    return ProblemView(where, problem.field, problem.message, _excerpt(problem, root), problem.column)
+    # (A Problem's message is always text once made: an Expected given to it is turned into its words.)
+    return ProblemView(where, problem.field, str(problem.message), _excerpt(problem, root), problem.column)
 
 
 def _excerpt(problem: Problem, root: Path | None) -> tuple[SourceLine, ...]:

@@ -39,7 +39,7 @@ def _environment() -> jinja2.Environment:
 def _render(template: str, preview: Preview, **context) -> str:
     return _environment().get_template(template).render(
         status=preview.status(), problems=preview.problems(), outcome=preview.outcome,
-        warnings=preview.outcome.result.warnings if preview.outcome and preview.outcome.ok else [],
+        warnings=preview.outcome.result.warnings if preview.outcome and preview.outcome.result is not None else [],
         has_documents=bool(preview.documents), **context)
 
 

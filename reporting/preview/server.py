@@ -7,6 +7,7 @@ localhost. It is not meant to be exposed to a network, and is not.
 """
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import threading
 from http import HTTPStatus
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from reporting.errors import PortUnavailable, ReportingError
+from reporting.errors import PortUnavailable
 from reporting.build.watch import Outcome, keep_building
 from reporting.preview import pages
 from reporting.preview import page_images as pdfpages
@@ -84,7 +85,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"  # one request per connection: simple, and fine on localhost
     timeout = REQUEST_TIMEOUT_S  # the socket's: reading the request, and each write
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:  # the name http.server calls for a GET
         if self.headers.get("Host", "").lower() not in self.server.hosts:
             # A page of another site whose name was pointed at 127.0.0.1 (DNS rebinding) sends its own name.
             return self._send_error(HTTPStatus.MISDIRECTED_REQUEST)
@@ -92,10 +93,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         parts = [part for part in path.split("/") if part]
         if "\x00" in path:  # no file name holds one (and pathlib would raise on it)
             return self._send_error(HTTPStatus.BAD_REQUEST)
-        try:
+        # The browser went away (a reload) or stopped reading: nothing to answer.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError, TimeoutError):
             self._route(parts)
-        except (BrokenPipeError, ConnectionResetError, TimeoutError):
-            pass  # the browser went away (a reload) or stopped reading: nothing to answer
 
     def _route(self, parts: list[str]) -> None:
         preview = self.server.preview
@@ -111,7 +111,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if head == "files":
             return self._send_download(rest)
         if head == "doc" and len(rest) >= 3:
-            document = preview.documents.get(tuple(rest[:3]))
+            event, locale, name = rest[:3]
+            document = preview.documents.get((event, locale, name))
             if document is None:
                 return self._send_html(pages.missing_page(preview, "/".join(rest[:3])), HTTPStatus.NOT_FOUND)
             return self._send_document_part(document, rest[3:])
@@ -185,7 +186,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
+    def log_message(self, format: str, *args) -> None:  # (the parameter names are http.server's)
         pass  # one line per image and stylesheet would bury the build messages
 
 
@@ -214,7 +215,7 @@ def serve(preview: Preview, port: int, ready: Callable[[str], None], report: Cal
     def watch() -> None:
         try:
             keep_building(preview.rebuilder, stop, report, preview.build)
-        except Exception as exc:  # noqa: BLE001 (handed to the main thread, raised there)
+        except Exception as exc:  # handed to the main thread, raised there
             failures.append(exc)
             server.shutdown()
 

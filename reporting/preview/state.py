@@ -45,7 +45,7 @@ class Preview:
         self._update(building=True)
         outcome = self.rebuilder.build(changed)
         # A failed build keeps the documents of the last good one: its files are still in place.
-        documents = documents_of(outcome.result, self.output) if outcome.ok else self.documents
+        documents = documents_of(outcome.result, self.output) if outcome.result is not None else self.documents
         self._update(building=False, outcome=outcome, documents=documents)
         return outcome
 

@@ -36,7 +36,8 @@ class Previous:
 
     @property
     def kind(self) -> str:
-        """No file says what it is, so: awards without figures is a commendation batch, one calendar quarter a quarterly review."""
+        """No file says what it is, so: awards without figures is a commendation batch, one calendar quarter
+        a quarterly review."""
         if isinstance(self.data.get("awards"), dict) and not self.data.get("figures"):
             return "commendation"
         if self.period and is_calendar_quarter(*self.period):
@@ -94,7 +95,8 @@ def scaffold(previous: Previous, kind: str, period: ReportingPeriod, event_id: s
 
 
 def header(previous: Previous, kind: str, period: ReportingPeriod) -> str:
-    return (f"{_KIND_NAMES[kind]} for {period.start} to {period.end}, made by `build_reports.py new` from {previous.path}.\n"
+    return (f"{_KIND_NAMES[kind]} for {period.start} to {period.end}, "
+            f"made by `build_reports.py new` from {previous.path}.\n"
             f"Fields marked {FILL} are empty: `build_reports.py check` lists each one until it is filled.\n"
             "Every visible text has one version per language (ar: Arabic, vi: Vietnamese).\n"
             "Never type a figure's number in the narrative: write {id} or {id:counted} (see docs/new-period.md).")

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from reporting.errors import PeriodError, ReportingError
+from reporting.errors import PeriodError
 
 _QUARTER = re.compile(r"(\d{4})-[Qq]([1-4])$")
 _HALF = re.compile(r"(\d{4})-[Hh]([12])$")

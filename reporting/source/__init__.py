@@ -1,1 +1,2 @@
-"""Reading the data: strict YAML with positions, the schema, loading and cross-field rules, derived figures, the fonts preflight."""
+"""Reading the data: strict YAML with positions, the schema, loading and cross-field rules, derived figures,
+the fonts preflight."""

@@ -46,6 +46,8 @@ class EventBundle:
     source: Path
     ratios: dict[str, RatioValue]
     awardees: tuple[Awardee, ...]
+    sheet: Path | None = None  # the spreadsheet the awardees came from (relative to the project), if any
+    sheet_formulas: int = 0  # its cells that were formulas, read as their saved values
 
     @property
     def groups(self) -> tuple[Awardee, ...]:
@@ -61,7 +63,8 @@ def bundle_event(item: SourcedEvent, primary_locale: str | None = None) -> Event
     ratios = {name: RatioValue(ratio, event.figures[ratio.part].value, event.figures[ratio.whole].value)
               for name, ratio in event.ratios.items()}
     return EventBundle(event=event, source=item.source.path, ratios=ratios,
-                       awardees=_awardees(event, primary_locale))
+                       awardees=_awardees(event, primary_locale), sheet=getattr(item.source, "sheet_path", None),
+                       sheet_formulas=getattr(item.source, "formulas", 0))
 
 
 def _awardees(event: Event, primary_locale: str | None) -> tuple[Awardee, ...]:

@@ -13,7 +13,8 @@ from reporting.errors import QUOTE_LIMIT, DataError, Expected, Problem, shorten
 from reporting.source.model import Event
 from reporting.source.narrative_rules import narrative_problems
 from reporting.source.schema_problems import describe, schema_problems
-from reporting.source.yaml_reader import LoadedYaml, Path_, load_yaml
+from reporting.source.sheet_awards import attach_sheet
+from reporting.source.yaml_reader import LoadedYaml, load_yaml
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,12 @@ def load_event(path: Path, locales: tuple[str, ...], shown: str | None = None) -
     source = load_yaml(path, shown)
     if not isinstance(source.data, dict):
         raise DataError([source.problem((), Expected("a mapping of fields", f"{describe(source.data)}"))])
+    source, sheet_problems = attach_sheet(source, path, locales)
     try:
         event = Event.model_validate(source.data, context={"locales": locales})
     except ValidationError as exc:
-        raise DataError(schema_problems(source, exc.errors(), Event)) from None
-    problems = consistency_problems(event, source)
+        raise DataError(sheet_problems + schema_problems(source, exc.errors(), Event)) from None
+    problems = sheet_problems + consistency_problems(event, source)
     if problems:
         raise DataError(problems)
     return SourcedEvent(event, source)

@@ -374,10 +374,21 @@ class Individual(Strict):
     book_number: BookNumber | None = None
 
 
+class AwardSheets(Strict):
+    """Which sheet of ``Awards.source`` holds each kind (default: sheets named after the kinds)."""
+
+    groups: Text | None = None
+    individuals: Text | None = None
+
+
 class Awards(Strict):
     """Certificates of merit conferred at the event."""
 
     sample_data: StrictBool = False
+    # A spreadsheet beside the YAML holding groups and individuals (reporting/source/sheet_awards.py).
+    source: Annotated[str, Field(pattern=r"^[^/\\.][^/\\]*\.(xlsx|ods|csv|XLSX|ODS|CSV)$")] | None = None
+    sheets: AwardSheets | None = None
+    include_hidden: StrictBool = False  # hidden rows and sheets of the source are read, not refused
     # "data": lists and the combined print file follow the file; "sorted": each language's name order.
     order: Literal["data", "sorted"] = "data"
     award: Localized
@@ -396,7 +407,8 @@ class Awards(Strict):
     @model_validator(mode="after")
     def _unique_ids(self) -> "Awards":
         seen: set[str] = set()
-        for awardee in [*self.groups, *self.individuals]:
+        awardees: list[Group | Individual] = [*self.groups, *self.individuals]
+        for awardee in awardees:
             if awardee.id in seen:
                 raise Mismatch("each awardee id once", f"'{awardee.id}' twice")
             seen.add(awardee.id)

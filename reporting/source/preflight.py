@@ -66,7 +66,7 @@ def _text_problems(project: Project, item: SourcedEvent, where: Path_, locale: s
     return [item.source.problem(where, message) for message in undrawable(project, locale, text)]
 
 
-def undrawable(project: Project, locale: str, text: str) -> list[str]:
+def undrawable(project: Project, locale: str, text: str) -> list[Expected]:
     """A message for each distinct character of ``text`` that none of the locale's fonts has, in text order."""
     fonts = project.locales[locale].fonts
     drawable = _drawable(project.templates_dir, tuple(fonts))

@@ -12,6 +12,7 @@ import types
 import typing
 
 from pydantic import BaseModel
+from pydantic_core import ErrorDetails
 
 from reporting.errors import QUOTE_LIMIT, Expected, Mismatch, Problem, shorten
 from reporting.source.model import PATTERN_RULES, Localized
@@ -21,7 +22,7 @@ from reporting.source.yaml_reader import LoadedYaml, Path_
 FILL_HINT = " — fill this in"
 
 
-def schema_problems(source: LoadedYaml, errors: list[dict], root: type[BaseModel]) -> list[Problem]:
+def schema_problems(source: LoadedYaml, errors: list[ErrorDetails], root: type[BaseModel]) -> list[Problem]:
     """Pydantic's errors, from validating ``source.data`` with ``root``, as problems at their source
     positions; the branches of one union (int | float) make one message."""
     problems: list[Problem] = []
@@ -66,7 +67,8 @@ def _data_path(data: object, loc: tuple) -> Path_:
     where: list = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
+        # (Two branches, not one `or`: each narrows `current` to the container it indexes.)
+        if isinstance(current, dict) and isinstance(part, str) and part in current:  # noqa: SIM114
             current = current[part]
             where.append(part)
         elif isinstance(current, list) and isinstance(part, int) and part < len(current):
@@ -78,7 +80,7 @@ def _data_path(data: object, loc: tuple) -> Path_:
     return tuple(where)
 
 
-def _unknown_field(where: Path_, root: type[BaseModel]) -> str:
+def _unknown_field(where: Path_, root: type[BaseModel]) -> Expected:
     field = str(where[-1]) if where else "?"
     model = _model_at(where[:-1], root)
     known = model.model_fields if model else ()

@@ -56,7 +56,7 @@ class LoadedYaml:
                 return self.positions[where[:cut]]
         return None, None
 
-    def problem(self, where: Path_, message: str, at_key: bool = False) -> Problem:
+    def problem(self, where: Path_, message: str | Expected, at_key: bool = False) -> Problem:
         """A problem at ``where``; ``at_key`` points at the field's name rather than its value."""
         line, column = self.key_positions[where] if at_key and where in self.key_positions else self.position(where)
         return Problem(self.path, line, column, dotted(where), message)
@@ -141,11 +141,11 @@ class _PlainLoader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             kind = "an alias '*" if isinstance(event, yaml.AliasEvent) else "an anchor '&"
             raise yaml.composer.ComposerError(
-                None, None, Expected("plain data", f"{kind}{event.anchor}' (anchors and aliases are not allowed)"),
+                None, None, str(Expected("plain data", f"{kind}{event.anchor}' (anchors and aliases are not allowed)")),
                 event.start_mark)
         if self._depth > COMPOSE_DEPTH:
             raise yaml.composer.ComposerError(
-                None, None, Expected(f"at most {MAX_DEPTH} levels of nesting", f"more than {COMPOSE_DEPTH}"),
+                None, None, str(Expected(f"at most {MAX_DEPTH} levels of nesting", f"more than {COMPOSE_DEPTH}")),
                 event.start_mark)
         self._depth += 1
         try:
@@ -181,7 +181,7 @@ class _Builder:
         self.key_positions: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
 
-    def fail(self, node: yaml.Node, where: Path_, message: str) -> None:
+    def fail(self, node: yaml.Node, where: Path_, message: str | Expected) -> None:
         line, column = self.lines.position(node.start_mark.index)
         self.problems.append(Problem(self.shown, line, column, dotted(where), message))
 
@@ -194,6 +194,7 @@ class _Builder:
             return self._mapping(node, where)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, where + (i,)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # PyYAML composes only these three kinds of node
         return self._scalar(node, where)
 
     def _mapping(self, node: yaml.MappingNode, where: Path_) -> dict:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from reporting.errors import Problem
+from reporting.errors import Problem, column_letter
 
 SOURCE_WIDTH = 120  # characters of a source line shown under a problem
 # Invisible characters in an echoed source line, shown as the symbols Unicode has for them
@@ -23,14 +24,14 @@ _VISIBLE = {code: 0x2400 + code for code in range(0x20) if code != 0x09} | {0x7F
 _BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
 
 
-def wants_colour(stream: TextIO, environ: dict[str, str] | None = None) -> bool:
+def wants_colour(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
     """Colour for a terminal, as CPython decides it: NO_COLOR wins, then FORCE_COLOR, then TERM=dumb, then isatty."""
-    environ = os.environ if environ is None else environ
-    if environ.get("NO_COLOR"):
+    variables = os.environ if environ is None else environ
+    if variables.get("NO_COLOR"):
         return False
-    if environ.get("FORCE_COLOR"):
+    if variables.get("FORCE_COLOR"):
         return True
-    if environ.get("TERM") == "dumb":
+    if variables.get("TERM") == "dumb":
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
@@ -60,7 +61,7 @@ def render_problems(problems: list[Problem], root: Path, paint: Painter) -> str:
     blocks = []
     for file, found in by_file.items():
         lines = _source_lines(file, root)
-        width = max(len(str(p.line or "")) for p in found)  # one gutter per file, so the bars line up
+        width = max(len(str(p.line or p.row or "")) for p in found)  # one gutter per file, so the bars line up
         header = f"{paint.error_label()} {paint(file, _BOLD)}: {_count(len(found), 'problem')}"
         blocks.append("\n".join([header, *(_render_one(p, lines, width, paint) for p in found)]))
     return "\n".join(blocks)
@@ -74,7 +75,9 @@ def summary(problems: list[Problem]) -> str:
 def problems_json(problems: list[Problem]) -> list[dict]:
     """The machine-readable form of each problem: where, which field, expected, found, the whole message."""
     return [{"file": str(p.file), "line": p.line, "column": p.column, "field": p.field or None,
-             "expected": p.expected, "found": p.found, "message": p.message} for p in problems]
+             "expected": p.expected, "found": p.found, "message": p.message,
+             **({"sheet": p.sheet, "row": p.row, "column_letter": column_letter(p.column) if p.column else None,
+                 "header": p.header} if p.in_sheet else {})} for p in problems]
 
 
 def write_json(document: dict, stream: TextIO) -> None:
@@ -83,9 +86,11 @@ def write_json(document: dict, stream: TextIO) -> None:
 
 
 def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Painter) -> str:
+    if problem.in_sheet:
+        return _render_cell(problem, width, paint)
     where = ":".join(str(n) for n in (problem.line, problem.column) if n is not None)
     field = paint(problem.field, _BOLD) + ":" if problem.field else ""
-    head = "  " + " ".join(part for part in (paint(where, _CYAN), field, problem.message) if part)
+    head = "  " + " ".join(part for part in (paint(where, _CYAN), field, str(problem.message)) if part)
     if lines is None or problem.line is None or not 1 <= problem.line <= len(lines):
         return head
     source, column = source_window(lines[problem.line - 1], problem.column)
@@ -95,6 +100,39 @@ def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Pa
         gutter = " " * (width + 4)
         rendered.append(f"{gutter} {paint('|', _DIM)} {_caret_indent(source, column)}{paint('^', _BOLD, _RED)}")
     return "\n".join(rendered)
+
+
+def _render_cell(problem: Problem, width: int, paint: Painter) -> str:
+    """A spreadsheet problem: its cell, then the row as the sheet shows it with a caret under the cell."""
+    field = paint(problem.field, _BOLD) + ":" if problem.field else ""
+    head = "  " + " ".join(part for part in (paint(problem.cell_location, _CYAN) + ":", field, problem.message) if part)
+    if not problem.cells:
+        return head
+    row, caret_at = sheet_row_text(problem.cells, problem.column)
+    number = str(problem.row).rjust(width)
+    rendered = [head, f"    {paint(number, _DIM)} {paint('|', _DIM)} {row}"]
+    if caret_at is not None:
+        gutter = " " * (width + 4)
+        rendered.append(f"{gutter} {paint('|', _DIM)} {_caret_indent(row, caret_at + 1)}{paint('^', _BOLD, _RED)}")
+    return "\n".join(rendered)
+
+
+CELL_WIDTH = 24  # characters of a cell shown; longer texts end with an ellipsis
+
+
+def sheet_row_text(cells: tuple[str, ...], column: int | None) -> tuple[str, int | None]:
+    """The row's cells joined by ``|`` (each cut to CELL_WIDTH), and where ``column``'s cell starts."""
+    parts, caret_at, length = [], None, 0
+    for number, cell in enumerate(cells, 1):
+        text = " ".join(cell.split()).translate(_VISIBLE)  # no control character reaches the terminal
+        text = text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+        if number == column:
+            caret_at = length
+        parts.append(text)
+        length += len(text) + 3
+    if column is not None and caret_at is None:  # an empty cell past the row's last value
+        caret_at = length
+    return " | ".join(parts), caret_at
 
 
 def source_window(source: str, column: int | None, width: int = SOURCE_WIDTH) -> tuple[str, int | None]:
@@ -110,7 +148,8 @@ def source_window(source: str, column: int | None, width: int = SOURCE_WIDTH) ->
 
 
 def _caret_indent(source: str, column: int) -> str:
-    """Blanks as wide on screen as the text before ``column`` (1-based): tabs kept, wide letters doubled, marks skipped."""
+    """Blanks as wide on screen as the text before ``column`` (1-based): tabs kept, wide letters doubled,
+    marks skipped."""
     indent = []
     for char in source[: column - 1]:
         if char == "\t":

@@ -11,7 +11,7 @@ import urllib.parse
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, cast
 
 import docx
 import tinyhtml5
@@ -20,6 +20,7 @@ from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileEr
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
+from docx.oxml.text.run import CT_R
 from docx.shared import Mm
 from docx.table import _Cell
 
@@ -707,13 +708,13 @@ class _BodyWriter:
                 yield from ooxml.field_runs(_instruction(piece.text, digits), FIELD_RESULT[digits],
                                             self._run_properties(piece.fmt, look))
                 continue
-            run = OxmlElement("w:r")
+            run = cast(CT_R, OxmlElement("w:r"))  # python-docx makes each tag its registered class
             rPr = self._run_properties(piece.fmt, look)
             if len(rPr):
                 run.append(rPr)
             if piece.kind == "text":
                 _append_text(run, piece.text)
-            elif piece.kind == "image":
+            elif piece.image is not None:  # (only an "image" piece has one)
                 run.add_drawing(self._picture(piece.image))
             else:
                 run.append(OxmlElement("w:br"))
@@ -807,7 +808,7 @@ class _BodyWriter:
         header_row = not layout and all(cell.tag == "th" for cell, _ in rows[0][0])
         _table_properties(tbl.tblPr, layout, self.info.rtl, header_row)
         widths = self.tables.widths(rows, columns, tbl, layout)
-        for (row, header), tr in zip(rows, tbl.tr_lst):
+        for (row, header), tr in zip(rows, tbl.tr_lst, strict=True):
             ooxml.set_row(tr.get_or_add_trPr(), header)  # tr { break-inside: avoid } for every table
             self._table_row(row, tr, table, widths, replace(block, in_cell=True))
         self._space_before = TABLE_SPACE_AFTER_EM * self.fonts.size_pt  # a table has no margin of its own
@@ -1022,13 +1023,13 @@ class _TableSizer:
         cells: list[list[docx_tables.Cell]] = [[] for _ in range(columns)]
         for row, _ in rows:
             column = 0
-            for cell, classes in row:
+            for cell, _classes in row:
                 span = _colspan(cell)
                 if span == 1:
                     cells[column].append(self._cell(cell, padding))
                 column += span
         widths = docx_tables.column_widths(cells, total, equal=layout)
-        for col, width in zip(grid, widths):
+        for col, width in zip(grid, widths, strict=True):
             col.set(qn("w:w"), str(width))
         return widths
 

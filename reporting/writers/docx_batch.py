@@ -81,7 +81,7 @@ class CertificateDocx:
         texts, tags = tokens[0::2], tokens[1::2]
         shape = hashlib.sha256(("\0".join(tags) + repr(geometry)).encode()).hexdigest()
         reference = self._references.setdefault(shape, texts)
-        varying = frozenset(i for i, (a, b) in enumerate(zip(texts, reference)) if a != b)
+        varying = frozenset(i for i, (a, b) in enumerate(zip(texts, reference, strict=True)) if a != b)
         if varying and _outside_content_checks(varying, tags):
             template = self._template(shape, varying, tokens, geometry)
             if template is not None and template.pieces:
@@ -129,14 +129,14 @@ class CertificateDocx:
         members = self._members.get(key)
         if members is None:
             self.general += 1
-            members = self.writer.package(html, geometry)
-            if members[DOCUMENT] != _filled(template, values):
+            package = self.writer.package(html, geometry)
+            if package[DOCUMENT] != _filled(template, values):
                 # The writer treated a text differently from its marker (a no-wrap table column
                 # measured from its text, say): this template is not safe to fill in.
                 template.pieces.clear()
             if len(self._members) > 256:
                 self._members.clear()
-            compressed = ooxml.compressed_members(members)
+            compressed = ooxml.compressed_members(package)
             self._members[key] = {name: item for name, item in compressed.items() if name != DOCUMENT}
             return ooxml.zip_members(compressed)
         self.fast += 1
@@ -147,7 +147,7 @@ class CertificateDocx:
 def _filled(template: _Template, values: dict[int, str]) -> bytes:
     """The template's document.xml with each marker replaced by its text."""
     document = [template.pieces[0]]
-    for index, piece in zip(template.order, template.pieces[1:]):
+    for index, piece in zip(template.order, template.pieces[1:], strict=True):
         document += [_xml_text(values[index]), piece]
     return "".join(document).encode("utf-8")
 

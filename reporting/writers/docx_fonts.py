@@ -141,6 +141,7 @@ def write_font_table(document, usage: FontUsage, fonts_dir: Path | None, files: 
     subsetted = False
     for number, ((family, slot, relative), chars) in enumerate(sorted(faces.items()), start=1):
         coverage = files[family].coverage
+        assert fonts_dir is not None  # (faces are found only in a fonts folder)
         data = font_data(fonts_dir / relative, coverage, chars)
         key = font_key(data)
         part = Part(PackURI(f"/word/fonts/font{number}.odttf"), OBFUSCATED_FONT, obfuscate(data, key),

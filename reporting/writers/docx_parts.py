@@ -68,8 +68,8 @@ def set_compatibility(settings: etree._Element, description: Description) -> Non
         setting.set(qn("w:val"), value)
     if description.language:
         lang = ooxml.child(settings, "w:themeFontLang", ooxml.SETTINGS_ORDER)
-        for name in list(lang.attrib):
-            del lang.attrib[name]
+        for attribute in list(lang.attrib):
+            del lang.attrib[attribute]
         lang.set(qn("w:bidi" if description.rtl else "w:val"), description.language)
 
 
@@ -141,17 +141,25 @@ def set_theme(document, latin: str, complex_script: str) -> None:
             continue
         theme = etree.fromstring(rel.target_part.blob)
         for scheme in ("majorFont", "minorFont"):
-            fonts = theme.find(f".//{A}fontScheme/{A}{scheme}")
-            fonts.find(f"{A}latin").set("typeface", latin)
-            fonts.find(f"{A}cs").set("typeface", complex_script)
+            fonts = _theme_part(theme, f".//{A}fontScheme/{A}{scheme}")
+            _theme_part(fonts, f"{A}latin").set("typeface", latin)
+            _theme_part(fonts, f"{A}cs").set("typeface", complex_script)
             for script in fonts.findall(f"{A}font"):
                 if script.get("script") == "Arab":
                     script.set("typeface", complex_script)
-        accent = theme.find(f".//{A}clrScheme/{A}accent1")
+        accent = _theme_part(theme, f".//{A}clrScheme/{A}accent1")
         for old in list(accent):
             accent.remove(old)
         etree.SubElement(accent, f"{A}srgbClr").set("val", HOUSE_COLOUR)
         rel.target_part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _theme_part(element: etree._Element, path: str) -> etree._Element:
+    """An element python-docx's default theme always has; a theme without it is not one we can restyle."""
+    found = element.find(path)
+    if found is None:
+        raise ValueError(f"the DOCX theme has no {path}")
+    return found
 
 
 def clear_font_table(table: etree._Element, keep: tuple[str, ...]) -> None:

@@ -75,7 +75,7 @@ def _sizing_rules(path: Path) -> tuple[tuple, ...]:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return ()
-    found = []
+    found: list[tuple] = []
     for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
         if rule.type != "qualified-rule":
             continue

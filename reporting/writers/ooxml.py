@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
 
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
@@ -362,7 +361,9 @@ def set_font_embed(font: etree._Element, slot: str, rId: str, key: str, subsette
 
 def set_description(inline: etree._Element, text: str) -> None:
     """Alt text of a picture: ``wp:docPr/@descr``, what Word's Alt Text pane and screen readers read."""
-    inline.find(qn("wp:docPr")).set("descr", text)
+    properties = inline.find(qn("wp:docPr"))
+    assert properties is not None, "python-docx makes every inline picture with its wp:docPr"
+    properties.set("descr", text)
 
 
 # -- package ----------------------------------------------------------------
@@ -423,5 +424,6 @@ def package_entries(package) -> dict[str, bytes]:
     entries = _Entries()
     PackageWriter._write_content_types_stream(entries, package.parts)
     PackageWriter._write_pkg_rels(entries, package.rels)
-    PackageWriter._write_parts(entries, package.parts)
+    # python-docx annotates this argument as its PhysPkgWriter factory class; what it uses is write() alone.
+    PackageWriter._write_parts(entries, package.parts)  # type: ignore[arg-type]
     return entries

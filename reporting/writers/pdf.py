@@ -8,6 +8,7 @@ import logging
 import mimetypes
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,28 +95,46 @@ class PdfWriter:
         self.font_config = FontConfiguration()
 
     def write(self, html: str, geometry=None, expected_pages: int | None = None,
-              archive: "ArchiveSource | None" = None) -> bytes:
+              archive: "ArchiveSource | None" = None, inspect=None) -> bytes:
         """The PDF of ``html``; with ``expected_pages``, a different page count is an error.
 
-        With ``archive``, a PDF/A-3b file with the data it was made from attached.
+        With ``archive``, a PDF/A-3b file with the data it was made from attached;
+        ``inspect(document)`` is called on the laid-out pages before they are drawn.
         The page geometry is already in the HTML's @page rule (render.page_css).
         """
+        document = self.typeset(html, expected_pages)
+        if inspect is not None:
+            inspect(document)
+        return self.finish(document, html, archive)
+
+    def typeset(self, html: str, expected_pages: int | None = None):
+        """The laid-out WeasyPrint document of ``html`` (not drawn yet)."""
+        with self._checked():
+            html_document = weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+            document = html_document.render(font_config=self.font_config)
+        if expected_pages is not None and len(document.pages) != expected_pages:
+            raise PageOverflow(expected_pages, len(document.pages))
+        return document
+
+    def finish(self, document, html: str = "", archive: "ArchiveSource | None" = None) -> bytes:
+        """Draw a typeset document as PDF bytes."""
+        with self._checked():
+            return document.write_pdf(**(archive.options(html, self.fetcher) if archive else {}))
+
+    @contextmanager
+    def _checked(self):
+        """Refused URLs and missing glyphs (which WeasyPrint only logs) become RenderErrors."""
         capture = _WarningCapture()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(capture)
         try:
-            html_document = weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
-            document = html_document.render(font_config=self.font_config)
-            if expected_pages is not None and len(document.pages) != expected_pages:
-                raise PageOverflow(expected_pages, len(document.pages))
-            pdf = document.write_pdf(**(archive.options(html, self.fetcher) if archive else {}))
+            yield
         except RefusedURL as exc:
             raise RenderError(str(exc)) from None
         finally:
             logger.removeHandler(capture)
         if capture.missing_glyphs:
             raise RenderError("a character has no glyph in the document's fonts: " + capture.missing_glyphs[0])
-        return pdf
 
 
 @dataclass(frozen=True)
@@ -125,16 +144,28 @@ class ArchiveSource:
     name: str
     data: bytes
     date: dt.date
+    sheets: tuple[tuple[str, bytes], ...] = ()  # (file name, bytes) of spreadsheets the awardees came from
 
     def options(self, html: str, fetcher: ConfinedFetcher) -> dict:
         stamp = dt.datetime.combine(self.date, dt.time())  # from the data, never the clock
-        url = "data:application/yaml;base64," + base64.b64encode(self.data).decode()
-        source = weasyprint.Attachment(url=url, url_fetcher=fetcher, name=self.name, created=stamp, modified=stamp,
-                                       description="Data the document was generated from", relationship="Source")
+        files = [(self.name, self.data, "application/yaml", "Data the document was generated from"),
+                 *((name, data, _SHEET_TYPES.get(Path(name).suffix.lower(), "application/octet-stream"),
+                    "Awardee list the document was generated from") for name, data in self.sheets)]
+        attachments = [weasyprint.Attachment(url=f"data:{mime};base64," + base64.b64encode(data).decode(),
+                                             url_fetcher=fetcher, name=name, created=stamp, modified=stamp,
+                                             description=description, relationship="Source")
+                       for name, data, mime, description in files]
         # /ID from the content: the same document gets the same identifier, a changed one another.
-        identifier = hashlib.sha256(html.encode("utf-8") + self.data).hexdigest()[:32].encode("ascii")
+        content = html.encode("utf-8") + self.data + b"".join(data for _, data in self.sheets)
+        identifier = hashlib.sha256(content).hexdigest()[:32].encode("ascii")
         # pdf_tags: the structure tree (headings, paragraphs, tables) for assistive technology.
-        return {"pdf_variant": "pdf/a-3b", "attachments": [source], "pdf_identifier": identifier, "pdf_tags": True}
+        return {"pdf_variant": "pdf/a-3b", "attachments": attachments, "pdf_identifier": identifier, "pdf_tags": True}
+
+
+_SHEET_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet", ".csv": "text/csv",
+}
 
 
 class _WarningCapture(logging.Handler):

@@ -12,41 +12,37 @@ from typing import Iterable
 import pikepdf
 
 from reporting.errors import RenderError
-
-# Boxes WeasyPrint sets for bleed and crop marks; a single certificate is cut to its trim box.
-_PRINT_BOXES = ("/BleedBox", "/TrimBox", "/CropBox", "/ArtBox")
+from reporting.writers.pdf_overlay import open_pdf, shift, trim as trim_page
 
 
-def split_pages(pdf: bytes, wanted: Iterable[int] | None = None, trim: bool = False) -> dict[int, bytes]:
+def split_pages(pdf: bytes | pikepdf.Pdf, wanted: Iterable[int] | None = None, trim: bool = False) -> dict[int, bytes]:
     """Page index -> a standalone one-page PDF of that page (every page, or those ``wanted``).
 
     Each file carries what its page uses (the chunk's font subsets, the emblem)
     and the chunk's document information. With ``trim``, the page is cut to its
     trim box: bleed and crop marks belong to the print file only.
     """
-    source = pikepdf.open(io.BytesIO(pdf))
+    source = open_pdf(pdf) if isinstance(pdf, bytes) else pdf
     indexes = range(len(source.pages)) if wanted is None else sorted(wanted)
     pages: dict[int, bytes] = {}
     for index in indexes:
         single = pikepdf.new()
         single.pages.append(source.pages[index])
-        page = single.pages[0]
-        if trim and "/TrimBox" in page.obj:
-            page.obj.MediaBox = page.obj.TrimBox
-            for box in _PRINT_BOXES:
-                if box in page.obj:
-                    del page.obj[box]
+        if trim:
+            trim_page(single.pages[0])
         if "/Info" in source.trailer:
             single.trailer.Info = single.copy_foreign(source.trailer.Info)
-        pages[index] = _save(single)
+        pages[index] = save_pdf(single)
     return pages
 
 
-def print_file(chunks: Iterable[bytes], duplex: bool) -> bytes:
+def print_file(chunks: Iterable[bytes], duplex: bool, offset_mm: tuple[float, float] | None = None) -> bytes:
     """The chunks' pages in order in one PDF; with ``duplex`` a blank page after each.
 
     Every chunk brings its own font subsets once, shared by its pages, so the
-    file stays a few kilobytes a certificate.
+    file stays a few kilobytes a certificate. With ``offset_mm`` (pre-printed
+    stock: the chunks are variable layers), each page is cut to the sheet and
+    its content moved by the printer's calibration offset.
     """
     combined = pikepdf.new()
     info = None
@@ -56,6 +52,10 @@ def print_file(chunks: Iterable[bytes], duplex: bool) -> bytes:
             info = combined.copy_foreign(chunk.trailer.Info)
         for page in chunk.pages:
             combined.pages.append(page)
+            if offset_mm is not None:
+                trim_page(combined.pages[-1])
+                shift(combined, combined.pages[-1], offset_mm)
+                page = combined.pages[-1]
             if duplex:
                 box = [float(v) for v in page.obj.MediaBox]
                 blank = combined.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
@@ -64,10 +64,10 @@ def print_file(chunks: Iterable[bytes], duplex: bool) -> bytes:
         raise RenderError("the print file would have no pages")
     if info is not None:
         combined.trailer.Info = info
-    return _save(combined)
+    return save_pdf(combined)
 
 
-def _save(pdf: pikepdf.Pdf) -> bytes:
+def save_pdf(pdf: pikepdf.Pdf) -> bytes:
     out = io.BytesIO()
     # deterministic_id: the /ID is a hash of the content, so the same page gives the same bytes.
     pdf.save(out, deterministic_id=True, compress_streams=True,

@@ -106,6 +106,8 @@ def _copy(source: Path, target: Path, result: Installed) -> None:
 
 def _register_on_windows(folder: Path, fonts: list[Path]) -> None:  # pragma: no cover - Windows only
     """Per-user fonts are known to Windows through the registry, by their full path."""
+    if sys.platform != "win32":  # (called only there; type checkers skip the rest elsewhere)
+        raise RuntimeError("the font registry is a Windows one")
     import winreg
     from fontTools.ttLib import TTFont
 

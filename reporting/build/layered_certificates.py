@@ -1,0 +1,81 @@
+"""A worker's layered certificates: static pages typeset once, variable layers per chunk, split per awardee.
+
+A static page is kept in the worker (for the whole build) and in the cache
+folder (content-addressed: the hash of its HTML, the stylesheets, fonts and
+images it pulls in and the pipeline's code, so across builds it is typeset
+again only when the event, language or template changes).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from reporting.build import cache, chunks
+from reporting.build.freshness import output_key
+from reporting.build.limits import time_limit
+from reporting.errors import RenderError
+from reporting.writers.layer_html import split_layers
+from reporting.writers.pdf_layers import BoxOverflow, StaticLayer, typeset_static, typeset_variable
+
+
+class LayeredCertificates:
+    def __init__(self, worker):
+        self.worker = worker
+        self.project = worker.project
+        self._statics: dict[str, StaticLayer] = {}
+
+    def static(self, writer, html: str) -> StaticLayer:
+        key = output_key(html, "pdf", self.project.templates_dir, b"static certificate layer")
+        if key in self._statics:
+            return self._statics[key]
+        folder = chunks.cache_folder()
+        pdf_path, geometry_path = folder / f"static-{key}.pdf", folder / f"static-{key}.json"
+        layer = None
+        try:
+            layer = StaticLayer.from_cache(pdf_path.read_bytes(), geometry_path.read_text(encoding="utf-8"))
+            chunks.touch(pdf_path)
+            chunks.touch(geometry_path)
+        except (OSError, ValueError, KeyError, TypeError):
+            layer = typeset_static(writer, split_layers(html))
+            cache.keep(geometry_path, layer.geometry_json().encode("utf-8"))
+            cache.keep(pdf_path, layer.pdf)
+        self._statics[key] = layer
+        return layer
+
+    def chunk(self, task) -> list:
+        from reporting.build.workers import named
+        from reporting.writers.pdf_overlay import interleave, open_pdf, underlay
+        from reporting.writers.pdf_split import save_pdf, split_pages
+
+        writer = self.worker.writer("pdf", task.locale)
+        count = len(task.targets)
+        with time_limit(self.project.job_time_limit_s * count, f"writing {task.shown[0]} and the rest of its chunk"):
+            layers, variables, order = [], [], []
+            for number, html in enumerate(task.statics):
+                members = [i for i, group in enumerate(task.static_of) if group == number]
+                layer = self.static(writer, html)
+                try:
+                    variable = typeset_variable(writer, html, layer, [task.texts[i] for i in members])
+                except BoxOverflow as exc:
+                    index = members[exc.page]
+                    with named(task.shown[index], ()):
+                        raise RenderError(f"awardee {task.awardee_ids[index]}: {exc}") from None
+                layers.append(layer)
+                variables.append(variable)
+            for i, group in enumerate(task.static_of):
+                order.append((group, task.static_of[:i].count(group)))
+            whole = interleave([underlay(open_pdf(v), layer.pdf) for v, layer in zip(variables, layers)], order)
+        if task.cache is not None:
+            kept = interleave([open_pdf(v) for v in variables], order) if task.variable_only else whole
+            cache.keep(task.cache, save_pdf(kept))
+        wanted = [i for i, target in enumerate(task.targets) if target is not None]
+        pages = split_pages(whole, wanted, trim=task.trim)
+        return [self.worker.stage(task.targets[i], pages[i]) for i in wanted]
+
+    def calibration(self, task):
+        from reporting.writers.calibration import calibration_html
+
+        writer = self.worker.writer("pdf", task.locale)
+        layer = self.static(writer, task.static)
+        with time_limit(self.project.job_time_limit_s, f"writing {task.target.name}"):
+            data = writer.write(calibration_html(task.static, layer, task.offset_mm), expected_pages=1)
+        return self.worker.stage(task.target, data)

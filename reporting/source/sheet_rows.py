@@ -1,0 +1,291 @@
+"""One sheet's table as awardee records shaped like the YAML's, each value tied to its cell.
+
+Rules a clerk can rely on (docs/commend-from-a-spreadsheet.md):
+- row 1 holds the headings; blank rows below are gaps, skipped; the table ends at its last filled row;
+- text cells lose leading, trailing and doubled spaces; numbers in text fields become their digits
+  (7.0 -> "7"), an id typed as text keeps its leading zeros ("007");
+- a formula gives its saved value (as the spreadsheet shows it); one without a saved value is refused;
+- merged cells are refused with their range, hidden rows unless the event says ``include_hidden``;
+- a date, a boolean or an error value where text belongs is refused with what was found.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from reporting.errors import Expected, column_letter
+from reporting.source.sheet_headers import (Column, known_headings, kind_of, model_value, parse_header,
+                                             template_heading)
+from reporting.source.sheet_reader import Table
+
+
+@dataclass(frozen=True)
+class CellOrigin:
+    """Where a value came from: sheet (None for CSV), 1-based row and column, the column's heading."""
+
+    sheet: str | None
+    row: int
+    column: int | None
+    header: str | None
+    values: list  # the row's values, made text only for a problem report (most cells never need it)
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return _texts(self.values)
+
+
+@dataclass
+class Record:
+    kind: str  # "groups" or "individuals"
+    data: dict
+    origins: dict[tuple, CellOrigin]  # path inside ``data`` -> cell
+
+
+@dataclass
+class Issue:
+    origin: CellOrigin
+    field: str  # within the awardee (``position.vi``); the record's place in the lists is added later
+    message: Expected
+    record: "Record | None" = None
+
+
+@dataclass
+class TableReading:
+    records: list[Record] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    formulas: int = 0  # cells read as their formula's saved value (``check`` says so)
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The fields a kind of awardee has (from the model): which are texts per language, which required."""
+
+    names: tuple[str, ...]
+    localized: frozenset[str]
+    required: frozenset[str]
+    dates: frozenset[str] = frozenset()  # read with ``cell_date``: date cells, serial numbers or typed dates
+
+
+def read_table(table: Table, kinds: dict[str, Fields], fixed_kind: str | None, locales: tuple[str, ...],
+               include_hidden: bool) -> TableReading:
+    """``fixed_kind``: every row is of that kind; None: a ``kind`` column says, row by row."""
+    reading = TableReading(formulas=sum(1 for saved in table.structure.formulas.values() if saved))
+    header = table.rows[0] if table.rows else []
+    columns = _columns(table, header, kinds, fixed_kind, locales, reading)
+    unknown_headings = len(reading.issues)
+    _missing_columns(table, header, kinds, fixed_kind, locales, set(columns.values()), reading)
+    _structure_issues(table, header, include_hidden, reading)
+    if len(reading.issues) > unknown_headings:  # the rows would only repeat these problems cell by cell
+        return reading
+    for index, row in enumerate(table.rows[1:], 2):
+        if all(value is None or (type(value) is str and not value.strip()) for value in row):
+            continue  # a gap between blocks of rows, not the end of the table
+        record = _record(table, header, index, row, columns, kinds, fixed_kind, reading)
+        if record is not None:
+            reading.records.append(record)
+    return reading
+
+
+def _columns(table: Table, header: list, kinds: dict[str, Fields], fixed_kind: str | None,
+             locales: tuple[str, ...], reading: TableReading) -> dict[int, Column]:
+    fields = sorted({name for spec in kinds.values() for name in spec.names} | ({"kind"} if fixed_kind is None else set()))
+    localized = set().union(*(spec.localized for spec in kinds.values()))
+    known = known_headings(fields, localized, locales)
+    columns: dict[int, Column] = {}
+    seen: dict[Column, int] = {}
+    for number, value in enumerate(header, 1):
+        if _blank(value):
+            continue
+        text = str(value)
+        column = parse_header(text, localized, locales, tuple(fields))
+        origin = _origin(table, header, 1, number)
+        if column is None or column.field not in fields:
+            close = difflib.get_close_matches(text, known, n=1, cutoff=0.5)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            reading.issues.append(Issue(origin, "", Expected("a known column heading", f"'{text}'", hint)))
+        elif column in seen:
+            reading.issues.append(Issue(origin, "", Expected("each column once", f"{column} again",
+                                                                  f" (first in column {column_letter(seen[column])})")))
+        else:
+            columns[number], seen[column] = column, number
+    return columns
+
+
+def _missing_columns(table, header, kinds, fixed_kind, locales, present: set[Column], reading) -> None:
+    wanted = [Column("kind", None)] if fixed_kind is None else []
+    for kind in ([fixed_kind] if fixed_kind else kinds):
+        spec = kinds[kind]
+        for name in spec.names:
+            if name in spec.required:
+                wanted.extend(Column(name, code) for code in locales) if name in spec.localized \
+                    else wanted.append(Column(name, None))
+    for column in dict.fromkeys(wanted):
+        if column not in present:
+            origin = CellOrigin(table.name, 1, None, None, header)
+            field_path = f"{column.field}.{column.locale}" if column.locale else column.field
+            reading.issues.append(Issue(origin, field_path, Expected(f"a column '{template_heading(column, locales)}' "
+                                                                 f"for {column}", "none")))
+
+
+def _structure_issues(table: Table, header: list, include_hidden: bool, reading: TableReading) -> None:
+    for cells in table.structure.merged:
+        first = cells.split(":")[0]
+        row = int("".join(ch for ch in first if ch.isdigit()))
+        column = _column_number("".join(ch for ch in first if ch.isalpha()))
+        reading.issues.append(Issue(_origin(table, header, row, column), "", Expected(
+            "one value per cell", f"merged cells {cells}", " (unmerge them and fill each cell)")))
+    if include_hidden:
+        return
+    for row in sorted(table.structure.hidden_rows):
+        if row <= len(table.rows) and not all(_blank(value) for value in table.rows[row - 1]):
+            reading.issues.append(Issue(_origin(table, header, row, None), "", Expected(
+                "visible rows", "this row hidden", " (show it, delete it, or set include_hidden: true)")))
+
+
+def _record(table, header, index, row, columns, kinds, fixed_kind, reading) -> Record | None:
+    kind = fixed_kind
+    values: dict[Column, tuple[object, int]] = {}
+    formulas = table.structure.formulas
+    for number, value in enumerate(row, 1):
+        column = columns.get(number)
+        if formulas and formulas.get((index, number)) is False:
+            reading.issues.append(Issue(_origin(table, header, index, number), "", Expected("a value", "a formula with no saved result",
+                                                         " (open the file and save it again in Excel or LibreOffice)")))
+            continue
+        if column is None:
+            if not _blank(value) and (number > len(header) or _blank(header[number - 1])):
+                reading.issues.append(Issue(_origin(table, header, index, number), "", Expected("a heading above this value", "none",
+                                                             f" (value {_describe(value)})")))
+            continue
+        values[column] = (value, number)
+    if fixed_kind is None:
+        kind = _row_kind(table, header, index, values, reading)
+    if kind is None:
+        return None
+    return _fill(table, header, index, kind, kinds[kind], values, reading)
+
+
+def _row_kind(table, header, index, values, reading) -> str | None:
+    value, number = values.get(Column("kind", None), (None, None))
+    found = kind_of(str(value)) if not _blank(value) else None
+    if found is None:
+        origin = _origin(table, header, index, number)
+        reading.issues.append(Issue(origin, "kind", Expected("group or individual (Tập thể, Cá nhân)", _describe(value))))
+        return None
+    return found + "s"
+
+
+def _fill(table, header, index, kind, spec: Fields, values, reading) -> Record:
+    record = Record(kind, {}, {(): _origin(table, header, index, None)})
+    for column, (value, number) in values.items():
+        if column.field == "kind":
+            continue
+        origin = _origin(table, header, index, number)
+        if column.field not in spec.names:
+            if not _blank(value):
+                reading.issues.append(Issue(origin, column.field, Expected(f"no {column.field} for a {kind[:-1]}",
+                                                                         _describe(value)), record))
+            continue
+        path = (column.field, column.locale) if column.locale else (column.field,)
+        record.origins[path] = origin
+        record.origins.setdefault(path[:1], origin)
+        text = cell_date(value) if column.field in spec.dates else cell_text(value)
+        if isinstance(text, str):
+            text = model_value(column.field, text)
+        if isinstance(text, Issue):
+            reading.issues.append(Issue(origin, ".".join(path), text.message, record))
+        elif text is not None:
+            if column.locale:
+                record.data.setdefault(column.field, {})[column.locale] = text
+            else:
+                record.data[column.field] = text
+    _blank_issues(record, spec, reading)
+    return record
+
+
+def _blank_issues(record: Record, spec: Fields, reading: TableReading) -> None:
+    """A required field left blank, or a text given in some languages but not all: the empty cell."""
+    for path, origin in record.origins.items():
+        if not path or origin.column is None:
+            continue
+        name = path[0]
+        filled = record.data.get(name)
+        value = filled.get(path[1]) if isinstance(filled, dict) and len(path) > 1 else filled
+        if value is None and (name in spec.required or filled):
+            reading.issues.append(Issue(origin, ".".join(path), Expected("text", "nothing"), record))
+
+
+def cell_text(value: object) -> str | Issue | None:
+    """A cell as text the way the clerk sees it; an Issue for values that cannot be text."""
+    if type(value) is str:  # most cells: first, and fast
+        return " ".join(value.split()) or None
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return Issue(None, "", Expected("text", f"the boolean {str(value).upper()}"))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        return Issue(None, "", Expected("text", _describe(value), " (format the column as text)"))
+    return " ".join(str(value).split())
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial number 1 is 1900-01-01 (Excel's and LibreOffice's default)
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def cell_date(value: object) -> dt.date | Issue | None:
+    """A date as clerks type it: a date cell, its serial number, YYYY-MM-DD, or DD/MM/YYYY (day first,
+    as Vietnamese and Arabic write it)."""
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2_958_466:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    text = " ".join(str(value).split())
+    day_first = _DAY_FIRST.match(text)
+    try:
+        if day_first:
+            return dt.date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return Issue(None, "", Expected("a real date (a date cell, YYYY-MM-DD or DD/MM/YYYY)", _describe(value)))
+
+
+def _origin(table: Table, header: list, row: int, column: int | None) -> CellOrigin:
+    heading = header[column - 1] if column and column <= len(header) else None
+    heading = None if _blank(heading) else heading
+    cells = table.rows[row - 1] if row <= len(table.rows) else []
+    return CellOrigin(table.name, row, column, str(heading) if heading is not None else None, cells)
+
+
+def _texts(cells: list) -> tuple[str, ...]:
+    return tuple("" if _blank(value) else str(value) for value in cells)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (type(value) is str and not value.strip())
+
+
+def _describe(value: object) -> str:
+    if _blank(value):
+        return "nothing"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return repr(value) if isinstance(value, str) else f"the {type(value).__name__} {value}"
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - ord("A") + 1
+    return number

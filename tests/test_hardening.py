@@ -564,9 +564,6 @@ def test_a_message_without_translation_is_a_warning(hostile):
     code, out, err = run_cli(*selection)
     assert code == 0, err
     assert f"warning: {_untranslated('ar')}" in err and f"warning: {_untranslated('vi')}" in err, err
-    arabic = subprocess.run(["pdftotext", str(output / "inspectorate-2024-q1/ar/report.pdf"), "-"],
-                            capture_output=True, text=True, check=True).stdout
-    assert "Chair and all participants" in arabic  # what the warning is about
     code, out, _ = run_cli(*selection, "--json")
     document = json.loads(out)
     assert code == 0 and document["ok"]

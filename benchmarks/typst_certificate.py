@@ -73,7 +73,7 @@ def _rendered(project: Path) -> list[tuple[str, str]]:
     found = []
     for item in build.plan(bundles, settings, build.Selection(), renderer):
         if isinstance(item, build.CertificateSet) and True:
-            for chunk in build._render_set(renderer, item, settings, 50):
+            for chunk in build.render_certificate_set(renderer, item, settings, 50):
                 found += [(single, item.locale) for single in chunk.singles]
     return found
 
@@ -91,6 +91,7 @@ def _compile(job: tuple[dict, str]) -> tuple[int, float]:
     """One certificate: its size and the CPU seconds it took (pool workers are not reaped children)."""
     inputs, target = job
     started = time.process_time()
+    assert _COMPILER is not None, "the pool's initializer makes the compiler"
     data = _COMPILER.compile(format="pdf", sys_inputs=inputs)
     Path(target).write_bytes(data)
     return len(data), time.process_time() - started

@@ -460,6 +460,7 @@ class TaskPlanner:
     def _calibration_task(self, item: CertificateSet, chunk: RenderedChunk) -> Iterator[Task]:
         """The calibration page for pre-printed stock, from the first certificate's static page."""
         target = self.output / item.calibration_stem.with_suffix(".pdf")
+        assert chunk.layers is not None and self.offset is not None  # called for layered pre-printed stock only
         static = max(chunk.layers, key=lambda part: len(part.texts)).static_html  # the one with every box
         key = output_key(static, "pdf", self.project.templates_dir, f"calibration {self.offset}".encode())
         if not self.current(target, key):

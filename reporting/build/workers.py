@@ -30,6 +30,7 @@ from reporting.writers import registry
 from reporting.writers.registry import Writer
 
 if TYPE_CHECKING:  # imported when the first PDF is signed: pyHanko takes a while to import
+    from reporting.build.layered_certificates import LayeredCertificates
     from reporting.build.signing import PdfSigner
 
 
@@ -139,7 +140,7 @@ class Worker:
         self.force = force  # --force: write every file, even one already holding the same bytes
         self._writers: dict[tuple[str, str, bool], Writer] = {}
         self._signer: PdfSigner | None = None
-        self._layers = None
+        self._layers: LayeredCertificates | None = None
 
     def run(self, task: Task) -> list[Written]:
         if isinstance(task, DocumentTask):

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from reporting.language.grammar import cases
 from reporting.language.locales import LocaleFacts
-from reporting.language.sentences import resolve
+from reporting.language.sentences import PlaceholderValues, resolve
 from reporting.source.document_formats import number_and_symbol, profile
 from reporting.source.model import PLACEHOLDER, DocumentFormat, Figure, Localized, Period
 
@@ -216,13 +216,13 @@ class LocalFilters:
         number = self.figure(figure)
         if forms is None:
             return number
-        if not isinstance(forms, str):
-            category = self.facts.plural_category(figure.value)
-            # zero is optional: a sentence says "none" in its own words (a choice's zero variant).
-            forms = forms.get(category, forms["other"])
-        if isinstance(forms, dict):
-            forms = forms[case or cases(self.facts.code)[0]]
-        return forms.replace("{n}", number)
+        if isinstance(forms, str):
+            return forms.replace("{n}", number)
+        # zero is optional: a sentence says "none" in its own words (a choice's zero variant).
+        chosen = forms.get(self.facts.plural_category(figure.value), forms["other"])
+        if not isinstance(chosen, str):  # declined: one text per case
+            chosen = chosen[case or cases(self.facts.code)[0]]
+        return chosen.replace("{n}", number)
 
     def count_phrase(self, singular: str, plural: str, count: int, case: str | None = None) -> str:
         """A catalog plural message with the locale's number: ``15 فردًا``, ``15 cá nhân``; in a language
@@ -238,7 +238,7 @@ class LocalFilters:
 
     def figure(self, figure: Figure) -> str:
         """A figure's value as its kind reads: a count, a compact amount of money, a percentage."""
-        if figure.kind == "money":
+        if figure.kind == "money" and figure.currency:  # the model requires a currency on money
             return self.money(figure.value, figure.currency, figure.approximate)
         if figure.approximate is not None:
             return self._pgettext("approximate amount", "about %(amount)s") % {
@@ -247,7 +247,7 @@ class LocalFilters:
             return self.percent(figure.value, 0 if float(figure.value).is_integer() else 1)
         return self.number(figure.value)
 
-    def fill(self, text: str | list, values: dict[str, str]) -> Markup:
+    def fill(self, text: str | list, values: PlaceholderValues) -> Markup:
         """Data text with ``{name}`` placeholders replaced by formatted values; the text is escaped.
 
         A paragraph written as texts and choices by count (``model.Choice``) is first

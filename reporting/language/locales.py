@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from contextlib import AbstractContextManager
+from decimal import Decimal
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -50,17 +52,17 @@ class LocaleFacts:
         """
         return text.translate(ARABIC_INDIC) if self.settings.digits == "arab" else text
 
-    def rounding(self) -> decimal.localcontext:
+    def rounding(self) -> AbstractContextManager[decimal.Context]:
         """The locale's rounding rule for the Babel calls made inside it."""
         return decimal.localcontext(rounding=ROUNDING[self.settings.rounding])
 
-    def decimal(self, value: float, decimals: int | None = None) -> str:
+    def decimal(self, value: float | Decimal, decimals: int | None = None) -> str:
         pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
         with self.rounding():
             text = numbers.format_decimal(value, format=pattern, locale=self.babel, numbering_system=self.numbering_system)
         return self.digits(text)
 
-    def percent(self, fraction: float | decimal.Decimal, decimals: int = 0) -> str:
+    def percent(self, fraction: float | Decimal, decimals: int = 0) -> str:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
         with self.rounding():
             text = numbers.format_percent(fraction, format=pattern, locale=self.babel,
@@ -70,7 +72,7 @@ class LocaleFacts:
             text = text.replace("%", self.babel.number_symbols["arab"]["percentSign"])
         return self.digits(text)
 
-    def compact(self, value: float) -> str:
+    def compact(self, value: float | Decimal) -> str:
         """576000000 -> ``576 triệu`` / ``576 مليون`` (CLDR long compact form)."""
         with self.rounding():
             text = numbers.format_compact_decimal(value, format_type="long", fraction_digits=2, locale=self.babel,

@@ -42,7 +42,7 @@ def _view(problem: Problem, root: Path | None) -> ProblemView:
     if problem.in_sheet:  # a spreadsheet cell: the offending row, as the report shows it
         row, caret_at = sheet_row_text(problem.cells, problem.column)
         source = (SourceLine(problem.row, row, True),) if problem.cells and problem.row else ()
-        return ProblemView(f"{problem.file}: {problem.cell_location}", problem.field, problem.message, source,
+        return ProblemView(f"{problem.file}: {problem.cell_location}", problem.field, str(problem.message), source,
                            caret_at + 1 if caret_at is not None else None)
     where = str(problem.file)
     if problem.line is not None:

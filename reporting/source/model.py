@@ -194,7 +194,9 @@ class Choice(RootModel[dict[str, "Variant"]]):
 
     @property
     def count(self) -> str:
-        return self.root["count"]
+        count = self.root["count"]
+        assert isinstance(count, str)  # the validator above checks it names a count
+        return count
 
     def variants(self) -> dict[str, "Variant"]:
         return {key: variant for key, variant in self.root.items() if key != "count"}

@@ -77,7 +77,8 @@ def _choice_problems(event: Event, code: str, choice: Choice, where: Path_,
 
 def _text_problems(event: Event, code: str, text: str, enclosing: Enclosing) -> Iterator[Expected]:
     for match in PLACEHOLDER.finditer(text):
-        message = placeholder_problem(event, code, *match.groups(), enclosing)
+        name, style, case = match.groups()
+        message = placeholder_problem(event, code, name, style, case, enclosing)
         if message:
             yield message
     rest = PLACEHOLDER.sub("", text)

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from reporting.errors import DataError, Expected, Problem
 from reporting.source.sheet_headers import default_sheet_kind
@@ -48,7 +49,8 @@ def attach_sheet(source: LoadedYaml, yaml_file: Path, locales: tuple[str, ...]) 
 
     With problems in the sheet, the lists are left empty (so the rest of the event is still validated
     and its problems reported together) and the sheet's problems are returned."""
-    awards = source.data.get("awards") if isinstance(source.data, dict) else None
+    data = source.data if isinstance(source.data, dict) else {}
+    awards = data.get("awards")
     if not isinstance(awards, dict) or "source" not in awards:
         return source, []
     try:
@@ -61,22 +63,24 @@ def attach_sheet(source: LoadedYaml, yaml_file: Path, locales: tuple[str, ...]) 
     issues = [issue for reading in readings for issue in reading.issues]
     records = [record for reading in readings for record in reading.records]
     issues.extend(_duplicates(records))
-    data, origins, places = _merged(source.data, records)
+    merged, origins, places = _merged(data, records)
     if issues:
         return _without_lists(source), [_issue_problem(shown, issue, places) for issue in issues]
-    return SheetSource(source.path, data, source.positions, source.key_positions, sheet_path=shown,
+    return SheetSource(source.path, merged, source.positions, source.key_positions, sheet_path=shown,
                        sheet_file=sheet_file, origins=origins, formulas=sum(r.formulas for r in readings)), []
 
 
 def _without_lists(source: LoadedYaml) -> LoadedYaml:
-    awards = {key: value for key, value in source.data["awards"].items() if key not in (*KINDS, "source")}
-    return LoadedYaml(source.path, {**source.data, "awards": awards}, source.positions, source.key_positions)
+    data = cast(dict, source.data)  # attach_sheet's caller: a mapping with an awards mapping
+    awards = {key: value for key, value in data["awards"].items() if key not in (*KINDS, "source")}
+    return LoadedYaml(source.path, {**data, "awards": awards}, source.positions, source.key_positions)
 
 
 def _issue_problem(shown: Path, issue: Issue, places: dict[int, str]) -> Problem:
     """The issue's field with the record's place in the lists, as YAML problems name it."""
     place = places.get(id(issue.record)) if issue.record is not None else None
     field_path = f"{place}.{issue.field}" if place and issue.field else issue.field
+    assert issue.origin is not None  # every issue leaves the reader with its cell
     return sheet_problem(shown, issue.origin, field_path, issue.message)
 
 
@@ -125,8 +129,8 @@ def _chosen_tables(workbook: Workbook, sheets: dict[str, str], include_hidden: b
                    shown: Path) -> list[tuple[Table, str | None]]:
     """Sheets named in the event; else the sheets named after the kinds; else the first with a kind column."""
     names = [t.name for t in workbook.tables]
+    chosen: list[tuple[Table, str | None]] = []
     if sheets:
-        chosen = []
         for kind, name in sheets.items():
             table = workbook.table(name)
             if table is None:

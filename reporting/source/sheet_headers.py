@@ -67,12 +67,12 @@ def parse_header(text: str, localized: set[str], locales: tuple[str, ...], field
     if match and match["label"] in by_label:
         field, locale = by_label[match["label"]], match["p"] or match["b"] or match["d"]
         return Column(field, locale) if field in localized and locale in locales else None
-    field = by_label.get(folded)
-    if field is None:
+    plain = by_label.get(folded)
+    if plain is None:
         return None
-    if field in localized:  # one language only: the heading needs no language code
-        return Column(field, locales[0]) if len(locales) == 1 else None
-    return Column(field, None)
+    if plain in localized:  # one language only: the heading needs no language code
+        return Column(plain, locales[0]) if len(locales) == 1 else None
+    return Column(plain, None)
 
 
 def spellings(field: str) -> dict[str, tuple[str, ...]]:

@@ -45,7 +45,7 @@ class Record:
 
 @dataclass
 class Issue:
-    origin: CellOrigin
+    origin: CellOrigin | None  # None while a cell's value is read; the caller puts the cell in
     field: str  # within the awardee (``position.vi``); the record's place in the lists is added later
     message: Expected
     record: "Record | None" = None

@@ -105,7 +105,7 @@ def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Pa
 def _render_cell(problem: Problem, width: int, paint: Painter) -> str:
     """A spreadsheet problem: its cell, then the row as the sheet shows it with a caret under the cell."""
     field = paint(problem.field, _BOLD) + ":" if problem.field else ""
-    head = "  " + " ".join(part for part in (paint(problem.cell_location, _CYAN) + ":", field, problem.message) if part)
+    head = "  " + " ".join(part for part in (paint(problem.cell_location, _CYAN) + ":", field, str(problem.message)) if part)
     if not problem.cells:
         return head
     row, caret_at = sheet_row_text(problem.cells, problem.column)

@@ -63,7 +63,7 @@ def split_layers(html: str) -> Layers:
         end = _closing_tag(html, tag, match.end(), name)
         size = _MIN_SIZE.search(match.group(0))
         scale = float(size.group(1)) / 100 if size else 1.0
-        if not 0.3 <= scale <= 1:
+        if size is not None and not 0.3 <= scale <= 1:
             raise LayerError(f"data-min-size of {name!r}: expected a percentage from 30% to 100%, found {size.group(1)}%")
         texts.append(VariableText(name, html[match.end():end], scale))
         pieces += [html[position:match.end()]]

@@ -27,7 +27,7 @@ def underlay(pdf: pikepdf.Pdf, static: bytes) -> pikepdf.Pdf:
     for page in pdf.pages:
         # A fixed name (WeasyPrint's own are /x<n> and /im<n>), not add_resource's random one: the same
         # pages must give the same bytes. WeasyPrint's pages may share one resource dictionary.
-        page.add_resource(form, pikepdf.Name.XObject, name=STATIC_NAME)
+        page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(STATIC_NAME))
         page.contents_add(pikepdf.Stream(pdf, b"q " + STATIC_NAME.encode() + b" Do Q\n"), prepend=True)
     return pdf
 

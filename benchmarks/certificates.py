@@ -8,6 +8,7 @@ busy machine.
 Usage: .venv/bin/python benchmarks/certificates.py [N] [--format pdf|docx]... [--path layered|chunked|...]
        .venv/bin/python benchmarks/certificates.py 100000 --path layered   # the 100,000-awardee event
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,11 +26,31 @@ sys.path.insert(0, str(ROOT))
 
 from reporting.build.workers import default_jobs  # noqa: E402
 
-FAMILY = [("Nguyễn", "نجوين"), ("Trần", "تران"), ("Lê", "لي"), ("Phạm", "فام"), ("Hoàng", "هوانغ"),
-          ("Vũ", "فو"), ("Đinh", "دينه"), ("Bùi", "بوي"), ("Đoàn", "دوآن"), ("Mai", "ماي")]
+FAMILY = [
+    ("Nguyễn", "نجوين"),
+    ("Trần", "تران"),
+    ("Lê", "لي"),
+    ("Phạm", "فام"),
+    ("Hoàng", "هوانغ"),
+    ("Vũ", "فو"),
+    ("Đinh", "دينه"),
+    ("Bùi", "بوي"),
+    ("Đoàn", "دوآن"),
+    ("Mai", "ماي"),
+]
 MIDDLE = [("Văn", "فان"), ("Thị", "ثي"), ("Quang", "كوانج"), ("Minh", "مينه"), ("Hồng", "هونغ"), ("Đức", "دوك")]
-GIVEN = [("Hùng", "هونغ"), ("Hương", "هوونغ"), ("Tuấn", "توان"), ("Lan", "لان"), ("Dũng", "دونغ"),
-         ("Ngọc", "نغوك"), ("Huyền", "هويين"), ("Tú", "تو"), ("Lâm", "لام"), ("Điệp", "ديب")]
+GIVEN = [
+    ("Hùng", "هونغ"),
+    ("Hương", "هوونغ"),
+    ("Tuấn", "توان"),
+    ("Lan", "لان"),
+    ("Dũng", "دونغ"),
+    ("Ngọc", "نغوك"),
+    ("Huyền", "هويين"),
+    ("Tú", "تو"),
+    ("Lâm", "لام"),
+    ("Điệp", "ديب"),
+]
 
 
 def synthetic_awardees(count: int, seed: int = 35) -> str:
@@ -39,9 +60,12 @@ def synthetic_awardees(count: int, seed: int = 35) -> str:
     for number in range(1, count + 1):
         parts = [rng.choice(FAMILY), rng.choice(MIDDLE), rng.choice(GIVEN)]
         vi, ar = " ".join(p[0] for p in parts), " ".join(p[1] for p in parts)
-        lines += [f"    - id: b{number:05d}", f'      name: {{ar: "{ar}", vi: "{vi}"}}',
-                  '      position: {ar: "مفتش", vi: "Thanh tra viên"}',
-                  '      unit: {ar: "هيئة التفتيش الإقليمية", vi: "Thanh tra tỉnh Ninh Bình"}']
+        lines += [
+            f"    - id: b{number:05d}",
+            f'      name: {{ar: "{ar}", vi: "{vi}"}}',
+            '      position: {ar: "مفتش", vi: "Thanh tra viên"}',
+            '      unit: {ar: "هيئة التفتيش الإقليمية", vi: "Thanh tra tỉnh Ninh Bình"}',
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -60,26 +84,39 @@ def run(count: int, formats: list[str], paths: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = make_project(Path(tmp), count)
         certificates = count * 2  # two locales
-        print(f"awardees: {count}  certificates: {certificates} ({' + '.join(formats)}; plus both print files, "
-              f"the reports and the lists)")
+        print(
+            f"awardees: {count}  certificates: {certificates} ({' + '.join(formats)}; plus both print files, "
+            f"the reports and the lists)"
+        )
         for name in paths:
             if name == "typst":
                 run_typst(project, count)
                 continue
             argv, label = PATHS[name]
             output = project / f"output-{name}"
-            command = [sys.executable, str(ROOT / "build_reports.py"), "--project", str(project), "build",
-                       "--output", str(output), "-q", *argv]
+            command = [
+                sys.executable,
+                str(ROOT / "build_reports.py"),
+                "--project",
+                str(project),
+                "build",
+                "--output",
+                str(output),
+                "-q",
+                *argv,
+            ]
             for fmt in formats:
                 command += ["--format", fmt]
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             wall, peak = measure(command)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-            print(f"{label}: wall {wall:.2f} s  per certificate {wall / certificates * 1000:.1f} ms  "
-                  f"certificates/s {certificates / wall:.1f}  peak RSS {peak:.0f} MB (all processes)  "
-                  f"CPU {cpu:.1f} s ({cpu / certificates * 1000:.1f} ms a certificate; load from other "
-                  f"programs lengthens the wall time, not this)")
+            print(
+                f"{label}: wall {wall:.2f} s  per certificate {wall / certificates * 1000:.1f} ms  "
+                f"certificates/s {certificates / wall:.1f}  peak RSS {peak:.0f} MB (all processes)  "
+                f"CPU {cpu:.1f} s ({cpu / certificates * 1000:.1f} ms a certificate; load from other "
+                f"programs lengthens the wall time, not this)"
+            )
 
 
 # The build as shipped (layers); the chunked path it replaced (every certificate typeset whole, fifty
@@ -88,8 +125,10 @@ def run(count: int, formats: list[str], paths: list[str]) -> None:
 PATHS = {
     "layered": ([], f"layered ({default_jobs()} processes, static page once, variable boxes 50 to a document)"),
     "chunked": (["--no-layers"], f"chunked ({default_jobs()} processes, whole certificates 50 to a document)"),
-    "per-document": (["--no-layers", "--chunk-size", "1"],
-                     f"workers ({default_jobs()} processes, 1 document per certificate)"),
+    "per-document": (
+        ["--no-layers", "--chunk-size", "1"],
+        f"workers ({default_jobs()} processes, 1 document per certificate)",
+    ),
     "simple": (["--no-layers", "--jobs", "1", "--chunk-size", "1"], "simple (1 process, 1 document per certificate)"),
     "typst": ([], "typst"),
 }
@@ -104,9 +143,11 @@ def run_typst(project: Path, count: int) -> None:
         print(f"typst: not measured ({exc}; pip install typst)")
         return
     wall, cpu, certificates = typst_time(project, count)
-    print(f"typst ({default_jobs()} processes, 1 document per certificate, PDF only): wall {wall:.2f} s  "
-          f"per certificate {wall / certificates * 1000:.1f} ms  certificates/s {certificates / wall:.1f}  "
-          f"CPU {cpu:.1f} s ({cpu / certificates * 1000:.1f} ms a certificate)")
+    print(
+        f"typst ({default_jobs()} processes, 1 document per certificate, PDF only): wall {wall:.2f} s  "
+        f"per certificate {wall / certificates * 1000:.1f} ms  certificates/s {certificates / wall:.1f}  "
+        f"CPU {cpu:.1f} s ({cpu / certificates * 1000:.1f} ms a certificate)"
+    )
 
 
 def measure(command: list[str]) -> tuple[float, float]:
@@ -150,7 +191,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("count", nargs="?", type=int, default=1000)
     parser.add_argument("--format", action="append", choices=["pdf", "docx"])
-    parser.add_argument("--path", action="append", choices=list(PATHS),
-                        help=f"default: {', '.join(DEFAULT_PATHS)}")
+    parser.add_argument("--path", action="append", choices=list(PATHS), help=f"default: {', '.join(DEFAULT_PATHS)}")
     options = parser.parse_args()
     run(options.count, options.format or ["pdf", "docx"], options.path or DEFAULT_PATHS)

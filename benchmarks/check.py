@@ -7,6 +7,7 @@ of the CPU time (user + system: steadier than the wall time on a shared machine)
 Usage: .venv/bin/python benchmarks/check.py [N] [--runs R] [--code DIR]
 (--code: another checkout's code, e.g. an older commit unpacked with ``git archive``, as a baseline.)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,16 +37,21 @@ def main() -> None:
         for _ in range(args.runs):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
-            done = subprocess.run([sys.executable, str(args.code / "build_reports.py"), "--project", str(project),
-                                   "check", "-q"], capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, str(args.code / "build_reports.py"), "--project", str(project), "check", "-q"],
+                capture_output=True,
+                text=True,
+            )
             seconds.append(time.perf_counter() - started)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
             if done.returncode != 0:
                 sys.exit(f"check failed:\n{done.stderr}")
         data = sum(p.stat().st_size for p in (project / "data").glob("*.yaml"))
-        print(f"check, {args.count:,} awardees ({data / 1e6:.1f} MB of YAML), code from {args.code}: "
-              f"best of {args.runs}: wall {min(seconds):.2f} s, CPU {min(cpu):.2f} s")
+        print(
+            f"check, {args.count:,} awardees ({data / 1e6:.1f} MB of YAML), code from {args.code}: "
+            f"best of {args.runs}: wall {min(seconds):.2f} s, CPU {min(cpu):.2f} s"
+        )
         shutil.rmtree(project, ignore_errors=True)
 
 

@@ -6,6 +6,7 @@ DOCX with and without the Latin font embedded ([docx] embed_latin_font).
 Prints, per range set, the subset's size and its size deflated as in the DOCX (level 1), then the
 sizes of the reference build's DOCX files (reports, lists, certificates) for both settings.
 """
+
 from __future__ import annotations
 
 import io
@@ -68,16 +69,19 @@ def build_sizes(embed_latin: bool) -> None:
         config = (ROOT / "reporting.toml").read_text(encoding="utf-8")
         setting = f"embed_latin_font = {'true' if embed_latin else 'false'}"
         (project / "reporting.toml").write_text(config.replace("embed_latin_font = false", setting), encoding="utf-8")
-        code = main(["--project", str(project), "build", "--format", "docx", "--quiet",
-                     "--output", str(project / "output")])
+        code = main(
+            ["--project", str(project), "build", "--format", "docx", "--quiet", "--output", str(project / "output")]
+        )
         assert code == 0
         print(f"DOCX sizes, {setting}:")
         for locale in ("ar", "vi"):
             files = sorted((project / "output").glob(f"*/{locale}/**/*.docx"))
             certificates = [f.stat().st_size for f in files if f.parent.name == "certificates"]
             others = {f"{f.parts[-3]}/{f.name}": f.stat().st_size for f in files if f.parent.name != "certificates"}
-            print(f"  {locale}: certificates {min(certificates) / 1024:.0f}-{max(certificates) / 1024:.0f} KB; "
-                  + ", ".join(f"{name} {size / 1024:.0f} KB" for name, size in others.items()))
+            print(
+                f"  {locale}: certificates {min(certificates) / 1024:.0f}-{max(certificates) / 1024:.0f} KB; "
+                + ", ".join(f"{name} {size / 1024:.0f} KB" for name, size in others.items())
+            )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ and the pipeline's whole path: guard, values, structure scan, rows to awardee re
 (``attach_sheet``). Figures are printed as seconds and MiB, and as ratios to
 calamine's, since the machine's speed varies from run to run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,24 +63,37 @@ def write_workbook(path: Path, rows: int) -> None:
     people = book.create_sheet("Cá nhân")
     people.append(["Mã", "Họ và tên (vi)", "الاسم (ar)", "Chức vụ (vi)", "المنصب (ar)", "Đơn vị (vi)", "الوحدة (ar)"])
     for n in range(rows - rows // 10):
-        people.append([f"i{n:05d}", f"Nguyễn Văn Hùng {n}", f"نجوين فان هونغ {n}", "Phó Chánh Thanh tra tỉnh",
-                       "نائب رئيس هيئة التفتيش الإقليمية", "Thanh tra tỉnh", "هيئة التفتيش الإقليمية"])
+        people.append(
+            [
+                f"i{n:05d}",
+                f"Nguyễn Văn Hùng {n}",
+                f"نجوين فان هونغ {n}",
+                "Phó Chánh Thanh tra tỉnh",
+                "نائب رئيس هيئة التفتيش الإقليمية",
+                "Thanh tra tỉnh",
+                "هيئة التفتيش الإقليمية",
+            ]
+        )
     book.save(path)
 
 
 def measure(code: str, path: Path) -> tuple[float, float]:
-    script = textwrap.dedent(f"""
+    script = (
+        textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
         PATH = {str(path)!r}
         started = time.perf_counter()
-    """) + textwrap.dedent(code) + textwrap.dedent("""
+    """)
+        + textwrap.dedent(code)
+        + textwrap.dedent("""
         seconds = time.perf_counter() - started
         # VmHWM (peak resident set) belongs to this program's memory map, new at exec: unlike
         # ru_maxrss it does not inherit the parent's peak.
         peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
         print(seconds, int(peak.split()[1]) / 1024)
     """)
+    )
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout.split()
     return float(out[0]), float(out[1])
 
@@ -96,8 +110,10 @@ def main() -> None:
     base_time, base_mem = figures["python-calamine values"]
     start_mem = figures["baseline (python start)"][1]
     for name, (seconds, mib) in figures.items():
-        print(f"{name:48} {seconds:7.3f} s ({seconds / base_time:5.1f}x calamine)   peak RSS {mib:6.1f} MiB "
-              f"(+{mib - start_mem:5.1f} over start; {(mib - start_mem) / max(base_mem - start_mem, 0.1):4.1f}x calamine)")
+        print(
+            f"{name:48} {seconds:7.3f} s ({seconds / base_time:5.1f}x calamine)   peak RSS {mib:6.1f} MiB "
+            f"(+{mib - start_mem:5.1f} over start; {(mib - start_mem) / max(base_mem - start_mem, 0.1):4.1f}x calamine)"
+        )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ landscape with a frame and the emblem; each worker process keeps one Typst
 compiler (fonts loaded once), as our workers keep WeasyPrint. Needs the optional
 benchmark dependency: pip install typst.
 """
+
 from __future__ import annotations
 
 import html
@@ -16,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import typst  # noqa: F401  (ImportError: the benchmark says Typst was not measured)
+import typst
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -52,12 +53,12 @@ _TAG = re.compile(r"<[^>]+>")
 
 def certificate_inputs(html_text: str, locale: str) -> dict[str, str]:
     """The lines of one certificate's HTML (as the build rendered it) for the Typst source."""
-    body = html_text[html_text.index('<section class="page certificate">'):]
+    body = html_text[html_text.index('<section class="page certificate">') :]
     lines = [html.unescape(_TAG.sub("", line)).strip() for line in re.split(r"<br>|</p>|</h1>|</td>", body)]
     lines = [line for line in lines if line]
     keys = ["heading", "motto", "issuer", "title", "awarded", "name", "position", "citation"]
-    values = dict(zip(keys, lines))
-    rest = lines[len(keys):]
+    values = dict(zip(keys, lines, strict=False))  # a field left empty ends the lines early
+    rest = lines[len(keys) :]
     values.update(left="\n".join(rest[:-4]), place=rest[-4], role=rest[-3], signer=rest[-1], lang=locale)
     return {key: value.replace("\\", "") for key, value in values.items()}
 
@@ -83,8 +84,9 @@ _COMPILER = None
 
 def _start(folder: str, fonts: str) -> None:
     global _COMPILER
-    _COMPILER = typst.Compiler(str(Path(folder) / "certificate.typ"), root=folder, font_paths=[fonts],
-                               ignore_system_fonts=True)
+    _COMPILER = typst.Compiler(
+        str(Path(folder) / "certificate.typ"), root=folder, font_paths=[fonts], ignore_system_fonts=True
+    )
 
 
 def _compile(job: tuple[dict, str]) -> tuple[int, float]:
@@ -109,8 +111,9 @@ def typst_time(project: Path, count: int, jobs: int | None = None) -> tuple[floa
         jobs_list = [(inputs, str(folder / f"{number}.pdf")) for number, (inputs, _) in enumerate(work)]
         started = time.perf_counter()
         context = multiprocessing.get_context("fork")
-        with context.Pool(jobs or default_jobs(), initializer=_start,
-                          initargs=(str(folder), str(project / "templates" / "fonts"))) as pool:
+        with context.Pool(
+            jobs or default_jobs(), initializer=_start, initargs=(str(folder), str(project / "templates" / "fonts"))
+        ) as pool:
             results = pool.map(_compile, jobs_list, chunksize=16)
         wall = time.perf_counter() - started
     assert all(size for size, _ in results)

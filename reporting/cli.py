@@ -3,6 +3,7 @@
 Each command is a module of ``reporting.commands`` with ``NAME``, ``add_parser(commands, common)`` and
 ``run(project, args, console) -> exit code``; this module parses, loads the project and turns the
 expected failures into messages and exit codes."""
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,10 @@ COMMANDS = {module.NAME: module for module in COMMAND_MODULES}
 def build_parser() -> argparse.ArgumentParser:
     common = output_options()
     parser = argparse.ArgumentParser(
-        prog="build_reports.py", parents=[common],
-        description="Build conference reports and commendation certificates (PDF, DOCX) from data/.")
+        prog="build_reports.py",
+        parents=[common],
+        description="Build conference reports and commendation certificates (PDF, DOCX) from data/.",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.add_parser(commands, common)

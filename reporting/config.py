@@ -1,4 +1,5 @@
 """Project settings: locales, digits, formats, page geometry and the project's folders."""
+
 from __future__ import annotations
 
 import re
@@ -145,6 +146,7 @@ class Project:
 
 # -- reporting.toml, validated as strictly as the data ---------------------------------
 
+
 class _Table(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -231,7 +233,9 @@ def load_project(root: Path) -> Project:
     except (FileNotFoundError, IsADirectoryError):
         raise DataError([Problem(path, None, None, "", Expected("a project settings file", "none"))]) from None
     except UnicodeDecodeError as exc:
-        raise DataError([Problem(path, None, None, "", Expected("UTF-8 text", f"byte 0x{exc.object[exc.start]:02x}"))]) from None
+        raise DataError(
+            [Problem(path, None, None, "", Expected("UTF-8 text", f"byte 0x{exc.object[exc.start]:02x}"))]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         line, column = _toml_error_position(str(exc))
         raise DataError([Problem(path, line, column, "", f"invalid TOML: {exc}")]) from None
@@ -255,45 +259,90 @@ def _cross_checks(root: Path, settings: _Settings, source) -> list[Problem]:
         try:
             Locale.parse(code)
         except (ValueError, UnknownLocaleError):
-            problems.append(source.problem(("locales", code), Expected("a locale Babel knows", f"{code!r}"), at_key=True))
+            problems.append(
+                source.problem(("locales", code), Expected("a locale Babel knows", f"{code!r}"), at_key=True)
+            )
         missing = [name for name in locale.fonts if not (root / "templates" / name).is_file()]
         if missing:
-            problems.append(source.problem(("locales", code, "fonts"),
-                                           Expected("font files under templates/", f"{', '.join(missing)} missing")))
+            problems.append(
+                source.problem(
+                    ("locales", code, "fonts"), Expected("font files under templates/", f"{', '.join(missing)} missing")
+                )
+            )
     primary = settings.build.primary_locale
     if primary is not None and primary not in settings.locales:
-        problems.append(source.problem(("build", "primary_locale"),
-                                       Expected(f"one of the locales ({', '.join(settings.locales)})", repr(primary))))
+        problems.append(
+            source.problem(
+                ("build", "primary_locale"),
+                Expected(f"one of the locales ({', '.join(settings.locales)})", repr(primary)),
+            )
+        )
     for name, document in (settings.documents or {}).items():
         if document.page not in settings.pages:
-            problems.append(source.problem(("documents", name, "page"), Expected(
-                f"one of the [pages] set-ups ({', '.join(settings.pages) or 'none'})", repr(document.page))))
+            problems.append(
+                source.problem(
+                    ("documents", name, "page"),
+                    Expected(
+                        f"one of the [pages] set-ups ({', '.join(settings.pages) or 'none'})", repr(document.page)
+                    ),
+                )
+            )
         if not (root / "templates" / document.template).is_file():
-            problems.append(source.problem(("documents", name, "template"),
-                                           Expected("a template under templates/", f"{document.template!r}")))
+            problems.append(
+                source.problem(
+                    ("documents", name, "template"), Expected("a template under templates/", f"{document.template!r}")
+                )
+            )
     return problems
 
 
 def _project(root: Path, settings: _Settings) -> Project:
-    locales = {code: LocaleSettings(code=code, digits=spec.digits, font_size_pt=float(spec.font_size_pt),
-                                    fonts=tuple(spec.fonts), rounding=spec.rounding)
-               for code, spec in settings.locales.items()}
-    pages = {name: PageGeometry(size=spec.size, orientation=spec.orientation,
-                                margins_mm=(spec.margins_mm.top, spec.margins_mm.right, spec.margins_mm.bottom,
-                                            spec.margins_mm.left))
-             for name, spec in settings.pages.items()}
-    documents = DEFAULT_DOCUMENTS if settings.documents is None else tuple(
-        DocumentType(name, spec.template, spec.page, spec.one_per, spec.only_with_awards)
-        for name, spec in settings.documents.items())
+    locales = {
+        code: LocaleSettings(
+            code=code,
+            digits=spec.digits,
+            font_size_pt=float(spec.font_size_pt),
+            fonts=tuple(spec.fonts),
+            rounding=spec.rounding,
+        )
+        for code, spec in settings.locales.items()
+    }
+    pages = {
+        name: PageGeometry(
+            size=spec.size,
+            orientation=spec.orientation,
+            margins_mm=(spec.margins_mm.top, spec.margins_mm.right, spec.margins_mm.bottom, spec.margins_mm.left),
+        )
+        for name, spec in settings.pages.items()
+    }
+    documents = (
+        DEFAULT_DOCUMENTS
+        if settings.documents is None
+        else tuple(
+            DocumentType(name, spec.template, spec.page, spec.one_per, spec.only_with_awards)
+            for name, spec in settings.documents.items()
+        )
+    )
     options = settings.print
-    return Project(root=root, locales=locales, formats=tuple(settings.build.formats), pages=pages,
-                   job_time_limit_s=float(settings.build.job_time_limit_s),
-                   print_options=PrintOptions(options.duplex, options.crop_marks, float(options.bleed_mm), options.stock,
-                                              (float(options.offset_mm.x), float(options.offset_mm.y))),
-                   certificate_chunk=settings.build.certificate_chunk, documents=documents,
-                   docx=DocxOptions(embed_latin_font=settings.docx.embed_latin_font),
-                   certificate_layers=settings.build.certificate_layers,
-                   primary_locale=settings.build.primary_locale or next(iter(locales), ""))
+    return Project(
+        root=root,
+        locales=locales,
+        formats=tuple(settings.build.formats),
+        pages=pages,
+        job_time_limit_s=float(settings.build.job_time_limit_s),
+        print_options=PrintOptions(
+            options.duplex,
+            options.crop_marks,
+            float(options.bleed_mm),
+            options.stock,
+            (float(options.offset_mm.x), float(options.offset_mm.y)),
+        ),
+        certificate_chunk=settings.build.certificate_chunk,
+        documents=documents,
+        docx=DocxOptions(embed_latin_font=settings.docx.embed_latin_font),
+        certificate_layers=settings.build.certificate_layers,
+        primary_locale=settings.build.primary_locale or next(iter(locales), ""),
+    )
 
 
 def _toml_error_position(message: str) -> tuple[int | None, int | None]:

@@ -1,4 +1,5 @@
 """One exception family: every expected failure says where, what was expected, what was found."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,7 +41,7 @@ def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
     if len(text) <= limit:
         return text
     keep = max(limit - 30, 10)
-    head, tail = text[: keep * 2 // 3], text[-(keep // 3):]
+    head, tail = text[: keep * 2 // 3], text[-(keep // 3) :]
     return f"{head}… ({len(text) - len(head) - len(tail):,} characters left out) …{tail}"
 
 
@@ -169,6 +170,8 @@ def describe_os_error(exc: OSError) -> str:
     """``cannot use FILE: what it means`` for a system error, without a traceback."""
     where = f" {exc.filename}" if exc.filename else ""
     return f"cannot use{where}: {os_error_meaning(exc)}"
+
+
 class PeriodError(ReportingError):
     """A --period that names no period; a usage error."""
 
@@ -251,5 +254,10 @@ class OutputOptionError(ReportingError):
 
 
 def _problem_order(problem: Problem) -> tuple:
-    return (str(problem.file), problem.sheet or "", problem.line or problem.row or 0, problem.column or 0,
-            problem.field)
+    return (
+        str(problem.file),
+        problem.sheet or "",
+        problem.line or problem.row or 0,
+        problem.column or 0,
+        problem.field,
+    )

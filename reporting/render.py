@@ -1,4 +1,5 @@
 """Jinja rendering: one environment per locale, with its catalog and filters installed."""
+
 from __future__ import annotations
 
 import sys
@@ -14,8 +15,8 @@ from reporting.language.bidi import isolate_ltr, isolate_rtl, localize_digits
 from reporting.language.filters import LocalFilters
 from reporting.language.grammar import cases
 from reporting.language.line_breaks import keep_together
-from reporting.language.messages import TrackedTranslations, load_translations, untranslated_warnings
 from reporting.language.locales import LocaleFacts
+from reporting.language.messages import TrackedTranslations, load_translations, untranslated_warnings
 from reporting.language.sentences import PlaceholderValues
 from reporting.source.document_formats import document_format, profile
 from reporting.source.figures import EventBundle
@@ -81,11 +82,16 @@ class Renderer:
             filters.translations.using = template
         facts = filters.facts
         context = {
-            "event": bundle.event, "bundle": bundle, "lang": locale, "dir": facts.direction,
+            "event": bundle.event,
+            "bundle": bundle,
+            "lang": locale,
+            "dir": facts.direction,
             "values": self._placeholder_values(bundle, locale, filters),
-            "page_css": page_css(page) + locale_css(facts), "digits": facts.settings.digits,
+            "page_css": page_css(page) + locale_css(facts),
+            "digits": facts.settings.digits,
             "page_number": Markup('<span class="page-number"></span>'),
-            "page_count": Markup('<span class="page-count"></span>'), **extra,
+            "page_count": Markup('<span class="page-count"></span>'),
+            **extra,
         }
         try:
             html = env.get_template(template).render(context)
@@ -94,7 +100,9 @@ class Renderer:
         except (jinja2.TemplateError, SecurityError) as exc:
             raise TemplateError(f"{_template_position(template)}: {exc}") from None
         except (RecursionError, OverflowError, MemoryError) as exc:
-            raise TemplateError(f"{_template_position(template)}: the template does not terminate ({type(exc).__name__})") from None
+            raise TemplateError(
+                f"{_template_position(template)}: the template does not terminate ({type(exc).__name__})"
+            ) from None
         html = keep_together(html)
         if facts.settings.digits != "latn":
             html = localize_digits(html, facts.digits)
@@ -113,8 +121,10 @@ def placeholder_values(bundle: EventBundle, filters: LocalFilters) -> Placeholde
         for case, suffix in _case_suffixes(filters):
             values[f"{name}:counted{suffix}"] = filters.counted(figure, case)
     if event.awards is not None:
-        for name, awardees, message in (("awarded_groups", bundle.groups, AWARDED_GROUPS),
-                                        ("awarded_individuals", bundle.individuals, AWARDED_INDIVIDUALS)):
+        for name, awardees, message in (
+            ("awarded_groups", bundle.groups, AWARDED_GROUPS),
+            ("awarded_individuals", bundle.individuals, AWARDED_INDIVIDUALS),
+        ):
             counts[name] = len(awardees)
             values[name] = filters.number(len(awardees))
             for case, suffix in _case_suffixes(filters):
@@ -138,17 +148,21 @@ def page_css(page: PageGeometry) -> Markup:
     # page box so rounding can never push it onto a second page.
     content_height = page.height_mm - top - bottom - 1
     extras = (f" bleed: {page.bleed_mm:g}mm;" if page.bleed_mm else "") + (" marks: crop;" if page.crop_marks else "")
-    return Markup(f"@page {{ size: {page.width_mm:g}mm {page.height_mm:g}mm; "
-                  f"margin: {top:g}mm {right:g}mm {bottom:g}mm {left:g}mm;{extras} }}\n"
-                  f":root {{ --page-content-height: {content_height:g}mm; }}")
+    return Markup(
+        f"@page {{ size: {page.width_mm:g}mm {page.height_mm:g}mm; "
+        f"margin: {top:g}mm {right:g}mm {bottom:g}mm {left:g}mm;{extras} }}\n"
+        f":root {{ --page-content-height: {content_height:g}mm; }}"
+    )
 
 
 def locale_css(facts) -> Markup:
     """Body size and page-number digits, from reporting.toml like everything a locale decides."""
     style = "arabic-indic" if facts.settings.digits == "arab" else "decimal"
-    return Markup(f"\nhtml {{ font-size: {facts.settings.font_size_pt:g}pt; }}\n"
-                  f".page-number::before {{ content: counter(page, {style}); }}\n"
-                  f".page-count::before {{ content: counter(pages, {style}); }}")
+    return Markup(
+        f"\nhtml {{ font-size: {facts.settings.font_size_pt:g}pt; }}\n"
+        f".page-number::before {{ content: counter(page, {style}); }}\n"
+        f".page-count::before {{ content: counter(pages, {style}); }}"
+    )
 
 
 def _template_position(template: str) -> str:

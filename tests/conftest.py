@@ -1,4 +1,5 @@
 """Shared fixtures: the reference project built once per test session, in both formats."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """Helpers for the serve and watch tests: a CLI subprocess whose output lines can be waited for."""
+
 from __future__ import annotations
 
 import os
@@ -8,8 +9,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from conftest import ROOT
 
@@ -23,12 +24,19 @@ class CommandLine:
 
     def __init__(self, *args: str):
         environment = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "build_reports.py"), *args],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build_reports.py"), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment,
+        )
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         self.seen: list[tuple[str, str]] = []
-        self._readers = [threading.Thread(target=self._collect, args=(name, stream), daemon=True)
-                         for name, stream in (("stdout", self.process.stdout), ("stderr", self.process.stderr))]
+        self._readers = [
+            threading.Thread(target=self._collect, args=(name, stream), daemon=True)
+            for name, stream in (("stdout", self.process.stdout), ("stderr", self.process.stderr))
+        ]
         for reader in self._readers:
             reader.start()
 

@@ -1,12 +1,13 @@
 """Short texts written by the real PDF and DOCX writers, one paragraph each, and read back per paragraph."""
+
 from __future__ import annotations
 
 import html
 import re
 from pathlib import Path
 
-from reporting.language.bidi import isolate_ltr, isolate_rtl
 from reporting.config import PageGeometry
+from reporting.language.bidi import isolate_ltr, isolate_rtl
 from textutil import BIDI_CONTROLS, docx_paragraphs, pdf_reading_order
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,8 +26,10 @@ def read_back(folder: Path, locale: str, texts: list[str], css: str = "") -> tup
 
     rows = "".join(f'<p>{_marker(i)}</p><p class="justify">{html.escape(text)}</p>' for i, text in enumerate(texts))
     rtl = locale == "ar"
-    document = (f'<html lang="{locale}" dir="{"rtl" if rtl else "ltr"}"><head><link rel="stylesheet" '
-                f'href="css/common.css"><style>{css}</style></head><body>{rows}</body></html>')
+    document = (
+        f'<html lang="{locale}" dir="{"rtl" if rtl else "ltr"}"><head><link rel="stylesheet" '
+        f'href="css/common.css"><style>{css}</style></head><body>{rows}</body></html>'
+    )
     document = isolate_ltr(document) if rtl else isolate_rtl(document)
     pdf, docx = folder / f"{locale}.pdf", folder / f"{locale}.docx"
     pdf.write_bytes(PdfWriter(ROOT / "templates").write(document))

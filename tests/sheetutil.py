@@ -1,4 +1,5 @@
 """Spreadsheets as staff make them: CSV written here, XLSX and ODS written by LibreOffice from it."""
+
 from __future__ import annotations
 
 import atexit
@@ -12,8 +13,18 @@ import pytest
 import yaml
 
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-HEADER = ["Loại", "Mã", "Họ và tên (vi)", "الاسم (ar)", "Chức vụ (vi)", "المنصب (ar)", "Đơn vị (vi)", "الوحدة (ar)",
-          "Giới tính", "Số sổ"]
+HEADER = [
+    "Loại",
+    "Mã",
+    "Họ và tên (vi)",
+    "الاسم (ar)",
+    "Chức vụ (vi)",
+    "المنصب (ar)",
+    "Đơn vị (vi)",
+    "الوحدة (ar)",
+    "Giới tính",
+    "Số sổ",
+]
 GENDER_WORDS = {"male": "Nam", "female": "Nữ", None: ""}  # as a Vietnamese clerk types them
 # LibreOffice's CSV import: comma, double quote, UTF-8 (76), from line 1.
 CSV_FILTER = "CSV:44,34,76,1"
@@ -46,8 +57,12 @@ def soffice_convert(source: Path, target_format: str, csv_filter: str = CSV_FILT
     if source.suffix == ".csv":
         command.append(f"--infilter={csv_filter}")
     out = folder / "converted"
-    subprocess.run([*command, "--convert-to", target_format, "--outdir", str(out), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [*command, "--convert-to", target_format, "--outdir", str(out), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     target = folder / f"{source.stem}.{target_format}"
     shutil.move(out / f"{source.stem}.{target_format}", target)
     out.rmdir()
@@ -66,8 +81,13 @@ def _profile() -> Path:
     return _PROFILE[0]
 
 
-def clerk_workbook(target: Path, sheets: dict[str, list[list[object]]], merged: dict[str, list[str]] = {},
-                   hidden_rows: dict[str, list[int]] = {}, hidden_sheets: tuple[str, ...] = ()) -> Path:
+def clerk_workbook(
+    target: Path,
+    sheets: dict[str, list[list[object]]],
+    merged: dict[str, list[str]] = {},
+    hidden_rows: dict[str, list[int]] = {},
+    hidden_sheets: tuple[str, ...] = (),
+) -> Path:
     """A workbook as a clerk leaves it, saved by LibreOffice: drafted here (openpyxl), then opened and
     saved as ``target`` (.xlsx or .ods) by LibreOffice headless, which also stores formulas' results."""
     import openpyxl

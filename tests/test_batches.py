@@ -1,4 +1,5 @@
 """Certificate batches: chunked typesetting, the fast DOCX path, workers, the print file, file names."""
+
 from __future__ import annotations
 
 import io
@@ -11,16 +12,15 @@ import pikepdf
 import pytest
 
 from conftest import LOCALES, ROOT, copy_project, run_cli
+from reporting.build import chunks
+from reporting.build import pipeline as build
+from reporting.build.file_names import awardee_stem
+from reporting.build.workers import make_writer
+from reporting.config import load_project
+from reporting.ui.progress import ProgressBar
+from reporting.writers.docx_batch import CertificateDocx
 from test_hostile_input import snapshot
 from textutil import pdf_pages, pdf_text, squeeze
-
-from reporting.build import pipeline as build
-from reporting.build import chunks
-from reporting.config import load_project
-from reporting.build.file_names import awardee_stem
-from reporting.ui.progress import ProgressBar
-from reporting.build.workers import make_writer
-from reporting.writers.docx_batch import CertificateDocx
 
 D35 = "directive-35-review"
 
@@ -98,17 +98,22 @@ def test_fast_docx_matches_for_hostile_and_mixed_script_names(tmp_path):
 @pytest.mark.slow
 def test_certificate_bytes_depend_on_the_data_only_not_on_jobs_or_incremental_builds(tmp_path):
     project = copy_project(tmp_path, root="certificate-batch")  # 12 awardees: three chunks of 5, 5 and 2
-    (project / "reporting.toml").write_text((project / "reporting.toml").read_text(encoding="utf-8")
-                                            .replace("job_time_limit_s = 60", "job_time_limit_s = 60\ncertificate_chunk = 5"),
-                                            encoding="utf-8")
+    (project / "reporting.toml").write_text(
+        (project / "reporting.toml")
+        .read_text(encoding="utf-8")
+        .replace("job_time_limit_s = 60", "job_time_limit_s = 60\ncertificate_chunk = 5"),
+        encoding="utf-8",
+    )
     common = ["--project", str(project), "-q"]
     assert run_cli(*common, "--output", str(tmp_path / "one"), "--jobs", "1")[0] == 0
     assert run_cli(*common, "--output", str(tmp_path / "two"), "--jobs", "2")[0] == 0
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
     data = project / "data" / "batch.yaml"
-    data.write_text(data.read_text(encoding="utf-8").replace('vi: "Phạm Thị Thu Hương"', 'vi: "Phạm Thị Thu Hường"'),
-                    encoding="utf-8")
+    data.write_text(
+        data.read_text(encoding="utf-8").replace('vi: "Phạm Thị Thu Hương"', 'vi: "Phạm Thị Thu Hường"'),
+        encoding="utf-8",
+    )
     code, _, err = run_cli("--project", str(project), "--output", str(tmp_path / "one"))
     assert code == 0
     rewritten = {line.split("] ", 1)[1] for line in err.splitlines() if line.startswith("[")}
@@ -144,11 +149,30 @@ def test_every_certificate_pdf_is_a_valid_standalone_file_with_its_awardee(tmp_p
 def test_print_file_with_duplex_backs_crop_marks_and_bleed(tmp_path):
     project = copy_project(tmp_path)
     config = project / "reporting.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("crop_marks = false", "crop_marks = true")
-                      .replace("bleed_mm = 0", "bleed_mm = 3"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        .replace("crop_marks = false", "crop_marks = true")
+        .replace("bleed_mm = 0", "bleed_mm = 3"),
+        encoding="utf-8",
+    )
     output = tmp_path / "output"
-    assert run_cli("--project", str(project), "--event", D35, "--locale", "vi", "--format", "pdf", "--duplex",
-                   "--output", str(output), "-q")[0] == 0
+    assert (
+        run_cli(
+            "--project",
+            str(project),
+            "--event",
+            D35,
+            "--locale",
+            "vi",
+            "--format",
+            "pdf",
+            "--duplex",
+            "--output",
+            str(output),
+            "-q",
+        )[0]
+        == 0
+    )
     folder = output / D35 / "vi"
     with pikepdf.open(folder / "certificates.pdf") as pdf:
         assert len(pdf.pages) == 50
@@ -172,8 +196,22 @@ def test_print_file_follows_the_sorted_list_order(tmp_path):
     data = project / "data" / "directive-35-review.yaml"
     data.write_text(data.read_text(encoding="utf-8").replace("order: data", "order: sorted"), encoding="utf-8")
     output = tmp_path / "output"
-    assert run_cli("--project", str(project), "--event", D35, "--locale", "vi", "--format", "pdf",
-                   "--output", str(output), "-q")[0] == 0
+    assert (
+        run_cli(
+            "--project",
+            str(project),
+            "--event",
+            D35,
+            "--locale",
+            "vi",
+            "--format",
+            "pdf",
+            "--output",
+            str(output),
+            "-q",
+        )[0]
+        == 0
+    )
     folder = output / D35 / "vi"
     names = [squeeze(line) for line in pdf_text(folder / "awardees.pdf").splitlines() if line.strip()]
     pages = [squeeze(page) for page in pdf_pages(folder / "certificates.pdf")]
@@ -193,13 +231,16 @@ def _event(project: Path):
     return load_event(project / "data" / "directive-35-review.yaml", ("ar", "vi")).event
 
 
-@pytest.mark.parametrize("names, expected", [
-    (["Nguyễn Thị Hằng"], "07-i03-nguyen-thi-hang"),
-    (["CON"], "07-i03-con"),
-    (["\u202eevil\u202c"], "07-i03-evil"),
-    (["محمد"], "07-i03"),
-    (["x" * 300], "07-i03-" + "x" * 40),
-])
+@pytest.mark.parametrize(
+    "names, expected",
+    [
+        (["Nguyễn Thị Hằng"], "07-i03-nguyen-thi-hang"),
+        (["CON"], "07-i03-con"),
+        (["\u202eevil\u202c"], "07-i03-evil"),
+        (["محمد"], "07-i03"),
+        (["x" * 300], "07-i03-" + "x" * 40),
+    ],
+)
 def test_file_names_are_ascii_stable_and_safe_everywhere(names, expected):
     stem = awardee_stem(7, "i03", names)
     assert stem == expected
@@ -225,13 +266,30 @@ def test_jobs_must_be_a_positive_number():
 
 @pytest.mark.slow
 def test_benchmark_runs_and_prints_its_figures(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "certificates.py"), "3", "--format", "pdf",
-                             "--path", "layered", "--path", "chunked"], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "certificates.py"),
+            "3",
+            "--format",
+            "pdf",
+            "--path",
+            "layered",
+            "--path",
+            "chunked",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
-    for label in (r"layered \(\d+ processes, static page once, variable boxes 50 to a document\)",
-                  r"chunked \(\d+ processes, whole certificates 50 to a document\)"):
-        assert re.search(label + r": wall [\d.]+ s  per certificate [\d.]+ ms  certificates/s [\d.]+  peak RSS \d+ MB",
-                         result.stdout), result.stdout
+    for label in (
+        r"layered \(\d+ processes, static page once, variable boxes 50 to a document\)",
+        r"chunked \(\d+ processes, whole certificates 50 to a document\)",
+    ):
+        assert re.search(
+            label + r": wall [\d.]+ s  per certificate [\d.]+ ms  certificates/s [\d.]+  peak RSS \d+ MB", result.stdout
+        ), result.stdout
 
 
 @pytest.mark.slow
@@ -245,8 +303,9 @@ def test_a_renamed_awardees_old_files_are_removed_and_nothing_else(tmp_path):
     old = sorted(folder.glob("09-i07-*"))
     assert [p.suffix for p in old] == [".docx", ".pdf"]
     data = project / "data" / "batch.yaml"
-    data.write_text(data.read_text(encoding="utf-8").replace('vi: "Hoàng Văn Long"', 'vi: "Hoàng Văn Lộc"'),
-                    encoding="utf-8")
+    data.write_text(
+        data.read_text(encoding="utf-8").replace('vi: "Hoàng Văn Long"', 'vi: "Hoàng Văn Lộc"'), encoding="utf-8"
+    )
     untouched = {p: p.stat().st_mtime_ns for p in folder.glob("*.pdf") if p not in old}
     assert len(untouched) == 11
 
@@ -271,8 +330,10 @@ def test_fast_docx_checks_every_text_it_substitutes_not_only_those_that_changed(
     from reporting.writers.docx import DocxWriter
 
     def html(name, position):
-        return ('<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>t</title></head>'
-                f'<body><p>{name}</p><p>{position}</p></body></html>')
+        return (
+            '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>t</title></head>'
+            f"<body><p>{name}</p><p>{position}</p></body></html>"
+        )
 
     geometry = PageGeometry()
     fast, general = CertificateDocx(DocxWriter(embed_fonts=False)), DocxWriter(embed_fonts=False)
@@ -287,8 +348,11 @@ def test_the_list_gets_the_time_limit_once_per_500_awardees(reference_sets):
     from reporting.build.limits import scaled
 
     project, renderer, _ = reference_sets
-    jobs = [item for item in build.plan(build.load_bundles(project), project, build.Selection(), renderer)
-            if isinstance(item, build.Job) and item.template == "awardees.html.j2"]
+    jobs = [
+        item
+        for item in build.plan(build.load_bundles(project), project, build.Selection(), renderer)
+        if isinstance(item, build.Job) and item.template == "awardees.html.j2"
+    ]
     assert jobs and all(job.rows == 25 for job in jobs)
     assert scaled(60, 25) == 60 and scaled(60, 500) == 60
     assert scaled(60, 15_000) == 1_800
@@ -301,11 +365,16 @@ def test_fast_docx_falls_back_where_the_writer_measures_a_varying_text(tmp_path)
     template = project_root / "templates" / "certificates.html.j2"
     name = re.search(r'<p class="awardee"[^>]*>.*?</p>', template.read_text(encoding="utf-8"))
     assert name, "the template's name paragraph"
-    template.write_text(template.read_text(encoding="utf-8").replace(
-        name[0], '<table class="layout"><tr><td>{{ awardee.name|t }}</td><td>.</td></tr></table>'), encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(
+            name[0], '<table class="layout"><tr><td>{{ awardee.name|t }}</td><td>.</td></tr></table>'
+        ),
+        encoding="utf-8",
+    )
     css = project_root / "templates" / "css" / "certificate.css"
-    css.write_text(css.read_text(encoding="utf-8") + "\ntable.layout td:first-child { white-space: nowrap; }\n",
-                   encoding="utf-8")
+    css.write_text(
+        css.read_text(encoding="utf-8") + "\ntable.layout td:first-child { white-space: nowrap; }\n", encoding="utf-8"
+    )
     project, _, sets = _certificate_sets(project_root, size=7)
     _, rendered = sets["vi"]
     singles = [html for chunk in rendered for html in chunk.singles]

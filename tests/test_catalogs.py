@@ -1,4 +1,5 @@
 """The translation workflow: extract, update, check (a warning, fatal under --strict)."""
+
 from __future__ import annotations
 
 from conftest import ROOT, copy_project, run_cli
@@ -23,13 +24,19 @@ def test_untranslated_message_warns_and_strict_fails(tmp_path):
 def test_update_brings_a_new_template_message_into_every_catalog(tmp_path):
     project = copy_project(tmp_path)
     template = project / "templates/report.html.j2"
-    template.write_text(template.read_text(encoding="utf-8").replace(
-        '<h2>{{ _("Key figures") }}</h2>', '<h2>{{ _("Key figures") }}</h2><p>{{ _("Figures are provisional.") }}</p>'),
-        encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(
+            '<h2>{{ _("Key figures") }}</h2>',
+            '<h2>{{ _("Key figures") }}</h2><p>{{ _("Figures are provisional.") }}</p>',
+        ),
+        encoding="utf-8",
+    )
     code, out, _ = run_cli("--project", str(project), "i18n", "update")
     assert code == 0 and "updated templates/locale/ar/LC_MESSAGES/messages.po" in out
     for locale in ("ar", "vi"):
-        assert 'msgid "Figures are provisional."' in (project / f"templates/locale/{locale}/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+        assert 'msgid "Figures are provisional."' in (
+            project / f"templates/locale/{locale}/LC_MESSAGES/messages.po"
+        ).read_text(encoding="utf-8")
     assert 'msgid "Figures are provisional."' in (project / "templates/locale/messages.pot").read_text(encoding="utf-8")
     code, _, err = run_cli("--project", str(project), "i18n", "check", "--strict")
     assert code == 1 and "error: ar: untranslated: 'Figures are provisional.'" in err

@@ -1,4 +1,5 @@
 """The command line, in-process: exit codes, messages, selection, and nothing written on bad data."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,11 +16,23 @@ def test_check_validates_reference_data():
 
 @pytest.mark.slow
 def test_build_selection_writes_only_what_was_asked(tmp_path):
-    code, out, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--locale", "vi",
-                             "--format", "pdf", "--output", str(tmp_path))
+    code, out, err = run_cli(
+        "--project",
+        str(ROOT),
+        "--event",
+        "inspectorate-2024-q1",
+        "--locale",
+        "vi",
+        "--format",
+        "pdf",
+        "--output",
+        str(tmp_path),
+    )
     assert code == 0, err
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
-        "inspectorate-2024-q1/vi/report.pdf", "manifest.json"]
+        "inspectorate-2024-q1/vi/report.pdf",
+        "manifest.json",
+    ]
     assert "[1/1] " in err and "Wrote 1 file(s)" in out
     assert "  inspectorate-2024-q1/vi: report.pdf\n" in out
 
@@ -40,8 +53,22 @@ def test_bad_option_is_a_usage_error():
 def test_invalid_data_exits_1_lists_every_problem_and_keeps_previous_output(tmp_path):
     project = copy_project(tmp_path)
     output = tmp_path / "output"
-    assert run_cli("--project", str(project), "--event", "inspectorate-2024-q1", "--format", "pdf",
-                   "--locale", "vi", "--output", str(output), "-q")[0] == 0
+    assert (
+        run_cli(
+            "--project",
+            str(project),
+            "--event",
+            "inspectorate-2024-q1",
+            "--format",
+            "pdf",
+            "--locale",
+            "vi",
+            "--output",
+            str(output),
+            "-q",
+        )[0]
+        == 0
+    )
     previous = (output / "inspectorate-2024-q1/vi/report.pdf").read_bytes()
 
     data = project / "data" / "inspectorate-2024-q1.yaml"
@@ -55,7 +82,7 @@ def test_invalid_data_exits_1_lists_every_problem_and_keeps_previous_output(tmp_
     # Grouped by file: one header, then each problem with its line, the source line and a caret.
     assert lines[0] == "error: data/inspectorate-2024-q1.yaml: 2 problems"
     at = lines.index("  34:7 date: expected a real date YYYY-MM-DD, found '2024-02-30'")
-    assert lines[at + 1:at + 3] == ["    34 | date: 2024-02-30", "       |       ^"]
+    assert lines[at + 1 : at + 3] == ["    34 | date: 2024-02-30", "       |       ^"]
     assert any(line.startswith("  11:14 sample_data: expected true/false") for line in lines)
     assert lines[-1].endswith("nothing was written.")
     assert (output / "inspectorate-2024-q1/vi/report.pdf").read_bytes() == previous
@@ -68,8 +95,11 @@ def test_schema_errors_after_yaml_errors_are_reported_with_positions(tmp_path):
     data.write_text(data.read_text(encoding="utf-8").replace("    value: 17", "    value: seventeen"), encoding="utf-8")
     code, _, err = run_cli("--project", str(project), "check")
     assert code == 1
-    (problem,) = [text for text in err.splitlines()
-                  if "figures.admin_inspections.value: expected a number, found 'seventeen'" in text]
+    (problem,) = [
+        text
+        for text in err.splitlines()
+        if "figures.admin_inspections.value: expected a number, found 'seventeen'" in text
+    ]
     line = int(problem.split(":")[0])
     assert data.read_text(encoding="utf-8").splitlines()[line - 1].strip() == "value: seventeen"
 
@@ -77,8 +107,12 @@ def test_schema_errors_after_yaml_errors_are_reported_with_positions(tmp_path):
 def test_template_error_names_template_and_line(tmp_path):
     project = copy_project(tmp_path)
     template = project / "templates" / "report.html.j2"
-    template.write_text(template.read_text(encoding="utf-8").replace("{{ event.title|t }}{% endblock %}", "{{ event.titel|t }}{% endblock %}"),
-                        encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(
+            "{{ event.title|t }}{% endblock %}", "{{ event.titel|t }}{% endblock %}"
+        ),
+        encoding="utf-8",
+    )
     code, _, err = run_cli("--project", str(project), "--format", "pdf", "--output", str(tmp_path / "out"))
     assert code == 1
     assert "report.html.j2:" in err and "titel" in err

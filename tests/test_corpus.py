@@ -1,21 +1,21 @@
 """A table of 117 formatting cases (value, locale, digit setting -> text), checked three ways:
 against ICU (PyICU, an implementation independent of Babel), and read back from
 a PDF and a DOCX made by the real writers."""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 from pathlib import Path
 
+import icu  # PyICU: the test extras of pyproject.toml; ./run test installs libicu-dev to build it
 import pytest
 
 from reporting.config import LocaleSettings, load_project
 from reporting.language.filters import LocalFilters
-from reporting.language.messages import load_translations
 from reporting.language.locales import LocaleFacts
+from reporting.language.messages import load_translations
 from textutil import docx_paragraphs, letters, pdf_text
-
-import icu  # PyICU: the test extras of pyproject.toml; ./run test installs libicu-dev to build it
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = [("ar", "latn"), ("ar", "arab"), ("vi", "latn")]
@@ -26,8 +26,14 @@ DATES = [dt.date(2024, 4, 8), dt.date(2024, 8, 20), dt.date(2014, 5, 26), dt.dat
 QUARTERS = [1, 2, 3, 4]
 COUNTS = [0, 1, 2, 3, 10, 11, 15, 99, 100, 101, 102, 111, 1000]
 # Arabic "N groups" by CLDR category, written by hand (zero, one and two spell the number out).
-ARABIC_GROUPS = {"zero": "لا جماعات", "one": "جماعة واحدة", "two": "جماعتان", "few": "{n} جماعات",
-                 "many": "{n} جماعةً", "other": "{n} جماعة"}
+ARABIC_GROUPS = {
+    "zero": "لا جماعات",
+    "one": "جماعة واحدة",
+    "two": "جماعتان",
+    "few": "{n} جماعات",
+    "many": "{n} جماعةً",
+    "other": "{n} جماعة",
+}
 # The same date patterns the catalogs give, for ICU.
 VI_PATTERNS = {"d MMMM y": "'ngày' d 'tháng' M 'năm' y"}
 ANCHORS = {"ar": "القيمة المكتوبة في هذا السطر هي", "vi": "Giá trị in ở dòng này là"}
@@ -67,9 +73,17 @@ def corpus() -> list[tuple[str, str, str, str, str]]:
         rows = [(f"n{v}", f.number(v), number.format(v)) for v in NUMBERS]
         rows += [(f"r{a}-{b}", f.ratio(a, b), percent.format(a / b)) for a, b in RATIOS]
         rows += [(f"d{d}", f.long_date(d), icu_date(d, "d MMMM y", code, digits)) for d in DATES]
-        rows += [(f"q{q}", f.quarter(dt.date(2024, 3 * q - 2, 1)), _expected_quarter(q, code, digits)) for q in QUARTERS]
-        rows += [(f"p{n}", f.translations.ngettext("%(num)s group", "%(num)s groups", n) % {"num": f.number(n)},
-                  _expected_groups(code, n, number)) for n in COUNTS]
+        rows += [
+            (f"q{q}", f.quarter(dt.date(2024, 3 * q - 2, 1)), _expected_quarter(q, code, digits)) for q in QUARTERS
+        ]
+        rows += [
+            (
+                f"p{n}",
+                f.translations.ngettext("%(num)s group", "%(num)s groups", n) % {"num": f.number(n)},
+                _expected_groups(code, n, number),
+            )
+            for n in COUNTS
+        ]
         cases += [(f"{code}-{digits}-{case}", code, digits, ours, expected) for case, ours, expected in rows]
     return cases
 
@@ -110,7 +124,9 @@ def test_the_rule_is_half_up_by_default_and_the_oracle_follows_it():
     even.setMaximumFractionDigits(1)
     even.setMinimumFractionDigits(1)
     assert even.format(397 / 400) == "99,2%"
-    half_even = LocalFilters(LocaleFacts(LocaleSettings("vi", "latn", rounding="half-even")), filters("vi", "latn").translations)
+    half_even = LocalFilters(
+        LocaleFacts(LocaleSettings("vi", "latn", rounding="half-even")), filters("vi", "latn").translations
+    )
     assert half_even.ratio(397, 400) == "99,2%"
 
 
@@ -134,10 +150,15 @@ def read_back(tmp_path_factory) -> dict[tuple[str, str], tuple[str, str]]:
         # language: pdftotext guesses a line's direction from its characters, and a line
         # of Arabic holding mostly digits would come out in visual order.
         anchor = ANCHORS[code]
-        rows = "".join(f'<p><bdi dir="ltr">{_marker(case)}</bdi></p><p>{anchor} {ours}</p>'
-                       for case, c, d, ours, _ in CORPUS if (c, d) == (code, digits))
-        html = (f'<html lang="{code}" dir="{direction}"><head><link rel="stylesheet" href="css/common.css"></head>'
-                f"<body>{rows}</body></html>")
+        rows = "".join(
+            f'<p><bdi dir="ltr">{_marker(case)}</bdi></p><p>{anchor} {ours}</p>'
+            for case, c, d, ours, _ in CORPUS
+            if (c, d) == (code, digits)
+        )
+        html = (
+            f'<html lang="{code}" dir="{direction}"><head><link rel="stylesheet" href="css/common.css"></head>'
+            f"<body>{rows}</body></html>"
+        )
         pdf = folder / f"{code}-{digits}.pdf"
         pdf.write_bytes(PdfWriter(ROOT / "templates").write(html))
         docx = folder / f"{code}-{digits}.docx"
@@ -153,5 +174,7 @@ def test_pdf_and_docx_read_back_the_expected_text(read_back, case, code, digits,
         lines = [line for line in text.splitlines() if line.strip()]
         marker = next(i for i, line in enumerate(lines) if _marker(case) in line)
         value = letters(lines[marker + 1])
-        assert value.startswith(letters(ANCHORS[code])) and value[len(letters(ANCHORS[code])):] == letters(expected), \
-            (lines[marker + 1], expected)
+        assert value.startswith(letters(ANCHORS[code])) and value[len(letters(ANCHORS[code])) :] == letters(expected), (
+            lines[marker + 1],
+            expected,
+        )

@@ -1,4 +1,5 @@
 """The reference documents as a reader sees them: text in the PDF, XML in the DOCX, both in agreement."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,19 @@ import pikepdf
 import pytest
 
 from conftest import ROOT, run_cli
-from textutil import (W, docx_footer_texts, docx_repeated_header_rows, docx_shown_paragraphs, docx_text, docx_xml,
-                      letters, pdf_pages, pdf_reading_order, pdf_text, squeeze)
+from textutil import (
+    W,
+    docx_footer_texts,
+    docx_repeated_header_rows,
+    docx_shown_paragraphs,
+    docx_text,
+    docx_xml,
+    letters,
+    pdf_pages,
+    pdf_reading_order,
+    pdf_text,
+    squeeze,
+)
 
 LOCALES = ("ar", "vi")
 DIGITS = re.compile(r"[0-9٠-٩]")
@@ -18,16 +30,58 @@ Q1 = "inspectorate-2024-q1"
 D35 = "directive-35-review"
 
 EXPECTED_REPORT = {
-    (Q1, "ar"): ["17 عملية تفتيش إدارية", "576 مليون دونج", "أكثر من 500 مليون دونج", "فو جيا لونغ",
-                 "بعد ظهر يوم 8 أبريل 2024", "الربع الأول من عام 2024", "36 جولة تفتيش"],
-    (Q1, "vi"): ["17 cuộc thanh tra hành chính", "9 kết luận thanh tra", "12 đơn vị", "576 triệu đồng",
-                 "hơn 500 triệu đồng", "8 tập thể", "9 cá nhân", "36 cuộc thanh tra chuyên ngành", "Vũ Gia Long",
-                 "chiều ngày 8 tháng 4 năm 2024", "quý I năm 2024", "Ninh Bình, ngày 08 tháng 4 năm 2024"],
-    (D35, "ar"): ["99.2%", "99.1%", "624/629", "441/445", "14,400", "38,445", "2,214", "دوآن مينه هوان", "35-CT/TW", "2014-2024",
-                 "شهادات التقدير لـ 10 جماعات و15 فردًا"],
-    (D35, "vi"): ["99,2%", "99,1%", "624/629", "441/445", "14.400", "38.445", "2.214", "588", "Đoàn Minh Huấn",
-                  "Nguyễn Hồng Điệp", "35-CT/TW", "2014-2024", "Ninh Bình, ngày 20 tháng 8 năm 2024",
-                  "Bằng khen cho 10 tập thể và 15 cá nhân"],
+    (Q1, "ar"): [
+        "17 عملية تفتيش إدارية",
+        "576 مليون دونج",
+        "أكثر من 500 مليون دونج",
+        "فو جيا لونغ",
+        "بعد ظهر يوم 8 أبريل 2024",
+        "الربع الأول من عام 2024",
+        "36 جولة تفتيش",
+    ],
+    (Q1, "vi"): [
+        "17 cuộc thanh tra hành chính",
+        "9 kết luận thanh tra",
+        "12 đơn vị",
+        "576 triệu đồng",
+        "hơn 500 triệu đồng",
+        "8 tập thể",
+        "9 cá nhân",
+        "36 cuộc thanh tra chuyên ngành",
+        "Vũ Gia Long",
+        "chiều ngày 8 tháng 4 năm 2024",
+        "quý I năm 2024",
+        "Ninh Bình, ngày 08 tháng 4 năm 2024",
+    ],
+    (D35, "ar"): [
+        "99.2%",
+        "99.1%",
+        "624/629",
+        "441/445",
+        "14,400",
+        "38,445",
+        "2,214",
+        "دوآن مينه هوان",
+        "35-CT/TW",
+        "2014-2024",
+        "شهادات التقدير لـ 10 جماعات و15 فردًا",
+    ],
+    (D35, "vi"): [
+        "99,2%",
+        "99,1%",
+        "624/629",
+        "441/445",
+        "14.400",
+        "38.445",
+        "2.214",
+        "588",
+        "Đoàn Minh Huấn",
+        "Nguyễn Hồng Điệp",
+        "35-CT/TW",
+        "2014-2024",
+        "Ninh Bình, ngày 20 tháng 8 năm 2024",
+        "Bằng khen cho 10 tập thể và 15 cá nhân",
+    ],
 }
 
 
@@ -45,7 +99,9 @@ def test_report_pdf_and_docx_carry_the_formatted_figures(built, event, locale):
         missing = [phrase for phrase in EXPECTED_REPORT[event, locale] if letters(phrase) not in text]
         assert not missing, missing
     for text in (squeeze(pdf_text(folder / "report.pdf")), squeeze(docx_text(folder / "report.docx"))):
-        missing = [phrase for phrase in EXPECTED_REPORT[event, locale] if phrase.isascii() and squeeze(phrase) not in text]
+        missing = [
+            phrase for phrase in EXPECTED_REPORT[event, locale] if phrase.isascii() and squeeze(phrase) not in text
+        ]
         assert not missing, missing
 
 
@@ -63,7 +119,11 @@ def test_awardee_list_counts_and_numbering(built, locale, summary):
     assert letters(summary) in letters(docx_text(folder / "awardees.docx"))
     tables = docx_xml(folder / "awardees.docx").findall(f".//{W}tbl")
     rows = [len(t.findall(f"{W}tr")) for t in tables]
-    assert rows == [1, 11, 16]  # the heading block (no number, no date: an annex); header row + 10 groups; + 15 individuals
+    assert rows == [
+        1,
+        11,
+        16,
+    ]  # the heading block (no number, no date: an annex); header row + 10 groups; + 15 individuals
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -125,11 +185,21 @@ def test_docx_look_comes_from_styles(built, locale):
         for lang in root.iterfind(f".//{W}r/{W}rPr/{W}lang"):
             assert lang.getparent().find(f"{W}rtl").get(f"{W}val") == "0", path
         assert all(t.find(f"{W}tblPr/{W}tblStyle") is not None for t in root.iter(f"{W}tbl")), path
-        used = {p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") for p in root.iter(f"{W}p")
-                if p.find(f"{W}pPr/{W}pStyle") is not None}
+        used = {
+            p.find(f"{W}pPr/{W}pStyle").get(f"{W}val")
+            for p in root.iter(f"{W}p")
+            if p.find(f"{W}pPr/{W}pStyle") is not None
+        }
         if "certificates" in path.parts or path.stem == "certificates":
-            assert {"CertificateTitle", "AwardeeName", "Citation", "CertificateIssuer", "SignerTitle",
-                    "CertificateSignerName", "PlaceDate"} <= used, path
+            assert {
+                "CertificateTitle",
+                "AwardeeName",
+                "Citation",
+                "CertificateIssuer",
+                "SignerTitle",
+                "CertificateSignerName",
+                "PlaceDate",
+            } <= used, path
         with zipfile.ZipFile(path) as package:
             styles.add(package.read("word/styles.xml"))
     assert len(styles) == 2
@@ -146,11 +216,13 @@ def test_vietnamese_docx_has_no_bidi(built):
 
 # Every document the reference data produces: the certificates one by one (the print file is PDF only).
 DOCUMENTS = [f"{Q1}/{{}}/report", f"{D35}/{{}}/report", f"{D35}/{{}}/awardees"] + [
-    f"{D35}/{{}}/certificates/{number:02d}-*" for number in range(1, 26)]
+    f"{D35}/{{}}/certificates/{number:02d}-*" for number in range(1, 26)
+]
 
 
-def pdf_body_letters(pdf: Path, rtl: bool, footer: str | None, header_rows: list[str],
-                     page_numbers: bool = False) -> str:
+def pdf_body_letters(
+    pdf: Path, rtl: bool, footer: str | None, header_rows: list[str], page_numbers: bool = False
+) -> str:
     """The PDF's letters and digits in reading order, less what the DOCX holds once and the PDF on every
     page: the running footer or the page number at the top (fields in Word), a table's repeated header row."""
     pages = pdf_reading_order(pdf, rtl)
@@ -165,13 +237,13 @@ def pdf_body_letters(pdf: Path, rtl: bool, footer: str | None, header_rows: list
         for number, pieces in enumerate(pages, start=1):
             ends = [k for k in range(1, min(8, len(pieces)) + 1) if pattern.fullmatch(plain("".join(pieces[-k:])))]
             assert ends, f"page {number} does not end with the running footer {footer!r}: {pieces[-3:]}"
-            del pieces[-ends[0]:]
+            del pieces[-ends[0] :]
     seen = ""
     for pieces in pages:
         for header in map(letters, header_rows):
             starts = [k for k in range(1, len(pieces) + 1) if letters("".join(pieces[:k])) == header]
             if starts and header in seen:  # the row again at the top of a page the table goes on to
-                del pieces[:starts[0]]
+                del pieces[: starts[0]]
         seen += letters("".join(pieces))
     return letters("".join(piece for pieces in pages for piece in pieces))
 
@@ -183,8 +255,17 @@ def built_whole(tmp_path_factory) -> Path:
     order it reads in, which the parity test below follows; tests/test_layers.py shows that every layered
     certificate reads (pdftotext, in reading order) and looks exactly like the one typeset whole."""
     output = tmp_path_factory.mktemp("whole")
-    code, _, err = run_cli("--project", str(ROOT), "build", "--event", "directive-35-review", "--no-layers",
-                           "--output", str(output), "--quiet")
+    code, _, err = run_cli(
+        "--project",
+        str(ROOT),
+        "build",
+        "--event",
+        "directive-35-review",
+        "--no-layers",
+        "--output",
+        str(output),
+        "--quiet",
+    )
     assert code == 0, err
     return output
 
@@ -210,13 +291,20 @@ def test_pdf_and_docx_say_the_same_thing_in_the_same_order(built, document, loca
     docx_file = stem.with_suffix(".docx")
     footers = docx_footer_texts(docx_file)
     assert len(footers) <= 1
-    pdf = pdf_body_letters(stem.with_suffix(".pdf"), locale == "ar", footers[0] if footers else None,
-                           docx_repeated_header_rows(docx_file), bool(docx_footer_texts(docx_file, "header")))
+    pdf = pdf_body_letters(
+        stem.with_suffix(".pdf"),
+        locale == "ar",
+        footers[0] if footers else None,
+        docx_repeated_header_rows(docx_file),
+        bool(docx_footer_texts(docx_file, "header")),
+    )
     docx = letters("".join(docx_shown_paragraphs(docx_file)))
     if pdf != docx:
         at = next(i for i, (a, b) in enumerate(zip(pdf + "#", docx + "#", strict=False)) if a != b)
-        pytest.fail(f"first difference at letter {at}: PDF ...{pdf[max(0, at - 30):at + 30]!r} "
-                    f"DOCX ...{docx[max(0, at - 30):at + 30]!r}")
+        pytest.fail(
+            f"first difference at letter {at}: PDF ...{pdf[max(0, at - 30) : at + 30]!r} "
+            f"DOCX ...{docx[max(0, at - 30) : at + 30]!r}"
+        )
     assert len(docx) > (200 if "certificates" in document else 1000)  # the whole document, not an empty extraction
 
 
@@ -225,10 +313,10 @@ def test_the_ordered_comparison_notices_a_swap(built):
     stem = built / D35 / "ar" / "awardees"
     pages = pdf_reading_order(stem.with_suffix(".pdf"), rtl=True)
     first = next(i for i, piece in enumerate(pages[0]) if letters(piece) == "1")
-    swapped = pages[0][:first] + [pages[0][first + 1], pages[0][first]] + pages[0][first + 2:]
+    swapped = pages[0][:first] + [pages[0][first + 1], pages[0][first]] + pages[0][first + 2 :]
     assert letters("".join(swapped)) != letters("".join(pages[0]))
     docx = letters("".join(docx_shown_paragraphs(stem.with_suffix(".docx"))))
-    assert letters("".join(swapped)) not in docx and letters("".join(pages[0][first:first + 4])) in docx
+    assert letters("".join(swapped)) not in docx and letters("".join(pages[0][first : first + 4])) in docx
 
 
 def test_arabic_list_numbers_and_table_rows_read_in_place(built):
@@ -268,13 +356,23 @@ def test_arabic_indic_digits_are_one_line_of_configuration(tmp_path):
 
     project = copy_project(tmp_path)
     config = project / "reporting.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('[locales.ar]\n', '[locales.ar]\ndigits = "arab"\n', 1)
-                      .replace('digits = "latn"\n# Naskh', '# Naskh', 1), encoding="utf-8")
-    code, _, err = run_cli("--project", str(project), "--locale", "ar", "--event", D35, "--output", str(tmp_path / "out"), "-q")
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        .replace("[locales.ar]\n", '[locales.ar]\ndigits = "arab"\n', 1)
+        .replace('digits = "latn"\n# Naskh', "# Naskh", 1),
+        encoding="utf-8",
+    )
+    code, _, err = run_cli(
+        "--project", str(project), "--locale", "ar", "--event", D35, "--output", str(tmp_path / "out"), "-q"
+    )
     assert code == 0, err
     folder = tmp_path / "out" / D35 / "ar"
-    for text in (pdf_text(folder / "report.pdf"), docx_text(folder / "report.docx"),
-                 pdf_text(folder / "awardees.pdf"), pdf_text(folder / "certificates.pdf")):
+    for text in (
+        pdf_text(folder / "report.pdf"),
+        docx_text(folder / "report.docx"),
+        pdf_text(folder / "awardees.pdf"),
+        pdf_text(folder / "certificates.pdf"),
+    ):
         latin_digits = re.findall(r"[0-9]+", text.replace("35-CT/TW", "").replace("1568/QĐ-UBND", ""))
         assert latin_digits == [], latin_digits[:5]
     report = letters(pdf_text(folder / "report.pdf"))
@@ -292,12 +390,16 @@ def test_emblem_has_the_same_size_in_pdf_and_docx(built, locale):
     import subprocess
 
     (pdf,) = (built / D35 / locale / "certificates").glob("01-*.pdf")
-    rows = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    rows = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     images = [r.split() for r in rows if r.split()[2] == "image"]
     assert len(images) == 1
     width_px, x_ppi = int(images[0][3]), int(images[0][12])
     assert abs(width_px / x_ppi * 25.4 - 18) < 0.2
-    extent = docx_xml(pdf.with_suffix(".docx")).find(".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")
+    extent = docx_xml(pdf.with_suffix(".docx")).find(
+        ".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
+    )
     assert int(extent.get("cx")) == int(extent.get("cy")) == 18 * 36000
 
 
@@ -311,8 +413,9 @@ def test_sorted_order_is_one_line_and_drives_list_and_print_file(tmp_path):
 
     project = copy_project(tmp_path)
     data = project / "data" / f"{D35}.yaml"
-    data.write_text(data.read_text(encoding="utf-8").replace("  order: data\n", "  order: sorted\n", 1),
-                    encoding="utf-8")
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("  order: data\n", "  order: sorted\n", 1), encoding="utf-8"
+    )
     code, _, err = run_cli("--project", str(project), "--event", D35, "--output", str(tmp_path / "out"), "-q")
     assert code == 0, err
     awards = load_event(data, LOCALES).event.awards
@@ -327,7 +430,9 @@ def test_sorted_order_is_one_line_and_drives_list_and_print_file(tmp_path):
         assert cells(groups[-1]) == [group.name[locale] for group in bodies]
         pages = pdf_pages(folder / "certificates.pdf")
         assert letters(bodies[0].name[locale]) in letters(pages[0])
-        assert letters(people[0].name[locale]) in letters(pages[10]) and letters(people[-1].name[locale]) in letters(pages[-1])
+        assert letters(people[0].name[locale]) in letters(pages[10]) and letters(people[-1].name[locale]) in letters(
+            pages[-1]
+        )
         listed = letters(pdf_text(folder / "awardees.pdf"))
         positions = [listed.index(letters(person.name[locale])) for person in people]
         assert positions == sorted(positions)
@@ -337,14 +442,18 @@ def _figure_texts(project_root: Path, event_id: str, locale: str, digits: str) -
     """Every figure and ratio of an event, formatted for one locale and digit setting."""
     from reporting.config import LocaleSettings
     from reporting.language.filters import LocalFilters
+    from reporting.language.locales import LocaleFacts
     from reporting.language.messages import load_translations
     from reporting.source.load import load_event
-    from reporting.language.locales import LocaleFacts
 
     event = load_event(project_root / "data" / f"{event_id}.yaml", LOCALES).event
-    f = LocalFilters(LocaleFacts(LocaleSettings(locale, digits)), load_translations(project_root / "templates" / "locale", locale))
+    f = LocalFilters(
+        LocaleFacts(LocaleSettings(locale, digits)), load_translations(project_root / "templates" / "locale", locale)
+    )
     texts = [f.figure(figure) for figure in event.figures.values()]
-    texts += [f.ratio(event.figures[r.part].value, event.figures[r.whole].value, r.decimals) for r in event.ratios.values()]
+    texts += [
+        f.ratio(event.figures[r.part].value, event.figures[r.whole].value, r.decimals) for r in event.ratios.values()
+    ]
     return texts
 
 
@@ -362,8 +471,10 @@ def test_every_figure_reads_back_with_arabic_indic_digits(tmp_path):
 
     project = copy_project(tmp_path)
     config = project / "reporting.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('digits = "latn"\n# Naskh', 'digits = "arab"\n# Naskh', 1),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('digits = "latn"\n# Naskh', 'digits = "arab"\n# Naskh', 1),
+        encoding="utf-8",
+    )
     code, _, err = run_cli("--project", str(project), "--locale", "ar", "--output", str(tmp_path / "out"), "-q")
     assert code == 0, err
     for event in (Q1, D35):
@@ -378,8 +489,12 @@ def test_every_figure_reads_back_with_arabic_indic_digits(tmp_path):
 def test_docx_number_columns_are_as_narrow_as_in_the_pdf(built, locale):
     """The CSS makes td.num as narrow as its widest number; LibreOffice takes the DOCX grid as written."""
     root = docx_xml(built / D35 / locale / "awardees.docx")
-    groups, individuals = [t for t in root.iter(f"{W}tbl") if t.find(f"{W}tblPr/{W}tblStyle") is not None
-                           and t.find(f"{W}tblPr/{W}tblStyle").get(f"{W}val") != "LayoutTable"][:2]
+    groups, individuals = [
+        t
+        for t in root.iter(f"{W}tbl")
+        if t.find(f"{W}tblPr/{W}tblStyle") is not None
+        and t.find(f"{W}tblPr/{W}tblStyle").get(f"{W}val") != "LayoutTable"
+    ][:2]
     for table in (groups, individuals):
         widths = [int(col.get(f"{W}w")) for col in table.find(f"{W}tblGrid")]
         assert widths[0] / sum(widths) < 0.1, widths  # the number column

@@ -1,5 +1,6 @@
 """The DOCX of the reference data as Word and LibreOffice would take it for their own: compatibility
 mode, properties, tables sized as the stylesheet says, no control characters, the fonts command."""
+
 from __future__ import annotations
 
 import io
@@ -13,18 +14,20 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from reporting.writers import user_fonts
-from reporting.config import PageGeometry
-from reporting.writers import docx_parts
-from reporting.writers.docx import DocxWriter, FontChoice
-
 from conftest import run_cli
+from reporting.config import PageGeometry
+from reporting.writers import docx_parts, user_fonts
+from reporting.writers.docx import DocxWriter, FontChoice
 from textutil import shown_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-NS = {"w": W[1:-1], "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-      "dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",
-      "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"}
+NS = {
+    "w": W[1:-1],
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+}
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 D35 = "directive-35-review"
 
@@ -49,8 +52,13 @@ def test_every_docx_is_word_2013_not_compatibility_mode(built):
             assert settings.find(stale, NS) is None, (path, stale)
 
 
-@pytest.mark.parametrize("locale, language, creator", [
-    ("vi", "vi-VN", "Ban Thường vụ Tỉnh ủy Ninh Bình"), ("ar", "ar-SA", "اللجنة الدائمة للجنة الحزب في مقاطعة نينه بينه")])
+@pytest.mark.parametrize(
+    "locale, language, creator",
+    [
+        ("vi", "vi-VN", "Ban Thường vụ Tỉnh ủy Ninh Bình"),
+        ("ar", "ar-SA", "اللجنة الدائمة للجنة الحزب في مقاطعة نينه بينه"),
+    ],
+)
 def test_properties_come_from_the_data(built, locale, language, creator):
     report = built / D35 / locale / "report.docx"
     core = xml(report, "docProps/core.xml")
@@ -65,14 +73,17 @@ def test_properties_come_from_the_data(built, locale, language, creator):
     assert app.find("ep:Pages", NS) is None  # no stale counts
     certificate = next((built / D35 / locale / "certificates").glob("*.docx"))
     assert {etree.QName(n).localname: n.text for n in xml(certificate, "docProps/core.xml")}["created"].startswith(
-        "2024-")
+        "2024-"
+    )
 
 
 def test_long_titles_are_cut_to_the_core_property_limit():
     title = "Hội nghị " + "rất dài " * 60
-    html = (f'<!DOCTYPE html><html lang="vi" dir="ltr"><head><title>{title}</title>'
-            f'<meta name="author" content="{title}"><meta name="dcterms.created" content="2024-08-20"></head>'
-            "<body><p>x</p></body></html>")
+    html = (
+        f'<!DOCTYPE html><html lang="vi" dir="ltr"><head><title>{title}</title>'
+        f'<meta name="author" content="{title}"><meta name="dcterms.created" content="2024-08-20"></head>'
+        "<body><p>x</p></body></html>"
+    )
     data = DocxWriter(FontChoice(size_pt=13), base_dir=TEMPLATES).write(html, PageGeometry())
     core = {etree.QName(n).localname: n.text for n in xml(data, "docProps/core.xml")}
     assert len(core["title"]) <= 255 and core["title"].endswith("…") and core["title"].startswith("Hội nghị rất")
@@ -112,9 +123,22 @@ def _libreoffice(docx: Path, folder: Path, *convert: str) -> Path:
     user_fonts.install(TEMPLATES / "fonts", folder / "share" / "fonts" / "reporting", platform="linux")
     subprocess.run(["fc-cache", str(folder / "share" / "fonts")], env=environment, check=True, capture_output=True)
     profile = (folder / "profile").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", *convert,
-                    "--outdir", str(folder / "out"), str(docx)], check=True, capture_output=True, timeout=240,
-                   env=environment)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            *convert,
+            "--outdir",
+            str(folder / "out"),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+        env=environment,
+    )
     return folder / "out" / docx.with_suffix("." + convert[0].split(":")[0]).name
 
 
@@ -123,8 +147,9 @@ def _pdf_pages(pdf: Path) -> list[str]:
     return [page for page in text.split("\f") if page.strip()]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("fc-cache") is None,
-                    reason="needs LibreOffice and fontconfig")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("fc-cache") is None, reason="needs LibreOffice and fontconfig"
+)
 @pytest.mark.parametrize("event, locale", [("inspectorate-2024-q1", "vi"), (D35, "vi"), (D35, "ar")])
 def test_libreoffice_lays_the_report_out_as_the_pdf_after_fonts_install(built, tmp_path, event, locale):
     """Same page count, the same lines on each page within one (Vietnamese: Times New Roman drawn in
@@ -136,8 +161,9 @@ def test_libreoffice_lays_the_report_out_as_the_pdf_after_fonts_install(built, t
         national = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
         assert (national in pages[0]) == (national in printed[0])  # a State document's heading, on one line
         assert len(pages) == len(printed)
-        counts = [[sum(1 for line in page.splitlines() if line.strip()) for page in document]
-                  for document in (pages, printed)]
+        counts = [
+            [sum(1 for line in page.splitlines() if line.strip()) for page in document] for document in (pages, printed)
+        ]
         assert all(abs(a - b) <= 1 for a, b in zip(counts[0][:-1], counts[1][:-1], strict=True)), counts  # full pages
         # the last page ends with the two-column closing (recipients, signature): text lines side by
         # side are counted as pdftotext pairs them
@@ -146,8 +172,9 @@ def test_libreoffice_lays_the_report_out_as_the_pdf_after_fonts_install(built, t
         assert abs(len(pages) - len(printed)) <= 1
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("fc-cache") is None,
-                    reason="needs LibreOffice and fontconfig")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("fc-cache") is None, reason="needs LibreOffice and fontconfig"
+)
 @pytest.mark.parametrize("locale", ["vi", "ar"])
 def test_a_libreoffice_resave_keeps_fonts_and_pages_after_fonts_install(built, tmp_path, locale):
     source = tmp_path / "in" / "report.docx"
@@ -171,7 +198,9 @@ def test_fonts_install_copies_the_shipped_fonts_once_and_touches_nothing_else(tm
     shipped = {path.name for files in user_fonts.shipped_fonts(TEMPLATES / "fonts").values() for path in files}
     assert {path.name for path in first.written} == shipped and {"Amiri-Regular.ttf", "Tinos-Bold.ttf"} <= shipped
     assert (target / "tinos" / "OFL.txt").is_file() and mine.read_text() == "not ours"
-    assert (target / "tinos" / "Tinos-Regular.ttf").read_bytes() == (TEMPLATES / "fonts/tinos/Tinos-Regular.ttf").read_bytes()
+    assert (target / "tinos" / "Tinos-Regular.ttf").read_bytes() == (
+        TEMPLATES / "fonts/tinos/Tinos-Regular.ttf"
+    ).read_bytes()
     again = user_fonts.install(TEMPLATES / "fonts", target, platform="linux")
     assert not again.written and len(again.unchanged) == len(first.written)
     assert all(current for _, current in user_fonts.status(TEMPLATES / "fonts", target, platform="linux"))

@@ -1,4 +1,5 @@
 """DocxWriter: the HTML subset becomes WordprocessingML that is right-to-left where it must be."""
+
 from __future__ import annotations
 
 import base64
@@ -8,7 +9,7 @@ import shutil
 import subprocess
 import time
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from lxml import etree
@@ -58,8 +59,10 @@ Thực hiện Chỉ thị số <bdi>35-CT/TW</bdi>, đã xử lý <bdi>624/629</
 
 def page(body: str, lang: str = "ar", title: str = "تقرير") -> str:
     direction = "rtl" if lang == "ar" else "ltr"
-    return (f'<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
-            f"<title>{title}</title><style>p {{}}</style></head><body>{body}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
+        f"<title>{title}</title><style>p {{}}</style></head><body>{body}</body></html>"
+    )
 
 
 def write(html: str, geometry: PageGeometry = PageGeometry(), **kwargs) -> bytes:
@@ -106,6 +109,7 @@ def in_schema_order(parent: etree._Element, order: dict[str, int]) -> bool:
 
 
 # -- direction --------------------------------------------------------------
+
 
 def test_every_paragraph_of_a_right_to_left_document_is_bidi():
     body = body_of(page(AR_BODY))
@@ -198,6 +202,7 @@ def test_bdi_may_hold_only_text():
 
 # -- alignment and block classes --------------------------------------------
 
+
 def jc_of(p: etree._Element) -> str | None:
     jc = p.find("w:pPr/w:jc", NS)
     return None if jc is None else jc.get(f"{W}val")
@@ -207,14 +212,17 @@ def jc_of(p: etree._Element) -> str | None:
 def test_alignment_classes_are_logical(lang):
     # In a w:bidi paragraph Word and LibreOffice read "left" as the start side,
     # so the same values serve both directions (checked by rendering).
-    html = page("<p>a</p><p class='start'>b</p><p class='center'>c</p><p class='end'>d</p>"
-                "<p class='justify'>e</p>", lang=lang)
+    html = page(
+        "<p>a</p><p class='start'>b</p><p class='center'>c</p><p class='end'>d</p><p class='justify'>e</p>", lang=lang
+    )
     assert [jc_of(p) for p in paragraphs(body_of(html))] == [None, "left", "center", "right", "both"]
 
 
 def test_awardee_signature_keep_and_hr():
-    html = page("<p class='keep'>حضر</p><p class='awardee'>نغوين فان آن</p><hr>"
-                "<div class='signature'><p>رئيس</p><p>فو</p></div>")
+    html = page(
+        "<p class='keep'>حضر</p><p class='awardee'>نغوين فان آن</p><hr>"
+        "<div class='signature'><p>رئيس</p><p>فو</p></div>"
+    )
     keep, awardee, rule, sign1, sign2 = paragraphs(body_of(html))
     assert keep.find("w:pPr/w:keepNext", NS) is not None
     assert awardee.find("w:pPr/w:pStyle", NS).get(f"{W}val") == "AwardeeName"
@@ -234,17 +242,24 @@ def test_size_classes_on_spans_and_blocks():
 
 # -- styles -----------------------------------------------------------------
 
+
 def test_headings_use_word_styles():
     body = body_of(page("<h1 class='title'>ع</h1><h1>ع</h1><h2>ع</h2><h3>ع</h3><p>ع</p>"))
     styles = [p.find("w:pPr/w:pStyle", NS) for p in paragraphs(body)]
     # the title is Heading 1 (outline level 1: navigation pane, pandoc, mammoth), centred by its style
     assert [s.get(f"{W}val") if s is not None else None for s in styles] == [
-        "Heading1", "Heading1", "Heading2", "Heading3", None]
+        "Heading1",
+        "Heading1",
+        "Heading2",
+        "Heading3",
+        None,
+    ]
     title, plain = paragraphs(body)[:2]
     assert title.find("w:pPr/w:jc", NS) is None and plain.find("w:pPr/w:jc", NS).get(f"{W}val") == "left"
     definitions = part(write(page("<p>ع</p>")), "word/styles.xml")
-    levels = [definitions.find(f"w:style[@w:styleId='Heading{n}']/w:pPr/w:outlineLvl", NS).get(f"{W}val")
-              for n in (1, 2, 3)]
+    levels = [
+        definitions.find(f"w:style[@w:styleId='Heading{n}']/w:pPr/w:outlineLvl", NS).get(f"{W}val") for n in (1, 2, 3)
+    ]
     names = [definitions.find(f"w:style[@w:styleId='Heading{n}']/w:name", NS).get(f"{W}val") for n in (1, 2, 3)]
     assert levels == ["0", "1", "2"] and names == ["heading 1", "heading 2", "heading 3"]
 
@@ -252,7 +267,9 @@ def test_headings_use_word_styles():
 def test_styles_name_our_fonts_instead_of_theme_fonts():
     styles = part(write(page("<p>ع</p>")), "word/styles.xml")
     normal = styles.find("w:style[@w:styleId='Normal']/w:rPr/w:rFonts", NS)
-    assert (normal.get(f"{W}ascii"), normal.get(f"{W}hAnsi"), normal.get(f"{W}cs")) == ("Times New Roman",) * 2 + ("Amiri",)
+    assert (normal.get(f"{W}ascii"), normal.get(f"{W}hAnsi"), normal.get(f"{W}cs")) == ("Times New Roman",) * 2 + (
+        "Amiri",
+    )
     assert not any("Theme" in name or "theme" in name for name in normal.attrib)
     for style_id in ("Heading1", "Heading2", "Heading3"):
         style = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
@@ -271,6 +288,7 @@ def test_styles_name_our_fonts_instead_of_theme_fonts():
 
 
 # -- page geometry and sections ---------------------------------------------
+
 
 def test_landscape_geometry():
     geometry = PageGeometry(size="A4", orientation="landscape", margins_mm=(15, 15, 15, 15))
@@ -291,8 +309,10 @@ def test_portrait_margins_are_physical():
 
 
 def test_each_page_section_after_the_first_starts_a_page():
-    html = page("<section class='page'><p>أ</p></section><section class='page'><p>ب</p><p>ج</p></section>"
-                "<section class='page'><table><tr><td>د</td></tr></table></section>")
+    html = page(
+        "<section class='page'><p>أ</p></section><section class='page'><p>ب</p><p>ج</p></section>"
+        "<section class='page'><table><tr><td>د</td></tr></table></section>"
+    )
     body = body_of(html)
     breaks = [p.find("w:pPr/w:pageBreakBefore", NS) is not None for p in body.findall("w:p", NS)]
     # the third section starts with a table: an empty paragraph carries its page break
@@ -301,6 +321,7 @@ def test_each_page_section_after_the_first_starts_a_page():
 
 
 # -- lists and tables -------------------------------------------------------
+
 
 def test_ordered_lists_are_numbered_by_word_not_by_marker_text():
     data = write(page(AR_BODY + AR_BODY))
@@ -314,7 +335,9 @@ def test_ordered_lists_are_numbered_by_word_not_by_marker_text():
     for num_id in (num_ids[0], num_ids[2]):
         num = numbering.find(f"w:num[@w:numId='{num_id}']", NS)
         assert num.find("w:lvlOverride/w:startOverride", NS).get(f"{W}val") == "1"  # restarts at 1
-        abstract = numbering.find(f"w:abstractNum[@w:abstractNumId='{num.find('w:abstractNumId', NS).get(f'{W}val')}']", NS)
+        abstract = numbering.find(
+            f"w:abstractNum[@w:abstractNumId='{num.find('w:abstractNumId', NS).get(f'{W}val')}']", NS
+        )
         lvl = abstract.find("w:lvl", NS)
         assert (lvl.find("w:numFmt", NS).get(f"{W}val"), lvl.find("w:lvlText", NS).get(f"{W}val")) == ("decimal", "%1.")
         indent = lvl.find("w:pPr/w:ind", NS)
@@ -325,7 +348,9 @@ def test_ordered_lists_are_numbered_by_word_not_by_marker_text():
 
 def test_arabic_indic_lists_use_hindi_numbers_and_markers_must_match():
     html = page('<ol><li><span class="marker">١.</span> أ</li><li><span class="marker">٢.</span> ب</li></ol>')
-    data = DocxWriter(FontChoice(size_pt=14)).write(html.replace('dir="rtl"', 'dir="rtl" data-digits="arab"'), PageGeometry())
+    data = DocxWriter(FontChoice(size_pt=14)).write(
+        html.replace('dir="rtl"', 'dir="rtl" data-digits="arab"'), PageGeometry()
+    )
     assert part(data, "word/numbering.xml").find(".//w:abstractNum/w:lvl/w:numFmt", NS).get(f"{W}val") == "hindiNumbers"
     with pytest.raises(RenderError, match="markers"):
         write(page('<ol><li><span class="marker">1.</span> أ</li><li><span class="marker">3.</span> ب</li></ol>'))
@@ -333,7 +358,11 @@ def test_arabic_indic_lists_use_hindi_numbers_and_markers_must_match():
 
 def test_bullet_lists_take_the_marker_as_their_bullet():
     data = write(page(VI_BODY, lang="vi"))
-    (item,) = [p for p in paragraphs(part(data).find("w:body", NS)) if p.find("w:pPr/w:pStyle[@w:val='ListBullet']", NS) is not None]
+    (item,) = [
+        p
+        for p in paragraphs(part(data).find("w:body", NS))
+        if p.find("w:pPr/w:pStyle[@w:val='ListBullet']", NS) is not None
+    ]
     num_id = item.find("w:pPr/w:numPr/w:numId", NS).get(f"{W}val")
     numbering = part(data, "word/numbering.xml")
     abstract_id = numbering.find(f"w:num[@w:numId='{num_id}']/w:abstractNumId", NS).get(f"{W}val")
@@ -369,6 +398,7 @@ def test_empty_and_missing_cells_still_hold_a_bidi_paragraph():
 
 # -- inline content and text ------------------------------------------------
 
+
 def test_white_space_collapses_as_in_html():
     body = body_of(page("<p>\n  a \n\t <b> b </b>  c <br>\n d  </p>", lang="vi"))
     pieces = [run_text(r) if r.find("w:br", NS) is None else "<br>" for r in runs(body)]
@@ -394,19 +424,23 @@ def test_document_text_is_the_html_text(lang, body):
 
 # -- refusals ---------------------------------------------------------------
 
-@pytest.mark.parametrize("body, named", [
-    ("<video>x</video>", "<video>"),
-    ("<p>a <sup>2</sup></p>", "<sup>"),
-    ("<p class='sparkle'>a</p>", '"sparkle"'),
-    ("<p><span class='marker'>1.</span> a</p>", "marker"),
-    ("<ol><li>a <p>b</p></li></ol>", "<p>"),
-    ("<table><tr><td rowspan='2'>a</td></tr></table>", "rowspan"),
-    ("<p style='color: red'>a</p>", "style"),
-    ("<div dir='ltr'>a</div>", "dir"),
-    ("<table><caption>c</caption><tr><td>a</td></tr></table>", "<caption>"),
-    ("<table><tr><td><table><tr><td>a</td></tr></table></td></tr></table>", "<table>"),
-    ("<p>a<svg><circle/></svg></p>", "svg"),
-])
+
+@pytest.mark.parametrize(
+    "body, named",
+    [
+        ("<video>x</video>", "<video>"),
+        ("<p>a <sup>2</sup></p>", "<sup>"),
+        ("<p class='sparkle'>a</p>", '"sparkle"'),
+        ("<p><span class='marker'>1.</span> a</p>", "marker"),
+        ("<ol><li>a <p>b</p></li></ol>", "<p>"),
+        ("<table><tr><td rowspan='2'>a</td></tr></table>", "rowspan"),
+        ("<p style='color: red'>a</p>", "style"),
+        ("<div dir='ltr'>a</div>", "dir"),
+        ("<table><caption>c</caption><tr><td>a</td></tr></table>", "<caption>"),
+        ("<table><tr><td><table><tr><td>a</td></tr></table></td></tr></table>", "<table>"),
+        ("<p>a<svg><circle/></svg></p>", "svg"),
+    ],
+)
 def test_anything_outside_the_subset_is_refused_by_name(body, named):
     with pytest.raises(RenderError) as caught:
         write(page(body))
@@ -467,8 +501,15 @@ def test_an_image_in_a_right_to_left_paragraph_keeps_the_direction(templates):
     assert paragraph_text(p) == "قبل  بعد"  # the spaces around the picture stay, as around a word
 
 
-@pytest.mark.parametrize("wrapper", ["<div>{}</div>", "<table><tr><td>{}</td><th>{}</th></tr></table>",
-                                     "<ul><li>{}</li></ul>", "<p><span class='small'>{}</span></p>"])
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        "<div>{}</div>",
+        "<table><tr><td>{}</td><th>{}</th></tr></table>",
+        "<ul><li>{}</li></ul>",
+        "<p><span class='small'>{}</span></p>",
+    ],
+)
 def test_images_are_inline_wherever_inline_content_is(templates, wrapper):
     body = part(write_in(templates, page(wrapper.format(EMBLEM, EMBLEM)))).find("w:body", NS)
     inlines = body.findall(f".//{WP}inline")
@@ -501,26 +542,29 @@ def test_the_same_image_twice_is_stored_once_and_writes_are_byte_identical(templ
         assert [n for n in package.namelist() if n.startswith("word/media/")] == ["word/media/image1.png"]
 
 
-@pytest.mark.parametrize("img, named", [
-    ('src="{root}/assets/x.png"', 'src="{root}/assets/x.png"'),
-    ('src="/assets/x.png"', 'src="/assets/x.png"'),
-    ('src="file:///etc/hostname"', "file:///etc/hostname"),
-    ('src="http://example.org/x.png"', "http://example.org/x.png"),
-    ('src="//example.org/x.png"', "//example.org/x.png"),
-    ('src="../outside.png"', "../outside.png"),
-    ('src="assets/../../outside.png"', "assets/../../outside.png"),
-    ('src="assets/missing.png"', "assets/missing.png"),
-    ('src="assets"', 'src="assets"'),
-    ('src="data:text/plain;base64,aGk="', "data:text/plain"),
-    ('src="data:image/png;base64,@@@"', "base64"),
-    ('src="data:image/png;base64,aGVsbG8="', "not an image"),
-    ('src="assets/x.png" alt="Emblem" height="22mm"', "no width"),
-    ('src="assets/x.png" alt="Emblem" width="22px" height="22mm"', 'width="22px"'),
-    ('src="assets/x.png" alt="Emblem" width="22mm" height="0mm"', 'height="0mm"'),
-    ('src="assets/x.png" width="22mm" height="22mm"', "alt"),
-    ('src="assets/x.png" alt=" " width="22mm" height="22mm"', "alt"),
-    ('src="assets/x.png" alt="E" width="22mm" height="22mm" class="sparkle"', '"sparkle"'),
-])
+@pytest.mark.parametrize(
+    "img, named",
+    [
+        ('src="{root}/assets/x.png"', 'src="{root}/assets/x.png"'),
+        ('src="/assets/x.png"', 'src="/assets/x.png"'),
+        ('src="file:///etc/hostname"', "file:///etc/hostname"),
+        ('src="http://example.org/x.png"', "http://example.org/x.png"),
+        ('src="//example.org/x.png"', "//example.org/x.png"),
+        ('src="../outside.png"', "../outside.png"),
+        ('src="assets/../../outside.png"', "assets/../../outside.png"),
+        ('src="assets/missing.png"', "assets/missing.png"),
+        ('src="assets"', 'src="assets"'),
+        ('src="data:text/plain;base64,aGk="', "data:text/plain"),
+        ('src="data:image/png;base64,@@@"', "base64"),
+        ('src="data:image/png;base64,aGVsbG8="', "not an image"),
+        ('src="assets/x.png" alt="Emblem" height="22mm"', "no width"),
+        ('src="assets/x.png" alt="Emblem" width="22px" height="22mm"', 'width="22px"'),
+        ('src="assets/x.png" alt="Emblem" width="22mm" height="0mm"', 'height="0mm"'),
+        ('src="assets/x.png" width="22mm" height="22mm"', "alt"),
+        ('src="assets/x.png" alt=" " width="22mm" height="22mm"', "alt"),
+        ('src="assets/x.png" alt="E" width="22mm" height="22mm" class="sparkle"', '"sparkle"'),
+    ],
+)
 def test_images_outside_the_subset_are_refused_by_src_or_attribute(templates, img, named):
     attributes = img.format(root=templates)
     if "alt" not in img and "width" not in img:
@@ -536,6 +580,7 @@ def test_file_images_need_a_templates_folder():
 
 
 # -- package ----------------------------------------------------------------
+
 
 def test_two_writes_give_the_same_bytes_and_pinned_properties():
     html = page(AR_BODY, title="تقرير الاجتماع")
@@ -555,7 +600,7 @@ def test_two_writes_give_the_same_bytes_and_pinned_properties():
 
 
 def test_created_is_written_in_utc():
-    created = datetime(2024, 4, 5, 9, 30, tzinfo=timezone.utc)
+    created = datetime(2024, 4, 5, 9, 30, tzinfo=UTC)
     core = part(write(page("<p>ع</p>"), created=created), "docProps/core.xml")
     assert core.find("{http://purl.org/dc/terms/}created").text == "2024-04-05T09:30:00Z"
 
@@ -575,12 +620,15 @@ def _timed(action) -> float:
 
 # -- LibreOffice ------------------------------------------------------------
 
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_lays_arabic_out_right_to_left_and_breaks_pages(tmp_path):
-    html = page(f"<section class='page'><h2>العنوان</h2><p>{AR_SENTENCE} في هانوي.</p>"
-                "<p>القرار <bdi>35-CT/TW</bdi> الصادر</p></section>"
-                "<section class='page'><p>الصفحة الثانية</p></section>")
+    html = page(
+        f"<section class='page'><h2>العنوان</h2><p>{AR_SENTENCE} في هانوي.</p>"
+        "<p>القرار <bdi>35-CT/TW</bdi> الصادر</p></section>"
+        "<section class='page'><p>الصفحة الثانية</p></section>"
+    )
     pdf = _libreoffice_pdf(write(html), tmp_path)
     text = _run("pdftotext", "-layout", pdf, "-")
     pages = text.rstrip("\f").split("\f")
@@ -613,8 +661,21 @@ def _libreoffice_pdf(data: bytes, folder) -> str:
     source = folder / "document.docx"
     source.write_bytes(data)
     profile = (folder / "profile").as_uri()  # its own profile: other soffice runs may be going on
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return str(folder / "document.pdf")
 
 

@@ -1,4 +1,5 @@
 """DocxWriter extras: running footer with page fields, certificate page border, embedded fonts."""
+
 from __future__ import annotations
 
 import io
@@ -15,9 +16,7 @@ from lxml import etree
 
 from reporting.config import PageGeometry
 from reporting.errors import RenderError
-from reporting.writers import docx_fonts
-from reporting.writers import docx_styles
-from reporting.writers import ooxml
+from reporting.writers import docx_fonts, docx_styles, ooxml
 from reporting.writers.docx import BIDI_CONTROLS, DocxWriter, FontChoice
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -35,12 +34,16 @@ FOOTER = {
     "vi": 'Trang <span class="page-number"></span> / <span class="page-count"></span>',
 }
 HEADING = {
-    "ar": ('<table class="layout heading"><tr><td class="center">اللجنة المركزية<br><strong>مكتب التفتيش</strong>'
-           '</td><td class="center"><strong>جمهورية فيتنام الاشتراكية</strong></td></tr>'
-           '<tr><td></td><td class="center"><em>هانوي، 5 أبريل 2024</em></td></tr></table>'),
-    "vi": ('<table class="layout heading"><tr><td class="center">BAN CHẤP HÀNH TRUNG ƯƠNG<br><strong>VĂN PHÒNG'
-           '</strong></td><td class="center"><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong></td></tr>'
-           '<tr><td></td><td class="center"><em>Hà Nội, ngày 5 tháng 4 năm 2024</em></td></tr></table>'),
+    "ar": (
+        '<table class="layout heading"><tr><td class="center">اللجنة المركزية<br><strong>مكتب التفتيش</strong>'
+        '</td><td class="center"><strong>جمهورية فيتنام الاشتراكية</strong></td></tr>'
+        '<tr><td></td><td class="center"><em>هانوي، 5 أبريل 2024</em></td></tr></table>'
+    ),
+    "vi": (
+        '<table class="layout heading"><tr><td class="center">BAN CHẤP HÀNH TRUNG ƯƠNG<br><strong>VĂN PHÒNG'
+        '</strong></td><td class="center"><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong></td></tr>'
+        '<tr><td></td><td class="center"><em>Hà Nội, ngày 5 tháng 4 năm 2024</em></td></tr></table>'
+    ),
 }
 SENTENCE = {
     "ar": 'ترأس الاجتماع الرفيق فو جيا لونغ. وصدر القرار رقم <bdi dir="ltr">35-CT/TW</bdi> وعولج 624 ملفا.',
@@ -51,39 +54,52 @@ SENTENCE = {
 def page(body: str, lang: str, digits: str = "latn", footer: bool = True) -> str:
     direction = "rtl" if lang == "ar" else "ltr"
     running = f'<div class="running-footer">{FOOTER[lang]}</div>\n' if footer else ""
-    return (f'<!DOCTYPE html><html lang="{lang}" dir="{direction}" data-digits="{digits}"><head>'
-            f'<meta charset="utf-8"><title>T</title></head><body>\n{running}{body}</body></html>')
+    return (
+        f'<!DOCTYPE html><html lang="{lang}" dir="{direction}" data-digits="{digits}"><head>'
+        f'<meta charset="utf-8"><title>T</title></head><body>\n{running}{body}</body></html>'
+    )
 
 
 def report(lang: str, paragraphs: int = 3, **kwargs) -> str:
-    body = (HEADING[lang] + f'<h1 class="title">{"تقرير" if lang == "ar" else "Báo cáo"}</h1>'
-            + "".join(f'<p class="justify">{SENTENCE[lang]}</p>' for _ in range(paragraphs))
-            + f'<ol><li><span class="marker">{"١." if kwargs.get("digits") == "arab" else "1."}</span> '
-            + f'<strong>{"نغوين فان آن" if lang == "ar" else "Nguyễn Văn An"}'
-            '</strong></li></ol><div class="signature"><p><strong>'
-            + ("رئيس المكتب" if lang == "ar" else "CHÁNH VĂN PHÒNG") + "</strong></p></div>")
+    body = (
+        HEADING[lang]
+        + f'<h1 class="title">{"تقرير" if lang == "ar" else "Báo cáo"}</h1>'
+        + "".join(f'<p class="justify">{SENTENCE[lang]}</p>' for _ in range(paragraphs))
+        + f'<ol><li><span class="marker">{"١." if kwargs.get("digits") == "arab" else "1."}</span> '
+        + f"<strong>{'نغوين فان آن' if lang == 'ar' else 'Nguyễn Văn An'}"
+        '</strong></li></ol><div class="signature"><p><strong>'
+        + ("رئيس المكتب" if lang == "ar" else "CHÁNH VĂN PHÒNG")
+        + "</strong></p></div>"
+    )
     return page(body, lang, **kwargs)
 
 
 def awardee_list(lang: str) -> str:
-    rows = "".join(f'<tr><td class="num">{n}</td><td>{"نغوين فان آن" if lang == "ar" else "Nguyễn Văn An"}</td>'
-                   f'<td>{"مفتش" if lang == "ar" else "Thanh tra viên"}</td></tr>' for n in range(1, 4))
-    body = (HEADING[lang] + '<h1 class="title">LIST</h1><h2>Individuals</h2><table class="awardees"><thead><tr>'
-            '<th class="num">No.</th><th>Name</th><th>Position</th></tr></thead><tbody>' + rows + "</tbody></table>")
+    rows = "".join(
+        f'<tr><td class="num">{n}</td><td>{"نغوين فان آن" if lang == "ar" else "Nguyễn Văn An"}</td>'
+        f"<td>{'مفتش' if lang == 'ar' else 'Thanh tra viên'}</td></tr>"
+        for n in range(1, 4)
+    )
+    body = (
+        HEADING[lang] + '<h1 class="title">LIST</h1><h2>Individuals</h2><table class="awardees"><thead><tr>'
+        '<th class="num">No.</th><th>Name</th><th>Position</th></tr></thead><tbody>' + rows + "</tbody></table>"
+    )
     return page(body, lang)
 
 
 def certificates(lang: str, count: int = 3) -> str:
     name = "لجنة استقبال المواطنين" if lang == "ar" else "Ban Tiếp công dân tỉnh"
-    one = ('<section class="page certificate"><p class="center emblem-line"><img class="emblem" '
-           'src="assets/emblem.png" alt="Emblem" width="18mm" height="18mm"></p>'
-           '<p class="center small motto">'
-           f'<strong>{"جمهورية فيتنام الاشتراكية" if lang == "ar" else "CỘNG HÒA"}</strong></p>'
-           f'<h1 class="title">{"شهادة تقدير" if lang == "ar" else "BẰNG KHEN"}</h1>'
-           f'<p class="awardee">{name}</p><p class="center citation">{SENTENCE[lang]}</p>'
-           '<table class="layout signing"><tr><td class="center small">No. 1</td>'
-           f'<td class="center"><em>{"هانوي" if lang == "ar" else "Hà Nội"}</em><br><br><strong>X</strong></td>'
-           "</tr></table></section>")
+    one = (
+        '<section class="page certificate"><p class="center emblem-line"><img class="emblem" '
+        'src="assets/emblem.png" alt="Emblem" width="18mm" height="18mm"></p>'
+        '<p class="center small motto">'
+        f"<strong>{'جمهورية فيتنام الاشتراكية' if lang == 'ar' else 'CỘNG HÒA'}</strong></p>"
+        f'<h1 class="title">{"شهادة تقدير" if lang == "ar" else "BẰNG KHEN"}</h1>'
+        f'<p class="awardee">{name}</p><p class="center citation">{SENTENCE[lang]}</p>'
+        '<table class="layout signing"><tr><td class="center small">No. 1</td>'
+        f'<td class="center"><em>{"هانوي" if lang == "ar" else "Hà Nội"}</em><br><br><strong>X</strong></td>'
+        "</tr></table></section>"
+    )
     return page(one * count, lang, footer=False)
 
 
@@ -124,6 +140,7 @@ def in_schema_order(parent: etree._Element, order: dict[str, int]) -> bool:
 
 
 # -- running footer ---------------------------------------------------------
+
 
 def footer_part(data: bytes) -> etree._Element:
     (reference,) = sect_pr(data).findall("w:footerReference", NS)
@@ -174,18 +191,23 @@ def test_text_after_the_running_footer_stays_in_the_body():
     assert [text_of(p) for p in body.findall("w:p", NS)] == ["بعد التذييل", "فقرة"]
 
 
-@pytest.mark.parametrize("html, named", [
-    (page('<p><span class="page-number"></span></p>', "vi", footer=False), "outside the running footer"),
-    (page('<div><div class="running-footer">x</div></div>', "vi", footer=False), "directly in <body>"),
-    (page('<p class="running-footer">x</p>', "vi", footer=False), "directly in <body>"),
-    (page('<div class="running-footer">y</div>', "vi"), "one footer"),
-    (page("", "vi").replace('<span class="page-number"></span>', '<span class="page-number">7</span>'), "empty"),
-    (page("", "vi").replace('<span class="page-count"></span>', '<span class="page-count page-number"></span>'),
-     "one number"),
-    (page("", "vi").replace("Trang", '<img src="assets/emblem.png" alt="e" width="5mm" height="5mm">'), "<img>"),
-    (page("", "vi").replace("Trang", "<p>Trang</p>"), "<p>"),
-    (page("<p>x</p>", "vi").replace('data-digits="latn"', 'data-digits="hanidec"'), "hanidec"),
-])
+@pytest.mark.parametrize(
+    "html, named",
+    [
+        (page('<p><span class="page-number"></span></p>', "vi", footer=False), "outside the running footer"),
+        (page('<div><div class="running-footer">x</div></div>', "vi", footer=False), "directly in <body>"),
+        (page('<p class="running-footer">x</p>', "vi", footer=False), "directly in <body>"),
+        (page('<div class="running-footer">y</div>', "vi"), "one footer"),
+        (page("", "vi").replace('<span class="page-number"></span>', '<span class="page-number">7</span>'), "empty"),
+        (
+            page("", "vi").replace('<span class="page-count"></span>', '<span class="page-count page-number"></span>'),
+            "one number",
+        ),
+        (page("", "vi").replace("Trang", '<img src="assets/emblem.png" alt="e" width="5mm" height="5mm">'), "<img>"),
+        (page("", "vi").replace("Trang", "<p>Trang</p>"), "<p>"),
+        (page("<p>x</p>", "vi").replace('data-digits="latn"', 'data-digits="hanidec"'), "hanidec"),
+    ],
+)
 def test_footers_and_digits_outside_the_subset_are_refused(html, named):
     with pytest.raises(RenderError) as caught:
         write(html)
@@ -194,11 +216,12 @@ def test_footers_and_digits_outside_the_subset_are_refused(html, named):
 
 # -- certificate frame ------------------------------------------------------
 
+
 def test_certificates_are_framed_and_reports_are_not():
     sectPr = sect_pr(write(certificates("ar"), CERTIFICATE_PAGE))
     borders = sectPr.find("w:pgBorders", NS)
     assert borders.get(f"{W}offsetFrom") == "text"
-    sides = [side.tag[len(W):] for side in borders]
+    sides = [side.tag[len(W) :] for side in borders]
     assert sides == ["top", "left", "bottom", "right"]
     for side in borders:
         assert (side.get(f"{W}val"), side.get(f"{W}color")) == ("double", "7A1F1F")
@@ -210,6 +233,7 @@ def test_certificates_are_framed_and_reports_are_not():
 
 
 # -- embedded fonts ---------------------------------------------------------
+
 
 def embedded(data: bytes) -> list[dict]:
     """Each embedded face: family, slot, key, subsetted flag, obfuscated and recovered bytes."""
@@ -225,9 +249,16 @@ def embedded(data: bytes) -> list[dict]:
             assert kind == REL_FONT and target.endswith(".odttf")
             stored = parts(data)[f"word/{target}"]
             key = embed.get(f"{W}fontKey")
-            found.append({"family": font.get(f"{W}name"), "slot": embed.tag[len(W) + len("embed"):], "key": key,
-                          "subsetted": embed.get(f"{W}subsetted"), "stored": stored,
-                          "font": docx_fonts.obfuscate(stored, key)})
+            found.append(
+                {
+                    "family": font.get(f"{W}name"),
+                    "slot": embed.tag[len(W) + len("embed") :],
+                    "key": key,
+                    "subsetted": embed.get(f"{W}subsetted"),
+                    "stored": stored,
+                    "font": docx_fonts.obfuscate(stored, key),
+                }
+            )
     return found
 
 
@@ -274,12 +305,15 @@ def test_a_vietnamese_document_names_times_new_roman_and_embeds_nothing_by_defau
 def test_embedding_the_latin_font_names_tinos_and_carries_the_faces_it_uses():
     faces = embedded(write(report("vi"), **TINOS))  # the heading's date is in italics
     assert {(f["family"], f["slot"]) for f in faces} == {("Tinos", slot) for slot in ("Regular", "Bold", "Italic")}
-    plain = embedded(write(page("<p>Hội nghị sơ kết công tác thanh tra quý I năm 2024</p>", "vi", footer=False),
-                           **TINOS))
+    plain = embedded(
+        write(page("<p>Hội nghị sơ kết công tác thanh tra quý I năm 2024</p>", "vi", footer=False), **TINOS)
+    )
     assert [f["slot"] for f in plain] == ["Regular"]
     regular = TTFont(io.BytesIO(plain[0]["font"]))
     assert regular["name"].getDebugName(1) == "Tinos"
-    vietnamese = "ĂăÂâĐđÊêÔôƠơƯư" + "ẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹ"
+    vietnamese = (
+        "ĂăÂâĐđÊêÔôƠơƯư" + "ẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹ"
+    )
     assert {ord(c) for c in vietnamese + "àáãèéìíòóõùúýÀÁÃÈÉÌÍÒÓÕÙÚÝ"} <= set(regular.getBestCmap())
 
 
@@ -319,13 +353,16 @@ def test_writes_are_byte_identical_even_when_the_subsets_are_made_again():
 
 # -- validation -------------------------------------------------------------
 
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["ar", "vi"])
 def test_reports_lists_and_certificates_are_schema_valid(lang, tmp_path):
     audit = pytest.importorskip("openxml_audit")
-    documents = {"report": write(report(lang, digits="arab" if lang == "ar" else "latn")),
-                 "list": write(awardee_list(lang)),
-                 "certificates": write(certificates(lang), CERTIFICATE_PAGE)}
+    documents = {
+        "report": write(report(lang, digits="arab" if lang == "ar" else "latn")),
+        "list": write(awardee_list(lang)),
+        "certificates": write(certificates(lang), CERTIFICATE_PAGE),
+    }
     for name, data in documents.items():
         path = tmp_path / f"{name}.docx"
         path.write_bytes(data)
@@ -345,8 +382,22 @@ def _libreoffice_pdf(data: bytes, folder: Path, env: dict | None = None) -> Path
     source = folder / "document.docx"
     source.write_bytes(data)
     profile = (folder / "profile").as_uri()  # its own profile: it also keeps the fonts documents embed
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180, env=env)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=env,
+    )
     return folder / "document.pdf"
 
 
@@ -372,8 +423,10 @@ def test_libreoffice_prints_the_arabic_footer_with_page_numbers(tmp_path):
 
 @needs_libreoffice
 @pytest.mark.slow
-@pytest.mark.xfail(reason="LibreOffice 7.4 reads neither w:pgNumType hindiNumbers nor \\* HINDIARABIC "
-                          "(Word does); it prints Latin digits")
+@pytest.mark.xfail(
+    reason="LibreOffice 7.4 reads neither w:pgNumType hindiNumbers nor \\* HINDIARABIC "
+    "(Word does); it prints Latin digits"
+)
 def test_libreoffice_prints_arabic_indic_page_numbers(tmp_path):
     pdf = _libreoffice_pdf(write(report("ar", paragraphs=40, digits="arab")), tmp_path)
     first = _run("pdftotext", "-l", "1", str(pdf), "-")
@@ -392,8 +445,9 @@ def test_libreoffice_keeps_each_certificate_on_one_framed_page(tmp_path):
 @pytest.mark.skipif(not DEJAVU.is_dir(), reason="needs DejaVu as the only system font")
 def test_libreoffice_draws_with_the_embedded_fonts_where_they_are_not_installed(tmp_path):
     config = tmp_path / "fonts.conf"
-    config.write_text(f'<?xml version="1.0"?><fontconfig><dir>{DEJAVU}</dir>'
-                      f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    config.write_text(
+        f'<?xml version="1.0"?><fontconfig><dir>{DEJAVU}</dir><cachedir>{tmp_path / "cache"}</cachedir></fontconfig>'
+    )
     env = dict(os.environ, FONTCONFIG_FILE=str(config))
     html = page(HEADING["ar"] + f'<p>{SENTENCE["ar"]} <strong><bdi dir="ltr">Nguyễn Văn An</bdi></strong></p>', "ar")
     fonts = {}
@@ -407,6 +461,7 @@ def test_libreoffice_draws_with_the_embedded_fonts_where_they_are_not_installed(
 
 # -- the style set ----------------------------------------------------------
 
+
 def style(data: bytes, style_id: str) -> etree._Element:
     found = xml(data, "word/styles.xml").find(f"w:style[@w:styleId='{style_id}']", NS)
     assert found is not None, style_id
@@ -419,8 +474,15 @@ def test_certificate_paragraphs_are_in_the_certificate_styles(lang):
     data = write(certificates(lang, count=1), CERTIFICATE_PAGE)
     body = xml(data, "word/document.xml").find("w:body", NS)
     used = [p.find("w:pPr/w:pStyle", NS).get(f"{W}val") for p in body.iter(f"{W}p")]
-    assert used == ["CertificateText", "CertificateMotto", "CertificateTitle", "AwardeeName", "Citation",
-                    "CertificateNote", "Signatory"]
+    assert used == [
+        "CertificateText",
+        "CertificateMotto",
+        "CertificateTitle",
+        "AwardeeName",
+        "Citation",
+        "CertificateNote",
+        "Signatory",
+    ]
     for run in body.iter(f"{W}r"):  # the look is the styles': a run states at most bold, italic and direction
         rPr = run.find("w:rPr", NS)
         allowed = {f"{W}{name}" for name in ("b", "bCs", "i", "rtl", "lang")}
@@ -445,7 +507,9 @@ def test_certificate_paragraphs_are_in_the_certificate_styles(lang):
             current = based.get(f"{W}val") if based is not None else None
         assert chain[-1] == "Normal", chain
     fonts = style(data, "Normal").find("w:rPr/w:rFonts", NS)
-    assert (fonts.get(f"{W}ascii"), fonts.get(f"{W}hAnsi"), fonts.get(f"{W}cs")) == ("Times New Roman",) * 2 + ("Amiri",)
+    assert (fonts.get(f"{W}ascii"), fonts.get(f"{W}hAnsi"), fonts.get(f"{W}cs")) == ("Times New Roman",) * 2 + (
+        "Amiri",
+    )
     lang_tag = style(data, "Normal").find("w:rPr/w:lang", NS)
     assert dict(lang_tag.attrib) == ({f"{W}bidi": "ar-SA"} if lang == "ar" else {f"{W}val": "vi-VN"})
 
@@ -455,9 +519,10 @@ def test_the_report_table_style_has_rules_padding_and_a_bold_header_row():
     table = style(data, "ReportTable")
     assert table.get(f"{W}type") == "table"
     borders = table.find("w:tblPr/w:tblBorders", NS)
-    assert [(side.tag[len(W):], side.get(f"{W}val"), side.get(f"{W}sz")) for side in borders] == [
-        (side, "single", "5") for side in ("top", "left", "bottom", "right", "insideH", "insideV")]
-    margins = {side.tag[len(W):]: side.get(f"{W}w") for side in table.find("w:tblPr/w:tblCellMar", NS)}
+    assert [(side.tag[len(W) :], side.get(f"{W}val"), side.get(f"{W}sz")) for side in borders] == [
+        (side, "single", "5") for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    ]
+    margins = {side.tag[len(W) :]: side.get(f"{W}w") for side in table.find("w:tblPr/w:tblCellMar", NS)}
     assert margins == {"top": "0", "left": "112", "bottom": "0", "right": "112"}  # 0.4em of 14 pt at the sides
     header = table.find("w:tblStylePr[@w:type='firstRow']/w:rPr", NS)
     assert header.find("w:b", NS) is not None and header.find("w:bCs", NS) is not None
@@ -490,8 +555,23 @@ def test_the_style_set_is_our_own_and_shows_what_each_kind_of_document_uses(lang
     report_data, certificate_data = write(report(lang)), write(certificates(lang), CERTIFICATE_PAGE)
     defaults = {"DefaultParagraphFont", "TableNormal", "NoList"}
     report_styles, certificate_styles = set(style_names(report_data)), set(style_names(certificate_data))
-    assert defaults | {"Normal", "Heading1", "Heading2", "Heading3", "ListNumber", "TableText", "TableHeader",
-                       "NationalHeading", "Footer", "ReportTable", "LayoutTable"} <= report_styles
+    assert (
+        defaults
+        | {
+            "Normal",
+            "Heading1",
+            "Heading2",
+            "Heading3",
+            "ListNumber",
+            "TableText",
+            "TableHeader",
+            "NationalHeading",
+            "Footer",
+            "ReportTable",
+            "LayoutTable",
+        }
+        <= report_styles
+    )
     assert not report_styles & docx_styles.CERTIFICATE_STYLES  # a report lists no Awardee Name ...
     assert defaults | {"Normal", "CertificateTitle", "AwardeeName", "Citation", "Signatory"} <= certificate_styles
     assert not certificate_styles & {"Heading1", "Heading2", "ListNumber", "NationalHeading", "Footer"}  # ...
@@ -529,8 +609,9 @@ def _numbered(lang: str, digits: str = "latn") -> str:
 
 def _boxes(pdf: Path) -> tuple[float, list[tuple[str, float, float]]]:
     """The page width and every word of page 1 as (text, xMin, yMin), from ``pdftotext -bbox``."""
-    root = etree.fromstring(_run("pdftotext", "-bbox", "-l", "1", str(pdf), "-").encode(),
-                            etree.HTMLParser(encoding="utf-8"))
+    root = etree.fromstring(
+        _run("pdftotext", "-bbox", "-l", "1", str(pdf), "-").encode(), etree.HTMLParser(encoding="utf-8")
+    )
     width = float(root.find(".//page").get("width"))
     return width, [(w.text or "", float(w.get("xmin")), float(w.get("ymin"))) for w in root.iter("word")]
 

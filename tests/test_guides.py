@@ -12,6 +12,7 @@ A guide is a Markdown file. In it:
   (below the one line that reads LINE) or ``replace="LINE"`` (instead of it).
   Blocks without ``file=`` are illustrations and are not run.
 """
+
 from __future__ import annotations
 
 import os
@@ -64,7 +65,7 @@ def steps(guide: Path) -> list[Command | Edit]:
             index += 1
             continue
         end = lines.index("```", index + 1)
-        body = lines[index + 1:end]
+        body = lines[index + 1 : end]
         if fence["lang"] == "console":
             found.extend(_commands(body, index + 2))
         elif "file=" in fence["info"]:
@@ -108,19 +109,30 @@ def apply(edit: Edit, project: Path) -> None:
     at = [i for i, line in enumerate(lines) if line.rstrip("\n") == edit.anchor]
     assert len(at) == 1, f"line {edit.line}: expected one line {edit.anchor!r} in {edit.file}, found {len(at)}"
     new = edit.text.splitlines(keepends=True)
-    lines[at[0]:at[0] + 1] = [lines[at[0]], *new] if edit.how == "after" else new
+    lines[at[0] : at[0] + 1] = [lines[at[0]], *new] if edit.how == "after" else new
     path.write_text("".join(lines), encoding="utf-8")
 
 
 def run(command: Command, project: Path) -> None:
     # As a reader sees it: no colour, and stdout unbuffered so it interleaves with stderr as on a terminal.
     # XDG_DATA_HOME in the copy: `fonts install` writes the reader's font folder, never this machine's.
-    environment = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1",
-                   "XDG_DATA_HOME": str(project / ".local" / "share"),
-                   "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    environment = {
+        **os.environ,
+        "NO_COLOR": "1",
+        "PYTHONUNBUFFERED": "1",
+        "XDG_DATA_HOME": str(project / ".local" / "share"),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
     environment.pop("FORCE_COLOR", None)
-    done = subprocess.run(["bash", "-c", command.command], cwd=project, env=environment, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=600)
+    done = subprocess.run(
+        ["bash", "-c", command.command],
+        cwd=project,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=600,
+    )
     output = done.stdout.splitlines()
     where = f"line {command.line}: $ {command.command}\n{done.stdout}"
     assert done.returncode == command.exit_code, where

@@ -5,6 +5,7 @@ Data mistakes run the build over a copy of a previous good output (``hostile``, 
 test_hostile_input) and check that not one byte changed; the rest check the folders
 around the command the same way.
 """
+
 from __future__ import annotations
 
 import errno
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project, run_cli
-from test_hostile_input import Q1, D35, edit, good_output, hostile, snapshot  # noqa: F401 (fixtures)
+from test_hostile_input import D35, Q1, edit, good_output, hostile, snapshot  # noqa: F401 (fixtures)
 
 # Builds on full or read-only disks, signed builds, slow preview clients: nearly every test here takes seconds.
 pytestmark = pytest.mark.slow
@@ -25,6 +26,7 @@ ID_RULE = "expected an id of lowercase letters a-z, digits 0-9, '-' and '_', sta
 
 
 # -- item 3: new --id --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("bad_id", ["../../x", "Bad Id!", "/tmp/elsewhere", "a" * 65, "-leading-dash"])
 def test_new_refuses_an_id_that_is_not_an_id_before_writing_anything(tmp_path, bad_id):
@@ -52,13 +54,17 @@ def test_new_and_check_survive_a_dangling_link_and_a_folder_named_yaml(tmp_path)
 
 # -- item 10: tracebacks that became messages ----------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    (b"id: a\x00b\n", "1:6 expected printable text, found U+0000"),
-    ("id: x\nissuer: \"a\uffffb\"\n".encode(), "2:11 expected printable text, found U+FFFF"),
-    (b"id: x\ntitle: \x1b[31m\n", "2:8 expected printable text, found U+001B"),
-    (b"a: " + b"[" * 20_000 + b"]" * 20_000 + b"\n", "expected at most 20 levels of nesting, found more than 100"),
-    (b"a:\n" + b"".join(b"  " * n + b"- x:\n" for n in range(1, 500)), "expected at most 20 levels of nesting"),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (b"id: a\x00b\n", "1:6 expected printable text, found U+0000"),
+        ('id: x\nissuer: "a\uffffb"\n'.encode(), "2:11 expected printable text, found U+FFFF"),
+        (b"id: x\ntitle: \x1b[31m\n", "2:8 expected printable text, found U+001B"),
+        (b"a: " + b"[" * 20_000 + b"]" * 20_000 + b"\n", "expected at most 20 levels of nesting, found more than 100"),
+        (b"a:\n" + b"".join(b"  " * n + b"- x:\n" for n in range(1, 500)), "expected at most 20 levels of nesting"),
+    ],
+)
 def test_unprintable_characters_and_deep_nesting_are_data_errors(hostile, raw, expected):
     project, _, run = hostile
     (project / Q1).write_bytes(raw)
@@ -104,15 +110,20 @@ def test_a_failing_manifest_write_leaves_the_outputs(hostile, monkeypatch):
     _, output, run = hostile
     _fail_writes_with(monkeypatch, errno.ENOSPC, "manifest.json")
     code, err = run("--force", "--jobs", "1")
-    assert code == 1 and f"error: cannot write {output}/manifest.json: the disk is full: free some space and build again" in err, err
+    assert (
+        code == 1
+        and f"error: cannot write {output}/manifest.json: the disk is full: free some space and build again" in err
+    ), err
 
 
 def _mount_tmpfs(folder: Path, options: str) -> bool:
     folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() != 0:
         return False
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
-                          capture_output=True).returncode == 0
+    return (
+        subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True).returncode
+        == 0
+    )
 
 
 def test_a_really_full_disk(tmp_path):
@@ -136,7 +147,9 @@ def test_a_read_only_parent_folder(tmp_path):
     if not mounted:
         parent.chmod(0o555)
     try:
-        code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--output", str(parent / "out"))
+        code, _, err = run_cli(
+            "--project", str(ROOT), "--event", "inspectorate-2024-q1", "--output", str(parent / "out")
+        )
         assert code == 1 and "Traceback" not in err
         assert f"error: cannot use {parent}/.out.lock: " in err, err
         assert ("read-only" if mounted else "permission denied") in err
@@ -151,17 +164,23 @@ def test_output_pointing_at_a_file_is_a_usage_error(tmp_path, where):
     thesis.write_bytes(b"%PDF-1.7 not ours")
     output = thesis if where == "file" else thesis / "out"
     code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--output", str(output))
-    assert code == 2 and f"error: --output: expected a folder (new or one an earlier build made), found a file at {thesis}" in err
+    assert (
+        code == 2
+        and f"error: --output: expected a folder (new or one an earlier build made), found a file at {thesis}" in err
+    )
     assert thesis.read_bytes() == b"%PDF-1.7 not ours" and sorted(p.name for p in tmp_path.iterdir()) == ["thesis.pdf"]
 
 
-@pytest.mark.parametrize("manifest, found", [
-    (b"", "found an empty file"),
-    (b'{"outputs": ', "found invalid JSON at line 1, column 13"),
-    (b"\xff\xfe{}", "expected UTF-8 JSON"),
-    (b"[1, 2]", "expected an 'outputs' mapping of files to their sha256 and size"),
-    (b'{"outputs": {"a.pdf": {"sha256": 5}}}', "not written by this program, or damaged"),
-])
+@pytest.mark.parametrize(
+    "manifest, found",
+    [
+        (b"", "found an empty file"),
+        (b'{"outputs": ', "found invalid JSON at line 1, column 13"),
+        (b"\xff\xfe{}", "expected UTF-8 JSON"),
+        (b"[1, 2]", "expected an 'outputs' mapping of files to their sha256 and size"),
+        (b'{"outputs": {"a.pdf": {"sha256": 5}}}', "not written by this program, or damaged"),
+    ],
+)
 def test_verify_a_corrupt_manifest(tmp_path, manifest, found):
     (tmp_path / "manifest.json").write_bytes(manifest)
     code, _, err = run_cli("verify", str(tmp_path))
@@ -182,6 +201,7 @@ def test_serve_on_an_impossible_port(port):
 
 # -- item 12: every data text through the font preflight; no system font in any PDF -------------
 
+
 def _embedded_fonts(pdf: Path) -> set[str]:
     listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     return {line.split()[0].split("+")[-1] for line in listing.splitlines()[2:] if line.strip()}
@@ -192,25 +212,48 @@ def test_no_system_font_reaches_any_pdf(built):
     a character slipped past the preflight."""
     pdfs = sorted(built.rglob("*.pdf"))
     assert len(pdfs) == 58  # 2 reports, 2 lists, 2 print files, 52 certificates
-    foreign = {pdf.relative_to(built).as_posix(): fonts for pdf in pdfs
-               if (fonts := {f for f in _embedded_fonts(pdf) if not f.startswith("Report-")})}
+    foreign = {
+        pdf.relative_to(built).as_posix(): fonts
+        for pdf in pdfs
+        if (fonts := {f for f in _embedded_fonts(pdf) if not f.startswith("Report-")})
+    }
     assert foreign == {}
 
 
 NAME = 'vi: "Phạm Thị Thu Hương"'
 
 
-@pytest.mark.parametrize("old, new, field, expected", [
-    (NAME, 'vi: "Phạm\u1680Thị Thu Hương"', "awards.individuals[1].name.vi",
-     "expected characters the 'vi' fonts can draw, found U+1680 OGHAM SPACE MARK"),
-    (NAME, 'vi: "Phạm\u3000Thị Thu Hương"', "awards.individuals[1].name.vi", "found U+3000 IDEOGRAPHIC SPACE"),
-    (NAME, 'vi: "Phạm\u2028Thị Thu Hương"', "awards.individuals[1].name.vi",
-     "expected text without line or paragraph separators, found U+2028 LINE SEPARATOR at character 5"),
-    (NAME, 'vi: "Phạm Thị\\u2029Thu Hương"', "awards.individuals[1].name.vi", "found U+2029 PARAGRAPH SEPARATOR"),
-    ('decision: "1568/QĐ-UBND"', 'decision: "1568/QĐ-UBND 😀"', "awards.decision",
-     "expected characters the 'ar' fonts can draw, found U+1F600 GRINNING FACE"),
-    ('decision: "1568/QĐ-UBND"', 'decision: "1568/QĐ\u1680UBND"', "awards.decision", "found U+1680 OGHAM SPACE MARK"),
-])
+@pytest.mark.parametrize(
+    "old, new, field, expected",
+    [
+        (
+            NAME,
+            'vi: "Phạm\u1680Thị Thu Hương"',
+            "awards.individuals[1].name.vi",
+            "expected characters the 'vi' fonts can draw, found U+1680 OGHAM SPACE MARK",
+        ),
+        (NAME, 'vi: "Phạm\u3000Thị Thu Hương"', "awards.individuals[1].name.vi", "found U+3000 IDEOGRAPHIC SPACE"),
+        (
+            NAME,
+            'vi: "Phạm\u2028Thị Thu Hương"',
+            "awards.individuals[1].name.vi",
+            "expected text without line or paragraph separators, found U+2028 LINE SEPARATOR at character 5",
+        ),
+        (NAME, 'vi: "Phạm Thị\\u2029Thu Hương"', "awards.individuals[1].name.vi", "found U+2029 PARAGRAPH SEPARATOR"),
+        (
+            'decision: "1568/QĐ-UBND"',
+            'decision: "1568/QĐ-UBND 😀"',
+            "awards.decision",
+            "expected characters the 'ar' fonts can draw, found U+1F600 GRINNING FACE",
+        ),
+        (
+            'decision: "1568/QĐ-UBND"',
+            'decision: "1568/QĐ\u1680UBND"',
+            "awards.decision",
+            "found U+1680 OGHAM SPACE MARK",
+        ),
+    ],
+)
 def test_check_finds_what_the_fonts_cannot_draw_in_every_text(tmp_path, old, new, field, expected):
     project = copy_project(tmp_path)
     edit(project, D35, old, new)
@@ -229,14 +272,16 @@ def test_every_space_the_fonts_have_prints_in_the_project_fonts(tmp_path):
     edit(project, D35, NAME, 'vi: "Phạm\u00a0Thị\u2009Thu\u202fHương"')
     edit(project, D35, 'decision: "1568/QĐ-UBND"', 'decision: "1568/QĐ\u200d-UBND\u200c"')
     output = tmp_path / "out"
-    code, _, err = run_cli("--project", str(project), "--event", "directive-35-review", "--format", "pdf",
-                           "--output", str(output), "-q")
+    code, _, err = run_cli(
+        "--project", str(project), "--event", "directive-35-review", "--format", "pdf", "--output", str(output), "-q"
+    )
     assert code == 0, err
     for pdf in output.rglob("*.pdf"):
         assert all(font.startswith("Report-") for font in _embedded_fonts(pdf)), pdf
 
 
 # -- item 13: messages that stay readable ------------------------------------------------------
+
 
 def test_a_huge_string_is_not_echoed_in_full(hostile):
     project, _, run = hostile
@@ -247,10 +292,13 @@ def test_a_huge_string_is_not_echoed_in_full(hostile):
     assert "…" in err and len(err) < 2_000
 
 
-@pytest.mark.parametrize("key, expected", [
-    ("k" * 1_000, "expected a known field, found unknown field 'kkk"),
-    ("k" * 1_900_000, "invalid YAML: could not find expected ':'"),  # PyYAML's limit for a key: 1,024
-])
+@pytest.mark.parametrize(
+    "key, expected",
+    [
+        ("k" * 1_000, "expected a known field, found unknown field 'kkk"),
+        ("k" * 1_900_000, "invalid YAML: could not find expected ':'"),  # PyYAML's limit for a key: 1,024
+    ],
+)
 def test_a_huge_unknown_key_and_its_line_are_cut(hostile, key, expected):
     project, _, run = hostile
     edit(project, Q1, "part_of_day: afternoon", "part_of_day: afternoon\n" + key + ": 1")
@@ -277,12 +325,15 @@ def test_the_id_rule_is_shown_in_words(hostile):
     project, _, run = hostile
     edit(project, Q1, "id: inspectorate-2024-q1", 'id: "Inspectorate 2024/Q1"')
     code, err = run()
-    assert code == 1 and f"id: {ID_RULE}, at most 64 characters (such as 'directive-35-review'), " \
-                         "found 'Inspectorate 2024/Q1'" in err, err
+    assert (
+        code == 1
+        and f"id: {ID_RULE}, at most 64 characters (such as 'directive-35-review'), found 'Inspectorate 2024/Q1'" in err
+    ), err
     assert "pattern" not in err and "^[" not in err
 
 
 # -- items 8 and 9: signatures that mean what they say; key errors that say what is wrong -------
+
 
 @pytest.fixture(scope="module")
 def signed_output(tmp_path_factory):
@@ -295,8 +346,9 @@ def signed_output(tmp_path_factory):
     output = folder / "output"
     os.environ["REPORTING_SIGN_PASSPHRASE"] = "secret"
     try:
-        code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--sign", str(key),
-                               "--output", str(output), "-q")
+        code, _, err = run_cli(
+            "--project", str(ROOT), "--event", "inspectorate-2024-q1", "--sign", str(key), "--output", str(output), "-q"
+        )
     finally:
         del os.environ["REPORTING_SIGN_PASSPHRASE"]
     assert code == 0, err
@@ -336,12 +388,16 @@ def _append_annotation(pdf: Path) -> None:
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf.read_bytes()))
     page = writer.root["/Pages"].raw_get("/Kids")[0].get_object()
-    note = writer.add_object(generic.DictionaryObject({
-        generic.NameObject("/Type"): generic.NameObject("/Annot"),
-        generic.NameObject("/Subtype"): generic.NameObject("/Text"),
-        generic.NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in (10, 10, 30, 30)]),
-        generic.NameObject("/Contents"): generic.TextStringObject("void"),
-    }))
+    note = writer.add_object(
+        generic.DictionaryObject(
+            {
+                generic.NameObject("/Type"): generic.NameObject("/Annot"),
+                generic.NameObject("/Subtype"): generic.NameObject("/Text"),
+                generic.NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in (10, 10, 30, 30)]),
+                generic.NameObject("/Contents"): generic.TextStringObject("void"),
+            }
+        )
+    )
     page[generic.NameObject("/Annots")] = generic.ArrayObject([note])
     writer.update_container(page)
     buffer = io.BytesIO()
@@ -354,8 +410,10 @@ def test_verify_refuses_a_signed_pdf_changed_after_signing(signed_copy):
     _rehash(signed_copy, REPORT)
     code, _, err = run_cli("verify", str(signed_copy))
     assert code == 1, err
-    assert "error: invalid signature: report.pdf (field Signature: the file was changed after signing " \
-           "(expected the signature to cover the whole file, found later additions" in err, err
+    assert (
+        "error: invalid signature: report.pdf (field Signature: the file was changed after signing "
+        "(expected the signature to cover the whole file, found later additions" in err
+    ), err
     assert "error: invalid signature: manifest.json was changed after it was signed (manifest.json.p7s)" in err
 
 
@@ -372,13 +430,14 @@ def test_verify_detects_files_and_manifest_edited_together(signed_copy):
 def test_verify_refuses_signed_pdfs_whose_manifest_signature_was_removed(signed_copy):
     (signed_copy / "manifest.json.p7s").unlink()
     code, _, err = run_cli("verify", str(signed_copy))
-    assert code == 1 and "error: unsigned: manifest.json has no manifest.json.p7s, though its PDFs are signed" in err, err
+    assert code == 1 and "error: unsigned: manifest.json has no manifest.json.p7s, though its PDFs are signed" in err, (
+        err
+    )
 
 
 def test_verify_refuses_a_manifest_signed_by_another_key(signed_copy, tmp_path, monkeypatch):
-    from test_publication import _throwaway_key
-
     from reporting.build.signing import PdfSigner
+    from test_publication import _throwaway_key
 
     other = tmp_path / "other.p12"
     _throwaway_key(other, b"other")
@@ -386,12 +445,18 @@ def test_verify_refuses_a_manifest_signed_by_another_key(signed_copy, tmp_path, 
     signature = PdfSigner(other).sign_data((signed_copy / "manifest.json").read_bytes())
     (signed_copy / "manifest.json.p7s").write_bytes(signature)
     code, _, err = run_cli("verify", str(signed_copy))
-    assert code == 1 and "error: invalid signature: manifest.json.p7s is by Common Name: Test secretariat, " \
-                         "not by the key that signed the PDFs" in err, err
+    assert (
+        code == 1
+        and "error: invalid signature: manifest.json.p7s is by Common Name: Test secretariat, "
+        "not by the key that signed the PDFs"
+        in err
+    ), err
 
 
 def test_an_unsigned_rebuild_removes_the_manifest_signature(signed_copy):
-    code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--output", str(signed_copy), "-q")
+    code, _, err = run_cli(
+        "--project", str(ROOT), "--event", "inspectorate-2024-q1", "--output", str(signed_copy), "-q"
+    )
     assert code == 0, err
     assert not (signed_copy / "manifest.json.p7s").exists()
     code, _, err = run_cli("verify", str(signed_copy))
@@ -400,6 +465,7 @@ def test_an_unsigned_rebuild_removes_the_manifest_signature(signed_copy):
 
 def _key_file(tmp_path: Path, kind: str) -> Path:
     from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+
     from test_publication import _throwaway_key
 
     path = tmp_path / f"{kind}.p12"
@@ -411,19 +477,23 @@ def _key_file(tmp_path: Path, kind: str) -> Path:
         _throwaway_key(path, b"secret")
         if kind == "certificate only":
             _, certificate, _ = pkcs12.load_key_and_certificates(path.read_bytes(), b"secret")
-            path.write_bytes(pkcs12.serialize_key_and_certificates(b"x", None, certificate, None,
-                                                                   BestAvailableEncryption(b"secret")))
+            path.write_bytes(
+                pkcs12.serialize_key_and_certificates(b"x", None, certificate, None, BestAvailableEncryption(b"secret"))
+            )
     return path
 
 
-@pytest.mark.parametrize("kind, passphrase, expected", [
-    ("missing", "secret", "expected a PKCS#12 file (.p12 or .pfx), found no file"),
-    ("folder", "secret", "expected a PKCS#12 file (.p12 or .pfx), found a folder"),
-    ("pem", "secret", "expected a PKCS#12 file (.p12 or .pfx), found other content (a PEM key or certificate?"),
-    ("certificate only", "secret", "expected a private key in it, found only certificates"),
-    ("good", "wrong", "wrong passphrase in $REPORTING_SIGN_PASSPHRASE"),
-    ("good", None, "it is protected by a passphrase: set $REPORTING_SIGN_PASSPHRASE"),
-])
+@pytest.mark.parametrize(
+    "kind, passphrase, expected",
+    [
+        ("missing", "secret", "expected a PKCS#12 file (.p12 or .pfx), found no file"),
+        ("folder", "secret", "expected a PKCS#12 file (.p12 or .pfx), found a folder"),
+        ("pem", "secret", "expected a PKCS#12 file (.p12 or .pfx), found other content (a PEM key or certificate?"),
+        ("certificate only", "secret", "expected a private key in it, found only certificates"),
+        ("good", "wrong", "wrong passphrase in $REPORTING_SIGN_PASSPHRASE"),
+        ("good", None, "it is protected by a passphrase: set $REPORTING_SIGN_PASSPHRASE"),
+    ],
+)
 def test_signing_key_problems_are_said_plainly(tmp_path, monkeypatch, capfd, kind, passphrase, expected):
     key = _key_file(tmp_path, kind)
     if passphrase is None:
@@ -431,8 +501,18 @@ def test_signing_key_problems_are_said_plainly(tmp_path, monkeypatch, capfd, kin
     else:
         monkeypatch.setenv("REPORTING_SIGN_PASSPHRASE", passphrase)
     output = tmp_path / "out"
-    code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--format", "pdf",
-                           "--sign", str(key), "--output", str(output))
+    code, _, err = run_cli(
+        "--project",
+        str(ROOT),
+        "--event",
+        "inspectorate-2024-q1",
+        "--format",
+        "pdf",
+        "--sign",
+        str(key),
+        "--output",
+        str(output),
+    )
     assert code == 1 and err == f"error: cannot use the signing key {key}: {expected}" + err.split(expected, 1)[-1], err
     assert err.count("\n") == 1  # the message alone
     leaked = capfd.readouterr()
@@ -441,6 +521,7 @@ def test_signing_key_problems_are_said_plainly(tmp_path, monkeypatch, capfd, kin
 
 
 # -- item 11: a cache that cannot be written only costs time -----------------------------------
+
 
 def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
     selection = ("--project", str(ROOT), "--event", "directive-35-review", "--locale", "vi", "--format", "pdf", "-q")
@@ -451,12 +532,17 @@ def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     code, _, err = run_cli(*selection, "--output", str(tmp_path / "no-cache"))
     assert code == 0, err
-    usual, uncached = (json.loads((tmp_path / name / "manifest.json").read_text())["outputs"] for name in ("usual", "no-cache"))
-    assert len(usual) == 28 and {n: e["sha256"] for n, e in uncached.items()} == {n: e["sha256"] for n, e in usual.items()}
+    usual, uncached = (
+        json.loads((tmp_path / name / "manifest.json").read_text())["outputs"] for name in ("usual", "no-cache")
+    )
+    assert len(usual) == 28 and {n: e["sha256"] for n, e in uncached.items()} == {
+        n: e["sha256"] for n, e in usual.items()
+    }
     assert blocked.read_bytes() == b""
 
 
 # -- item 15: the preview's HTTP side ----------------------------------------------------------
+
 
 @pytest.fixture
 def preview_server(tmp_path):
@@ -499,8 +585,9 @@ def test_preview_answers_only_to_its_own_names(preview_server):
         assert code == 421 and b"generation" not in body, host
 
 
-@pytest.mark.parametrize("path", ["/files/%00.pdf", "/files/a%00b/report.pdf", "/templates/css/%00.css",
-                                  "/doc/x/ar/report/%00"])
+@pytest.mark.parametrize(
+    "path", ["/files/%00.pdf", "/files/a%00b/report.pdf", "/templates/css/%00.css", "/doc/x/ar/report/%00"]
+)
 def test_preview_refuses_a_nul_in_a_path(preview_server, capfd, path):
     port = preview_server.server_address[1]
     assert _get(port, path, f"127.0.0.1:{port}")[0] == 400
@@ -548,13 +635,16 @@ def test_preview_listen_backlog(preview_server):
 
 # -- item 16: messages without a translation ---------------------------------------------------
 
+
 def _relabel(project: Path) -> None:
     edit(project, "templates/report.html.j2", '_("Chair and participants")', '_("Chair and all participants")')
 
 
 def _untranslated(locale: str) -> str:
-    return (f"untranslated message 'Chair and all participants' in report.html.j2 ({locale}): the '{locale}' documents "
-            f"print it untranslated; translate it in templates/locale/{locale}/LC_MESSAGES/messages.po")
+    return (
+        f"untranslated message 'Chair and all participants' in report.html.j2 ({locale}): the '{locale}' documents "
+        f"print it untranslated; translate it in templates/locale/{locale}/LC_MESSAGES/messages.po"
+    )
 
 
 def test_a_message_without_translation_is_a_warning(hostile):
@@ -585,8 +675,9 @@ def test_strict_fails_on_every_warning_and_writes_nothing(hostile):
 
 def test_strict_passes_on_the_reference_project(tmp_path):
     """The README's CI recipe: the reference templates and catalogs have no untranslated message."""
-    code, _, err = run_cli("--project", str(ROOT), "build", "--strict", "--format", "docx",
-                           "--output", str(tmp_path / "out"), "-q")
+    code, _, err = run_cli(
+        "--project", str(ROOT), "build", "--strict", "--format", "docx", "--output", str(tmp_path / "out"), "-q"
+    )
     assert code == 0 and err == "", err
 
 
@@ -600,8 +691,9 @@ def test_the_preview_shows_untranslated_messages(tmp_path):
     _relabel(project)
     preview = Preview(Rebuilder(project, tmp_path / "out", Selection(("inspectorate-2024-q1",), ("ar",), ("docx",))))
     outcome = preview.build()
-    assert outcome.ok and outcome.result.warnings == [_untranslated("ar") + " (build_reports.py i18n update adds "
-                                                                              "it if it is missing)"]
+    assert outcome.ok and outcome.result.warnings == [
+        _untranslated("ar") + " (build_reports.py i18n update adds it if it is missing)"
+    ]
     page = pages.index_page(preview)
     assert 'id="warnings"' in page and "1 warning(s)" in page
     assert "untranslated message &#39;Chair and all participants&#39; in report.html.j2 (ar)" in page

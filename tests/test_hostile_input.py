@@ -4,6 +4,7 @@ Each case breaks a private copy of the project in one way, runs the build
 in-process over an output folder holding a previous good build, and checks
 the message, the exit code and that not one byte of the output changed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,15 +23,19 @@ D35 = "data/directive-35-review.yaml"
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` (hidden temporary files included) with its hash."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
 def good_output(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("good") / "output"
-    code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--locale", "vi",
-                           "--output", str(output), "-q")
+    code, _, err = run_cli(
+        "--project", str(ROOT), "--event", "inspectorate-2024-q1", "--locale", "vi", "--output", str(output), "-q"
+    )
     assert code == 0, err
     return output
 
@@ -44,8 +49,17 @@ def hostile(tmp_path, good_output):
     before = snapshot(output)
 
     def run(*extra: str) -> tuple[int, str]:
-        code, _, err = run_cli("--project", str(project), "--event", "inspectorate-2024-q1", "--locale", "vi",
-                               "--output", str(output), *extra)
+        code, _, err = run_cli(
+            "--project",
+            str(project),
+            "--event",
+            "inspectorate-2024-q1",
+            "--locale",
+            "vi",
+            "--output",
+            str(output),
+            *extra,
+        )
         assert snapshot(output) == before, "the output folder changed"
         assert "Traceback" not in err
         return code, err
@@ -61,41 +75,88 @@ def edit(project: Path, name: str, old: str, new: str, count: int = 1) -> None:
 
 
 YAML_CASES = {
-    "duplicate key": ("date: 2024-04-08", "date: 2024-04-08\ndate: 2024-04-09",
-                      "date: expected each field once, found 'date' again (first on line 34)"),
-    "anchor": ("part_of_day: afternoon", "part_of_day: &p afternoon\nother: *p",
-               "found an anchor '&p' (anchors and aliases are not allowed)"),
-    "yaml 1.1 boolean": ("sample_data: false", "sample_data: no", "sample_data: expected true/false, or text in quotes, found 'no'"),
-    "leading zero": ("    value: 17\n", "    value: 017\n", "figures.admin_inspections.value: expected a number without leading zeros"),
-    "impossible date": ("date: 2024-04-08", "date: 2024-02-30", "date: expected a real date YYYY-MM-DD, found '2024-02-30'"),
-    "wrong type": ("    value: 17\n", "    value: [17]\n", "figures.admin_inspections.value: expected a number, found a list"),
-    "unknown field": ("part_of_day: afternoon", "part_of_dya: afternoon",
-                      "part_of_dya: expected a known field, found unknown field 'part_of_dya' (did you mean 'part_of_day'?)"),
+    "duplicate key": (
+        "date: 2024-04-08",
+        "date: 2024-04-08\ndate: 2024-04-09",
+        "date: expected each field once, found 'date' again (first on line 34)",
+    ),
+    "anchor": (
+        "part_of_day: afternoon",
+        "part_of_day: &p afternoon\nother: *p",
+        "found an anchor '&p' (anchors and aliases are not allowed)",
+    ),
+    "yaml 1.1 boolean": (
+        "sample_data: false",
+        "sample_data: no",
+        "sample_data: expected true/false, or text in quotes, found 'no'",
+    ),
+    "leading zero": (
+        "    value: 17\n",
+        "    value: 017\n",
+        "figures.admin_inspections.value: expected a number without leading zeros",
+    ),
+    "impossible date": (
+        "date: 2024-04-08",
+        "date: 2024-02-30",
+        "date: expected a real date YYYY-MM-DD, found '2024-02-30'",
+    ),
+    "wrong type": (
+        "    value: 17\n",
+        "    value: [17]\n",
+        "figures.admin_inspections.value: expected a number, found a list",
+    ),
+    "unknown field": (
+        "part_of_day: afternoon",
+        "part_of_dya: afternoon",
+        "part_of_dya: expected a known field, found unknown field 'part_of_dya' (did you mean 'part_of_day'?)",
+    ),
     "missing field": ("date: 2024-04-08\n", "", "date: expected this field, found nothing"),
     "tab indentation": ("  start: 2024-01-01", "\tstart: 2024-01-01", "expected spaces for indentation, found a tab"),
-    "unknown placeholder": ("triển khai {admin_inspections:counted}", "triển khai {admin_inspection:counted}",
-                            "expected a known placeholder, found '{admin_inspection}' (did you mean 'admin_inspections'?)"),
-    "bidi override in a name": ('vi: "Vũ Gia Long"', 'vi: "Vũ \u202eGia Long"',
-                                "chair.name.vi: expected text without bidi control characters, "
-                                "found U+202E RIGHT-TO-LEFT OVERRIDE at character 4"),
-    "control character": ('vi: "Vũ Gia Long"', 'vi: "Vũ\\u0007Gia Long"', "expected text without control characters, found U+0007"),
-    "glyph missing from the fonts": ('vi: "Vũ Gia Long"', 'vi: "Vũ Gia Long 🎉"',
-                                     "chair.name.vi: expected characters the 'vi' fonts can draw, "
-                                     "found U+1F389 PARTY POPPER ('🎉') in none of Tinos-Regular.ttf"),
-    "award count without awards": ("triển khai {admin_inspections:counted}", "triển khai {awarded_groups}",
-                                   "expected a known placeholder, found '{awarded_groups}'"),
-    "date before the period": ("date: 2024-04-08", "date: 2023-12-31",
-                               "date: expected a date on or after the period's start (2024-01-01), found 2023-12-31"),
+    "unknown placeholder": (
+        "triển khai {admin_inspections:counted}",
+        "triển khai {admin_inspection:counted}",
+        "expected a known placeholder, found '{admin_inspection}' (did you mean 'admin_inspections'?)",
+    ),
+    "bidi override in a name": (
+        'vi: "Vũ Gia Long"',
+        'vi: "Vũ \u202eGia Long"',
+        "chair.name.vi: expected text without bidi control characters, "
+        "found U+202E RIGHT-TO-LEFT OVERRIDE at character 4",
+    ),
+    "control character": (
+        'vi: "Vũ Gia Long"',
+        'vi: "Vũ\\u0007Gia Long"',
+        "expected text without control characters, found U+0007",
+    ),
+    "glyph missing from the fonts": (
+        'vi: "Vũ Gia Long"',
+        'vi: "Vũ Gia Long 🎉"',
+        "chair.name.vi: expected characters the 'vi' fonts can draw, "
+        "found U+1F389 PARTY POPPER ('🎉') in none of Tinos-Regular.ttf",
+    ),
+    "award count without awards": (
+        "triển khai {admin_inspections:counted}",
+        "triển khai {awarded_groups}",
+        "expected a known placeholder, found '{awarded_groups}'",
+    ),
+    "date before the period": (
+        "date: 2024-04-08",
+        "date: 2023-12-31",
+        "date: expected a date on or after the period's start (2024-01-01), found 2023-12-31",
+    ),
 }
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (b"", "expected a mapping of fields, found an empty file"),
-    (b"id: caf\xe9\n", "expected UTF-8 text, found byte 0xe9"),
-    (b"\xef\xbb\xbfid: x\n", "expected UTF-8 without a byte-order mark"),
-    (b"a: " + b"x" * 2_100_000, "expected at most 2,000,000 bytes"),
-    (b"a: " + b"[" * 30 + b"]" * 30 + b"\n", "expected at most 20 levels of nesting"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (b"", "expected a mapping of fields, found an empty file"),
+        (b"id: caf\xe9\n", "expected UTF-8 text, found byte 0xe9"),
+        (b"\xef\xbb\xbfid: x\n", "expected UTF-8 without a byte-order mark"),
+        (b"a: " + b"x" * 2_100_000, "expected at most 2,000,000 bytes"),
+        (b"a: " + b"[" * 30 + b"]" * 30 + b"\n", "expected at most 20 levels of nesting"),
+    ],
+)
 def test_unreadable_data_files(hostile, raw, expected):
     project, _, run = hostile
     (project / Q1).write_bytes(raw)
@@ -104,20 +165,34 @@ def test_unreadable_data_files(hostile, raw, expected):
 
 
 D35_CASES = {
-    "resolved larger than total": ("    value: 624\n", "    value: 700\n",
-                                   "expected complaints_resolved (700) to be at most complaints_total (629)"),
+    "resolved larger than total": (
+        "    value: 624\n",
+        "    value: 700\n",
+        "expected complaints_resolved (700) to be at most complaints_total (629)",
+    ),
     "duplicate awardee id": ("id: g02", "id: g01", "awards: expected each awardee id once, found 'g01' twice"),
-    "image that does not exist": ("emblem: assets/emblem.png", "emblem: assets/nope.png",
-                                  "awards.emblem: expected an image file templates/assets/nope.png, found none"),
-    "image outside the assets folder": ("emblem: assets/emblem.png", "emblem: ../../etc/passwd",
-                                        "awards.emblem: expected an image under templates/assets/ named with letters"),
-    "stated percentage disagrees": ("    part: complaints_resolved\n", "    part: complaints_resolved\n    stated_percent: 98.2\n",
-                                    "stated_percent: expected 99.2 (624/629), found 98.2"),
+    "image that does not exist": (
+        "emblem: assets/emblem.png",
+        "emblem: assets/nope.png",
+        "awards.emblem: expected an image file templates/assets/nope.png, found none",
+    ),
+    "image outside the assets folder": (
+        "emblem: assets/emblem.png",
+        "emblem: ../../etc/passwd",
+        "awards.emblem: expected an image under templates/assets/ named with letters",
+    ),
+    "stated percentage disagrees": (
+        "    part: complaints_resolved\n",
+        "    part: complaints_resolved\n    stated_percent: 98.2\n",
+        "stated_percent: expected 99.2 (624/629), found 98.2",
+    ),
 }
 
 
-DATA_CASES = {**{(Q1, case): edit_ for case, edit_ in YAML_CASES.items()},
-              **{(D35, case): edit_ for case, edit_ in D35_CASES.items()}}
+DATA_CASES = {
+    **{(Q1, case): edit_ for case, edit_ in YAML_CASES.items()},
+    **{(D35, case): edit_ for case, edit_ in D35_CASES.items()},
+}
 
 
 @pytest.mark.parametrize("data_file, case", sorted(DATA_CASES), ids=[case for _, case in sorted(DATA_CASES)])
@@ -131,14 +206,31 @@ def test_data_mistakes(hostile, data_file, case):
 
 
 TEMPLATE_CASES = {
-    "undefined variable": ("{{ event.title|t }}{% endblock %}", "{{ event.titel|t }}{% endblock %}", "report.html.j2:{line}: "),
-    "python internals": ("{{ event.title|t }}{% endblock %}", "{{ event.__class__.__mro__ }}{% endblock %}", "report.html.j2:{line}: "),
-    "endless loop": ("{% block body %}", "{% block body %}{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}",
-                     "stopped after 1 s"),
-    "glyph missing from the fonts in template text": ("<h2>{{ _(\"Key figures\") }}</h2>", "<h2>{{ _(\"Key figures\") }} ✅</h2>",
-                                                      "report.html.j2 (vi): expected characters the 'vi' fonts can draw, found U+2705"),
-    "data in a style attribute": ('<p class="text">{{ _("On', '<p class="text" style="color: {{ event.title|t }}">{{ _("On',
-                                  '<p style="..."> is not in the HTML subset'),
+    "undefined variable": (
+        "{{ event.title|t }}{% endblock %}",
+        "{{ event.titel|t }}{% endblock %}",
+        "report.html.j2:{line}: ",
+    ),
+    "python internals": (
+        "{{ event.title|t }}{% endblock %}",
+        "{{ event.__class__.__mro__ }}{% endblock %}",
+        "report.html.j2:{line}: ",
+    ),
+    "endless loop": (
+        "{% block body %}",
+        "{% block body %}{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}",
+        "stopped after 1 s",
+    ),
+    "glyph missing from the fonts in template text": (
+        '<h2>{{ _("Key figures") }}</h2>',
+        '<h2>{{ _("Key figures") }} ✅</h2>',
+        "report.html.j2 (vi): expected characters the 'vi' fonts can draw, found U+2705",
+    ),
+    "data in a style attribute": (
+        '<p class="text">{{ _("On',
+        '<p class="text" style="color: {{ event.title|t }}">{{ _("On',
+        '<p style="..."> is not in the HTML subset',
+    ),
 }
 
 
@@ -180,13 +272,16 @@ def loopback_server():
     server.server_close()
 
 
-@pytest.mark.parametrize("markup, refused", [
-    ('<link rel="attachment" href="file:///etc/passwd">', "file:///etc/passwd"),
-    ('<img src="file:///etc/hostname">', "file:///etc/hostname"),
-    ("<style>@import url({server}/evil.css);</style>", "{server}/evil.css"),
-    ('<link rel="stylesheet" href="{server}/evil.css">', "{server}/evil.css"),
-    ('<img src="../reporting.toml">', "reporting.toml"),
-])
+@pytest.mark.parametrize(
+    "markup, refused",
+    [
+        ('<link rel="attachment" href="file:///etc/passwd">', "file:///etc/passwd"),
+        ('<img src="file:///etc/hostname">', "file:///etc/hostname"),
+        ("<style>@import url({server}/evil.css);</style>", "{server}/evil.css"),
+        ('<link rel="stylesheet" href="{server}/evil.css">', "{server}/evil.css"),
+        ('<img src="../reporting.toml">', "reporting.toml"),
+    ],
+)
 @pytest.mark.slow
 def test_rendering_is_confined_to_the_project(hostile, loopback_server, markup, refused):
     project, _, run = hostile

@@ -1,4 +1,5 @@
 """Layered certificates (static page once, variable boxes per awardee) and printing on pre-printed stock."""
+
 from __future__ import annotations
 
 import html
@@ -12,9 +13,8 @@ import pytest
 from PIL import Image, ImageChops
 
 from conftest import LOCALES, copy_project, run_cli
-from textutil import pdf_text, squeeze
-
 from reporting.writers.layer_html import LayerError, split_layers
+from textutil import pdf_text, squeeze
 
 D35 = "directive-35-review"
 MM = 72 / 25.4
@@ -23,8 +23,9 @@ _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax=
 
 def word_boxes(path: Path, page: int = 1) -> list[tuple[str, float, float, float, float]]:
     """Every word on ``page`` with its box in PDF points from the top-left corner (pdftotext -bbox)."""
-    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
-                         check=True, capture_output=True).stdout.decode("utf-8")
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"], check=True, capture_output=True
+    ).stdout.decode("utf-8")
     return [(html.unescape(w), float(a), float(b), float(c), float(d)) for a, b, c, d, w in _WORD.findall(out)]
 
 
@@ -32,10 +33,14 @@ def box_of(words, text: str) -> tuple[float, float, float, float]:
     """The box round the words of ``text`` (found in order on the page)."""
     wanted = text.split()
     for start in range(len(words)):
-        if [w[0] for w in words[start:start + len(wanted)]] == wanted:
-            found = words[start:start + len(wanted)]
-            return (min(w[1] for w in found), min(w[2] for w in found), max(w[3] for w in found),
-                    max(w[4] for w in found))
+        if [w[0] for w in words[start : start + len(wanted)]] == wanted:
+            found = words[start : start + len(wanted)]
+            return (
+                min(w[1] for w in found),
+                min(w[2] for w in found),
+                max(w[3] for w in found),
+                max(w[4] for w in found),
+            )
     raise AssertionError(f"{text!r} not on the page")
 
 
@@ -45,8 +50,9 @@ def differing_share(first: Path, second: Path, tmp_path: Path) -> float:
     tmp_path.mkdir(parents=True, exist_ok=True)
     for number, path in enumerate((first, second)):
         prefix = tmp_path / f"page{number}"
-        subprocess.run(["pdftoppm", "-gray", "-r", "40", "-f", "1", "-l", "1", "-png", str(path), str(prefix)],
-                       check=True)
+        subprocess.run(
+            ["pdftoppm", "-gray", "-r", "40", "-f", "1", "-l", "1", "-png", str(path), str(prefix)], check=True
+        )
         images.append(Image.open(next(tmp_path.glob(f"page{number}*.png"))))
     assert images[0].size == images[1].size
     changed = ImageChops.difference(*images).point(lambda v: 255 if v > 64 else 0)
@@ -62,8 +68,9 @@ def both_paths(tmp_path_factory):
     os.environ["XDG_CACHE_HOME"] = str(root / "cache")
     try:
         for name, option in (("layered", "--layers"), ("unlayered", "--no-layers")):
-            code, _, err = run_cli("--project", str(project), "--event", D35, "--format", "pdf",
-                                   "--output", str(root / name), "-q", option)
+            code, _, err = run_cli(
+                "--project", str(project), "--event", D35, "--format", "pdf", "--output", str(root / name), "-q", option
+            )
             assert code == 0, err
     finally:
         os.environ.pop("XDG_CACHE_HOME") if previous is None else os.environ.update(XDG_CACHE_HOME=previous)
@@ -107,7 +114,9 @@ def test_layered_certificates_are_standalone_files_with_subset_embedded_fonts(bo
         assert check.returncode == 0, check.stdout + check.stderr
         fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
         rows = fonts.splitlines()[2:]
-        assert rows and all(re.search(r"\byes\s+yes\s+yes\b", row) for row in rows), fonts  # embedded, subset, ToUnicode
+        assert rows and all(re.search(r"\byes\s+yes\s+yes\b", row) for row in rows), (
+            fonts
+        )  # embedded, subset, ToUnicode
 
 
 def test_the_static_page_is_typeset_once_per_language_and_shape(both_paths):
@@ -138,8 +147,9 @@ def test_a_long_name_shrinks_to_its_box_and_a_longer_one_is_an_error_naming_the_
     long = "Phạm Thị Thu Hương Nguyễn Hoàng Minh Châu Trần Lê Bảo Ngọc Anh"
     _set_name(project, "Phạm Thị Thu Hương", long)
     output = tmp_path / "output"
-    code, _, err = run_cli("--project", str(project), "--event", D35, "--locale", "vi", "--format", "pdf",
-                           "--output", str(output), "-q")
+    code, _, err = run_cli(
+        "--project", str(project), "--event", D35, "--locale", "vi", "--format", "pdf", "--output", str(output), "-q"
+    )
     assert code == 0, err
     folder = output / D35 / "vi" / "certificates"
     shrunk = word_boxes(next(folder.glob("12-*.pdf")))
@@ -151,8 +161,9 @@ def test_a_long_name_shrinks_to_its_box_and_a_longer_one_is_an_error_naming_the_
     assert squeeze(long) in squeeze(pdf_text(next(folder.glob("12-*.pdf"))))
 
     _set_name(project, long, long + " " + long + " " + long)
-    code, _, err = run_cli("--project", str(project), "--event", D35, "--locale", "vi", "--format", "pdf",
-                           "--output", str(output), "-q")
+    code, _, err = run_cli(
+        "--project", str(project), "--event", D35, "--locale", "vi", "--format", "pdf", "--output", str(output), "-q"
+    )
     assert code == 1
     assert "12-i02-" in err and "awardee i02" in err and "name does not fit its box" in err and "70%" in err
     assert squeeze(long) in squeeze(pdf_text(next(folder.glob("12-*.pdf"))))  # the previous good file stays
@@ -162,15 +173,32 @@ def test_a_new_variable_field_needs_only_the_template(tmp_path):
     """Another data-variable element (as a template change adds the book number) becomes a box by itself."""
     project = copy_project(tmp_path)
     template = project / "templates" / "certificates.html.j2"
-    template.write_text(template.read_text(encoding="utf-8").replace(
-        '<p class="center citation">', '<p class="center" data-variable="code">ID {{ awardee.id }}</p>\n'
-        '<p class="center citation">'), encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(
+            '<p class="center citation">',
+            '<p class="center" data-variable="code">ID {{ awardee.id }}</p>\n<p class="center citation">',
+        ),
+        encoding="utf-8",
+    )
     css = project / "templates" / "css" / "certificate.css"
-    css.write_text(css.read_text(encoding="utf-8") + '\n[data-variable="code"] { min-height: 1.45em; }\n',
-                   encoding="utf-8")
+    css.write_text(
+        css.read_text(encoding="utf-8") + '\n[data-variable="code"] { min-height: 1.45em; }\n', encoding="utf-8"
+    )
     for name, option in (("layered", "--layers"), ("unlayered", "--no-layers")):
-        code, _, err = run_cli("--project", str(project), "--event", D35, "--locale", "vi", "--format", "pdf",
-                               "--output", str(tmp_path / name), "-q", option)
+        code, _, err = run_cli(
+            "--project",
+            str(project),
+            "--event",
+            D35,
+            "--locale",
+            "vi",
+            "--format",
+            "pdf",
+            "--output",
+            str(tmp_path / name),
+            "-q",
+            option,
+        )
         assert code == 0, err
     path = next((tmp_path / "layered" / D35 / "vi" / "certificates").glob("14-*.pdf"))
     other = tmp_path / "unlayered" / D35 / "vi" / "certificates" / path.name
@@ -181,22 +209,41 @@ def test_a_new_variable_field_needs_only_the_template(tmp_path):
 def test_a_variable_box_without_a_declared_size_is_refused(tmp_path):
     project = copy_project(tmp_path)
     css = project / "templates" / "css" / "certificate.css"
-    css.write_text(css.read_text(encoding="utf-8").replace(
-        'section.certificate [data-variable="name"] { min-height: 1.1em; }', ""), encoding="utf-8")
-    code, _, err = run_cli("--project", str(project), "--event", D35, "--locale", "vi", "--format", "pdf",
-                           "--output", str(tmp_path / "out"), "-q")
+    css.write_text(
+        css.read_text(encoding="utf-8").replace(
+            'section.certificate [data-variable="name"] { min-height: 1.1em; }', ""
+        ),
+        encoding="utf-8",
+    )
+    code, _, err = run_cli(
+        "--project",
+        str(project),
+        "--event",
+        D35,
+        "--locale",
+        "vi",
+        "--format",
+        "pdf",
+        "--output",
+        str(tmp_path / "out"),
+        "-q",
+    )
     assert code == 1
     assert "'name' has no min-height" in err
 
 
 def test_splitting_the_layers_of_a_certificate():
-    page = ('<html><body><section class="page certificate"><p>static</p>'
-            '<p class="awardee" data-variable="name" data-min-size="70%">An <b>B</b></p>'
-            '<td>No. <span data-variable="serial"><span>1</span>2</span></td></section></body></html>')
+    page = (
+        '<html><body><section class="page certificate"><p>static</p>'
+        '<p class="awardee" data-variable="name" data-min-size="70%">An <b>B</b></p>'
+        '<td>No. <span data-variable="serial"><span>1</span>2</span></td></section></body></html>'
+    )
     layers = split_layers(page)
     assert layers.static_html == page.replace("An <b>B</b>", "").replace("<span>1</span>2", "")
-    assert [(t.name, t.html, t.min_scale) for t in layers.texts] == [("name", "An <b>B</b>", 0.7),
-                                                                      ("serial", "<span>1</span>2", 1.0)]
+    assert [(t.name, t.html, t.min_scale) for t in layers.texts] == [
+        ("name", "An <b>B</b>", 0.7),
+        ("serial", "<span>1</span>2", 1.0),
+    ]
     with pytest.raises(LayerError, match="two elements"):
         split_layers('<p data-variable="a">x</p><p data-variable="a">y</p>')
     with pytest.raises(LayerError, match="never closed"):
@@ -208,8 +255,12 @@ def test_splitting_the_layers_of_a_certificate():
 def _preprinted(tmp_path: Path, offset: str) -> Path:
     project = copy_project(tmp_path)
     config = project / "reporting.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('stock = "plain"', 'stock = "preprinted"')
-                      .replace("offset_mm = { x = 0, y = 0 }", f"offset_mm = {offset}"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        .replace('stock = "plain"', 'stock = "preprinted"')
+        .replace("offset_mm = { x = 0, y = 0 }", f"offset_mm = {offset}"),
+        encoding="utf-8",
+    )
     return project
 
 
@@ -217,8 +268,9 @@ def _preprinted(tmp_path: Path, offset: str) -> Path:
 def test_preprinted_stock_prints_only_the_variable_boxes_moved_by_the_offset(tmp_path, locale):
     project = _preprinted(tmp_path, "{ x = 2.5, y = -1.5 }")
     output = tmp_path / "output"
-    code, _, err = run_cli("--project", str(project), "--event", D35, "--locale", locale, "--format", "pdf",
-                           "--output", str(output), "-q")
+    code, _, err = run_cli(
+        "--project", str(project), "--event", D35, "--locale", locale, "--format", "pdf", "--output", str(output), "-q"
+    )
     assert code == 0, err
     folder = output / D35 / locale
     printed = folder / "certificates.pdf"
@@ -240,8 +292,11 @@ def test_preprinted_stock_prints_only_the_variable_boxes_moved_by_the_offset(tmp
     moved, full = word_boxes(printed, 12), word_boxes(singles[11])
     assert moved
     for word in moved:
-        match = [w for w in full if w[0] == word[0]
-                 and abs(w[1] + 2.5 * MM - word[1]) < 0.05 and abs(w[2] - 1.5 * MM - word[2]) < 0.05]
+        match = [
+            w
+            for w in full
+            if w[0] == word[0] and abs(w[1] + 2.5 * MM - word[1]) < 0.05 and abs(w[2] - 1.5 * MM - word[2]) < 0.05
+        ]
         assert match, word
     # the single certificates stay whole
     with pikepdf.open(singles[11]) as pdf:
@@ -251,8 +306,22 @@ def test_preprinted_stock_prints_only_the_variable_boxes_moved_by_the_offset(tmp
 def test_preprinted_stock_comes_with_a_calibration_page(tmp_path):
     project = _preprinted(tmp_path, "{ x = 1, y = 2 }")
     output = tmp_path / "output"
-    assert run_cli("--project", str(project), "--event", D35, "--locale", "vi", "--format", "pdf",
-                   "--output", str(output), "-q")[0] == 0
+    assert (
+        run_cli(
+            "--project",
+            str(project),
+            "--event",
+            D35,
+            "--locale",
+            "vi",
+            "--format",
+            "pdf",
+            "--output",
+            str(output),
+            "-q",
+        )[0]
+        == 0
+    )
     calibration = output / D35 / "vi" / "certificates-calibration.pdf"
     text = pdf_text(calibration)
     assert "x +1.0 mm, y +2.0 mm" in text
@@ -264,19 +333,37 @@ def test_preprinted_stock_comes_with_a_calibration_page(tmp_path):
         assert [round(float(v), 1) for v in pdf.pages[0].mediabox] == [0, 0, 841.9, 595.3]
     # back on plain paper: the calibration page was this build's, so it goes
     config = project / "reporting.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('stock = "preprinted"', 'stock = "plain"'),
-                      encoding="utf-8")
-    assert run_cli("--project", str(project), "--event", D35, "--locale", "vi", "--format", "pdf",
-                   "--output", str(output), "-q")[0] == 0
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('stock = "preprinted"', 'stock = "plain"'), encoding="utf-8"
+    )
+    assert (
+        run_cli(
+            "--project",
+            str(project),
+            "--event",
+            D35,
+            "--locale",
+            "vi",
+            "--format",
+            "pdf",
+            "--output",
+            str(output),
+            "-q",
+        )[0]
+        == 0
+    )
     assert not calibration.exists()
     assert "BẰNG KHEN" in pdf_text(output / D35 / "vi" / "certificates.pdf")
 
 
-@pytest.mark.parametrize("setting, message", [
-    ("offset_mm = { x = 12, y = 0 }", "15 print.offset_mm.x: expected less than or equal to 10, found 12"),
-    ('stock = "letterhead"', "print.stock: expected 'plain' or 'preprinted', found 'letterhead'"),
-    ("offset_mm = { z = 1 }", "print.offset_mm.z: expected a known field, found unknown field 'z'"),
-])
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ("offset_mm = { x = 12, y = 0 }", "15 print.offset_mm.x: expected less than or equal to 10, found 12"),
+        ('stock = "letterhead"', "print.stock: expected 'plain' or 'preprinted', found 'letterhead'"),
+        ("offset_mm = { z = 1 }", "print.offset_mm.z: expected a known field, found unknown field 'z'"),
+    ],
+)
 def test_print_settings_are_checked(tmp_path, setting, message):
     project = copy_project(tmp_path)
     config = project / "reporting.toml"
@@ -289,6 +376,7 @@ def test_print_settings_are_checked(tmp_path, setting, message):
 
 def test_archive_cannot_print_on_preprinted_stock(tmp_path):
     project = copy_project(tmp_path)
-    code, _, err = run_cli("--project", str(project), "build", "--archive", "--stock", "preprinted",
-                           "--output", str(tmp_path / "out"))
+    code, _, err = run_cli(
+        "--project", str(project), "build", "--archive", "--stock", "preprinted", "--output", str(tmp_path / "out")
+    )
     assert code == 2 and "--stock plain" in err

@@ -1,6 +1,7 @@
 """Lines break where a reader expects: never inside a code, never between a number and its word, never
 before a heading's last word alone; list items' first lines start where their other lines do. Narrow
 columns force the breaks, in the PDF (WeasyPrint) and the DOCX (through LibreOffice)."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from reporting.language.bidi import isolate_ltr, isolate_rtl
 from reporting.config import PageGeometry
+from reporting.language.bidi import isolate_ltr, isolate_rtl
 from reporting.language.line_breaks import keep_together
 from textutil import BIDI_CONTROLS, docx_xml, pdf_text
 
@@ -22,13 +23,16 @@ needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="
 # that, in a narrow column, line ends fall on every part of them.
 SENTENCES = {
     "vi": "Chỉ thị số 35-CT/TW ngày 26/5/2014 và Quyết định 1568/QĐ-UBND tại 12 đơn vị với 14.400 buổi tiếp "
-          "và 576 triệu đồng trong giai đoạn 2014-2024 cho 10 tập thể.",
+    "và 576 triệu đồng trong giai đoạn 2014-2024 cho 10 tập thể.",
     "ar": "التوجيه رقم 35-CT/TW بتاريخ 26/5/2014 والقرار 1568/QĐ-UBND في 12 وحدة مع 14,400 جلسة "
-          "و576 مليون دونج للفترة 2014-2024 لـ10 جماعات.",
+    "و576 مليون دونج للفترة 2014-2024 لـ10 جماعات.",
 }
 FILLER = {"vi": "tiếp", "ar": "جلسة"}
 CODES = ["35-CT/TW", "26/5/2014", "1568/QĐ-UBND", "2014-2024"]
-HEADINGS = {"vi": "Hội nghị tổng kết công tác giải quyết khiếu nại, tố cáo", "ar": "مؤتمر مراجعة أعمال حل الشكاوى والبلاغات"}
+HEADINGS = {
+    "vi": "Hội nghị tổng kết công tác giải quyết khiếu nại, tố cáo",
+    "ar": "مؤتمر مراجعة أعمال حل الشكاوى والبلاغات",
+}
 NARROW = "@page { size: 70mm 400mm; margin: 5mm; }"
 
 
@@ -36,8 +40,10 @@ def document(locale: str, nobr: bool) -> str:
     rtl = locale == "ar"
     paragraphs = "".join(f"<p>{' '.join([FILLER[locale]] * (k % 4))} {SENTENCES[locale]}</p>" for k in range(12))
     heading = f'<h1 class="title">{HEADINGS[locale]}</h1>'
-    html = (f'<html lang="{locale}" dir="{"rtl" if rtl else "ltr"}"><head><link rel="stylesheet" href="css/common.css">'
-            f"<style>{NARROW} p {{ text-align: start; }}</style></head><body>{heading}{paragraphs}</body></html>")
+    html = (
+        f'<html lang="{locale}" dir="{"rtl" if rtl else "ltr"}"><head><link rel="stylesheet" href="css/common.css">'
+        f"<style>{NARROW} p {{ text-align: start; }}</style></head><body>{heading}{paragraphs}</body></html>"
+    )
     html = keep_together(html) if nobr else html
     return isolate_ltr(html) if rtl else isolate_rtl(html)
 
@@ -85,8 +91,10 @@ def written(tmp_path_factory) -> dict[tuple[str, bool], tuple[Path, Path]]:
 
 
 def test_codes_numbers_and_heading_ends_get_the_markup():
-    html = keep_together('<html><body><h1 class="title">Hội nghị về khiếu nại, tố cáo</h1>'
-                         "<p>Chỉ thị số 35-CT/TW tại 12 đơn vị; و14,400 جلسة، 11 فردًا، ١٤٬٤٠٠ جلسة.</p></body></html>")
+    html = keep_together(
+        '<html><body><h1 class="title">Hội nghị về khiếu nại, tố cáo</h1>'
+        "<p>Chỉ thị số 35-CT/TW tại 12 đơn vị; و14,400 جلسة، 11 فردًا، ١٤٬٤٠٠ جلسة.</p></body></html>"
+    )
     assert '<span class="nobr">tố cáo</span></h1>' in html
     for kept in ("35-CT/TW", "12 đơn", "و14,400 جلسة", "11 فردًا", "١٤٬٤٠٠ جلسة"):
         assert f'<span class="nobr">{kept}</span>' in html, kept
@@ -134,24 +142,34 @@ ITEM_STARTS = {"Tăng", "Thực", "Phối", "تعزيز", "التنفيذ", "ا�
 def list_starts(pdf: Path, rtl: bool) -> list[tuple[float, float]]:
     """For each list item of ``pdf`` running over lines: (first line's text start, next line's start),
     the start being the left edge (vi) or the right edge (ar), in points."""
-    root = etree.fromstring(subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True,
-                                           capture_output=True).stdout, etree.HTMLParser(encoding="utf-8"))
+    root = etree.fromstring(
+        subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True, capture_output=True).stdout,
+        etree.HTMLParser(encoding="utf-8"),
+    )
     edge = (lambda word: word[1]) if rtl else (lambda word: word[0])
     lines = []  # (top, height, words from the start side, whether a list marker opened the line)
     for line in root.iter("line"):
-        words = sorted(((float(w.get("xmin")), float(w.get("xmax")), w.text or "") for w in line.iter("word")),
-                       reverse=rtl, key=lambda word: word[0])
+        words = sorted(
+            ((float(w.get("xmin")), float(w.get("xmax")), w.text or "") for w in line.iter("word")),
+            reverse=rtl,
+            key=lambda word: word[0],
+        )
         text = [word for word in words if not MARKER.match(word[2])]
         if text:
             top, bottom = float(line.get("ymin")), float(line.get("ymax"))
             lines.append((top, bottom - top, text, MARKER.match(words[0][2]) is not None))
     found = []
-    for (top, height, words, marked), (next_top, _, following, next_marked) in zip(lines, lines[1:]):
+    for (top, height, words, marked), (next_top, _, following, next_marked) in zip(lines, lines[1:], strict=False):
         first = words[0][2][::-1] if rtl else words[0][2]
         # The item's next line: directly under it and indented like it (not the heading after the list).
         start_side = edge(words[0]) > 300 if rtl else edge(words[0]) < 300  # not a line of the closing's other column
-        if ((marked or first in ITEM_STARTS) and start_side and not next_marked and 0 < next_top - top < 1.5 * height
-                and abs(edge(words[0]) - edge(following[0])) < 12):
+        if (
+            (marked or first in ITEM_STARTS)
+            and start_side
+            and not next_marked
+            and 0 < next_top - top < 1.5 * height
+            and abs(edge(words[0]) - edge(following[0])) < 12
+        ):
             found.append((edge(words[0]), edge(following[0])))
     return found
 
@@ -174,6 +192,19 @@ def test_list_items_first_lines_align_with_the_rest_in_the_docx(built, locale, t
 
 def _libreoffice(sources: list[Path], folder: Path) -> list[Path]:
     profile = (folder / "profile").as_uri()  # its own profile: other soffice runs may be going on
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(folder), *map(str, sources)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *map(str, sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return [folder / source.with_suffix(".pdf").name for source in sources]

@@ -1,16 +1,17 @@
 """Amounts are never changed: exact unless the data states an approximation, compact only when exact,
 qualifiers ("hơn", "أكثر من") only where the data wrote them; read back from the PDF and the DOCX."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
+from readback import read_back
 from reporting.config import LocaleSettings
 from reporting.language.filters import LocalFilters
-from reporting.language.messages import load_translations
 from reporting.language.locales import LocaleFacts
-from readback import read_back
+from reporting.language.messages import load_translations
 from textutil import letters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,9 @@ SETTINGS = [("vi", "latn", 2), ("ar", "latn", 3), ("ar", "arab", 4)]
 
 
 def filters(code: str, digits: str) -> LocalFilters:
-    return LocalFilters(LocaleFacts(LocaleSettings(code, digits)), load_translations(ROOT / "templates" / "locale", code))
+    return LocalFilters(
+        LocaleFacts(LocaleSettings(code, digits)), load_translations(ROOT / "templates" / "locale", code)
+    )
 
 
 @pytest.mark.parametrize("code, digits, column", SETTINGS)
@@ -56,7 +59,9 @@ def test_qualifiers_come_from_the_data_only():
 def test_a_figure_carries_its_approximation():
     from reporting.source.model import Figure
 
-    figure = Figure(value=576_450_000, kind="money", currency="VND", approximate=1_000_000, label={"ar": "x", "vi": "x"})
+    figure = Figure(
+        value=576_450_000, kind="money", currency="VND", approximate=1_000_000, label={"ar": "x", "vi": "x"}
+    )
     assert filters("vi", "latn").figure(figure) == "khoảng 576 triệu đồng"
     with pytest.raises(ValueError, match="expected 'approximate' only on a money or number figure"):
         Figure(value=5, approximate=10, label={"ar": "x", "vi": "x"})
@@ -69,6 +74,6 @@ def test_amounts_read_back_from_pdf_and_docx(tmp_path, code, digits, column):
     anchor = {"vi": "Số tiền là", "ar": "المبلغ هو"}[code]
     texts = [f"{anchor} {f.money(row[0], 'VND', row[1])}" for row in MONEY]
     pdf, docx = read_back(tmp_path, code, texts)
-    for row, from_pdf, from_docx in zip(MONEY, pdf, docx):
+    for row, from_pdf, from_docx in zip(MONEY, pdf, docx, strict=True):
         assert letters(from_pdf) == letters(f"{anchor} {row[column]}"), (from_pdf, row)
         assert letters(from_docx) == letters(f"{anchor} {row[column]}"), (from_docx, row)

@@ -1,4 +1,5 @@
 """`new`: the next period's data file from the previous one; every blank reported by `check` until filled."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,10 +57,12 @@ def fill_blanks(path, date: dt.date) -> list[int]:
 
 def _is_leaf(lines: list[str], index: int) -> bool:
     """A key whose next significant line is not indented deeper holds nothing (its value is blank)."""
+
     def depth(text: str) -> int:
         match = KEY_LINE.match(text) or re.match(r"^(?P<indent> *)(?P<dash>- )?", text)
         return len(match["indent"]) + len(match["dash"] or "")
-    for following in lines[index + 1:]:
+
+    for following in lines[index + 1 :]:
         if following.strip() and not following.lstrip().startswith("#"):
             return depth(following) <= depth(lines[index])
     return True
@@ -77,7 +80,9 @@ def test_quarterly_carries_people_and_bodies_and_clears_figures(project):
     assert scaffold["figures"].keys() == previous["figures"].keys()
     for name, figure in scaffold["figures"].items():
         assert figure["value"] is None, name
-        assert {k: v for k, v in figure.items() if k != "value"} == {k: v for k, v in previous["figures"][name].items() if k != "value"}
+        assert {k: v for k, v in figure.items() if k != "value"} == {
+            k: v for k, v in previous["figures"][name].items() if k != "value"
+        }
     assert scaffold["date"] is None and scaffold["title"] == {"ar": None, "vi": None}
     assert len(scaffold["sections"]) == len(previous["sections"])
     assert all(s["paragraphs"] == [{"ar": None, "vi": None}] for s in scaffold["sections"])
@@ -94,7 +99,7 @@ def test_every_field_has_a_comment_saying_what_goes_there(project):
     for index in top_level:
         assert lines[index - 1].startswith("# "), lines[index]
     awards = lines.index("awards:")
-    for line in lines[awards + 1:]:  # every field of the awards block: a comment above or a note at the end
+    for line in lines[awards + 1 :]:  # every field of the awards block: a comment above or a note at the end
         if re.match(r"  [a-z_]+:", line):
             previous_line = lines[lines.index(line) - 1]
             assert "  # " in line or previous_line.strip().startswith("#"), line
@@ -127,8 +132,20 @@ def test_round_trip_fill_every_blank_then_check_passes_and_the_report_builds(pro
     code, out, err = run_cli("--project", str(project), "check")
     assert code == 0, err
     assert "ok: data/inspectorate-2024-q2.yaml (inspectorate-2024-q2: 8 figures)" in out
-    code, _, err = run_cli("--project", str(project), "build", "--event", "inspectorate-2024-q2", "--locale", "vi",
-                           "--format", "docx", "--output", str(tmp_path / "out"), "-q")
+    code, _, err = run_cli(
+        "--project",
+        str(project),
+        "build",
+        "--event",
+        "inspectorate-2024-q2",
+        "--locale",
+        "vi",
+        "--format",
+        "docx",
+        "--output",
+        str(tmp_path / "out"),
+        "-q",
+    )
     assert code == 0, err
     assert (tmp_path / "out/inspectorate-2024-q2/vi/report.docx").is_file()
 
@@ -174,8 +191,13 @@ def test_conference_keeps_the_awards_body_and_signatory_and_clears_awardees(proj
 @pytest.mark.slow
 def test_commendation_batch_needs_a_model_then_follows_the_last_one(project):
     code, _, err = new(project, "commendation", "--period", "2024-Q3")
-    assert code == 1 and "error: expected a commendation file in data to start from, found none; name one with --from FILE" in err
-    code, _, err = new(project, "commendation", "--period", "2024-Q3", "--from", str(project / D35), "--id", "awards-2024-q3")
+    assert (
+        code == 1
+        and "error: expected a commendation file in data to start from, found none; name one with --from FILE" in err
+    )
+    code, _, err = new(
+        project, "commendation", "--period", "2024-Q3", "--from", str(project / D35), "--id", "awards-2024-q3"
+    )
     assert code == 0, err
     batch = load_yaml(project / "data/awards-2024-q3.yaml").data
     assert "figures" not in batch and "sections" not in batch and batch["awards"]["individuals"] == []
@@ -186,13 +208,16 @@ def test_commendation_batch_needs_a_model_then_follows_the_last_one(project):
     assert "created data/awards-2024-q4.yaml from data/awards-2024-q3.yaml" in out
 
 
-@pytest.mark.parametrize("text, start, end, token", [
-    ("2024-Q2", dt.date(2024, 4, 1), dt.date(2024, 6, 30), "2024-q2"),
-    ("2024-q4", dt.date(2024, 10, 1), dt.date(2024, 12, 31), "2024-q4"),
-    ("2024-H1", dt.date(2024, 1, 1), dt.date(2024, 6, 30), "2024-h1"),
-    ("2024-02", dt.date(2024, 2, 1), dt.date(2024, 2, 29), "2024-02"),
-    ("2025", dt.date(2025, 1, 1), dt.date(2025, 12, 31), "2025"),
-])
+@pytest.mark.parametrize(
+    "text, start, end, token",
+    [
+        ("2024-Q2", dt.date(2024, 4, 1), dt.date(2024, 6, 30), "2024-q2"),
+        ("2024-q4", dt.date(2024, 10, 1), dt.date(2024, 12, 31), "2024-q4"),
+        ("2024-H1", dt.date(2024, 1, 1), dt.date(2024, 6, 30), "2024-h1"),
+        ("2024-02", dt.date(2024, 2, 1), dt.date(2024, 2, 29), "2024-02"),
+        ("2025", dt.date(2025, 1, 1), dt.date(2025, 12, 31), "2025"),
+    ],
+)
 def test_periods(text, start, end, token):
     period = parse_period(text)
     assert (period.start, period.end, period.token) == (start, end, token)
@@ -202,16 +227,22 @@ def test_periods(text, start, end, token):
 def test_a_bad_period_is_a_usage_error(project, text):
     code, _, err = new(project, "quarterly", "--period", text)
     assert code == 2 and "--period: expected" in err
-    assert sorted(p.name for p in (project / "data").iterdir()) == ["directive-35-review.yaml", "inspectorate-2024-q1.yaml"]
+    assert sorted(p.name for p in (project / "data").iterdir()) == [
+        "directive-35-review.yaml",
+        "inspectorate-2024-q1.yaml",
+    ]
 
 
-@pytest.mark.parametrize("old, new, field, expected", [
-    ('place:\n  ar: "نينه بينه"\n  vi: "Ninh Bình"\n', "place:\n", "place", "a text per language"),
-    ('    ar: "فو جيا لونغ"\n    vi: "Vũ Gia Long"\n', "", "chair.name", "a text per language"),
-    ("    value: 9\n", "    value:\n", "figures.conclusions.value", "a number"),
-    ("date: 2024-04-08\n", "date:\n", "date", "a valid date"),
-    ('  vi: "Ninh Bình"\n', "  vi:\n", "place.vi", "text"),
-])
+@pytest.mark.parametrize(
+    "old, new, field, expected",
+    [
+        ('place:\n  ar: "نينه بينه"\n  vi: "Ninh Bình"\n', "place:\n", "place", "a text per language"),
+        ('    ar: "فو جيا لونغ"\n    vi: "Vũ Gia Long"\n', "", "chair.name", "a text per language"),
+        ("    value: 9\n", "    value:\n", "figures.conclusions.value", "a number"),
+        ("date: 2024-04-08\n", "date:\n", "date", "a valid date"),
+        ('  vi: "Ninh Bình"\n', "  vi:\n", "place.vi", "text"),
+    ],
+)
 def test_a_blank_in_any_file_is_reported_as_to_fill(project, old, new, field, expected):
     path = project / Q1
     text = path.read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ date as prescribed, page numbers at the top from page 2, the signature and the
 recipients, the annex line, the certificates as the specimen form; and as an Arabic
 reader: no slanted or letter-spaced Arabic, one side for the percent sign.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,25 +26,41 @@ MM = 72 / 25.4  # PDF points per millimetre
 
 
 def layout(pdf: Path, first: int = 1, last: int = 1) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-f", str(first), "-l", str(last), str(pdf), "-"],
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", "-f", str(first), "-l", str(last), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def words(pdf: Path, page: int) -> list[tuple[str, float, float, float]]:
     """(word, x centre, top, bottom) in points of one page, from pdftotext -bbox."""
-    xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                         check=True, capture_output=True, text=True).stdout
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml)
     return [(text, (float(x0) + float(x1)) / 2, float(y0), float(y1)) for x0, y0, x1, y1, text in found]
 
 
 # -- heading block -----------------------------------------------------------
 
-@pytest.mark.parametrize("event, left, right, number_line", [
-    (Q1, "UBND TỈNH NINH BÌNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-     r"Số: 05/BC-TTr\s+Ninh Bình, ngày 08 tháng 4 năm 2024"),
-    (D35, "ĐẢNG BỘ TỈNH NINH BÌNH", "ĐẢNG CỘNG SẢN VIỆT NAM", r"Số 15-BC/TU\s+Ninh Bình, ngày 20 tháng 8 năm 2024"),
-])
+
+@pytest.mark.parametrize(
+    "event, left, right, number_line",
+    [
+        (
+            Q1,
+            "UBND TỈNH NINH BÌNH",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            r"Số: 05/BC-TTr\s+Ninh Bình, ngày 08 tháng 4 năm 2024",
+        ),
+        (D35, "ĐẢNG BỘ TỈNH NINH BÌNH", "ĐẢNG CỘNG SẢN VIỆT NAM", r"Số 15-BC/TU\s+Ninh Bình, ngày 20 tháng 8 năm 2024"),
+    ],
+)
 def test_heading_block_state_and_party(built, event, left, right, number_line):
     """Bodies at the left, the national name (State) or the Party's heading at the right, each on one
     line; the number (Party: no colon) level with the place and date (zero-padded day)."""
@@ -65,11 +82,21 @@ def test_heading_sizes_and_italic_date_in_the_docx(built):
     def style(style_id):
         (found,) = styles.findall(f'{W}style[@{W}styleId="{style_id}"]')
         return found
-    size = {name: int(style(name).find(f"{W}rPr/{W}sz").get(f"{W}val")) / 2
-            for name in ("NationalName", "Motto", "BodyName", "ParentBody", "PlaceDate", "Heading1", "Summary")}
+
+    size = {
+        name: int(style(name).find(f"{W}rPr/{W}sz").get(f"{W}val")) / 2
+        for name in ("NationalName", "Motto", "BodyName", "ParentBody", "PlaceDate", "Heading1", "Summary")
+    }
     # the document kind (h1.title) is Heading 1: the top of the outline
-    assert size == {"NationalName": 12, "Motto": 13, "BodyName": 12, "ParentBody": 12, "PlaceDate": 13,
-                    "Heading1": 14, "Summary": 14}
+    assert size == {
+        "NationalName": 12,
+        "Motto": 13,
+        "BodyName": 12,
+        "ParentBody": 12,
+        "PlaceDate": 13,
+        "Heading1": 14,
+        "Summary": 14,
+    }
     assert style("PlaceDate").find(f"{W}rPr/{W}i") is not None
     assert style("BodyText").find(f"{W}pPr/{W}ind").get(f"{W}firstLine") == str(round(10 * 1440 / 25.4))
     assert int(style("Normal").find(f"{W}pPr/{W}spacing").get(f"{W}after")) >= 6 * 20  # at least 6 pt
@@ -88,15 +115,29 @@ def test_the_national_name_stays_on_one_line_in_libreoffice(built, tmp_path):
     user_fonts.install(ROOT / "templates" / "fonts", fonts, platform="linux")
     environment = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "share"))
     subprocess.run(["fc-cache", str(fonts)], env=environment, check=True, capture_output=True)
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(built / Q1 / "vi" / "report.docx")],
-                   check=True, capture_output=True, timeout=180, env=environment)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(built / Q1 / "vi" / "report.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=environment,
+    )
     pdf = tmp_path / "report.pdf"
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n" in layout(pdf)
     assert_page_numbers_at_the_top(pdf)
 
 
 # -- page numbers -------------------------------------------------------------
+
 
 def assert_page_numbers_at_the_top(pdf: Path) -> None:
     first = words(pdf, 1)
@@ -117,8 +158,10 @@ def test_docx_page_number_is_a_header_field_blank_on_page_one(built):
     path = built / Q1 / "vi" / "report.docx"
     sect = docx_xml(path).find(f".//{W}body/{W}sectPr")
     assert sect.find(f"{W}titlePg") is not None and sect.find(f"{W}footerReference") is None
-    kinds = {ref.get(f"{W}type"): ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
-             for ref in sect.findall(f"{W}headerReference")}
+    kinds = {
+        ref.get(f"{W}type"): ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        for ref in sect.findall(f"{W}headerReference")
+    }
     assert set(kinds) == {"default", "first"}
     rels = docx_xml(path, "word/_rels/document.xml.rels")
     target = {r.get("Id"): r.get("Target") for r in rels}
@@ -129,19 +172,29 @@ def test_docx_page_number_is_a_header_field_blank_on_page_one(built):
 
 # -- signature, recipients, annex ------------------------------------------------
 
-@pytest.mark.parametrize("event, lines, signature", [
-    (Q1, ["- Thanh tra Chính phủ (để báo cáo);", "- Lưu: VT, VP."], ["CHÁNH THANH TRA", "Vũ Gia Long"]),
-    (D35, ["- Ban Bí thư Trung ương Đảng (để báo cáo),", "- Lưu Văn phòng Tỉnh ủy."],
-     ["T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Đoàn Minh Huấn"]),
-])
+
+@pytest.mark.parametrize(
+    "event, lines, signature",
+    [
+        (Q1, ["- Thanh tra Chính phủ (để báo cáo);", "- Lưu: VT, VP."], ["CHÁNH THANH TRA", "Vũ Gia Long"]),
+        (
+            D35,
+            ["- Ban Bí thư Trung ương Đảng (để báo cáo),", "- Lưu Văn phòng Tỉnh ủy."],
+            ["T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Đoàn Minh Huấn"],
+        ),
+    ],
+)
 def test_signature_block_and_recipients(built, event, lines, signature):
     pdf = built / event / "vi" / "report.pdf"
     text = re.sub(r"\s+", " ", pdf_text(pdf))
     assert "Nơi nhận:" in text and all(line in text for line in lines), text[-800:]
     assert all(part in text for part in signature)
     assert "Đinh Ngọc" not in text and "Mạnh Dũng" not in text  # no journalists' byline
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
-                                                                text=True).stdout).group(1))
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        ).group(1)
+    )
     page = words(pdf, pages)
     title = [w for w in page if w[0] == signature[-2].split()[-1]]
     name = [w for w in page if w[0] == signature[-1].split()[-1]]
@@ -171,17 +224,22 @@ def test_awardee_list_is_a_state_annex_of_the_decision(built, suffix):
     text = re.sub(r"\s+", " ", pdf_text(path) if suffix == ".pdf" else " ".join(docx_paragraphs(path)))
     assert "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "TỈNH ỦY" not in text and "ĐẢNG CỘNG SẢN" not in text
-    assert ("(Kèm theo Quyết định số 1568/QĐ-UBND ngày 20 tháng 8 năm 2024 của Chủ tịch Ủy ban nhân dân "
-            "tỉnh Ninh Bình)") in text
+    assert (
+        "(Kèm theo Quyết định số 1568/QĐ-UBND ngày 20 tháng 8 năm 2024 của Chủ tịch Ủy ban nhân dân tỉnh Ninh Bình)"
+    ) in text
 
 
 # -- certificates --------------------------------------------------------------------
 
-@pytest.mark.parametrize("number, lines", [
-    ("21-i11", ["Ông Nguyễn Đức Mạnh", "Chủ tịch UBND xã Gia Sinh, huyện Gia Viễn"]),
-    ("12-i02", ["Bà Phạm Thị Thu Hương", "Phó Trưởng Ban Tiếp công dân tỉnh"]),
-    ("11-i01", ["Ông Nguyễn Văn Hùng", "Phó Chánh Thanh tra tỉnh\n"]),
-])
+
+@pytest.mark.parametrize(
+    "number, lines",
+    [
+        ("21-i11", ["Ông Nguyễn Đức Mạnh", "Chủ tịch UBND xã Gia Sinh, huyện Gia Viễn"]),
+        ("12-i02", ["Bà Phạm Thị Thu Hương", "Phó Trưởng Ban Tiếp công dân tỉnh"]),
+        ("11-i01", ["Ông Nguyễn Văn Hùng", "Phó Chánh Thanh tra tỉnh\n"]),
+    ],
+)
 def test_certificate_as_the_specimen_form(built, number, lines):
     (pdf,) = (built / D35 / "vi" / "certificates").glob(f"{number}-*.pdf")
     text = pdf_text(pdf)
@@ -198,16 +256,17 @@ def test_certificate_as_the_specimen_form(built, number, lines):
 
 def test_certificate_fields_are_marked_and_book_number_printed():
     """Each variable text has its field class; a book number in the data is printed, none is invented."""
-    from reporting.source.figures import bundle_event
     from reporting.config import load_project
-    from reporting.source.load import load_event
     from reporting.render import Renderer
+    from reporting.source.figures import bundle_event
+    from reporting.source.load import load_event
 
     project = load_project(ROOT)
     bundle = bundle_event(load_event(ROOT / "data" / f"{D35}.yaml", tuple(project.locales)))
     awardee = replace(bundle.individuals[0], book_number="125/SV")
-    html = Renderer(project).render("certificates.html.j2", "vi", bundle, project.pages["certificate"],
-                                    awardees=(awardee, bundle.individuals[1]))
+    html = Renderer(project).render(
+        "certificates.html.j2", "vi", bundle, project.pages["certificate"], awardees=(awardee, bundle.individuals[1])
+    )
     # (a code such as 125/SV is kept on one line: reporting/language/line_breaks.py)
     assert '<span class="field-book-number"><span class="nobr">125/SV</span></span>' in html
     assert html.count("Số sổ vàng") == 1
@@ -218,47 +277,71 @@ def test_certificate_fields_are_marked_and_book_number_printed():
 
 # -- filters: dates, numbers, joined positions ------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def vi_filters():
     from reporting.config import load_project
     from reporting.render import Renderer
+
     return Renderer(load_project(ROOT)).environment("vi")[1]
 
 
-@pytest.mark.parametrize("date, expected", [
-    (dt.date(2024, 4, 8), "ngày 08 tháng 4 năm 2024"), (dt.date(2024, 2, 20), "ngày 20 tháng 02 năm 2024"),
-    (dt.date(2024, 1, 5), "ngày 05 tháng 01 năm 2024"), (dt.date(2024, 11, 25), "ngày 25 tháng 11 năm 2024"),
-    (dt.date(2024, 3, 10), "ngày 10 tháng 3 năm 2024"),
-])
+@pytest.mark.parametrize(
+    "date, expected",
+    [
+        (dt.date(2024, 4, 8), "ngày 08 tháng 4 năm 2024"),
+        (dt.date(2024, 2, 20), "ngày 20 tháng 02 năm 2024"),
+        (dt.date(2024, 1, 5), "ngày 05 tháng 01 năm 2024"),
+        (dt.date(2024, 11, 25), "ngày 25 tháng 11 năm 2024"),
+        (dt.date(2024, 3, 10), "ngày 10 tháng 3 năm 2024"),
+    ],
+)
 def test_document_dates_take_the_prescribed_zeros(vi_filters, date, expected):
     assert vi_filters.document_date(date) == expected
     assert vi_filters.place_date("Ninh Bình", date) == f"Ninh Bình, {expected}"
 
 
-@pytest.mark.parametrize("system, number, expected", [
-    ("state", 5, "05/BC-TTr"), ("state", 11, "11/BC-TTr"), ("party", 1, "01-BC/TU"), ("party", 100, "100-BC/TU"),
-])
+@pytest.mark.parametrize(
+    "system, number, expected",
+    [
+        ("state", 5, "05/BC-TTr"),
+        ("state", 11, "11/BC-TTr"),
+        ("party", 1, "01-BC/TU"),
+        ("party", 100, "100-BC/TU"),
+    ],
+)
 def test_number_and_symbol_per_system(vi_filters, system, number, expected):
     from reporting.source.model import DocumentFormat
+
     code = "TTr" if system == "state" else "TU"
-    doc = DocumentFormat.model_validate({"system": system, "body": {"name": {"vi": "X", "ar": "س"}, "code": code},
-                                         "kind": {"vi": "Báo cáo", "ar": "تقرير"}, "kind_code": "BC",
-                                         "number": number})
+    doc = DocumentFormat.model_validate(
+        {
+            "system": system,
+            "body": {"name": {"vi": "X", "ar": "س"}, "code": code},
+            "kind": {"vi": "Báo cáo", "ar": "تقرير"},
+            "kind_code": "BC",
+            "number": number,
+        }
+    )
     assert vi_filters.document_number(doc) == expected
 
 
-@pytest.mark.parametrize("position, unit, expected", [
-    ("Chủ tịch UBND xã", "Xã Gia Sinh, huyện Gia Viễn", "Chủ tịch UBND xã Gia Sinh, huyện Gia Viễn"),
-    ("Phó Chánh Thanh tra tỉnh", "Thanh tra tỉnh", "Phó Chánh Thanh tra tỉnh"),
-    ("Phó Trưởng Ban", "Ban Tiếp công dân tỉnh", "Phó Trưởng Ban Tiếp công dân tỉnh"),
-    ("Chánh Thanh tra tỉnh", "Tỉnh ủy Ninh Bình", "Chánh Thanh tra tỉnh, Tỉnh ủy Ninh Bình"),
-    ("Trưởng phòng", "Ban Nội chính Tỉnh ủy", "Trưởng phòng, Ban Nội chính Tỉnh ủy"),
-])
+@pytest.mark.parametrize(
+    "position, unit, expected",
+    [
+        ("Chủ tịch UBND xã", "Xã Gia Sinh, huyện Gia Viễn", "Chủ tịch UBND xã Gia Sinh, huyện Gia Viễn"),
+        ("Phó Chánh Thanh tra tỉnh", "Thanh tra tỉnh", "Phó Chánh Thanh tra tỉnh"),
+        ("Phó Trưởng Ban", "Ban Tiếp công dân tỉnh", "Phó Trưởng Ban Tiếp công dân tỉnh"),
+        ("Chánh Thanh tra tỉnh", "Tỉnh ủy Ninh Bình", "Chánh Thanh tra tỉnh, Tỉnh ủy Ninh Bình"),
+        ("Trưởng phòng", "Ban Nội chính Tỉnh ủy", "Trưởng phòng, Ban Nội chính Tỉnh ủy"),
+    ],
+)
 def test_position_and_unit_without_doubled_words(vi_filters, position, unit, expected):
     from reporting.source.model import Localized
 
     class Awardee:
         pass
+
     awardee = Awardee()
     awardee.position = Localized({"vi": position, "ar": "م"})
     awardee.unit = Localized({"vi": unit, "ar": "و"})
@@ -267,18 +350,30 @@ def test_position_and_unit_without_doubled_words(vi_filters, position, unit, exp
 
 # -- Arabic typography ---------------------------------------------------------------
 
+
 def test_arabic_docx_has_no_italic_and_no_letter_spacing(built):
-    for path in [built / D35 / "ar" / "report.docx", built / D35 / "ar" / "awardees.docx",
-                 *sorted((built / D35 / "ar" / "certificates").glob("*.docx"))[:2]]:
+    for path in [
+        built / D35 / "ar" / "report.docx",
+        built / D35 / "ar" / "awardees.docx",
+        *sorted((built / D35 / "ar" / "certificates").glob("*.docx"))[:2],
+    ]:
         styles = docx_xml(path, "word/styles.xml")
         body = docx_xml(path)
         used = {p.get(f"{W}val") for p in body.iter(f"{W}pStyle")}
         assert {"PlaceDate", "AnnexLine", "Citation", "SignerTitle"} & used, path
-        slanted = [s.get(f"{W}styleId") for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") in used
-                   and s.find(f"{W}rPr/{W}i") is not None and s.find(f"{W}rPr/{W}i").get(f"{W}val") != "0"]
+        slanted = [
+            s.get(f"{W}styleId")
+            for s in styles.iter(f"{W}style")
+            if s.get(f"{W}styleId") in used
+            and s.find(f"{W}rPr/{W}i") is not None
+            and s.find(f"{W}rPr/{W}i").get(f"{W}val") != "0"
+        ]
         assert slanted == [], (path, slanted)
-        spaced = [s.get(f"{W}styleId") for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") in used
-                  and s.find(f"{W}rPr/{W}spacing") is not None]
+        spaced = [
+            s.get(f"{W}styleId")
+            for s in styles.iter(f"{W}style")
+            if s.get(f"{W}styleId") in used and s.find(f"{W}rPr/{W}spacing") is not None
+        ]
         assert spaced == [], (path, spaced)
         assert not [r for r in body.iter(f"{W}r") if r.find(f"{W}rPr/{W}i") is not None], path
 
@@ -307,7 +402,11 @@ def test_a_number_without_its_kind_code_is_refused_at_its_line(tmp_path):
 def test_certificate_docx_keeps_to_one_page_in_libreoffice(built, tmp_path, locale):
     """The signature's 30 mm and the certificate's longest lines (i11: position, unit and citation) on one page."""
     (docx,) = (built / D35 / locale / "certificates").glob("21-i11-*.docx")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     info = subprocess.run(["pdfinfo", str(tmp_path / docx.with_suffix(".pdf").name)], capture_output=True, text=True)
     assert re.search(r"Pages:\s+1\n", info.stdout), info.stdout

@@ -3,6 +3,7 @@
 Every test keeps a sibling folder beside the output (a thesis someone keeps
 there) and checks, by hash, that nothing in it changed.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -52,11 +53,15 @@ def entry(path: Path) -> dict:
 
 # -- 1. manifest entries are untrusted ---------------------------------------------------
 
-@pytest.mark.parametrize("name, reason", [
-    ("../sibling/x/thesis.pdf", "a '..' or empty path component"),
-    ("ABSOLUTE", "an absolute path"),
-    ("inspectorate-2024-q1/linked/thesis.pdf", "it leads through a symbolic link"),
-])
+
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("../sibling/x/thesis.pdf", "a '..' or empty path component"),
+        ("ABSOLUTE", "an absolute path"),
+        ("inspectorate-2024-q1/linked/thesis.pdf", "it leads through a symbolic link"),
+    ],
+)
 def test_a_manifest_entry_outside_the_output_is_reported_and_never_deleted(place, name, reason):
     project, output, sibling = place
     assert build(project, output, "-q")[0] == 0
@@ -80,15 +85,22 @@ def test_a_stale_output_is_deleted_only_while_its_bytes_match_the_manifest(place
     folder = output / "inspectorate-2024-q1" / "vi"
     (folder / "old.pdf").write_bytes(b"an earlier build's document")
     (folder / "edited.pdf").write_bytes(b"an earlier build's document, edited by hand since")
-    edit_manifest(output, **{"inspectorate-2024-q1/vi/old.pdf": entry(folder / "old.pdf"),
-                             "inspectorate-2024-q1/vi/edited.pdf": {**entry(folder / "old.pdf")}})
+    edit_manifest(
+        output,
+        **{
+            "inspectorate-2024-q1/vi/old.pdf": entry(folder / "old.pdf"),
+            "inspectorate-2024-q1/vi/edited.pdf": {**entry(folder / "old.pdf")},
+        },
+    )
     before = snapshot(sibling)
     code, _, err = build(project, output)
     assert code == 0, err
     assert not (folder / "old.pdf").exists()  # ours, unchanged, no longer made: removed
     assert (folder / "edited.pdf").read_bytes() == b"an earlier build's document, edited by hand since"
-    assert "kept inspectorate-2024-q1/vi/edited.pdf: an earlier build made it, this one no longer does, but it " \
-           "was changed since (its bytes differ from manifest.json)" in err
+    assert (
+        "kept inspectorate-2024-q1/vi/edited.pdf: an earlier build made it, this one no longer does, but it "
+        "was changed since (its bytes differ from manifest.json)" in err
+    )
     assert snapshot(sibling) == before
 
 
@@ -102,6 +114,7 @@ def test_a_malformed_manifest_entry_is_ignored(place):
 
 # -- 2. staging in one folder of ours; a foreign folder refused ------------------------------
 
+
 def test_a_non_empty_folder_without_our_manifest_is_refused(place):
     project, output, sibling = place
     output.mkdir()
@@ -110,8 +123,10 @@ def test_a_non_empty_folder_without_our_manifest_is_refused(place):
     before = snapshot(output)
     code, _, err = build(project, output)
     assert code == 2
-    assert f"--output {output} is not empty and was not made by a build: it holds 2 item(s) (.draft.docx.tmp, " \
-           "notes.txt) and no manifest.json. Choose a new or empty folder, or add --force-into" in err
+    assert (
+        f"--output {output} is not empty and was not made by a build: it holds 2 item(s) (.draft.docx.tmp, "
+        "notes.txt) and no manifest.json. Choose a new or empty folder, or add --force-into" in err
+    )
     assert snapshot(output) == before
 
     code, _, err = build(project, output, "--force-into", "-q")
@@ -147,14 +162,16 @@ def test_a_staging_folder_without_our_mark_is_never_deleted(place):
 def test_a_failed_build_leaves_no_folder_it_made(place):
     project, output, sibling = place
     template = project / "templates" / "base.html.j2"
-    template.write_text(template.read_text(encoding="utf-8").replace("</body>", '<img src="/etc/hostname"></body>'),
-                        encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("</body>", '<img src="/etc/hostname"></body>'), encoding="utf-8"
+    )
     code, _, err = build(project, output)
     assert code == 1 and "refused to fetch" in err
     assert not output.exists()
 
 
 # -- 4. links inside the output ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("link", ["inspectorate-2024-q1", REPORT])
 def test_the_build_never_writes_through_a_symbolic_link(place, link):
@@ -169,8 +186,10 @@ def test_the_build_never_writes_through_a_symbolic_link(place, link):
     before = snapshot(sibling)
     code, _, err = build(project, output, "--force")
     assert code == 1
-    assert f"{path} is a symbolic link (to {os.readlink(path)}); the build does not write through links: " \
-           "remove it and build again" in err
+    assert (
+        f"{path} is a symbolic link (to {os.readlink(path)}); the build does not write through links: "
+        "remove it and build again" in err
+    )
     assert snapshot(sibling) == before
     assert not (output / ".reporting-staging").exists()
 
@@ -182,7 +201,9 @@ def test_the_lock_file_is_never_written_through_a_link(place):
     before = snapshot(sibling)
     code, _, err = build(project, output)
     assert code == 1
-    assert f"{lock} is a symbolic link (to {sibling / 'x' / 'thesis.pdf'}); the build does not write through links" in err
+    assert (
+        f"{lock} is a symbolic link (to {sibling / 'x' / 'thesis.pdf'}); the build does not write through links" in err
+    )
     assert snapshot(sibling) == before
 
 
@@ -202,10 +223,19 @@ def test_verify_reports_links_and_hidden_files(place):
 
 # -- 5. output overlapping the inputs; nested outputs -----------------------------------------
 
-@pytest.mark.parametrize("where, label", [
-    (".", "the project folder"), ("data", "data/"), ("templates", "templates/"), ("templates/out", "templates/"),
-    ("data/2024", "data/"), ("reporting.toml", "reporting.toml"), ("..", "the project folder"),
-])
+
+@pytest.mark.parametrize(
+    "where, label",
+    [
+        (".", "the project folder"),
+        ("data", "data/"),
+        ("templates", "templates/"),
+        ("templates/out", "templates/"),
+        ("data/2024", "data/"),
+        ("reporting.toml", "reporting.toml"),
+        ("..", "the project folder"),
+    ],
+)
 def test_an_output_overlapping_the_inputs_is_refused(place, where, label):
     project, output, sibling = place
     before = snapshot(project)
@@ -266,6 +296,7 @@ def test_the_lock_is_taken_on_the_real_path(place, tmp_path):
 
 # -- 14. limits -----------------------------------------------------------------------------
 
+
 def test_jobs_is_bounded_with_a_message(place):
     project, output, sibling = place
     cores = len(os.sched_getaffinity(0))
@@ -297,10 +328,22 @@ def test_real_nested_builds_exclude_each_other(place):
     before = snapshot(sibling)
 
     def paused_build(folder: Path) -> subprocess.Popen:
-        build = subprocess.Popen([sys.executable, str(ROOT / "build_reports.py"), "--project", str(project), *EVENT,
-                                  "--output", str(folder), "--force-into"], stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.PIPE, text=True,
-                                 env={**os.environ, "REPORTING_TEST_PUBLISH_PAUSE_AFTER": "0"})
+        build = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "build_reports.py"),
+                "--project",
+                str(project),
+                *EVENT,
+                "--output",
+                str(folder),
+                "--force-into",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "REPORTING_TEST_PUBLISH_PAUSE_AFTER": "0"},
+        )
         for line in build.stderr:
             if line.startswith("publish: paused"):
                 return build

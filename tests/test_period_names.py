@@ -1,5 +1,6 @@
 """Periods by the names an official document gives them: "quý I năm 2024" (Roman, lower case in
 running text), "năm 2024", "الربع الأول من عام 2024"; in the filters and in the built PDF and DOCX."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,8 @@ import pytest
 
 from reporting.config import load_project
 from reporting.language.filters import LocalFilters
-from reporting.language.messages import load_translations
 from reporting.language.locales import LocaleFacts
+from reporting.language.messages import load_translations
 from reporting.source.model import Period
 from textutil import docx_text, letters, pdf_text
 
@@ -48,10 +49,13 @@ def test_quarter_of_a_date():
     assert filters("ar").quarter(dt.date(2024, 5, 17)) == "الربع الثاني من عام 2024"
 
 
-@pytest.mark.parametrize("locale, running", [
-    ("vi", "Trong quý I năm 2024, Thanh tra tỉnh"),
-    ("ar", "في الربع الأول من عام 2024، تابعت هيئة التفتيش"),
-])
+@pytest.mark.parametrize(
+    "locale, running",
+    [
+        ("vi", "Trong quý I năm 2024, Thanh tra tỉnh"),
+        ("ar", "في الربع الأول من عام 2024، تابعت هيئة التفتيش"),
+    ],
+)
 def test_the_report_names_its_quarter_in_pdf_and_docx(built, locale, running):
     folder = built / "inspectorate-2024-q1" / locale
     for text in (pdf_text(folder / "report.pdf"), docx_text(folder / "report.docx")):

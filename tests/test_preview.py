@@ -4,6 +4,7 @@ Open the index, open the Arabic report, check it is right-to-left, edit a figure
 it change, break the YAML and see the problem at file:line with the offending line, fix
 it and see the page recover; plus downloads and what the server refuses to serve.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,9 @@ def browser():
     with sync_playwright() as driver:
         # As root Chromium refuses to start without --no-sandbox; containers often have a
         # small /dev/shm, which crashes its renderers unless told to use /tmp.
-        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-dev-shm-usage"])
+        chromium = driver.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
         yield chromium
         chromium.close()
 
@@ -62,9 +65,16 @@ def test_index_lists_every_event_document_and_locale(server, browser):
     links = page.locator("a[data-document]")
     expect(links).to_have_count(8, timeout=BUILD_TIMEOUT_MS)  # 3 documents x 2 locales + 1 x 2
     shown = set(links.evaluate_all("links => links.map(a => a.dataset.document)"))
-    assert shown == {f"{event}/{locale}/{name}" for locale in ("ar", "vi") for event, name in (
-        ("directive-35-review", "report"), ("directive-35-review", "awardees"),
-        ("directive-35-review", "certificates"), ("inspectorate-2024-q1", "report"))}
+    assert shown == {
+        f"{event}/{locale}/{name}"
+        for locale in ("ar", "vi")
+        for event, name in (
+            ("directive-35-review", "report"),
+            ("directive-35-review", "awardees"),
+            ("directive-35-review", "certificates"),
+            ("inspectorate-2024-q1", "report"),
+        )
+    }
     # Both directions: the Vietnamese report reads left to right.
     page.locator('a[data-document="inspectorate-2024-q1/vi/report"]').click()
     expect(page.locator("#document")).to_have_attribute("dir", "ltr")
@@ -132,8 +142,9 @@ def test_edit_break_and_fix_the_yaml_while_the_page_is_open(server, browser):
 
     edit(data, "value: 43\n", "value: forty-three\n")
     problems = page.locator("#problems")
-    expect(problems).to_contain_text(f"{EVENT_FILE}:{line_number(data, 'value: forty-three')}:",
-                                     timeout=REBUILD_TIMEOUT_MS)
+    expect(problems).to_contain_text(
+        f"{EVENT_FILE}:{line_number(data, 'value: forty-three')}:", timeout=REBUILD_TIMEOUT_MS
+    )
     expect(problems).to_contain_text("expected a number, found 'forty-three'")
     expect(problems.locator(".line.offending")).to_contain_text("value: forty-three")
     # The previous good document stays on show under the problems.
@@ -148,15 +159,18 @@ def test_edit_break_and_fix_the_yaml_while_the_page_is_open(server, browser):
     page.close()
 
 
-@pytest.mark.parametrize("path", [
-    "templates/../data/inspectorate-2024-q1.yaml",
-    "templates/%2e%2e/reporting.toml",
-    "templates/report.html.j2",
-    "templates/locale/ar/LC_MESSAGES/messages.po",
-    "files/../reporting.toml",
-    "files/manifest.json",
-    "doc/no-such-event/ar/report",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "templates/../data/inspectorate-2024-q1.yaml",
+        "templates/%2e%2e/reporting.toml",
+        "templates/report.html.j2",
+        "templates/locale/ar/LC_MESSAGES/messages.po",
+        "files/../reporting.toml",
+        "files/manifest.json",
+        "doc/no-such-event/ar/report",
+    ],
+)
 def test_serves_nothing_but_the_preview_the_documents_and_their_assets(server, path):
     url, _, _ = server
     with pytest.raises(urllib.error.HTTPError) as refused:

@@ -1,4 +1,5 @@
 """Readable errors: grouped by file with the YAML line and a caret, colour on terminals only, --json, --quiet."""
+
 from __future__ import annotations
 
 import io
@@ -23,11 +24,17 @@ class Terminal(io.StringIO):
 
 def break_two_files(project: Path) -> None:
     q1 = project / Q1
-    q1.write_text(q1.read_text(encoding="utf-8").replace("    value: 17\n", "    value: seventeen\n")
-                  .replace("date: 2024-04-08", "date: 2024-04-31"), encoding="utf-8")
+    q1.write_text(
+        q1.read_text(encoding="utf-8")
+        .replace("    value: 17\n", "    value: seventeen\n")
+        .replace("date: 2024-04-08", "date: 2024-04-31"),
+        encoding="utf-8",
+    )
     d35 = project / D35
-    d35.write_text(d35.read_text(encoding="utf-8").replace("part: complaints_resolved\n", "part: complaints_resolvd\n"),
-                   encoding="utf-8")
+    d35.write_text(
+        d35.read_text(encoding="utf-8").replace("part: complaints_resolved\n", "part: complaints_resolvd\n"),
+        encoding="utf-8",
+    )
 
 
 def caret_column(lines: list[str], source_line: str) -> int:
@@ -41,11 +48,14 @@ def caret_column(lines: list[str], source_line: str) -> int:
 
 def test_problems_are_grouped_by_file_with_source_line_and_caret(tmp_path):
     project = copy_project(tmp_path)
-    (project / Q1).write_text((project / Q1).read_text(encoding="utf-8").replace("date: 2024-04-08", "date: 2024-04-31"),
-                              encoding="utf-8")
+    (project / Q1).write_text(
+        (project / Q1).read_text(encoding="utf-8").replace("date: 2024-04-08", "date: 2024-04-31"), encoding="utf-8"
+    )
     d35 = project / D35
-    d35.write_text(d35.read_text(encoding="utf-8").replace("part: complaints_resolved\n", "part: complaints_resolvd\n"),
-                   encoding="utf-8")
+    d35.write_text(
+        d35.read_text(encoding="utf-8").replace("part: complaints_resolved\n", "part: complaints_resolvd\n"),
+        encoding="utf-8",
+    )
     code, out, err = run_cli("--project", str(project), "check")
     assert code == 1 and out == ""
     lines = err.splitlines()
@@ -67,28 +77,36 @@ def test_problems_are_grouped_by_file_with_source_line_and_caret(tmp_path):
 
 def test_caret_counts_screen_columns_not_characters(tmp_path):
     (tmp_path / "wide.yaml").write_text("名前: 日本 value\n\tx: 1\n", encoding="utf-8")
-    problems = [Problem("wide.yaml", 1, 5, "名前", "expected a number, found '日本 value'"),
-                Problem("wide.yaml", 2, 2, "x", "expected something else, found 1")]
+    problems = [
+        Problem("wide.yaml", 1, 5, "名前", "expected a number, found '日本 value'"),
+        Problem("wide.yaml", 2, 2, "x", "expected something else, found 1"),
+    ]
     lines = render_problems(problems, tmp_path, Painter(False)).splitlines()
     assert lines[2:4] == ["    1 | 名前: 日本 value", "      |       ^"]  # 名前 and ": " take 6 screen columns
     assert lines[5:7] == ["    2 | \tx: 1", "      | \t^"]  # a tab before the column stays a tab, so the caret lines up
 
 
 def test_problem_without_position_has_no_source_line(tmp_path):
-    text = render_problems([Problem("data/x.yaml", None, None, "", "expected at most 2,000,000 bytes, found 2,100,003")],
-                           tmp_path, Painter(False))
+    text = render_problems(
+        [Problem("data/x.yaml", None, None, "", "expected at most 2,000,000 bytes, found 2,100,003")],
+        tmp_path,
+        Painter(False),
+    )
     assert text == "error: data/x.yaml: 1 problem\n  expected at most 2,000,000 bytes, found 2,100,003"
 
 
-@pytest.mark.parametrize("environ, tty, colour", [
-    ({}, True, True),
-    ({}, False, False),
-    ({"NO_COLOR": "1"}, True, False),
-    ({"NO_COLOR": ""}, True, True),  # an empty NO_COLOR does not count (no-color.org)
-    ({"FORCE_COLOR": "1"}, False, True),
-    ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False, False),  # NO_COLOR wins, as in CPython
-    ({"TERM": "dumb"}, True, False),
-])
+@pytest.mark.parametrize(
+    "environ, tty, colour",
+    [
+        ({}, True, True),
+        ({}, False, False),
+        ({"NO_COLOR": "1"}, True, False),
+        ({"NO_COLOR": ""}, True, True),  # an empty NO_COLOR does not count (no-color.org)
+        ({"FORCE_COLOR": "1"}, False, True),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False, False),  # NO_COLOR wins, as in CPython
+        ({"TERM": "dumb"}, True, False),
+    ],
+)
 def test_colour_only_when_the_terminal_supports_it(environ, tty, colour):
     assert wants_colour(Terminal() if tty else io.StringIO(), environ) is colour
 
@@ -120,9 +138,15 @@ def test_json_lists_every_problem_with_its_parts(tmp_path, placement):
     assert {k: document[k] for k in ("command", "ok", "exit_code")} == {"command": "check", "ok": False, "exit_code": 1}
     by_field = {p["field"]: p for p in document["problems"]}
     assert by_field["date"] == {
-        "severity": "error", "file": Q1, "line": 34, "column": 7, "field": "date",
-        "expected": "a real date YYYY-MM-DD", "found": "'2024-04-31'",
-        "message": "expected a real date YYYY-MM-DD, found '2024-04-31'"}
+        "severity": "error",
+        "file": Q1,
+        "line": 34,
+        "column": 7,
+        "field": "date",
+        "expected": "a real date YYYY-MM-DD",
+        "found": "'2024-04-31'",
+        "message": "expected a real date YYYY-MM-DD, found '2024-04-31'",
+    }
     ratio = by_field["ratios.complaints_resolved_rate.part"]
     assert ratio["file"] == D35 and ratio["expected"] == "a known figure"
     assert ratio["found"] == "'complaints_resolvd' (did you mean 'complaints_resolved'?)"
@@ -135,7 +159,9 @@ def test_json_on_success_and_on_other_errors(tmp_path):
     document = json.loads(out)
     assert document["ok"] is True and document["problems"] == []
     assert {e["id"]: (e["groups"], e["individuals"]) for e in document["events"]} == {
-        "directive-35-review": (10, 15), "inspectorate-2024-q1": (0, 0)}
+        "directive-35-review": (10, 15),
+        "inspectorate-2024-q1": (0, 0),
+    }
     code, out, err = run_cli("--project", str(ROOT), "--json", "build", "--event", "nope", "--output", str(tmp_path))
     assert code == 2 and err == ""
     (problem,) = json.loads(out)["problems"]
@@ -163,4 +189,6 @@ def test_i18n_warnings_are_silenced_by_quiet_and_listed_in_json(tmp_path):
     assert run_cli("--project", str(project), "i18n", "check", "--quiet")[2] == ""
     code, out, _ = run_cli("--project", str(project), "--json", "i18n", "check", "--strict")
     assert code == 1
-    assert {"severity": "error", "message": "vi: untranslated: 'Key figures'"}.items() <= json.loads(out)["problems"][0].items()
+    assert {"severity": "error", "message": "vi: untranslated: 'Key figures'"}.items() <= json.loads(out)["problems"][
+        0
+    ].items()

@@ -1,10 +1,11 @@
 """Property tests: whatever a name contains, the build succeeds with it in both formats or fails cleanly."""
+
 from __future__ import annotations
 
 import json
 import tempfile
-from pathlib import Path
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,12 +18,41 @@ from textutil import docx_text, letters, pdf_text
 # Hypothesis builds a certificate for each generated name.
 pytestmark = pytest.mark.slow
 
-vietnamese = st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ ") + ["\u0300", "\u0301", "\u0303", "\u0309", "\u0323"])
-arabic = st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهوي ءأإآةى") + ["\u064b", "\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u0640"])
-hostile = st.sampled_from(["\u200d", "\u200c", "\u202e", "\u2066", "\u0007", "\x00", "😀", "👨\u200d👩\u200d👧",
-                           "<", ">", "&", '"', "{", "}", "'", "\\", "35-CT/TW", "e\u0301", "\ufeff"])
-names = st.lists(st.one_of(vietnamese, arabic, hostile), min_size=1, max_size=60).map("".join).filter(lambda s: s.strip())
-long_names = st.text(alphabet=st.sampled_from(list("Nguyễn Văn Thị ")), min_size=200, max_size=400).filter(lambda s: s.strip())
+vietnamese = st.sampled_from(
+    list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ ") + ["\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
+)
+arabic = st.sampled_from(
+    list("ابتثجحخدذرسشصضطظعغفقكلمنهوي ءأإآةى") + ["\u064b", "\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u0640"]
+)
+hostile = st.sampled_from(
+    [
+        "\u200d",
+        "\u200c",
+        "\u202e",
+        "\u2066",
+        "\u0007",
+        "\x00",
+        "😀",
+        "👨\u200d👩\u200d👧",
+        "<",
+        ">",
+        "&",
+        '"',
+        "{",
+        "}",
+        "'",
+        "\\",
+        "35-CT/TW",
+        "e\u0301",
+        "\ufeff",
+    ]
+)
+names = (
+    st.lists(st.one_of(vietnamese, arabic, hostile), min_size=1, max_size=60).map("".join).filter(lambda s: s.strip())
+)
+long_names = st.text(alphabet=st.sampled_from(list("Nguyễn Văn Thị ")), min_size=200, max_size=400).filter(
+    lambda s: s.strip()
+)
 
 
 def yaml_string(text: str) -> str:
@@ -36,8 +66,12 @@ def build_with(tmp_path, name: str):
     project.mkdir()
     copy_project(project, root="one-awardee")
     event = project / "data" / "event.yaml"
-    event.write_text(event.read_text(encoding="utf-8").replace('"AR_NAME"', yaml_string(name))
-                     .replace('"VI_NAME"', yaml_string(name)), encoding="utf-8")
+    event.write_text(
+        event.read_text(encoding="utf-8")
+        .replace('"AR_NAME"', yaml_string(name))
+        .replace('"VI_NAME"', yaml_string(name)),
+        encoding="utf-8",
+    )
     output = tmp_path / "output"
     before = snapshot(output) if output.exists() else {}
     code, _, err = run_cli("--project", str(project), "--output", str(output), "-q")
@@ -74,8 +108,10 @@ def test_a_name_too_long_for_one_page_is_refused_not_spilled(tmp_path):
     code, err, output, _ = build_with(tmp_path, "Nguyễn Văn " * 40)
     assert code == 1
     # the name's box on the certificate (data-variable="name"): shrunk to 70% it still does not fit
-    assert ("certificates/01-i01-nguyen-van-nguyen-van-nguyen-van-nguyen.pdf: awardee i01: the name does not fit "
-            "its box on the certificate even at 70% of its size") in err
+    assert (
+        "certificates/01-i01-nguyen-van-nguyen-van-nguyen-van-nguyen.pdf: awardee i01: the name does not fit "
+        "its box on the certificate even at 70% of its size"
+    ) in err
     assert not output.exists()
 
 

@@ -1,4 +1,5 @@
 """Publication under stress: a killed build loses nothing, two builds never write one folder at once."""
+
 from __future__ import annotations
 
 import fcntl
@@ -8,10 +9,10 @@ import os
 import re
 import signal
 import subprocess
-
-import pytest
 import sys
 import time
+
+import pytest
 
 from conftest import ROOT, copy_project, run_cli
 from test_hostile_input import snapshot
@@ -26,10 +27,22 @@ def test_a_second_build_on_the_same_output_stops_with_a_clear_message(tmp_path):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         handle.write("4242")
         handle.flush()
-        code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--locale", "vi",
-                               "--format", "pdf", "--output", str(output))
+        code, _, err = run_cli(
+            "--project",
+            str(ROOT),
+            "--event",
+            "inspectorate-2024-q1",
+            "--locale",
+            "vi",
+            "--format",
+            "pdf",
+            "--output",
+            str(output),
+        )
     assert code == 1
-    assert f"another build (process 4242) is writing to {output}; wait for it to finish or choose another --output" in err
+    assert (
+        f"another build (process 4242) is writing to {output}; wait for it to finish or choose another --output" in err
+    )
     assert not output.exists()
 
 
@@ -41,9 +54,22 @@ def test_kill_9_in_the_middle_leaves_the_previous_outputs_intact(tmp_path):
     data = project / "data" / "directive-35-review.yaml"
     data.write_text(data.read_text(encoding="utf-8").replace("value: 624", "value: 625"), encoding="utf-8")
 
-    build = subprocess.Popen([sys.executable, str(ROOT / "build_reports.py"), "--project", str(project),
-                              "--event", "directive-35-review", "--output", str(output), "--force"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "build_reports.py"),
+            "--project",
+            str(project),
+            "--event",
+            "directive-35-review",
+            "--output",
+            str(output),
+            "--force",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _wait_for_progress(build, written=20)  # well inside the write phase
     os.kill(build.pid, signal.SIGKILL)
     build.wait()
@@ -61,9 +87,23 @@ def test_an_interrupted_build_removes_what_it_staged_and_says_so(tmp_path, how):
     output = tmp_path / "output"
     assert run_cli("--project", str(project), "--event", "directive-35-review", "--output", str(output), "-q")[0] == 0
     before = snapshot(output)
-    build = subprocess.Popen([sys.executable, str(ROOT / "build_reports.py"), "--project", str(project),
-                              "--event", "directive-35-review", "--output", str(output), "--force"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "build_reports.py"),
+            "--project",
+            str(project),
+            "--event",
+            "directive-35-review",
+            "--output",
+            str(output),
+            "--force",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     _wait_for_progress(build, written=20)
     if how.startswith("SIGTERM"):
         os.kill(build.pid, signal.SIGTERM)
@@ -91,10 +131,14 @@ def test_manifest_and_verify(tmp_path):
     assert code == 0 and "ok: 4 file(s)" in out
 
     import json
+
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["outputs"]) == {f"inspectorate-2024-q1/{locale}/report.{f}" for locale in ("ar", "vi")
-                                          for f in ("pdf", "docx")}
-    assert "data/inspectorate-2024-q1.yaml" in manifest["sources"] and "templates/report.html.j2" in manifest["templates"]
+    assert set(manifest["outputs"]) == {
+        f"inspectorate-2024-q1/{locale}/report.{f}" for locale in ("ar", "vi") for f in ("pdf", "docx")
+    }
+    assert (
+        "data/inspectorate-2024-q1.yaml" in manifest["sources"] and "templates/report.html.j2" in manifest["templates"]
+    )
     assert manifest["libraries"]["weasyprint"] == "70.0"
 
     report = output / "inspectorate-2024-q1/vi/report.pdf"
@@ -110,8 +154,20 @@ def test_manifest_and_verify(tmp_path):
 
 def test_two_builds_give_identical_bytes(tmp_path):
     for name in ("one", "two"):
-        assert run_cli("--project", str(ROOT), "--event", "directive-35-review", "--locale", "ar",
-                       "--output", str(tmp_path / name), "-q")[0] == 0
+        assert (
+            run_cli(
+                "--project",
+                str(ROOT),
+                "--event",
+                "directive-35-review",
+                "--locale",
+                "ar",
+                "--output",
+                str(tmp_path / name),
+                "-q",
+            )[0]
+            == 0
+        )
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
 
@@ -125,8 +181,18 @@ def test_archive_builds_pdf_a_3b_with_its_source_attached(tmp_path):
     outputs = []
     for name in ("one", "two"):
         output = tmp_path / name
-        code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--format", "pdf",
-                               "--archive", "--output", str(output), "-q")
+        code, _, err = run_cli(
+            "--project",
+            str(ROOT),
+            "--event",
+            "inspectorate-2024-q1",
+            "--format",
+            "pdf",
+            "--archive",
+            "--output",
+            str(output),
+            "-q",
+        )
         assert code == 0, err
         outputs.append(output)
     assert snapshot(outputs[0]) == snapshot(outputs[1])  # reproducible, attachment dates from the data
@@ -153,8 +219,9 @@ def test_archive_builds_pdf_a_3b_with_its_source_attached(tmp_path):
 
 
 def _written(output, *argv) -> set[str]:
-    code, out, err = run_cli("--project", str(output.parent / "project"), "--event", "directive-35-review",
-                             "--output", str(output), *argv)
+    code, out, err = run_cli(
+        "--project", str(output.parent / "project"), "--event", "directive-35-review", "--output", str(output), *argv
+    )
     assert code == 0, err
     return {line.split("] ", 1)[1] for line in err.splitlines() if line.startswith("[")}
 
@@ -171,19 +238,29 @@ def test_incremental_rebuilds_write_exactly_what_changed(tmp_path):
     assert snapshot(output) == before
 
     data = project / "data" / "directive-35-review.yaml"
-    data.write_text(data.read_text(encoding="utf-8").replace('vi: "Phạm Thị Thu Hương"', 'vi: "Phạm Thị Thu Hường"'),
-                    encoding="utf-8")
+    data.write_text(
+        data.read_text(encoding="utf-8").replace('vi: "Phạm Thị Thu Hương"', 'vi: "Phạm Thị Thu Hường"'),
+        encoding="utf-8",
+    )
     changed = _written(output)
     folder = "output/directive-35-review/vi/"
     # The list, the print file and that awardee's certificate. The other certificates whose names are
     # typeset with it (the individuals of its chunk) may come out with other bytes, when the new name
     # brings a letter their shared font subset lacked (here: ờ); no other file is rewritten.
     names = {name.split(str(tmp_path) + "/")[-1] for name in changed}
-    assert {folder + "awardees.pdf", folder + "awardees.docx", folder + "certificates.pdf",
-            folder + "certificates/12-i02-pham-thi-thu-huong.pdf",
-            folder + "certificates/12-i02-pham-thi-thu-huong.docx"} <= names
-    others = names - {folder + "awardees.pdf", folder + "awardees.docx", folder + "certificates.pdf",
-                      folder + "certificates/12-i02-pham-thi-thu-huong.docx"}
+    assert {
+        folder + "awardees.pdf",
+        folder + "awardees.docx",
+        folder + "certificates.pdf",
+        folder + "certificates/12-i02-pham-thi-thu-huong.pdf",
+        folder + "certificates/12-i02-pham-thi-thu-huong.docx",
+    } <= names
+    others = names - {
+        folder + "awardees.pdf",
+        folder + "awardees.docx",
+        folder + "certificates.pdf",
+        folder + "certificates/12-i02-pham-thi-thu-huong.docx",
+    }
     assert all(re.fullmatch(folder + r"certificates/\d\d-i\d\d-[a-z-]+\.pdf", name) for name in others), others
 
     css = project / "templates" / "css" / "certificate.css"
@@ -206,14 +283,23 @@ def _throwaway_key(path, passphrase: bytes) -> None:
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test secretariat")])
-    now = dt.datetime.now(dt.timezone.utc)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-                   .not_valid_after(now + dt.timedelta(days=30))
-                   .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-                   .sign(key, hashes.SHA256()))
-    path.write_bytes(pkcs12.serialize_key_and_certificates(b"test", key, certificate, None,
-                                                           serialization.BestAvailableEncryption(passphrase)))
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"test", key, certificate, None, serialization.BestAvailableEncryption(passphrase)
+        )
+    )
 
 
 def test_signed_archive_verifies_and_a_tampered_file_does_not(tmp_path, monkeypatch):
@@ -225,8 +311,19 @@ def test_signed_archive_verifies_and_a_tampered_file_does_not(tmp_path, monkeypa
     _throwaway_key(key, b"secret")
     monkeypatch.setenv("REPORTING_SIGN_PASSPHRASE", "secret")
     output = tmp_path / "output"
-    code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--format", "pdf",
-                           "--sign", str(key), "--output", str(output), "-q")
+    code, _, err = run_cli(
+        "--project",
+        str(ROOT),
+        "--event",
+        "inspectorate-2024-q1",
+        "--format",
+        "pdf",
+        "--sign",
+        str(key),
+        "--output",
+        str(output),
+        "-q",
+    )
     assert code == 0, err
     report = output / "inspectorate-2024-q1" / "vi" / "report.pdf"
     (signature,) = PdfFileReader(io.BytesIO(report.read_bytes())).embedded_signatures
@@ -234,6 +331,7 @@ def test_signed_archive_verifies_and_a_tampered_file_does_not(tmp_path, monkeypa
     code, out, err = run_cli("verify", str(output))
     assert code == 0, err
     import subprocess
+
     assert subprocess.run(["qpdf", "--check", str(report)], capture_output=True).returncode == 0
 
     data = bytearray(report.read_bytes())
@@ -248,16 +346,27 @@ def test_wrong_passphrase_is_a_clear_error(tmp_path, monkeypatch):
     key = tmp_path / "key.p12"
     _throwaway_key(key, b"secret")
     monkeypatch.setenv("REPORTING_SIGN_PASSPHRASE", "wrong")
-    code, _, err = run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--format", "pdf",
-                           "--sign", str(key), "--output", str(tmp_path / "out"))
+    code, _, err = run_cli(
+        "--project",
+        str(ROOT),
+        "--event",
+        "inspectorate-2024-q1",
+        "--format",
+        "pdf",
+        "--sign",
+        str(key),
+        "--output",
+        str(tmp_path / "out"),
+    )
     assert code == 1 and f"error: cannot use the signing key {key}" in err and "Traceback" not in err
 
 
 # Publication is crash-atomic: a kill -9 between two renames of the publish phase leaves a journal that
 # verify (or the next build) rolls forward. 4 documents + the manifest = 5 renames; the points below are
 # before the first, after the first, mid-way, just before the manifest, and after it (cleanup pending).
-@pytest.mark.parametrize("pause_after, finisher", [(0, "verify"), (1, "build"), (2, "verify"), (4, "build"),
-                                                   (5, "verify")])
+@pytest.mark.parametrize(
+    "pause_after, finisher", [(0, "verify"), (1, "build"), (2, "verify"), (4, "build"), (5, "verify")]
+)
 def test_kill_9_inside_the_rename_phase_is_rolled_forward(tmp_path, pause_after, finisher):
     project = copy_project(tmp_path)
     output = tmp_path / "output"
@@ -272,10 +381,23 @@ def test_kill_9_inside_the_rename_phase_is_rolled_forward(tmp_path, pause_after,
     assert run_cli("--project", str(project), *event, "--output", str(reference), "-q")[0] == 0
     before_sibling = snapshot(sibling)
 
-    build = subprocess.Popen([sys.executable, str(ROOT / "build_reports.py"), "--project", str(project), *event,
-                              "--output", str(output), "--jobs", "1"], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "REPORTING_TEST_PUBLISH_PAUSE_AFTER": str(pause_after)})
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "build_reports.py"),
+            "--project",
+            str(project),
+            *event,
+            "--output",
+            str(output),
+            "--jobs",
+            "1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "REPORTING_TEST_PUBLISH_PAUSE_AFTER": str(pause_after)},
+    )
     for line in build.stderr:
         if line.startswith(f"publish: paused after {pause_after} rename(s)"):
             break

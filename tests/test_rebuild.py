@@ -1,4 +1,5 @@
 """The rebuild loop's parts in-process: outcomes of good and failed builds, problems as the preview shows them."""
+
 from __future__ import annotations
 
 import socket
@@ -7,12 +8,11 @@ import pytest
 
 from conftest import copy_project, run_cli
 from previewutil import EVENT_FILE, FIGURE_LINE, edit, line_number
-
 from reporting.build.pipeline import Selection
-from reporting.errors import TemplateError
-from reporting.preview.listing import documents_of
-from reporting.preview.error_page import problem_views
 from reporting.build.watch import Rebuilder, watched_paths
+from reporting.errors import TemplateError
+from reporting.preview.error_page import problem_views
+from reporting.preview.listing import documents_of
 
 ONE_REPORT = Selection(events=("inspectorate-2024-q1",), formats=("pdf",))
 
@@ -36,7 +36,11 @@ def test_failed_builds_keep_outputs_and_say_where_then_recover(tmp_path):
     number = line_number(data, "value: seventeen")
     assert view.location == f"{EVENT_FILE}:{number}:12"
     assert view.field == "figures.admin_inspections.value"
-    assert [(line.number, line.offending) for line in view.source] == [(number - 1, False), (number, True), (number + 1, False)]
+    assert [(line.number, line.offending) for line in view.source] == [
+        (number - 1, False),
+        (number, True),
+        (number + 1, False),
+    ]
     assert view.source[1].text == "    value: seventeen"
     assert report.file(rebuilder.output, "pdf").read_bytes() == before
 

@@ -4,6 +4,7 @@ Two builds of the same sources that differ in the checkout's path (and depth),
 the working folder, HOME and the cache (cold, then a warm copy elsewhere), TZ,
 LANG/LC_ALL, umask and --jobs must give the same bytes, file by file.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,14 @@ EVENT = ("--event", "directive-35-review", "--locale", "ar")  # reports, lists, 
 
 VARIATIONS = (
     {"checkout": "a", "TZ": "UTC", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "umask": 0o022, "jobs": "2"},
-    {"checkout": "bb/deeper/checkout with space", "TZ": "Pacific/Kiritimati", "LANG": "vi_VN.UTF-8",
-     "LC_ALL": "ar_EG.UTF-8", "umask": 0o077, "jobs": "1"},
+    {
+        "checkout": "bb/deeper/checkout with space",
+        "TZ": "Pacific/Kiritimati",
+        "LANG": "vi_VN.UTF-8",
+        "LC_ALL": "ar_EG.UTF-8",
+        "umask": 0o077,
+        "jobs": "1",
+    },
 )
 
 
@@ -34,13 +41,29 @@ def _build(tmp_path, variation: dict, archive: bool, cache) -> dict[str, str]:
     copy_project(project)
     home = tmp_path / f"home-{len(variation['checkout'])}"
     home.mkdir()
-    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(cache), "TZ": variation["TZ"],
-           "LANG": variation["LANG"], "LC_ALL": variation["LC_ALL"]}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(cache),
+        "TZ": variation["TZ"],
+        "LANG": variation["LANG"],
+        "LC_ALL": variation["LC_ALL"],
+    }
     output = project / "output"
-    command = [sys.executable, str(ROOT / "build_reports.py"), *EVENT, "--output", str(output), "-q",
-               "--jobs", variation["jobs"], *(["--archive"] if archive else [])]
-    done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
-                          preexec_fn=lambda: os.umask(variation["umask"]))
+    command = [
+        sys.executable,
+        str(ROOT / "build_reports.py"),
+        *EVENT,
+        "--output",
+        str(output),
+        "-q",
+        "--jobs",
+        variation["jobs"],
+        *(["--archive"] if archive else []),
+    ]
+    done = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, preexec_fn=lambda: os.umask(variation["umask"])
+    )
     assert done.returncode == 0, done.stderr
     return snapshot(output)
 

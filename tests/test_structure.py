@@ -1,4 +1,5 @@
 """The pipeline's extension points: the writer registry, the document table, the settings file, entry points."""
+
 from __future__ import annotations
 
 import json
@@ -28,9 +29,15 @@ class PlainTextWriter:
 
 @pytest.fixture
 def text_format():
-    spec = registry.register(WriterSpec(name="txt", suffix=".txt", media_type="text/plain",
-                                        make=lambda project, locale: PlainTextWriter(),
-                                        certificates=CertificateBatching.EACH))
+    spec = registry.register(
+        WriterSpec(
+            name="txt",
+            suffix=".txt",
+            media_type="text/plain",
+            make=lambda project, locale: PlainTextWriter(),
+            certificates=CertificateBatching.EACH,
+        )
+    )
     yield spec
     registry.unregister("txt")
 
@@ -57,8 +64,9 @@ def test_a_registered_writer_is_a_format_of_the_build(tmp_path, text_format):
     certificates included, and the manifest lists its files."""
     project = copy_project(tmp_path)
     settings = project / "reporting.toml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace('formats = ["pdf", "docx"]', 'formats = ["txt"]'),
-                        encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace('formats = ["pdf", "docx"]', 'formats = ["txt"]'), encoding="utf-8"
+    )
     output = tmp_path / "out"
     code, out, err = run_cli("--project", str(project), "build", "--output", str(output), "--jobs", "1", "--quiet")
     assert code == 0, err
@@ -92,11 +100,15 @@ def test_settings_are_validated_like_the_data(tmp_path):
     text = text.replace("bleed_mm = 0", 'bleed_mm = "3"')
     settings.write_text(text, encoding="utf-8")
     lines = text.splitlines()
-    unknown, digits, bleed = (lines.index(line) + 1 for line in ('jobs_time_limit = 5', 'digits = "latin"', 'bleed_mm = "3"'))
+    unknown, digits, bleed = (
+        lines.index(line) + 1 for line in ("jobs_time_limit = 5", 'digits = "latin"', 'bleed_mm = "3"')
+    )
     code, out, err = run_cli("--project", str(project), "check")
     assert code == 1
-    assert f"{unknown}:1 build.jobs_time_limit: expected a known field, " \
-           "found unknown field 'jobs_time_limit' (did you mean 'job_time_limit_s'?)" in err
+    assert (
+        f"{unknown}:1 build.jobs_time_limit: expected a known field, "
+        "found unknown field 'jobs_time_limit' (did you mean 'job_time_limit_s'?)" in err
+    )
     assert f"{digits}:1 locales.vi.digits: expected 'latn' or 'arab', found 'latin'" in err
     assert f"{bleed}:1 print.bleed_mm: expected a valid number, found '3'" in err
     assert "nothing was written" in err
@@ -105,7 +117,7 @@ def test_settings_are_validated_like_the_data(tmp_path):
 def _without_documents(settings: Path) -> str:
     """The settings without their [documents] tables (a test writes its own)."""
     text = settings.read_text(encoding="utf-8")
-    return text[:text.index("[documents.")]
+    return text[: text.index("[documents.")]
 
 
 @pytest.mark.slow
@@ -114,9 +126,13 @@ def test_a_document_type_is_a_row_of_the_table(tmp_path):
     project = copy_project(tmp_path)
     (project / "templates" / "attendance.html.j2").write_text(
         '{% extends "base.html.j2" %}{% block body %}<h1>{{ event.title|t }}</h1>'
-        '<p>{{ event.chair.name|t }}</p>{% endblock %}', encoding="utf-8")
+        "<p>{{ event.chair.name|t }}</p>{% endblock %}",
+        encoding="utf-8",
+    )
     settings = project / "reporting.toml"
-    settings.write_text(_without_documents(settings) + """
+    settings.write_text(
+        _without_documents(settings)
+        + """
 [documents.report]
 template = "report.html.j2"
 page = "report"
@@ -130,25 +146,46 @@ template = "certificates.html.j2"
 page = "certificate"
 one_per = "awardee"
 only_with_awards = true
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     output = tmp_path / "out"
-    code, out, err = run_cli("--project", str(project), "build", "--output", str(output), "--format", "pdf",
-                             "--event", "directive-35-review", "--locale", "vi", "--quiet")
+    code, out, err = run_cli(
+        "--project",
+        str(project),
+        "build",
+        "--output",
+        str(output),
+        "--format",
+        "pdf",
+        "--event",
+        "directive-35-review",
+        "--locale",
+        "vi",
+        "--quiet",
+    )
     assert code == 0, err
     folder = output / "directive-35-review" / "vi"
-    assert sorted(path.name for path in folder.iterdir() if path.is_file()) == \
-        ["attendance.pdf", "certificates.pdf", "report.pdf"]  # no awardees list: the table has none
+    assert sorted(path.name for path in folder.iterdir() if path.is_file()) == [
+        "attendance.pdf",
+        "certificates.pdf",
+        "report.pdf",
+    ]  # no awardees list: the table has none
     assert len(list((folder / "certificates").glob("*.pdf"))) == 25
 
 
 def test_a_document_naming_an_unknown_page_or_template_is_an_error(tmp_path):
     project = copy_project(tmp_path)
     settings = project / "reporting.toml"
-    settings.write_text(_without_documents(settings) + """
+    settings.write_text(
+        _without_documents(settings)
+        + """
 [documents.report]
 template = "reprot.html.j2"
 page = "letter"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     code, out, err = run_cli("--project", str(project), "check")
     assert code == 1
     assert "documents.report.page: expected one of the [pages] set-ups (report, certificate), found 'letter'" in err
@@ -156,11 +193,14 @@ page = "letter"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("command", [[sys.executable, "-m", "reporting"], [str(Path(sys.executable).parent / "reporting")]])
+@pytest.mark.parametrize(
+    "command", [[sys.executable, "-m", "reporting"], [str(Path(sys.executable).parent / "reporting")]]
+)
 def test_the_package_runs_as_python_users_expect(command):
     """``python -m reporting`` and the ``reporting`` console script are the same CLI as build_reports.py."""
-    result = subprocess.run([*command, "--project", str(ROOT), "check", "--json"], capture_output=True, text=True,
-                            timeout=120, cwd="/")
+    result = subprocess.run(
+        [*command, "--project", str(ROOT), "check", "--json"], capture_output=True, text=True, timeout=120, cwd="/"
+    )
     assert result.returncode == 0, result.stderr
     events = json.loads(result.stdout)["events"]
     assert {event["id"] for event in events} == {"directive-35-review", "inspectorate-2024-q1"}
@@ -175,7 +215,11 @@ def test_problems_carry_expected_and_found_as_fields(tmp_path):
     code, out, err = run_cli("--project", str(project), "check", "--json")
     assert code == 1
     (problem,) = json.loads(out)["problems"]
-    assert (problem["field"], problem["expected"], problem["found"]) == ("date", "a real date YYYY-MM-DD", "'2024-02-30'")
+    assert (problem["field"], problem["expected"], problem["found"]) == (
+        "date",
+        "a real date YYYY-MM-DD",
+        "'2024-02-30'",
+    )
 
 
 def test_a_certificate_too_long_for_its_page_is_a_page_overflow():

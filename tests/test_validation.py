@@ -1,4 +1,5 @@
 """Schema and consistency rules: every problem reported at once as file:line:col: field: expected, found."""
+
 from __future__ import annotations
 
 import textwrap
@@ -54,18 +55,39 @@ def test_valid_minimal_event(tmp_path):
     assert item.event.figures["done"].value == 624
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    ("id: tiny", "id: Tiny Event",
-     "event0.yaml:1:5: id: expected an id of lowercase letters a-z, digits 0-9, '-' and '_', "
-     "starting with a letter or digit"),
-    ("date: 2024-04-08", "date: April 8", "event0.yaml:5:7: date: expected a valid date, found 'April 8'"),
-    ('vi: "Thanh tra tỉnh"}', 'vn: "Thanh tra tỉnh"}', "event0.yaml:2:9: issuer: expected texts for locales ar, vi, found ar, vn"),
-    ("whole: total", "whole: totl", "event0.yaml:17:30: ratios.share.whole: expected a known figure, found 'totl' (did you mean 'total'?)"),
-    ("{share:fraction}\", vi", "{shar:fraction}\", vi",
-     "event0.yaml:20:14: sections[0].paragraphs[0].ar: expected a known placeholder, found '{shar}' "
-     "(did you mean 'share'?)"),
-    ("    value: 629", "    value: 600", "event0.yaml:17:10: ratios.share: expected done (624) to be at most total (600) and total above 0"),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            "id: tiny",
+            "id: Tiny Event",
+            "event0.yaml:1:5: id: expected an id of lowercase letters a-z, digits 0-9, '-' and '_', "
+            "starting with a letter or digit",
+        ),
+        ("date: 2024-04-08", "date: April 8", "event0.yaml:5:7: date: expected a valid date, found 'April 8'"),
+        (
+            'vi: "Thanh tra tỉnh"}',
+            'vn: "Thanh tra tỉnh"}',
+            "event0.yaml:2:9: issuer: expected texts for locales ar, vi, found ar, vn",
+        ),
+        (
+            "whole: total",
+            "whole: totl",
+            "event0.yaml:17:30: ratios.share.whole: expected a known figure, found 'totl' (did you mean 'total'?)",
+        ),
+        (
+            '{share:fraction}", vi',
+            '{shar:fraction}", vi',
+            "event0.yaml:20:14: sections[0].paragraphs[0].ar: expected a known placeholder, found '{shar}' "
+            "(did you mean 'share'?)",
+        ),
+        (
+            "    value: 629",
+            "    value: 600",
+            "event0.yaml:17:10: ratios.share: expected done (624) to be at most total (600) and total above 0",
+        ),
+    ],
+)
 def test_one_mistake_one_clear_message(tmp_path, old, new, expected):
     assert old in VALID
     found = messages(tmp_path, VALID.replace(old, new, 1))
@@ -74,23 +96,27 @@ def test_one_mistake_one_clear_message(tmp_path, old, new, expected):
 
 def test_misspelt_field_suggests_the_known_one(tmp_path):
     found = messages(tmp_path, VALID.replace("place: ", "plaec: "))
-    assert found == ["event0.yaml:1:1: place: expected this field, found nothing",
-                     "event0.yaml:4:1: plaec: expected a known field, found unknown field 'plaec' (did you mean 'place'?)"]
+    assert found == [
+        "event0.yaml:1:1: place: expected this field, found nothing",
+        "event0.yaml:4:1: plaec: expected a known field, found unknown field 'plaec' (did you mean 'place'?)",
+    ]
 
 
 def test_wrong_type_in_a_union_is_one_message(tmp_path):
-    found = messages(tmp_path, VALID.replace("    value: 624", "    value: \"624\""))
+    found = messages(tmp_path, VALID.replace("    value: 624", '    value: "624"'))
     assert found == ["event0.yaml:11:12: figures.done.value: expected a number, found '624'"]
 
 
 def test_missing_field_is_named(tmp_path):
-    (message,) = messages(tmp_path, VALID.replace("title: {ar: \"اجتماع\", vi: \"Hội nghị\"}\n", ""))
+    (message,) = messages(tmp_path, VALID.replace('title: {ar: "اجتماع", vi: "Hội nghị"}\n', ""))
     assert message == "event0.yaml:1:1: title: expected this field, found nothing"
 
 
 def test_every_problem_of_every_file_at_once(tmp_path):
     broken = VALID.replace("date: 2024-04-08", "date: 2024-02-30").replace("value: 624", "value: -1")
-    other = VALID.replace("period: {start: 2024-01-01, end: 2024-03-31}", "period: {start: 2024-03-31, end: 2024-01-01}")
+    other = VALID.replace(
+        "period: {start: 2024-01-01, end: 2024-03-31}", "period: {start: 2024-03-31, end: 2024-01-01}"
+    )
     found = messages(tmp_path, broken, other)
     assert [m.split(":")[0] for m in found] == ["event0.yaml", "event1.yaml"]
     assert "expected a real date" in found[0]
@@ -103,10 +129,11 @@ def test_duplicate_event_ids_across_files(tmp_path):
 
 
 def test_counted_forms_need_every_arabic_category(tmp_path):
-    label = "    label: {ar: \"تم حلها\", vi: \"Đã giải quyết\"}"
+    label = '    label: {ar: "تم حلها", vi: "Đã giải quyết"}'
     assert label in VALID
-    text = VALID.replace(label, label + "\n    counted:\n      vi: \"{n} vụ\"\n"
-                                        "      ar: {one: \"شكوى واحدة\", other: \"{n} شكوى\"}")
+    text = VALID.replace(
+        label, label + '\n    counted:\n      vi: "{n} vụ"\n      ar: {one: "شكوى واحدة", other: "{n} شكوى"}'
+    )
     (message,) = messages(tmp_path, text)
     assert "figures.done.counted" in message
     assert "expected plural forms few, many, one, other, two for 'ar', found few, many, two missing" in message

@@ -1,5 +1,6 @@
 """``build_reports.py watch``: rebuild after an edit, report a broken file and keep the last good output,
 stop on Ctrl-C."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,17 @@ def test_watch_rebuilds_on_change_keeps_good_output_on_error_and_stops_cleanly(t
     data = project / EVENT_FILE
     report = output / "inspectorate-2024-q1" / "ar" / "report.pdf"
     # One event, PDF only: what is tested is the loop, not the writers.
-    watch = CommandLine("--project", str(project), "watch", "--output", str(output),
-                        "--event", "inspectorate-2024-q1", "--format", "pdf")
+    watch = CommandLine(
+        "--project",
+        str(project),
+        "watch",
+        "--output",
+        str(output),
+        "--event",
+        "inspectorate-2024-q1",
+        "--format",
+        "pdf",
+    )
     try:
         watch.wait_for_line(lambda stream, line: line.startswith("Watching"))
         first = digest(report)

@@ -1,4 +1,5 @@
 """Text as a reader gets it: pdftotext for PDFs, the w:t runs of word/document.xml for DOCX."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,9 @@ BIDI_CONTROLS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
 def pdf_text(path: Path, layout: bool = False, raw: bool = False) -> str:
     """Logical-order text (DESIGN.md §4: pdftotext extracts Arabic in logical order)."""
-    args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else []) + (["-raw"] if raw else []) + [str(path), "-"]
+    args = (
+        ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else []) + (["-raw"] if raw else []) + [str(path), "-"]
+    )
     return subprocess.run(args, check=True, capture_output=True).stdout.decode("utf-8")
 
 
@@ -34,8 +37,10 @@ def docx_paragraphs(path: Path, outside_tables: bool = False) -> list[str]:
     paragraphs = root.iter(f"{W}p")
     if outside_tables:
         paragraphs = (p for p in paragraphs if not any(a.tag == f"{W}tbl" for a in p.iterancestors()))
-    return [_as_shown("".join(_SHOWN.get(t.tag, t.text or "") for t in p.iter(f"{W}t", f"{W}tab", f"{W}noBreakHyphen")))
-            for p in paragraphs]
+    return [
+        _as_shown("".join(_SHOWN.get(t.tag, t.text or "") for t in p.iter(f"{W}t", f"{W}tab", f"{W}noBreakHyphen")))
+        for p in paragraphs
+    ]
 
 
 # What Word shows for the elements that stand for a character, and the no-break characters of
@@ -50,7 +55,9 @@ def _as_shown(text: str) -> str:
 
 def shown_text(element) -> str:
     """The text of a run or paragraph element as Word shows it (no-break characters as plain ones)."""
-    return _as_shown("".join(_SHOWN.get(t.tag, t.text or "") for t in element.iter(f"{W}t", f"{W}tab", f"{W}noBreakHyphen")))
+    return _as_shown(
+        "".join(_SHOWN.get(t.tag, t.text or "") for t in element.iter(f"{W}t", f"{W}tab", f"{W}noBreakHyphen"))
+    )
 
 
 def docx_text(path: Path) -> str:
@@ -61,7 +68,6 @@ def squeeze(text: str) -> str:
     """NFC, no bidi controls, no whitespace: what two renderings of one text must share."""
     text = BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", text))
     return re.sub(r"\s+", "", text)
-
 
 
 _NOT_TEXT = re.compile(r"[^\w]|_")
@@ -113,6 +119,7 @@ def docx_footer_texts(path: Path, part: str = "footer") -> list[str]:
 # documents hold (Latin or numbers inside Arabic, one level deep). Characters
 # without a strong direction (spaces, punctuation) are dropped: the comparison
 # is on letters and digits (letters()).
+
 
 def _to_unicode(font) -> dict[int, str]:
     """A Type0 font's ToUnicode CMap: code -> text (WeasyPrint writes bfchar and bfrange entries)."""
@@ -186,9 +193,11 @@ def pdf_reading_order(path: Path, rtl: bool) -> list[list[str]]:
                     x, y, moved = x + float(operands[0]), y + float(operands[1]), True
                 elif name in ("TJ", "Tj"):
                     strings = operands[0] if name == "TJ" else [operands[0]]
-                    glyphs = [font.get(int.from_bytes(data[i:i + 2], "big"), "")  # Identity-H: 2-byte codes
-                              for data in (bytes(s) for s in strings if isinstance(s, pikepdf.String))
-                              for i in range(0, len(data), 2)]
+                    glyphs = [
+                        font.get(int.from_bytes(data[i : i + 2], "big"), "")  # Identity-H: 2-byte codes
+                        for data in (bytes(s) for s in strings if isinstance(s, pikepdf.String))
+                        for i in range(0, len(data), 2)
+                    ]
                     if last is not None and (not moved or (abs(last[1] - y) < 0.01 and x > last[0])):
                         pieces[-1].extend(glyphs)
                     else:
@@ -235,5 +244,4 @@ def docx_list_labels(path: Path) -> dict[int, str]:
 def docx_shown_paragraphs(path: Path) -> list[str]:
     """Every body paragraph's text with the list number Word puts before it."""
     labels = docx_list_labels(path)
-    return [f"{labels[index]}\t{text}" if index in labels else text
-            for index, text in enumerate(docx_paragraphs(path))]
+    return [f"{labels[index]}\t{text}" if index in labels else text for index, text in enumerate(docx_paragraphs(path))]

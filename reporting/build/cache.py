@@ -3,13 +3,14 @@
 Entries are named by the hash of what they are made from, so an entry is never
 stale; a cache that cannot be read or written only costs time.
 """
+
 from __future__ import annotations
 
 import atexit
 import os
 import shutil
 import tempfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 
@@ -44,7 +45,7 @@ def usable_folder(name: str) -> Path:
         return _private_folder(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _private_folder(name: str) -> Path:
     path = Path(tempfile.mkdtemp(prefix=f"reporting-{name}-"))
     atexit.register(shutil.rmtree, path, True)

@@ -5,13 +5,15 @@ Chunk membership is fixed by the data alone: the awardees in print order
 awardees. So a certificate's bytes never depend on ``--jobs`` or on whether the
 build was full or incremental; an incremental rebuild re-typesets the chunk.
 """
+
 from __future__ import annotations
 
 import contextlib
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence, TypeVar
+from typing import TypeVar
 
 from reporting.build import cache
 
@@ -21,7 +23,7 @@ CACHE_DAYS = 30
 
 
 def cut(items: Sequence[Item], size: int) -> list[tuple[Item, ...]]:
-    return [tuple(items[start:start + size]) for start in range(0, len(items), size)]
+    return [tuple(items[start : start + size]) for start in range(0, len(items), size)]
 
 
 def single_certificates(html: str, count: int) -> list[str] | None:
@@ -41,7 +43,7 @@ def single_certificates(html: str, count: int) -> list[str] | None:
     ends = [html.index("</section>", start) + len("</section>") for start in starts]
     if any(end > next_start for end, next_start in zip(ends, starts[1:], strict=False)):  # (one fewer start)
         return None  # nested sections: not the shape we know how to cut
-    head, tail = html[:starts[0]], html[ends[-1]:]
+    head, tail = html[: starts[0]], html[ends[-1] :]
     return [head + html[start:end] + tail for start, end in zip(starts, ends, strict=True)]
 
 
@@ -52,7 +54,7 @@ def join(htmls: list[str]) -> str:
     start, end = first.find(SECTION), first.rfind("</section>") + len("</section>")
     if start == -1:
         return first
-    bodies = [html[html.find(SECTION):html.rfind("</section>") + len("</section>")] for html in htmls]
+    bodies = [html[html.find(SECTION) : html.rfind("</section>") + len("</section>")] for html in htmls]
     return first[:start] + "\n".join(bodies) + first[end:]
 
 

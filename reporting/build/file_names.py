@@ -1,4 +1,5 @@
 """Output file names: a stable id plus a readable ASCII slug, safe on every operating system."""
+
 from __future__ import annotations
 
 import re

@@ -8,11 +8,12 @@ and for archived PDFs the attached YAML. Templates, catalogs, data and
 configuration act through the HTML, so a change to any of them reaches exactly
 the documents whose HTML it changes.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from reporting.writers import registry
@@ -72,7 +73,7 @@ def _assets(links: tuple[str, ...], templates_dir: Path, writer_name: str) -> se
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_version() -> str:
     """The hash of the package's own source: a change to the code rebuilds everything."""
     package = Path(__file__).resolve().parent.parent  # reporting/, not reporting/build/

@@ -5,9 +5,8 @@ folder (content-addressed: the hash of its HTML, the stylesheets, fonts and
 images it pulls in and the pipeline's code, so across builds it is typeset
 again only when the event, language or template changes).
 """
-from __future__ import annotations
 
-from pathlib import Path
+from __future__ import annotations
 
 from reporting.build import cache, chunks
 from reporting.build.freshness import output_key
@@ -63,7 +62,9 @@ class LayeredCertificates:
                 variables.append(variable)
             for i, group in enumerate(task.static_of):
                 order.append((group, task.static_of[:i].count(group)))
-            whole = interleave([underlay(open_pdf(v), layer.pdf) for v, layer in zip(variables, layers)], order)
+            whole = interleave(
+                [underlay(open_pdf(v), layer.pdf) for v, layer in zip(variables, layers, strict=True)], order
+            )
         if task.cache is not None:
             kept = interleave([open_pdf(v) for v in variables], order) if task.variable_only else whole
             cache.keep(task.cache, save_pdf(kept))

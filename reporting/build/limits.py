@@ -1,4 +1,5 @@
 """Time limits for render jobs: a template that loops without end stops with an error."""
+
 from __future__ import annotations
 
 import signal
@@ -6,7 +7,6 @@ import threading
 from contextlib import contextmanager
 
 from reporting.errors import TimeLimitExceeded
-
 
 ROWS_PER_LIMIT = 500  # a list gets the job time limit once for every this many rows
 

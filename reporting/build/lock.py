@@ -1,4 +1,5 @@
 """One build at a time per output folder, and none in a folder inside or around it."""
+
 from __future__ import annotations
 
 import contextlib
@@ -9,7 +10,6 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from reporting.errors import OutputBusy, UnsafeOutput
-
 
 # The lock files this process holds: forked workers close their copies (lock_held_by_parent_only),
 # or a worker outliving a killed build would keep the folder locked.
@@ -56,8 +56,10 @@ def _open_lock_file(path: Path):
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise UnsafeOutput(f"{path} is a symbolic link (to {os.readlink(path)}); the build does not write "
-                               "through links: remove it and build again") from None
+            raise UnsafeOutput(
+                f"{path} is a symbolic link (to {os.readlink(path)}); the build does not write "
+                "through links: remove it and build again"
+            ) from None
         raise
     return os.fdopen(descriptor, "r+")
 
@@ -73,8 +75,9 @@ def _take(handle, mode: int, busy: Path, output: Path) -> None:
         handle.seek(0)
         holder = handle.read().strip() or "?"
         where = "to " + str(output) if busy == output else f"to {busy}, which {_relation(busy, output)} {output}"
-        raise OutputBusy(f"another build (process {holder}) is writing {where}; "
-                         "wait for it to finish or choose another --output") from None
+        raise OutputBusy(
+            f"another build (process {holder}) is writing {where}; wait for it to finish or choose another --output"
+        ) from None
 
 
 def _relation(busy: Path, output: Path) -> str:
@@ -87,7 +90,7 @@ def _hold_shared(stack: ExitStack, folder: Path, output: Path):
     if path is None or not path.is_file():
         return None
     try:
-        handle = stack.enter_context(open(path, "r"))  # noqa: SIM115 (the ExitStack closes it)
+        handle = stack.enter_context(open(path))  # noqa: SIM115 (the ExitStack closes it)
     except OSError:
         return None  # not ours to read: no build of ours holds it either
     _take(handle, fcntl.LOCK_SH, folder, output)
@@ -99,13 +102,15 @@ def _check_nested_builds(output: Path) -> None:
     if not output.is_dir():
         return
     for path in output.rglob(".*.lock"):
-        folder = path.with_name(path.name[1:-len(".lock")])
+        folder = path.with_name(path.name[1 : -len(".lock")])
         try:
-            handle = open(path, "r")  # noqa: SIM115 (closed by the with below: only open's errors are skipped)
+            handle = open(path)  # noqa: SIM115 (closed by the with below: only open's errors are skipped)
         except OSError:
             continue
         with handle:
             _take(handle, fcntl.LOCK_SH, folder, output)
+
+
 def release_inherited_locks() -> None:
     """In a forked worker: close the copies of the parent's lock files (the parent keeps the lock)."""
     for descriptor in list(HELD):

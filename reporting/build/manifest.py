@@ -2,6 +2,7 @@
 
 No time stamps: the same inputs give the same manifest, byte for byte.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,10 +13,10 @@ from importlib import metadata
 from pathlib import Path
 
 from reporting import __name__ as package_name
-from reporting.source.sheet_guard import SUFFIXES as SHEET_SUFFIXES
 from reporting.build.output_paths import entry_problem
 from reporting.config import CONFIG_NAME, Project
 from reporting.errors import ForeignFolder
+from reporting.source.sheet_guard import SUFFIXES as SHEET_SUFFIXES
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_SIGNATURE_NAME = "manifest.json.p7s"  # a signed build's detached signature of its manifest
@@ -115,11 +116,14 @@ def verify(output: Path) -> list[str]:
         if path.is_file() and path.suffix == ".pdf":
             problems += signature_problems(path, signers)
     signature = output / MANIFEST_SIGNATURE_NAME
-    problems += manifest_signature_problems((output / MANIFEST_NAME).read_bytes(),
-                                            signature.read_bytes() if signature.is_file() else None, signers)
+    problems += manifest_signature_problems(
+        (output / MANIFEST_NAME).read_bytes(), signature.read_bytes() if signature.is_file() else None, signers
+    )
     present, strange = _walk(output)
     problems += strange
-    problems += [f"extra: {name}" for name in sorted(present - set(expected) - {MANIFEST_NAME, MANIFEST_SIGNATURE_NAME})]
+    problems += [
+        f"extra: {name}" for name in sorted(present - set(expected) - {MANIFEST_NAME, MANIFEST_SIGNATURE_NAME})
+    ]
     return problems
 
 
@@ -128,8 +132,13 @@ def _source_hashes(project: Project) -> dict[str, str]:
     Excel (``~$name.xlsx``) and LibreOffice (``.~lock.name.xlsx#``) keep while one is open)."""
     found = _hashes(project.data_dir, project.root, "*.yaml")
     for suffix in SHEET_SUFFIXES:
-        found.update({name: digest for name, digest in _hashes(project.data_dir, project.root, f"*{suffix}").items()
-                      if not Path(name).name.startswith(("~$", "."))})
+        found.update(
+            {
+                name: digest
+                for name, digest in _hashes(project.data_dir, project.root, f"*{suffix}").items()
+                if not Path(name).name.startswith(("~$", "."))
+            }
+        )
     return dict(sorted(found.items()))
 
 
@@ -141,7 +150,11 @@ def manifest_problem(output: Path) -> str | None:
     except UnicodeDecodeError:
         return f"{where}: expected UTF-8 JSON, found other bytes"
     except json.JSONDecodeError as exc:
-        found = "an empty file" if not exc.doc.strip() else f"invalid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
+        found = (
+            "an empty file"
+            if not exc.doc.strip()
+            else f"invalid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
+        )
         return f"{where}: expected the JSON a build writes, found {found}"
     except OSError as exc:
         return f"{where}: {exc.strerror}"
@@ -163,8 +176,9 @@ def _walk(output: Path) -> tuple[set[str], list[str]]:
             if path.is_symlink():
                 strange.append(f"unexpected symbolic link: {shown} -> {os.readlink(path)} (no build makes links)")
             elif name.startswith(".") and not (base == output and name == STAGING_NAME):
-                strange.append(f"unexpected hidden {'folder' if path.is_dir() else 'file'}: {shown} "
-                               "(no build makes hidden files)")
+                strange.append(
+                    f"unexpected hidden {'folder' if path.is_dir() else 'file'}: {shown} (no build makes hidden files)"
+                )
             elif path.is_file():
                 present.add(shown)
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
@@ -172,8 +186,11 @@ def _walk(output: Path) -> tuple[set[str], list[str]]:
 
 
 def _hashes(folder: Path, root: Path, pattern: str) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): sha256(p) for p in sorted(folder.rglob(pattern))
-            if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        p.relative_to(root).as_posix(): sha256(p)
+        for p in sorted(folder.rglob(pattern))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def _version(distribution: str) -> str:
@@ -194,8 +211,13 @@ def refuse_foreign_folder(output: Path, force_into: bool) -> None:
         return
     found = sorted(p.name for p in output.iterdir() if p.name != STAGING_NAME)
     if found:
-        what = "a manifest.json this program did not write" if MANIFEST_NAME in found else \
-            f"{len(found)} item(s) ({', '.join(found[:3])}{', …' if len(found) > 3 else ''}) and no manifest.json"
-        raise ForeignFolder(f"--output {output} is not empty and was not made by a build: it holds {what}. "
-                            "Choose a new or empty folder, or add --force-into to build into it anyway "
-                            "(files the build did not make are never deleted)")
+        what = (
+            "a manifest.json this program did not write"
+            if MANIFEST_NAME in found
+            else f"{len(found)} item(s) ({', '.join(found[:3])}{', …' if len(found) > 3 else ''}) and no manifest.json"
+        )
+        raise ForeignFolder(
+            f"--output {output} is not empty and was not made by a build: it holds {what}. "
+            "Choose a new or empty folder, or add --force-into to build into it anyway "
+            "(files the build did not make are never deleted)"
+        )

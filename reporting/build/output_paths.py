@@ -3,6 +3,7 @@
 A manifest is read back from disk, where anyone may have edited it: every name
 it lists is checked here before the build reads, replaces or deletes that file.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,12 @@ def entry_problem(output: Path, name: object, entry: object) -> str | None:
     reason = unsafe_name(name)
     if reason is None and isinstance(name, str) and (output / name).resolve() != output.resolve() / name:
         reason = "it leads through a symbolic link"
-    if reason is None and not (isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
-                               and SHA256.fullmatch(entry["sha256"]) and type(entry.get("size")) is int):
+    if reason is None and not (
+        isinstance(entry, dict)
+        and isinstance(entry.get("sha256"), str)
+        and SHA256.fullmatch(entry["sha256"])
+        and type(entry.get("size")) is int
+    ):
         reason = "no valid sha256 and size recorded"
     return None if reason is None else f"manifest.json lists {name!r}: {reason}; ignored (never read nor deleted)"
 
@@ -48,8 +53,10 @@ def ensure_no_links(output: Path, target: Path) -> None:
     for part in target.relative_to(output).parts:
         path = path / part
         if path.is_symlink():
-            raise UnsafeOutput(f"{path} is a symbolic link (to {os.readlink(path)}); the build does not write "
-                               "through links: remove it and build again")
+            raise UnsafeOutput(
+                f"{path} is a symbolic link (to {os.readlink(path)}); the build does not write "
+                "through links: remove it and build again"
+            )
 
 
 def check_output_folder(project, output: Path) -> None:
@@ -58,13 +65,21 @@ def check_output_folder(project, output: Path) -> None:
     from reporting.config import CONFIG_NAME
 
     output, root = output.resolve(), project.root.resolve()
-    inside_refused = {"data/": project.data_dir.resolve(), "templates/": project.templates_dir.resolve(),
-                      CONFIG_NAME: root / CONFIG_NAME}
-    overlaps = [(label, path) for label, path in inside_refused.items()
-                if output.is_relative_to(path) or path.is_relative_to(output)]
+    inside_refused = {
+        "data/": project.data_dir.resolve(),
+        "templates/": project.templates_dir.resolve(),
+        CONFIG_NAME: root / CONFIG_NAME,
+    }
+    overlaps = [
+        (label, path)
+        for label, path in inside_refused.items()
+        if output.is_relative_to(path) or path.is_relative_to(output)
+    ]
     if output == root or root.is_relative_to(output):
         overlaps.insert(0, ("the project folder", root))
     if overlaps:
         label, path = overlaps[0]
-        raise OutputOverlapsInputs(f"--output {output} overlaps {label} ({path}): the build would overwrite or "
-                                   f"rebuild its own inputs; choose a folder of its own, e.g. {root / 'output'}")
+        raise OutputOverlapsInputs(
+            f"--output {output} overlaps {label} ({path}): the build would overwrite or "
+            f"rebuild its own inputs; choose a folder of its own, e.g. {root / 'output'}"
+        )

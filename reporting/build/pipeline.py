@@ -4,36 +4,52 @@ Every HTML document is rendered before the first file is written, and every
 file is staged in the build's staging folder and published (publish.py) only when
 all of them succeeded: whatever fails, ``output/`` is left exactly as it was.
 """
+
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
-from reporting.source.figures import Awardee, EventBundle, bundle_event
-from reporting.config import DocumentType, PageGeometry, Project
-from reporting.errors import (OutputWriteError, RenderError, SelectionError, StrictFailure,
-                              os_error_meaning)
+from reporting.build import chunks as chunking
+from reporting.build.file_names import awardee_stem
+from reporting.build.freshness import forget_assets, output_key
 from reporting.build.limits import scaled, time_limit
 from reporting.build.lock import output_lock
-from reporting.build.freshness import forget_assets, output_key
-from reporting.build.manifest import (MANIFEST_NAME, MANIFEST_SIGNATURE_NAME, build_manifest, is_current,
-                                      previous_outputs, refuse_foreign_folder)
+from reporting.build.manifest import (
+    MANIFEST_NAME,
+    MANIFEST_SIGNATURE_NAME,
+    build_manifest,
+    is_current,
+    previous_outputs,
+    refuse_foreign_folder,
+)
 from reporting.build.output_paths import check_output_folder, ensure_no_links
-from reporting.source.load import discover, load_events
-from reporting.build.file_names import awardee_stem
-from reporting.source.preflight import check_fonts, check_rendered_text
 from reporting.build.publish import Staging, file_sha256, recover
+from reporting.build.workers import (
+    CalibrationTask,
+    ChunkTask,
+    DocumentTask,
+    LayeredChunkTask,
+    PreparedCertificatesTask,
+    PrintFileTask,
+    Task,
+    Workers,
+    Written,
+    default_jobs,
+)
+from reporting.config import DocumentType, PageGeometry, Project
+from reporting.errors import OutputWriteError, RenderError, SelectionError, StrictFailure, os_error_meaning
 from reporting.render import Renderer
-from reporting.build.workers import (CalibrationTask, ChunkTask, DocumentTask, LayeredChunkTask,
-                                     PreparedCertificatesTask, PrintFileTask, Task, Workers, Written, default_jobs)
-from reporting.writers.layer_html import LayerError, Layers, split_layers
+from reporting.source.figures import Awardee, EventBundle, bundle_event
+from reporting.source.load import discover, load_events
+from reporting.source.preflight import check_fonts, check_rendered_text
 from reporting.writers import registry
+from reporting.writers.layer_html import LayerError, Layers, split_layers
 from reporting.writers.registry import CertificateBatching
-from reporting.build import chunks as chunking
 
 Progress = Callable[[int, int, Path], None]
 
@@ -121,8 +137,9 @@ def load_bundles(project: Project) -> list[EventBundle]:
     return [bundle_event(item, project.primary_locale) for item in events]
 
 
-def plan(bundles: Iterable[EventBundle], project: Project, selection: Selection,
-         renderer: Renderer | None = None) -> list[Job | CertificateSet]:
+def plan(
+    bundles: Iterable[EventBundle], project: Project, selection: Selection, renderer: Renderer | None = None
+) -> list[Job | CertificateSet]:
     locales = selection.locales or tuple(project.locales)
     renderer = renderer or Renderer(project)
     jobs: list[Job | CertificateSet] = []
@@ -134,8 +151,9 @@ def plan(bundles: Iterable[EventBundle], project: Project, selection: Selection,
     return jobs
 
 
-def _jobs_for(bundle: EventBundle, locale: str, project: Project, selection: Selection,
-              renderer: Renderer) -> list[Job | CertificateSet]:
+def _jobs_for(
+    bundle: EventBundle, locale: str, project: Project, selection: Selection, renderer: Renderer
+) -> list[Job | CertificateSet]:
     """The event's documents in this locale, as the project's document table declares them."""
     base = Path(bundle.event.id) / locale
     jobs: list[Job | CertificateSet] = []
@@ -149,23 +167,34 @@ def _jobs_for(bundle: EventBundle, locale: str, project: Project, selection: Sel
     return jobs
 
 
-def _per_awardee(document: DocumentType, bundle: EventBundle, locale: str, base: Path, project: Project,
-                 selection: Selection, renderer: Renderer) -> list[Job | CertificateSet]:
+def _per_awardee(
+    document: DocumentType,
+    bundle: EventBundle,
+    locale: str,
+    base: Path,
+    project: Project,
+    selection: Selection,
+    renderer: Renderer,
+) -> list[Job | CertificateSet]:
     _, filters = renderer.environment(locale)
     awards = bundle.event.awards  # none: no awardees, so an empty set (a table row may ask for one anyway)
     ordered = tuple(filters.ordered(bundle.awardees, awards.order if awards else "data"))
-    stems = tuple(base / document.name / awardee_stem(a.serial, a.id, [a.name[code] for code in project.locales])
-                  for a in ordered)
+    stems = tuple(
+        base / document.name / awardee_stem(a.serial, a.id, [a.name[code] for code in project.locales]) for a in ordered
+    )
     certificates = CertificateSet(bundle, locale, base, ordered, stems, document)
     if not selection.archive:
         return [certificates]
     # Archived certificates are each a PDF/A document of their own, typeset alone.
-    return [certificates.job(certificates.print_stem, ordered, registry.paged_formats()),
-            *(certificates.job(stem, (awardee,)) for awardee, stem in zip(ordered, stems, strict=True))]
+    return [
+        certificates.job(certificates.print_stem, ordered, registry.paged_formats()),
+        *(certificates.job(stem, (awardee,)) for awardee, stem in zip(ordered, stems, strict=True)),
+    ]
 
 
-def run_build(project: Project, output: Path, selection: Selection = Selection(),
-              progress: Progress | None = None) -> BuildResult:
+def run_build(
+    project: Project, output: Path, selection: Selection = Selection(), progress: Progress | None = None
+) -> BuildResult:
     """Load, then write what changed: every output staged, all published only if all succeeded.
 
     Certificates stream: each chunk is rendered when a worker is ready for it,
@@ -189,8 +218,14 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
         _take_over(output, selection, result)
         ledger = Ledger(output, previous_outputs(output, result.warnings), selection.force, staging)
         tasks = TaskPlanner(project, selection, renderer, ledger, paged_inputs, result)
-        _write(project, selection, (lambda: tasks.tasks(documents, sets), tasks.print_tasks), ledger, result,
-               _Progress(progress, _count_outputs(planned, tasks.formats, tasks.stock == "preprinted")))
+        _write(
+            project,
+            selection,
+            (lambda: tasks.tasks(documents, sets), tasks.print_tasks),
+            ledger,
+            result,
+            _Progress(progress, _count_outputs(planned, tasks.formats, tasks.stock == "preprinted")),
+        )
         result.warnings.extend(renderer.untranslated())
         _publish(project, selection, tasks.formats, ledger, staging, result)
         if selection.strict:
@@ -199,7 +234,9 @@ def run_build(project: Project, output: Path, selection: Selection = Selection()
     return result
 
 
-def render_documents(planned: list[Job | CertificateSet], renderer: Renderer, project: Project) -> list[tuple[Job, str]]:
+def render_documents(
+    planned: list[Job | CertificateSet], renderer: Renderer, project: Project
+) -> list[tuple[Job, str]]:
     """The HTML of every document made once per event (reports, lists), before anything is written."""
     return [(item, render_job(renderer, item, project)) for item in planned if isinstance(item, Job)]
 
@@ -215,8 +252,11 @@ class PagedInputs:
 
 def _paged_inputs(bundles: list[EventBundle], project: Project, selection: Selection) -> PagedInputs:
     sources = {b.event.id: (project.root / b.source).read_bytes() for b in bundles} if selection.archive else {}
-    sheets = {b.event.id: (b.sheet.name, (project.root / b.sheet).read_bytes())
-              for b in bundles if b.sheet is not None} if selection.archive else {}
+    sheets = (
+        {b.event.id: (b.sheet.name, (project.root / b.sheet).read_bytes()) for b in bundles if b.sheet is not None}
+        if selection.archive
+        else {}
+    )
     return PagedInputs(sources, _check_signing_key(selection.sign_key), sheets)
 
 
@@ -230,12 +270,14 @@ class _Progress:
             self.report(done, self.total, target)
 
 
-def _write(project: Project, selection: Selection, stages, ledger: "Ledger", result: BuildResult,
-           progress: _Progress) -> None:
+def _write(
+    project: Project, selection: Selection, stages, ledger: Ledger, result: BuildResult, progress: _Progress
+) -> None:
     """Hand each stage's tasks to the worker processes and adopt what they staged. Leaving the
     ``with`` waits for the running tasks; if it failed, Staging then discards everything staged."""
-    with Workers(project, ledger.staging.area, selection.jobs or default_jobs(), selection.sign_key,
-                 selection.force) as workers:
+    with Workers(
+        project, ledger.staging.area, selection.jobs or default_jobs(), selection.sign_key, selection.force
+    ) as workers:
         for stage in stages:  # the print files need every chunk: a stage of their own
             with closing(workers.run(stage())) as results:
                 for written in results:
@@ -245,16 +287,27 @@ def _write(project: Project, selection: Selection, stages, ledger: "Ledger", res
                             progress(len(result.written) + len(ledger.unchanged), item.target)
 
 
-def _publish(project: Project, selection: Selection, formats: tuple[str, ...], ledger: "Ledger", staging: Staging,
-             result: BuildResult) -> None:
+def _publish(
+    project: Project,
+    selection: Selection,
+    formats: tuple[str, ...],
+    ledger: Ledger,
+    staging: Staging,
+    result: BuildResult,
+) -> None:
     """Stage the removal of outputs no longer made and the new manifest; Staging publishes on exit."""
     output = ledger.output
     result.unchanged = ledger.unchanged
     result.removed = _stale_outputs(output, ledger, selection, formats, result.warnings)
     for path in result.removed:
         staging.remove(path, ledger.previous[path.relative_to(output).as_posix()]["sha256"])
-    if result.written or result.removed or ledger.entries != _previous_entries(output, ledger) \
-            or not (output / MANIFEST_NAME).is_file() or _manifest_signature_due(output, selection):
+    if (
+        result.written
+        or result.removed
+        or ledger.entries != _previous_entries(output, ledger)
+        or not (output / MANIFEST_NAME).is_file()
+        or _manifest_signature_due(output, selection)
+    ):
         manifest = build_manifest(project, output, ledger.entries, result.removed)
         try:
             staging.stage(output / MANIFEST_NAME, manifest)
@@ -285,7 +338,9 @@ def _count_outputs(planned: list, formats: tuple[str, ...], preprinted: bool) ->
         if isinstance(item, Job):
             count += sum(1 for name in formats if not item.formats or name in item.formats)
         else:
-            count += len(item.awardees) * len(formats) + sum(1 + preprinted for name in formats if _makes_print_file(name))
+            count += len(item.awardees) * len(formats) + sum(
+                1 + preprinted for name in formats if _makes_print_file(name)
+            )
     return count
 
 
@@ -338,8 +393,15 @@ class Ledger:
 class TaskPlanner:
     """What must be written, as tasks for the workers: each output not current by the ledger."""
 
-    def __init__(self, project: Project, selection: Selection, renderer: Renderer, ledger: Ledger,
-                 paged_inputs: PagedInputs, result: BuildResult):
+    def __init__(
+        self,
+        project: Project,
+        selection: Selection,
+        renderer: Renderer,
+        ledger: Ledger,
+        paged_inputs: PagedInputs,
+        result: BuildResult,
+    ):
         self.project, self.selection, self.renderer = project, selection, renderer
         self.ledger, self.paged_inputs, self.result = ledger, paged_inputs, result
         self.formats = selection.formats or project.formats
@@ -370,14 +432,26 @@ class TaskPlanner:
             shown = job.stem.with_suffix(registry.spec(name).suffix)
             source = self.paged_inputs.sources.get(job.bundle.event.id) if paged else None
             sheet = self.paged_inputs.sheets.get(job.bundle.event.id) if source is not None else None
-            extra = (source or b"") + (sheet[1] if sheet else b"") + (self.paged_inputs.signer_identity if paged else b"")
+            extra = (
+                (source or b"") + (sheet[1] if sheet else b"") + (self.paged_inputs.signer_identity if paged else b"")
+            )
             extra += registry.spec(name).settings(self.project)
             if self.current(self.output / shown, output_key(html, name, self.project.templates_dir, extra)):
                 continue
             expected = len(job.awardees) if job.awardees and paged else None
             archive = _archive_source(job, source, sheet) if source is not None else None
-            yield DocumentTask(name, job.locale, job.page, html, self.output / shown, shown,
-                               expected, archive, tuple(a.id for a in job.awardees), job.rows)
+            yield DocumentTask(
+                name,
+                job.locale,
+                job.page,
+                html,
+                self.output / shown,
+                shown,
+                expected,
+                archive,
+                tuple(a.id for a in job.awardees),
+                job.rows,
+            )
 
     def _certificate_tasks(self, item: CertificateSet) -> Iterator[Task]:
         """Chunk by chunk, rendered as the workers are ready for them; then what the print file needs."""
@@ -427,11 +501,13 @@ class TaskPlanner:
                 chunking.touch(cached)
                 continue
             start = number * size  # typeset again for the print file only (its cache was cleared)
-            chunk = self._render_chunk(item, item.awardees[start:start + size], item.stems[start:start + size])
+            chunk = self._render_chunk(item, item.awardees[start : start + size], item.stems[start : start + size])
             yield self._chunk_task(item, chunk, [None] * len(chunk.stems), cached)
         self._print_files.append((target, chunk_files, duplex))
 
-    def _render_chunk(self, item: CertificateSet, awardees: tuple[Awardee, ...], stems: tuple[Path, ...]) -> RenderedChunk:
+    def _render_chunk(
+        self, item: CertificateSet, awardees: tuple[Awardee, ...], stems: tuple[Path, ...]
+    ) -> RenderedChunk:
         chunk = _render_chunk(self.renderer, item, self.project, awardees, stems)
         if not self.layered:
             return chunk
@@ -441,8 +517,10 @@ class TaskPlanner:
             raise RenderError(f"templates/{item.document.template}: {exc}") from None
         if not any(part.texts for part in layers):  # a template that marks nothing variable: one layer
             if self.offset is not None:
-                raise RenderError(f"templates/{item.document.template} marks no element data-variable: printing "
-                                  "on pre-printed stock needs the variable texts marked (see docs/templates.md)")
+                raise RenderError(
+                    f"templates/{item.document.template} marks no element data-variable: printing "
+                    "on pre-printed stock needs the variable texts marked (see docs/templates.md)"
+                )
             return chunk
         return replace(chunk, layers=layers)
 
@@ -453,9 +531,18 @@ class TaskPlanner:
         if chunk.layers is None:
             return ChunkTask(item.locale, chunk.html, tuple(targets), ids, shown, cached, trim)
         statics = list(dict.fromkeys(part.static_html for part in chunk.layers))
-        return LayeredChunkTask(item.locale, tuple(statics), tuple(statics.index(p.static_html) for p in chunk.layers),
-                                tuple(part.texts for part in chunk.layers), tuple(targets), ids, shown, cached,
-                                self.offset is not None, trim)
+        return LayeredChunkTask(
+            item.locale,
+            tuple(statics),
+            tuple(statics.index(p.static_html) for p in chunk.layers),
+            tuple(part.texts for part in chunk.layers),
+            tuple(targets),
+            ids,
+            shown,
+            cached,
+            self.offset is not None,
+            trim,
+        )
 
     def _calibration_task(self, item: CertificateSet, chunk: RenderedChunk) -> Iterator[Task]:
         """The calibration page for pre-printed stock, from the first certificate's static page."""
@@ -475,16 +562,18 @@ class TaskPlanner:
         htmls, targets, shown = [], [], []
         for html, stem in zip(chunk.singles, chunk.stems, strict=True):
             target = self.output / stem.with_suffix(registry.spec(name).suffix)
-            if not self.current(target, output_key(html, name, self.project.templates_dir,
-                                                   registry.spec(name).settings(self.project))):
+            if not self.current(
+                target, output_key(html, name, self.project.templates_dir, registry.spec(name).settings(self.project))
+            ):
                 htmls.append(html)
                 targets.append(target)
                 shown.append(target.relative_to(self.output))
         if not targets:
             return
         if batching is CertificateBatching.PREPARED:
-            yield PreparedCertificatesTask(name, item.locale, item.document.page, tuple(htmls), tuple(targets),
-                                           tuple(shown))
+            yield PreparedCertificatesTask(
+                name, item.locale, item.document.page, tuple(htmls), tuple(targets), tuple(shown)
+            )
             return
         for html, target, relative in zip(htmls, targets, shown, strict=True):
             yield DocumentTask(name, item.locale, item.document.page, html, target, relative)
@@ -495,15 +584,19 @@ class TaskPlanner:
         for target, chunk_files, duplex in self._print_files:
             missing = [path for path in chunk_files if not path.is_file()]
             if missing:
-                raise RenderError(f"{target.relative_to(self.output)}: the typeset chunk {missing[0]} could not be "
-                                  "kept for the print file (is the cache folder writable? XDG_CACHE_HOME)")
+                raise RenderError(
+                    f"{target.relative_to(self.output)}: the typeset chunk {missing[0]} could not be "
+                    "kept for the print file (is the cache folder writable? XDG_CACHE_HOME)"
+                )
             tasks.append(PrintFileTask(tuple(chunk_files), duplex, target, self.offset))
         return tasks
 
 
 def _single_documents(item: CertificateSet, chunk: RenderedChunk) -> list[tuple[Job, str]]:
-    return [(item.job(stem, (awardee,)), single)
-            for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles, strict=True)]
+    return [
+        (item.job(stem, (awardee,)), single)
+        for awardee, stem, single in zip(chunk.awardees, chunk.stems, chunk.singles, strict=True)
+    ]
 
 
 def _take_over(output: Path, selection: Selection, result: BuildResult) -> None:
@@ -514,8 +607,9 @@ def _take_over(output: Path, selection: Selection, result: BuildResult) -> None:
     refuse_foreign_folder(output, selection.force_into)
 
 
-def _stale_outputs(output: Path, ledger: Ledger, selection: Selection, formats: tuple[str, ...],
-                   warnings: list[str]) -> list[Path]:
+def _stale_outputs(
+    output: Path, ledger: Ledger, selection: Selection, formats: tuple[str, ...], warnings: list[str]
+) -> list[Path]:
     """Files an earlier build made (listed in its manifest) that this build, covering the same
     events, locales and formats, no longer makes: a renamed awardee's old certificate, a removed
     awardee's, an event whose data file is gone. Files the manifest does not list are never touched,
@@ -527,12 +621,17 @@ def _stale_outputs(output: Path, ledger: Ledger, selection: Selection, formats: 
         if target in ledger.keys or len(parts) < 3 or not target.is_file():
             continue
         event, locale, suffix = parts[0], parts[1], target.suffix.lstrip(".")
-        if (selection.events and event not in selection.events) or (selection.locales and locale not in selection.locales) \
-                or suffix not in formats:
+        if (
+            (selection.events and event not in selection.events)
+            or (selection.locales and locale not in selection.locales)
+            or suffix not in formats
+        ):
             continue
         if file_sha256(target) != entry["sha256"]:
-            warnings.append(f"kept {name}: an earlier build made it, this one no longer does, but it was "
-                            "changed since (its bytes differ from manifest.json); delete it yourself if it is not needed")
+            warnings.append(
+                f"kept {name}: an earlier build made it, this one no longer does, but it was "
+                "changed since (its bytes differ from manifest.json); delete it yourself if it is not needed"
+            )
             continue
         stale.append(target)
     return sorted(stale)
@@ -556,12 +655,18 @@ def _check_signing_key(key: Path | None) -> bytes:
 def _archive_source(job: Job, data: bytes, sheet: tuple[str, bytes] | None = None):
     from reporting.writers.pdf import ArchiveSource
 
-    return ArchiveSource(name=job.bundle.source.name, data=data, date=job.bundle.event.date,
-                         sheets=(sheet,) if sheet else ())
+    return ArchiveSource(
+        name=job.bundle.source.name, data=data, date=job.bundle.event.date, sheets=(sheet,) if sheet else ()
+    )
 
 
-def render_job(renderer: Renderer, job: Job, project: Project, awardees: tuple[Awardee, ...] | None = None,
-               page: PageGeometry | None = None) -> str:
+def render_job(
+    renderer: Renderer,
+    job: Job,
+    project: Project,
+    awardees: tuple[Awardee, ...] | None = None,
+    page: PageGeometry | None = None,
+) -> str:
     """A job's HTML (or that of some of its awardees), within the time limit, its text checked against the fonts."""
     awardees = job.awardees if awardees is None else awardees
     with time_limit(scaled(project.job_time_limit_s, job.rows), f"rendering {job.template} for {job.stem}"):
@@ -570,8 +675,9 @@ def render_job(renderer: Renderer, job: Job, project: Project, awardees: tuple[A
     return html
 
 
-def _render_chunk(renderer: Renderer, item: CertificateSet, project: Project, awardees: tuple[Awardee, ...],
-                  stems: tuple[Path, ...]) -> RenderedChunk:
+def _render_chunk(
+    renderer: Renderer, item: CertificateSet, project: Project, awardees: tuple[Awardee, ...], stems: tuple[Path, ...]
+) -> RenderedChunk:
     """A chunk's HTML (typeset together) and each certificate's own HTML (for its DOCX)."""
     options = project.print_options  # the chunks make the print file: its bleed and crop marks
     page = replace(project.page(item.document.page), bleed_mm=options.bleed_mm, crop_marks=options.crop_marks)
@@ -583,7 +689,9 @@ def _render_chunk(renderer: Renderer, item: CertificateSet, project: Project, aw
     return RenderedChunk(awardees, stems, html, tuple(singles))
 
 
-def render_certificate_set(renderer: Renderer, item: CertificateSet, project: Project, size: int) -> list[RenderedChunk]:
+def render_certificate_set(
+    renderer: Renderer, item: CertificateSet, project: Project, size: int
+) -> list[RenderedChunk]:
     """Every chunk of a set at once (for tests and tools; the build renders them as it goes)."""
     pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size), strict=True)
     return [_render_chunk(renderer, item, project, awardees, stems) for awardees, stems in pieces]
@@ -598,8 +706,10 @@ def _check_selection(bundles: list[EventBundle], project: Project, selection: Se
     if unknown:
         raise SelectionError(f"unknown locale {', '.join(unknown)}; configured: {', '.join(project.locales)}")
     if selection.archive and (selection.stock or project.print_options.stock) == "preprinted":
-        raise SelectionError("--archive typesets every certificate and the print file whole, as PDF/A documents: "
-                             "it cannot print on pre-printed stock (print.stock); add --stock plain")
+        raise SelectionError(
+            "--archive typesets every certificate and the print file whole, as PDF/A documents: "
+            "it cannot print on pre-printed stock (print.stock); add --stock plain"
+        )
 
 
 def _refuse_warnings(warnings: list[str]) -> None:

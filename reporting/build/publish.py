@@ -11,6 +11,7 @@ never keeps new files beside an old manifest. Nothing outside the staging folder
 is deleted except outputs the manifest recorded, and only while their bytes are
 still the ones it recorded.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -60,7 +61,7 @@ class Staging:
         self._removed: dict[Path, str] = {}  # outputs of an earlier build, with the sha256 recorded for them
         self._created: list[Path] = []  # the output folder and its parents, if this build made them
 
-    def __enter__(self) -> "Staging":
+    def __enter__(self) -> Staging:
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
@@ -102,8 +103,10 @@ class Staging:
         output = self.area.output
         # The manifest last: until it is renamed, the folder's manifest still describes what it holds.
         names = sorted((t.relative_to(output).as_posix() for t in self._staged), key=lambda n: n == "manifest.json")
-        journal = {"rename": names,
-                   "remove": {t.relative_to(output).as_posix(): digest for t, digest in self._removed.items()}}
+        journal = {
+            "rename": names,
+            "remove": {t.relative_to(output).as_posix(): digest for t, digest in self._removed.items()},
+        }
         # Written whole, then renamed: a build killed while writing it has no journal, so published nothing.
         partial = self.area.folder / f"{JOURNAL_NAME}.part"
         write_synced(partial, json.dumps(journal, indent=1).encode("utf-8"))
@@ -165,16 +168,20 @@ def roll_forward(output: Path) -> int:
 def _read_journal(path: Path) -> dict:
     """The journal, checked like a manifest: only plain relative names (it sits in the output folder,
     where anyone may have edited it)."""
-    damaged = UnsafeOutput(f"{path} is damaged (it is written whole, so someone edited it); the outputs may be "
-                           f"half published: move {path.parent} away and build again with --force")
+    damaged = UnsafeOutput(
+        f"{path} is damaged (it is written whole, so someone edited it); the outputs may be "
+        f"half published: move {path.parent} away and build again with --force"
+    )
     try:
         journal = json.loads(path.read_text(encoding="utf-8"))
         names, removals = journal["rename"], journal["remove"]
     except (OSError, ValueError, TypeError, KeyError):
         raise damaged from None
-    if not (isinstance(names, list) and isinstance(removals, dict)) \
-            or any(unsafe_name(name) for name in [*names, *removals]) \
-            or not all(isinstance(digest, str) for digest in removals.values()):
+    if (
+        not (isinstance(names, list) and isinstance(removals, dict))
+        or any(unsafe_name(name) for name in [*names, *removals])
+        or not all(isinstance(digest, str) for digest in removals.values())
+    ):
         raise damaged
     return journal
 

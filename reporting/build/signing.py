@@ -1,4 +1,5 @@
 """PAdES signatures for archived PDFs (pyHanko), and their check in ``verify``."""
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,10 @@ class PdfSigner:
         logging.getLogger("pyhanko").setLevel(logging.CRITICAL)  # it logs its failures as tracebacks
         self._signer = signers.SimpleSigner.load_pkcs12_data(data, (), passphrase=passphrase)
         if self._signer is None:  # a key pyHanko cannot sign with (say, an unusual algorithm)
-            raise SigningError(f"cannot use the signing key {key_file}: expected an RSA, DSA or EC key pyHanko "
-                               "can sign with, found another kind")
+            raise SigningError(
+                f"cannot use the signing key {key_file}: expected an RSA, DSA or EC key pyHanko "
+                "can sign with, found another kind"
+            )
 
     def sign_data(self, data: bytes) -> bytes:
         """A detached CMS signature (DER) of ``data``: the manifest of a signed build carries one."""
@@ -59,8 +62,10 @@ def _checked_key(key_file: Path) -> tuple[bytes, bytes | None]:
     except OSError as exc:
         raise refuse(f"the file cannot be read ({exc.strerror})") from None
     if not _is_pkcs12(data):
-        raise refuse("expected a PKCS#12 file (.p12 or .pfx), found other content (a PEM key or certificate? "
-                     "bundle them with `openssl pkcs12 -export`)")
+        raise refuse(
+            "expected a PKCS#12 file (.p12 or .pfx), found other content (a PEM key or certificate? "
+            "bundle them with `openssl pkcs12 -export`)"
+        )
     secret = os.environ.get(PASSPHRASE_VARIABLE)
     passphrase = secret.encode() if secret is not None else None
     try:
@@ -134,8 +139,10 @@ def _signature_trouble(status) -> str | None:
         return "signature does not verify"
     if status.coverage != Coverage.ENTIRE_FILE:
         level = getattr(status.modification_level, "name", "unknown")
-        return f"the file was changed after signing (expected the signature to cover the whole file, " \
-               f"found later additions, modification level {level})"
+        return (
+            f"the file was changed after signing (expected the signature to cover the whole file, "
+            f"found later additions, modification level {level})"
+        )
     if status.modification_level not in (None, ModificationLevel.NONE):
         return f"the file was changed after signing (modification level {status.modification_level.name})"
     return None
@@ -147,8 +154,14 @@ def manifest_signature_problems(manifest: bytes, signature: bytes | None, pdf_si
     from reporting.build.manifest import MANIFEST_NAME, MANIFEST_SIGNATURE_NAME
 
     if signature is None:
-        return [f"unsigned: {MANIFEST_NAME} has no {MANIFEST_SIGNATURE_NAME}, though its PDFs are signed "
-                "(the manifest may have been edited)"] if pdf_signers else []
+        return (
+            [
+                f"unsigned: {MANIFEST_NAME} has no {MANIFEST_SIGNATURE_NAME}, though its PDFs are signed "
+                "(the manifest may have been edited)"
+            ]
+            if pdf_signers
+            else []
+        )
     try:
         signer = _verified_signer(manifest, signature)
     except Exception as exc:  # not a CMS signature at all: asn1crypto and pyHanko raise many kinds
@@ -157,8 +170,10 @@ def manifest_signature_problems(manifest: bytes, signature: bytes | None, pdf_si
         return [f"invalid signature: {MANIFEST_NAME} was changed after it was signed ({MANIFEST_SIGNATURE_NAME})"]
     strangers = {cert.dump() for cert in pdf_signers} - {signer.dump()}
     if strangers:
-        return [f"invalid signature: {MANIFEST_SIGNATURE_NAME} is by {signer.subject.human_friendly}, "
-                f"not by the key that signed the PDFs"]
+        return [
+            f"invalid signature: {MANIFEST_SIGNATURE_NAME} is by {signer.subject.human_friendly}, "
+            f"not by the key that signed the PDFs"
+        ]
     return []
 
 
@@ -173,6 +188,7 @@ def _verified_signer(data: bytes, signature: bytes):
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     signed = cms.ContentInfo.load(signature, strict=True)["content"]
     certificates = [choice.chosen for choice in signed["certificates"]]
-    status = asyncio.run(async_validate_detached_cms(
-        data, signed, signer_validation_context=ValidationContext(trust_roots=certificates)))
+    status = asyncio.run(
+        async_validate_detached_cms(data, signed, signer_validation_context=ValidationContext(trust_roots=certificates))
+    )
     return status.signing_cert if status.intact and status.valid else None

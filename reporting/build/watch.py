@@ -5,14 +5,15 @@ A build never raises out of here: each one ends in an ``Outcome``, so a broken d
 leaves the previous good outputs in place (run_build publishes all or nothing) and the
 watcher keeps running until the data is fixed.
 """
+
 from __future__ import annotations
 
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from reporting.build.pipeline import BuildResult, Selection, run_build
 from reporting.config import CONFIG_NAME, load_project
@@ -64,8 +65,9 @@ class Rebuilder:
                 # Settings are read anew each time: reporting.toml is one of the watched files.
                 project = load_project(self.root)
                 # keep_html: the preview shows each document's HTML next to its pages.
-                result = run_build(project, self.output, replace(self.selection, keep_html=True),
-                                   self._stop_if_cancelled)
+                result = run_build(
+                    project, self.output, replace(self.selection, keep_html=True), self._stop_if_cancelled
+                )
             except ReportingError as exc:
                 error = exc
             except OSError as exc:  # the machine refused a write (disk full, read-only): a message, not a bug
@@ -73,8 +75,9 @@ class Rebuilder:
             except Exception:  # a bug in the pipeline must not end the watcher either
                 crash = traceback.format_exc()
             self.generation += 1
-            return Outcome(self.generation, result, error, crash, tuple(sorted(changed)),
-                           time.perf_counter() - started, self.root)
+            return Outcome(
+                self.generation, result, error, crash, tuple(sorted(changed)), time.perf_counter() - started, self.root
+            )
 
     def _stop_if_cancelled(self, done: int, total: int, path: Path) -> None:
         # run_build reports each file it writes; raising here makes it discard what it staged.
@@ -113,8 +116,14 @@ def watch_changes(root: Path, output: Path, stop: threading.Event) -> Iterator[s
     while True:
         # yield_on_timeout: the first (empty) answer says the watch is in place, so the
         # first build can start without missing an edit made while it runs.
-        changes_seen = watchfiles.watch(*watched_paths(root), watch_filter=InputsOnly(), stop_event=stop,
-                                        step=SETTLE_MS, rust_timeout=START_MS, yield_on_timeout=True)
+        changes_seen = watchfiles.watch(
+            *watched_paths(root),
+            watch_filter=InputsOnly(),
+            stop_event=stop,
+            step=SETTLE_MS,
+            rust_timeout=START_MS,
+            yield_on_timeout=True,
+        )
         next(changes_seen, None)  # edits from now on are caught; earlier ones the next build sees anyway
         yield pending
         for changes in changes_seen:
@@ -131,8 +140,12 @@ def watch_changes(root: Path, output: Path, stop: threading.Event) -> Iterator[s
             return  # stopped
 
 
-def keep_building(rebuilder: Rebuilder, stop: threading.Event, report: Callable[[Outcome], None],
-                  build: Callable[[Iterable[Path]], Outcome] | None = None) -> None:
+def keep_building(
+    rebuilder: Rebuilder,
+    stop: threading.Event,
+    report: Callable[[Outcome], None],
+    build: Callable[[Iterable[Path]], Outcome] | None = None,
+) -> None:
     """Build now, then once per burst of changes until ``stop`` or Ctrl-C; each outcome goes to ``report``.
 
     ``build`` defaults to ``rebuilder.build``; the preview passes its own, which also

@@ -6,6 +6,7 @@ writes its files itself into the build's staging folder (publish.StagingArea): t
 parent only adopts them (publish.Staging), so megabytes of DOCX never cross a pipe.
 Whatever the number of workers, every file's bytes depend only on its task.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,19 +14,19 @@ import itertools
 import multiprocessing
 import os
 import signal
-from collections.abc import Generator
-from contextlib import contextmanager
+from collections.abc import Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from reporting.build import cache
-from reporting.config import Project
-from reporting.errors import OutputWriteError, PageOverflow, RenderError, os_error_meaning
 from reporting.build.limits import scaled, time_limit
 from reporting.build.lock import release_inherited_locks
 from reporting.build.publish import StagingArea
+from reporting.config import Project
+from reporting.errors import OutputWriteError, PageOverflow, RenderError, os_error_meaning
 from reporting.writers import registry
 from reporting.writers.registry import Writer
 
@@ -159,6 +160,7 @@ class Worker:
     def layers(self):
         if self._layers is None:
             from reporting.build.layered_certificates import LayeredCertificates
+
             self._layers = LayeredCertificates(self)
         return self._layers
 
@@ -174,8 +176,9 @@ class Worker:
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)
             if registry.spec(task.format).paged:
-                data = self._signed(writer.write(task.html, geometry, expected_pages=task.expected_pages,
-                                                 archive=task.archive))
+                data = self._signed(
+                    writer.write(task.html, geometry, expected_pages=task.expected_pages, archive=task.archive)
+                )
             else:
                 data = writer.write(task.html, geometry)
         return self.stage(task.target, data)
@@ -220,8 +223,9 @@ class Worker:
     def _print_file(self, task: PrintFileTask) -> Written:
         from reporting.writers.pdf_split import print_file
 
-        return self.stage(task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex,
-                                                   task.offset_mm))
+        return self.stage(
+            task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex, task.offset_mm)
+        )
 
     def stage(self, target: Path, data: bytes) -> Written:
         """Stage ``data`` for ``target``, unless the file already holds exactly these bytes (a certificate
@@ -243,6 +247,7 @@ class Worker:
             return pdf
         if self._signer is None:
             from reporting.build.signing import PdfSigner
+
             self._signer = PdfSigner(self.sign_key)
         return self._signer.sign(pdf)
 
@@ -307,14 +312,15 @@ class Workers:
     whatever the number of awardees.
     """
 
-    def __init__(self, project: Project, area: StagingArea, jobs: int, sign_key: Path | None = None,
-                 force: bool = False):
+    def __init__(
+        self, project: Project, area: StagingArea, jobs: int, sign_key: Path | None = None, force: bool = False
+    ):
         self.jobs = max(1, jobs)
         self.project, self.area, self.sign_key, self.force = project, area, sign_key, force
         self._executor: ProcessPoolExecutor | None = None
         self._local: Worker | None = None
 
-    def __enter__(self) -> "Workers":
+    def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -357,8 +363,12 @@ class Workers:
         if self._executor is None:
             # fork: workers inherit the imports (WeasyPrint takes half a second to import).
             context = multiprocessing.get_context("fork")
-            self._executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start,
-                                                 initargs=(self.project, self.area, self.sign_key, self.force, os.getpid()))
+            self._executor = ProcessPoolExecutor(
+                self.jobs,
+                mp_context=context,
+                initializer=_start,
+                initargs=(self.project, self.area, self.sign_key, self.force, os.getpid()),
+            )
         return self._executor
 
 

@@ -1,12 +1,13 @@
 """The ``build`` command (the default): every document of the selection, written and published."""
+
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
 from reporting.build.pipeline import Selection, run_build
-from reporting.errors import StrictFailure
 from reporting.commands.options import add_selection_options, job_count, output_folder, positive, shown
+from reporting.errors import StrictFailure
 from reporting.ui.console import Console
 from reporting.ui.progress import ProgressBar, file_lines
 
@@ -16,22 +17,51 @@ NAME = "build"
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
     build = commands.add_parser(NAME, parents=[common], help="build the documents (the default command)")
     add_selection_options(build)
-    build.add_argument("--archive", action="store_true",
-                       help="PDF/A-3b with the event's YAML attached (AFRelationship Source) and a content-derived /ID")
-    build.add_argument("--sign", type=Path, metavar="KEY.p12",
-                       help="sign every PDF (PAdES, pyHanko); implies --archive; passphrase in $REPORTING_SIGN_PASSPHRASE")
-    build.add_argument("--strict", action="store_true",
-                       help="fail on any warning (a message without a translation), listing them all; nothing is written")
-    build.add_argument("--force", action="store_true", help="rewrite every output, even those whose inputs did not change")
-    build.add_argument("-j", "--jobs", type=job_count, default=None, metavar="N",
-                       help="worker processes writing documents (default: one per core; at most 4 per core)")
-    build.add_argument("--force-into", action="store_true",
-                       help="build into a non-empty folder that no build made (its files are never deleted)")
-    build.add_argument("--duplex", action=argparse.BooleanOptionalAction, default=None,
-                       help="a blank back after each certificate in the print file (default: print.duplex)")
-    build.add_argument("--stock", choices=("plain", "preprinted"), default=None,
-                       help="paper of the certificate print file: plain, or pre-printed forms (only the variable "
-                            "texts, moved by print.offset_mm; plus a calibration page) (default: print.stock)")
+    build.add_argument(
+        "--archive",
+        action="store_true",
+        help="PDF/A-3b with the event's YAML attached (AFRelationship Source) and a content-derived /ID",
+    )
+    build.add_argument(
+        "--sign",
+        type=Path,
+        metavar="KEY.p12",
+        help="sign every PDF (PAdES, pyHanko); implies --archive; passphrase in $REPORTING_SIGN_PASSPHRASE",
+    )
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on any warning (a message without a translation), listing them all; nothing is written",
+    )
+    build.add_argument(
+        "--force", action="store_true", help="rewrite every output, even those whose inputs did not change"
+    )
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=job_count,
+        default=None,
+        metavar="N",
+        help="worker processes writing documents (default: one per core; at most 4 per core)",
+    )
+    build.add_argument(
+        "--force-into",
+        action="store_true",
+        help="build into a non-empty folder that no build made (its files are never deleted)",
+    )
+    build.add_argument(
+        "--duplex",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a blank back after each certificate in the print file (default: print.duplex)",
+    )
+    build.add_argument(
+        "--stock",
+        choices=("plain", "preprinted"),
+        default=None,
+        help="paper of the certificate print file: plain, or pre-printed forms (only the variable "
+        "texts, moved by print.offset_mm; plus a calibration page) (default: print.stock)",
+    )
     # For benchmarks: certificates typeset per PDF (1 = one document each), and with or without
     # layers (build.certificate_layers). Both change the bytes.
     build.add_argument("--chunk-size", type=positive, default=None, help=argparse.SUPPRESS)
@@ -40,14 +70,27 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
 
 def run(project, args, console: Console) -> int:
     output = output_folder(project, args)
-    selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), args.archive or bool(args.sign),
-                          args.force, args.sign.resolve() if args.sign else None, args.jobs, args.chunk_size,
-                          args.duplex, force_into=args.force_into, strict=args.strict, layers=args.layers,
-                          stock=args.stock)
+    selection = Selection(
+        tuple(args.event),
+        tuple(args.locale),
+        tuple(args.format),
+        args.archive or bool(args.sign),
+        args.force,
+        args.sign.resolve() if args.sign else None,
+        args.jobs,
+        args.chunk_size,
+        args.duplex,
+        force_into=args.force_into,
+        strict=args.strict,
+        layers=args.layers,
+        stock=args.stock,
+    )
     progress = None
     if not (console.quiet or console.as_json):
+
         def show(path: Path) -> str:
             return shown(path, project.root)
+
         progress = ProgressBar(console.stderr, show) if console.stderr.isatty() else file_lines(console.stderr, show)
     try:
         result = run_build(project, output, selection, progress)

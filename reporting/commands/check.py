@@ -1,4 +1,5 @@
 """The ``check`` command: validate the data without rendering anything."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,15 +17,29 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
 def run(project, args, console: Console) -> int:
     bundles = load_bundles(project)
     for bundle in bundles:
-        awards = f", {len(bundle.groups)} groups and {len(bundle.individuals)} individuals commended" if bundle.awardees else ""
+        awards = (
+            f", {len(bundle.groups)} groups and {len(bundle.individuals)} individuals commended"
+            if bundle.awardees
+            else ""
+        )
         console.say(f"ok: {bundle.source} ({bundle.event.id}: {len(bundle.event.figures)} figures{awards})")
         if bundle.sheet is not None:
             console.say(f"    awardees from {bundle.sheet}{_formulas(bundle.sheet_formulas)}")
     console.say(f"{len(bundles)} event(s) valid.")
-    console.record("events", [{"id": b.event.id, "file": str(b.source), "figures": len(b.event.figures),
-                               "groups": len(b.groups), "individuals": len(b.individuals),
-                               **({"sheet": str(b.sheet), "formula_cells": b.sheet_formulas} if b.sheet else {})}
-                              for b in bundles])
+    console.record(
+        "events",
+        [
+            {
+                "id": b.event.id,
+                "file": str(b.source),
+                "figures": len(b.event.figures),
+                "groups": len(b.groups),
+                "individuals": len(b.individuals),
+                **({"sheet": str(b.sheet), "formula_cells": b.sheet_formulas} if b.sheet else {}),
+            }
+            for b in bundles
+        ],
+    )
     return 0
 
 

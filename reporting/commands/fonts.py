@@ -1,4 +1,5 @@
 """The ``fonts`` command: the shipped fonts installed for this user, so edited DOCX keep their faces."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,10 +12,13 @@ NAME = "fonts"
 
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
     fonts = commands.add_parser(
-        NAME, parents=[common], help="install the shipped fonts for this user (so edited DOCX keep their fonts)",
+        NAME,
+        parents=[common],
+        help="install the shipped fonts for this user (so edited DOCX keep their fonts)",
         description="install: copy the fonts under templates/fonts (Amiri, Tinos, ...) into your own font folder, "
-                    "so Word and LibreOffice keep them when a DOCX is edited and saved again; no administrator "
-                    "rights needed. status: say which are installed.")
+        "so Word and LibreOffice keep them when a DOCX is edited and saved again; no administrator "
+        "rights needed. status: say which are installed.",
+    )
     fonts.add_argument("action", choices=("install", "status"))
     fonts.add_argument("--to", type=Path, metavar="FOLDER", help="another folder than your font folder")
 
@@ -25,8 +29,10 @@ def run(project, args, console: Console) -> int:
     fonts_dir = project.templates_dir / "fonts"
     if args.action == "install":
         done = user_fonts.install(fonts_dir, args.to)
-        console.say(f"installed {', '.join(done.families)} in {done.folder}: {len(done.written)} file(s) written, "
-                    f"{len(done.unchanged)} already there")
+        console.say(
+            f"installed {', '.join(done.families)} in {done.folder}: {len(done.written)} file(s) written, "
+            f"{len(done.unchanged)} already there"
+        )
         if done.cache_refreshed:
             console.say("font cache refreshed (fc-cache); restart Word or LibreOffice to see the fonts")
         console.record("written", [str(path) for path in done.written])

@@ -1,4 +1,5 @@
 """The ``i18n`` command: the translators' workflow (extract, update, compile, check)."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,8 +11,9 @@ NAME = "i18n"
 
 
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
-    i18n = commands.add_parser(NAME, parents=[common],
-                               help="translation workflow: extract messages, update catalogs, check them")
+    i18n = commands.add_parser(
+        NAME, parents=[common], help="translation workflow: extract messages, update catalogs, check them"
+    )
     i18n.add_argument("action", choices=("extract", "update", "compile", "check"))
     i18n.add_argument("--strict", action="store_true", help="with check: untranslated or fuzzy messages are errors")
 
@@ -21,7 +23,9 @@ def run(project, args, console: Console) -> int:
 
     if args.action == "extract":
         template = catalog_workflow.extract(project)
-        console.say(f"{len(template)} message(s) in {shown(project.catalogs_dir / catalog_workflow.POT_NAME, project.root)}")
+        console.say(
+            f"{len(template)} message(s) in {shown(project.catalogs_dir / catalog_workflow.POT_NAME, project.root)}"
+        )
         return 0
     if args.action == "update":
         for path in catalog_workflow.update(project):
@@ -29,6 +33,7 @@ def run(project, args, console: Console) -> int:
         return 0
     if args.action == "compile":  # what every build does in memory; here to see a broken catalog at once
         from reporting.language.messages import load_translations
+
         for locale in project.locales:
             load_translations(project.catalogs_dir, locale)
             console.say(f"ok: {locale}: catalog compiles")

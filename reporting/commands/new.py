@@ -1,4 +1,5 @@
 """The ``new`` command: the next period's data file, ready to fill, from the previous one of its kind."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,34 +8,46 @@ from datetime import date
 from pathlib import Path
 
 from reporting.commands.options import shown
-from reporting.ui.console import Console
 from reporting.errors import DataError, NewFileError, NewIdError
+from reporting.scaffold.awardee_workbook import awardee_workbook, with_sheet
+from reporting.scaffold.next_period import KINDS, Previous, header, new_id, scaffold
+from reporting.scaffold.periods import FORMS, ReportingPeriod, parse_period
+from reporting.scaffold.yaml_emit import dump
 from reporting.source.load import discover
 from reporting.source.model import id_problem
-from reporting.scaffold.periods import FORMS, ReportingPeriod, parse_period
-from reporting.scaffold.next_period import KINDS, Previous, header, new_id, scaffold
-from reporting.scaffold.awardee_workbook import awardee_workbook, with_sheet
-from reporting.scaffold.yaml_emit import dump
 from reporting.source.yaml_reader import load_yaml
-
+from reporting.ui.console import Console
 
 NAME = "new"
 
 
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
     new = commands.add_parser(
-        NAME, parents=[common], help="start the next period's data file from the previous one (figures cleared)",
+        NAME,
+        parents=[common],
+        help="start the next period's data file from the previous one (figures cleared)",
         description="Write data/<id>.yaml for a new period from the most recent file of the same kind: people and "
-                    "bodies carried over, figures, dates and texts left empty to fill in. Never overwrites a file.")
+        "bodies carried over, figures, dates and texts left empty to fill in. Never overwrites a file.",
+    )
     new.add_argument("kind", choices=KINDS, help="quarterly review, conference, or commendation batch (awards only)")
     new.add_argument("--period", required=True, help=f"the new period: {FORMS}")
-    new.add_argument("--from", dest="from_file", type=Path, metavar="FILE",
-                     help="start from this data file (default: the most recent of the same kind in data/)")
-    new.add_argument("--id", dest="event_id", help="the new event's id (default: the previous id with the period changed)")
+    new.add_argument(
+        "--from",
+        dest="from_file",
+        type=Path,
+        metavar="FILE",
+        help="start from this data file (default: the most recent of the same kind in data/)",
+    )
+    new.add_argument(
+        "--id", dest="event_id", help="the new event's id (default: the previous id with the period changed)"
+    )
     new.add_argument("--output", type=Path, metavar="PATH", help="where to write (default: data/<id>.yaml)")
-    new.add_argument("--sheet", action="store_true",
-                     help="awardees in a spreadsheet: also write <id>-awardees.xlsx beside the YAML, ready to fill, "
-                          "and point awards.source at it")
+    new.add_argument(
+        "--sheet",
+        action="store_true",
+        help="awardees in a spreadsheet: also write <id>-awardees.xlsx beside the YAML, ready to fill, "
+        "and point awards.source at it",
+    )
 
 
 def run(project, args, console: Console) -> int:
@@ -53,7 +66,10 @@ def run(project, args, console: Console) -> int:
     if sheet is not None:
         write_new_file(sheet, shown(sheet, project.root), awardee_workbook(tuple(project.locales)))
     write_new_file(target, target_shown, dump(document, header(previous, args.kind, period)))
-    console.say(f"created {target_shown} from {previous.path}: fill in the fields marked FILL IN, then run `build_reports.py check`.")
+    console.say(
+        f"created {target_shown} from {previous.path}: fill in the fields marked FILL IN, "
+        "then run `build_reports.py check`."
+    )
     if sheet is not None:
         console.say(f"created {shown(sheet, project.root)}: one row per awardee, on the sheet of its kind.")
     console.record("created", target_shown if sheet is None else [target_shown, shown(sheet, project.root)])
@@ -82,8 +98,10 @@ def _previous(project, args, period: ReportingPeriod) -> Previous:
         if previous.kind == args.kind and previous.period:
             candidates.append((previous.period[1], previous))
     if not candidates:
-        raise NewFileError(f"expected a {args.kind} file in {shown(project.data_dir, project.root)} to start from, found none; "
-                           f"name one with --from FILE")
+        raise NewFileError(
+            f"expected a {args.kind} file in {shown(project.data_dir, project.root)} to start from, found none; "
+            f"name one with --from FILE"
+        )
     before = [(end, c) for end, c in candidates if end < period.start]
     return max(before or candidates, key=lambda candidate: candidate[0])[1]
 
@@ -101,6 +119,8 @@ def write_new_file(target: Path, target_shown: str, content: str | bytes) -> Non
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
-        raise NewFileError(f"{target_shown} already exists; not overwritten (delete or rename it, or choose --output/--id)") from None
+        raise NewFileError(
+            f"{target_shown} already exists; not overwritten (delete or rename it, or choose --output/--id)"
+        ) from None
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(content.encode("utf-8") if isinstance(content, str) else content)

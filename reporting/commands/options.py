@@ -1,4 +1,5 @@
 """Options more than one command takes, declared once, and how commands show paths."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,10 +13,18 @@ def output_options() -> argparse.ArgumentParser:
     """--project, --json and --quiet, accepted before or after the command (SUPPRESS: a command's
     default never hides the global one)."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", type=Path, default=argparse.SUPPRESS,
-                        help="project folder holding reporting.toml, data/ and templates/ (default: here)")
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help="print one JSON document (problems with file, line, column, field, expected, found) on stdout")
+    common.add_argument(
+        "--project",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="project folder holding reporting.toml, data/ and templates/ (default: here)",
+    )
+    common.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print one JSON document (problems with file, line, column, field, expected, found) on stdout",
+    )
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors")
     return common
 
@@ -35,8 +44,9 @@ def output_folder(project, args) -> Path:
     check_output_folder(project, output)  # the project's own files first: the message names them
     blocking = next((path for path in (output, *output.parents) if path.exists() and not path.is_dir()), None)
     if blocking is not None:
-        raise OutputOptionError(f"--output: expected a folder (new or one an earlier build made), "
-                                f"found a file at {blocking}")
+        raise OutputOptionError(
+            f"--output: expected a folder (new or one an earlier build made), found a file at {blocking}"
+        )
     return output
 
 
@@ -56,8 +66,10 @@ def job_count(text: str) -> int:
 
     value, cores = positive(text), default_jobs()
     if value > 4 * cores:
-        raise argparse.ArgumentTypeError(f"expected at most {4 * cores} (4 per core, {cores} core(s) here), "
-                                         f"found {value}; each worker holds its own fonts and documents in memory")
+        raise argparse.ArgumentTypeError(
+            f"expected at most {4 * cores} (4 per core, {cores} core(s) here), "
+            f"found {value}; each worker holds its own fonts and documents in memory"
+        )
     return value
 
 

@@ -1,4 +1,5 @@
 """What ``serve`` and ``watch`` share: build, then rebuild after every change, and report each build."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,9 @@ def add_rebuild_parser(commands, common: argparse.ArgumentParser, name: str, hel
     return command
 
 
-def rebuild_on_change(project, args, stdout: TextIO, stderr: TextIO,
-                      keep_going: Callable[..., None], after_each: str | None = None) -> int:
+def rebuild_on_change(
+    project, args, stdout: TextIO, stderr: TextIO, keep_going: Callable[..., None], after_each: str | None = None
+) -> int:
     """Build, then rebuild after every change until Ctrl-C (exit 0); a failed build is reported, not fatal.
 
     ``keep_going(rebuilder, report, output)`` runs until interrupted; ``after_each`` is printed after each build."""
@@ -47,18 +49,26 @@ def rebuild_on_change(project, args, stdout: TextIO, stderr: TextIO,
 
 
 def _print_outcome(outcome, root: Path, output: Path, stdout: TextIO, stderr: TextIO) -> None:
-    changed = ", ".join(shown(path, root) for path in outcome.changed[:3]) + (" ..." if len(outcome.changed) > 3 else "")
+    changed = ", ".join(shown(path, root) for path in outcome.changed[:3]) + (
+        " ..." if len(outcome.changed) > 3 else ""
+    )
     cause = f" after a change to {changed}" if changed else ""
     if outcome.ok:
         result = outcome.result
         for warning in result.warnings:
             print(f"warning: {warning}", file=stderr)
-        written = ", ".join(shown(path, output) for path in result.written[:4]) + (" ..." if len(result.written) > 4 else "")
+        written = ", ".join(shown(path, output) for path in result.written[:4]) + (
+            " ..." if len(result.written) > 4 else ""
+        )
         for warning in result.warnings:
             print(f"warning: {warning}", file=stderr)
         listed = f": {written}" if written else ""
-        print(f"Build {outcome.generation}{cause}: wrote {len(result.written)} file(s){listed}, "
-              f"{len(result.unchanged)} unchanged, in {outcome.seconds:.1f} s.", file=stdout, flush=True)
+        print(
+            f"Build {outcome.generation}{cause}: wrote {len(result.written)} file(s){listed}, "
+            f"{len(result.unchanged)} unchanged, in {outcome.seconds:.1f} s.",
+            file=stdout,
+            flush=True,
+        )
         return
     if outcome.crash:
         print(outcome.crash, file=stderr, end="")

@@ -1,4 +1,5 @@
 """The ``serve`` command: a web preview on 127.0.0.1 that rebuilds and reloads on every change."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,9 +12,12 @@ NAME = "serve"
 
 
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
-    serve = add_rebuild_parser(commands, common, NAME,
-                               "web preview on 127.0.0.1 that rebuilds and reloads on every change")
-    serve.add_argument("--port", type=port_number, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    serve = add_rebuild_parser(
+        commands, common, NAME, "web preview on 127.0.0.1 that rebuilds and reloads on every change"
+    )
+    serve.add_argument(
+        "--port", type=port_number, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)"
+    )
 
 
 def port_number(text: str) -> int:
@@ -33,8 +37,12 @@ def run(project, args, console: Console) -> int:
 
     def keep_going(rebuilder, report, output) -> None:
         def ready(url: str) -> None:
-            print(f"Preview at {url} (building into {shown(output, project.root)}); Ctrl-C stops.",
-                  file=console.stdout, flush=True)
+            print(
+                f"Preview at {url} (building into {shown(output, project.root)}); Ctrl-C stops.",
+                file=console.stdout,
+                flush=True,
+            )
+
         serve(Preview(rebuilder), args.port, ready, report)
 
     return rebuild_on_change(project, args, console.stdout, console.stderr, keep_going)

@@ -1,4 +1,5 @@
 """The ``verify`` command: re-hash an output folder against its manifest."""
+
 from __future__ import annotations
 
 import argparse

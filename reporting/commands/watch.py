@@ -1,4 +1,5 @@
 """The ``watch`` command: rebuild whenever an input changes, without a server."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,5 +21,11 @@ def run(project, args, console: Console) -> int:
     def keep_going(rebuilder, report, output) -> None:
         keep_building(rebuilder, threading.Event(), report)
 
-    return rebuild_on_change(project, args, console.stdout, console.stderr, keep_going,
-                             after_each="Watching data/, templates/ and reporting.toml; Ctrl-C stops.")
+    return rebuild_on_change(
+        project,
+        args,
+        console.stdout,
+        console.stderr,
+        keep_going,
+        after_each="Watching data/, templates/ and reporting.toml; Ctrl-C stops.",
+    )

@@ -6,13 +6,14 @@ decision number "1568/QĐ-UBND" splits across the line. Left-to-right
 fragments get ``<bdi dir="ltr">``; both writers see the same ``<bdi>`` (the
 DOCX writer turns it into an LRE...PDF embedding).
 """
+
 from __future__ import annotations
 
 import html as html_module
 import re
-from typing import Callable
+from collections.abc import Callable
 
-_LATIN = "A-Za-z\u00C0-\u024F\u1E00-\u1EFF"
+_LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 # Combining marks and zero-width (non-)joiners belong to the word they sit in: splitting
 # "ă\u200da" into two isolates would show them in right-to-left order.
 _JOINERS = "\u0300-\u036f\u200c\u200d"
@@ -32,11 +33,15 @@ _TEXT = re.compile(r"(?<=>)([^<]+)(?=<)")
 
 def isolate_ltr(html: str) -> str:
     """Wrap every LTR fragment of the body's text in ``<bdi dir="ltr">``; plain numbers are left alone."""
-    return map_fragments(html, lambda fragment: f'<bdi dir="ltr">{_escape(fragment)}</bdi>'
-                          if _NEEDS_ISOLATION.search(fragment) else _escape(fragment))
+    return map_fragments(
+        html,
+        lambda fragment: (
+            f'<bdi dir="ltr">{_escape(fragment)}</bdi>' if _NEEDS_ISOLATION.search(fragment) else _escape(fragment)
+        ),
+    )
 
 
-_ARABIC = "\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 _RTL_WORD = rf"[{_ARABIC}][{_ARABIC}\u200c\u200d]*"
 # As for Latin: punctuation between Arabic words stays inside the fragment ("ب<ا").
 _RTL_FRAGMENT = re.compile(rf"{_RTL_WORD}(?:{_SEPARATOR}{_RTL_WORD})*")
@@ -52,7 +57,7 @@ def isolated(text: str, direction: str) -> str:
     isolated: for pages of our own (the preview) that show data outside a rendered document."""
     wrapped = f"<body><p>{_escape(text)}</p></body>"  # text nodes are found between tags
     html = isolate_ltr(wrapped) if direction == "rtl" else isolate_rtl(wrapped)
-    return html[len("<body><p>"):-len("</p></body>")]
+    return html[len("<body><p>") : -len("</p></body>")]
 
 
 def localize_digits(html: str, translate: Callable[[str], str]) -> str:
@@ -73,12 +78,12 @@ def map_fragments(html: str, replace: Callable[[str], str], pattern: re.Pattern 
         text = html_module.unescape(node.group(1))  # "&lt;" is one character of the text
         pieces, last = [], 0
         for fragment in pattern.finditer(text):
-            pieces += [_escape(text[last:fragment.start()]), replace(fragment.group(0))]
+            pieces += [_escape(text[last : fragment.start()]), replace(fragment.group(0))]
             last = fragment.end()
         return "".join(pieces) + _escape(text[last:])
 
     body = _TEXT.sub(text_node, match.group(2))
-    return html[: match.start(2)] + body + html[match.end(2):]
+    return html[: match.start(2)] + body + html[match.end(2) :]
 
 
 def _escape(text: str) -> str:

@@ -4,6 +4,7 @@
 the messages the filters look up in Python; ``update`` merges it into every
 locale's catalog; ``check`` lists untranslated and fuzzy messages per locale.
 """
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,16 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from reporting.config import Project
-from reporting.language.filters import (ARCHIVE_LINE, DAY_MONTH, DOCUMENT_DATE, LONG_DATE, MONTH_YEAR, NUMERIC_DATE,
-                                       PART_OF_DAY, PERIOD_NAMES)
+from reporting.language.filters import (
+    ARCHIVE_LINE,
+    DAY_MONTH,
+    DOCUMENT_DATE,
+    LONG_DATE,
+    MONTH_YEAR,
+    NUMERIC_DATE,
+    PART_OF_DAY,
+    PERIOD_NAMES,
+)
 from reporting.language.grammar import CASES
 from reporting.language.messages import catalog_path
 from reporting.render import AWARDED_GROUPS, AWARDED_INDIVIDUALS
@@ -33,19 +42,24 @@ PYTHON_MESSAGES = [
     ("approximate amount", "about %(amount)s", None),
     ("list separator", ", ", None),
     (None, "%(place)s, %(date)s", None),
-    *[(case, *message) for case in (None, *sorted({c for names in CASES.values() for c in names}))
-      for message in (AWARDED_GROUPS, AWARDED_INDIVIDUALS)],
+    *[
+        (case, *message)
+        for case in (None, *sorted({c for names in CASES.values() for c in names}))
+        for message in (AWARDED_GROUPS, AWARDED_INDIVIDUALS)
+    ],
 ]
 
 
 def extract(project: Project) -> Catalog:
     template = Catalog(project="reporting", fuzzy=False)
     for filename, line, message, comments, context in extract_from_dir(
-            project.templates_dir, method_map=[("**.html.j2", "jinja2")],
-            options_map={"**.html.j2": {"trimmed": "false"}}):
+        project.templates_dir, method_map=[("**.html.j2", "jinja2")], options_map={"**.html.j2": {"trimmed": "false"}}
+    ):
         template.add(message, locations=[(filename, line)], auto_comments=comments, context=context)
     for context, message, plural in PYTHON_MESSAGES:
-        template.add((message, plural) if plural else message, context=context, locations=[("reporting/language/filters.py", 0)])
+        template.add(
+            (message, plural) if plural else message, context=context, locations=[("reporting/language/filters.py", 0)]
+        )
     path = project.catalogs_dir / POT_NAME
     buffer = io.BytesIO()
     write_po(buffer, template, width=100, omit_header=True, sort_output=True)

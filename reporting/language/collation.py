@@ -7,6 +7,7 @@ letters (ngang, huyền, hỏi, ngã, sắc, nặng). Arabic: in alphabet order,
 hamza carriers, tā' marbūṭa and alif maqṣūra read as their base letters and
 short vowels and tatweel ignored. Other locales: Unicode order of NFC text.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -50,5 +51,7 @@ def _split_tone(char: str) -> tuple[str, str]:
     """``ễ`` -> (``ê``, tilde): the tone mark apart from the letter with its quality marks."""
     decomposed = unicodedata.normalize("NFD", char)
     tone = next((mark for mark in decomposed if mark in TONES and mark), "")
-    base = unicodedata.normalize("NFC", decomposed.replace(tone, "")) if tone else unicodedata.normalize("NFC", decomposed)
+    base = (
+        unicodedata.normalize("NFC", decomposed.replace(tone, "")) if tone else unicodedata.normalize("NFC", decomposed)
+    )
     return base, tone

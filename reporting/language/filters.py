@@ -4,12 +4,14 @@ Each document is rendered for one locale; ``LocalFilters`` binds the Babel
 formatting of ``LocaleFacts`` and the locale's catalog (for date patterns and
 currency words translators choose) into the functions templates call.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 import re
-from typing import Callable, cast
+from collections.abc import Callable
+from typing import cast
 
 from babel.support import Translations
 from markupsafe import Markup, escape
@@ -29,9 +31,12 @@ MONTH_YEAR = "MMMM y"
 # ("quý I năm 2024"), Arabic as ordinals ("الربع الأول من عام 2024"); CLDR has neither form.
 PERIOD_NAMES = {
     "year": "the year %(year)s",
-    "H1": "the first half of %(year)s", "H2": "the second half of %(year)s",
-    "Q1": "the first quarter of %(year)s", "Q2": "the second quarter of %(year)s",
-    "Q3": "the third quarter of %(year)s", "Q4": "the fourth quarter of %(year)s",
+    "H1": "the first half of %(year)s",
+    "H2": "the second half of %(year)s",
+    "Q1": "the first quarter of %(year)s",
+    "Q2": "the second quarter of %(year)s",
+    "Q3": "the third quarter of %(year)s",
+    "Q4": "the fourth quarter of %(year)s",
 }
 # Amounts from a million up may be written in words (576 triệu), when that is exact.
 COMPACT_FROM = 1_000_000
@@ -59,11 +64,36 @@ class LocalFilters:
         self.translations = translations
 
     def as_dict(self) -> dict[str, Callable]:
-        return {name: getattr(self, name) for name in (
-            "number", "money", "percent", "ratio", "fraction", "compact", "long_date", "day_month",
-            "period", "quarter", "counted", "digits", "when", "place_date", "fill", "figure", "t", "comma_join", "ordered",
-            "document_date", "document_number", "position_unit", "first_upper", "recipient_lines",
-            "numeric_date")}
+        return {
+            name: getattr(self, name)
+            for name in (
+                "number",
+                "money",
+                "percent",
+                "ratio",
+                "fraction",
+                "compact",
+                "long_date",
+                "day_month",
+                "period",
+                "quarter",
+                "counted",
+                "digits",
+                "when",
+                "place_date",
+                "fill",
+                "figure",
+                "t",
+                "comma_join",
+                "ordered",
+                "document_date",
+                "document_number",
+                "position_unit",
+                "first_upper",
+                "recipient_lines",
+                "numeric_date",
+            )
+        }
 
     def ordered(self, awardees, order: str = "data") -> list:
         """Awardees in list order. A sorted list was sorted once, in the bundle, by the primary
@@ -166,8 +196,9 @@ class LocalFilters:
         pattern = self._pattern(DOCUMENT_DATE)
         if value.month <= 2:  # a numeric month ("M", not "MMMM") in the pattern's unquoted parts
             parts = pattern.split("'")
-            pattern = "'".join(_LONE_MONTH.sub("MM", part) if index % 2 == 0 else part
-                               for index, part in enumerate(parts))
+            pattern = "'".join(
+                _LONE_MONTH.sub("MM", part) if index % 2 == 0 else part for index, part in enumerate(parts)
+            )
         return self.facts.date(value, pattern)
 
     def numeric_date(self, value: dt.date) -> str:
@@ -201,7 +232,8 @@ class LocalFilters:
             rest = head[size:]
             # "xã" + "Xã Gia Sinh": the rest is a name (a capital); "tỉnh" + "Tỉnh ủy" is not one word said twice
             if [w.casefold() for w in tail[-size:]] == [w.casefold() for w in head[:size]] and (
-                    not rest or rest[0][:1].isupper()):
+                not rest or rest[0][:1].isupper()
+            ):
                 return " ".join(tail + rest)
         return self.comma_join([position, unit])
 
@@ -242,7 +274,8 @@ class LocalFilters:
             return self.money(figure.value, figure.currency, figure.approximate)
         if figure.approximate is not None:
             return self._pgettext("approximate amount", "about %(amount)s") % {
-                "amount": self.amount(figure.value, figure.approximate)}
+                "amount": self.amount(figure.value, figure.approximate)
+            }
         if figure.kind == "percent":
             return self.percent(figure.value, 0 if float(figure.value).is_integer() else 1)
         return self.number(figure.value)
@@ -259,6 +292,7 @@ class LocalFilters:
             name, style, case = match.groups()
             key = name if style in (None, "value") else ":".join(part for part in (name, style, case) if part)
             return str(escape(values[key]))
+
         return Markup(PLACEHOLDER.sub(substitute, str(escape(text))))
 
 

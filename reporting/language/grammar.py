@@ -6,9 +6,10 @@ an Arabic noun after a number changes its ending with its place in the
 sentence (``جماعتان`` as a subject, ``جماعتين`` after a preposition), so the
 cases, and the categories whose written form always shows the case, are here.
 """
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 
@@ -32,7 +33,7 @@ def cased_categories(locale: str) -> tuple[str, ...]:
     return CASED_CATEGORIES.get(language(locale), ())
 
 
-@lru_cache(maxsize=None)
+@cache
 def plural_categories(locale: str) -> frozenset[str]:
     """CLDR's plural categories of ``locale``, ``other`` included."""
     return frozenset(Locale.parse(locale).plural_form.tags) | {"other"}

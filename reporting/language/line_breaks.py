@@ -7,6 +7,7 @@ line in the PDF (``white-space: nowrap``), and the DOCX writer turns it into
 Word's own no-break characters. The text itself is unchanged, so copying from
 the PDF gives ordinary spaces and hyphens.
 """
+
 from __future__ import annotations
 
 import html as html_module
@@ -20,8 +21,10 @@ _WORD = r"[^\W_][\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u2
 # A code or date: words joined by "-" or "/", one of them with a digit (35-CT/TW, 1568/QĐ-UBND,
 # 26/5/2014, 2014-2024); or a number and the word after it (12 đơn vị, 14,400 جلسة, 576 triệu đồng);
 # An Arabic proclitic written onto the number stays with it (لـ10 جماعات، و14,400 جلسة).
-_KEEP = re.compile(rf"(?=[^\s]*\d){_WORD}(?:[-/]{_WORD})+"
-                   rf"|(?<![\w.,٬٫\u0640])[\u0621-\u064a\u0640]{{0,3}}\d+(?:[.,٬٫]\d+)* {_WORD}")
+_KEEP = re.compile(
+    rf"(?=[^\s]*\d){_WORD}(?:[-/]{_WORD})+"
+    rf"|(?<![\w.,٬٫\u0640])[\u0621-\u064a\u0640]{{0,3}}\d+(?:[.,٬٫]\d+)* {_WORD}"
+)
 # A heading's last two words, when the heading is plain text.
 _HEADING_END = re.compile(r"(<h([12])\b[^>]*>)([^<]*?)([^\s<]+ [^\s<]+)(\s*</h\2>)")
 

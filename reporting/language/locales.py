@@ -3,13 +3,14 @@
 This is the only module that calls Babel's formatting functions; templates
 reach it through the filters in ``filters.py``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 from contextlib import AbstractContextManager
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 
 from babel import Locale, dates, numbers
@@ -59,14 +60,17 @@ class LocaleFacts:
     def decimal(self, value: float | Decimal, decimals: int | None = None) -> str:
         pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
         with self.rounding():
-            text = numbers.format_decimal(value, format=pattern, locale=self.babel, numbering_system=self.numbering_system)
+            text = numbers.format_decimal(
+                value, format=pattern, locale=self.babel, numbering_system=self.numbering_system
+            )
         return self.digits(text)
 
     def percent(self, fraction: float | Decimal, decimals: int = 0) -> str:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
         with self.rounding():
-            text = numbers.format_percent(fraction, format=pattern, locale=self.babel,
-                                          numbering_system=self.numbering_system)
+            text = numbers.format_percent(
+                fraction, format=pattern, locale=self.babel, numbering_system=self.numbering_system
+            )
         if self.settings.digits == "arab":
             # Babel keeps the pattern's ASCII '%'; Arabic-Indic digits take the Arabic percent sign.
             text = text.replace("%", self.babel.number_symbols["arab"]["percentSign"])
@@ -75,8 +79,9 @@ class LocaleFacts:
     def compact(self, value: float | Decimal) -> str:
         """576000000 -> ``576 triệu`` / ``576 مليون`` (CLDR long compact form)."""
         with self.rounding():
-            text = numbers.format_compact_decimal(value, format_type="long", fraction_digits=2, locale=self.babel,
-                                                  numbering_system=self.numbering_system)
+            text = numbers.format_compact_decimal(
+                value, format_type="long", fraction_digits=2, locale=self.babel, numbering_system=self.numbering_system
+            )
         return self.digits(text)
 
     def date(self, value: dt.date, pattern: str) -> str:

@@ -1,4 +1,5 @@
 """Message catalogs: ``templates/locale/<ll>/LC_MESSAGES/messages.po`` compiled in memory by each build."""
+
 from __future__ import annotations
 
 import io
@@ -58,10 +59,12 @@ class TrackedTranslations(Translations):
 def untranslated_warnings(catalogs_dir: Path, locale: str, translations: TrackedTranslations) -> list[str]:
     """One sentence per message the documents of ``locale`` used without a translation."""
     catalog = catalog_path(catalogs_dir, locale).relative_to(catalogs_dir.parent)
-    return [f"untranslated message {message} in {', '.join(sorted(templates))} ({locale}): the '{locale}' "
-            f"documents print it untranslated; translate it in templates/{catalog.as_posix()} "
-            f"(build_reports.py i18n update adds it if it is missing)"
-            for message, templates in sorted(translations.missing.items())]
+    return [
+        f"untranslated message {message} in {', '.join(sorted(templates))} ({locale}): the '{locale}' "
+        f"documents print it untranslated; translate it in templates/{catalog.as_posix()} "
+        f"(build_reports.py i18n update adds it if it is missing)"
+        for message, templates in sorted(translations.missing.items())
+    ]
 
 
 def load_translations(catalogs_dir: Path, locale: str) -> TrackedTranslations:
@@ -75,7 +78,9 @@ def load_translations(catalogs_dir: Path, locale: str) -> TrackedTranslations:
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=locale, abort_invalid=True)
     except FileNotFoundError:
-        raise DataError([Problem(path, None, None, "", Expected(f"a message catalog for locale '{locale}'", "none"))]) from None
+        raise DataError(
+            [Problem(path, None, None, "", Expected(f"a message catalog for locale '{locale}'", "none"))]
+        ) from None
     except PoFileError as exc:
         raise DataError([Problem(path, None, None, "", f"invalid catalog: {exc}")]) from None
     buffer = io.BytesIO()

@@ -5,9 +5,10 @@ can hold two counts ("for 10 groups and 15 individuals") and must say "none"
 differently from "3", so the data writes the variants itself, ICU
 MessageFormat style, and this module reads the variant each count selects.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from reporting.language.grammar import ZERO
 from reporting.source.model import Choice, Variant

@@ -1,11 +1,12 @@
 """A failed build as the preview shows it: each problem at ``file:line`` with the offending source line."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from reporting.errors import DataError, Problem
 from reporting.build.watch import Outcome
+from reporting.errors import DataError, Problem
 from reporting.ui.problem_report import sheet_row_text, source_window
 
 CONTEXT_LINES = 1  # lines shown before and after the offending one
@@ -42,8 +43,13 @@ def _view(problem: Problem, root: Path | None) -> ProblemView:
     if problem.in_sheet:  # a spreadsheet cell: the offending row, as the report shows it
         row, caret_at = sheet_row_text(problem.cells, problem.column)
         source = (SourceLine(problem.row, row, True),) if problem.cells and problem.row else ()
-        return ProblemView(f"{problem.file}: {problem.cell_location}", problem.field, str(problem.message), source,
-                           caret_at + 1 if caret_at is not None else None)
+        return ProblemView(
+            f"{problem.file}: {problem.cell_location}",
+            problem.field,
+            str(problem.message),
+            source,
+            caret_at + 1 if caret_at is not None else None,
+        )
     where = str(problem.file)
     if problem.line is not None:
         where += f":{problem.line}" + (f":{problem.column}" if problem.column is not None else "")
@@ -66,4 +72,6 @@ def _excerpt(problem: Problem, root: Path | None) -> tuple[SourceLine, ...]:
     first = max(problem.line - CONTEXT_LINES, 1)
     last = min(problem.line + CONTEXT_LINES, len(lines))
     column = problem.column if problem.column is not None else 1
-    return tuple(SourceLine(n, source_window(lines[n - 1], column)[0], n == problem.line) for n in range(first, last + 1))
+    return tuple(
+        SourceLine(n, source_window(lines[n - 1], column)[0], n == problem.line) for n in range(first, last + 1)
+    )

@@ -1,4 +1,5 @@
 """What the preview lists: every event x document x locale of the latest good build, with its files."""
+
 from __future__ import annotations
 
 import re
@@ -54,9 +55,19 @@ def documents_of(result: BuildResult, output: Path) -> dict[tuple[str, str, str]
             singles.append(job)
             continue
         direction = _DIRECTION_OF.search(html)
-        formats = tuple(f for f, suffix in registry.suffixes().items() if (output / job.stem.with_suffix(suffix)).is_file())
-        document = Document(job.bundle.event.id, job.bundle.event.title[job.locale], job.locale, job.stem.name,
-                            job.stem, html, direction.group(1) if direction else "ltr", formats)
+        formats = tuple(
+            f for f, suffix in registry.suffixes().items() if (output / job.stem.with_suffix(suffix)).is_file()
+        )
+        document = Document(
+            job.bundle.event.id,
+            job.bundle.event.title[job.locale],
+            job.locale,
+            job.stem.name,
+            job.stem,
+            html,
+            direction.group(1) if direction else "ltr",
+            formats,
+        )
         documents[document.key] = document
     for job in singles:
         combined = documents.get((job.bundle.event.id, job.locale, job.stem.parent.name))

@@ -5,6 +5,7 @@ library to install. PDFium is not thread-safe, so every call goes through one lo
 server's threads then share a small cache keyed by the file's identity (path, size, mtime),
 which changes whenever a rebuild rewrites the file.
 """
+
 from __future__ import annotations
 
 import io
@@ -39,8 +40,10 @@ def page_sizes(path: Path) -> list[tuple[int, int]]:
     with _lock:
         document = pypdfium2.PdfDocument(path.read_bytes())
         try:
-            return [(round(width * SCALE), round(height * SCALE))
-                    for width, height in (document.get_page_size(i) for i in range(len(document)))]
+            return [
+                (round(width * SCALE), round(height * SCALE))
+                for width, height in (document.get_page_size(i) for i in range(len(document)))
+            ]
         finally:
             document.close()
 

@@ -5,23 +5,24 @@ own machine: no extra dependency, one thread per connection (so a long-lived
 Server-Sent Events stream does not block page loads), and it never listens beyond
 localhost. It is not meant to be exposed to a network, and is not.
 """
+
 from __future__ import annotations
 
 import contextlib
 import mimetypes
 import threading
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from reporting.errors import PortUnavailable
 from reporting.build.watch import Outcome, keep_building
-from reporting.preview import pages
+from reporting.errors import PortUnavailable
 from reporting.preview import page_images as pdfpages
-from reporting.writers import registry
+from reporting.preview import pages
 from reporting.preview.state import Preview
+from reporting.writers import registry
 
 HOST = "127.0.0.1"
 KEEPALIVE_S = 15
@@ -125,8 +126,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if rest == ["document.html"]:
             # The same HTML WeasyPrint printed; <base> makes its css/, fonts/ and assets/ resolve
             # under /templates/. Scripts are refused: templates come from shared drives.
-            return self._send(pages.document_html(document).encode(), "text/html; charset=utf-8",
-                              {"Content-Security-Policy": "script-src 'none'; object-src 'none'"})
+            return self._send(
+                pages.document_html(document).encode(),
+                "text/html; charset=utf-8",
+                {"Content-Security-Policy": "script-src 'none'; object-src 'none'"},
+            )
         if len(rest) == 1 and rest[0].startswith("page-") and rest[0].endswith(".png"):
             pdf = document.file(preview.output, "pdf")
             try:
@@ -148,8 +152,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         target = _inside(self.server.preview.output, rest)
         if target is None or target.suffix not in registry.media_types() or not target.is_file():
             return self._send_error(HTTPStatus.NOT_FOUND)
-        self._send(target.read_bytes(), registry.media_types()[target.suffix],
-                   {"Content-Disposition": f'attachment; filename="{target.name}"', "Cache-Control": "no-store"})
+        self._send(
+            target.read_bytes(),
+            registry.media_types()[target.suffix],
+            {"Content-Disposition": f'attachment; filename="{target.name}"', "Cache-Control": "no-store"},
+        )
 
     def _stream_events(self) -> None:
         """Server-Sent Events: the build status now, then each time it changes (building, finished)."""
@@ -175,8 +182,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _send_error(self, code: HTTPStatus) -> None:
         self._send(f"{code.value} {code.phrase}\n".encode(), "text/plain; charset=utf-8", code=code)
 
-    def _send(self, body: bytes, kind: str, headers: dict[str, str] | None = None,
-              code: HTTPStatus = HTTPStatus.OK) -> None:
+    def _send(
+        self, body: bytes, kind: str, headers: dict[str, str] | None = None, code: HTTPStatus = HTTPStatus.OK
+    ) -> None:
         self.send_response(code)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
@@ -234,5 +242,3 @@ def serve(preview: Preview, port: int, ready: Callable[[str], None], report: Cal
         watcher.join(timeout=JOIN_TIMEOUT_S)
     if failures:
         raise failures[0]
-
-

@@ -1,14 +1,15 @@
 """The preview's shared state: the latest good documents, how the latest build ended, and who waits for the next."""
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from reporting.build.watch import Outcome, Rebuilder
-from reporting.preview.listing import Document, documents_of
 from reporting.preview.error_page import ProblemView, problem_views
+from reporting.preview.listing import Document, documents_of
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,13 @@ spreadsheet would run (starting with =, +, -, @, tab or CR: the CSV/formula inje
 text cell marked with the quote prefix, which is what Excel and LibreOffice do when one types
 '=... : the cell shows and keeps the same characters, so an exported list reads back unchanged.
 """
+
 from __future__ import annotations
 
 import io
 
-from reporting.source.sheet_headers import KIND_SHEETS, Column, template_heading, value_choices
 from reporting.source.sheet_awards import KINDS, awardee_fields
+from reporting.source.sheet_headers import KIND_SHEETS, Column, template_heading, value_choices
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _WIDTHS = {"id": 10, "name": 36, "position": 30, "unit": 36, "gender": 12, "book_number": 14}
@@ -61,16 +62,29 @@ def _header(sheet, columns: list[Column], locales: tuple[str, ...]) -> None:
         cell = sheet.cell(row=1, column=index, value=template_heading(column, locales))
         cell.font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(column.field, 24)
-    ids = DataValidation(type="textLength", operator="between", formula1="1", formula2="64", allow_blank=True,
-                         showErrorMessage=True, errorTitle="id",
-                         error="Mã: 1-64 chữ thường, số, - hoặc _ / a-z, 0-9, - or _")
+    ids = DataValidation(
+        type="textLength",
+        operator="between",
+        formula1="1",
+        formula2="64",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="id",
+        error="Mã: 1-64 chữ thường, số, - hoặc _ / a-z, 0-9, - or _",
+    )
     sheet.add_data_validation(ids)
     ids.add("A2:A20000")
     for index, column in enumerate(columns, 1):
         choices = value_choices(column.field, locales[0]) or _choices(column.field)
         if choices:  # a field with a fixed set of values (e.g. a gender giving the honorific): a drop-down
-            listed = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                                    showErrorMessage=True, errorTitle=column.field, error=" / ".join(choices))
+            listed = DataValidation(
+                type="list",
+                formula1='"' + ",".join(choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=column.field,
+                error=" / ".join(choices),
+            )
             sheet.add_data_validation(listed)
             listed.add(f"{get_column_letter(index)}2:{get_column_letter(index)}20000")
 
@@ -114,7 +128,13 @@ def with_sheet(document, file_name: str) -> bool:
     if awards is None:
         return False
     kept = [entry for entry in awards.value.entries if entry.key not in KINDS]
-    kept.append(Entry("source", file_name, "The awardees: one row per group or person in this workbook beside this "
-                      "file, one sheet per kind. (vi: danh sách khen thưởng)"))
+    kept.append(
+        Entry(
+            "source",
+            file_name,
+            "The awardees: one row per group or person in this workbook beside this "
+            "file, one sheet per kind. (vi: danh sách khen thưởng)",
+        )
+    )
     awards.value.entries[:] = kept
     return True

@@ -1,4 +1,5 @@
 """Reporting periods as staff type them (``2024-Q2``, ``2024-H1``, ``2024-06``, ``2024``, ``START..END``)."""
+
 from __future__ import annotations
 
 import calendar
@@ -50,8 +51,12 @@ def parse_period(text: str) -> ReportingPeriod:
 
 def token_of(start: dt.date, end: dt.date) -> str:
     """The id token of an existing period, in the most natural form that describes it exactly."""
-    for text in (f"{start.year}-Q{(start.month + 2) // 3}", f"{start.year}-H{(start.month + 5) // 6}",
-                 f"{start:%Y-%m}", str(start.year)):
+    for text in (
+        f"{start.year}-Q{(start.month + 2) // 3}",
+        f"{start.year}-H{(start.month + 5) // 6}",
+        f"{start:%Y-%m}",
+        str(start.year),
+    ):
         period = parse_period(text)
         if (period.start, period.end) == (start, end):
             return period.token

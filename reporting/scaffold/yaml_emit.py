@@ -5,6 +5,7 @@ mostly comments, so this writes the few shapes the data files use itself:
 mappings of ``Entry``, lists, quoted text, numbers, dates, true/false and
 empty values (a blank to fill in).
 """
+
 from __future__ import annotations
 
 import datetime as dt

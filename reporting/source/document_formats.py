@@ -14,6 +14,7 @@ between the two systems, so templates ask the profile instead of branching:
 A document the data does not describe is a State document of the event's
 issuer, unnumbered, as the reports were before profiles existed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,9 +49,18 @@ def document_format(event: Event, name: DocumentName) -> DocumentFormat:
     # model_construct: a fallback built from already validated parts, with no kind of its own
     # (the template names the document) and no number.
     body = IssuingBody.model_construct(parent=event.parent_body, name=event.issuer, code="")
-    return DocumentFormat.model_construct(system="state", body=body, kind=None, kind_code=None, number=None,
-                                          summary=None, signer=None, recipients=[], archive=None,
-                                          sample_data=False)
+    return DocumentFormat.model_construct(
+        system="state",
+        body=body,
+        kind=None,
+        kind_code=None,
+        number=None,
+        summary=None,
+        signer=None,
+        recipients=[],
+        archive=None,
+        sample_data=False,
+    )
 
 
 def profile(document: DocumentFormat) -> Profile:
@@ -65,5 +75,4 @@ def number_and_symbol(document: DocumentFormat, digits) -> str | None:
     if document.number is None:
         return None
     number = digits(f"{document.number:02d}")
-    return profile(document).number_pattern.format(number=number, kind=document.kind_code,
-                                                   body=document.body.code)
+    return profile(document).number_pattern.format(number=number, kind=document.kind_code, body=document.body.code)

@@ -1,4 +1,5 @@
 """Merge: one bundle per event with the figures derived from the data (ratios, awardee counts)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,11 +61,18 @@ class EventBundle:
 
 def bundle_event(item: SourcedEvent, primary_locale: str | None = None) -> EventBundle:
     event = item.event
-    ratios = {name: RatioValue(ratio, event.figures[ratio.part].value, event.figures[ratio.whole].value)
-              for name, ratio in event.ratios.items()}
-    return EventBundle(event=event, source=item.source.path, ratios=ratios,
-                       awardees=_awardees(event, primary_locale), sheet=getattr(item.source, "sheet_path", None),
-                       sheet_formulas=getattr(item.source, "formulas", 0))
+    ratios = {
+        name: RatioValue(ratio, event.figures[ratio.part].value, event.figures[ratio.whole].value)
+        for name, ratio in event.ratios.items()
+    }
+    return EventBundle(
+        event=event,
+        source=item.source.path,
+        ratios=ratios,
+        awardees=_awardees(event, primary_locale),
+        sheet=getattr(item.source, "sheet_path", None),
+        sheet_formulas=getattr(item.source, "formulas", 0),
+    )
 
 
 def _awardees(event: Event, primary_locale: str | None) -> tuple[Awardee, ...]:
@@ -79,6 +87,8 @@ def _awardees(event: Event, primary_locale: str | None) -> tuple[Awardee, ...]:
         individuals.sort(key=lambda person: sort_key(person.name[locale], locale))
     awardees = [Awardee(g.id, "group", n, n, g.name, book_number=g.book_number) for n, g in enumerate(groups, 1)]
     offset = len(awardees)
-    awardees += [Awardee(i.id, "individual", n, offset + n, i.name, i.position, i.unit, i.gender, i.book_number)
-                 for n, i in enumerate(individuals, 1)]
+    awardees += [
+        Awardee(i.id, "individual", n, offset + n, i.name, i.position, i.unit, i.gender, i.book_number)
+        for n, i in enumerate(individuals, 1)
+    ]
     return tuple(awardees)

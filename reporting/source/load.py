@@ -1,10 +1,11 @@
 """Discover, load and validate the data files: every problem in every file, reported at once."""
+
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -30,8 +31,9 @@ def discover(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.rglob("*.yaml") if not p.name.startswith("_"))
 
 
-def load_events(paths: list[Path], locales: tuple[str, ...], root: Path,
-                templates_dir: Path | None = None) -> list[SourcedEvent]:
+def load_events(
+    paths: list[Path], locales: tuple[str, ...], root: Path, templates_dir: Path | None = None
+) -> list[SourcedEvent]:
     """Load and validate all files; raise one DataError holding the problems of all of them."""
     problems: list[Problem] = []
     events: list[SourcedEvent] = []
@@ -76,10 +78,25 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
         if ratio.part in event.figures and ratio.whole in event.figures:
             part, whole = event.figures[ratio.part].value, event.figures[ratio.whole].value
             if whole == 0 or part > whole:
-                problems.append(source.problem(("ratios", name), Expected(f"{ratio.part} ({part}) to be at most {ratio.whole} ({whole}) and {ratio.whole} above 0", f"{part} of {whole}")))
-            elif ratio.stated_percent is not None and _rounded_percent(part, whole, ratio.decimals) != Decimal(str(ratio.stated_percent)):
+                problems.append(
+                    source.problem(
+                        ("ratios", name),
+                        Expected(
+                            f"{ratio.part} ({part}) to be at most {ratio.whole} ({whole}) and {ratio.whole} above 0",
+                            f"{part} of {whole}",
+                        ),
+                    )
+                )
+            elif ratio.stated_percent is not None and _rounded_percent(part, whole, ratio.decimals) != Decimal(
+                str(ratio.stated_percent)
+            ):
                 computed = _rounded_percent(part, whole, ratio.decimals)
-                problems.append(source.problem(("ratios", name, "stated_percent"), Expected(f"{computed:g} ({part}/{whole})", f"{ratio.stated_percent:g}")))
+                problems.append(
+                    source.problem(
+                        ("ratios", name, "stated_percent"),
+                        Expected(f"{computed:g} ({part}/{whole})", f"{ratio.stated_percent:g}"),
+                    )
+                )
     names = set(event.figures) | set(event.ratios)
     for index, key in enumerate(event.key_figures):
         if key not in names:
@@ -99,10 +116,21 @@ def _date_problems(event: Event, source: LoadedYaml) -> list[Problem]:
     """A meeting reviews its period, so it cannot come before the period starts; awards go with the meeting."""
     problems = []
     if event.date < event.period.start:
-        problems.append(source.problem(("date",), Expected(f"a date on or after the period's start ({event.period.start})", f"{event.date}")))
+        problems.append(
+            source.problem(
+                ("date",), Expected(f"a date on or after the period's start ({event.period.start})", f"{event.date}")
+            )
+        )
     awards_date = event.awards.date if event.awards else None
     if awards_date and not event.period.start <= awards_date <= event.date + dt.timedelta(days=366):
-        problems.append(source.problem(("awards", "date"), Expected(f"a date from {event.period.start} to a year after the meeting ({event.date})", f"{awards_date}")))
+        problems.append(
+            source.problem(
+                ("awards", "date"),
+                Expected(
+                    f"a date from {event.period.start} to a year after the meeting ({event.date})", f"{awards_date}"
+                ),
+            )
+        )
     return problems
 
 
@@ -119,7 +147,11 @@ def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
     problems = []
     for item in events:
         if item.event.id in seen:
-            problems.append(item.source.problem(("id",), Expected("a unique event id", f"'{item.event.id}' also in {seen[item.event.id]}")))
+            problems.append(
+                item.source.problem(
+                    ("id",), Expected("a unique event id", f"'{item.event.id}' also in {seen[item.event.id]}")
+                )
+            )
         seen.setdefault(item.event.id, item.source.path)
     return problems
 

@@ -4,17 +4,29 @@ Every visible text is a ``Localized`` mapping with one entry per configured
 locale. Figures are typed once; everything derived from them (ratios, counts
 of awardees, totals) is computed, never typed a second time.
 """
+
 from __future__ import annotations
 
-from reporting.errors import Expected, Mismatch, shorten
 import datetime as dt
 import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, RootModel, StrictBool, StrictFloat, StrictInt,
-                      ValidationInfo, field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from reporting.errors import Expected, Mismatch, shorten
 from reporting.language.grammar import ZERO, cased_categories, cases, plural_categories
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -25,10 +37,10 @@ EMBLEM_PATTERN = r"^assets/[A-Za-z0-9_.-]+\.(png|jpe?g)$"
 # Each pattern in words, as messages show it: a secretary cannot be expected to read a regex.
 PATTERN_RULES = {
     ID_PATTERN: f"an id of lowercase letters a-z, digits 0-9, '-' and '_', starting with a letter or digit, "
-                f"at most {ID_MAX} characters (such as 'directive-35-review')",
+    f"at most {ID_MAX} characters (such as 'directive-35-review')",
     CURRENCY_PATTERN: "a three-letter currency code in capitals (such as 'VND')",
     EMBLEM_PATTERN: "an image under templates/assets/ named with letters, digits, '.', '-' and '_', "
-                    "ending in .png, .jpg or .jpeg (such as 'assets/emblem.png')",
+    "ending in .png, .jpg or .jpeg (such as 'assets/emblem.png')",
 }
 
 
@@ -37,15 +49,25 @@ def id_problem(text: str) -> Expected | None:
     if re.fullmatch(ID_PATTERN, text) and len(text) <= ID_MAX:
         return None
     return Expected(PATTERN_RULES[ID_PATTERN], shorten(repr(text)))
+
+
 MAX_TEXT = 5000
 # Invisible characters that reorder text: in data they can make a name read
 # differently from what it says (the "Trojan source" trick), so they are refused;
 # the pipeline inserts its own isolation where it is needed (reporting/language/bidi.py).
 BIDI_CONTROLS = {
-    "\u061c": "ARABIC LETTER MARK", "\u200e": "LEFT-TO-RIGHT MARK", "\u200f": "RIGHT-TO-LEFT MARK",
-    "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",
-    "\u202d": "LEFT-TO-RIGHT OVERRIDE", "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
-    "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
+    "\u061c": "ARABIC LETTER MARK",
+    "\u200e": "LEFT-TO-RIGHT MARK",
+    "\u200f": "RIGHT-TO-LEFT MARK",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE",
+    "\u2068": "FIRST STRONG ISOLATE",
+    "\u2069": "POP DIRECTIONAL ISOLATE",
 }
 
 
@@ -55,16 +77,22 @@ def clean_text(text: str) -> str:
     if len(text) > MAX_TEXT:
         raise Mismatch(f"at most {MAX_TEXT:,} characters", f"{len(text):,}")
     if text and unicodedata.category(text[0]).startswith("M"):
-        raise Mismatch("text starting with a letter",
-                       f"the lone combining mark U+{ord(text[0]):04X} {unicodedata.name(text[0], '')} at character 1")
+        raise Mismatch(
+            "text starting with a letter",
+            f"the lone combining mark U+{ord(text[0]):04X} {unicodedata.name(text[0], '')} at character 1",
+        )
     for position, char in enumerate(text):
         if char in BIDI_CONTROLS:
-            raise Mismatch("text without bidi control characters",
-                           f"U+{ord(char):04X} {BIDI_CONTROLS[char]} at character {position + 1}")
+            raise Mismatch(
+                "text without bidi control characters",
+                f"U+{ord(char):04X} {BIDI_CONTROLS[char]} at character {position + 1}",
+            )
         if unicodedata.category(char) in ("Zl", "Zp"):  # PDF fonts draw no glyph for them; nor does Word
-            raise Mismatch("text without line or paragraph separators",
-                           f"U+{ord(char):04X} {unicodedata.name(char)} at character {position + 1} (a line break "
-                           "pasted from a word processor; start a new paragraph in the YAML instead)")
+            raise Mismatch(
+                "text without line or paragraph separators",
+                f"U+{ord(char):04X} {unicodedata.name(char)} at character {position + 1} (a line break "
+                "pasted from a word processor; start a new paragraph in the YAML instead)",
+            )
         if unicodedata.category(char) == "Cc" and char not in "\n\t":
             raise Mismatch("text without control characters", f"U+{ord(char):04X} at character {position + 1}")
     return text
@@ -147,8 +175,10 @@ def _check_cases(code: str, category: str, phrase: str | dict) -> None:
     names = cases(code)
     if isinstance(phrase, str):
         if category in cased_categories(code):
-            raise Mismatch(f"'{category}' in '{code}' as a phrase per case ({', '.join(names)}): its ending "
-                           "changes with the case", "one phrase")
+            raise Mismatch(
+                f"'{category}' in '{code}' as a phrase per case ({', '.join(names)}): its ending changes with the case",
+                "one phrase",
+            )
         return
     if not names:
         raise Mismatch(f"one phrase for '{category}' in '{code}' (the language has no cases)", "a mapping")
@@ -188,8 +218,10 @@ class Choice(RootModel[dict[str, "Variant"]]):
             raise Mismatch("'count: <name of a count>' in a choice", f"{count!r}")
         for key in value:
             if key != "count" and not CATEGORY_KEY.match(key):
-                raise Mismatch("plural categories as keys (zero, one, two, few, many, other, several "
-                               "separated by spaces)", f"{key!r}")
+                raise Mismatch(
+                    "plural categories as keys (zero, one, two, few, many, other, several separated by spaces)",
+                    f"{key!r}",
+                )
         return value
 
     @property
@@ -198,7 +230,7 @@ class Choice(RootModel[dict[str, "Variant"]]):
         assert isinstance(count, str)  # the validator above checks it names a count
         return count
 
-    def variants(self) -> dict[str, "Variant"]:
+    def variants(self) -> dict[str, Variant]:
         return {key: variant for key, variant in self.root.items() if key != "count"}
 
 
@@ -279,11 +311,11 @@ class DocumentFormat(Strict):
     sample_data: StrictBool = False
 
     @model_validator(mode="after")
-    def _number_has_a_kind(self) -> "DocumentFormat":
+    def _number_has_a_kind(self) -> DocumentFormat:
         if self.number is not None and self.kind_code is None:
             raise Mismatch("kind_code (e.g. BC) with a number", "none")
         if self.recipients and self.archive is None:
-            raise Mismatch("archive (the \"Lưu:\" line, e.g. vi: VT, TTr) with recipients", "none")
+            raise Mismatch('archive (the "Lưu:" line, e.g. vi: VT, TTr) with recipients', "none")
         return self
 
 
@@ -314,7 +346,7 @@ class Figure(Strict):
     approximate: Annotated[StrictInt, Field(gt=0)] | None = None
 
     @model_validator(mode="after")
-    def _money_has_currency(self) -> "Figure":
+    def _money_has_currency(self) -> Figure:
         if self.kind == "money" and not self.currency:
             raise Mismatch("a currency code (e.g. VND) for a money figure", "none")
         if self.kind != "money" and self.currency:
@@ -342,7 +374,7 @@ class Period(Strict):
     end: dt.date
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Period":
+    def _ordered(self) -> Period:
         if self.end < self.start:
             raise Mismatch(f"end on or after start ({self.start})", f"{self.end}")
         return self
@@ -407,7 +439,7 @@ class Awards(Strict):
     individuals: list[Individual] = []
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> "Awards":
+    def _unique_ids(self) -> Awards:
         seen: set[str] = set()
         awardees: list[Group | Individual] = [*self.groups, *self.individuals]
         for awardee in awardees:

@@ -6,11 +6,12 @@ sees "0 tập thể" or "لا جماعات" in the middle of a sentence, and the
 pronouns that agree with the count can change with it. In a language that
 declines (Arabic), each counted phrase names its case: ``{groups:counted:genitive}``.
 """
+
 from __future__ import annotations
 
 import difflib
 from collections import Counter
-from typing import Iterator
+from collections.abc import Iterator
 
 from reporting.errors import QUOTE_LIMIT, Expected, Problem, shorten
 from reporting.language.grammar import ZERO, cases, choice_categories
@@ -53,8 +54,9 @@ def _walk(event: Event, code: str, text, where: Path_, enclosing: Enclosing) -> 
             yield from _walk(event, code, piece, where + (index,), enclosing)
 
 
-def _choice_problems(event: Event, code: str, choice: Choice, where: Path_,
-                     enclosing: Enclosing) -> Iterator[tuple[Path_, Expected]]:
+def _choice_problems(
+    event: Event, code: str, choice: Choice, where: Path_, enclosing: Enclosing
+) -> Iterator[tuple[Path_, Expected]]:
     counts = count_names(event)
     if choice.count not in counts:
         yield where + ("count",), _unknown("count (a figure of kind count, or an award count)", choice.count, counts)
@@ -86,9 +88,15 @@ def _text_problems(event: Event, code: str, text: str, enclosing: Enclosing) -> 
         yield Expected("placeholders like {name} or {name:counted}", "a stray brace")
 
 
-def placeholder_problem(event: Event, code: str, name: str, style: str | None, case: str | None,
-                        enclosing: Enclosing) -> Expected | None:
-    known = set(event.figures) | set(event.ratios) | set(EVENT_PLACEHOLDERS) | (set(AWARD_PLACEHOLDERS) if event.awards else set())
+def placeholder_problem(
+    event: Event, code: str, name: str, style: str | None, case: str | None, enclosing: Enclosing
+) -> Expected | None:
+    known = (
+        set(event.figures)
+        | set(event.ratios)
+        | set(EVENT_PLACEHOLDERS)
+        | (set(AWARD_PLACEHOLDERS) if event.awards else set())
+    )
     if name not in known:
         return _unknown("placeholder", "{" + name + "}", known)
     if style not in (None, *STYLES):
@@ -106,8 +114,11 @@ def _case_problem(code: str, name: str, case: str | None) -> Expected | None:
     names = cases(code)
     if names and case not in names:
         found = f"'{case}'" if case else "none"
-        return Expected(f"{{{name}:counted:CASE}} with CASE one of {', '.join(names)} in '{code}' (the noun after "
-                        f"a number changes with its place in the sentence)", found)
+        return Expected(
+            f"{{{name}:counted:CASE}} with CASE one of {', '.join(names)} in '{code}' (the noun after "
+            f"a number changes with its place in the sentence)",
+            found,
+        )
     if not names and case:
         return Expected(f"{{{name}:counted}} without a case in '{code}' (the language has none)", f"'{case}'")
     return None
@@ -116,8 +127,11 @@ def _case_problem(code: str, name: str, case: str | None) -> Expected | None:
 def _zero_problem(name: str, enclosing: Enclosing) -> Expected | None:
     branches = [categories for count, categories in enclosing if count == name]
     if not branches:
-        return Expected(f"{{{name}:counted}} inside a choice on {name} ('count: {name}' with a variant for each "
-                        f"category, zero included)", "it outside one")
+        return Expected(
+            f"{{{name}:counted}} inside a choice on {name} ('count: {name}' with a variant for each "
+            f"category, zero included)",
+            "it outside one",
+        )
     if ZERO in branches[-1]:
         return Expected(f"no {{{name}:counted}} in the zero variant of its choice (it would print 0)", "one")
     return None

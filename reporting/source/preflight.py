@@ -4,10 +4,11 @@ WeasyPrint falls back to whatever font the machine has for a missing
 character, silently (DESIGN.md §4), so a name with one unusual letter would
 print in a different typeface, or as a box, on someone's certificate.
 """
+
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, RootModel
@@ -24,7 +25,7 @@ from reporting.source.yaml_reader import Path_
 _COLLAPSED = {"\n", "\t", "\r"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def font_characters(path: Path) -> frozenset[int]:
     """The code points a font maps (its cmap), read once per process."""
     from fontTools.ttLib import TTFont
@@ -33,7 +34,7 @@ def font_characters(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _drawable(templates_dir: Path, fonts: tuple[str, ...]) -> frozenset[int]:
     """Every code point one of ``fonts`` maps: one set look-up per character of the data."""
     return frozenset().union(*(font_characters(templates_dir / name) for name in fonts))
@@ -52,8 +53,9 @@ def check_fonts(project: Project, events: list[SourcedEvent]) -> None:
         raise DataError(problems)
 
 
-def _first_per_text(project: Project, item: SourcedEvent, where: Path_, locales: tuple[str, ...],
-                    text: str) -> list[Problem]:
+def _first_per_text(
+    project: Project, item: SourcedEvent, where: Path_, locales: tuple[str, ...], text: str
+) -> list[Problem]:
     """One language's problems with a text every language prints (the same character would repeat them)."""
     for locale in locales:
         problems = _text_problems(project, item, where, locale, text)
@@ -75,9 +77,13 @@ def undrawable(project: Project, locale: str, text: str) -> list[Expected]:
         if char in _COLLAPSED:
             continue
         if ord(char) not in drawable:
-            messages.append(Expected(f"characters the '{locale}' fonts can draw",
-                                     f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')} ({char!r}) "
-                                     f"in none of {', '.join(Path(f).name for f in fonts)}"))
+            messages.append(
+                Expected(
+                    f"characters the '{locale}' fonts can draw",
+                    f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')} ({char!r}) "
+                    f"in none of {', '.join(Path(f).name for f in fonts)}",
+                )
+            )
     return messages
 
 

@@ -4,6 +4,7 @@ Shared by the data files (``source/load.py``, the ``Event`` model) and the proje
 (``config.py``, the ``reporting.toml`` model): one wording of Expected("X", "Y") and one
 "did you mean" for unknown fields, whatever the file.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,8 +36,9 @@ def schema_problems(source: LoadedYaml, errors: list[ErrorDetails], root: type[B
         elif error["type"] == "extra_forbidden":
             problems.append(source.problem(where, _unknown_field(where, root), at_key=True))
         elif error["type"] == "string_pattern_mismatch" and error["ctx"]["pattern"] in PATTERN_RULES:
-            problems.append(source.problem(where, Expected(PATTERN_RULES[error["ctx"]["pattern"]],
-                                                           describe(error.get("input")))))
+            problems.append(
+                source.problem(where, Expected(PATTERN_RULES[error["ctx"]["pattern"]], describe(error.get("input"))))
+            )
         elif isinstance(error.get("ctx", {}).get("error"), Mismatch):
             problems.append(source.problem(where, error["ctx"]["error"].detail))
         elif message.startswith("Value error, "):  # a validator's plain ValueError: its words as they are

@@ -4,6 +4,7 @@ The sheet's rows become the ``groups`` and ``individuals`` lists the YAML would 
 validates them like YAML; every problem points at the sheet, row and column it came from
 (``SheetSource.problem``), so a clerk fixes the cell the message names.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +41,17 @@ class SheetSource(LoadedYaml):
 
 
 def sheet_problem(shown: Path | str, origin: CellOrigin, field_path: str, message: str | Expected) -> Problem:
-    return Problem(shown, None, origin.column, field_path, message, sheet=origin.sheet, row=origin.row,
-                   header=origin.header, cells=origin.cells)
+    return Problem(
+        shown,
+        None,
+        origin.column,
+        field_path,
+        message,
+        sheet=origin.sheet,
+        row=origin.row,
+        header=origin.header,
+        cells=origin.cells,
+    )
 
 
 def attach_sheet(source: LoadedYaml, yaml_file: Path, locales: tuple[str, ...]) -> tuple[LoadedYaml, list[Problem]]:
@@ -66,8 +76,16 @@ def attach_sheet(source: LoadedYaml, yaml_file: Path, locales: tuple[str, ...]) 
     merged, origins, places = _merged(data, records)
     if issues:
         return _without_lists(source), [_issue_problem(shown, issue, places) for issue in issues]
-    return SheetSource(source.path, merged, source.positions, source.key_positions, sheet_path=shown,
-                       sheet_file=sheet_file, origins=origins, formulas=sum(r.formulas for r in readings)), []
+    return SheetSource(
+        source.path,
+        merged,
+        source.positions,
+        source.key_positions,
+        sheet_path=shown,
+        sheet_file=sheet_file,
+        origins=origins,
+        formulas=sum(r.formulas for r in readings),
+    ), []
 
 
 def _without_lists(source: LoadedYaml) -> LoadedYaml:
@@ -87,12 +105,23 @@ def _issue_problem(shown: Path, issue: Issue, places: dict[int, str]) -> Problem
 def _sheet_file(source: LoadedYaml, yaml_file: Path, awards: dict) -> tuple[Path, Path]:
     name = awards["source"]
     if not isinstance(name, str) or not _SAFE_NAME.match(name):
-        raise DataError([source.problem(("awards", "source"), Expected(
-            "the name of an .xlsx, .ods or .csv file beside this one (no folders)", repr(name)))])
+        raise DataError(
+            [
+                source.problem(
+                    ("awards", "source"),
+                    Expected("the name of an .xlsx, .ods or .csv file beside this one (no folders)", repr(name)),
+                )
+            ]
+        )
     for kind in KINDS:
         if awards.get(kind):
-            raise DataError([source.problem(("awards", kind), Expected(
-                f"the awardees either in {name} or listed here", f"{kind} in both"))])
+            raise DataError(
+                [
+                    source.problem(
+                        ("awards", kind), Expected(f"the awardees either in {name} or listed here", f"{kind} in both")
+                    )
+                ]
+            )
     shown = Path(source.path).parent / name
     return _confined(source, yaml_file.parent / name, shown, name), shown
 
@@ -102,8 +131,14 @@ def _confined(source: LoadedYaml, path: Path, shown: Path, name: str) -> Path:
     if not path.is_file():
         raise DataError([source.problem(("awards", "source"), Expected(f"a file {shown}", "none"))])
     if not path.resolve().is_relative_to(path.parent.resolve()):
-        raise DataError([source.problem(("awards", "source"), Expected(f"a file inside {shown.parent}",
-                                                                      f"{name} leading to {path.resolve()}"))])
+        raise DataError(
+            [
+                source.problem(
+                    ("awards", "source"),
+                    Expected(f"a file inside {shown.parent}", f"{name} leading to {path.resolve()}"),
+                )
+            ]
+        )
     return path
 
 
@@ -111,22 +146,28 @@ def _sheet_names(source: LoadedYaml, awards: dict) -> dict[str, str]:
     sheets = awards.get("sheets")
     if sheets is None:
         return {}
-    if not isinstance(sheets, dict) or not set(sheets) <= set(KINDS) or \
-            not all(isinstance(v, str) for v in sheets.values()):
-        raise DataError([source.problem(("awards", "sheets"), Expected("sheet names for groups and/or individuals",
-                                                                      repr(sheets)))])
+    if (
+        not isinstance(sheets, dict)
+        or not set(sheets) <= set(KINDS)
+        or not all(isinstance(v, str) for v in sheets.values())
+    ):
+        raise DataError(
+            [source.problem(("awards", "sheets"), Expected("sheet names for groups and/or individuals", repr(sheets)))]
+        )
     return sheets
 
 
-def _read_tables(workbook: Workbook, sheets: dict[str, str], include_hidden: bool, locales: tuple[str, ...],
-                 shown: Path) -> list[TableReading]:
+def _read_tables(
+    workbook: Workbook, sheets: dict[str, str], include_hidden: bool, locales: tuple[str, ...], shown: Path
+) -> list[TableReading]:
     kinds = awardee_fields()
     chosen = _chosen_tables(workbook, sheets, include_hidden, shown)
     return [read_table(table, kinds, kind, locales, include_hidden) for table, kind in chosen]
 
 
-def _chosen_tables(workbook: Workbook, sheets: dict[str, str], include_hidden: bool,
-                   shown: Path) -> list[tuple[Table, str | None]]:
+def _chosen_tables(
+    workbook: Workbook, sheets: dict[str, str], include_hidden: bool, shown: Path
+) -> list[tuple[Table, str | None]]:
     """Sheets named in the event; else the sheets named after the kinds; else the first with a kind column."""
     names = [t.name for t in workbook.tables]
     chosen: list[tuple[Table, str | None]] = []
@@ -134,12 +175,24 @@ def _chosen_tables(workbook: Workbook, sheets: dict[str, str], include_hidden: b
         for kind, name in sheets.items():
             table = workbook.table(name)
             if table is None:
-                raise DataError([Problem(shown, None, None, f"awards.sheets.{kind}", Expected(
-                    f'a sheet "{name}"', f"the sheets {', '.join(map(repr, names))}"))])
+                raise DataError(
+                    [
+                        Problem(
+                            shown,
+                            None,
+                            None,
+                            f"awards.sheets.{kind}",
+                            Expected(f'a sheet "{name}"', f"the sheets {', '.join(map(repr, names))}"),
+                        )
+                    ]
+                )
             chosen.append((table, kind))
     else:
-        chosen = [(t, default_sheet_kind(t.name)) for t in workbook.tables
-                  if t.name is not None and default_sheet_kind(t.name)]
+        chosen = [
+            (t, default_sheet_kind(t.name))
+            for t in workbook.tables
+            if t.name is not None and default_sheet_kind(t.name)
+        ]
         if not chosen:
             first = next((t for t in workbook.tables if not t.hidden), None)
             if first is None:
@@ -147,8 +200,18 @@ def _chosen_tables(workbook: Workbook, sheets: dict[str, str], include_hidden: b
             chosen = [(first, None)]
     for table, _ in chosen:
         if table.hidden and not include_hidden:
-            raise DataError([Problem(shown, None, None, "", Expected("a visible sheet", "it hidden",
-                                                              " (show it, or set include_hidden: true)"), sheet=table.name)])
+            raise DataError(
+                [
+                    Problem(
+                        shown,
+                        None,
+                        None,
+                        "",
+                        Expected("a visible sheet", "it hidden", " (show it, or set include_hidden: true)"),
+                        sheet=table.name,
+                    )
+                ]
+            )
     return chosen
 
 
@@ -162,9 +225,15 @@ def _duplicates(records: list[Record]) -> list[Issue]:
         origin = record.origins.get(("id",), record.origins[()])
         if awardee_id in first:
             before = first[awardee_id]
-            where = (f'sheet "{before.sheet}", ' if before.sheet is not None and before.sheet != origin.sheet else "")
-            issues.append(Issue(origin, "id", Expected("each awardee id once", f"'{awardee_id}' also in {where}row {before.row}"),
-                                record))
+            where = f'sheet "{before.sheet}", ' if before.sheet is not None and before.sheet != origin.sheet else ""
+            issues.append(
+                Issue(
+                    origin,
+                    "id",
+                    Expected("each awardee id once", f"'{awardee_id}' also in {where}row {before.row}"),
+                    record,
+                )
+            )
         else:
             first[awardee_id] = origin
     return issues
@@ -187,8 +256,8 @@ def _merged(data: dict, records: list[Record]) -> tuple[dict, dict[Path_, CellOr
 
 def awardee_fields() -> dict[str, Fields]:
     """Each kind's fields from the model: a new field in Group or Individual is a new column."""
-    from reporting.source.schema_problems import _unwrap
     from reporting.source.model import Group, Individual, Localized
+    from reporting.source.schema_problems import _unwrap
 
     kinds = {}
     for kind, model in (("groups", Group), ("individuals", Individual)):
@@ -198,4 +267,3 @@ def awardee_fields() -> dict[str, Fields]:
         dates = frozenset(n for n, f in model.model_fields.items() if _unwrap(f.annotation) is dt.date)
         kinds[kind] = Fields(names, localized, required, dates)
     return kinds
-

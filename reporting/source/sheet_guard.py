@@ -7,6 +7,7 @@ size in the zip directory. Every XML part is therefore streamed once through ``z
 stops at the declared size and checks the CRC) with a budget, and refused if it declares a DTD.
 Only then does the fast reader open the file.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -35,8 +36,12 @@ def check_sheet_file(path: Path, shown: str) -> str:
     found = _kind_of(path, head)
     if suffix == ".csv":
         if found != "text":
-            _refuse(shown, "a CSV text file", _DESCRIPTIONS[found],
-                    " (save it as CSV UTF-8, or give the file its real extension)")
+            _refuse(
+                shown,
+                "a CSV text file",
+                _DESCRIPTIONS[found],
+                " (save it as CSV UTF-8, or give the file its real extension)",
+            )
         return "csv"
     if found != suffix[1:]:
         _refuse(shown, f"{_DESCRIPTIONS[suffix[1:]]} as the extension says", _DESCRIPTIONS[found])
@@ -45,9 +50,12 @@ def check_sheet_file(path: Path, shown: str) -> str:
 
 
 _DESCRIPTIONS = {
-    "xlsx": "an Excel workbook (.xlsx)", "ods": "a LibreOffice/OpenDocument spreadsheet (.ods)",
-    "xls": "an Excel 97-2003 workbook (.xls; open it and save it as .xlsx)", "zip": "a zip archive that is no spreadsheet",
-    "text": "a text file", "binary": "a binary file that is no spreadsheet",
+    "xlsx": "an Excel workbook (.xlsx)",
+    "ods": "a LibreOffice/OpenDocument spreadsheet (.ods)",
+    "xls": "an Excel 97-2003 workbook (.xls; open it and save it as .xlsx)",
+    "zip": "a zip archive that is no spreadsheet",
+    "text": "a text file",
+    "binary": "a binary file that is no spreadsheet",
 }
 
 
@@ -85,11 +93,17 @@ def _check_directory(members: list[zipfile.ZipInfo], shown: str) -> None:
         _refuse(shown, f"at most {MAX_PARTS:,} parts in the archive", f"{len(members):,}")
     declared = sum(member.file_size for member in members)
     if declared > MAX_UNPACKED_BYTES:
-        _refuse(shown, f"at most {MAX_UNPACKED_BYTES:,} bytes once unpacked", f"{declared:,} declared", " (a zip bomb?)")
+        _refuse(
+            shown, f"at most {MAX_UNPACKED_BYTES:,} bytes once unpacked", f"{declared:,} declared", " (a zip bomb?)"
+        )
     for member in members:
         if member.file_size > 1_000_000 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-            _refuse(shown, f"a part compressed at most {MAX_RATIO} times",
-                    f"{member.filename} {member.file_size // max(member.compress_size, 1):,} times", " (a zip bomb?)")
+            _refuse(
+                shown,
+                f"a part compressed at most {MAX_RATIO} times",
+                f"{member.filename} {member.file_size // max(member.compress_size, 1):,} times",
+                " (a zip bomb?)",
+            )
 
 
 def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, shown: str) -> None:
@@ -100,8 +114,12 @@ def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, shown: str) -
             while chunk := stream.read(_CHUNK):
                 window = tail + chunk
                 if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                    _refuse(shown, f"plain XML in {member.filename}", "a DTD or entity declaration",
-                            " (spreadsheet programs never write one)")
+                    _refuse(
+                        shown,
+                        f"plain XML in {member.filename}",
+                        "a DTD or entity declaration",
+                        " (spreadsheet programs never write one)",
+                    )
                 tail = window[-16:]
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         _refuse(shown, "an intact zip archive", f"a damaged part {member.filename} ({exc})")

@@ -5,6 +5,7 @@ per language by the language code: ``Họ và tên (vi)``, ``الاسم (ar)``, 
 Case, doubled spaces and decomposed accents do not matter. docs/commend-from-a-spreadsheet.md
 lists the map; ``new commendation --sheet`` writes headings from it.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,11 @@ FIELD_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     "position": {"en": ("position",), "vi": ("Chức vụ",), "ar": ("المنصب",)},
     "unit": {"en": ("unit",), "vi": ("Đơn vị", "Đơn vị công tác"), "ar": ("الوحدة", "جهة العمل")},
     "gender": {"en": ("gender",), "vi": ("Giới tính", "Danh xưng"), "ar": ("الجنس",)},
-    "book_number": {"en": ("book_number", "book number"), "vi": ("Số sổ", "Số vào sổ", "Số sổ vàng"),
-                    "ar": ("رقم السجل",)},
+    "book_number": {
+        "en": ("book_number", "book number"),
+        "vi": ("Số sổ", "Số vào sổ", "Số sổ vàng"),
+        "ar": ("رقم السجل",),
+    },
     "kind": {"en": ("kind",), "vi": ("Loại", "Hình thức"), "ar": ("النوع",)},
 }
 # Fields with a fixed set of values, written in the clerk's words: the model's value, then its spellings.
@@ -54,11 +58,14 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-_BY_LABEL = {fold(label): name for name, spellings in FIELD_HEADERS.items()
-             for labels in spellings.values() for label in labels}
+_BY_LABEL = {
+    fold(label): name for name, spellings in FIELD_HEADERS.items() for labels in spellings.values() for label in labels
+}
 
 
-def parse_header(text: str, localized: set[str], locales: tuple[str, ...], fields: tuple[str, ...] = ()) -> Column | None:
+def parse_header(
+    text: str, localized: set[str], locales: tuple[str, ...], fields: tuple[str, ...] = ()
+) -> Column | None:
     """The column a heading names, or None when it names no known field in a known language.
     ``fields``: the model's field names, each also its own heading."""
     by_label = {**{fold(name): name for name in fields}, **_BY_LABEL}

@@ -5,6 +5,7 @@ than openpyxl and with a fraction of its memory, see benchmarks/sheet_rows.py); 
 tell (hidden rows, merged cells, formulas) from ``sheet_structure``. CSV is read with the standard
 library. Every file passes ``sheet_guard`` before a reader touches it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -64,18 +65,35 @@ def _calamine_tables(path: Path, shown: str, kind: str, wanted: set[str] | None)
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             tables.append(Table(meta.name, hidden, rows, scan_structure(path, kind, meta.name)))
     except (python_calamine.CalamineError, ValueError) as exc:
-        raise DataError([Problem(shown, None, None, "", Expected(f"a readable {kind.upper()} file", f"an error: {exc}"))]) from None
+        raise DataError(
+            [Problem(shown, None, None, "", Expected(f"a readable {kind.upper()} file", f"an error: {exc}"))]
+        ) from None
     return tables
 
 
 def _check_dimensions(shown: str, sheet: str | None, height: int, width: int) -> None:
     """Caps checked before the values are read: a sheet can claim a million rows in a few bytes."""
     if height > MAX_ROWS + 1:
-        raise DataError([Problem(shown, None, None, "", Expected(f"at most {MAX_ROWS:,} rows of awardees", f"{height - 1:,}",
-                                                           " (split the list into several events)"), sheet=sheet)])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    "",
+                    Expected(
+                        f"at most {MAX_ROWS:,} rows of awardees",
+                        f"{height - 1:,}",
+                        " (split the list into several events)",
+                    ),
+                    sheet=sheet,
+                )
+            ]
+        )
     if width > MAX_COLUMNS:
-        raise DataError([Problem(shown, None, None, "", Expected(f"at most {MAX_COLUMNS} columns", f"{width:,}"),
-                                 sheet=sheet)])
+        raise DataError(
+            [Problem(shown, None, None, "", Expected(f"at most {MAX_COLUMNS} columns", f"{width:,}"), sheet=sheet)]
+        )
 
 
 def _value(value: object) -> object:
@@ -89,8 +107,17 @@ def _csv_rows(path: Path, shown: str) -> list[list[object]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError([Problem(shown, line, None, "", Expected("UTF-8 text (save as 'CSV UTF-8')",
-                                                            f"byte 0x{raw[exc.start]:02x} at offset {exc.start}"))]) from None
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    None,
+                    "",
+                    Expected("UTF-8 text (save as 'CSV UTF-8')", f"byte 0x{raw[exc.start]:02x} at offset {exc.start}"),
+                )
+            ]
+        ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     rows: list[list[object]] = []
@@ -101,5 +128,7 @@ def _csv_rows(path: Path, shown: str) -> list[list[object]]:
             if len(rows) > MAX_ROWS + 1 or len(row) > MAX_COLUMNS:
                 _check_dimensions(shown, None, len(rows), len(row))
     except csv.Error as exc:
-        raise DataError([Problem(shown, reader.line_num, None, "", Expected("CSV", f"a broken quote ({exc})"))]) from None
+        raise DataError(
+            [Problem(shown, reader.line_num, None, "", Expected("CSV", f"a broken quote ({exc})"))]
+        ) from None
     return rows

@@ -8,6 +8,7 @@ Rules a clerk can rely on (docs/commend-from-a-spreadsheet.md):
 - merged cells are refused with their range, hidden rows unless the event says ``include_hidden``;
 - a date, a boolean or an error value where text belongs is refused with what was found.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from reporting.errors import Expected, column_letter
-from reporting.source.sheet_headers import (Column, known_headings, kind_of, model_value, parse_header,
-                                             template_heading)
+from reporting.source.sheet_headers import Column, kind_of, known_headings, model_value, parse_header, template_heading
 from reporting.source.sheet_reader import Table
 
 
@@ -48,7 +48,7 @@ class Issue:
     origin: CellOrigin | None  # None while a cell's value is read; the caller puts the cell in
     field: str  # within the awardee (``position.vi``); the record's place in the lists is added later
     message: Expected
-    record: "Record | None" = None
+    record: Record | None = None
 
 
 @dataclass
@@ -68,8 +68,9 @@ class Fields:
     dates: frozenset[str] = frozenset()  # read with ``cell_date``: date cells, serial numbers or typed dates
 
 
-def read_table(table: Table, kinds: dict[str, Fields], fixed_kind: str | None, locales: tuple[str, ...],
-               include_hidden: bool) -> TableReading:
+def read_table(
+    table: Table, kinds: dict[str, Fields], fixed_kind: str | None, locales: tuple[str, ...], include_hidden: bool
+) -> TableReading:
     """``fixed_kind``: every row is of that kind; None: a ``kind`` column says, row by row."""
     reading = TableReading(formulas=sum(1 for saved in table.structure.formulas.values() if saved))
     header = table.rows[0] if table.rows else []
@@ -88,9 +89,17 @@ def read_table(table: Table, kinds: dict[str, Fields], fixed_kind: str | None, l
     return reading
 
 
-def _columns(table: Table, header: list, kinds: dict[str, Fields], fixed_kind: str | None,
-             locales: tuple[str, ...], reading: TableReading) -> dict[int, Column]:
-    fields = sorted({name for spec in kinds.values() for name in spec.names} | ({"kind"} if fixed_kind is None else set()))
+def _columns(
+    table: Table,
+    header: list,
+    kinds: dict[str, Fields],
+    fixed_kind: str | None,
+    locales: tuple[str, ...],
+    reading: TableReading,
+) -> dict[int, Column]:
+    fields = sorted(
+        {name for spec in kinds.values() for name in spec.names} | ({"kind"} if fixed_kind is None else set())
+    )
     localized = set().union(*(spec.localized for spec in kinds.values()))
     known = known_headings(fields, localized, locales)
     columns: dict[int, Column] = {}
@@ -106,8 +115,15 @@ def _columns(table: Table, header: list, kinds: dict[str, Fields], fixed_kind: s
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             reading.issues.append(Issue(origin, "", Expected("a known column heading", f"'{text}'", hint)))
         elif column in seen:
-            reading.issues.append(Issue(origin, "", Expected("each column once", f"{column} again",
-                                                                  f" (first in column {column_letter(seen[column])})")))
+            reading.issues.append(
+                Issue(
+                    origin,
+                    "",
+                    Expected(
+                        "each column once", f"{column} again", f" (first in column {column_letter(seen[column])})"
+                    ),
+                )
+            )
         else:
             columns[number], seen[column] = column, number
     return columns
@@ -115,18 +131,22 @@ def _columns(table: Table, header: list, kinds: dict[str, Fields], fixed_kind: s
 
 def _missing_columns(table, header, kinds, fixed_kind, locales, present: set[Column], reading) -> None:
     wanted = [Column("kind", None)] if fixed_kind is None else []
-    for kind in ([fixed_kind] if fixed_kind else kinds):
+    for kind in [fixed_kind] if fixed_kind else kinds:
         spec = kinds[kind]
         for name in spec.names:
             if name in spec.required:
-                wanted.extend(Column(name, code) for code in locales) if name in spec.localized \
-                    else wanted.append(Column(name, None))
+                wanted.extend(Column(name, code) for code in locales) if name in spec.localized else wanted.append(
+                    Column(name, None)
+                )
     for column in dict.fromkeys(wanted):
         if column not in present:
             origin = CellOrigin(table.name, 1, None, None, header)
             field_path = f"{column.field}.{column.locale}" if column.locale else column.field
-            reading.issues.append(Issue(origin, field_path, Expected(f"a column '{template_heading(column, locales)}' "
-                                                                 f"for {column}", "none")))
+            reading.issues.append(
+                Issue(
+                    origin, field_path, Expected(f"a column '{template_heading(column, locales)}' for {column}", "none")
+                )
+            )
 
 
 def _structure_issues(table: Table, header: list, include_hidden: bool, reading: TableReading) -> None:
@@ -134,14 +154,24 @@ def _structure_issues(table: Table, header: list, include_hidden: bool, reading:
         first = cells.split(":")[0]
         row = int("".join(ch for ch in first if ch.isdigit()))
         column = _column_number("".join(ch for ch in first if ch.isalpha()))
-        reading.issues.append(Issue(_origin(table, header, row, column), "", Expected(
-            "one value per cell", f"merged cells {cells}", " (unmerge them and fill each cell)")))
+        reading.issues.append(
+            Issue(
+                _origin(table, header, row, column),
+                "",
+                Expected("one value per cell", f"merged cells {cells}", " (unmerge them and fill each cell)"),
+            )
+        )
     if include_hidden:
         return
     for row in sorted(table.structure.hidden_rows):
         if row <= len(table.rows) and not all(_blank(value) for value in table.rows[row - 1]):
-            reading.issues.append(Issue(_origin(table, header, row, None), "", Expected(
-                "visible rows", "this row hidden", " (show it, delete it, or set include_hidden: true)")))
+            reading.issues.append(
+                Issue(
+                    _origin(table, header, row, None),
+                    "",
+                    Expected("visible rows", "this row hidden", " (show it, delete it, or set include_hidden: true)"),
+                )
+            )
 
 
 def _record(table, header, index, row, columns, kinds, fixed_kind, reading) -> Record | None:
@@ -151,13 +181,27 @@ def _record(table, header, index, row, columns, kinds, fixed_kind, reading) -> R
     for number, value in enumerate(row, 1):
         column = columns.get(number)
         if formulas and formulas.get((index, number)) is False:
-            reading.issues.append(Issue(_origin(table, header, index, number), "", Expected("a value", "a formula with no saved result",
-                                                         " (open the file and save it again in Excel or LibreOffice)")))
+            reading.issues.append(
+                Issue(
+                    _origin(table, header, index, number),
+                    "",
+                    Expected(
+                        "a value",
+                        "a formula with no saved result",
+                        " (open the file and save it again in Excel or LibreOffice)",
+                    ),
+                )
+            )
             continue
         if column is None:
             if not _blank(value) and (number > len(header) or _blank(header[number - 1])):
-                reading.issues.append(Issue(_origin(table, header, index, number), "", Expected("a heading above this value", "none",
-                                                             f" (value {_describe(value)})")))
+                reading.issues.append(
+                    Issue(
+                        _origin(table, header, index, number),
+                        "",
+                        Expected("a heading above this value", "none", f" (value {_describe(value)})"),
+                    )
+                )
             continue
         values[column] = (value, number)
     if fixed_kind is None:
@@ -172,7 +216,9 @@ def _row_kind(table, header, index, values, reading) -> str | None:
     found = kind_of(str(value)) if not _blank(value) else None
     if found is None:
         origin = _origin(table, header, index, number)
-        reading.issues.append(Issue(origin, "kind", Expected("group or individual (Tập thể, Cá nhân)", _describe(value))))
+        reading.issues.append(
+            Issue(origin, "kind", Expected("group or individual (Tập thể, Cá nhân)", _describe(value)))
+        )
         return None
     return found + "s"
 
@@ -185,8 +231,11 @@ def _fill(table, header, index, kind, spec: Fields, values, reading) -> Record:
         origin = _origin(table, header, index, number)
         if column.field not in spec.names:
             if not _blank(value):
-                reading.issues.append(Issue(origin, column.field, Expected(f"no {column.field} for a {kind[:-1]}",
-                                                                         _describe(value)), record))
+                reading.issues.append(
+                    Issue(
+                        origin, column.field, Expected(f"no {column.field} for a {kind[:-1]}", _describe(value)), record
+                    )
+                )
             continue
         path = (column.field, column.locale) if column.locale else (column.field,)
         record.origins[path] = origin

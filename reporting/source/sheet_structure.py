@@ -6,6 +6,7 @@ formula and whether the formula had a saved result. This module streams the shee
 (``iterparse``, elements cleared as it goes, so memory stays flat for long lists). The archive has
 passed ``sheet_guard`` first: no DTD, sizes as declared.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -56,7 +57,9 @@ def _scan_xlsx(archive: zipfile.ZipFile, sheet_name: str) -> SheetStructure:
                 match = _CELL_REF.match(element.get("r", ""))
                 if formula is not None and match:
                     value = element.find(_MAIN + "v")
-                    structure.formulas[(int(match[2]), _column_number(match[1]))] = value is not None and bool(value.text)
+                    structure.formulas[(int(match[2]), _column_number(match[1]))] = value is not None and bool(
+                        value.text
+                    )
             elif tag == _MAIN + "mergeCell":
                 structure.merged.append(element.get("ref", ""))
     return structure

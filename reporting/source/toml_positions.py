@@ -5,6 +5,7 @@ as tables of ``key = value`` lines (inline tables allowed), so a line scan finds
 every key a problem can name; a key it cannot place falls back to its table's
 line, and the problem still names the key in full.
 """
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ tree itself and accepts only what a plain data file needs: mappings with
 unique string keys, sequences, strings, true/false/null, decimal numbers and
 ISO dates.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -22,9 +23,11 @@ import yaml
 from reporting.errors import DataError, Expected, Problem, shorten
 
 MAX_BYTES = 2_000_000  # 2 MB: an event's data is tens of kilobytes; the cap stops runaway input early
-TOO_BIG_ADVICE = ("one event's data is normally under 100 kB: look for a pasted picture or base64 text "
-                  "(pictures belong in templates/assets/, referenced from the template), or split a very "
-                  "long text into shorter fields")
+TOO_BIG_ADVICE = (
+    "one event's data is normally under 100 kB: look for a pasted picture or base64 text "
+    "(pictures belong in templates/assets/, referenced from the template), or split a very "
+    "long text into shorter fields"
+)
 MAX_DEPTH = 20
 # The composer recurses once per level: past this it stops (a 20,000-deep file would exhaust
 # Python's stack); up to it, the builder reports the first level too deep with its field.
@@ -85,8 +88,19 @@ def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
         raise DataError([Problem(shown, line, col, "", message)]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file (NUL, U+FFFF, ...)
         line, col = lines.position(exc.position)
-        raise DataError([Problem(shown, line, col, "", Expected(
-            "printable text", f"{_character(exc.character)} (remove it; it may come from a copy and paste)"))]) from None
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    col,
+                    "",
+                    Expected(
+                        "printable text", f"{_character(exc.character)} (remove it; it may come from a copy and paste)"
+                    ),
+                )
+            ]
+        ) from None
     if root is None:
         raise DataError([Problem(shown, 1, 1, "", Expected("a mapping of fields", "an empty file"))])
     builder = _Builder(shown, lines)
@@ -106,8 +120,17 @@ def _read(path: Path, shown: Path) -> bytes:
         found = f"a symbolic link to {os.readlink(path)!r}, which does not exist" if path.is_symlink() else "no file"
     except OSError as exc:
         found = f"a file that cannot be read ({exc.strerror})"
-    raise DataError([Problem(shown, None, None, "", Expected(
-        "a readable YAML file", found, " (rename it so it does not end in .yaml, or fix it)"))])
+    raise DataError(
+        [
+            Problem(
+                shown,
+                None,
+                None,
+                "",
+                Expected("a readable YAML file", found, " (rename it so it does not end in .yaml, or fix it)"),
+            )
+        ]
+    )
 
 
 class LineIndex:
@@ -141,12 +164,18 @@ class _PlainLoader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             kind = "an alias '*" if isinstance(event, yaml.AliasEvent) else "an anchor '&"
             raise yaml.composer.ComposerError(
-                None, None, str(Expected("plain data", f"{kind}{event.anchor}' (anchors and aliases are not allowed)")),
-                event.start_mark)
+                None,
+                None,
+                str(Expected("plain data", f"{kind}{event.anchor}' (anchors and aliases are not allowed)")),
+                event.start_mark,
+            )
         if self._depth > COMPOSE_DEPTH:
             raise yaml.composer.ComposerError(
-                None, None, str(Expected(f"at most {MAX_DEPTH} levels of nesting", f"more than {COMPOSE_DEPTH}")),
-                event.start_mark)
+                None,
+                None,
+                str(Expected(f"at most {MAX_DEPTH} levels of nesting", f"more than {COMPOSE_DEPTH}")),
+                event.start_mark,
+            )
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -156,19 +185,46 @@ class _PlainLoader(yaml.SafeLoader):
 
 def _decode(shown: Path, raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
-        raise DataError([Problem(shown, None, None, "", Expected(f"at most {MAX_BYTES:,} bytes", f"{len(raw):,}",
-                                                                 f" — {TOO_BIG_ADVICE}"))])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    "",
+                    Expected(f"at most {MAX_BYTES:,} bytes", f"{len(raw):,}", f" — {TOO_BIG_ADVICE}"),
+                )
+            ]
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
-        raise DataError([Problem(shown, 1, 1, "", Expected("UTF-8 without a byte-order mark", "a BOM (save as 'UTF-8', not 'UTF-8 with BOM')"))])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    Expected("UTF-8 without a byte-order mark", "a BOM (save as 'UTF-8', not 'UTF-8 with BOM')"),
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError([Problem(shown, line, None, "", Expected("UTF-8 text", f"byte 0x{raw[exc.start]:02x} at offset {exc.start}"))]) from None
+        raise DataError(
+            [
+                Problem(
+                    shown, line, None, "", Expected("UTF-8 text", f"byte 0x{raw[exc.start]:02x} at offset {exc.start}")
+                )
+            ]
+        ) from None
     for number, line_text in enumerate(text.split("\n"), 1):
         indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
         if "\t" in indent:
-            raise DataError([Problem(shown, number, indent.index("\t") + 1, "", Expected("spaces for indentation", "a tab"))])
+            raise DataError(
+                [Problem(shown, number, indent.index("\t") + 1, "", Expected("spaces for indentation", "a tab"))]
+            )
     return text
 
 
@@ -209,7 +265,11 @@ class _Builder:
                 continue
             key = key_node.value
             if key in result:
-                self.fail(key_node, where + (key,), Expected("each field once", f"'{shorten(key)}' again (first on line {first_line[key]})"))
+                self.fail(
+                    key_node,
+                    where + (key,),
+                    Expected("each field once", f"'{shorten(key)}' again (first on line {first_line[key]})"),
+                )
                 continue
             first_line[key] = self.lines.position(key_node.start_mark.index)[0]
             self.key_positions[where + (key,)] = self.lines.position(key_node.start_mark.index)
@@ -220,15 +280,23 @@ class _Builder:
         text = node.value
         if node.style in ("'", '"', "|", ">"):
             return text
-        if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-                            "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"):
+        if node.tag not in (
+            "tag:yaml.org,2002:str",
+            "tag:yaml.org,2002:int",
+            "tag:yaml.org,2002:float",
+            "tag:yaml.org,2002:bool",
+            "tag:yaml.org,2002:null",
+            "tag:yaml.org,2002:timestamp",
+        ):
             self.fail(node, where, Expected("plain data", f"the tag {shorten(node.tag)}"))
             return None
         lowered = text.lower()
         if text in ("true", "false"):
             return text == "true"
         if lowered in _YAML11_BOOLS or lowered in ("true", "false"):
-            self.fail(node, where, Expected("true/false, or text in quotes", f"'{text}' (write true, false or \"{text}\")"))
+            self.fail(
+                node, where, Expected("true/false, or text in quotes", f"'{text}' (write true, false or \"{text}\")")
+            )
             return None
         if lowered in _NULLS:
             return None

@@ -4,6 +4,7 @@ Commands report through a Console rather than printing, so ``--quiet`` (only
 errors) and ``--json`` (nothing but the JSON document on stdout) hold for
 every command the same way.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,8 +15,14 @@ from reporting.ui.problem_report import Painter, problems_json, render_problems,
 
 
 class Console:
-    def __init__(self, stdout: TextIO, stderr: TextIO, quiet: bool = False, as_json: bool = False,
-                 environ: dict[str, str] | None = None):
+    def __init__(
+        self,
+        stdout: TextIO,
+        stderr: TextIO,
+        quiet: bool = False,
+        as_json: bool = False,
+        environ: dict[str, str] | None = None,
+    ):
         self.stdout, self.stderr = stdout, stderr
         self.quiet, self.as_json = quiet, as_json
         self.paint = Painter(wants_colour(stderr, environ))
@@ -65,12 +72,28 @@ class Console:
 
     def finish(self, command: str | None, exit_code: int) -> int:
         if self.as_json:
-            write_json({"command": command, "ok": exit_code == 0, "exit_code": exit_code,
-                        "problems": self.collected, **self.results}, self.stdout)
+            write_json(
+                {
+                    "command": command,
+                    "ok": exit_code == 0,
+                    "exit_code": exit_code,
+                    "problems": self.collected,
+                    **self.results,
+                },
+                self.stdout,
+            )
         return exit_code
 
 
 def _plain(severity: str, text: str) -> dict:
     """A problem known only as a sentence (a template, a catalog, the output folder)."""
-    return {"severity": severity, "file": None, "line": None, "column": None, "field": None,
-            "expected": None, "found": None, "message": text}
+    return {
+        "severity": severity,
+        "file": None,
+        "line": None,
+        "column": None,
+        "field": None,
+        "expected": None,
+        "found": None,
+        "message": text,
+    }

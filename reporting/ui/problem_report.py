@@ -4,6 +4,7 @@ Secretaries read the human form: one header per file, then each problem with
 its line and column, the line of their file it is about and a caret under the
 spot. CI reads the JSON form (``--json``), which carries the same facts.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,12 @@ from reporting.errors import Problem, column_letter
 SOURCE_WIDTH = 120  # characters of a source line shown under a problem
 # Invisible characters in an echoed source line, shown as the symbols Unicode has for them
 # (a NUL or an escape sequence must not reach the terminal as it is).
-_VISIBLE = {code: 0x2400 + code for code in range(0x20) if code != 0x09} | {0x7F: 0x2421, 0x85: 0x2424,
-                                                                             0x2028: 0x2424, 0x2029: 0x00B6}
+_VISIBLE = {code: 0x2400 + code for code in range(0x20) if code != 0x09} | {
+    0x7F: 0x2421,
+    0x85: 0x2424,
+    0x2028: 0x2424,
+    0x2029: 0x00B6,
+}
 # SGR codes; only these few, so the text stays readable on any terminal theme.
 _BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
 
@@ -74,10 +79,28 @@ def summary(problems: list[Problem]) -> str:
 
 def problems_json(problems: list[Problem]) -> list[dict]:
     """The machine-readable form of each problem: where, which field, expected, found, the whole message."""
-    return [{"file": str(p.file), "line": p.line, "column": p.column, "field": p.field or None,
-             "expected": p.expected, "found": p.found, "message": p.message,
-             **({"sheet": p.sheet, "row": p.row, "column_letter": column_letter(p.column) if p.column else None,
-                 "header": p.header} if p.in_sheet else {})} for p in problems]
+    return [
+        {
+            "file": str(p.file),
+            "line": p.line,
+            "column": p.column,
+            "field": p.field or None,
+            "expected": p.expected,
+            "found": p.found,
+            "message": p.message,
+            **(
+                {
+                    "sheet": p.sheet,
+                    "row": p.row,
+                    "column_letter": column_letter(p.column) if p.column else None,
+                    "header": p.header,
+                }
+                if p.in_sheet
+                else {}
+            ),
+        }
+        for p in problems
+    ]
 
 
 def write_json(document: dict, stream: TextIO) -> None:
@@ -105,7 +128,9 @@ def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Pa
 def _render_cell(problem: Problem, width: int, paint: Painter) -> str:
     """A spreadsheet problem: its cell, then the row as the sheet shows it with a caret under the cell."""
     field = paint(problem.field, _BOLD) + ":" if problem.field else ""
-    head = "  " + " ".join(part for part in (paint(problem.cell_location, _CYAN) + ":", field, str(problem.message)) if part)
+    head = "  " + " ".join(
+        part for part in (paint(problem.cell_location, _CYAN) + ":", field, str(problem.message)) if part
+    )
     if not problem.cells:
         return head
     row, caret_at = sheet_row_text(problem.cells, problem.column)
@@ -142,7 +167,7 @@ def source_window(source: str, column: int | None, width: int = SOURCE_WIDTH) ->
     if len(source) <= width:
         return source, column
     start = max(0, min((column or 1) - 1 - width // 2, len(source) - width))
-    cut = source[start:start + width]
+    cut = source[start : start + width]
     before, after = ("…" if start > 0 else ""), ("…" if start + width < len(source) else "")
     return before + cut + after, None if column is None else column - start + len(before)
 

@@ -1,9 +1,11 @@
 """Build progress on stderr: a bar with count and time left on a terminal, one line per file elsewhere."""
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 WIDTH = 28
 

@@ -1,4 +1,5 @@
 """The two formats the project ships: PDF (WeasyPrint) and DOCX (our HTML-subset writer)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,8 +18,11 @@ def _docx(project, locale: str):
     from reporting.writers.docx import DocxWriter, FontChoice
 
     embed_latin = project.docx.embed_latin_font
-    return DocxWriter(FontChoice.for_docx(project.locales[locale].font_size_pt, embed_latin),
-                      base_dir=project.templates_dir, embed_latin=embed_latin)
+    return DocxWriter(
+        FontChoice.for_docx(project.locales[locale].font_size_pt, embed_latin),
+        base_dir=project.templates_dir,
+        embed_latin=embed_latin,
+    )
 
 
 def _certificate_docx(project, locale: str):
@@ -33,13 +37,30 @@ def _embedded_fonts(templates_dir: Path) -> set[Path]:
     return {path.resolve() for path in (templates_dir / "fonts").rglob("*.ttf")}
 
 
-PDF = register(WriterSpec(
-    name="pdf", suffix=".pdf", media_type="application/pdf", make=_pdf,
-    links=LINKED_FILES, follows_css=True, certificates=CertificateBatching.CHUNKED, paged=True))
+PDF = register(
+    WriterSpec(
+        name="pdf",
+        suffix=".pdf",
+        media_type="application/pdf",
+        make=_pdf,
+        links=LINKED_FILES,
+        follows_css=True,
+        certificates=CertificateBatching.CHUNKED,
+        paged=True,
+    )
+)
 
-DOCX = register(WriterSpec(
-    name="docx", suffix=".docx", media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    # It reads the linked stylesheets (table widths) and images, not what the CSS links in turn.
-    make=_docx, links=LINKED_FILES, always_reads=_embedded_fonts,
-    certificates=CertificateBatching.PREPARED, make_batch=_certificate_docx,
-    settings=lambda project: repr(project.docx).encode()))
+DOCX = register(
+    WriterSpec(
+        name="docx",
+        suffix=".docx",
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        # It reads the linked stylesheets (table widths) and images, not what the CSS links in turn.
+        make=_docx,
+        links=LINKED_FILES,
+        always_reads=_embedded_fonts,
+        certificates=CertificateBatching.PREPARED,
+        make_batch=_certificate_docx,
+        settings=lambda project: repr(project.docx).encode(),
+    )
+)

@@ -8,6 +8,7 @@ centre, moved by the printer's calibration offset exactly as the texts are.
 If a crosshair lands 1.5 mm left of where the form wants the text, add 1.5 to
 ``offset_mm.x``.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -40,8 +41,10 @@ def calibration_html(static_html: str, layer: StaticLayer, offset_mm: tuple[floa
     parts = _grid(width / PX_PER_MM, height / PX_PER_MM)
     for box in layer.boxes:
         parts += _box(box, offset_mm)
-    note = (f"x {offset_mm[0]:+.1f} mm, y {offset_mm[1]:+.1f} mm (print.offset_mm); "
-            "print at 100% (no fit to page) on plain paper")
+    note = (
+        f"x {offset_mm[0]:+.1f} mm, y {offset_mm[1]:+.1f} mm (print.offset_mm); "
+        "print at 100% (no fit to page) on plain paper"
+    )
     parts.append(f'<div class="note">{escape(note)}</div>')
     return head + '<div dir="ltr">' + "\n".join(parts) + "</div>\n</body>\n</html>\n"
 
@@ -52,13 +55,17 @@ def _grid(width_mm: float, height_mm: float) -> list[str]:
     for mm in range(5, int(width_mm) + 1, 5):
         kind = "line major" if mm % 10 == 0 else "line"
         thick = 0.5 if mm % 10 == 0 else 0.25
-        parts.append(f'<div class="{kind}" style="left: {mm}mm; top: 0; width: {thick}pt; height: {height_mm:.2f}mm"></div>')
+        parts.append(
+            f'<div class="{kind}" style="left: {mm}mm; top: 0; width: {thick}pt; height: {height_mm:.2f}mm"></div>'
+        )
         if mm % 10 == 0:
             parts.append(f'<div class="label" style="left: {mm + 0.6}mm; top: 0.6mm">{mm}</div>')
     for mm in range(5, int(height_mm) + 1, 5):
         kind = "line major" if mm % 10 == 0 else "line"
         thick = 0.5 if mm % 10 == 0 else 0.25
-        parts.append(f'<div class="{kind}" style="top: {mm}mm; left: 0; height: {thick}pt; width: {width_mm:.2f}mm"></div>')
+        parts.append(
+            f'<div class="{kind}" style="top: {mm}mm; left: 0; height: {thick}pt; width: {width_mm:.2f}mm"></div>'
+        )
         if mm % 10 == 0:
             parts.append(f'<div class="label" style="top: {mm + 0.6}mm; left: 0.6mm">{mm}</div>')
     return parts
@@ -70,8 +77,12 @@ def _box(box, offset_mm: tuple[float, float]) -> list[str]:
     w, h = box.width / PX_PER_MM, box.height / PX_PER_MM
     parts = [f'<div class="box" style="left: {x:.3f}mm; top: {y:.3f}mm; width: {w:.3f}mm; height: {h:.3f}mm"></div>']
     for cx, cy in ((x, y), (x + w / 2, y + h / 2)):
-        parts.append(f'<div class="cross" style="left: {cx - 5:.3f}mm; top: {cy:.3f}mm; width: 10mm; height: 0.4pt"></div>')
-        parts.append(f'<div class="cross" style="left: {cx:.3f}mm; top: {cy - 5:.3f}mm; width: 0.4pt; height: 10mm"></div>')
+        parts.append(
+            f'<div class="cross" style="left: {cx - 5:.3f}mm; top: {cy:.3f}mm; width: 10mm; height: 0.4pt"></div>'
+        )
+        parts.append(
+            f'<div class="cross" style="left: {cx:.3f}mm; top: {cy - 5:.3f}mm; width: 0.4pt; height: 10mm"></div>'
+        )
     label = f"{box.name}: x {x:.1f} mm, y {y:.1f} mm"
     parts.append(f'<div class="name" style="left: {x + 1:.3f}mm; top: {y + 1:.3f}mm">{escape(label)}</div>')
     return parts

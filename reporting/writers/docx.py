@@ -1,4 +1,5 @@
 """HTML subset (docs/html-subset.md) -> DOCX, reading the same tree WeasyPrint reads, right-to-left aware."""
+
 from __future__ import annotations
 
 import base64
@@ -8,10 +9,11 @@ import io
 import re
 import unicodedata
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator, cast
+from typing import cast
 
 import docx
 import tinyhtml5
@@ -26,12 +28,7 @@ from docx.table import _Cell
 
 from reporting.config import PageGeometry
 from reporting.errors import RenderError
-from reporting.writers import docx_fonts
-from reporting.writers import docx_lists
-from reporting.writers import docx_parts
-from reporting.writers import docx_styles
-from reporting.writers import docx_tables
-from reporting.writers import ooxml
+from reporting.writers import docx_fonts, docx_lists, docx_parts, docx_styles, docx_tables, ooxml
 from reporting.writers.docx_styles import FOOTER, HEADER, JC, LIST, NORMAL, TABLE_HEADER, TABLE_TEXT
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -46,15 +43,31 @@ TABLE_SPACE_AFTER_EM = 0.8
 # Style hooks naming a paragraph style: the element's paragraphs take it (a
 # section's or a table's hook: every paragraph inside, every cell's paragraphs).
 PARAGRAPH_HOOKS = {
-    "issuer": "CertificateIssuer", "citation": "Citation", "subtitle": "Subtitle", "sample": "SampleNotice",
-    "reporters": "Reporters", "motto": "CertificateMotto", "certificate": "CertificateText",
+    "issuer": "CertificateIssuer",
+    "citation": "Citation",
+    "subtitle": "Subtitle",
+    "sample": "SampleNotice",
+    "reporters": "Reporters",
+    "motto": "CertificateMotto",
+    "certificate": "CertificateText",
     "awardee": "AwardeeName",
     # The official document's heading block, title, annex line and closing (report.css)
-    "parent-body": "ParentBody", "body-name": "BodyName", "national-name": "NationalName",
-    "motto-line": "Motto", "party-name": "PartyName", "asterisk": "Asterisk", "number-line": "DocumentNumber",
-    "place-date": "PlaceDate", "summary": "Summary", "annex-line": "AnnexLine", "text": "BodyText",
-    "recipients-label": "RecipientsLabel", "recipient": "Recipient", "signer-title": "SignerTitle",
-    "signer-name": "SignerName", "bestows": "Bestows",
+    "parent-body": "ParentBody",
+    "body-name": "BodyName",
+    "national-name": "NationalName",
+    "motto-line": "Motto",
+    "party-name": "PartyName",
+    "asterisk": "Asterisk",
+    "number-line": "DocumentNumber",
+    "place-date": "PlaceDate",
+    "summary": "Summary",
+    "annex-line": "AnnexLine",
+    "text": "BodyText",
+    "recipients-label": "RecipientsLabel",
+    "recipient": "Recipient",
+    "signer-title": "SignerTitle",
+    "signer-name": "SignerName",
+    "bestows": "Bestows",
 }
 CELL_HOOKS = {"signing": "Signatory", "heading": "NationalHeading", "closing": "TableText"}
 # Column widths come from the stylesheets (docx_tables: table.heading 40/60, table.closing 45/55),
@@ -128,15 +141,29 @@ CLASSES: dict[str, frozenset[str]] = {
 # Style hooks: classes named for what they mark, styled by the CSS; the DOCX
 # writer gives each the subset classes that carry its meaning in Word.
 STYLE_HOOKS: dict[str, frozenset[str]] = {
-    "heading": frozenset(), "figures": frozenset(), "awardees": frozenset(),
-    "signing": frozenset({"layout"}), "certificate": frozenset(), "subtitle": frozenset({"center"}),
-    "issuer": frozenset({"center"}), "citation": frozenset({"center"}), "sample": frozenset({"small", "center"}),
-    "reporters": frozenset({"end"}), "emblem-line": frozenset({"center"}), "emblem": frozenset(),
+    "heading": frozenset(),
+    "figures": frozenset(),
+    "awardees": frozenset(),
+    "signing": frozenset({"layout"}),
+    "certificate": frozenset(),
+    "subtitle": frozenset({"center"}),
+    "issuer": frozenset({"center"}),
+    "citation": frozenset({"center"}),
+    "sample": frozenset({"small", "center"}),
+    "reporters": frozenset({"end"}),
+    "emblem-line": frozenset({"center"}),
+    "emblem": frozenset(),
     "motto": frozenset({"small", "center"}),
     # Paragraph styles name their look (PARAGRAPH_HOOKS); the hook adds no subset class.
-    **{name: frozenset() for name in PARAGRAPH_HOOKS if name not in ("issuer", "citation", "subtitle", "sample",
-                                                                    "reporters", "motto", "certificate", "awardee")},
-    "issuing": frozenset(), "national": frozenset(), "closing": frozenset({"layout"}), "recipients": frozenset(),
+    **{
+        name: frozenset()
+        for name in PARAGRAPH_HOOKS
+        if name not in ("issuer", "citation", "subtitle", "sample", "reporters", "motto", "certificate", "awardee")
+    },
+    "issuing": frozenset(),
+    "national": frozenset(),
+    "closing": frozenset({"layout"}),
+    "recipients": frozenset(),
     "signer": frozenset(),
     # A certificate's variable fields (what a pre-printed form leaves blank): marks only.
     **{f"field-{name}": frozenset() for name in ("honorific", "name", "position", "book-number", "date")},
@@ -159,12 +186,10 @@ class FontChoice:
     complex: str = docx_fonts.COMPLEX_FAMILY
     size_pt: float = 13
 
-
     @classmethod
-    def for_docx(cls, size_pt: float, embed_latin: bool) -> "FontChoice":
+    def for_docx(cls, size_pt: float, embed_latin: bool) -> FontChoice:
         """Times New Roman, not embedded; or Tinos, its metric twin, embedded ([docx] embed_latin_font)."""
-        return cls(latin=docx_fonts.EMBEDDED_LATIN_FAMILY if embed_latin else docx_fonts.LATIN_FAMILY,
-                   size_pt=size_pt)
+        return cls(latin=docx_fonts.EMBEDDED_LATIN_FAMILY if embed_latin else docx_fonts.LATIN_FAMILY, size_pt=size_pt)
 
 
 DEFAULT_FONTS = FontChoice()
@@ -236,9 +261,16 @@ class DocxWriter:
     name = "docx"
     suffix = ".docx"
 
-    def __init__(self, fonts: FontChoice = DEFAULT_FONTS, base_dir: Path | None = None, *,
-                 embed_fonts: bool = True, fonts_dir: Path | None = None,
-                 font_files: dict[str, docx_fonts.FontFiles] = docx_fonts.FONT_FILES, embed_latin: bool = False):
+    def __init__(
+        self,
+        fonts: FontChoice = DEFAULT_FONTS,
+        base_dir: Path | None = None,
+        *,
+        embed_fonts: bool = True,
+        fonts_dir: Path | None = None,
+        font_files: dict[str, docx_fonts.FontFiles] = docx_fonts.FONT_FILES,
+        embed_latin: bool = False,
+    ):
         """``base_dir`` is the templates folder: ``<img src>`` is relative to it, as WeasyPrint's base URL.
 
         With ``embed_fonts`` the complex-script faces the text uses travel in the file,
@@ -260,8 +292,13 @@ class DocxWriter:
         """Return the DOCX bytes for ``html``; the same arguments always give the same bytes."""
         return ooxml.zip_package(self.package(html, geometry, created))
 
-    def package(self, html: str, geometry: PageGeometry, created: datetime | None = None,
-                usage: docx_fonts.FontUsage | None = None) -> dict[str, bytes]:
+    def package(
+        self,
+        html: str,
+        geometry: PageGeometry,
+        created: datetime | None = None,
+        usage: docx_fonts.FontUsage | None = None,
+    ) -> dict[str, bytes]:
         """The package's members (name -> bytes) before zipping; ``usage`` collects the text per font."""
         root = _parse(html)
         info = _document_info(root)
@@ -310,8 +347,9 @@ class DocxWriter:
         top, right, bottom, left = geometry.margins_mm
         text_width = round((geometry.width_mm - left - right) * docx_styles.MM_TWIPS)
         writer = _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists)
-        writer.tables = _TableSizer(cells, self.fonts_dir or _fonts_folder(self.base_dir), self.font_files, self.fonts,
-                                    info.rtl)
+        writer.tables = _TableSizer(
+            cells, self.fonts_dir or _fonts_folder(self.base_dir), self.font_files, self.fonts, info.rtl
+        )
         writer.blocks(body, document, _Block(width=text_width))
         if footer is not None:
             writer = _BodyWriter(info, self.fonts, document.part, self.base_dir, usage, lists, in_footer=True)
@@ -323,12 +361,13 @@ class DocxWriter:
 
 # -- reading the HTML -------------------------------------------------------
 
+
 def _parse(html: str):
     """Parse as WeasyPrint does; XHTML tags lose their namespace, foreign ones (svg) keep it."""
     root = tinyhtml5.parse(html)
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.startswith(XHTML):
-            element.tag = element.tag[len(XHTML):]
+            element.tag = element.tag[len(XHTML) :]
     return root
 
 
@@ -342,11 +381,20 @@ def _document_info(root) -> _Info:
     lang = root.get("lang", "")
     title = root.find("head/title")
     title_text = _SPACE.sub(" ", "".join(title.itertext())).strip() if title is not None else ""
-    meta = {node.get("name", "").lower(): _SPACE.sub(" ", node.get("content", "")).strip()
-            for node in root.iterfind("head/meta") if node.get("name")}
-    return _Info(rtl=direction == "rtl", lang=_word_language(lang), title=title_text, digits=digits,
-                 creator=meta.get("author", ""), subject=meta.get("description", ""),
-                 created=_meta_date(meta.get("dcterms.created", "")))
+    meta = {
+        node.get("name", "").lower(): _SPACE.sub(" ", node.get("content", "")).strip()
+        for node in root.iterfind("head/meta")
+        if node.get("name")
+    }
+    return _Info(
+        rtl=direction == "rtl",
+        lang=_word_language(lang),
+        title=title_text,
+        digits=digits,
+        creator=meta.get("author", ""),
+        subject=meta.get("description", ""),
+        created=_meta_date(meta.get("dcterms.created", "")),
+    )
 
 
 def _meta_date(value: str) -> datetime | None:
@@ -356,8 +404,9 @@ def _meta_date(value: str) -> datetime | None:
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise RenderError(f'<meta name="dcterms.created" content="{value[:40]}">: expected a date '
-                          f"YYYY-MM-DD ({SPEC})") from None
+        raise RenderError(
+            f'<meta name="dcterms.created" content="{value[:40]}">: expected a date YYYY-MM-DD ({SPEC})'
+        ) from None
 
 
 def _take_running(body, name: str):
@@ -389,9 +438,12 @@ def _hooks(element) -> frozenset[str]:
 
 def _used_styles(document) -> set[str]:
     """The paragraph and table styles the body and footer name."""
-    parts = [document.element.body] + [part._element for section in document.sections
-                                       for part in (section.header, section.first_page_header, section.footer)
-                                       if not part.is_linked_to_previous]
+    parts = [document.element.body] + [
+        part._element
+        for section in document.sections
+        for part in (section.header, section.first_page_header, section.footer)
+        if not part.is_linked_to_previous
+    ]
     return {node.get(qn("w:val")) for part in parts for node in part.iter(qn("w:pStyle"), qn("w:tblStyle"))}
 
 
@@ -431,8 +483,10 @@ def _classes(element, parent_tag: str, extra: frozenset[str] = frozenset()) -> f
     named = frozenset(element.get("class", "").split())
     for running in (RUNNING_FOOTER, RUNNING_HEADER):
         if running in named - allowed:
-            raise RenderError(f'<{element.tag} class="{running}"> inside <{parent_tag}>: '
-                              f"the running {running.split('-')[1]} must be a <div> directly in <body> ({SPEC})")
+            raise RenderError(
+                f'<{element.tag} class="{running}"> inside <{parent_tag}>: '
+                f"the running {running.split('-')[1]} must be a <div> directly in <body> ({SPEC})"
+            )
     classes = frozenset().union(*(STYLE_HOOKS.get(name, {name}) for name in named))
     unknown = sorted(classes - allowed)
     if unknown:
@@ -453,11 +507,20 @@ def _first_strong_direction(text: str) -> str:
 
 # -- writing the body -------------------------------------------------------
 
+
 class _BodyWriter:
     """Walks the body's blocks into paragraphs and tables; holds the state of one write."""
 
-    def __init__(self, info: _Info, fonts: FontChoice, part, base_dir: Path | None,
-                 usage: docx_fonts.FontUsage, lists: docx_lists.Lists, in_footer: bool = False):
+    def __init__(
+        self,
+        info: _Info,
+        fonts: FontChoice,
+        part,
+        base_dir: Path | None,
+        usage: docx_fonts.FontUsage,
+        lists: docx_lists.Lists,
+        in_footer: bool = False,
+    ):
         self.info, self.fonts = info, fonts
         self.part, self.base_dir = part, base_dir  # the document part holds the pictures
         self.usage, self.lists, self.in_footer = usage, lists, in_footer
@@ -531,8 +594,9 @@ class _BodyWriter:
             changes["align"] = "end"
         if element.tag == "th":
             changes["bold"] = True
-        style = next((PARAGRAPH_HOOKS[name] for name in sorted(_hooks(element) | classes) if name in PARAGRAPH_HOOKS),
-                     None)
+        style = next(
+            (PARAGRAPH_HOOKS[name] for name in sorted(_hooks(element) | classes) if name in PARAGRAPH_HOOKS), None
+        )
         if element.tag in ("td", "th") and "small" in classes and block.style in SMALL_CELL_STYLES:
             style = SMALL_CELL_STYLES[block.style]
         if block.style == "Signatory" and style in SIGNING_STYLES:
@@ -591,8 +655,9 @@ class _BodyWriter:
 
     # -- paragraphs ---------------------------------------------------------
 
-    def _write_paragraph(self, parent, block: _Block, style: str, pieces: list[_Piece], num_id: int | None = None,
-                         label: str = "") -> None:
+    def _write_paragraph(
+        self, parent, block: _Block, style: str, pieces: list[_Piece], num_id: int | None = None, label: str = ""
+    ) -> None:
         pieces = _merge(_mark_direction(_collapse(pieces)))
         if not pieces:  # an empty block has no line box in CSS either
             return
@@ -705,8 +770,9 @@ class _BodyWriter:
         for piece in pieces:
             if piece.kind == "field":
                 digits = self.info.digits
-                yield from ooxml.field_runs(_instruction(piece.text, digits), FIELD_RESULT[digits],
-                                            self._run_properties(piece.fmt, look))
+                yield from ooxml.field_runs(
+                    _instruction(piece.text, digits), FIELD_RESULT[digits], self._run_properties(piece.fmt, look)
+                )
                 continue
             run = cast(CT_R, OxmlElement("w:r"))  # python-docx makes each tag its registered class
             rPr = self._run_properties(piece.fmt, look)
@@ -725,12 +791,14 @@ class _BodyWriter:
         try:
             rId, picture = self.part.get_or_add_image(io.BytesIO(image.blob))  # one part per distinct image
         except IMAGE_ERRORS as exc:
-            raise RenderError(f'<img src="{_shown(image.src)}">: not an image Word can show '
-                              f"(PNG, JPEG, GIF, BMP or TIFF) ({SPEC})") from exc
+            raise RenderError(
+                f'<img src="{_shown(image.src)}">: not an image Word can show (PNG, JPEG, GIF, BMP or TIFF) ({SPEC})'
+            ) from exc
         # Our own count, not python-docx's next_id: that searches the whole document per picture.
         self._pictures += 1
-        inline = CT_Inline.new_pic_inline(self._pictures, rId, picture.filename, Mm(image.width_mm),
-                                          Mm(image.height_mm))
+        inline = CT_Inline.new_pic_inline(
+            self._pictures, rId, picture.filename, Mm(image.width_mm), Mm(image.height_mm)
+        )
         try:
             ooxml.set_description(inline, image.alt)
         except ValueError as exc:  # control characters XML 1.0 cannot hold
@@ -791,8 +859,9 @@ class _BodyWriter:
             style, num_id = self.lists.add(element.tag, markers)
         for node, classes, marker, rest in items:
             item = self._derive(block, node, classes)
-            self._write_paragraph(parent, item, style, self._inline(node, self._base_format(item, style), rest),
-                                  num_id, marker or "")
+            self._write_paragraph(
+                parent, item, style, self._inline(node, self._base_format(item, style), rest), num_id, marker or ""
+            )
 
     def _table(self, element, parent, block: _Block, layout: bool) -> None:
         rows = _table_rows(element)
@@ -819,15 +888,15 @@ class _BodyWriter:
         for cell, classes in row:
             span = _colspan(cell)
             tc = tcs[column]
-            for extra in tcs[column + 1: column + span]:  # a colspan is one w:tc with w:gridSpan
+            for extra in tcs[column + 1 : column + span]:  # a colspan is one w:tc with w:gridSpan
                 tr.remove(extra)
             tcPr = tc.get_or_add_tcPr()
-            tcPr.get_or_add_tcW().set(qn("w:w"), str(sum(widths[column:column + span])))
+            tcPr.get_or_add_tcW().set(qn("w:w"), str(sum(widths[column : column + span])))
             if span > 1:
                 tcPr.get_or_add_gridSpan().val = span
             if "num" in classes or self.tables.rules.get(cell, docx_tables.CellRule()).nowrap:
                 ooxml.set_no_wrap(tcPr)
-            self._cell(cell, classes, _Cell(tc, table), replace(block, width=sum(widths[column:column + span])))
+            self._cell(cell, classes, _Cell(tc, table), replace(block, width=sum(widths[column : column + span])))
             column += span
         for tc in tcs[column:]:  # a short row: empty cells, still right-to-left
             self._cell(None, frozenset(), _Cell(tc, table), block)
@@ -861,7 +930,7 @@ def _take_marker(li) -> tuple[str | None, list]:
     _classes(marker, "li")
     if marker.tag != "span" or len(marker):
         raise RenderError(f'<{marker.tag} class="marker"> must be a <span> holding only text ({SPEC})')
-    return _SPACE.sub(" ", marker.text or "").strip(), nodes[first + 1:]
+    return _SPACE.sub(" ", marker.text or "").strip(), nodes[first + 1 :]
 
 
 def _no_break(text: str) -> str:
@@ -901,6 +970,7 @@ def _inline_format(fmt: _Format, tag: str, classes: frozenset[str]) -> _Format:
 
 # -- images -----------------------------------------------------------------
 
+
 def _image(element, base_dir: Path | None) -> _Image:
     """The picture an ``<img>`` names, refused unless its src, alt, width and height are all usable."""
     src = element.get("src", "")
@@ -927,8 +997,10 @@ def _image_bytes(src: str, base_dir: Path | None) -> bytes:
     if parts.scheme.lower() == "data":
         return _data_uri(src)
     if not parts.path or parts.scheme or parts.netloc or parts.path.startswith("/") or parts.query or parts.fragment:
-        raise RenderError(f'<img src="{_shown(src)}">: expected a path relative to the templates folder '
-                          f"or a data:image/...;base64 URI ({SPEC})")
+        raise RenderError(
+            f'<img src="{_shown(src)}">: expected a path relative to the templates folder '
+            f"or a data:image/...;base64 URI ({SPEC})"
+        )
     if base_dir is None:
         raise RenderError(f'<img src="{_shown(src)}">: the DOCX writer was given no templates folder (base_dir)')
     try:
@@ -943,7 +1015,7 @@ def _image_bytes(src: str, base_dir: Path | None) -> bytes:
 
 def _data_uri(src: str) -> bytes:
     """Decode ``data:image/...;base64,...``; other data: URIs are not pictures."""
-    header, comma, payload = src[len("data:"):].partition(",")
+    header, comma, payload = src[len("data:") :].partition(",")
     media, *params = (value.strip().lower() for value in header.split(";"))
     if not comma or not media.startswith("image/") or params != ["base64"]:
         raise RenderError(f'<img src="{_shown(src)}">: a data: URI must be data:image/...;base64,... ({SPEC})')
@@ -1067,6 +1139,7 @@ def _fonts_folder(base_dir: Path | None) -> Path | None:
 
 # -- whitespace and bidi ----------------------------------------------------
 
+
 def _collapse(pieces: list[_Piece]) -> list[_Piece]:
     """Collapse white space as CSS does: one space between words, none at line ends."""
     out: list[_Piece] = []
@@ -1102,9 +1175,12 @@ def _strip_trailing_space(out: list[_Piece]) -> None:
 
 def _mark_direction(pieces: list[_Piece]) -> list[_Piece]:
     """A direction mark before a <bdi> fragment that starts with a weak or neutral character."""
-    return [replace(p, text=DIRECTION_MARKS[p.fmt.isolate] + p.text)
-            if p.fmt.isolate and p.text and unicodedata.bidirectional(p.text[0]) not in STRONG else p
-            for p in pieces]
+    return [
+        replace(p, text=DIRECTION_MARKS[p.fmt.isolate] + p.text)
+        if p.fmt.isolate and p.text and unicodedata.bidirectional(p.text[0]) not in STRONG
+        else p
+        for p in pieces
+    ]
 
 
 def _merge(pieces: list[_Piece]) -> list[_Piece]:
@@ -1119,6 +1195,7 @@ def _merge(pieces: list[_Piece]) -> list[_Piece]:
 
 
 # -- styles, page, package --------------------------------------------------
+
 
 def _set_geometry(section, geometry: PageGeometry, rtl: bool) -> None:
     """Page size, orientation and margins from the one PageGeometry the CSS @page also uses."""
@@ -1160,6 +1237,7 @@ def _set_frame(section, geometry: PageGeometry) -> None:
     and the frame goes into the margin, as far from the text as from the paper.
     """
     frame_mm = 3 * FRAME_EIGHTHS_PT / 8 * MM_PER_PT  # two lines and the gap between them
-    spaces = tuple(min(MAX_BORDER_SPACE_PT, max(0, round((margin - frame_mm) / 2 / MM_PER_PT)))
-                   for margin in geometry.margins_mm)
+    spaces = tuple(
+        min(MAX_BORDER_SPACE_PT, max(0, round((margin - frame_mm) / 2 / MM_PER_PT))) for margin in geometry.margins_mm
+    )
     ooxml.set_page_borders(section._sectPr, spaces, FRAME_STYLE, FRAME_EIGHTHS_PT, FRAME_COLOR)

@@ -17,6 +17,7 @@ looks at text content (the head, which gives the title; ``<bdi>`` without a
 direction; tables whose column widths follow their text). Anything else goes
 through the general writer.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,8 +26,7 @@ import re
 from dataclasses import dataclass
 
 from reporting.config import PageGeometry
-from reporting.writers import ooxml
-from reporting.writers import opc_zip
+from reporting.writers import ooxml, opc_zip
 from reporting.writers.docx import DocxWriter
 from reporting.writers.docx_fonts import FontUsage, subset_key
 
@@ -110,13 +110,17 @@ class CertificateDocx:
         usage = _MarkerUsage(self.writer.fonts.latin, self.writer.fonts.complex, markers)
         members = self.writer.package("".join(marked), geometry, usage=usage)
         document = members[DOCUMENT].decode("utf-8")
-        elsewhere = any(char.encode() in data for name, data in members.items() if name != DOCUMENT
-                        for char in markers)
+        elsewhere = any(char.encode() in data for name, data in members.items() if name != DOCUMENT for char in markers)
         if elsewhere or any(document.count(char) != 1 for char in markers) or usage.contexts.keys() != set(varying):
             return _Template(varying, [], [], {}, {})  # the markers did not come through untouched
         split = re.split("([" + "".join(markers) + "])", document)
-        return _Template(varying, split[0::2], [markers[c] for c in split[1::2]],
-                         {key: set(chars) for key, chars in usage.chars.items()}, usage.contexts)
+        return _Template(
+            varying,
+            split[0::2],
+            [markers[c] for c in split[1::2]],
+            {key: set(chars) for key, chars in usage.chars.items()},
+            usage.contexts,
+        )
 
     def _from_template(self, template: _Template, values: dict[int, str], html: str, geometry) -> bytes:
         usage = FontUsage(self.writer.fonts.latin, self.writer.fonts.complex)
@@ -170,7 +174,9 @@ def _outside_content_checks(varying: frozenset[int], tags: list[str]) -> bool:
         while checked < len(wanted) and wanted[checked] <= n:
             index = wanted[checked]  # text index i follows tag i - 1
             previous = tags[index - 1]
-            if (tables and not tables[-1]) or (previous.startswith("<bdi") and not re.search(r'dir="(ltr|rtl)"', previous)):
+            if (tables and not tables[-1]) or (
+                previous.startswith("<bdi") and not re.search(r'dir="(ltr|rtl)"', previous)
+            ):
                 return False
             checked += 1
         if tag.startswith("<table"):

@@ -1,14 +1,15 @@
 """Word font embedding: the faces a DOCX shows travel inside it as obfuscated, subset font parts."""
+
 from __future__ import annotations
 
 import hashlib
 import io
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -19,8 +20,7 @@ from lxml import etree
 
 from reporting.build import cache
 from reporting.errors import RenderError
-from reporting.writers import docx_parts
-from reporting.writers import ooxml
+from reporting.writers import docx_parts, ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 PAGE_BITS = 8  # characters beyond a family's coverage come with their 256-code-point page
@@ -62,19 +62,31 @@ class FontFiles:
 # Digits, punctuation and spaces of Basic Latin and Latin-1 (not the letters: Latin text is in
 # the Latin font), dashes, quotes, ellipsis and per mille, the joiners and direction marks the
 # shapers read, and the dotted circle shapers show under a lone mark.
-PUNCTUATION = _ranges((0x20, 0x40), (0x5B, 0x60), (0x7B, 0x7E), (0xA0, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7),
-                      (0x200C, 0x200F), (0x2010, 0x2027), (0x2030, 0x2030), (0x25CC, 0x25CC))
+PUNCTUATION = _ranges(
+    (0x20, 0x40),
+    (0x5B, 0x60),
+    (0x7B, 0x7E),
+    (0xA0, 0xBF),
+    (0xD7, 0xD7),
+    (0xF7, 0xF7),
+    (0x200C, 0x200F),
+    (0x2010, 0x2027),
+    (0x2030, 0x2030),
+    (0x25CC, 0x25CC),
+)
 # The Arabic of Arabic text (what each costs: benchmarks/docx_font_ranges.py): letters hamza
 # to yeh, tatweel and the harakat, Arabic-Indic digits and signs, the comma, semicolon and
 # question mark, superscript alef. Quranic marks, Persian, Urdu and the presentation forms
 # are left out (they doubled Amiri's subset); a document using one adds its page.
-ARABIC = PUNCTUATION | _ranges((0x060C, 0x060C), (0x061B, 0x061B), (0x061F, 0x063A), (0x0640, 0x0652),
-                               (0x0660, 0x066D), (0x0670, 0x0670))
+ARABIC = PUNCTUATION | _ranges(
+    (0x060C, 0x060C), (0x061B, 0x061B), (0x061F, 0x063A), (0x0640, 0x0652), (0x0660, 0x066D), (0x0670, 0x0670)
+)
 # Every Vietnamese letter: Basic Latin and Latin-1, Latin Extended-A (Đ đ) and the horn
 # letters of Extended-B (Ơ ơ Ư ư), the combining tone marks, Latin Extended Additional
 # (precomposed letters with tones), the dong sign.
-VIETNAMESE = PUNCTUATION | _ranges((0x20, 0x7E), (0xA0, 0x17F), (0x1A0, 0x1B0), (0x300, 0x323),
-                                   (0x1EA0, 0x1EF9), (0x20AB, 0x20AB))
+VIETNAMESE = PUNCTUATION | _ranges(
+    (0x20, 0x7E), (0xA0, 0x17F), (0x1A0, 0x1B0), (0x300, 0x323), (0x1EA0, 0x1EF9), (0x20AB, 0x20AB)
+)
 
 # The project's fonts (templates/fonts/README.md). The DOCX names Times New Roman for Latin
 # and Vietnamese text (Decree 30/2020 prescribes it; Word has it, LibreOffice substitutes a
@@ -82,8 +94,13 @@ VIETNAMESE = PUNCTUATION | _ranges((0x20, 0x7E), (0xA0, 0x17F), (0x1A0, 0x1B0), 
 # With [docx] embed_latin_font it names Tinos and embeds it: an embedded face is found by
 # its own name, and Tinos may not be renamed Times New Roman. Amiri has no italic.
 LATIN_FAMILY, EMBEDDED_LATIN_FAMILY, COMPLEX_FAMILY = "Times New Roman", "Tinos", "Amiri"
-TINOS = FontFiles("tinos/Tinos-Regular.ttf", bold="tinos/Tinos-Bold.ttf", italic="tinos/Tinos-Italic.ttf",
-                  bold_italic="tinos/Tinos-BoldItalic.ttf", coverage=VIETNAMESE)
+TINOS = FontFiles(
+    "tinos/Tinos-Regular.ttf",
+    bold="tinos/Tinos-Bold.ttf",
+    italic="tinos/Tinos-Italic.ttf",
+    bold_italic="tinos/Tinos-BoldItalic.ttf",
+    coverage=VIETNAMESE,
+)
 FONT_FILES: dict[str, FontFiles] = {
     COMPLEX_FAMILY: FontFiles("amiri/Amiri-Regular.ttf", bold="amiri/Amiri-Bold.ttf", coverage=ARABIC),
     EMBEDDED_LATIN_FAMILY: TINOS,
@@ -92,9 +109,32 @@ FONT_FILES: dict[str, FontFiles] = {
 # The OpenType features Word's and LibreOffice's shapers apply by default (HarfBuzz's
 # defaults for Arabic and Latin): the rest (stylistic sets, fractions) is never used and
 # would keep their glyphs alive (Amiri: a tenth of the subset).
-SHAPING_FEATURES = ["ccmp", "locl", "rvrn", "isol", "init", "medi", "fina", "fin2", "fin3", "med2", "rlig",
-                    "calt", "clig", "liga", "rclt", "mset", "kern", "mark", "mkmk", "curs", "rtlm", "abvm",
-                    "blwm", "dist"]
+SHAPING_FEATURES = [
+    "ccmp",
+    "locl",
+    "rvrn",
+    "isol",
+    "init",
+    "medi",
+    "fina",
+    "fin2",
+    "fin3",
+    "med2",
+    "rlig",
+    "calt",
+    "clig",
+    "liga",
+    "rclt",
+    "mset",
+    "kern",
+    "mark",
+    "mkmk",
+    "curs",
+    "rtlm",
+    "abvm",
+    "blwm",
+    "dist",
+]
 
 
 class FontUsage:
@@ -120,12 +160,16 @@ class FontUsage:
 
 def _is_complex(char: str) -> bool:
     """Arabic-script (and other right-to-left) characters, which Word sets in the ``w:cs`` font."""
-    return unicodedata.bidirectional(char) in ("R", "AL", "AN") or 0x0600 <= ord(char) <= 0x08FF \
+    return (
+        unicodedata.bidirectional(char) in ("R", "AL", "AN")
+        or 0x0600 <= ord(char) <= 0x08FF
         or 0xFB50 <= ord(char) <= 0xFEFF
+    )
 
 
-def write_font_table(document, usage: FontUsage, fonts_dir: Path | None, files: Mapping[str, FontFiles],
-                     embedded: frozenset[str]) -> None:
+def write_font_table(
+    document, usage: FontUsage, fonts_dir: Path | None, files: Mapping[str, FontFiles], embedded: frozenset[str]
+) -> None:
     """List the document's two families in the font table (described from their files, so Word
     picks a close substitute); embed a subset, obfuscated part per face of the ``embedded``
     families that ``usage`` names, and flag the settings."""
@@ -144,8 +188,9 @@ def write_font_table(document, usage: FontUsage, fonts_dir: Path | None, files: 
         assert fonts_dir is not None  # (faces are found only in a fonts folder)
         data = font_data(fonts_dir / relative, coverage, chars)
         key = font_key(data)
-        part = Part(PackURI(f"/word/fonts/font{number}.odttf"), OBFUSCATED_FONT, obfuscate(data, key),
-                    document.part.package)
+        part = Part(
+            PackURI(f"/word/fonts/font{number}.odttf"), OBFUSCATED_FONT, obfuscate(data, key), document.part.package
+        )
         entry = ooxml.font_entry(table, family)
         ooxml.set_font_embed(entry, slot, table_part.relate_to(part, RT.FONT), key, subsetted=coverage is not None)
         subsetted |= coverage is not None
@@ -160,9 +205,11 @@ def write_font_table(document, usage: FontUsage, fonts_dir: Path | None, files: 
 
 def subset_key(usage: FontUsage, files: Mapping[str, FontFiles]) -> frozenset:
     """What decides the embedded fonts: each face used and the pages its characters add beyond its coverage."""
+
     def extra_pages(family: str, chars: set[str]) -> frozenset[int]:
         coverage = files[family].coverage if family in files else None
         return frozenset(ord(c) >> PAGE_BITS for c in chars if coverage is None or ord(c) not in coverage)
+
     return frozenset((key, extra_pages(key[0], chars)) for key, chars in usage.chars.items())
 
 
@@ -180,16 +227,19 @@ def _advances(path: Path) -> tuple[dict[int, int], int]:
     return {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}, font["head"].unitsPerEm
 
 
-def _faces(usage: FontUsage, files: Mapping[str, FontFiles],
-           embedded: frozenset[str]) -> dict[tuple[str, str, str], set[str]]:
+def _faces(
+    usage: FontUsage, files: Mapping[str, FontFiles], embedded: frozenset[str]
+) -> dict[tuple[str, str, str], set[str]]:
     """(family, slot, file) -> characters of the ``embedded`` families, merging the faces that share a file."""
     faces: dict[tuple[str, str, str], set[str]] = {}
     for (family, bold, italic), chars in usage.chars.items():
         if family not in embedded:
             continue
         if family not in files:
-            raise RenderError(f'no font file to embed for the font "{family}": known are '
-                              f"{', '.join(sorted(files))} (DocxWriter font_files, or embed_fonts=False)")
+            raise RenderError(
+                f'no font file to embed for the font "{family}": known are '
+                f"{', '.join(sorted(files))} (DocxWriter font_files, or embed_fonts=False)"
+            )
         slot, relative = files[family].slot_for(bold, italic)
         faces.setdefault((family, slot, relative), set()).update(chars)
     return faces
@@ -296,12 +346,28 @@ def _description(path: Path) -> tuple[str, str, dict[str, str]]:
     """(PANOSE hex, pitch, w:sig attributes) from the full font's OS/2 and post tables."""
     font = _open(_read(path), path, lazy=True)
     os2 = font["OS/2"]
-    fields = ("bFamilyType", "bSerifStyle", "bWeight", "bProportion", "bContrast", "bStrokeVariation",
-              "bArmStyle", "bLetterForm", "bMidline", "bXHeight")
+    fields = (
+        "bFamilyType",
+        "bSerifStyle",
+        "bWeight",
+        "bProportion",
+        "bContrast",
+        "bStrokeVariation",
+        "bArmStyle",
+        "bLetterForm",
+        "bMidline",
+        "bXHeight",
+    )
     panose = "".join(f"{getattr(os2.panose, name):02X}" for name in fields)
     pitch = "fixed" if font["post"].isFixedPitch else "variable"
-    sig = {"usb0": os2.ulUnicodeRange1, "usb1": os2.ulUnicodeRange2, "usb2": os2.ulUnicodeRange3,
-           "usb3": os2.ulUnicodeRange4, "csb0": os2.ulCodePageRange1, "csb1": os2.ulCodePageRange2}
+    sig = {
+        "usb0": os2.ulUnicodeRange1,
+        "usb1": os2.ulUnicodeRange2,
+        "usb2": os2.ulUnicodeRange3,
+        "usb3": os2.ulUnicodeRange4,
+        "csb0": os2.ulCodePageRange1,
+        "csb1": os2.ulCodePageRange2,
+    }
     return panose, pitch, {name: f"{value:08X}" for name, value in sig.items()}
 
 

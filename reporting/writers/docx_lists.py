@@ -7,6 +7,7 @@ digits; one bullet character for a whole <ul>), drops them from the text and
 numbers the paragraphs instead: staff then edit a real Word list, and in a
 right-to-left paragraph the number stands on the right.
 """
+
 from __future__ import annotations
 
 from docx.oxml import OxmlElement
@@ -45,12 +46,16 @@ class Lists:
         if tag == "ol":
             expected = [label(number, self.digits) for number in range(1, len(markers) + 1)]
             if markers != expected:
-                raise RenderError(f"<ol> markers {markers[:3]} ...: expected {expected[:3]} ..., the numbers "
-                                  f"Word shows in the document's digits ({SPEC})")
+                raise RenderError(
+                    f"<ol> markers {markers[:3]} ...: expected {expected[:3]} ..., the numbers "
+                    f"Word shows in the document's digits ({SPEC})"
+                )
             abstract, style = ORDERED, LIST_NUMBER
         else:
             if len(set(markers)) != 1 or len(markers[0]) != 1:
-                raise RenderError(f"<ul> markers {markers[:3]}: expected one character, the same on every item ({SPEC})")
+                raise RenderError(
+                    f"<ul> markers {markers[:3]}: expected one character, the same on every item ({SPEC})"
+                )
             abstract = self._bullets.setdefault(markers[0], max(self._bullets.values()) + 1)
             style = LIST_BULLET
         self._lists.append((abstract, markers[0] if tag == "ul" else ""))

@@ -7,10 +7,11 @@ made to say what our document is: Word 2013 layout (mode 15), the issuing body,
 title, subject, language and date of the data, this program as the
 application, and the house fonts and colour as the theme Word falls back on.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
@@ -77,7 +78,7 @@ def set_core_properties(props, description: Description, epoch: datetime) -> Non
     """Title, subject, creator and language from the document; its date (never the clock's) as created/modified."""
     created = description.created or epoch
     if created.tzinfo is not None:
-        created = created.astimezone(timezone.utc).replace(tzinfo=None)
+        created = created.astimezone(UTC).replace(tzinfo=None)
     props.title = shorten(description.title)
     props.subject = shorten(description.subject)
     props.author = shorten(description.creator)
@@ -93,7 +94,7 @@ def shorten(text: str) -> str:
     """At most 255 characters, cut at a word with an ellipsis: a long title must not stop the build."""
     if len(text) <= CORE_LIMIT:
         return text
-    cut = text[:CORE_LIMIT - 1]
+    cut = text[: CORE_LIMIT - 1]
     space = cut.rfind(" ")
     return (cut[:space] if space > CORE_LIMIT // 2 else cut).rstrip() + "\u2026"
 
@@ -113,7 +114,7 @@ def app_properties(description: Description) -> bytes:
         "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
         "<HyperlinksChanged>false</HyperlinksChanged>"
         "</Properties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ look of every paragraph in it.
 The styles part is a function of (direction, language, fonts, body size) only,
 never of a document's text, so it can be made once per locale and reused.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -84,12 +85,41 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
         # The document's title (h1.title: the document kind, 14 pt, Decree 30/2020; centred, 1em above)
         # is Heading 1, the top of the outline: Word's navigation pane, pandoc and mammoth know
         # headings by these names and levels. A plain h1 is Heading 1 aligned to the start.
-        ParagraphStyle("Heading1", "heading 1", size=14, bold=True, align="center", before_em=1.0, after_em=0.0,
-                       keep_next=True, next_style=NORMAL, outline_level=0),
-        ParagraphStyle("Heading2", "heading 2", size=13, bold=True, before_em=0.8, after_em=0.4, keep_next=True,
-                       next_style=NORMAL, outline_level=1),
-        ParagraphStyle("Heading3", "heading 3", size=13, bold=True, italic=not rtl, before_em=0.8, after_em=0.4,
-                       keep_next=True, next_style=NORMAL, outline_level=2),
+        ParagraphStyle(
+            "Heading1",
+            "heading 1",
+            size=14,
+            bold=True,
+            align="center",
+            before_em=1.0,
+            after_em=0.0,
+            keep_next=True,
+            next_style=NORMAL,
+            outline_level=0,
+        ),
+        ParagraphStyle(
+            "Heading2",
+            "heading 2",
+            size=13,
+            bold=True,
+            before_em=0.8,
+            after_em=0.4,
+            keep_next=True,
+            next_style=NORMAL,
+            outline_level=1,
+        ),
+        ParagraphStyle(
+            "Heading3",
+            "heading 3",
+            size=13,
+            bold=True,
+            italic=not rtl,
+            before_em=0.8,
+            after_em=0.4,
+            keep_next=True,
+            next_style=NORMAL,
+            outline_level=2,
+        ),
         ParagraphStyle("Subtitle", "Subtitle", bold=True, align="center"),  # report.css .subtitle
         ParagraphStyle("SampleNotice", "Sample Notice", size=11, align="center", color="8A1C1C"),  # .sample
         ParagraphStyle("Reporters", "Reporters", align="end", before_em=1.0),  # report.css .reporters
@@ -108,16 +138,34 @@ def paragraph_styles(body_pt: float, rtl: bool) -> tuple[ParagraphStyle, ...]:
         ParagraphStyle("CertificateText", "Certificate Text", align="center", after_em=0.3),
         ParagraphStyle("CertificateMotto", "Certificate Motto", based_on="CertificateText", size=11),
         # certificate.css margins: .issuer 0.4em above, h1.title 0.05em, .awardee 0.1em / 0.2em
-        ParagraphStyle("CertificateIssuer", "Certificate Issuer", based_on="CertificateText", size=14, bold=True,
-                       before_em=0.4, color="A01818"),
-        ParagraphStyle("CertificateTitle", "Certificate Title", based_on="CertificateText", size=34, bold=True,
-                       color="A01818", before_em=0.05, after_em=0.05, letter_spacing_em=0.0 if rtl else 0.05,
-                       outline_level=0),
-        ParagraphStyle("AwardeeName", "Awardee Name", based_on="CertificateText", size=24, bold=True,
-                       before_em=0.1, after_em=0.2),
+        ParagraphStyle(
+            "CertificateIssuer",
+            "Certificate Issuer",
+            based_on="CertificateText",
+            size=14,
+            bold=True,
+            before_em=0.4,
+            color="A01818",
+        ),
+        ParagraphStyle(
+            "CertificateTitle",
+            "Certificate Title",
+            based_on="CertificateText",
+            size=34,
+            bold=True,
+            color="A01818",
+            before_em=0.05,
+            after_em=0.05,
+            letter_spacing_em=0.0 if rtl else 0.05,
+            outline_level=0,
+        ),
+        ParagraphStyle(
+            "AwardeeName", "Awardee Name", based_on="CertificateText", size=24, bold=True, before_em=0.1, after_em=0.2
+        ),
         # .citation { font-style: italic; margin: 0 6mm 0.5em }, upright in Arabic
-        ParagraphStyle("Citation", "Citation", based_on="CertificateText", italic=not rtl, side_indent_mm=6,
-                       after_em=0.5),
+        ParagraphStyle(
+            "Citation", "Citation", based_on="CertificateText", italic=not rtl, side_indent_mm=6, after_em=0.5
+        ),
         ParagraphStyle("Signatory", "Signatory", based_on=TABLE_TEXT, align="center"),
         ParagraphStyle("CertificateNote", "Certificate Note", based_on="Signatory", size=11),
     )
@@ -146,15 +194,15 @@ def official_styles(rtl: bool) -> tuple[ParagraphStyle, ...]:
         ParagraphStyle("AnnexLine", "Annex Line", italic=italic, align="center", before_em=0.2, after_em=0.0),
         # p.text: first line indented 1 cm (Decree 30/2020); not in Arabic, as common.css says why
         ParagraphStyle("BodyText", "Body Text", align="justify", first_line_mm=0.0 if rtl else 10),
-        ParagraphStyle("RecipientsLabel", "Recipients Label", based_on=TABLE_TEXT, size=12, bold=True,
-                       italic=italic),
+        ParagraphStyle("RecipientsLabel", "Recipients Label", based_on=TABLE_TEXT, size=12, bold=True, italic=italic),
         ParagraphStyle("Recipient", "Recipient", based_on=TABLE_TEXT, size=11),
         ParagraphStyle("SignerTitle", "Signer Title", based_on=TABLE_TEXT, bold=True, align="center"),
         ParagraphStyle("SignerName", "Signer Name", based_on=TABLE_TEXT, bold=True, align="center", before_mm=35),
         # certificate.css: 30 mm, so a certificate keeps to one page with a 25 mm margin for a letterhead
         ParagraphStyle("CertificateSignerName", "Certificate Signer Name", based_on="SignerName", before_mm=30),
-        ParagraphStyle("Bestows", "Certificate Bestows", based_on="CertificateText", bold=True, before_em=0.2,
-                       after_em=0.0),
+        ParagraphStyle(
+            "Bestows", "Certificate Bestows", based_on="CertificateText", bold=True, before_em=0.2, after_em=0.0
+        ),
     )
 
 
@@ -172,8 +220,11 @@ class StyleSet:
 
     def look(self, style_id: str) -> Look:
         """Size, bold and italic after inheritance; neither bold nor italic where no style says."""
-        return Look(self._resolved(style_id, "size"), bool(self._resolved(style_id, "bold")),
-                    bool(self._resolved(style_id, "italic")))
+        return Look(
+            self._resolved(style_id, "size"),
+            bool(self._resolved(style_id, "bold")),
+            bool(self._resolved(style_id, "italic")),
+        )
 
     def align(self, style_id: str) -> str | None:
         return self._resolved(style_id, "align")
@@ -190,22 +241,70 @@ class Fonts:
 
 # Only in certificates / only in reports and lists: a document lists the styles of its kind
 # (Word's style pane shows what a clerk can use here), plus any other it does use.
-CERTIFICATE_STYLES = frozenset({"CertificateText", "CertificateMotto", "CertificateIssuer", "CertificateTitle",
-                                "AwardeeName", "Citation", "Signatory", "CertificateNote", "CertificateSignerName",
-                                "Bestows"})
-REPORT_STYLES = frozenset({"Heading1", "Heading2", "Heading3", "Subtitle", "SampleNotice", "Reporters",
-                           LIST, LIST_NUMBER, LIST_BULLET, TABLE_HEADER, "NationalHeading", FOOTER, REPORT_TABLE,
-                           "ParentBody", "BodyName", "NationalName", "Motto", "PartyName", "Asterisk",
-                           "DocumentNumber", "PlaceDate", "Summary", "AnnexLine", "BodyText", "RecipientsLabel",
-                           "Recipient", "SignerTitle", "SignerName", HEADER})
+CERTIFICATE_STYLES = frozenset(
+    {
+        "CertificateText",
+        "CertificateMotto",
+        "CertificateIssuer",
+        "CertificateTitle",
+        "AwardeeName",
+        "Citation",
+        "Signatory",
+        "CertificateNote",
+        "CertificateSignerName",
+        "Bestows",
+    }
+)
+REPORT_STYLES = frozenset(
+    {
+        "Heading1",
+        "Heading2",
+        "Heading3",
+        "Subtitle",
+        "SampleNotice",
+        "Reporters",
+        LIST,
+        LIST_NUMBER,
+        LIST_BULLET,
+        TABLE_HEADER,
+        "NationalHeading",
+        FOOTER,
+        REPORT_TABLE,
+        "ParentBody",
+        "BodyName",
+        "NationalName",
+        "Motto",
+        "PartyName",
+        "Asterisk",
+        "DocumentNumber",
+        "PlaceDate",
+        "Summary",
+        "AnnexLine",
+        "BodyText",
+        "RecipientsLabel",
+        "Recipient",
+        "SignerTitle",
+        "SignerName",
+        HEADER,
+    }
+)
 # The defaults Word expects in every styles part (ECMA-376 Part 1, 17.7.4.17): hidden.
-DEFAULT_STYLES = (("character", "DefaultParagraphFont", "Default Paragraph Font"),
-                  ("table", "TableNormal", "Normal Table"), ("numbering", "NoList", "No List"))
+DEFAULT_STYLES = (
+    ("character", "DefaultParagraphFont", "Default Paragraph Font"),
+    ("table", "TableNormal", "Normal Table"),
+    ("numbering", "NoList", "No List"),
+)
 # Word's built-in styles (Heading 4-9, Caption, Quote, ...) stay latent and hidden from the
 # gallery and the recommended list; one a clerk applies anyway takes the theme's fonts and
 # colour, which docx_parts makes the house ones. 376: the built-in styles Word 2013 knows.
-LATENT_STYLES = {"defLockedState": "0", "defUIPriority": "99", "defSemiHidden": "1", "defUnhideWhenUsed": "1",
-                 "defQFormat": "0", "count": "376"}
+LATENT_STYLES = {
+    "defLockedState": "0",
+    "defUIPriority": "99",
+    "defSemiHidden": "1",
+    "defUnhideWhenUsed": "1",
+    "defQFormat": "0",
+    "count": "376",
+}
 
 
 def apply(styles, fonts: Fonts, rtl: bool, lang: str) -> None:
@@ -278,8 +377,9 @@ def _style_element(styles, style_type: str, style_id: str, name: str):
     return style
 
 
-def _write_paragraph_style(styles, spec: ParagraphStyle, style_set: StyleSet, fonts: Fonts, rtl: bool,
-                           lang: str) -> None:
+def _write_paragraph_style(
+    styles, spec: ParagraphStyle, style_set: StyleSet, fonts: Fonts, rtl: bool, lang: str
+) -> None:
     style = _style_element(styles, "paragraph", spec.style_id, spec.name)
     if spec.based_on:
         ooxml.child(style, "w:basedOn", ooxml.STYLE_ORDER, val=spec.based_on)

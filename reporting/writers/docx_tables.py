@@ -7,6 +7,7 @@ grid: percentages as the CSS gives them, a no-wrap column at least as wide as
 its longest text measured with the font's advance widths (plus the cell's
 padding), the other columns sharing the rest by their text.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,14 +52,16 @@ class Stylesheets:
                 width = _PERCENT.match(found.get("width", ""))
                 rule = CellRule(float(width[1]) if width else None, found.get("white-space") == "nowrap")
                 if rule != CellRule():
-                    rules[element.etree_element] = replace(rules.get(element.etree_element, CellRule()),
-                                                           width_pct=rule.width_pct, nowrap=rule.nowrap)
+                    rules[element.etree_element] = replace(
+                        rules.get(element.etree_element, CellRule()), width_pct=rule.width_pct, nowrap=rule.nowrap
+                    )
             elif found.get("white-space") == "nowrap":
                 cell = next((a for a in element.iter_ancestors() if a.local_name in ("td", "th")), None)
                 if cell is not None:
                     old = rules.get(cell.etree_element, CellRule())
-                    rules[cell.etree_element] = replace(old, nowrap_texts=old.nowrap_texts + (
-                        text_of(element.etree_element),))
+                    rules[cell.etree_element] = replace(
+                        old, nowrap_texts=old.nowrap_texts + (text_of(element.etree_element),)
+                    )
         return rules
 
     def _declarations(self, element) -> dict[str, str]:
@@ -79,9 +82,11 @@ def _sizing_rules(path: Path) -> tuple[tuple, ...]:
     for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
         if rule.type != "qualified-rule":
             continue
-        declarations = {d.lower_name: tinycss2.serialize(d.value).strip()
-                        for d in tinycss2.parse_declaration_list(rule.content, True, True)
-                        if d.type == "declaration" and d.lower_name in ("width", "white-space")}
+        declarations = {
+            d.lower_name: tinycss2.serialize(d.value).strip()
+            for d in tinycss2.parse_declaration_list(rule.content, True, True)
+            if d.type == "declaration" and d.lower_name in ("width", "white-space")
+        }
         if not declarations:
             continue
         try:
@@ -119,13 +124,23 @@ def column_widths(columns: list[list[Cell]], total: int, equal: bool) -> list[in
     rest = max(total - sum(fixed.values()), 0)
     free = [index for index in range(len(columns)) if index not in fixed]
     if not free:  # every column sized: what is left widens the no-wrap text columns, as auto layout does
-        free = [index for index in fixed  # not a CSS width (1%: as narrow as the content)
-                if all(cell.rule.width_pct is None for cell in columns[index])] or list(fixed)
-        return _scaled([fixed[index] + (round(rest * fixed[index] / sum(fixed[i] for i in free)) if index in free
-                                        else 0) for index in range(len(columns))], total)
+        free = [
+            index
+            for index in fixed  # not a CSS width (1%: as narrow as the content)
+            if all(cell.rule.width_pct is None for cell in columns[index])
+        ] or list(fixed)
+        return _scaled(
+            [
+                fixed[index] + (round(rest * fixed[index] / sum(fixed[i] for i in free)) if index in free else 0)
+                for index in range(len(columns))
+            ],
+            total,
+        )
     weights = {index: 1.0 if equal else _text_weight(columns[index]) for index in free}
-    return _scaled([fixed.get(index) or round(rest * weights[index] / sum(weights.values()))
-                    for index in range(len(columns))], total)
+    return _scaled(
+        [fixed.get(index) or round(rest * weights[index] / sum(weights.values())) for index in range(len(columns))],
+        total,
+    )
 
 
 def _percent(cells: list[Cell]) -> float | None:

@@ -13,6 +13,7 @@ measured on the static layer (``writers/pdf_layers.py``).
 An element may declare how far its text may shrink to fit its box:
 ``data-min-size="70%"`` (default 100%: it may not shrink).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -64,9 +65,11 @@ def split_layers(html: str) -> Layers:
         size = _MIN_SIZE.search(match.group(0))
         scale = float(size.group(1)) / 100 if size else 1.0
         if size is not None and not 0.3 <= scale <= 1:
-            raise LayerError(f"data-min-size of {name!r}: expected a percentage from 30% to 100%, found {size.group(1)}%")
-        texts.append(VariableText(name, html[match.end():end], scale))
-        pieces += [html[position:match.end()]]
+            raise LayerError(
+                f"data-min-size of {name!r}: expected a percentage from 30% to 100%, found {size.group(1)}%"
+            )
+        texts.append(VariableText(name, html[match.end() : end], scale))
+        pieces += [html[position : match.end()]]
         position = end
     pieces.append(html[position:])
     return Layers("".join(pieces), tuple(texts))
@@ -86,4 +89,4 @@ def _closing_tag(html: str, tag: str, start: int, name: str) -> int:
 def head_of(html: str) -> str:
     """Everything up to and including ``<body>``: the language, direction, stylesheets and page rule."""
     start = html.find("<body")
-    return html[:html.index(">", start) + 1]
+    return html[: html.index(">", start) + 1]

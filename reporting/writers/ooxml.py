@@ -1,4 +1,5 @@
 """What python-docx has no API for: direction, complex-script fonts, fields, page borders, schema order, packages."""
+
 from __future__ import annotations
 
 import copy
@@ -18,38 +19,142 @@ def _order(*tags: str) -> dict[str, int]:
 # Child order fixed by the schema (ECMA-376 Part 1, transitional). Word refuses
 # a file whose children are out of order, so every insertion goes through these.
 PPR_ORDER = _order(
-    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
-    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
-    "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
-    "w:sectPr", "w:pPrChange",
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
 )
 RPR_ORDER = _order(
-    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps",
-    "w:strike", "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint",
-    "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden", "w:color", "w:spacing",
-    "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
-    "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
-    "w:eastAsianLayout", "w:specVanish", "w:oMath",
+    "w:rStyle",
+    "w:rFonts",
+    "w:b",
+    "w:bCs",
+    "w:i",
+    "w:iCs",
+    "w:caps",
+    "w:smallCaps",
+    "w:strike",
+    "w:dstrike",
+    "w:outline",
+    "w:shadow",
+    "w:emboss",
+    "w:imprint",
+    "w:noProof",
+    "w:snapToGrid",
+    "w:vanish",
+    "w:webHidden",
+    "w:color",
+    "w:spacing",
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
 )
 SECTPR_ORDER = _order(
-    "w:headerReference", "w:footerReference", "w:footnotePr", "w:endnotePr", "w:type",
-    "w:pgSz", "w:pgMar", "w:paperSrc", "w:pgBorders", "w:lnNumType", "w:pgNumType",
-    "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
-    "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
+    "w:headerReference",
+    "w:footerReference",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:type",
+    "w:pgSz",
+    "w:pgMar",
+    "w:paperSrc",
+    "w:pgBorders",
+    "w:lnNumType",
+    "w:pgNumType",
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
 )
 TBLPR_ORDER = _order(
-    "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
-    "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
-    "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
-    "w:tblCaption", "w:tblDescription", "w:tblPrChange",
+    "w:tblStyle",
+    "w:tblpPr",
+    "w:tblOverlap",
+    "w:bidiVisual",
+    "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize",
+    "w:tblW",
+    "w:jc",
+    "w:tblCellSpacing",
+    "w:tblInd",
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
 )
 TCPR_ORDER = _order(
-    "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
-    "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+    "w:cnfStyle",
+    "w:tcW",
+    "w:gridSpan",
+    "w:hMerge",
+    "w:vMerge",
+    "w:tcBorders",
+    "w:shd",
+    "w:noWrap",
+    "w:tcMar",
+    "w:textDirection",
+    "w:tcFitText",
+    "w:vAlign",
+    "w:hideMark",
 )
 TBLBORDERS_ORDER = _order("w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end", "w:insideH", "w:insideV")
 CELLMAR_ORDER = _order("w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end")
@@ -57,53 +162,167 @@ STYLE_PR_ORDER = _order("w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr")  # insi
 NUMPR_ORDER = _order("w:ilvl", "w:numId")
 NUM_ORDER = _order("w:abstractNumId", "w:lvlOverride")
 LVL_ORDER = _order(
-    "w:start", "w:numFmt", "w:lvlRestart", "w:pStyle", "w:isLgl", "w:suff", "w:lvlText",
-    "w:lvlPicBulletId", "w:legacy", "w:lvlJc", "w:pPr", "w:rPr",
+    "w:start",
+    "w:numFmt",
+    "w:lvlRestart",
+    "w:pStyle",
+    "w:isLgl",
+    "w:suff",
+    "w:lvlText",
+    "w:lvlPicBulletId",
+    "w:legacy",
+    "w:lvlJc",
+    "w:pPr",
+    "w:rPr",
 )
 ABSTRACT_NUM_ORDER = _order(
-    "w:nsid", "w:multiLevelType", "w:tmpl", "w:name", "w:styleLink", "w:numStyleLink", "w:lvl",
+    "w:nsid",
+    "w:multiLevelType",
+    "w:tmpl",
+    "w:name",
+    "w:styleLink",
+    "w:numStyleLink",
+    "w:lvl",
 )
 PBDR_ORDER = _order("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar")
 PGBORDERS_ORDER = _order("w:top", "w:left", "w:bottom", "w:right")
 FONT_ORDER = _order(
-    "w:altName", "w:panose1", "w:charset", "w:family", "w:notTrueType", "w:pitch", "w:sig",
-    "w:embedRegular", "w:embedBold", "w:embedItalic", "w:embedBoldItalic",
+    "w:altName",
+    "w:panose1",
+    "w:charset",
+    "w:family",
+    "w:notTrueType",
+    "w:pitch",
+    "w:sig",
+    "w:embedRegular",
+    "w:embedBold",
+    "w:embedItalic",
+    "w:embedBoldItalic",
 )
 # CT_Settings up to the last element python-docx's template holds; later ones rank
 # as unknown, which is harmless: only early elements (the font flags) are inserted.
 SETTINGS_ORDER = _order(
-    "w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation", "w:removeDateAndTime",
-    "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape", "w:printPostScriptOverText",
-    "w:printFractionalCharacterWidth", "w:printFormsData", "w:embedTrueTypeFonts", "w:embedSystemFonts",
-    "w:saveSubsetFonts", "w:saveFormsData", "w:mirrorMargins", "w:alignBordersAndEdges",
-    "w:bordersDoNotSurroundHeader", "w:bordersDoNotSurroundFooter", "w:gutterAtTop",
-    "w:hideSpellingErrors", "w:hideGrammaticalErrors", "w:activeWritingStyle", "w:proofState",
-    "w:formsDesign", "w:attachedTemplate", "w:linkStyles", "w:stylePaneFormatFilter",
-    "w:stylePaneSortMethod", "w:documentType", "w:mailMerge", "w:revisionView", "w:trackRevisions",
-    "w:doNotTrackMoves", "w:doNotTrackFormatting", "w:documentProtection", "w:autoFormatOverride",
-    "w:styleLockTheme", "w:styleLockQFSet", "w:defaultTabStop", "w:autoHyphenation",
-    "w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps", "w:showEnvelope",
-    "w:summaryLength", "w:clickAndTypeStyle", "w:defaultTableStyle", "w:evenAndOddHeaders",
-    "w:bookFoldRevPrinting", "w:bookFoldPrinting", "w:bookFoldPrintingSheets",
-    "w:drawingGridHorizontalSpacing", "w:drawingGridVerticalSpacing",
-    "w:displayHorizontalDrawingGridEvery", "w:displayVerticalDrawingGridEvery",
-    "w:doNotUseMarginsForDrawingGridOrigin", "w:drawingGridHorizontalOrigin",
-    "w:drawingGridVerticalOrigin", "w:doNotShadeFormData", "w:noPunctuationKerning",
-    "w:characterSpacingControl", "w:printTwoOnOne", "w:strictFirstAndLastChars", "w:noLineBreaksAfter",
-    "w:noLineBreaksBefore", "w:savePreviewPicture", "w:doNotValidateAgainstSchema", "w:saveInvalidXml",
-    "w:ignoreMixedContent", "w:alwaysShowPlaceholderText", "w:doNotDemarcateInvalidXml",
-    "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt", "w:showXMLTags",
-    "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr",
-    "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:uiCompat97To2003",
-    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
-    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown",
-    "sl:schemaLibrary", "w:shapeDefaults", "w:decimalSymbol", "w:listSeparator",
+    "w:writeProtection",
+    "w:view",
+    "w:zoom",
+    "w:removePersonalInformation",
+    "w:removeDateAndTime",
+    "w:doNotDisplayPageBoundaries",
+    "w:displayBackgroundShape",
+    "w:printPostScriptOverText",
+    "w:printFractionalCharacterWidth",
+    "w:printFormsData",
+    "w:embedTrueTypeFonts",
+    "w:embedSystemFonts",
+    "w:saveSubsetFonts",
+    "w:saveFormsData",
+    "w:mirrorMargins",
+    "w:alignBordersAndEdges",
+    "w:bordersDoNotSurroundHeader",
+    "w:bordersDoNotSurroundFooter",
+    "w:gutterAtTop",
+    "w:hideSpellingErrors",
+    "w:hideGrammaticalErrors",
+    "w:activeWritingStyle",
+    "w:proofState",
+    "w:formsDesign",
+    "w:attachedTemplate",
+    "w:linkStyles",
+    "w:stylePaneFormatFilter",
+    "w:stylePaneSortMethod",
+    "w:documentType",
+    "w:mailMerge",
+    "w:revisionView",
+    "w:trackRevisions",
+    "w:doNotTrackMoves",
+    "w:doNotTrackFormatting",
+    "w:documentProtection",
+    "w:autoFormatOverride",
+    "w:styleLockTheme",
+    "w:styleLockQFSet",
+    "w:defaultTabStop",
+    "w:autoHyphenation",
+    "w:consecutiveHyphenLimit",
+    "w:hyphenationZone",
+    "w:doNotHyphenateCaps",
+    "w:showEnvelope",
+    "w:summaryLength",
+    "w:clickAndTypeStyle",
+    "w:defaultTableStyle",
+    "w:evenAndOddHeaders",
+    "w:bookFoldRevPrinting",
+    "w:bookFoldPrinting",
+    "w:bookFoldPrintingSheets",
+    "w:drawingGridHorizontalSpacing",
+    "w:drawingGridVerticalSpacing",
+    "w:displayHorizontalDrawingGridEvery",
+    "w:displayVerticalDrawingGridEvery",
+    "w:doNotUseMarginsForDrawingGridOrigin",
+    "w:drawingGridHorizontalOrigin",
+    "w:drawingGridVerticalOrigin",
+    "w:doNotShadeFormData",
+    "w:noPunctuationKerning",
+    "w:characterSpacingControl",
+    "w:printTwoOnOne",
+    "w:strictFirstAndLastChars",
+    "w:noLineBreaksAfter",
+    "w:noLineBreaksBefore",
+    "w:savePreviewPicture",
+    "w:doNotValidateAgainstSchema",
+    "w:saveInvalidXml",
+    "w:ignoreMixedContent",
+    "w:alwaysShowPlaceholderText",
+    "w:doNotDemarcateInvalidXml",
+    "w:saveXmlDataOnly",
+    "w:useXSLTWhenSaving",
+    "w:saveThroughXslt",
+    "w:showXMLTags",
+    "w:alwaysMergeEmptyNamespace",
+    "w:updateFields",
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "m:mathPr",
+    "w:uiCompat97To2003",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "sl:schemaLibrary",
+    "w:shapeDefaults",
+    "w:decimalSymbol",
+    "w:listSeparator",
 )
 STYLE_ORDER = _order(
-    "w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine",
-    "w:hidden", "w:uiPriority", "w:semiHidden", "w:unhideWhenUsed", "w:qFormat",
-    "w:locked", "w:personal", "w:personalCompose", "w:personalReply", "w:rsid",
-    "w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr",
+    "w:name",
+    "w:aliases",
+    "w:basedOn",
+    "w:next",
+    "w:link",
+    "w:autoRedefine",
+    "w:hidden",
+    "w:uiPriority",
+    "w:semiHidden",
+    "w:unhideWhenUsed",
+    "w:qFormat",
+    "w:locked",
+    "w:personal",
+    "w:personalCompose",
+    "w:personalReply",
+    "w:rsid",
+    "w:pPr",
+    "w:rPr",
+    "w:tblPr",
+    "w:trPr",
+    "w:tcPr",
+    "w:tblStylePr",
 )
 
 
@@ -137,6 +356,7 @@ def _insert_in_order(parent: etree._Element, new: etree._Element, order: dict[st
 
 
 # -- paragraphs -------------------------------------------------------------
+
 
 def set_bidi(pPr: etree._Element) -> None:
     """Right-to-left paragraph: LibreOffice and Word then read ``jc``/``ind`` left as start."""
@@ -173,6 +393,7 @@ def set_bottom_border(pPr: etree._Element, eighths_pt: int = 5) -> None:
 
 
 # -- runs -------------------------------------------------------------------
+
 
 def set_fonts(rPr: etree._Element, latin: str, complex_script: str, east_asia: str | None = None) -> None:
     """Explicit font names for every script slot, replacing any theme font reference."""
@@ -222,8 +443,18 @@ def set_table_style(tblPr: etree._Element, style_id: str, header_row: bool) -> N
     """The table's style and which of its conditional parts apply (only the header row, if any)."""
     child(tblPr, "w:tblStyle", TBLPR_ORDER, val=style_id)
     flags = 0x0600 | (0x0020 if header_row else 0)  # firstRow, noHBand, noVBand (17.4.56)
-    child(tblPr, "w:tblLook", TBLPR_ORDER, val=f"{flags:04X}", firstRow=str(int(header_row)), lastRow="0",
-          firstColumn="0", lastColumn="0", noHBand="1", noVBand="1")
+    child(
+        tblPr,
+        "w:tblLook",
+        TBLPR_ORDER,
+        val=f"{flags:04X}",
+        firstRow=str(int(header_row)),
+        lastRow="0",
+        firstColumn="0",
+        lastColumn="0",
+        noHBand="1",
+        noVBand="1",
+    )
 
 
 def set_color(rPr: etree._Element, rgb: str) -> None:
@@ -255,6 +486,7 @@ def set_lang(rPr: etree._Element, tag: str, rtl: bool) -> None:
 
 # -- sections and tables ----------------------------------------------------
 
+
 def set_section_bidi(sectPr: etree._Element) -> None:
     """Right-to-left section: page columns and gutter run from the right."""
     child(sectPr, "w:bidi", SECTPR_ORDER)
@@ -265,8 +497,9 @@ def set_page_number_format(sectPr: etree._Element, fmt: str) -> None:
     child(sectPr, "w:pgNumType", SECTPR_ORDER, fmt=fmt)
 
 
-def set_page_borders(sectPr: etree._Element, spaces_pt: tuple[int, ...], style: str, eighths_pt: int,
-                     color: str) -> None:
+def set_page_borders(
+    sectPr: etree._Element, spaces_pt: tuple[int, ...], style: str, eighths_pt: int, color: str
+) -> None:
     """A border round every page of the section, ``spaces_pt`` (top right bottom left) out from the text."""
     borders = child(sectPr, "w:pgBorders", SECTPR_ORDER, offsetFrom="text")
     top, right, bottom, left = spaces_pt
@@ -284,8 +517,20 @@ def set_table_width_pct(tblPr: etree._Element, fiftieths: int = 5000) -> None:
     child(tblPr, "w:tblW", TBLPR_ORDER, w=str(fiftieths), type="pct")
 
 
-TRPR_ORDER = _order("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter",
-                    "w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
+TRPR_ORDER = _order(
+    "w:cnfStyle",
+    "w:divId",
+    "w:gridBefore",
+    "w:gridAfter",
+    "w:wBefore",
+    "w:wAfter",
+    "w:cantSplit",
+    "w:trHeight",
+    "w:tblHeader",
+    "w:tblCellSpacing",
+    "w:jc",
+    "w:hidden",
+)
 
 
 def set_row(trPr: etree._Element, header: bool) -> None:
@@ -301,6 +546,7 @@ def set_no_wrap(tcPr: etree._Element) -> None:
 
 # -- fields -----------------------------------------------------------------
 
+
 def field_runs(instruction: str, result: str, rPr: etree._Element) -> list[etree._Element]:
     """A complex field (begin, instruction, separate, cached result, end), each run formatted as ``rPr``.
 
@@ -308,8 +554,13 @@ def field_runs(instruction: str, result: str, rPr: etree._Element) -> list[etree
     the result run carries the same direction and fonts as the text around it.
     """
     runs = []
-    for kind, text in (("begin", None), ("instrText", f" {instruction} "), ("separate", None),
-                       ("t", result), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        ("instrText", f" {instruction} "),
+        ("separate", None),
+        ("t", result),
+        ("end", None),
+    ):
         run = OxmlElement("w:r")
         run.append(copy.deepcopy(rPr))
         if text is None:
@@ -324,6 +575,7 @@ def field_runs(instruction: str, result: str, rPr: etree._Element) -> list[etree
 
 
 # -- settings and font table ------------------------------------------------
+
 
 def set_flag(settings: etree._Element, tag: str) -> None:
     """An on/off setting such as ``w:embedTrueTypeFonts``, at its schema position."""
@@ -359,6 +611,7 @@ def set_font_embed(font: etree._Element, slot: str, rId: str, key: str, subsette
 
 # -- pictures ---------------------------------------------------------------
 
+
 def set_description(inline: etree._Element, text: str) -> None:
     """Alt text of a picture: ``wp:docPr/@descr``, what Word's Alt Text pane and screen readers read."""
     properties = inline.find(qn("wp:docPr"))
@@ -378,8 +631,11 @@ def drop_template_parts(document) -> None:
     Word 2010 copy of the styles (contradicting our edits, so Word may "repair" the file;
     also a third of the save), the thumbnail of a page that is not ours and its empty
     bibliography (custom XML)."""
-    for owner, suffix in ((document.part, "/stylesWithEffects"), (document.part.package, "/thumbnail"),
-                          (document.part, "/customXml")):
+    for owner, suffix in (
+        (document.part, "/stylesWithEffects"),
+        (document.part.package, "/thumbnail"),
+        (document.part, "/customXml"),
+    ):
         for rId, rel in list(owner.rels.items()):
             if rel.reltype.endswith(suffix):
                 owner.rels.pop(rId)
@@ -396,9 +652,15 @@ def zip_package(entries: dict[str, bytes]) -> bytes:
 
 
 def compressed_members(entries: dict[str, bytes]) -> dict[str, opc_zip.Member]:
-    return {name: opc_zip.member(name, data, FONT_ZIP_LEVEL if name.endswith(".odttf") else opc_zip.DEFAULT_LEVEL,
-                                 cache=name not in VARYING_MEMBERS)
-            for name, data in entries.items()}
+    return {
+        name: opc_zip.member(
+            name,
+            data,
+            FONT_ZIP_LEVEL if name.endswith(".odttf") else opc_zip.DEFAULT_LEVEL,
+            cache=name not in VARYING_MEMBERS,
+        )
+        for name, data in entries.items()
+    }
 
 
 def zip_members(members: dict[str, opc_zip.Member]) -> bytes:

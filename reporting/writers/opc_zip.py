@@ -6,13 +6,14 @@ write. So this writes the zip structure itself (local headers, central
 directory, end record; no extras, no data descriptors, fixed times), and keeps
 each distinct member's deflated bytes.
 """
+
 from __future__ import annotations
 
 import hashlib
 import struct
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 DOS_DATE_1980 = (0 << 11) | (0 << 5) | 0, (0 << 9) | (1 << 5) | 1  # time, date: 1980-01-01 00:00
 DEFAULT_LEVEL = 6  # zlib's default, as zipfile uses
@@ -60,11 +61,44 @@ def write(members: Iterable[Member]) -> bytes:
     for item in members:
         name = item.name.encode("utf-8")
         flags = 0x800 if not item.name.isascii() else 0
-        header = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, 8, time, date,
-                             item.crc, len(item.deflated), item.size, len(name), 0)
+        header = struct.pack(
+            "<4sHHHHHIIIHH",
+            b"PK\x03\x04",
+            20,
+            flags,
+            8,
+            time,
+            date,
+            item.crc,
+            len(item.deflated),
+            item.size,
+            len(name),
+            0,
+        )
         local += [header, name, item.deflated]
-        central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, 8, time, date,
-                                   item.crc, len(item.deflated), item.size, len(name), 0, 0, 0, 0, 0, offset) + name)
+        central.append(
+            struct.pack(
+                "<4sHHHHHHIIIHHHHHII",
+                b"PK\x01\x02",
+                20,
+                20,
+                flags,
+                8,
+                time,
+                date,
+                item.crc,
+                len(item.deflated),
+                item.size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + name
+        )
         offset += len(header) + len(name) + len(item.deflated)
     directory = b"".join(central)
     end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0)

@@ -1,4 +1,5 @@
 """PDF writer: WeasyPrint with a URL fetcher confined to the project's template folder."""
+
 from __future__ import annotations
 
 import base64
@@ -47,7 +48,9 @@ class ConfinedFetcher(URLFetcher):
         if scheme == "data":
             return self._data(url)
         if scheme != "file":
-            raise RefusedURL(f"refused to fetch {url}: only files under the templates folder and data: URIs are allowed")
+            raise RefusedURL(
+                f"refused to fetch {url}: only files under the templates folder and data: URIs are allowed"
+            )
         path = self._local_path(url)
         if not any(path.is_relative_to(root) for root in self.allowed_roots):
             raise RefusedURL(f"refused to fetch {url}: outside {', '.join(map(str, self.allowed_roots))}")
@@ -57,8 +60,11 @@ class ConfinedFetcher(URLFetcher):
             raise RefusedURL(f"could not read {url}: {exc.strerror}") from None
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         # Answer with the virtual URL: relative URLs in a stylesheet resolve against it, still path-free.
-        shown = VIRTUAL_BASE + path.relative_to(self.virtual_root).as_posix() \
-            if path.is_relative_to(self.virtual_root) else path.as_uri()
+        shown = (
+            VIRTUAL_BASE + path.relative_to(self.virtual_root).as_posix()
+            if path.is_relative_to(self.virtual_root)
+            else path.as_uri()
+        )
         return URLFetcherResponse(shown, body, {"Content-Type": content_type})
 
     def _local_path(self, url: str) -> Path:
@@ -79,8 +85,10 @@ def check_harfbuzz_subsetting() -> None:
     from weasyprint.text import ffi
 
     if getattr(ffi, "harfbuzz_subset", None) is None:
-        raise EnvironmentProblem("WeasyPrint found no HarfBuzz subsetter: install the system package "
-                                 "libharfbuzz-subset0 (apt-get install libharfbuzz-subset0), or run ./run setup")
+        raise EnvironmentProblem(
+            "WeasyPrint found no HarfBuzz subsetter: install the system package "
+            "libharfbuzz-subset0 (apt-get install libharfbuzz-subset0), or run ./run setup"
+        )
 
 
 class PdfWriter:
@@ -94,8 +102,14 @@ class PdfWriter:
         self.fetcher = ConfinedFetcher([templates_dir])
         self.font_config = FontConfiguration()
 
-    def write(self, html: str, geometry=None, expected_pages: int | None = None,
-              archive: "ArchiveSource | None" = None, inspect=None) -> bytes:
+    def write(
+        self,
+        html: str,
+        geometry=None,
+        expected_pages: int | None = None,
+        archive: ArchiveSource | None = None,
+        inspect=None,
+    ) -> bytes:
         """The PDF of ``html``; with ``expected_pages``, a different page count is an error.
 
         With ``archive``, a PDF/A-3b file with the data it was made from attached;
@@ -116,7 +130,7 @@ class PdfWriter:
             raise PageOverflow(expected_pages, len(document.pages))
         return document
 
-    def finish(self, document, html: str = "", archive: "ArchiveSource | None" = None) -> bytes:
+    def finish(self, document, html: str = "", archive: ArchiveSource | None = None) -> bytes:
         """Draw a typeset document as PDF bytes."""
         with self._checked():
             return document.write_pdf(**(archive.options(html, self.fetcher) if archive else {}))
@@ -148,13 +162,30 @@ class ArchiveSource:
 
     def options(self, html: str, fetcher: ConfinedFetcher) -> dict:
         stamp = dt.datetime.combine(self.date, dt.time())  # from the data, never the clock
-        files = [(self.name, self.data, "application/yaml", "Data the document was generated from"),
-                 *((name, data, _SHEET_TYPES.get(Path(name).suffix.lower(), "application/octet-stream"),
-                    "Awardee list the document was generated from") for name, data in self.sheets)]
-        attachments = [weasyprint.Attachment(url=f"data:{mime};base64," + base64.b64encode(data).decode(),
-                                             url_fetcher=fetcher, name=name, created=stamp, modified=stamp,
-                                             description=description, relationship="Source")
-                       for name, data, mime, description in files]
+        files = [
+            (self.name, self.data, "application/yaml", "Data the document was generated from"),
+            *(
+                (
+                    name,
+                    data,
+                    _SHEET_TYPES.get(Path(name).suffix.lower(), "application/octet-stream"),
+                    "Awardee list the document was generated from",
+                )
+                for name, data in self.sheets
+            ),
+        ]
+        attachments = [
+            weasyprint.Attachment(
+                url=f"data:{mime};base64," + base64.b64encode(data).decode(),
+                url_fetcher=fetcher,
+                name=name,
+                created=stamp,
+                modified=stamp,
+                description=description,
+                relationship="Source",
+            )
+            for name, data, mime, description in files
+        ]
         # /ID from the content: the same document gets the same identifier, a changed one another.
         content = html.encode("utf-8") + self.data + b"".join(data for _, data in self.sheets)
         identifier = hashlib.sha256(content).hexdigest()[:32].encode("ascii")
@@ -164,7 +195,8 @@ class ArchiveSource:
 
 _SHEET_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet", ".csv": "text/csv",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".csv": "text/csv",
 }
 
 

@@ -17,6 +17,7 @@ the page is made in two layers, as print shops do with variable-data printing:
 ``writers/pdf_overlay.py`` puts the static page under each variable page as a
 PDF Form XObject.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,7 @@ import math
 from dataclasses import asdict, dataclass
 
 from reporting.errors import RenderError
-from reporting.writers.layer_html import Layers, MARKER, VariableText, head_of
+from reporting.writers.layer_html import MARKER, Layers, VariableText, head_of
 
 STEP = 0.05  # how much a text shrinks at a time
 _EPSILON = 0.01  # CSS px: layout rounding, not overflow
@@ -63,11 +64,12 @@ class StaticLayer:
     page_height: float
 
     def geometry_json(self) -> str:
-        return json.dumps({"boxes": [asdict(box) for box in self.boxes], "page": [self.page_width, self.page_height]},
-                          sort_keys=True)
+        return json.dumps(
+            {"boxes": [asdict(box) for box in self.boxes], "page": [self.page_width, self.page_height]}, sort_keys=True
+        )
 
     @classmethod
-    def from_cache(cls, pdf: bytes, geometry: str) -> "StaticLayer":
+    def from_cache(cls, pdf: bytes, geometry: str) -> StaticLayer:
         data = json.loads(geometry)
         return cls(pdf, tuple(Box(**box) for box in data["boxes"]), *data["page"])
 
@@ -98,8 +100,10 @@ def _measure(document, names: list[str]) -> tuple[tuple[Box, ...], float, float]
             found[name] = box
     missing = [name for name in names if name not in found]
     if section is None or missing:
-        raise RenderError(f"the variable box {missing[0] if missing else ''!r} is not a block on the certificate page "
-                          f"(give the element marked {MARKER} display: block)")
+        raise RenderError(
+            f"the variable box {missing[0] if missing else ''!r} is not a block on the certificate page "
+            f"(give the element marked {MARKER} display: block)"
+        )
     bleed_x, bleed_y = page.margin_width() - page.style["size"][0], page.margin_height() - page.style["size"][1]
     boxes = tuple(_box(name, found[name], section, bleed_x / 2, bleed_y / 2) for name in names)
     return boxes, page.style["size"][0], page.style["size"][1]
@@ -108,11 +112,15 @@ def _measure(document, names: list[str]) -> tuple[tuple[Box, ...], float, float]
 def _box(name: str, box, section, bleed_x: float, bleed_y: float) -> Box:
     minimum = box.style["min_height"]
     if minimum == "auto" or not minimum.value:
-        raise RenderError(f"the variable box {name!r} has no min-height in the certificate stylesheet: the room its "
-                          "text may take must be declared, so the page is laid out the same for every awardee")
+        raise RenderError(
+            f"the variable box {name!r} has no min-height in the certificate stylesheet: the room its "
+            "text may take must be declared, so the page is laid out the same for every awardee"
+        )
     x, y = box.content_box_x(), box.content_box_y()
     origin_x, origin_y = section.border_box_x(), section.border_box_y()
-    return Box(name, x - origin_x, y - origin_y, box.width, box.height, x - bleed_x, y - bleed_y, _text_style(box.style))
+    return Box(
+        name, x - origin_x, y - origin_y, box.width, box.height, x - bleed_x, y - bleed_y, _text_style(box.style)
+    )
 
 
 def _text_style(style) -> dict:
@@ -123,14 +131,20 @@ def _text_style(style) -> dict:
     spacing = style["letter_spacing"]
     return {
         "font-family": ", ".join(f'"{family}"' for family in style["font_family"]),
-        "font-size": f"{style['font_size']:.4f}px", "font-weight": str(style["font_weight"]),
-        "font-style": style["font_style"], "font-stretch": style["font_stretch"],
+        "font-size": f"{style['font_size']:.4f}px",
+        "font-weight": str(style["font_weight"]),
+        "font-style": style["font_style"],
+        "font-stretch": style["font_stretch"],
         "color": f"rgba({red}, {green}, {blue}, {color.alpha:g})",
-        "text-align": style["text_align_all"], "text-align-last": style["text_align_last"],
+        "text-align": style["text_align_all"],
+        "text-align-last": style["text_align_last"],
         "line-height": f"{line_height.value:.4f}px" if hasattr(line_height, "unit") else str(line_height),
         "letter-spacing": spacing if spacing == "normal" else f"{spacing:.4f}px",
-        "word-spacing": f"{style['word_spacing']:.4f}px", "direction": style["direction"],
-        "text-transform": style["text_transform"], "white-space": style["white_space"], "hyphens": style["hyphens"],
+        "word-spacing": f"{style['word_spacing']:.4f}px",
+        "direction": style["direction"],
+        "text-transform": style["text_transform"],
+        "white-space": style["white_space"],
+        "hyphens": style["hyphens"],
     }
 
 
@@ -143,22 +157,25 @@ section.certificate.variable-layer { border: none; padding: 0; margin: 0; min-he
 """
 
 
-def variable_html(static_html: str, layer: StaticLayer, pages: list[tuple[VariableText, ...]],
-                  scales: list[list[float]]) -> str:
+def variable_html(
+    static_html: str, layer: StaticLayer, pages: list[tuple[VariableText, ...]], scales: list[list[float]]
+) -> str:
     """One page per awardee holding only its variable texts, at the static layer's places."""
     rules: dict[tuple[int, float], str] = {}
     body = []
-    for texts, page_scales in zip(pages, scales):
+    for texts, page_scales in zip(pages, scales, strict=True):
         boxes = []
-        for index, (text, scale) in enumerate(zip(texts, page_scales)):
+        for index, (text, scale) in enumerate(zip(texts, page_scales, strict=True)):
             rule = rules.setdefault((index, scale), f"vbox-{index}-{round(scale * 100)}")
             boxes.append(f'<div class="vbox {rule}"><div class="vfit">{text.html}</div></div>')
         body.append('<section class="page certificate variable-layer">' + "".join(boxes) + "</section>")
     css = [_LAYER_CSS]
     for (index, scale), rule in rules.items():
         box = layer.boxes[index]
-        css.append(f".{rule} {{ left: {box.x:.4f}px; top: {box.y:.4f}px; width: {box.width:.4f}px; "
-                   f"height: {box.height:.4f}px; {box.css(scale)} }}")
+        css.append(
+            f".{rule} {{ left: {box.x:.4f}px; top: {box.y:.4f}px; width: {box.width:.4f}px; "
+            f"height: {box.height:.4f}px; {box.css(scale)} }}"
+        )
     head = head_of(static_html).replace("</head>", "<style>" + "\n".join(css) + "</style>\n</head>", 1)
     return head + "\n".join(body) + "\n</body>\n</html>\n"
 
@@ -224,9 +241,12 @@ def typeset_variable(writer, static_html: str, layer: StaticLayer, pages: list[t
                 text = pages[page][index]
                 scale = next_scale(scales[page][index], ratio, text.min_scale)
                 if scale is None:
-                    raise BoxOverflow(page, f"the {text.name} does not fit its box on the certificate even at "
-                                            f"{text.min_scale:.0%} of its size; shorten it, or let it shrink further "
-                                            f'(data-min-size on the element marked {MARKER}="{text.name}")')
+                    raise BoxOverflow(
+                        page,
+                        f"the {text.name} does not fit its box on the certificate even at "
+                        f"{text.min_scale:.0%} of its size; shorten it, or let it shrink further "
+                        f'(data-min-size on the element marked {MARKER}="{text.name}")',
+                    )
                 scales[page][index] = scale
                 changed = True
         if not changed:

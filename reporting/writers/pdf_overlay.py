@@ -5,6 +5,7 @@ chunk (one copy per file, however many pages show it); the variable page's own
 content is drawn over it. For pre-printed stock the variable page is printed
 alone, cut to the sheet and moved by the printer's calibration offset.
 """
+
 from __future__ import annotations
 
 import io

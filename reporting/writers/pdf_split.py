@@ -4,15 +4,17 @@ Typesetting fifty certificates in one WeasyPrint document and splitting it costs
 about half of typesetting each alone (layout set-up, font subsetting and PDF
 writing are paid once per document); pikepdf splits at about 1 ms a page.
 """
+
 from __future__ import annotations
 
 import io
-from typing import Iterable
+from collections.abc import Iterable
 
 import pikepdf
 
 from reporting.errors import RenderError
-from reporting.writers.pdf_overlay import open_pdf, shift, trim as trim_page
+from reporting.writers.pdf_overlay import open_pdf, shift
+from reporting.writers.pdf_overlay import trim as trim_page
 
 
 def split_pages(pdf: bytes | pikepdf.Pdf, wanted: Iterable[int] | None = None, trim: bool = False) -> dict[int, bytes]:
@@ -70,6 +72,5 @@ def print_file(chunks: Iterable[bytes], duplex: bool, offset_mm: tuple[float, fl
 def save_pdf(pdf: pikepdf.Pdf) -> bytes:
     out = io.BytesIO()
     # deterministic_id: the /ID is a hash of the content, so the same page gives the same bytes.
-    pdf.save(out, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()

@@ -11,6 +11,7 @@ and how to make one. Adding a format is one module with a writer class and one
 Writers are made inside the worker processes (``make``), so this module imports
 no writer: WeasyPrint takes half a second to import and ``check`` needs none.
 """
+
 from __future__ import annotations
 
 import re
@@ -75,8 +76,10 @@ def register(spec: WriterSpec) -> WriterSpec:
     """Add a format; a second writer with the same name or suffix is a programming error."""
     for existing in _REGISTRY.values():
         if spec.name == existing.name or spec.suffix == existing.suffix:
-            raise ValueError(f"a writer named {existing.name!r} ({existing.suffix}) is already registered; "
-                             f"refusing {spec.name!r} ({spec.suffix})")
+            raise ValueError(
+                f"a writer named {existing.name!r} ({existing.suffix}) is already registered; "
+                f"refusing {spec.name!r} ({spec.suffix})"
+            )
     _REGISTRY[spec.name] = spec
     return spec
 

@@ -15,6 +15,7 @@ per-user fonts of Windows 10 1809 and later). Only files that differ are
 written, nothing else in those folders is touched, and programs already
 running see the fonts after a restart.
 """
+
 from __future__ import annotations
 
 import os
@@ -109,6 +110,7 @@ def _register_on_windows(folder: Path, fonts: list[Path]) -> None:  # pragma: no
     if sys.platform != "win32":  # (called only there; type checkers skip the rest elsewhere)
         raise RuntimeError("the font registry is a Windows one")
     import winreg
+
     from fontTools.ttLib import TTFont
 
     with winreg.CreateKey(winreg.HKEY_CURRENT_USER, WINDOWS_FONTS_KEY) as key:
@@ -124,8 +126,11 @@ def status(fonts_dir: Path, target: Path | None = None, platform: str = sys.plat
     found = []
     for family, files in shipped_fonts(fonts_dir).items():
         place = folder if platform == "win32" and target is None else folder / family
-        current = all((place / path.name).is_file() and (place / path.name).read_bytes() == path.read_bytes()
-                      for path in files if path.suffix == ".ttf")
+        current = all(
+            (place / path.name).is_file() and (place / path.name).read_bytes() == path.read_bytes()
+            for path in files
+            if path.suffix == ".ttf"
+        )
         found.append((family, current))
     return found
 

@@ -16,6 +16,9 @@ from conftest import LOCALES, copy_project, run_cli
 from reporting.writers.layer_html import LayerError, split_layers
 from textutil import pdf_text, squeeze
 
+# Every test here typesets certificates (static and variable layers): the slow tier.
+pytestmark = pytest.mark.slow
+
 D35 = "directive-35-review"
 MM = 72 / 25.4
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')

@@ -17,7 +17,8 @@ from sheetutil import awardee_rows, needs_libreoffice, soffice_convert, use_shee
 # good_output and reference_sheets are fixtures: imported, pytest finds them here.
 from test_sheets import D35, good_output, loaded, people_sheet, reference_sheets, refused, sheet_project  # noqa: F401
 
-pytestmark = needs_libreoffice
+# Fixtures made by LibreOffice, documents built from them: the slow tier.
+pytestmark = [needs_libreoffice, pytest.mark.slow]
 
 
 def rewrite_part(source: Path, target: Path, part: str, change) -> Path:

@@ -20,7 +20,8 @@ from conftest import ROOT, copy_project, run_cli
 from reporting.source.load import load_event
 from sheetutil import awardee_rows, clerk_workbook, needs_libreoffice, soffice_convert, use_sheet, write_csv
 
-pytestmark = needs_libreoffice
+# Fixtures made by LibreOffice, documents built from them: the slow tier.
+pytestmark = [needs_libreoffice, pytest.mark.slow]
 D35 = "directive-35-review"
 COMMITTED = Path(__file__).parent / "sheets"
 PEOPLE = ["Mã", "Họ và tên (vi)", "الاسم (ar)", "Chức vụ (vi)", "المنصب (ar)"]

@@ -231,11 +231,9 @@ def load_project(root: Path) -> Project:
         text = path.read_text(encoding="utf-8")
         raw = tomllib.loads(text)
     except (FileNotFoundError, IsADirectoryError):
-        raise DataError([Problem(path, None, None, "", Expected("a project settings file", "none"))]) from None
+        raise DataError.about_file(path, Expected("a project settings file", "none")) from None
     except UnicodeDecodeError as exc:
-        raise DataError(
-            [Problem(path, None, None, "", Expected("UTF-8 text", f"byte 0x{exc.object[exc.start]:02x}"))]
-        ) from None
+        raise DataError.about_file(path, Expected("UTF-8 text", f"byte 0x{exc.object[exc.start]:02x}")) from None
     except tomllib.TOMLDecodeError as exc:
         line, column = _toml_error_position(str(exc))
         raise DataError([Problem(path, line, column, "", f"invalid TOML: {exc}")]) from None

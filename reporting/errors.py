@@ -120,6 +120,11 @@ class DataError(ReportingError):
         self.problems = sorted(problems, key=_problem_order)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    @classmethod
+    def about_file(cls, file: Path | str, detail: str | Expected, field: str = "", **where) -> DataError:
+        """One problem with a whole file, at no line: missing, unreadable, too big, not what it says it is."""
+        return cls([Problem(file, None, None, field, detail, **where)])
+
 
 class TemplateError(ReportingError):
     """A template failed to load or render; the message names the template and line."""

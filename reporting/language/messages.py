@@ -9,7 +9,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
-from reporting.errors import DataError, Expected, Problem
+from reporting.errors import DataError, Expected
 
 DOMAIN = "messages"
 
@@ -78,11 +78,9 @@ def load_translations(catalogs_dir: Path, locale: str) -> TrackedTranslations:
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=locale, abort_invalid=True)
     except FileNotFoundError:
-        raise DataError(
-            [Problem(path, None, None, "", Expected(f"a message catalog for locale '{locale}'", "none"))]
-        ) from None
+        raise DataError.about_file(path, Expected(f"a message catalog for locale '{locale}'", "none")) from None
     except PoFileError as exc:
-        raise DataError([Problem(path, None, None, "", f"invalid catalog: {exc}")]) from None
+        raise DataError.about_file(path, f"invalid catalog: {exc}") from None
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

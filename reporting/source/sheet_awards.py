@@ -175,16 +175,10 @@ def _chosen_tables(
         for kind, name in sheets.items():
             table = workbook.table(name)
             if table is None:
-                raise DataError(
-                    [
-                        Problem(
-                            shown,
-                            None,
-                            None,
-                            f"awards.sheets.{kind}",
-                            Expected(f'a sheet "{name}"', f"the sheets {', '.join(map(repr, names))}"),
-                        )
-                    ]
+                raise DataError.about_file(
+                    shown,
+                    Expected(f'a sheet "{name}"', f"the sheets {', '.join(map(repr, names))}"),
+                    field=f"awards.sheets.{kind}",
                 )
             chosen.append((table, kind))
     else:
@@ -196,21 +190,14 @@ def _chosen_tables(
         if not chosen:
             first = next((t for t in workbook.tables if not t.hidden), None)
             if first is None:
-                raise DataError([Problem(shown, None, None, "", Expected("a visible sheet", "none"))])
+                raise DataError.about_file(shown, Expected("a visible sheet", "none"))
             chosen = [(first, None)]
     for table, _ in chosen:
         if table.hidden and not include_hidden:
-            raise DataError(
-                [
-                    Problem(
-                        shown,
-                        None,
-                        None,
-                        "",
-                        Expected("a visible sheet", "it hidden", " (show it, or set include_hidden: true)"),
-                        sheet=table.name,
-                    )
-                ]
+            raise DataError.about_file(
+                shown,
+                Expected("a visible sheet", "it hidden", " (show it, or set include_hidden: true)"),
+                sheet=table.name,
             )
     return chosen
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from reporting.errors import DataError, Expected, Problem
+from reporting.errors import DataError, Expected
 
 MAX_FILE_BYTES = 20_000_000  # the file as stored
 MAX_UNPACKED_BYTES = 200_000_000  # all parts of the archive, as they declare themselves
@@ -128,4 +128,4 @@ def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, shown: str) -
 
 
 def _refuse(shown: str, expected: str, found: str, hint: str = "") -> None:
-    raise DataError([Problem(shown, None, None, "", Expected(expected, found, hint))])
+    raise DataError.about_file(shown, Expected(expected, found, hint))

@@ -65,35 +65,24 @@ def _calamine_tables(path: Path, shown: str, kind: str, wanted: set[str] | None)
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             tables.append(Table(meta.name, hidden, rows, scan_structure(path, kind, meta.name)))
     except (python_calamine.CalamineError, ValueError) as exc:
-        raise DataError(
-            [Problem(shown, None, None, "", Expected(f"a readable {kind.upper()} file", f"an error: {exc}"))]
-        ) from None
+        raise DataError.about_file(shown, Expected(f"a readable {kind.upper()} file", f"an error: {exc}")) from None
     return tables
 
 
 def _check_dimensions(shown: str, sheet: str | None, height: int, width: int) -> None:
     """Caps checked before the values are read: a sheet can claim a million rows in a few bytes."""
     if height > MAX_ROWS + 1:
-        raise DataError(
-            [
-                Problem(
-                    shown,
-                    None,
-                    None,
-                    "",
-                    Expected(
-                        f"at most {MAX_ROWS:,} rows of awardees",
-                        f"{height - 1:,}",
-                        " (split the list into several events)",
-                    ),
-                    sheet=sheet,
-                )
-            ]
+        raise DataError.about_file(
+            shown,
+            Expected(
+                f"at most {MAX_ROWS:,} rows of awardees",
+                f"{height - 1:,}",
+                " (split the list into several events)",
+            ),
+            sheet=sheet,
         )
     if width > MAX_COLUMNS:
-        raise DataError(
-            [Problem(shown, None, None, "", Expected(f"at most {MAX_COLUMNS} columns", f"{width:,}"), sheet=sheet)]
-        )
+        raise DataError.about_file(shown, Expected(f"at most {MAX_COLUMNS} columns", f"{width:,}"), sheet=sheet)
 
 
 def _value(value: object) -> object:

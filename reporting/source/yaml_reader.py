@@ -120,16 +120,8 @@ def _read(path: Path, shown: Path) -> bytes:
         found = f"a symbolic link to {os.readlink(path)!r}, which does not exist" if path.is_symlink() else "no file"
     except OSError as exc:
         found = f"a file that cannot be read ({exc.strerror})"
-    raise DataError(
-        [
-            Problem(
-                shown,
-                None,
-                None,
-                "",
-                Expected("a readable YAML file", found, " (rename it so it does not end in .yaml, or fix it)"),
-            )
-        ]
+    raise DataError.about_file(
+        shown, Expected("a readable YAML file", found, " (rename it so it does not end in .yaml, or fix it)")
     )
 
 
@@ -185,16 +177,8 @@ class _PlainLoader(yaml.SafeLoader):
 
 def _decode(shown: Path, raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
-        raise DataError(
-            [
-                Problem(
-                    shown,
-                    None,
-                    None,
-                    "",
-                    Expected(f"at most {MAX_BYTES:,} bytes", f"{len(raw):,}", f" — {TOO_BIG_ADVICE}"),
-                )
-            ]
+        raise DataError.about_file(
+            shown, Expected(f"at most {MAX_BYTES:,} bytes", f"{len(raw):,}", f" — {TOO_BIG_ADVICE}")
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         raise DataError(

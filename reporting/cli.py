@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import signal
 import sys
 import threading
@@ -16,8 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from reporting import tool_language
 from reporting.commands import build, check, export, fonts, i18n, new, serve, verify, watch
-from reporting.commands.options import output_options
+from reporting.commands.options import output_options, ui_language_option
 from reporting.config import load_project
 from reporting.errors import MESSAGE_LIMIT, DataError, ReportingError, describe_os_error, shorten
 from reporting.ui.console import Console
@@ -44,6 +46,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     argv = list(sys.argv[1:] if argv is None else argv)
+    # The project's [ui] language is known only once reporting.toml is read (see _run).
+    tool_language.use(tool_language.choose(ui_language_option(argv), None, os.environ))
     args = _parse(argv, stderr, stdout)
     if isinstance(args, int):
         return args
@@ -77,6 +81,8 @@ def _run(args, console: Console) -> int:
     command = COMMANDS[args.command]
     try:
         project = load_project(args.project.resolve()) if getattr(command, "NEEDS_PROJECT", True) else None
+        if project is not None and project.ui_language and not getattr(args, "ui_language", None):
+            tool_language.use(tool_language.choose(None, project.ui_language, os.environ))
         return command.run(project, args, console)
     except DataError as exc:
         console.problems(exc.problems, "nothing was written.")

@@ -10,9 +10,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from reporting import tool_language
 from reporting.errors import DataError, Expected, Mismatch, Problem
 from reporting.source.schema_problems import schema_problems
 from reporting.source.toml_positions import sourced_toml
+from reporting.tool_language import _
 from reporting.writers import registry
 
 CONFIG_NAME = "reporting.toml"
@@ -127,6 +129,8 @@ class Project:
     # The language the events are held in (the others are translations): a sorted awardee list
     # follows its name order in every language, so "No. 12" is one person everywhere.
     primary_locale: str = ""
+    # ``[ui] language``: the language the tool speaks here, over the environment's (not over --ui-language).
+    ui_language: str = ""
 
     @property
     def data_dir(self) -> Path:
@@ -207,6 +211,22 @@ class _Docx(_Table):
     embed_latin_font: bool = False
 
 
+class _Ui(_Table):
+    # The language the tool speaks (messages, errors, preview), not the documents'; empty: the environment's.
+    language: str = ""
+
+    @field_validator("language")
+    @classmethod
+    def _spoken(cls, value: str) -> str:
+        if value and not tool_language.supported(value):
+            raise Mismatch(
+                _("one of {languages}").format(languages=", ".join(tool_language.available())),
+                repr(value),
+                code="unknown-ui-language",
+            )
+        return value
+
+
 class _Document(_Table):
     template: str
     page: str
@@ -220,6 +240,7 @@ class _Settings(_Table):
     pages: dict[str, _Page] = Field(default_factory=dict)
     print: _Print = _Print()
     docx: _Docx = _Docx()
+    ui: _Ui = _Ui()
     documents: dict[str, _Document] | None = None
 
 
@@ -340,6 +361,7 @@ def _project(root: Path, settings: _Settings) -> Project:
         docx=DocxOptions(embed_latin_font=settings.docx.embed_latin_font),
         certificate_layers=settings.build.certificate_layers,
         primary_locale=settings.build.primary_locale or next(iter(locales), ""),
+        ui_language=tool_language.supported(settings.ui.language) or "",
     )
 
 

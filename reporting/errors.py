@@ -6,26 +6,35 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+from reporting.tool_language import _
+
+# The code of a problem whose raise site gave none; ``--json`` always carries a code.
+GENERIC_CODE = "invalid-value"
+
 
 @dataclass(frozen=True)
 class Expected:
     """What a field should hold and what it holds instead: the two halves of every problem message
     ("expected X, found Y"), kept apart so machines (--json) get them without parsing the text.
-    A hint (" — fill this in") is advice, not part of what was found."""
+    A hint (" — fill this in") is advice, not part of what was found.
+
+    The texts are in the tool's language (the raise site translates them with ``_()``); ``code`` is the
+    problem's kind in stable English (``invalid-date``, ``unknown-field``) for machines and tests."""
 
     expected: str
     found: str
     hint: str = ""
+    code: str = GENERIC_CODE
 
     def __str__(self) -> str:
-        return f"expected {self.expected}, found {self.found}{self.hint}"
+        return _("expected {expected}, found {found}").format(expected=self.expected, found=self.found) + self.hint
 
 
 class Mismatch(ValueError):
     """A validator's ``Expected``, raised inside pydantic and read back whole from its error."""
 
-    def __init__(self, expected: str, found: str, hint: str = ""):
-        self.detail = Expected(expected, found, hint)
+    def __init__(self, expected: str, found: str, hint: str = "", code: str = GENERIC_CODE):
+        self.detail = Expected(expected, found, hint, code)
         super().__init__(str(self.detail))
 
 
@@ -67,9 +76,13 @@ class Problem:
     row: int | None = dataclasses.field(default=None, kw_only=True)
     header: str | None = dataclasses.field(default=None, kw_only=True)
     cells: tuple[str, ...] = dataclasses.field(default=(), kw_only=True)
+    # The problem's kind in stable English for --json; an ``Expected`` message brings its own.
+    code: str = dataclasses.field(default=GENERIC_CODE, kw_only=True)
 
     def __post_init__(self) -> None:
         if isinstance(self.message, Expected):
+            if self.code == GENERIC_CODE:
+                object.__setattr__(self, "code", self.message.code)
             object.__setattr__(self, "expected", self.message.expected)
             object.__setattr__(self, "found", self.message.found)
             object.__setattr__(self, "message", str(self.message))

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from reporting.cli import main
+
+# The tool speaks the language of the environment: tests read its English unless they ask for another
+# (their subprocesses inherit this too).
+for _variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("ar", "vi")

@@ -139,6 +139,7 @@ def test_json_lists_every_problem_with_its_parts(tmp_path, placement):
     by_field = {p["field"]: p for p in document["problems"]}
     assert by_field["date"] == {
         "severity": "error",
+        "code": "invalid-date",
         "file": Q1,
         "line": 34,
         "column": 7,

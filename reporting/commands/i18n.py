@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from reporting import tool_language
 from reporting.commands.options import shown
+from reporting.tool_language import _, isolate, n_, number
 from reporting.ui.console import Console
 
 NAME = "i18n"
@@ -16,27 +18,39 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
     )
     i18n.add_argument("action", choices=("extract", "update", "compile", "check"))
     i18n.add_argument("--strict", action="store_true", help="with check: untranslated or fuzzy messages are errors")
+    i18n.add_argument(
+        "--domain",
+        choices=("documents", "tool"),
+        default="documents",
+        help="extract/update/compile: the documents' catalogs (templates/locale, default) or this program's own "
+        "(reporting/locale, for its developers); check always checks both",
+    )
 
 
 def run(project, args, console: Console) -> int:
     from reporting.language import catalog_workflow
 
+    # The documents' catalogs belong to the project; the tool's own (--domain tool) to this program's package.
+    tool = args.domain == "tool"
     if args.action == "extract":
-        template = catalog_workflow.extract(project)
+        template = catalog_workflow.extract_tool() if tool else catalog_workflow.extract(project)
+        path = catalog_workflow.TOOL_POT if tool else project.catalogs_dir / catalog_workflow.POT_NAME
         console.say(
-            f"{len(template)} message(s) in {shown(project.catalogs_dir / catalog_workflow.POT_NAME, project.root)}"
+            n_("{count} message in {file}", "{count} messages in {file}", len(template)).format(
+                count=number(len(template)), file=isolate(shown(path, project.root))
+            )
         )
         return 0
     if args.action == "update":
-        for path in catalog_workflow.update(project):
-            console.say(f"updated {shown(path, project.root)}")
+        for path in catalog_workflow.update_tool() if tool else catalog_workflow.update(project):
+            console.say(_("updated {file}").format(file=isolate(shown(path, project.root))))
         return 0
     if args.action == "compile":  # what every build does in memory; here to see a broken catalog at once
         from reporting.language.messages import load_translations
 
-        for locale in project.locales:
-            load_translations(project.catalogs_dir, locale)
-            console.say(f"ok: {locale}: catalog compiles")
+        for locale in catalog_workflow.tool_languages() if tool else project.locales:
+            tool_language.translations(locale) if tool else load_translations(project.catalogs_dir, locale)
+            console.say(_("ok: {locale}: catalog compiles").format(locale=locale))
         return 0
     return _check(project, args.strict, console)
 
@@ -44,10 +58,14 @@ def run(project, args, console: Console) -> int:
 def _check(project, strict: bool, console: Console) -> int:
     from reporting.language import catalog_workflow
 
-    problems = catalog_workflow.check(project)
-    for locale, found in problems.items():
-        for problem in found:
-            (console.error if strict else console.warning)(f"{locale}: {problem}")
-        if not found:
-            console.say(f"ok: {locale}: every message translated")
-    return 1 if strict and any(problems.values()) else 0
+    report = console.error if strict else console.warning
+    untranslated = False
+    # The documents' lines as before ("vi: ..."), the tool's marked ("tool vi: ...").
+    for prefix, problems in (("", catalog_workflow.check(project)), ("tool ", catalog_workflow.check_tool())):
+        for locale, found in problems.items():
+            for problem in found:
+                report(f"{prefix}{locale}: {problem}", "untranslated-message")
+            if not found:
+                console.say(_("ok: {locale}: every message translated").format(locale=f"{prefix}{locale}"))
+            untranslated = untranslated or bool(found)
+    return 1 if strict and untranslated else 0

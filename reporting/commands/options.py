@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from reporting import tool_language
 from reporting.config import FORMATS
 from reporting.errors import OutputOptionError
 
@@ -26,7 +27,26 @@ def output_options() -> argparse.ArgumentParser:
         help="print one JSON document (problems with file, line, column, field, expected, found) on stdout",
     )
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors")
+    common.add_argument(
+        "--ui-language",
+        choices=tool_language.available(),
+        default=argparse.SUPPRESS,
+        metavar="LL",
+        help="the language of this program's messages: "
+        + ", ".join(tool_language.available())
+        + " (default: [ui] language in reporting.toml, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG)",
+    )
     return common
+
+
+def ui_language_option(argv: list[str]) -> str | None:
+    """``--ui-language`` read before parsing, so the parser's own messages speak it too."""
+    for position, word in enumerate(argv):
+        if word == "--ui-language" and position + 1 < len(argv):
+            return argv[position + 1]
+        if word.startswith("--ui-language="):
+            return word.split("=", 1)[1]
+    return None
 
 
 def add_selection_options(command: argparse.ArgumentParser) -> None:

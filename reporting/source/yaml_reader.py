@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from reporting.errors import DataError, Expected, Problem, shorten
+from reporting.tool_language import _
 
 MAX_BYTES = 2_000_000  # 2 MB: an event's data is tens of kilobytes; the cap stops runaway input early
 TOO_BIG_ADVICE = (
@@ -295,6 +296,6 @@ class _Builder:
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
-                self.fail(node, where, Expected("a real date YYYY-MM-DD", f"'{text}'"))
+                self.fail(node, where, Expected(_("a real date YYYY-MM-DD"), f"'{text}'", code="invalid-date"))
                 return None
         return text

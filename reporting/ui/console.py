@@ -40,16 +40,16 @@ class Console:
         if not (self.quiet or self.as_json):
             print(text, file=self.stderr)
 
-    def warning(self, text: str) -> None:
-        """Shown unless --quiet; listed in the JSON with severity "warning"."""
+    def warning(self, text: str, code: str = "warning") -> None:
+        """Shown unless --quiet; listed in the JSON with severity "warning" and its stable ``code``."""
         if self.as_json:
-            self.collected.append(_plain("warning", text))
+            self.collected.append(_plain("warning", text, code))
         elif not self.quiet:
             print(f"{self.paint.warning_label()} {text}", file=self.stderr)
 
-    def error(self, text: str) -> None:
+    def error(self, text: str, code: str = "error") -> None:
         if self.as_json:
-            self.collected.append(_plain("error", text))
+            self.collected.append(_plain("error", text, code))
         else:
             print(f"{self.paint.error_label()} {text}", file=self.stderr)
 
@@ -85,10 +85,11 @@ class Console:
         return exit_code
 
 
-def _plain(severity: str, text: str) -> dict:
+def _plain(severity: str, text: str, code: str) -> dict:
     """A problem known only as a sentence (a template, a catalog, the output folder)."""
     return {
         "severity": severity,
+        "code": code,
         "file": None,
         "line": None,
         "column": None,

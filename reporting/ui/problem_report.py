@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reporting.errors import Problem, column_letter
+from reporting.tool_language import _, isolate, n_, number
 
 SOURCE_WIDTH = 120  # characters of a source line shown under a problem
 # Invisible characters in an echoed source line, shown as the symbols Unicode has for them
@@ -52,10 +53,10 @@ class Painter:
         return f"{''.join(codes)}{text}{_RESET}" if self.colour and text else text
 
     def error_label(self) -> str:
-        return self("error:", _BOLD, _RED)
+        return self(_("error:"), _BOLD, _RED)
 
     def warning_label(self) -> str:
-        return self("warning:", _BOLD, _YELLOW)
+        return self(_("warning:"), _BOLD, _YELLOW)
 
 
 def render_problems(problems: list[Problem], root: Path, paint: Painter) -> str:
@@ -67,20 +68,24 @@ def render_problems(problems: list[Problem], root: Path, paint: Painter) -> str:
     for file, found in by_file.items():
         lines = _source_lines(file, root)
         width = max(len(str(p.line or p.row or "")) for p in found)  # one gutter per file, so the bars line up
-        header = f"{paint.error_label()} {paint(file, _BOLD)}: {_count(len(found), 'problem')}"
+        header = f"{paint.error_label()} {paint(isolate(file), _BOLD)}: {_problem_count(len(found))}"
         blocks.append("\n".join([header, *(_render_one(p, lines, width, paint) for p in found)]))
     return "\n".join(blocks)
 
 
 def summary(problems: list[Problem]) -> str:
-    files = {str(p.file) for p in problems}
-    return f"{_count(len(problems), 'problem')} in {_count(len(files), 'file')}"
+    files = len({str(p.file) for p in problems})
+    return n_("{problems} in {count} file", "{problems} in {count} files", files).format(
+        problems=_problem_count(len(problems)), count=number(files)
+    )
 
 
 def problems_json(problems: list[Problem]) -> list[dict]:
-    """The machine-readable form of each problem: where, which field, expected, found, the whole message."""
+    """The machine-readable form of each problem: where, which field, its kind as a stable English
+    ``code``, and expected, found and the whole message in the tool's language."""
     return [
         {
+            "code": p.code,
             "file": str(p.file),
             "line": p.line,
             "column": p.column,
@@ -111,8 +116,8 @@ def write_json(document: dict, stream: TextIO) -> None:
 def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Painter) -> str:
     if problem.in_sheet:
         return _render_cell(problem, width, paint)
-    where = ":".join(str(n) for n in (problem.line, problem.column) if n is not None)
-    field = paint(problem.field, _BOLD) + ":" if problem.field else ""
+    where = isolate(":".join(str(n) for n in (problem.line, problem.column) if n is not None))
+    field = paint(isolate(problem.field), _BOLD) + ":" if problem.field else ""
     head = "  " + " ".join(part for part in (paint(where, _CYAN), field, str(problem.message)) if part)
     if lines is None or problem.line is None or not 1 <= problem.line <= len(lines):
         return head
@@ -148,10 +153,10 @@ CELL_WIDTH = 24  # characters of a cell shown; longer texts end with an ellipsis
 def sheet_row_text(cells: tuple[str, ...], column: int | None) -> tuple[str, int | None]:
     """The row's cells joined by ``|`` (each cut to CELL_WIDTH), and where ``column``'s cell starts."""
     parts, caret_at, length = [], None, 0
-    for number, cell in enumerate(cells, 1):
+    for position, cell in enumerate(cells, 1):
         text = " ".join(cell.split()).translate(_VISIBLE)  # no control character reaches the terminal
         text = text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
-        if number == column:
+        if position == column:
             caret_at = length
         parts.append(text)
         length += len(text) + 3
@@ -196,5 +201,5 @@ def _source_lines(file: str, root: Path) -> list[str] | None:
         return None
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _problem_count(count: int) -> str:
+    return n_("{count} problem", "{count} problems", count).format(count=number(count))

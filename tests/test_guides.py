@@ -11,6 +11,10 @@ A guide is a Markdown file. In it:
   point: ``create`` (a new file), ``append`` (at the end), ``after="LINE"``
   (below the one line that reads LINE) or ``replace="LINE"`` (instead of it).
   Blocks without ``file=`` are illustrations and are not run.
+
+Every guide exists in English (docs/) and in Vietnamese (docs/vi/, same file name), each linking to its
+twin; a Vietnamese guide runs with the tool speaking Vietnamese (``LANG=vi_VN.UTF-8``), so its expected
+output lines are the tool's Vietnamese messages.
 """
 
 from __future__ import annotations
@@ -28,12 +32,16 @@ import pytest
 
 from conftest import ROOT
 
-# Every guide builds real documents in a copy of the project.
-pytestmark = pytest.mark.slow
-
 DOCS = ROOT / "docs"
 REFERENCE = {"html-subset.md", "architecture.md"}  # reference for authors and developers, not steps to run
-GUIDES = sorted(p for p in DOCS.glob("*.md") if p.name not in REFERENCE)
+ENGLISH_GUIDES = sorted(p for p in DOCS.glob("*.md") if p.name not in REFERENCE)
+# The translated guides, one folder per language, each guide under its English file name.
+TRANSLATIONS = {"vi": DOCS / "vi"}
+TRANSLATED_GUIDES = sorted(p for folder in TRANSLATIONS.values() for p in folder.glob("*.md"))
+GUIDES = ENGLISH_GUIDES + TRANSLATED_GUIDES
+# The locale a guide's commands run in, so the tool speaks the guide's language whatever this machine's is
+# (C.UTF-8: the tool's own English).
+LOCALE_OF = {"en": "C.UTF-8", "vi": "vi_VN.UTF-8"}
 FENCE = re.compile(r"^```(?P<lang>[A-Za-z0-9_-]*)(?P<info>.*)$")
 EXIT_CODE = re.compile(r"\s+# exit code (\d+)$")
 
@@ -113,11 +121,21 @@ def apply(edit: Edit, project: Path) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def run(command: Command, project: Path) -> None:
+def language_of(guide: Path) -> str:
+    return guide.parent.name if guide.parent != DOCS else "en"
+
+
+def guide_id(guide: Path) -> str:
+    return guide.stem if language_of(guide) == "en" else f"{language_of(guide)}-{guide.stem}"
+
+
+def run(command: Command, project: Path, language: str = "en") -> None:
     # As a reader sees it: no colour, and stdout unbuffered so it interleaves with stderr as on a terminal.
     # XDG_DATA_HOME in the copy: `fonts install` writes the reader's font folder, never this machine's.
+    # The tool's language from LANG alone: the variables gettext reads before it are removed.
     environment = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")},
+        "LANG": LOCALE_OF[language],
         "NO_COLOR": "1",
         "PYTHONUNBUFFERED": "1",
         "XDG_DATA_HOME": str(project / ".local" / "share"),
@@ -156,16 +174,125 @@ def project_copy(destination: Path) -> Path:
     return destination
 
 
+LINK = re.compile(r"\[[^\]]*\]\((?P<target>[^)\s]+)\)")
+INLINE_CODE = re.compile(r"`[^`]*`")
+
+
+def links(guide: Path) -> list[tuple[int, str]]:
+    """The Markdown links of a guide's prose, with their line (code blocks and code spans hold none)."""
+    found: list[tuple[int, str]] = []
+    in_code = False
+    for number, line in enumerate(guide.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if not in_code:
+            found.extend((number, match["target"]) for match in LINK.finditer(INLINE_CODE.sub("", line)))
+    return found
+
+
+def anchor_of(heading: str) -> str:
+    """The fragment a Markdown viewer (GitHub, GitLab) gives a heading: lower case, punctuation dropped,
+    spaces made hyphens; letters of any script kept (``## 6. In trên phôi`` is ``#6-in-trên-phôi``)."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors(guide: Path) -> set[str]:
+    lines = guide.read_text(encoding="utf-8").splitlines()
+    in_code = False
+    found = set()
+    for line in lines:
+        if line.startswith("```"):
+            in_code = not in_code
+        elif not in_code and line.startswith("#"):
+            found.add(anchor_of(line.lstrip("#")))
+    return found
+
+
+def broken_links(guide: Path) -> list[str]:
+    """Each link of ``guide`` to a file that does not exist, or to a heading its file does not have."""
+    broken = []
+    for number, target in links(guide):
+        if re.match(r"[a-z]+:", target):  # https:, mailto:: outside the repository
+            continue
+        path_part, _hash, fragment = target.partition("#")
+        path = (guide.parent / path_part).resolve() if path_part else guide
+        if not path.exists():
+            broken.append(f"{guide.name}:{number}: {target}: no such file")
+        elif fragment and path.suffix == ".md" and fragment not in anchors(path):
+            broken.append(f"{guide.name}:{number}: {target}: no heading #{fragment} in {path.name}")
+    return broken
+
+
+def twin_problems(english: list[Path], folder: Path) -> list[str]:
+    """What keeps the guides of ``folder`` (one language) from matching the English ones one for one,
+    each linking to its twin."""
+    translated = {p.name: p for p in folder.glob("*.md")}
+    problems = [f"{folder.name}/{p.name}: no Vietnamese version" for p in english if p.name not in translated]
+    problems += [f"{name}: no English original" for name in sorted(set(translated) - {p.name for p in english})]
+    for guide in english:
+        twin = translated.get(guide.name)
+        if twin is None:
+            continue
+        if not any((guide.parent / target).resolve() == twin.resolve() for _line, target in links(guide)):
+            problems.append(f"{guide.name}: no link to {folder.name}/{guide.name}")
+        if not any((twin.parent / target).resolve() == guide.resolve() for _line, target in links(twin)):
+            problems.append(f"{folder.name}/{guide.name}: no link to ../{guide.name}")
+    return problems
+
+
 def test_every_guide_is_linked_from_the_readme_and_has_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert len(GUIDES) >= 5
+    assert len(ENGLISH_GUIDES) >= 5
     for guide in GUIDES:
-        assert f"(docs/{guide.name})" in readme, guide.name
+        assert f"({guide.relative_to(ROOT).as_posix()})" in readme, guide.name
         assert any(isinstance(step, Command) for step in steps(guide)), f"{guide.name} runs no command"
     for name in REFERENCE:
         assert f"(docs/{name})" in readme, name
 
 
+def test_every_guide_has_its_vietnamese_twin_and_back():
+    """A guide added, or removed, in one language only fails here; each links to its twin."""
+    assert twin_problems(ENGLISH_GUIDES, TRANSLATIONS["vi"]) == []
+
+
+def test_twin_problems_names_a_missing_twin_and_a_missing_link(tmp_path):
+    (tmp_path / "vi").mkdir()
+    (tmp_path / "a.md").write_text("# A\n\n[Tiếng Việt](vi/a.md)\n", encoding="utf-8")
+    (tmp_path / "vi" / "a.md").write_text("# A\n\nNo link back.\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# B\n", encoding="utf-8")
+    (tmp_path / "vi" / "c.md").write_text("# C\n", encoding="utf-8")
+    english = sorted(tmp_path.glob("*.md"))
+    assert twin_problems(english, tmp_path / "vi") == [
+        "vi/b.md: no Vietnamese version",
+        "c.md: no English original",
+        "vi/a.md: no link to ../a.md",
+    ]
+
+
+def test_links_between_the_guides_resolve():
+    """Every link of every guide and reference page (files and headings) leads somewhere."""
+    pages = sorted(DOCS.glob("*.md")) + TRANSLATED_GUIDES
+    assert [problem for page in pages for problem in broken_links(page)] == []
+
+
+def test_broken_links_names_a_missing_file_and_a_missing_heading(tmp_path):
+    (tmp_path / "vi").mkdir()
+    (tmp_path / "vi" / "in.md").write_text("# In\n\n## 6. In trên phôi in sẵn\n", encoding="utf-8")
+    guide = tmp_path / "guide.md"
+    guide.write_text(
+        "[ok](vi/in.md#6-in-trên-phôi-in-sẵn) [web](https://example.org/x)\n"
+        "[gone](vi/gone.md) [wrong](vi/in.md#6-printing)\n"
+        "```\n[in code](nowhere.md)\n```\n`[span](nowhere.md)`\n",
+        encoding="utf-8",
+    )
+    assert broken_links(guide) == [
+        "guide.md:2: vi/gone.md: no such file",
+        "guide.md:2: vi/in.md#6-printing: no heading #6-printing in in.md",
+    ]
+
+
+@pytest.mark.slow
 def test_the_harness_notices_a_wrong_expectation(tmp_path):
     """A guide whose output no longer matches fails (a test that cannot fail would prove nothing)."""
     project = project_copy(tmp_path)
@@ -176,11 +303,26 @@ def test_the_harness_notices_a_wrong_expectation(tmp_path):
     run(Command(1, "python build_reports.py check", 0, ["ok: data/...", "2 event(s) valid."]), project)
 
 
-@pytest.mark.parametrize("guide", GUIDES, ids=[g.stem for g in GUIDES])
+@pytest.mark.slow
+def test_a_guide_runs_in_its_own_language_whatever_the_machine_speaks(tmp_path, monkeypatch):
+    """English guides get English even where the machine asks for Vietnamese; Vietnamese ones Vietnamese."""
+    project = project_copy(tmp_path)
+    (project / "data" / "directive-35-review.yaml").write_text("id: [\n", encoding="utf-8")
+    check = "python build_reports.py check"
+    monkeypatch.setenv("LANGUAGE", "vi")
+    monkeypatch.setenv("LC_ALL", "vi_VN.UTF-8")
+    run(Command(1, check, 1, ["error: data/directive-35-review.yaml: 1 problem"]), project, "en")
+    run(Command(1, check, 1, ["lỗi: data/directive-35-review.yaml: 1 lỗi"]), project, "vi")
+    with pytest.raises(AssertionError, match="expected, in order"):
+        run(Command(1, check, 1, ["error: data/directive-35-review.yaml: 1 problem"]), project, "vi")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("guide", GUIDES, ids=[guide_id(g) for g in GUIDES])
 def test_guide(guide, tmp_path):
     project = project_copy(tmp_path)
     for step in steps(guide):
         if isinstance(step, Edit):
             apply(step, project)
         else:
-            run(step, project)
+            run(step, project, language_of(guide))

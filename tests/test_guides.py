@@ -256,6 +256,21 @@ def test_every_guide_has_its_vietnamese_twin_and_back():
     assert twin_problems(ENGLISH_GUIDES, TRANSLATIONS["vi"]) == []
 
 
+def what_it_does(guide: Path) -> list[tuple[str, ...]]:
+    """A guide's commands and edits, without the output it shows (which is in its own language)."""
+    return [
+        ("$", step.command, str(step.exit_code))
+        if isinstance(step, Command)
+        else (step.file, step.how, step.anchor or "", step.text)
+        for step in steps(guide)
+    ]
+
+
+@pytest.mark.parametrize("guide", TRANSLATED_GUIDES, ids=[guide_id(g) for g in TRANSLATED_GUIDES])
+def test_a_translated_guide_runs_the_same_commands_and_edits_as_its_english_twin(guide):
+    assert what_it_does(guide) == what_it_does(DOCS / guide.name)
+
+
 def test_twin_problems_names_a_missing_twin_and_a_missing_link(tmp_path):
     (tmp_path / "vi").mkdir()
     (tmp_path / "a.md").write_text("# A\n\n[Tiếng Việt](vi/a.md)\n", encoding="utf-8")

@@ -103,7 +103,7 @@ def test_every_field_has_a_comment_saying_what_goes_there(project):
         if re.match(r"  [a-z_]+:", line):
             previous_line = lines[lines.index(line) - 1]
             assert "  # " in line or previous_line.strip().startswith("#"), line
-    assert all("# FILL IN / CẦN ĐIỀN: a number — " in line for line in lines if line.strip().startswith("value:"))
+    assert all("# FILL IN: a number — " in line for line in lines if line.strip().startswith("value:"))
 
 
 def test_unfilled_scaffold_reports_each_blank_with_its_line(project):

@@ -47,9 +47,10 @@ def _environment() -> jinja2.Environment:
     )
     # The tool's catalog, looked up at each call: the request's language (tool_language.speaking) is
     # in effect while a page renders, so one environment serves every browser in its own language.
-    # Templates write _("... {named} ...")|fill(named=...) as the Python code does (extracted with _ and n_).
+    # Templates write _("... {named} ...")|fill(named=...) and n_(...) as the Python code does: the catalog
+    # is extracted with the keywords _ and n_ only, so a {% trans %} block would never reach translators.
+    # (A method the i18n extension adds to the environment, unknown to the type checker.)
     environment.install_gettext_callables(gettext=_, ngettext=n_, newstyle=False)  # type: ignore[attr-defined]
-    environment.policies["ext.i18n.trimmed"] = True  # as the catalog extracts {% trans %} blocks
     environment.globals.update(
         n_=n_,
         number=tool_language.number,

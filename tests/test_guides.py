@@ -257,11 +257,10 @@ def test_every_guide_has_its_vietnamese_twin_and_back():
 
 
 def what_it_does(guide: Path) -> list[tuple[str, ...]]:
-    """A guide's commands and edits, without the output it shows (which is in its own language)."""
+    """A guide's commands and edits, without the output it shows (which is in its own language) and without
+    the line an edit goes after or replaces: a file `new` wrote has its comments in the reader's language."""
     return [
-        ("$", step.command, str(step.exit_code))
-        if isinstance(step, Command)
-        else (step.file, step.how, step.anchor or "", step.text)
+        ("$", step.command, str(step.exit_code)) if isinstance(step, Command) else (step.file, step.how, step.text)
         for step in steps(guide)
     ]
 

@@ -39,7 +39,7 @@ def single_certificates(html: str, count: int) -> list[str] | None:
     HTML does not have one element marked ``data-per-awardee`` per awardee.
     """
     spans = awardee_spans(html)
-    if spans is None or len(spans) != count or not spans:
+    if not spans or len(spans) != count:
         return None
     head, tail = html[: spans[0][0]], html[spans[-1][1] :]
     return [head + html[start:end] + tail for start, end in spans]
@@ -48,12 +48,14 @@ def single_certificates(html: str, count: int) -> list[str] | None:
 def join(htmls: list[str]) -> str:
     """The chunks' certificates in one HTML document (for the preview): the first chunk's head and
     tail round every chunk's marked elements."""
-    parts = [awardee_spans(html) for html in htmls]
-    if not all(parts):
-        return htmls[0]
-    first, (start, end) = htmls[0], (parts[0][0][0], parts[0][-1][1])  # type: ignore[index]
-    bodies = [html[spans[0][0] : spans[-1][1]] for html, spans in zip(htmls, parts, strict=True)]  # type: ignore[index]
-    return first[:start] + "\n".join(bodies) + first[end:]
+    bodies = []
+    for html in htmls:
+        spans = awardee_spans(html)
+        if not spans:
+            return htmls[0]
+        bodies.append((spans[0][0], spans[-1][1]))
+    (start, end), first = bodies[0], htmls[0]
+    return first[:start] + "\n".join(html[a:b] for html, (a, b) in zip(htmls, bodies, strict=True)) + first[end:]
 
 
 def awardee_spans(html: str) -> list[tuple[int, int]] | None:

@@ -188,7 +188,8 @@ class FontChoice:
 
     @classmethod
     def for_docx(cls, size_pt: float, embed_latin: bool) -> FontChoice:
-        """Times New Roman, not embedded; or Tinos, its metric twin, embedded ([docx] embed_latin_font)."""
+        """Times New Roman, not embedded; or Tinos, its metric twin, embedded (the shipped [fonts] table's two
+        settings of the Latin face, for writers made without a project)."""
         return cls(latin=docx_fonts.EMBEDDED_LATIN_FAMILY if embed_latin else docx_fonts.LATIN_FAMILY, size_pt=size_pt)
 
 

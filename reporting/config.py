@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from struct import error as struct_error
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -422,7 +423,9 @@ def _font_problems(root: Path, settings: _Settings, source) -> list[Problem]:
     for name, face in settings.fonts.items():
         for style in ("regular", "bold", "italic", "bold_italic"):
             file = getattr(face, style)
-            if file is not None and not (templates / file).is_file():
+            if file is None:
+                continue
+            if not (templates / file).is_file():
                 problems.append(
                     source.problem(
                         ("fonts", name, style),
@@ -430,6 +433,32 @@ def _font_problems(root: Path, settings: _Settings, source) -> list[Problem]:
                             _("a font file under templates/"),
                             _("{file}, which is not there").format(file=isolate(repr(file))),
                             code="missing-font-file",
+                        ),
+                    )
+                )
+                continue
+            family = _font_family(templates / file)
+            if family is None:
+                problems.append(
+                    source.problem(
+                        ("fonts", name, style),
+                        Expected(
+                            _("a TrueType or OpenType font file"),
+                            _("{file}, which cannot be read as one").format(file=isolate(repr(file))),
+                            code="unreadable-font-file",
+                        ),
+                    )
+                )
+            elif style == "regular" and face.docx_embed and family != face.docx_name:
+                # Word finds an embedded font by the name inside it; and the fonts' licences (OFL)
+                # forbid giving a changed copy, as a subset is, another font's name.
+                problems.append(
+                    source.problem(
+                        ("fonts", name, "docx_name"),
+                        Expected(
+                            _("the embedded font's own name, {family}").format(family=isolate(repr(family))),
+                            isolate(repr(face.docx_name)),
+                            code="embedded-font-renamed",
                         ),
                     )
                 )
@@ -461,6 +490,18 @@ def _font_problems(root: Path, settings: _Settings, source) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _font_family(path: Path) -> str | None:
+    """The family a font file names itself by (its name table), None if it cannot be read as a font."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(path, lazy=True) as font:
+            names = font["name"]
+            return str(names.getDebugName(16) or names.getDebugName(1) or "")
+    except (TTLibError, OSError, KeyError, ValueError, AssertionError, struct_error):
+        return None
 
 
 def _project(root: Path, settings: _Settings) -> Project:

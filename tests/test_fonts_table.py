@@ -234,3 +234,22 @@ def test_a_missing_file_and_a_missing_script_are_reported_at_their_lines(tmp_pat
         "found 'fonts/tinos/Tinos-Slanted.ttf', which is not there"
     ) in err
     assert f"{_line(text, '[fonts.amiri]')}:1 fonts: expected a face with docx_script = 'complex', found none" in err
+
+
+def test_an_embedded_face_keeps_its_fonts_own_name_and_a_font_file_must_be_one(tmp_path):
+    """Word finds an embedded font by the name inside it, and the OFL forbids renaming a subset Times New Roman."""
+    project = copy_project(tmp_path)
+    text = _edit(project, "docx_embed = false", "docx_embed = true")
+    (project / "templates" / "fonts" / "tinos" / "Tinos-Italic.ttf").write_bytes(b"not a font")
+    name, italic = (
+        _line(text, line) for line in ('docx_name = "Times New Roman"', 'italic = "fonts/tinos/Tinos-Italic.ttf"')
+    )
+    code, _, err = run_cli("--project", str(project), "check")
+    assert code == 1
+    assert (
+        f"{name}:1 fonts.tinos.docx_name: expected the embedded font's own name, 'Tinos', found 'Times New Roman'"
+    ) in err
+    assert (
+        f"{italic}:1 fonts.tinos.italic: "
+        "expected a TrueType or OpenType font file, found 'fonts/tinos/Tinos-Italic.ttf', which cannot be read as one"
+    ) in err

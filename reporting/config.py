@@ -277,20 +277,8 @@ class _Face(_Table):
 
 
 class _Docx(_Table):
-    # Moved to [fonts]: said so where it stands, rather than as an unknown key.
+    # Moved to [fonts]: read only to say so where it stands (_moved_settings), rather than as an unknown key.
     embed_latin_font: bool | None = None
-
-    @field_validator("embed_latin_font")
-    @classmethod
-    def _moved(cls, value: bool | None) -> bool | None:
-        raise Mismatch(
-            _(
-                "docx_embed in the Latin face's [fonts.<name>] table (to embed Tinos: "
-                'docx_name = "Tinos" and docx_embed = true)'
-            ),
-            _("embed_latin_font = {value}, a setting that moved to [fonts]").format(value=isolate(str(value).lower())),
-            code="setting-moved-to-fonts",
-        )
 
 
 class _Ui(_Table):
@@ -324,7 +312,7 @@ class _Settings(_Table):
     docx: _Docx = _Docx()
     ui: _Ui = _Ui()
     documents: dict[str, _Document] | None = None
-    fonts: Annotated[dict[str, _Face], Field(min_length=1)]
+    fonts: dict[str, _Face] = Field(default_factory=dict)  # none: the settings' earlier shape (_moved_settings)
 
 
 def load_project(root: Path) -> Project:
@@ -365,7 +353,7 @@ def _cross_checks(root: Path, settings: _Settings, source) -> list[Problem]:
                 source.problem(("locales", code), Expected("a locale Babel knows", f"{code!r}"), at_key=True)
             )
         problems += _locale_faces(code, locale, settings, source)
-    problems += _font_problems(root, settings, source)
+    problems += _moved_settings(settings, source) + _font_problems(root, settings, source)
     primary = settings.build.primary_locale
     if primary is not None and primary not in settings.locales:
         problems.append(
@@ -393,6 +381,40 @@ def _cross_checks(root: Path, settings: _Settings, source) -> list[Problem]:
     return problems
 
 
+def _moved_settings(settings: _Settings, source) -> list[Problem]:
+    """The settings' earlier shape, before [fonts]: say where each part went, at its line."""
+    problems = []
+    if not settings.fonts:
+        problems.append(
+            source.problem(
+                ("fonts",),
+                Expected(
+                    _("a [fonts.<name>] table for each face the documents are set in (docs/fonts.md)"),
+                    _("none"),
+                    code="no-font-faces",
+                ),
+            )
+        )
+    if settings.docx.embed_latin_font is not None:
+        problems.append(
+            source.problem(
+                ("docx", "embed_latin_font"),
+                Expected(
+                    _(
+                        "docx_embed in the Latin face's [fonts.<name>] table (to embed Tinos: "
+                        'docx_name = "Tinos" and docx_embed = true)'
+                    ),
+                    _("embed_latin_font = {value}, a setting that moved to [fonts]").format(
+                        value=isolate(str(settings.docx.embed_latin_font).lower())
+                    ),
+                    code="setting-moved-to-fonts",
+                ),
+                at_key=True,
+            )
+        )
+    return problems
+
+
 def _locale_faces(code: str, locale: _Locale, settings: _Settings, source) -> list[Problem]:
     """A locale names faces of [fonts]; a file there is the settings' earlier shape, which says where files went."""
     unknown = [name for name in locale.fonts if name not in settings.fonts]
@@ -405,7 +427,7 @@ def _locale_faces(code: str, locale: _Locale, settings: _Settings, source) -> li
             ("locales", code, "fonts"),
             Expected(
                 _("names of faces declared under [fonts] ({faces})").format(
-                    faces=", ".join(isolate(name) for name in settings.fonts)
+                    faces=", ".join(isolate(name) for name in settings.fonts) or _("none")
                 ),
                 ", ".join(isolate(repr(name)) for name in unknown),
                 hint if was_files else "",
@@ -478,7 +500,7 @@ def _font_problems(root: Path, settings: _Settings, source) -> list[Problem]:
         docx_names.setdefault(face.docx_name, name)
     scripts = {face.docx_script for face in settings.fonts.values()}
     for script in ("latin", "complex"):
-        if script not in scripts:  # Word sets every run with both a Latin and a complex-script font
+        if settings.fonts and script not in scripts:  # Word sets every run with both a Latin and a complex-script font
             problems.append(
                 source.problem(
                     ("fonts",),

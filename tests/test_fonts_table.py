@@ -178,30 +178,61 @@ def _embedded_font_families(pdf_path: Path) -> dict[str, str]:
     return families
 
 
-def test_font_files_listed_by_a_locale_say_where_fonts_are_declared_now(tmp_path):
+# reporting.toml as it was before [fonts]: font files per locale, the Latin face's embedding under [docx].
+EARLIER_SHAPE = """[locales.ar]
+digits = "latn"
+fonts = ["fonts/amiri/Amiri-Regular.ttf", "fonts/amiri/Amiri-Bold.ttf",
+         "fonts/tinos/Tinos-Regular.ttf", "fonts/tinos/Tinos-Bold.ttf"]
+
+[locales.vi]
+digits = "latn"
+fonts = ["fonts/tinos/Tinos-Regular.ttf", "fonts/amiri/Amiri-Regular.ttf"]
+
+[docx]
+embed_latin_font = false
+"""
+
+
+def test_settings_of_the_earlier_shape_say_where_each_part_went(tmp_path):
+    """Every part at once, each at its line, with a code of its own: nothing is silently ignored."""
+    import json
+
     project = copy_project(tmp_path)
-    old = 'fonts = ["fonts/amiri/Amiri-Regular.ttf", "fonts/tinos/Tinos-Regular.ttf"]'
-    text = _edit(project, 'fonts = ["amiri", "tinos"]', old)
+    _settings(project).write_text(EARLIER_SHAPE, encoding="utf-8")
     code, _, err = run_cli("--project", str(project), "check")
     assert code == 1
     assert (
-        f"{_line(text, old)}:1 locales.ar.fonts: expected names of faces declared under [fonts] (amiri, tinos), "
-        "found 'fonts/amiri/Amiri-Regular.ttf', 'fonts/tinos/Tinos-Regular.ttf' — font files are declared once, "
+        "fonts: expected a [fonts.<name>] table for each face the documents are set in (docs/fonts.md), found none"
+    ) in err
+    assert (
+        "8:1 locales.vi.fonts: expected names of faces declared under [fonts] (none), found "
+        "'fonts/tinos/Tinos-Regular.ttf', 'fonts/amiri/Amiri-Regular.ttf' — font files are declared once, "
         "in a [fonts.<name>] table, and a locale lists those names"
     ) in err
+    assert (
+        "11:1 docx.embed_latin_font: expected docx_embed in the Latin face's [fonts.<name>] table (to embed "
+        'Tinos: docx_name = "Tinos" and docx_embed = true), found embed_latin_font = false, '
+        "a setting that moved to [fonts]"
+    ) in err
     code, out, _ = run_cli("--project", str(project), "--json", "check")
-    assert '"code": "font-file-in-locale"' in out
+    problems = json.loads(out)["problems"]
+    assert [(p["field"], p["line"], p["code"]) for p in problems] == [
+        ("fonts", None, "no-font-faces"),
+        ("locales.ar.fonts", 3, "font-file-in-locale"),
+        ("locales.vi.fonts", 8, "font-file-in-locale"),
+        ("docx.embed_latin_font", 11, "setting-moved-to-fonts"),
+    ]
 
 
-def test_embed_latin_font_says_where_it_went(tmp_path):
+def test_a_locale_naming_an_unknown_face_lists_the_faces(tmp_path):
     project = copy_project(tmp_path)
-    text = _edit(project, "[fonts.amiri]", "[docx]\nembed_latin_font = true\n\n[fonts.amiri]")
+    misspelt = 'fonts = ["tinos", "amiry"]'
+    text = _edit(project, 'fonts = ["tinos", "amiri"]', misspelt)
     code, _, err = run_cli("--project", str(project), "check")
     assert code == 1
     assert (
-        f"{_line(text, 'embed_latin_font = true')}:1 docx.embed_latin_font: expected docx_embed in the Latin "
-        'face\'s [fonts.<name>] table (to embed Tinos: docx_name = "Tinos" and docx_embed = true), '
-        "found embed_latin_font = true, a setting that moved to [fonts]"
+        f"{_line(text, misspelt)}:1 locales.vi.fonts: "
+        "expected names of faces declared under [fonts] (amiri, tinos), found 'amiry'\n"
     ) in err
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from struct import error as struct_error
 from dataclasses import dataclass, field
 from pathlib import Path
+from struct import error as struct_error
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator

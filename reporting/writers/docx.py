@@ -87,9 +87,12 @@ LTR_FRAGMENT_LANG, RTL_FRAGMENT_LANG = "vi-VN", "ar-SA"
 # direction (w:rtl on or off) and language of its text, not wrapped in embedding controls
 # (LRE ... PDF ended up in copy-paste, search and converters). That is all Word needs: it
 # resolves the neutral characters of a run by the run's direction. LibreOffice 7.4 reads
-# no run direction (nor w:dir), and shows "35-CT/TW" as "CT/TW-35" because the code starts
-# with digits: such a fragment (starting with a weak or neutral character) alone gets one
-# mark of its direction (LRM/RLM) before it, outside the code itself.
+# no run direction, and shows "35-CT/TW" as "CT/TW-35" because the code starts with digits
+# (digits after Arabic letters are Arabic numbers, laid out right to left); it also ignores
+# w:dir and w:bdo, w:cs, a w:lang w:bidi, the digits in a run of their own, a content
+# control or field around the code (test_docx_writer's strict xfail tries w:dir): such a
+# fragment (starting with a weak or neutral character) alone gets one mark of its
+# direction (LRM/RLM) before it, outside the code itself.
 DIRECTION_MARKS = {"ltr": "\u200e", "rtl": "\u200f"}
 STRONG = ("L", "R", "AL")
 BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -188,7 +191,8 @@ class FontChoice:
 
     @classmethod
     def for_docx(cls, size_pt: float, embed_latin: bool) -> FontChoice:
-        """Times New Roman, not embedded; or Tinos, its metric twin, embedded ([docx] embed_latin_font)."""
+        """Times New Roman, not embedded; or Tinos, its metric twin, embedded (the shipped [fonts] table's two
+        settings of the Latin face, for writers made without a project)."""
         return cls(latin=docx_fonts.EMBEDDED_LATIN_FAMILY if embed_latin else docx_fonts.LATIN_FAMILY, size_pt=size_pt)
 
 
@@ -270,6 +274,7 @@ class DocxWriter:
         fonts_dir: Path | None = None,
         font_files: dict[str, docx_fonts.FontFiles] = docx_fonts.FONT_FILES,
         embed_latin: bool = False,
+        embed_complex: bool = True,
     ):
         """``base_dir`` is the templates folder: ``<img src>`` is relative to it, as WeasyPrint's base URL.
 
@@ -277,7 +282,9 @@ class DocxWriter:
         subset, from ``font_files`` (family -> files) under ``fonts_dir``; its default is
         ``base_dir / "fonts"`` if that folder exists. Without a folder nothing is embedded.
         The Latin faces too with ``embed_latin`` (Times New Roman, the default, is on every
-        Windows and Mac and is not embedded: ``FontChoice.embedded_latin()`` names Tinos).
+        Windows and Mac and is not embedded: ``FontChoice.for_docx()`` names Tinos); the complex-script
+        ones unless ``embed_complex`` is false. A build gives all of these from reporting.toml's
+        ``[fonts]`` (writers/font_table.py); the defaults are the shipped table's (a test checks).
         """
         self.fonts = fonts
         self.base_dir = base_dir.resolve() if base_dir is not None else None
@@ -285,7 +292,8 @@ class DocxWriter:
             fonts_dir = self.base_dir / "fonts"
         self.fonts_dir = fonts_dir.resolve() if embed_fonts and fonts_dir is not None else None
         self.font_files = font_files
-        self.embedded = frozenset({fonts.complex, *([fonts.latin] if embed_latin else [])})
+        embedded = ((fonts.complex, embed_complex), (fonts.latin, embed_latin))
+        self.embedded = frozenset(family for family, embed in embedded if embed)
         self._style_fonts = docx_styles.Fonts(fonts.latin, fonts.complex, fonts.size_pt)
 
     def write(self, html: str, geometry: PageGeometry, created: datetime | None = None) -> bytes:

@@ -19,6 +19,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from reporting import tool_language
+from reporting.tool_language import _, isolate
 from reporting.config import Project
 from reporting.language.filters import (
     ARCHIVE_LINE,
@@ -186,9 +187,9 @@ def _untranslated(template: Catalog, catalog: Catalog) -> list[str]:
         translated = catalog.get(message.id, context=message.context)
         label = _label(message)
         if translated is None:
-            found.append(f"missing: {label}")
+            found.append(_("missing: {message}").format(message=isolate(label)))
         elif translated.fuzzy:
-            found.append(f"fuzzy: {label}")
+            found.append(_("fuzzy: {message}").format(message=isolate(label)))
         elif not (all(translated.string) if isinstance(translated.string, (list, tuple)) else translated.string):
-            found.append(f"untranslated: {label}")
+            found.append(_("untranslated: {message}").format(message=isolate(label)))
     return found

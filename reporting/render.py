@@ -65,7 +65,7 @@ class Renderer:
     def untranslated(self) -> list[str]:
         """A warning for each message the documents rendered so far used without a translation."""
         warnings = []
-        for locale, (_, filters) in sorted(self._environments.items()):
+        for locale, (_environment, filters) in sorted(self._environments.items()):
             if isinstance(filters.translations, TrackedTranslations):  # (always: load_translations makes them)
                 warnings += untranslated_warnings(self.project.catalogs_dir, locale, filters.translations)
         return warnings

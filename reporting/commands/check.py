@@ -20,7 +20,9 @@ def run(project, args, console: Console) -> int:
     for bundle in bundles:
         console.say(_event_line(bundle))
         if bundle.sheet is not None:
-            console.say("    " + _("awardees from {file}").format(file=isolate(bundle.sheet)) + _formulas(bundle.sheet_formulas))
+            console.say(
+                "    " + _("awardees from {file}").format(file=isolate(bundle.sheet)) + _formulas(bundle.sheet_formulas)
+            )
     console.say(n_("{count} event valid.", "{count} events valid.", len(bundles)).format(count=number(len(bundles))))
     console.record(
         "events",

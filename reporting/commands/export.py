@@ -25,7 +25,9 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
         ),
     )
     export.add_argument("--event", required=True, metavar="ID", help=_("the event whose awardees to write"))
-    export.add_argument("--output", type=Path, metavar="PATH", help=_("where to write (default: data/<id>-awardees.xlsx)"))
+    export.add_argument(
+        "--output", type=Path, metavar="PATH", help=_("where to write (default: data/<id>-awardees.xlsx)")
+    )
 
 
 def run(project, args, console: Console) -> int:

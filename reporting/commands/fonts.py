@@ -40,7 +40,10 @@ def run(project, args, console: Console) -> int:
         )
         console.say(
             _("installed {families} in {folder}: {written}, {already}").format(
-                families=isolate(", ".join(done.families)), folder=isolate(done.folder), written=written, already=already
+                families=isolate(", ".join(done.families)),
+                folder=isolate(done.folder),
+                written=written,
+                already=already,
             )
         )
         if done.cache_refreshed:

@@ -55,7 +55,9 @@ def add_selection_options(command: argparse.ArgumentParser) -> None:
     """What to build and where: shared by build, serve and watch."""
     command.add_argument("--event", action="append", default=[], metavar="ID", help=_("only this event (repeatable)"))
     command.add_argument("--locale", action="append", default=[], metavar="LL", help=_("only this locale (repeatable)"))
-    command.add_argument("--format", action="append", default=[], choices=FORMATS, help=_("only this format (repeatable)"))
+    command.add_argument(
+        "--format", action="append", default=[], choices=FORMATS, help=_("only this format (repeatable)")
+    )
     command.add_argument("--output", type=Path, default=None, help=_("output folder (default: <project>/output)"))
 
 

@@ -10,7 +10,6 @@ from typing import TextIO
 from reporting.build.pipeline import Selection
 from reporting.commands.options import add_selection_options, output_folder, shown
 from reporting.errors import DataError
-from reporting.notices import code_of
 from reporting.tool_language import _, isolate, n_, number
 from reporting.ui.problem_report import Painter, render_problems, wants_colour
 

@@ -13,9 +13,7 @@ NAME = "watch"
 
 
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
-    add_rebuild_parser(
-        commands, common, NAME, _("rebuild whenever data, templates, stylesheets or catalogs change")
-    )
+    add_rebuild_parser(commands, common, NAME, _("rebuild whenever data, templates, stylesheets or catalogs change"))
 
 
 def run(project, args, console: Console) -> int:

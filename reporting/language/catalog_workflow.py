@@ -19,7 +19,6 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from reporting import tool_language
-from reporting.tool_language import _, isolate
 from reporting.config import Project
 from reporting.language.filters import (
     ARCHIVE_LINE,
@@ -35,6 +34,7 @@ from reporting.language.grammar import CASES
 from reporting.language.messages import catalog_path
 from reporting.render import AWARDED_GROUPS, AWARDED_INDIVIDUALS
 from reporting.source.document_formats import PROFILES
+from reporting.tool_language import _, isolate
 
 POT_NAME = "messages.pot"
 # Messages looked up from Python (reporting/language/filters.py, reporting/render.py): (context, id, plural).

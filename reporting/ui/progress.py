@@ -32,9 +32,7 @@ class ProgressBar:
         self._last_draw = now
         filled = round(WIDTH * done / total) if total else WIDTH
         bar = "█" * filled + "░" * (WIDTH - filled)
-        count = n_("{done}/{total} file", "{done}/{total} files", total).format(
-            done=number(done), total=number(total)
-        )
+        count = n_("{done}/{total} file", "{done}/{total} files", total).format(done=number(done), total=number(total))
         line = f"[{bar}] {count} {100 * done // max(total, 1):3d}%{self._eta(done, total, now)}"
         self.stream.write(f"\r\x1b[2K{line}  {isolate(self.shown(path))}")
         self._drawn = True

@@ -74,7 +74,7 @@ class ConfinedFetcher(URLFetcher):
         return Path(local).resolve()
 
     def _data(self, url: str) -> URLFetcherResponse:
-        header, _, payload = url[5:].partition(",")
+        header, _comma, payload = url[5:].partition(",")
         media = header.removesuffix(";base64") or "text/plain"
         body = base64.b64decode(payload) if header.endswith(";base64") else urllib.parse.unquote_to_bytes(payload)
         return URLFetcherResponse(url, body, {"Content-Type": media})
@@ -187,7 +187,7 @@ class ArchiveSource:
             for name, data, mime, description in files
         ]
         # /ID from the content: the same document gets the same identifier, a changed one another.
-        content = html.encode("utf-8") + self.data + b"".join(data for _, data in self.sheets)
+        content = html.encode("utf-8") + self.data + b"".join(data for _name, data in self.sheets)
         identifier = hashlib.sha256(content).hexdigest()[:32].encode("ascii")
         # pdf_tags: the structure tree (headings, paragraphs, tables) for assistive technology.
         return {"pdf_variant": "pdf/a-3b", "attachments": attachments, "pdf_identifier": identifier, "pdf_tags": True}

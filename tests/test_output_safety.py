@@ -303,7 +303,8 @@ def test_jobs_is_bounded_with_a_message(place):
     before = snapshot(sibling)
     code, _, err = build(project, output, "--jobs", str(4 * cores + 1))
     assert code == 2
-    assert f"expected at most {4 * cores} (4 per core, {cores} core(s) here), found {4 * cores + 1}" in err
+    here = f"{cores} core here" if cores == 1 else f"{cores} cores here"
+    assert f"expected at most {4 * cores} (4 per core, {here}), found {4 * cores + 1}" in err
     assert not output.exists() and snapshot(sibling) == before
     assert build(project, output, "--jobs", str(4 * cores), "-q")[0] == 0  # the bound itself is allowed
 

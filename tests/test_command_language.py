@@ -197,6 +197,7 @@ def test_check_and_export_in_the_clerks_language(tmp_path, monkeypatch):
     assert code == 2 and err.startswith(f"خطأ: فعالية غير معروفة {LRI}nope{PDI}؛ الموجود في البيانات: ")
 
 
+@pytest.mark.slow  # extracts every catalog (about a second)
 def test_i18n_check_in_arabic(monkeypatch):
     _in("ar", monkeypatch)
     code, out, _err = run_cli("--project", str(ROOT), "i18n", "check")

@@ -15,6 +15,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from conftest import ROOT, copy_project, run_cli
+from reporting import tool_language
 from reporting.tool_language import CATALOGS_DIR, LRI, PDI
 
 CLI = [sys.executable, str(ROOT / "build_reports.py")]
@@ -238,3 +239,32 @@ def test_no_arabic_translation_leaves_a_path_or_option_bare():
     # the tool's first messages, from before its commands were translated: a date format, not a path
     bare.pop("تاريخًا صحيحًا بالصيغة YYYY-MM-DD", None)
     assert bare == {}
+
+
+@pytest.fixture
+def speaking():
+    """Speak a language in this process for one test, English again after it."""
+    yield tool_language.use
+    tool_language.use("en")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", '<p style="..."> is not in the HTML subset (docs/html-subset.md)'),
+        ("vi", '<p style="..."> không thuộc tập con HTML được hỗ trợ (docs/html-subset.md)'),
+        ("ar", f'{LRI}<p style="...">{PDI} ليس من مجموعة HTML الجزئية المدعومة ({LRI}docs/html-subset.md{PDI})'),
+    ],
+)
+def test_the_docx_writers_refusals_are_translated_with_the_markup_isolated(speaking, language, message):
+    from reporting.config import PageGeometry
+    from reporting.errors import RenderError
+    from reporting.writers.docx import DocxWriter, FontChoice
+
+    html = (
+        '<!DOCTYPE html><html lang="vi" dir="ltr"><head><title>t</title></head><body><p style="x">a</p></body></html>'
+    )
+    speaking(language)
+    with pytest.raises(RenderError) as refused:
+        DocxWriter(FontChoice(size_pt=14)).write(html, PageGeometry())
+    assert str(refused.value) == message

@@ -43,7 +43,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse's parser, raising ``UsageError`` instead of printing (subcommands' parsers are of this class too)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):
         raise UsageError(self, message)
 
 

@@ -116,7 +116,7 @@ def signature_problems(path: Path, signers: list | None = None) -> list[str]:
     from pyhanko_certvalidator import ValidationContext
 
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)  # it logs untrusted roots as tracebacks
-    problems = []
+    problems: list[str] = []
     try:
         signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
     except Exception as exc:  # a damaged file: pyHanko's parser raises many kinds

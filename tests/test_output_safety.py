@@ -124,7 +124,7 @@ def test_a_non_empty_folder_without_our_manifest_is_refused(place):
     code, _, err = build(project, output)
     assert code == 2
     assert (
-        f"--output {output} is not empty and was not made by a build: it holds 2 item(s) (.draft.docx.tmp, "
+        f"--output {output} is not empty and was not made by a build: it holds 2 items (.draft.docx.tmp, "
         "notes.txt) and no manifest.json. Choose a new or empty folder, or add --force-into" in err
     )
     assert snapshot(output) == before

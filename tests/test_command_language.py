@@ -70,7 +70,7 @@ def test_build_and_verify_speak_the_language_of_the_environment(
     result = _cli(*build, lang=lang)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].startswith(first.format(out="out"))  # inside the project: relative
-    unit = " ثانية." if lang.startswith("ar") else " giây."
+    unit = " ث." if lang.startswith("ar") else " giây."  # seconds, abbreviated as the English "s"
     assert result.stdout.splitlines()[-1].endswith(unit)
     # progress, one line per file (not a terminal): the path isolated in Arabic
     progress = result.stderr.splitlines()
@@ -268,3 +268,40 @@ def test_the_docx_writers_refusals_are_translated_with_the_markup_isolated(speak
     with pytest.raises(RenderError) as refused:
         DocxWriter(FontChoice(size_pt=14)).write(html, PageGeometry())
     assert str(refused.value) == message
+
+
+def test_a_warning_keeps_its_code_through_a_worker_process():
+    import pickle
+
+    from reporting.notices import Notice, code_of
+
+    warning = Notice("kept x", "edited-output-kept")
+    back = pickle.loads(pickle.dumps(warning))
+    assert back == "kept x" and code_of(back) == "edited-output-kept"
+    assert json.dumps([warning]) == '["kept x"]'  # still plain text in the JSON's lists
+    assert code_of("a plain sentence") == "warning"
+
+
+def test_failures_have_a_code_named_after_their_kind():
+    from reporting.cli import error_code
+    from reporting.errors import OutputBusy, PageOverflow, SelectionError
+
+    assert error_code(OutputBusy("x")) == "output-busy"
+    assert error_code(SelectionError("x")) == "selection-error"
+    assert error_code(PageOverflow(1, 2)) == "page-overflow"
+
+
+def test_the_progress_bar_in_vietnamese_and_arabic(speaking):
+    import io
+
+    from reporting.ui.progress import ProgressBar
+
+    for language, count, left in (("vi", "3/10 tệp", "còn khoảng 7 giây"), ("ar", "3/10 ملفات", "بقيت 7 ثوانٍ تقريبًا")):
+        speaking(language)
+        clock = iter([0.0, 3.0]).__next__
+        stream = io.StringIO()
+        ProgressBar(stream, str, clock=clock)(3, 10, Path("out/ev/vi/report.pdf"))
+        drawn = stream.getvalue()
+        assert f"] {count}  30%  {left}  " in drawn
+        path = f"{LRI}out/ev/vi/report.pdf{PDI}" if language == "ar" else "out/ev/vi/report.pdf"
+        assert drawn.endswith(path)

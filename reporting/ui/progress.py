@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from reporting.tool_language import _, isolate, n_, number
+from reporting.tool_language import isolate, n_, number
 
 WIDTH = 28
 
@@ -46,8 +46,10 @@ class ProgressBar:
             return ""
         left = elapsed / done * (total - done)
         if left < 120:
-            return "  " + _("~{seconds} s left").format(seconds=number(round(left)))
-        return "  " + _("~{minutes} min left").format(minutes=number(round(left / 60)))
+            seconds = round(left)
+            return "  " + n_("~{count} s left", "~{count} s left", seconds).format(count=number(seconds))
+        minutes = round(left / 60)
+        return "  " + n_("~{count} min left", "~{count} min left", minutes).format(count=number(minutes))
 
     def finish(self) -> None:
         if self._drawn:

@@ -305,3 +305,16 @@ def test_the_progress_bar_in_vietnamese_and_arabic(speaking):
         assert f"] {count}  30%  {left}  " in drawn
         path = f"{LRI}out/ev/vi/report.pdf{PDI}" if language == "ar" else "out/ev/vi/report.pdf"
         assert drawn.endswith(path)
+
+
+def test_the_closing_line_of_data_problems_in_arabic(tmp_path, monkeypatch):
+    project = copy_project(tmp_path, "one-awardee")
+    data = project / "data/event.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("date: 2024-08-20", "date: 2024-08-32"), encoding="utf-8")
+    _in("ar", monkeypatch)
+    code, _out, err = run_cli("--project", str(project), "build")
+    assert code == 1
+    assert err.splitlines()[-1] == "مشكلة واحدة في ملف واحد؛ لم يُكتب شيء."
+    for line in err.splitlines():
+        if not line.lstrip()[:1].isdigit() and "|" not in line:  # the echoed YAML line and its caret as in the file
+            assert _unisolated(line) == [], line

@@ -224,21 +224,36 @@ def _arabic_catalog():
         return read_po(handle, locale="ar")
 
 
+# The messages of the commands, the build, the writers and the console (``new``, ``serve``, the preview and
+# the data's problems have their own tests; ``new`` writes some of its messages into YAML comments).
+CHECKED = (
+    "reporting/cli.py",
+    "reporting/commands/",
+    "reporting/build/",
+    "reporting/writers/",
+    "reporting/ui/",
+    "reporting/language/",
+    "reporting/render.py",
+    "reporting/errors.py",
+)
+NOT_CHECKED = ("reporting/commands/new.py", "reporting/commands/serve.py")
+
+
 def test_no_arabic_translation_leaves_a_path_or_option_bare():
     """Paths, file names and options written into the Arabic catalog itself (``data/``, ``--output``,
     ``manifest.json``) are isolated there, as the values filled in are isolated at run time."""
-    bare = {}
+    bare, checked = {}, 0
     for message in _arabic_catalog():
-        if not message.id:
-            continue  # the header
+        places = [place for place, _line in message.locations]
+        if not message.id or not any(p.startswith(CHECKED) and not p.startswith(NOT_CHECKED) for p in places):
+            continue
+        checked += 1
         for text in message.string if isinstance(message.string, tuple) else (message.string,):
             # the placeholders are filled in isolated (or with counts): only the catalog's own words count here
             found = _unisolated(re.sub(r"\{\w+\}", "", text or ""))
             if found:
                 bare[text] = found
-    # the tool's first messages, from before its commands were translated: a date format, not a path
-    bare.pop("تاريخًا صحيحًا بالصيغة YYYY-MM-DD", None)
-    assert bare == {}
+    assert checked > 200 and bare == {}
 
 
 @pytest.fixture

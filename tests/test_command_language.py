@@ -31,6 +31,13 @@ def _unisolated(text: str) -> list[str]:
     return [piece for piece in PATH_LIKE.findall(rest) if re.search("[A-Za-z]", piece)] + LOCATION.findall(rest)
 
 
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """The language a run chose stays the process's: the tests after these read English again."""
+    yield
+    tool_language.use("en")
+
+
 def _in(language: str, monkeypatch) -> None:
     monkeypatch.setenv("LANG", {"vi": "vi_VN.UTF-8", "ar": "ar_EG.UTF-8", "en": "C.UTF-8"}[language])
 
@@ -258,9 +265,8 @@ def test_no_arabic_translation_leaves_a_path_or_option_bare():
 
 @pytest.fixture
 def speaking():
-    """Speak a language in this process for one test, English again after it."""
-    yield tool_language.use
-    tool_language.use("en")
+    """Speak a language in this process for one test (English again after it: see english_afterwards)."""
+    return tool_language.use
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from pydantic import (
 
 from reporting.errors import Expected, Mismatch, quoted, shown_date, shown_number
 from reporting.language.grammar import ZERO, cased_categories, cases, plural_categories
-from reporting.tool_language import N_, _, isolate
+from reporting.tool_language import N_, _, isolate, n_
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 ID_MAX = 64
@@ -95,7 +95,9 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if len(text) > MAX_TEXT:
         raise Mismatch(
-            _("at most {count} characters").format(count=shown_number(MAX_TEXT)),
+            n_("at most {count} character", "at most {count} characters", MAX_TEXT).format(
+                count=shown_number(MAX_TEXT)
+            ),
             shown_number(len(text)),
             code="too-long",
         )

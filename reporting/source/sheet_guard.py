@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from reporting.errors import DataError, Expected, shown_number
-from reporting.tool_language import N_, _, isolate
+from reporting.tool_language import N_, _, isolate, n_
 
 MAX_FILE_BYTES = 20_000_000  # the file as stored
 MAX_UNPACKED_BYTES = 200_000_000  # all parts of the archive, as they declare themselves
@@ -32,7 +32,9 @@ def check_sheet_file(path: Path, shown: str) -> str:
     if size > MAX_FILE_BYTES:
         _refuse(
             shown,
-            _("a spreadsheet of at most {count} bytes").format(count=shown_number(MAX_FILE_BYTES)),
+            n_(
+                "a spreadsheet of at most {count} byte", "a spreadsheet of at most {count} bytes", MAX_FILE_BYTES
+            ).format(count=shown_number(MAX_FILE_BYTES)),
             shown_number(size),
             code="file-too-big",
         )
@@ -106,7 +108,9 @@ def _check_directory(members: list[zipfile.ZipInfo], shown: str) -> None:
     if len(members) > MAX_PARTS:
         _refuse(
             shown,
-            _("at most {count} parts in the archive").format(count=shown_number(MAX_PARTS)),
+            n_("at most {count} part in the archive", "at most {count} parts in the archive", MAX_PARTS).format(
+                count=shown_number(MAX_PARTS)
+            ),
             shown_number(len(members)),
             code="hostile-archive",
         )
@@ -114,8 +118,10 @@ def _check_directory(members: list[zipfile.ZipInfo], shown: str) -> None:
     if declared > MAX_UNPACKED_BYTES:
         _refuse(
             shown,
-            _("at most {count} bytes once unpacked").format(count=shown_number(MAX_UNPACKED_BYTES)),
-            _("{count} declared").format(count=shown_number(declared)),
+            n_("at most {count} byte once unpacked", "at most {count} bytes once unpacked", MAX_UNPACKED_BYTES).format(
+                count=shown_number(MAX_UNPACKED_BYTES)
+            ),
+            n_("{count} byte declared", "{count} bytes declared", declared).format(count=shown_number(declared)),
             _(" (a zip bomb?)"),
             code="hostile-archive",
         )
@@ -123,10 +129,13 @@ def _check_directory(members: list[zipfile.ZipInfo], shown: str) -> None:
         if member.file_size > 1_000_000 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             _refuse(
                 shown,
-                _("a part compressed at most {count} times").format(count=shown_number(MAX_RATIO)),
-                _("{part} {count} times").format(
-                    part=isolate(member.filename),
-                    count=shown_number(member.file_size // max(member.compress_size, 1)),
+                n_(
+                    "a part compressed at most {count} time", "a part compressed at most {count} times", MAX_RATIO
+                ).format(count=shown_number(MAX_RATIO)),
+                n_(
+                    "{part} {count} time", "{part} {count} times", member.file_size // max(member.compress_size, 1)
+                ).format(
+                    part=isolate(member.filename), count=shown_number(member.file_size // max(member.compress_size, 1))
                 ),
                 _(" (a zip bomb?)"),
                 code="hostile-archive",

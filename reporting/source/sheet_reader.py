@@ -16,7 +16,7 @@ from pathlib import Path
 from reporting.errors import DataError, Expected, Problem, shown_number
 from reporting.source.sheet_guard import check_sheet_file
 from reporting.source.sheet_structure import SheetStructure, scan_structure
-from reporting.tool_language import _, isolate
+from reporting.tool_language import _, isolate, n_
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 64
@@ -83,7 +83,9 @@ def _check_dimensions(shown: str, sheet: str | None, height: int, width: int) ->
         raise DataError.about_file(
             shown,
             Expected(
-                _("at most {count} rows of awardees").format(count=shown_number(MAX_ROWS)),
+                n_("at most {count} row of awardees", "at most {count} rows of awardees", MAX_ROWS).format(
+                    count=shown_number(MAX_ROWS)
+                ),
                 shown_number(height - 1),
                 _(" (split the list into several events)"),
                 code="too-many-rows",
@@ -94,7 +96,9 @@ def _check_dimensions(shown: str, sheet: str | None, height: int, width: int) ->
         raise DataError.about_file(
             shown,
             Expected(
-                _("at most {count} columns").format(count=shown_number(MAX_COLUMNS)),
+                n_("at most {count} column", "at most {count} columns", MAX_COLUMNS).format(
+                    count=shown_number(MAX_COLUMNS)
+                ),
                 shown_number(width),
                 code="too-many-columns",
             ),

@@ -22,7 +22,7 @@ import yaml
 
 from reporting.errors import DataError, Expected, Problem, quoted, shorten
 from reporting.source.yaml_syntax import syntax_problem
-from reporting.tool_language import N_, _, isolate, number
+from reporting.tool_language import N_, _, isolate, n_, number
 
 MAX_BYTES = 2_000_000  # 2 MB: an event's data is tens of kilobytes; the cap stops runaway input early
 TOO_BIG_ADVICE = N_(
@@ -191,7 +191,9 @@ class _PlainLoader(yaml.SafeLoader):
                 None,
                 None,
                 Expected(
-                    _("at most {count} levels of nesting").format(count=number(MAX_DEPTH)),
+                    n_("at most {count} level of nesting", "at most {count} levels of nesting", MAX_DEPTH).format(
+                        count=number(MAX_DEPTH)
+                    ),
                     _("more than {count}").format(count=number(COMPOSE_DEPTH)),
                     code="too-deep",
                 ),
@@ -209,7 +211,7 @@ def _decode(shown: Path, raw: bytes) -> str:
         raise DataError.about_file(
             shown,
             Expected(
-                _("at most {count} bytes").format(count=number(MAX_BYTES)),
+                n_("at most {count} byte", "at most {count} bytes", MAX_BYTES).format(count=number(MAX_BYTES)),
                 number(len(raw)),
                 " — " + _(TOO_BIG_ADVICE),
                 code="file-too-big",
@@ -289,7 +291,11 @@ class _Builder:
                 node,
                 where,
                 Expected(
-                    _("at most {count} levels of nesting").format(count=number(MAX_DEPTH)), _("more"), code="too-deep"
+                    n_("at most {count} level of nesting", "at most {count} levels of nesting", MAX_DEPTH).format(
+                        count=number(MAX_DEPTH)
+                    ),
+                    _("more"),
+                    code="too-deep",
                 ),
             )
             return None

@@ -13,9 +13,11 @@ import pytest
 
 from conftest import ROOT, copy_project, run_cli
 from reporting import tool_language
+from reporting.errors import DataError
 from reporting.source.field_labels import label_key
 from reporting.source.model import Event, Strict
 from reporting.source.schema_problems import _unwrap
+from reporting.source.yaml_reader import load_yaml
 from reporting.tool_language import LRI, PDI, n_
 from sheetutil import awardee_rows, use_sheet, write_csv
 
@@ -301,3 +303,51 @@ def _field_paths(model: type, prefix: str):
 def _folder(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# Where the source names a code: ``code="..."``, and the tables of codes (``"type": "out-of-range",``,
+# a pattern's ``(rule, "invalid-id")``, ``dict.fromkeys(..., "wrong-type")``).
+_CODE = r'code="([a-z0-9-]+)"|: "([a-z]+(?:-[a-z]+)+)",$|^\s+"([a-z]+(?:-[a-z]+)+)",$|, "([a-z]+(?:-[a-z]+)+)"\)'
+
+
+def test_every_problem_code_is_documented():
+    """The codes are a published interface (CI scripts match on them): each one raised is in the table."""
+    sources = [*(ROOT / "reporting" / "source").glob("*.py"), ROOT / "reporting" / "config.py"]
+    raised = {
+        code
+        for path in sources
+        if path.name != "preflight.py"
+        for found in re.findall(_CODE, path.read_text(encoding="utf-8"), re.M)
+        for code in found
+        if code
+    }
+    table = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z0-9]+(?:-[a-z0-9]+)+)`", table.split("## Problems in the clerk's")[1]))
+    assert raised - {"schema-"} <= documented, sorted(raised - documented)
+    assert {"missing-field", "unknown-field", "wrong-type", "invalid-date", "too-long", "yaml-syntax"} <= raised
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (b"a: [1, 2\n", "yaml-syntax"),
+        (b"a: &x 1\nb: *x\n", "yaml-alias"),
+        (b"a: 1\na: 2\n", "duplicate-field"),
+        (b"a:\n\t- 1\n", "tab-indent"),
+        (b"a: yes\n", "ambiguous-boolean"),
+        (b"a: 0755\n", "leading-zero"),
+        (b"a: 2024-02-30\n", "invalid-date"),
+        (b"a: !custom x\n", "yaml-tag"),
+        (b"\xef\xbb\xbfa: 1\n", "byte-order-mark"),
+        (b"a: \xff\n", "not-utf8"),
+        (b"", "empty-file"),
+        (b"a: \x00\n", "unprintable-character"),
+        (b"a: " + b"[" * 200 + b"]" * 200 + b"\n", "too-deep"),
+    ],
+)
+def test_every_yaml_problem_has_its_code(tmp_path, text, code):
+    path = tmp_path / "event.yaml"
+    path.write_bytes(text)
+    with pytest.raises(DataError) as raised:
+        load_yaml(path)
+    assert [problem.code for problem in raised.value.problems] == [code]

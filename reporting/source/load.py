@@ -107,7 +107,9 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
                         ("ratios", name, "stated_percent"),
                         Expected(
                             _("{percent} ({part}/{whole})").format(
-                                percent=shown_number(computed), part=shown_number(part), whole=shown_number(whole)
+                                percent=shown_number(float(computed)),
+                                part=shown_number(part),
+                                whole=shown_number(whole),
                             ),
                             shown_number(ratio.stated_percent),
                             code="stated-percent-mismatch",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from reporting.errors import QUOTE_LIMIT, Expected, Problem, quoted
 from reporting.language.grammar import ZERO, cases, choice_categories
@@ -199,7 +199,7 @@ def _zero_problem(name: str, enclosing: Enclosing) -> Expected | None:
     return None
 
 
-def _names(names: list[str]) -> str:
+def _names(names: Sequence[str]) -> str:
     """Plural categories or cases listed in a message, as the data writes them: ``few, many, other``."""
     return isolate(", ".join(names))
 

@@ -76,9 +76,8 @@ def schema_problems(source: LoadedYaml, errors: list[ErrorDetails], root: type[B
             rule, code = pattern_rule(error["ctx"]["pattern"])
             problems.append(source.problem(where, Expected(rule, describe(error.get("input")), code=code)))
         elif error["type"] == "string_pattern_mismatch":
-            found = describe(error.get("input"))
-            expected = _("text of the form {pattern}").format(pattern=isolate(error["ctx"]["pattern"]))
-            problems.append(source.problem(where, Expected(expected, found, code="invalid-format")))
+            form = _("text of the form {pattern}").format(pattern=isolate(error["ctx"]["pattern"]))
+            problems.append(source.problem(where, Expected(form, describe(error.get("input")), code="invalid-format")))
         elif isinstance(error.get("ctx", {}).get("error"), Mismatch):
             problems.append(source.problem(where, error["ctx"]["error"].detail))
         elif message.startswith("Value error, "):  # a validator's plain ValueError: its words as they are

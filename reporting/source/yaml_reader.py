@@ -85,8 +85,9 @@ def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = lines.position(mark.index) if mark else (None, None)
-        problem = exc.problem or exc.context
-        message = problem if isinstance(problem, Expected) else syntax_problem(str(problem))
+        if isinstance(exc, _NotPlainData):  # refused by our composer: its own problem and code
+            raise DataError([Problem(shown, line, col, "", exc.detail)]) from None
+        message = syntax_problem(str(exc.problem or exc.context))
         raise DataError([Problem(shown, line, col, "", message, code="yaml-syntax")]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file (NUL, U+FFFF, ...)
         line, col = lines.position(exc.position)
@@ -165,6 +166,14 @@ def _character(code: int | str) -> str:
     return isolate(f"U+{ord(char):04X}") + f" ({name})"
 
 
+class _NotPlainData(yaml.composer.ComposerError):
+    """What the composer refuses (aliases, runaway nesting), with its problem whole."""
+
+    def __init__(self, detail: Expected, mark: yaml.Mark):
+        self.detail = detail
+        super().__init__(None, None, str(detail), mark)
+
+
 class _PlainLoader(yaml.SafeLoader):
     """Refuses anchors and aliases while composing (expanding them is a memory bomb), and nesting
     deeper than any data file needs before the composer's recursion could exhaust the stack."""
@@ -180,16 +189,12 @@ class _PlainLoader(yaml.SafeLoader):
                 if mark == "*"
                 else _("an anchor {name} (anchors and aliases are not allowed)")
             )
-            raise yaml.composer.ComposerError(
-                None,
-                None,
+            raise _NotPlainData(
                 Expected(_("plain data"), found.format(name=quoted(mark + event.anchor)), code="yaml-alias"),
                 event.start_mark,
             )
         if self._depth > COMPOSE_DEPTH:
-            raise yaml.composer.ComposerError(
-                None,
-                None,
+            raise _NotPlainData(
                 Expected(
                     n_("at most {count} level of nesting", "at most {count} levels of nesting", MAX_DEPTH).format(
                         count=number(MAX_DEPTH)

@@ -257,6 +257,9 @@ def test_a_reporting_toml_problem(tmp_path, monkeypatch):
         ("awards.groups[0].name", "name"),
         ("title.ar", "title"),
         ("figures.admin_inspections.counted.ar.few", "counted"),
+        ("figures.admin_inspections", "figures"),  # one of the figures, by its id
+        ("figures.admin_inspections.vlaue", None),
+        ("sections[0].paragraphs[2].ar[1].one few many other[0]", "paragraphs"),
         ("ratios.share.decimals", "decimals"),
         ("documents.report.signer.title.vi", "signer.title"),
         ("plaec", None),

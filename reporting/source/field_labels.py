@@ -88,9 +88,15 @@ FIELD_LABELS: dict[str, str] = {
     "recipients": N_("recipients"),
     "archive": N_("archive copies"),
 }
-# A path's last parts that name no field but a version of one: a language (``title.vi``), a plural
-# category or a grammatical case (``figures.x.counted.ar.few.genitive``).
-_VERSION = re.compile(r"^[a-z]{2}(_[A-Za-z]{2,4})?$|^(zero|one|two|few|many|other)$|^(nominative|accusative|genitive)$")
+# A path's last parts that name no field but a version of one: a language (``title.vi``), plural
+# categories (``one few many other``, as a choice's keys list them) or a grammatical case
+# (``figures.x.counted.ar.few.genitive``).
+_CATEGORY = "(zero|one|two|few|many|other)"
+_VERSION = re.compile(
+    rf"^[a-z]{{2}}(_[A-Za-z]{{2,4}})?$|^{_CATEGORY}( {_CATEGORY})*$|^(nominative|accusative|genitive)$"
+)
+# Mappings keyed by the clerk's own ids: ``figures.admin_inspections`` is one of the figures.
+_KEYED_BY_ID = ("figures", "ratios")
 _PARTS = re.compile(r"\[[^\]]*\]|\.")
 
 
@@ -103,7 +109,7 @@ def label_key(field_path: str) -> str | None:
             key = ".".join(parts[start:])
             if key in FIELD_LABELS:
                 return key
-        if not _VERSION.match(parts[-1]):
+        if not (_VERSION.match(parts[-1]) or (len(parts) == 2 and parts[0] in _KEYED_BY_ID)):
             return None  # an unknown field keeps no label of its parent's
         parts.pop()
     return None

@@ -47,12 +47,25 @@ _WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+# The tokens PyYAML names in its errors, for the reader (English keeps PyYAML's names).
+_TOKENS = {
+    "'<stream end>'": N_("'<stream end>'"),
+    "'<scalar>'": N_("'<scalar>'"),
+    "'<block mapping start>'": N_("'<block mapping start>'"),
+    "'<block sequence start>'": N_("'<block sequence start>'"),
+    "'<block end>'": N_("'<block end>'"),
+    "'<document start>'": N_("'<document start>'"),
+    "'?'": N_("'?'"),
+}
+
+
 def syntax_problem(problem: str) -> str:
     """``invalid YAML: …`` in the tool's language for PyYAML's ``problem``."""
     for pattern, message in _WORDINGS:
         match = pattern.match(problem)
         if match:
             token = match.groupdict().get("token")
-            detail = _(message).format(token=isolate(token)) if token else _(message).format()
+            shown = _(_TOKENS[token]) if token in _TOKENS else isolate(token)
+            detail = _(message).format(token=shown) if token else _(message).format()
             return _("invalid YAML: {detail}").format(detail=detail)
     return _("invalid YAML: {detail}").format(detail=shorten(problem))

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from reporting.tool_language import SOURCE_LANGUAGE, _, current, date, is_right_to_left, isolate, n_, number
+from reporting.tool_language import N_, SOURCE_LANGUAGE, _, current, date, is_right_to_left, isolate, n_, number
 
 # The code of a problem whose raise site gave none; ``--json`` always carries a code. No data problem
 # is left with it: every raise site under reporting/source/ and in config.py names its kind
@@ -209,14 +209,14 @@ class OutputWriteError(ReportingError):
 
 # What a system error means for someone running a build, by errno name.
 _OS_ERRORS = {
-    "ENOSPC": "the disk is full: free some space and build again",
-    "EDQUOT": "the disk quota is used up: free some space and build again",
-    "EROFS": "the file system is read-only: choose another --output",
-    "EACCES": "permission denied: choose a folder you may write to",
-    "EPERM": "permission denied: choose a folder you may write to",
-    "ENOTDIR": "a part of the path is a file, not a folder",
-    "EISDIR": "a folder is in the way of a file",
-    "EMFILE": "too many files are open: try fewer --jobs",
+    "ENOSPC": N_("the disk is full: free some space and build again"),
+    "EDQUOT": N_("the disk quota is used up: free some space and build again"),
+    "EROFS": N_("the file system is read-only: choose another --output"),
+    "EACCES": N_("permission denied: choose a folder you may write to"),
+    "EPERM": N_("permission denied: choose a folder you may write to"),
+    "ENOTDIR": N_("a part of the path is a file, not a folder"),
+    "EISDIR": N_("a folder is in the way of a file"),
+    "EMFILE": N_("too many files are open: try fewer --jobs"),
 }
 
 
@@ -224,13 +224,15 @@ def os_error_meaning(exc: OSError) -> str:
     """What a system error means for someone running a build, and what to do."""
     import errno
 
-    return _OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, "")) or (exc.strerror or str(exc)).lower()
+    meaning = _OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, ""))
+    return _(meaning) if meaning else (exc.strerror or str(exc)).lower()
 
 
 def describe_os_error(exc: OSError) -> str:
     """``cannot use FILE: what it means`` for a system error, without a traceback."""
-    where = f" {exc.filename}" if exc.filename else ""
-    return f"cannot use{where}: {os_error_meaning(exc)}"
+    if exc.filename:
+        return _("cannot use {file}: {meaning}").format(file=isolate(exc.filename), meaning=os_error_meaning(exc))
+    return _("cannot use: {meaning}").format(meaning=os_error_meaning(exc))
 
 
 class PeriodError(ReportingError):
@@ -291,7 +293,15 @@ class PageOverflow(RenderError):
 
     def __init__(self, expected_pages: int, found_pages: int):
         self.expected_pages, self.found_pages = expected_pages, found_pages
-        super().__init__(str(Expected(f"{expected_pages} page(s)", str(found_pages))))
+        super().__init__(
+            str(
+                Expected(
+                    n_("{count} page(s)", "{count} page(s)", expected_pages).format(count=number(expected_pages)),
+                    number(found_pages),
+                    code="page-overflow",
+                )
+            )
+        )
 
 
 class StrictFailure(ReportingError):
@@ -299,7 +309,13 @@ class StrictFailure(ReportingError):
 
     def __init__(self, warnings: list[str]):
         self.warnings = warnings
-        super().__init__(f"{len(warnings)} warning(s) with --strict; nothing was written")
+        super().__init__(
+            n_(
+                "{count} warning(s) with --strict; nothing was written",
+                "{count} warning(s) with --strict; nothing was written",
+                len(warnings),
+            ).format(count=number(len(warnings)))
+        )
 
 
 class NewIdError(ReportingError):

@@ -82,8 +82,9 @@ def summary(problems: list[Problem]) -> str:
 
 
 def problems_json(problems: list[Problem]) -> list[dict]:
-    """The machine-readable form of each problem: where, which field, its kind as a stable English
-    ``code``, and expected, found and the whole message in the tool's language."""
+    """The machine-readable form of each problem: where, which field (``field_label``: the clerk's name
+    for it in the tool's language, or None), its kind as a stable English ``code`` (the list is in
+    docs/architecture.md), and expected, found and the whole message in the tool's language."""
     return [
         {
             "code": p.code,

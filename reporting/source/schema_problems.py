@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from reporting.errors import QUOTE_LIMIT, Expected, Mismatch, Problem, quoted, shorten, shown_date, shown_number
-from reporting.source.model import PATTERN_RULES, Localized, pattern_rule
+from reporting.source.model import PATTERN_RULES, Localized, Narrative, pattern_rule
 from reporting.source.yaml_reader import LoadedYaml, Path_
 from reporting.tool_language import N_, _, isolate, n_
 
@@ -105,7 +105,7 @@ def _expectation(branches: list[ErrorDetails], model: type[BaseModel] | None) ->
     if types == {"string_type"}:
         return _("text")
     if types & set(_MAPPING_TYPES):
-        return _("a text per language") if model is Localized else _("a mapping of fields")
+        return _("a text per language") if model in (Localized, Narrative) else _("a mapping of fields")
     # TRANSLATORS: between the alternatives a value may be: "a valid integer or a valid date"
     return _(" or ").join(dict.fromkeys(_one_expectation(error) for error in branches))
 

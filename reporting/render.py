@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from reporting.config import PageGeometry, Project
 from reporting.errors import TemplateError
+from reporting.font_faces import font_face_css
 from reporting.language.bidi import isolate_ltr, isolate_rtl, localize_digits
 from reporting.language.filters import LocalFilters
 from reporting.language.grammar import cases
@@ -62,6 +63,11 @@ class Renderer:
         env.filters["document_format"] = document_format
         return env, filters
 
+    def _font_css(self, locale: str) -> Markup:
+        """The @font-face rules of the faces the locale uses ([fonts] in reporting.toml), in the table's order."""
+        used = self.project.faces(locale)
+        return font_face_css(tuple(face for face in self.project.fonts.values() if face in used))
+
     def untranslated(self) -> list[str]:
         """A warning for each message the documents rendered so far used without a translation."""
         warnings = []
@@ -87,7 +93,7 @@ class Renderer:
             "lang": locale,
             "dir": facts.direction,
             "values": self._placeholder_values(bundle, locale, filters),
-            "page_css": page_css(page) + locale_css(facts),
+            "page_css": self._font_css(locale) + page_css(page) + locale_css(facts),
             "digits": facts.settings.digits,
             "page_number": Markup('<span class="page-number"></span>'),
             "page_count": Markup('<span class="page-count"></span>'),

@@ -191,7 +191,8 @@ class FontChoice:
 
     @classmethod
     def for_docx(cls, size_pt: float, embed_latin: bool) -> FontChoice:
-        """Times New Roman, not embedded; or Tinos, its metric twin, embedded ([docx] embed_latin_font)."""
+        """Times New Roman, not embedded; or Tinos, its metric twin, embedded (the shipped [fonts] table's two
+        settings of the Latin face, for writers made without a project)."""
         return cls(latin=docx_fonts.EMBEDDED_LATIN_FAMILY if embed_latin else docx_fonts.LATIN_FAMILY, size_pt=size_pt)
 
 
@@ -273,6 +274,7 @@ class DocxWriter:
         fonts_dir: Path | None = None,
         font_files: dict[str, docx_fonts.FontFiles] = docx_fonts.FONT_FILES,
         embed_latin: bool = False,
+        embed_complex: bool = True,
     ):
         """``base_dir`` is the templates folder: ``<img src>`` is relative to it, as WeasyPrint's base URL.
 
@@ -280,7 +282,9 @@ class DocxWriter:
         subset, from ``font_files`` (family -> files) under ``fonts_dir``; its default is
         ``base_dir / "fonts"`` if that folder exists. Without a folder nothing is embedded.
         The Latin faces too with ``embed_latin`` (Times New Roman, the default, is on every
-        Windows and Mac and is not embedded: ``FontChoice.embedded_latin()`` names Tinos).
+        Windows and Mac and is not embedded: ``FontChoice.for_docx()`` names Tinos); the complex-script
+        ones unless ``embed_complex`` is false. A build gives all of these from reporting.toml's
+        ``[fonts]`` (writers/font_table.py); the defaults are the shipped table's (a test checks).
         """
         self.fonts = fonts
         self.base_dir = base_dir.resolve() if base_dir is not None else None
@@ -288,7 +292,8 @@ class DocxWriter:
             fonts_dir = self.base_dir / "fonts"
         self.fonts_dir = fonts_dir.resolve() if embed_fonts and fonts_dir is not None else None
         self.font_files = font_files
-        self.embedded = frozenset({fonts.complex, *([fonts.latin] if embed_latin else [])})
+        embedded = ((fonts.complex, embed_complex), (fonts.latin, embed_latin))
+        self.embedded = frozenset(family for family, embed in embedded if embed)
         self._style_fonts = docx_styles.Fonts(fonts.latin, fonts.complex, fonts.size_pt)
 
     def write(self, html: str, geometry: PageGeometry, created: datetime | None = None) -> bytes:

@@ -87,11 +87,12 @@ VIETNAMESE = PUNCTUATION | _ranges(
     (0x20, 0x7E), (0xA0, 0x17F), (0x1A0, 0x1B0), (0x300, 0x323), (0x1EA0, 0x1EF9), (0x20AB, 0x20AB)
 )
 
-# The project's fonts (templates/fonts/README.md). The DOCX names Times New Roman for Latin
-# and Vietnamese text (Decree 30/2020 prescribes it; Word has it, LibreOffice substitutes a
-# metric-compatible face), described in the font table from Tinos, which has its metrics.
-# With [docx] embed_latin_font it names Tinos and embeds it: an embedded face is found by
-# its own name, and Tinos may not be renamed Times New Roman. Amiri has no italic.
+# The DocxWriter's defaults, for a writer made without a project (tests, tools): the shipped
+# [fonts] table of reporting.toml, which a build reads instead (font_table.py; a test keeps the
+# two equal). The DOCX names Times New Roman for Latin and Vietnamese text (Decree 30/2020
+# prescribes it; Word has it, LibreOffice substitutes a metric-compatible face), described in the
+# font table from Tinos, which has its metrics. Embedded, it names Tinos: an embedded face is
+# found by its own name, and Tinos may not be renamed Times New Roman. Amiri has no italic.
 LATIN_FAMILY, EMBEDDED_LATIN_FAMILY, COMPLEX_FAMILY = "Times New Roman", "Tinos", "Amiri"
 TINOS = FontFiles(
     "tinos/Tinos-Regular.ttf",

@@ -49,14 +49,16 @@ def plain(text: str) -> str:
 
 
 def layout(report: str) -> list[str]:
-    """What must not change with the language: each problem's location (``34:7``, or for a sheet the
-    column letter and row), the quoted source lines and the caret lines; the messages left out."""
+    """What must not change with the language: each file's name, each problem's line and column
+    (``34:7``), the quoted source lines (a sheet's row) and the caret lines; the messages left out."""
     kept = []
     for line in plain(report).splitlines():
         if re.match(r"^ {4}\s*\d+ \| ", line) or re.match(r"^ {5,}\| ", line):
             kept.append(line)  # a source line or a caret line
         elif re.match(r"^  \d+(:\d+)? ", line):
             kept.append(line.split()[0])  # a YAML problem's line:column
+        elif header := re.match(r"^\S+ (\S+\.(?:yaml|csv|xlsx|ods|toml)): ", line):
+            kept.append(header[1])  # a file's heading: the file
     return kept
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from reporting.tool_language import N_, _, isolate, n_, number
+from reporting.tool_language import N_, SOURCE_LANGUAGE, _, current, date, is_right_to_left, isolate, n_, number
 
-# The code of a problem whose raise site gave none; ``--json`` always carries a code.
+# The code of a problem whose raise site gave none; ``--json`` always carries a code. No data problem
+# is left with it: every raise site under reporting/source/ and in config.py names its kind
+# (the codes are listed in docs/architecture.md).
 GENERIC_CODE = "invalid-value"
 
 
@@ -51,7 +54,39 @@ def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
         return text
     keep = max(limit - 30, 10)
     head, tail = text[: keep * 2 // 3], text[-(keep // 3) :]
-    return f"{head}… ({len(text) - len(head) - len(tail):,} characters left out) …{tail}"
+    left_out = len(text) - len(head) - len(tail)
+    gap = n_("{count} character left out", "{count} characters left out", left_out).format(count=number(left_out))
+    return f"{head}… ({gap}) …{tail}"
+
+
+# Unicode's first-strong isolate: a value from the clerk's file may be Arabic or Latin, and takes the
+# direction of its own first letter inside a right-to-left message (UAX #9, rule X5c); ``isolate``'s
+# left-to-right isolate would set the words of an Arabic value in the wrong order.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A value quoted from the clerk's file in a message: ``'2024-02-30'`` (as Python quotes it, so a
+    line break shows as ``\\n``), cut to ``limit`` characters, kept in its own direction inside a
+    right-to-left message."""
+    text = shorten(repr(str(value)), limit)
+    return f"{FSI}{text}{PDI}" if is_right_to_left() else text
+
+
+def shown_number(value: int | float) -> str:
+    """A number in a message as the reader's locale writes it (``5,000``, ``5.000``, ``٥٬٠٠٠``)."""
+    return number(value)
+
+
+def shown_date(value: datetime.date) -> str:
+    """A date in a message: in the reader's locale (``8 tháng 4, 2024``); ISO in English, as the data
+    file writes it (``2024-04-08``), which is what an English-reading maintainer searches for."""
+    return value.isoformat() if current() == SOURCE_LANGUAGE else date(value)
+
+
+def text_of(value: object) -> str:
+    """A clerk's text (a sheet's name, a heading) inside a message, in its own direction (see ``quoted``)."""
+    return f"{FSI}{value}{PDI}" if is_right_to_left() and str(value) else str(value)
 
 
 @dataclass(frozen=True)
@@ -111,13 +146,21 @@ class Problem:
 
     @property
     def cell_location(self) -> str:
-        """``sheet "Cá nhân", row 17, column C (Chức vụ)`` (without the sheet for a CSV file)."""
-        parts = [f'sheet "{self.sheet}"'] if self.sheet is not None else []
+        """``sheet "Cá nhân", row 17, column C (Chức vụ)`` (without the sheet for a CSV file), in the
+        tool's language. The row number and column letter stay as the spreadsheet program labels
+        them (Latin digits and letters), like a YAML problem's line and column."""
+        parts = [_('sheet "{sheet}"').format(sheet=text_of(self.sheet))] if self.sheet is not None else []
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {row}").format(row=isolate(self.row)))
         if self.column is not None:
-            parts.append(f"column {column_letter(self.column)}" + (f" ({self.header})" if self.header else ""))
-        return ", ".join(parts)
+            letter = isolate(column_letter(self.column))
+            parts.append(
+                _("column {column} ({header})").format(column=letter, header=text_of(self.header))
+                if self.header
+                else _("column {column}").format(column=letter)
+            )
+        # TRANSLATORS: between the parts of a cell's location: sheet "X", row 17, column C
+        return _(", ").join(parts)
 
 
 class ReportingError(Exception):
@@ -261,7 +304,13 @@ class StrictFailure(ReportingError):
 
     def __init__(self, warnings: list[str]):
         self.warnings = warnings
-        super().__init__(f"{len(warnings)} warning(s) with --strict; nothing was written")
+        super().__init__(
+            n_(
+                "{count} warning(s) with --strict; nothing was written",
+                "{count} warning(s) with --strict; nothing was written",
+                len(warnings),
+            ).format(count=number(len(warnings)))
+        )
 
 
 class NewIdError(ReportingError):

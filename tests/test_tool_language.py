@@ -106,7 +106,9 @@ def test_check_speaks_the_language_of_the_environment(tmp_path, lang, heading, m
     lines = result.stderr.splitlines()
     assert lines[0] == heading
     location = f"{LRI}{line}:7{PDI}" if lang.startswith("ar") else f"{line}:7"
-    assert lines[1].startswith(f"  {location} ") and message in lines[1] and lines[1].endswith("'2024-04-31'")
+    # (in Arabic the value quoted from the file keeps its own direction: first-strong isolate ... PDI)
+    value = "\u2068'2024-04-31'\u2069" if lang.startswith("ar") else "'2024-04-31'"
+    assert lines[1].startswith(f"  {location} ") and message in lines[1] and lines[1].endswith(value)
     # the same source line and caret in every language
     assert lines[2] == f"    {line} | date: 2024-04-31"
     assert lines[3] == "       |       ^"

@@ -306,8 +306,8 @@ class StrictFailure(ReportingError):
         self.warnings = warnings
         super().__init__(
             n_(
-                "{count} warning(s) with --strict; nothing was written",
-                "{count} warning(s) with --strict; nothing was written",
+                "{count} warning with --strict; nothing was written.",
+                "{count} warnings with --strict; nothing was written.",
                 len(warnings),
             ).format(count=number(len(warnings)))
         )

@@ -158,3 +158,23 @@ def test_tool_catalogs_are_complete():
     code, out, err = run_cli("--project", str(ROOT), "i18n", "check", "--strict")
     assert code == 0, err
     assert "ok: tool ar: every message translated" in out and "ok: tool vi: every message translated" in out
+
+
+def test_arabic_plurals_put_the_accusative_where_the_catalog_counts_11_to_99():
+    """Babel's Plural-Forms for Arabic numbers its forms zero, one, two, few (3-10), then 100-102 (index 4)
+    and 11-99 (index 5), not CLDR's order: a translator following CLDR writes "100 مشكلةً" and "36 مشكلة".
+    After 11-99 the counted noun is an accusative singular (tanween fath); after 100 a genitive."""
+    from babel.messages.pofile import read_po
+
+    from reporting.language.catalog_workflow import tool_catalog_path
+
+    with tool_catalog_path("ar").open("rb") as handle:
+        catalog = read_po(handle, locale="ar")
+    assert catalog.plural_expr.startswith("(n==0 ? 0 : n==1 ? 1 : n==2 ? 2")
+    assert tool_language.translations("ar").ngettext("{count} problem", "{count} problems", 36) == "{count} مشكلةً"
+    swapped = [
+        message.id[0]
+        for message in catalog
+        if isinstance(message.id, tuple) and "\u064b" in message.string[4] and "\u064b" not in message.string[5]
+    ]
+    assert swapped == []

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reporting import tool_language
-from reporting.errors import DataError, Expected, Mismatch, Problem
+from reporting.errors import DataError, Expected, Mismatch, Problem, quoted
 from reporting.source.schema_problems import schema_problems
 from reporting.source.toml_positions import sourced_toml
 from reporting.tool_language import _, isolate
@@ -198,7 +198,11 @@ class _Build(_Table):
     def _known_formats(cls, value: list[str]) -> list[str]:
         unknown = [name for name in value if name not in registry.formats()]
         if unknown:
-            raise Mismatch(f"some of {', '.join(registry.formats())}", f"{', '.join(map(repr, unknown))}")
+            raise Mismatch(
+                _("some of {formats}").format(formats=isolate(", ".join(registry.formats()))),
+                _(", ").join(quoted(name) for name in unknown),
+                code="unknown-format",
+            )
         return value
 
 
@@ -290,8 +294,8 @@ class _Ui(_Table):
     def _spoken(cls, value: str) -> str:
         if value and not tool_language.supported(value):
             raise Mismatch(
-                _("one of {languages}").format(languages=", ".join(tool_language.available())),
-                repr(value),
+                _("one of {languages}").format(languages=isolate(", ".join(tool_language.available()))),
+                quoted(value),
                 code="unknown-ui-language",
             )
         return value
@@ -323,12 +327,23 @@ def load_project(root: Path) -> Project:
         text = path.read_text(encoding="utf-8")
         raw = tomllib.loads(text)
     except (FileNotFoundError, IsADirectoryError):
-        raise DataError.about_file(path, Expected("a project settings file", "none")) from None
+        raise DataError.about_file(
+            path, Expected(_("a project settings file"), _("none"), code="missing-file")
+        ) from None
     except UnicodeDecodeError as exc:
-        raise DataError.about_file(path, Expected("UTF-8 text", f"byte 0x{exc.object[exc.start]:02x}")) from None
+        raise DataError.about_file(
+            path,
+            Expected(
+                _("UTF-8 text"),
+                _("byte {byte}").format(byte=isolate(f"0x{exc.object[exc.start]:02x}")),
+                code="not-utf8",
+            ),
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         line, column = _toml_error_position(str(exc))
-        raise DataError([Problem(path, line, column, "", f"invalid TOML: {exc}")]) from None
+        # (tomllib's words are English and have no catalog; the line and column show the place.)
+        message = _("invalid TOML: {detail}").format(detail=exc)
+        raise DataError([Problem(path, line, column, "", message, code="toml-syntax")]) from None
     source = sourced_toml(path, raw, text)
     try:
         settings = _Settings.model_validate(raw)
@@ -350,7 +365,11 @@ def _cross_checks(root: Path, settings: _Settings, source) -> list[Problem]:
             Locale.parse(code)
         except (ValueError, UnknownLocaleError):
             problems.append(
-                source.problem(("locales", code), Expected("a locale Babel knows", f"{code!r}"), at_key=True)
+                source.problem(
+                    ("locales", code),
+                    Expected(_("a locale Babel knows"), quoted(code), code="unknown-locale"),
+                    at_key=True,
+                )
             )
         problems += _locale_faces(code, locale, settings, source)
     problems += _moved_settings(settings, source) + _font_problems(root, settings, source)
@@ -359,7 +378,11 @@ def _cross_checks(root: Path, settings: _Settings, source) -> list[Problem]:
         problems.append(
             source.problem(
                 ("build", "primary_locale"),
-                Expected(f"one of the locales ({', '.join(settings.locales)})", repr(primary)),
+                Expected(
+                    _("one of the locales ({locales})").format(locales=isolate(", ".join(settings.locales))),
+                    quoted(primary),
+                    code="unknown-locale",
+                ),
             )
         )
     for name, document in (settings.documents or {}).items():
@@ -368,14 +391,19 @@ def _cross_checks(root: Path, settings: _Settings, source) -> list[Problem]:
                 source.problem(
                     ("documents", name, "page"),
                     Expected(
-                        f"one of the [pages] set-ups ({', '.join(settings.pages) or 'none'})", repr(document.page)
+                        _("one of the [pages] set-ups ({pages})").format(
+                            pages=isolate(", ".join(settings.pages)) if settings.pages else _("none")
+                        ),
+                        quoted(document.page),
+                        code="unknown-page",
                     ),
                 )
             )
         if not (root / "templates" / document.template).is_file():
             problems.append(
                 source.problem(
-                    ("documents", name, "template"), Expected("a template under templates/", f"{document.template!r}")
+                    ("documents", name, "template"),
+                    Expected(_("a template under templates/"), quoted(document.template), code="missing-template"),
                 )
             )
     return problems

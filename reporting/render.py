@@ -21,6 +21,7 @@ from reporting.language.messages import TrackedTranslations, load_translations, 
 from reporting.language.sentences import PlaceholderValues
 from reporting.source.document_formats import document_format, profile
 from reporting.source.figures import EventBundle
+from reporting.tool_language import _, isolate
 
 # The awards' counts are phrased by the catalog's plural forms (with a case as context where the language declines).
 AWARDED_GROUPS = ("%(num)s group", "%(num)s groups")
@@ -71,7 +72,7 @@ class Renderer:
     def untranslated(self) -> list[str]:
         """A warning for each message the documents rendered so far used without a translation."""
         warnings = []
-        for locale, (_, filters) in sorted(self._environments.items()):
+        for locale, (_environment, filters) in sorted(self._environments.items()):
             if isinstance(filters.translations, TrackedTranslations):  # (always: load_translations makes them)
                 warnings += untranslated_warnings(self.project.catalogs_dir, locale, filters.translations)
         return warnings
@@ -102,12 +103,13 @@ class Renderer:
         try:
             html = env.get_template(template).render(context)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+            raise TemplateError(f"{isolate(f'{exc.filename or exc.name}:{exc.lineno}')}: {exc.message}") from None
         except (jinja2.TemplateError, SecurityError) as exc:
-            raise TemplateError(f"{_template_position(template)}: {exc}") from None
+            raise TemplateError(f"{isolate(_template_position(template))}: {exc}") from None
         except (RecursionError, OverflowError, MemoryError) as exc:
             raise TemplateError(
-                f"{_template_position(template)}: the template does not terminate ({type(exc).__name__})"
+                f"{isolate(_template_position(template))}: "
+                + _("the template does not terminate ({reason})").format(reason=type(exc).__name__)
             ) from None
         html = keep_together(html)
         if facts.settings.digits != "latn":

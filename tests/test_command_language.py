@@ -233,17 +233,10 @@ def _arabic_catalog():
 
 # The messages of the commands, the build, the writers and the console (``new``, ``serve``, the preview and
 # the data's problems have their own tests; ``new`` writes some of its messages into YAML comments).
-CHECKED = (
-    "reporting/cli.py",
-    "reporting/commands/",
-    "reporting/build/",
-    "reporting/writers/",
-    "reporting/ui/",
-    "reporting/language/",
-    "reporting/render.py",
-    "reporting/errors.py",
-)
-NOT_CHECKED = ("reporting/commands/new.py", "reporting/commands/serve.py")
+CHECKED = ("reporting/",)  # every message of the tool, the preview's and new's included
+# Not terminal text: the preview's HTML marks its own runs (<bdi>, dir="auto"), and the comments `new` writes into
+# a clerk's YAML file must not carry invisible characters into her data.
+NOT_CHECKED = ("reporting/preview/templates/", "reporting/scaffold/next_period.py")
 
 
 def test_no_arabic_translation_leaves_a_path_or_option_bare():

@@ -91,7 +91,7 @@ CHECK = [sys.executable, str(ROOT / "build_reports.py")]
         (
             "ar_EG.UTF-8",
             f"خطأ: {LRI}data/inspectorate-2024-q1.yaml{PDI}: مشكلة واحدة",
-            "المتوقَّع تاريخًا صحيحًا بالصيغة YYYY-MM-DD، والموجود",
+            f"المتوقَّع تاريخًا صحيحًا بالصيغة {LRI}YYYY-MM-DD{PDI}، والموجود",
             "مشكلة واحدة في ملف واحد",
         ),
     ],

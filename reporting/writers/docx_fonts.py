@@ -19,6 +19,7 @@ from lxml import etree
 
 from reporting.build import cache
 from reporting.errors import RenderError
+from reporting.tool_language import _, isolate
 from reporting.writers import docx_parts, font_subset, ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
@@ -208,8 +209,9 @@ def _faces(
             continue
         if family not in files:
             raise RenderError(
-                f'no font file to embed for the font "{family}": known are '
-                f"{', '.join(sorted(files))} (DocxWriter font_files, or embed_fonts=False)"
+                _(
+                    'no font file to embed for the font "{family}": known are {known} ([fonts] in reporting.toml)'
+                ).format(family=isolate(family), known=isolate(", ".join(sorted(files))))
             )
         slot, relative = files[family].slot_for(bold, italic)
         faces.setdefault((family, slot, relative), set()).update(chars)
@@ -276,14 +278,20 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise RenderError(f"cannot read the font {path} to embed it: {exc.strerror or exc}") from None
+        raise RenderError(
+            _("cannot read the font {file} to embed it: {reason}").format(
+                file=isolate(path), reason=exc.strerror or exc
+            )
+        ) from None
 
 
 def _open(data: bytes, path: Path, **options) -> TTFont:
     try:
         return TTFont(io.BytesIO(data), **options)
     except TTLibError as exc:
-        raise RenderError(f"the font {path} cannot be read to embed it: {exc}") from None
+        raise RenderError(
+            _("the font {file} is not a font that can be embedded: {reason}").format(file=isolate(path), reason=exc)
+        ) from None
 
 
 def _subset(data: bytes, path: Path, coverage: frozenset[int], pages: frozenset[int]) -> bytes:

@@ -1,4 +1,4 @@
-"""The font facts a build reads before rendering come from the cache folder once read, keyed by the file's bytes."""
+"""What every build reads before writing (font facts, compiled templates) comes from the cache once made."""
 
 from __future__ import annotations
 
@@ -59,3 +59,35 @@ def test_a_build_with_the_facts_cached_does_not_import_font_tools(tmp_path, monk
         for _ in range(2)
     ]
     assert [run.stdout.strip() for run in runs] == ["True", "False"], [run.stderr for run in runs]
+
+
+def test_templates_compiled_once_come_from_the_cache_folder(tmp_path, monkeypatch):
+    import jinja2
+
+    from reporting.config import load_project
+    from reporting.render import Renderer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project = load_project(ROOT)
+    first = Renderer(project).environment("vi")[0].get_template("certificates.html.j2")
+    assert list((tmp_path / "cache" / "reporting" / "jinja").glob("*/__jinja2_*.cache"))
+    compiled = []
+    original = jinja2.Environment.compile
+
+    def compile_(self, *args, **kwargs):
+        compiled.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_)
+    second = Renderer(project).environment("vi")[0].get_template("certificates.html.j2")
+    assert compiled == [] and second.name == first.name
+
+
+def test_an_unwritable_template_cache_only_costs_the_compiling(tmp_path, monkeypatch):
+    from reporting.config import load_project
+    from reporting.render import Renderer
+
+    (tmp_path / "cache").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    template = Renderer(load_project(ROOT)).environment("ar")[0].get_template("certificates.html.j2")
+    assert template.name == "certificates.html.j2"

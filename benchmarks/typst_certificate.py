@@ -95,6 +95,7 @@ def _compile(job: tuple[dict, str]) -> tuple[int, float]:
     started = time.process_time()
     assert _COMPILER is not None, "the pool's initializer makes the compiler"
     data = _COMPILER.compile(format="pdf", sys_inputs=inputs)
+    assert isinstance(data, bytes), "one PDF document, not pages"
     Path(target).write_bytes(data)
     return len(data), time.process_time() - started
 

@@ -15,7 +15,7 @@ from lxml import etree
 from reporting.config import PageGeometry
 from reporting.language.bidi import isolate_ltr, isolate_rtl
 from reporting.language.line_breaks import keep_together
-from textutil import BIDI_CONTROLS, docx_xml, pdf_text
+from textutil import BIDI_CONTROLS, docx_xml, font_face_style, pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -42,7 +42,8 @@ def document(locale: str, nobr: bool) -> str:
     heading = f'<h1 class="title">{HEADINGS[locale]}</h1>'
     html = (
         f'<html lang="{locale}" dir="{"rtl" if rtl else "ltr"}"><head><link rel="stylesheet" href="css/common.css">'
-        f"<style>{NARROW} p {{ text-align: start; }}</style></head><body>{heading}{paragraphs}</body></html>"
+        f"{font_face_style(locale)}<style>{NARROW} p {{ text-align: start; }}</style></head>"
+        f"<body>{heading}{paragraphs}</body></html>"
     )
     html = keep_together(html) if nobr else html
     return isolate_ltr(html) if rtl else isolate_rtl(html)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+import office
 from reporting.config import PageGeometry
 from reporting.language.bidi import isolate_ltr, isolate_rtl
 from reporting.language.line_breaks import keep_together
@@ -192,20 +193,4 @@ def test_list_items_first_lines_align_with_the_rest_in_the_docx(built, locale, t
 
 
 def _libreoffice(sources: list[Path], folder: Path) -> list[Path]:
-    profile = (folder / "profile").as_uri()  # its own profile: other soffice runs may be going on
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            *map(str, sources),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return [folder / source.with_suffix(".pdf").name for source in sources]
+    return office.convert(sources, folder, timeout=300)

@@ -6,12 +6,18 @@ layers, and, when the optional benchmark dependency is installed (pip install ty
 compiling the same certificate one document at a time, all in one run so the ratios hold on a
 busy machine.
 Usage: .venv/bin/python benchmarks/certificates.py [N] [--format pdf|docx]... [--path layered|chunked|...]
-       .venv/bin/python benchmarks/certificates.py 100000 --path layered   # the 100,000-awardee event
+       .venv/bin/python benchmarks/certificates.py --awardees 100000   # the 100,000-awardee event
+
+``--awardees N`` is the big-event run: the awardees come from a CSV spreadsheet beside the event (the
+route docs/print-certificates.md describes for big events, since YAML is capped at 2 MB), only the
+shipped path runs, and the project is generated in a temporary folder (``--keep DIR`` to keep it there).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import random
 import resource
 import shutil
@@ -51,6 +57,30 @@ GIVEN = [
     ("Lâm", "لام"),
     ("Điệp", "ديب"),
 ]
+# A big event's people hold many positions in many units: the list's cells vary in length as real
+# ones do (a unit name can wrap onto a second line).
+POSITIONS = [
+    ("Thanh tra viên", "مفتش"),
+    ("Thanh tra viên chính", "مفتش أول"),
+    ("Chánh Thanh tra", "رئيس هيئة التفتيش"),
+    ("Phó Chánh Thanh tra", "نائب رئيس هيئة التفتيش"),
+    ("Trưởng phòng Tiếp công dân", "رئيس قسم استقبال المواطنين"),
+    ("Chuyên viên", "أخصائي"),
+]
+DISTRICTS = [
+    ("Kim Sơn", "كيم سون"),
+    ("Yên Khánh", "ين خانه"),
+    ("Hoa Lư", "هوا لو"),
+    ("Gia Viễn", "جيا فين"),
+    ("Nho Quan", "نهو كوان"),
+    ("Yên Mô", "ين مو"),
+    ("Tam Điệp", "تام ديب"),
+]
+UNITS = [
+    ("Thanh tra huyện {}", "هيئة التفتيش في منطقة {}"),
+    ("Ban Tiếp công dân huyện {}", "لجنة استقبال المواطنين في منطقة {}"),
+    ("Ủy ban nhân dân huyện {}, tỉnh Ninh Bình", "اللجنة الشعبية لمنطقة {} بمقاطعة نينه بينه"),
+]
 
 
 def synthetic_awardees(count: int, seed: int = 35) -> str:
@@ -69,14 +99,46 @@ def synthetic_awardees(count: int, seed: int = 35) -> str:
     return "\n".join(lines) + "\n"
 
 
-def make_project(folder: Path, count: int) -> Path:
+def synthetic_sheet(count: int, seed: int = 35) -> str:
+    """A CSV UTF-8 table of ``count`` individuals with varied names, positions and units in vi and ar."""
+    rng = random.Random(seed)
+    out = io.StringIO()
+    table = csv.writer(out, lineterminator="\n")
+    table.writerow(["Loại", "Mã", "Họ và tên (vi)", "الاسم (ar)", "Chức vụ (vi)", "المنصب (ar)", "Đơn vị (vi)", "الوحدة (ar)"])
+    for number in range(1, count + 1):
+        parts = [rng.choice(FAMILY), rng.choice(MIDDLE), rng.choice(GIVEN)]
+        if rng.random() < 0.3:  # a second middle name, as many Vietnamese names have
+            parts.insert(2, rng.choice(MIDDLE))
+        position, (unit_vi, unit_ar), district = rng.choice(POSITIONS), rng.choice(UNITS), rng.choice(DISTRICTS)
+        table.writerow(
+            [
+                "Cá nhân",
+                f"c{number:06d}",
+                " ".join(p[0] for p in parts),
+                " ".join(p[1] for p in parts),
+                *position,
+                unit_vi.format(district[0]),
+                unit_ar.format(district[1]),
+            ]
+        )
+    return out.getvalue()
+
+
+def make_project(folder: Path, count: int, sheet: bool = False) -> Path:
+    """A copy of the project's settings and templates with one event of ``count`` individuals, listed
+    in its YAML or (``sheet``) in a CSV file beside it."""
     for name in ("reporting.toml",):
         shutil.copy(ROOT / name, folder / name)
     shutil.copytree(ROOT / "templates", folder / "templates")
     (folder / "data").mkdir()
     source = (ROOT / "data" / "directive-35-review.yaml").read_text(encoding="utf-8")
     head, _, _ = source.partition("  groups:")
-    (folder / "data" / "batch.yaml").write_text(head + synthetic_awardees(count), encoding="utf-8")
+    if sheet:
+        (folder / "data" / "awardees.csv").write_text(synthetic_sheet(count), encoding="utf-8")
+        awardees = "  source: awardees.csv\n"
+    else:
+        awardees = synthetic_awardees(count)
+    (folder / "data" / "batch.yaml").write_text(head + awardees, encoding="utf-8")
     return folder
 
 

@@ -17,7 +17,7 @@ from reporting.errors import DataError, Expected, Problem
 from reporting.source.sheet_guard import check_sheet_file
 from reporting.source.sheet_structure import SheetStructure, scan_structure
 
-MAX_ROWS = 20_000
+MAX_ROWS = 100_000
 MAX_COLUMNS = 64
 
 

@@ -104,11 +104,13 @@ def synthetic_sheet(count: int, seed: int = 35) -> str:
     rng = random.Random(seed)
     out = io.StringIO()
     table = csv.writer(out, lineterminator="\n")
-    table.writerow(["Loại", "Mã", "Họ và tên (vi)", "الاسم (ar)", "Chức vụ (vi)", "المنصب (ar)", "Đơn vị (vi)", "الوحدة (ar)"])
+    table.writerow(
+        ["Loại", "Mã", "Họ và tên (vi)", "الاسم (ar)", "Chức vụ (vi)", "المنصب (ar)", "Đơn vị (vi)", "الوحدة (ar)"]
+    )
     for number in range(1, count + 1):
         parts = [rng.choice(FAMILY), rng.choice(MIDDLE), rng.choice(GIVEN)]
         if rng.random() < 0.3:  # a second middle name, as many Vietnamese names have
-            parts.insert(2, rng.choice(MIDDLE))
+            parts.insert(2, rng.choice([name for name in MIDDLE if name != parts[1]]))
         position, (unit_vi, unit_ar), district = rng.choice(POSITIONS), rng.choice(UNITS), rng.choice(DISTRICTS)
         table.writerow(
             [
@@ -140,6 +142,30 @@ def make_project(folder: Path, count: int, sheet: bool = False) -> Path:
         awardees = synthetic_awardees(count)
     (folder / "data" / "batch.yaml").write_text(head + awardees, encoding="utf-8")
     return folder
+
+
+def run_big_event(count: int, jobs: int, keep: Path | None) -> None:
+    """The big-event run: ``count`` awardees from a CSV sheet, the shipped build, both languages and
+    formats (certificates, print files, lists, reports); wall and CPU time, peak memory of the tree."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        project = make_project(folder, count, sheet=True)
+        print(f"awardees: {count} from data/awardees.csv (generated in {time.perf_counter() - started:.1f} s)")
+        command = [sys.executable, str(ROOT / "build_reports.py"), "--project", str(project), "build"]
+        command += ["--output", str(project / "output"), "-q", "--jobs", str(jobs)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall, peak, peak_pss = measure(command, with_pss=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        certificates = count * 2
+        print(
+            f"{count} awardees x ar + vi ({jobs} workers): wall {wall:.0f} s ({wall / 60:.1f} min)  "
+            f"CPU {cpu:.0f} s ({cpu / certificates * 1000:.1f} ms a certificate)  "
+            f"peak RSS {peak:.0f} MB (the build and its workers, summed; shared pages counted in each)  "
+            f"peak PSS {peak_pss:.0f} MB (shared pages split between them)"
+        )
 
 
 def run(count: int, formats: list[str], paths: list[str]) -> None:
@@ -212,26 +238,29 @@ def run_typst(project: Path, count: int) -> None:
     )
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Wall time and the peak of the summed RSS of the build and its workers, sampled every 20 ms."""
+def measure(command: list[str], with_pss: bool = False):
+    """Wall time and the peak of the summed RSS of the build and its workers, sampled every 20 ms
+    (``with_pss``: every 200 ms, also the peak of their summed PSS, which splits shared pages)."""
     started = time.perf_counter()
     process = subprocess.Popen(command)
-    peak = 0
+    peak = peak_pss = 0
     while process.poll() is None:
         peak = max(peak, tree_rss_kb(process.pid))
-        time.sleep(0.02)
+        if with_pss:
+            peak_pss = max(peak_pss, tree_rss_kb(process.pid, "/smaps_rollup", "Pss:"))
+        time.sleep(0.2 if with_pss else 0.02)
     wall = time.perf_counter() - started
     if process.returncode:
         sys.exit(process.returncode)
-    return wall, peak / 1024
+    return (wall, peak / 1024, peak_pss / 1024) if with_pss else (wall, peak / 1024)
 
 
-def tree_rss_kb(pid: int) -> int:
+def tree_rss_kb(pid: int, file: str = "/status", field: str = "VmRSS:") -> int:
     total = 0
     for child in [pid] + children(pid):
         try:
-            for line in Path(f"/proc/{child}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{child}{file}").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
         except OSError:
             pass
@@ -254,5 +283,11 @@ if __name__ == "__main__":
     parser.add_argument("count", nargs="?", type=int, default=1000)
     parser.add_argument("--format", action="append", choices=["pdf", "docx"])
     parser.add_argument("--path", action="append", choices=list(PATHS), help=f"default: {', '.join(DEFAULT_PATHS)}")
+    parser.add_argument("--awardees", type=int, help="the big-event run: this many awardees from a CSV sheet")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes of the big-event run")
+    parser.add_argument("--keep", type=Path, help="generate the big event's project here and keep it")
     options = parser.parse_args()
-    run(options.count, options.format or ["pdf", "docx"], options.path or DEFAULT_PATHS)
+    if options.awardees:
+        run_big_event(options.awardees, options.jobs, options.keep)
+    else:
+        run(options.count, options.format or ["pdf", "docx"], options.path or DEFAULT_PATHS)

@@ -28,7 +28,7 @@ from reporting.build.manifest import (
     refuse_foreign_folder,
 )
 from reporting.build.output_paths import check_output_folder, ensure_no_links
-from reporting.build.publish import Staging, file_sha256, recover
+from reporting.build.publish import STAGING_NAME, Staging, StagingArea, file_sha256, recover
 from reporting.build.workers import (
     CalibrationTask,
     ChunkTask,
@@ -204,6 +204,16 @@ def run_build(
     output = output.resolve()
     check_output_folder(project, output)  # never the project, data/, templates/ or reporting.toml
     forget_assets()
+    area = StagingArea(output, output / STAGING_NAME)
+    with Workers(project, area, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
+        # Forked now, before the data is loaded: a big event's awardees are not copied into them.
+        workers.start()
+        return _run_build(project, output, selection, progress, workers, started)
+
+
+def _run_build(
+    project: Project, output: Path, selection: Selection, progress: Progress | None, workers: Workers, started: float
+) -> BuildResult:
     bundles = load_bundles(project)  # read, validate, merge: every problem before anything is rendered
     _check_selection(bundles, project, selection)
     renderer = Renderer(project)
@@ -219,8 +229,7 @@ def run_build(
         ledger = Ledger(output, previous_outputs(output, result.warnings), selection.force, staging)
         tasks = TaskPlanner(project, selection, renderer, ledger, paged_inputs, result)
         _write(
-            project,
-            selection,
+            workers,
             (lambda: tasks.tasks(documents, sets), tasks.print_tasks),
             ledger,
             result,
@@ -270,21 +279,17 @@ class _Progress:
             self.report(done, self.total, target)
 
 
-def _write(
-    project: Project, selection: Selection, stages, ledger: Ledger, result: BuildResult, progress: _Progress
-) -> None:
+def _write(workers: Workers, stages, ledger: Ledger, result: BuildResult, progress: _Progress) -> None:
     """Hand each stage's tasks to the worker processes and adopt what they staged. Leaving the
-    ``with`` waits for the running tasks; if it failed, Staging then discards everything staged."""
-    with Workers(
-        project, ledger.staging.area, selection.jobs or default_jobs(), selection.sign_key, selection.force
-    ) as workers:
-        for stage in stages:  # the print files need every chunk: a stage of their own
-            with closing(workers.run(stage())) as results:
-                for written in results:
-                    for item in written:
-                        if ledger.adopt(item):
-                            result.written.append(item.target)
-                            progress(len(result.written) + len(ledger.unchanged), item.target)
+    build's ``with Workers`` waits for the running tasks; if it failed, Staging then discards
+    everything staged."""
+    for stage in stages:  # the print files need every chunk: a stage of their own
+        with closing(workers.run(stage())) as results:
+            for written in results:
+                for item in written:
+                    if ledger.adopt(item):
+                        result.written.append(item.target)
+                        progress(len(result.written) + len(ledger.unchanged), item.target)
 
 
 def _publish(

@@ -175,13 +175,26 @@ class Worker:
         with time_limit(limit, f"writing {task.shown}"), named(task.shown, task.awardee_ids):
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)
-            if registry.spec(task.format).paged:
+            parts = self._parts(task) if hasattr(writer, "write_parts") else None  # a writer that can join parts
+            if parts is not None:
+                data = writer.write_parts(task.html, parts, geometry)
+                data = self._signed(data) if registry.spec(task.format).paged else data
+            elif registry.spec(task.format).paged:
                 data = self._signed(
                     writer.write(task.html, geometry, expected_pages=task.expected_pages, archive=task.archive)
                 )
             else:
                 data = writer.write(task.html, geometry)
         return self.stage(task.target, data)
+
+    def _parts(self, task: DocumentTask) -> list[str] | None:
+        """A long list's HTML in parts typeset one after the other (memory follows the part); None for
+        a document short enough to write whole, or archived (a PDF/A document is typeset whole)."""
+        if task.rows <= self.project.list_part_rows or task.archive is not None or task.expected_pages:
+            return None
+        from reporting.writers.html_parts import split_rows
+
+        return split_rows(task.html, self.project.list_part_rows)
 
     def _chunk(self, task: ChunkTask) -> list[Written]:
         from reporting.writers.pdf_split import split_pages
@@ -327,6 +340,14 @@ class Workers:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+
+    def start(self) -> None:
+        """Start the processes now (with more than one job), while the parent is small: forked later,
+        each would start with a copy of everything the parent then holds (a big event's data)."""
+        if self.jobs > 1:
+            executor = self._pool()
+            for future in [executor.submit(os.getpid) for _ in range(self.jobs)]:
+                future.result()
 
     def run(self, tasks: Iterable[Task]) -> Generator[list[Written], None, None]:
         """Each task's files as it finishes. If one fails (or the caller stops), the tasks not

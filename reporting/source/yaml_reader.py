@@ -21,13 +21,16 @@ from pathlib import Path
 import yaml
 
 from reporting.errors import DataError, Expected, Problem, shorten
-from reporting.tool_language import _
+from reporting.source.sheet_reader import MAX_ROWS
+from reporting.tool_language import N_, _, isolate
+from reporting.tool_language import number as reader_number
 
 MAX_BYTES = 2_000_000  # 2 MB: an event's data is tens of kilobytes; the cap stops runaway input early
-TOO_BIG_ADVICE = (
-    "one event's data is normally under 100 kB: look for a pasted picture or base64 text "
-    "(pictures belong in templates/assets/, referenced from the template), or split a very "
-    "long text into shorter fields"
+TOO_BIG_ADVICE = N_(
+    "one event's data is normally under {typical}: look for a pasted picture or base64 text "
+    "(pictures belong in {assets}, referenced from the template), or split a very "
+    "long text into shorter fields. For thousands of awardees, list them in a spreadsheet "
+    "beside the event instead ({setting}, up to {rows} rows; see {guide})"
 )
 MAX_DEPTH = 20
 # The composer recurses once per level: past this it stops (a 20,000-deep file would exhaust
@@ -178,8 +181,21 @@ class _PlainLoader(yaml.SafeLoader):
 
 def _decode(shown: Path, raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
+        advice = _(TOO_BIG_ADVICE).format(
+            typical=isolate("100 kB"),
+            assets=isolate("templates/assets/"),
+            setting=isolate("awards: {source: awardees.xlsx}"),
+            rows=reader_number(MAX_ROWS),
+            guide=isolate("docs/commend-from-a-spreadsheet.md"),
+        )
         raise DataError.about_file(
-            shown, Expected(f"at most {MAX_BYTES:,} bytes", f"{len(raw):,}", f" — {TOO_BIG_ADVICE}")
+            shown,
+            Expected(
+                _("at most {limit} bytes").format(limit=reader_number(MAX_BYTES)),
+                reader_number(len(raw)),
+                " — " + advice,
+                code="file-too-big",
+            ),
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         raise DataError(

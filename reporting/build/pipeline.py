@@ -206,9 +206,21 @@ def run_build(
     forget_assets()
     area = StagingArea(output, output / STAGING_NAME)
     with Workers(project, area, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
-        # Forked now, before the data is loaded: a big event's awardees are not copied into them.
-        workers.start()
+        if _big_data(project):  # forked now, before the data is loaded: the awardees are not copied into them
+            workers.start()
         return _run_build(project, output, selection, progress, workers, started)
+
+
+# Data folders larger than this (about 4,000 awardees) start the workers before loading. A smaller
+# build starts them when it has something to write, with everything loaded that they inherit.
+BIG_DATA_BYTES = 1_000_000
+
+
+def _big_data(project: Project) -> bool:
+    try:
+        return sum(path.stat().st_size for path in project.data_dir.rglob("*") if path.is_file()) > BIG_DATA_BYTES
+    except OSError:
+        return False
 
 
 def _run_build(

@@ -345,6 +345,7 @@ class Workers:
         """Start the processes now (with more than one job), while the parent is small: forked later,
         each would start with a copy of everything the parent then holds (a big event's data)."""
         if self.jobs > 1:
+            _import_writers()
             executor = self._pool()
             for future in [executor.submit(os.getpid) for _ in range(self.jobs)]:
                 future.result()
@@ -391,6 +392,14 @@ class Workers:
                 initargs=(self.project, self.area, self.sign_key, self.force, os.getpid()),
             )
         return self._executor
+
+
+def _import_writers() -> None:
+    """The libraries the shipped writers use, imported once before the fork (each worker would
+    otherwise import them inside its first task's time limit)."""
+    import docx  # noqa: F401
+    import fontTools.ttLib  # noqa: F401
+    import weasyprint  # noqa: F401
 
 
 def default_jobs() -> int:

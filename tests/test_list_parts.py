@@ -87,7 +87,7 @@ def _list_project(folder, awardees: int, part_rows: int):
     """The real templates, an event of ``awardees`` individuals from a CSV sheet, and only the list
     among the documents (so no certificate is typeset)."""
     config = (ROOT / "reporting.toml").read_text(encoding="utf-8")
-    config = config.replace("job_time_limit_s = 60", f"job_time_limit_s = 60\nlist_part_rows = {part_rows}")
+    config = config.replace("list_part_rows = 1000", f"list_part_rows = {part_rows}")
     config = config[: config.index("[documents.report]")] + (
         '[documents.awardees]\ntemplate = "awardees.html.j2"\npage = "report"\n'
     )

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from conftest import copy_project, run_cli
+from reporting import tool_language
 from reporting.scaffold.periods import parse_period
 from reporting.source.yaml_reader import load_yaml
 
@@ -103,7 +104,7 @@ def test_every_field_has_a_comment_saying_what_goes_there(project):
         if re.match(r"  [a-z_]+:", line):
             previous_line = lines[lines.index(line) - 1]
             assert "  # " in line or previous_line.strip().startswith("#"), line
-    assert all("# FILL IN / CẦN ĐIỀN: a number — " in line for line in lines if line.strip().startswith("value:"))
+    assert all("# FILL IN: a number — " in line for line in lines if line.strip().startswith("value:"))
 
 
 def test_unfilled_scaffold_reports_each_blank_with_its_line(project):
@@ -253,3 +254,77 @@ def test_a_blank_in_any_file_is_reported_as_to_fill(project, old, new, field, ex
     assert code == 1 and problem["field"] == field
     assert problem["message"] == f"expected {expected}, found nothing — fill this in"
     assert (problem["expected"], problem["found"]) == (expected, "nothing")
+
+
+@pytest.fixture
+def clerk_environment(monkeypatch):
+    """Sets the environment's language for the commands a test runs; English again for the tests after it
+    (the language a run chooses stays the process's until the next run chooses)."""
+    yield monkeypatch
+    tool_language.use(tool_language.SOURCE_LANGUAGE)
+
+
+def _without_comments(text: str) -> list[str]:
+    """The YAML as the loader sees it: comment lines blanked, end-of-line comments cut."""
+    return [re.sub(r"\s+#.*$", "", line) if not line.lstrip().startswith("#") else "" for line in text.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("lang", "marker", "comments"),
+    [
+        (
+            "vi_VN.UTF-8",
+            "CẦN ĐIỀN",
+            [
+                "# Địa điểm họp.",
+                "# CẦN ĐIỀN: ngày họp, YYYY-MM-DD, từ ngày 2024-04-01 trở đi.",
+                "  start: 2024-04-01  # ngày đầu",
+            ],
+        ),
+        (
+            "ar_EG.UTF-8",
+            "للتعبئة",
+            [
+                "# مكان انعقاد الاجتماع.",
+                "# للتعبئة: يوم الاجتماع، YYYY-MM-DD، في 2024-04-01 أو بعده.",
+                "  start: 2024-04-01  # أول يوم",
+            ],
+        ),
+    ],
+)
+def test_comments_in_the_language_of_the_environment_around_the_same_yaml(
+    project, clerk_environment, lang, marker, comments
+):
+    english = project / "english.yaml"
+    assert new(project, "quarterly", "--period", "2024-Q2", "--output", str(english))[0] == 0
+    clerk_environment.setenv("LANG", lang)
+    code, out, err = new(project, "quarterly", "--period", "2024-Q2")
+    assert code == 0, err
+    assert marker in out and "FILL IN" not in out
+    text = (project / Q2).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    for comment in comments:
+        assert comment in lines
+    assert "Where the meeting took place" not in text and "FILL IN" not in text
+    assert all(f"# {marker}: " in line for line in lines if line.strip().startswith("value:"))
+    # Only the comments differ: the same keys (the schema's English), values and blanks on the same lines.
+    assert _without_comments(text) == _without_comments(english.read_text(encoding="utf-8"))
+    assert load_yaml(project / Q2).data == load_yaml(english).data
+    english.unlink()
+    code, document = check_json(project)
+    assert code == 1 and len(document["problems"]) == 27
+    assert {p["file"] for p in document["problems"]} == {Q2}
+
+
+def test_the_awardee_workbook_and_its_pointer_speak_arabic(project, clerk_environment):
+    import openpyxl
+
+    clerk_environment.setenv("LANG", "ar_EG.UTF-8")
+    code, _, err = new(project, "conference", "--period", "2025", "--from", str(project / D35), "--sheet")
+    assert code == 0, err
+    text = (project / "data/directive-35-review-2025.yaml").read_text(encoding="utf-8")
+    assert "  # المكرَّمون: صف لكل جماعة أو شخص في المصنف المجاور لهذا الملف، وورقة لكل نوع.\n" in text
+    assert '  source: "directive-35-review-2025-awardees.xlsx"\n' in text
+    book = openpyxl.load_workbook(project / "data/directive-35-review-2025-awardees.xlsx")
+    rules = [rule.error for sheet in book.worksheets for rule in sheet.data_validations.dataValidation]
+    assert "المعرِّف: من 1 إلى 64 محرفًا، من الحروف الصغيرة a-z والأرقام 0-9 و- أو _" in rules

@@ -126,6 +126,74 @@ def test_latin_codes_in_arabic_titles_of_the_preview_keep_their_order(server, br
     page.close()
 
 
+# What a Vietnamese and an Arabic browser read on the index and on a document's page.
+UI_LABELS = {
+    "vi": {
+        "home": "Xem trước",
+        "status": "Đã cập nhật (lần dựng",
+        "column": "Tài liệu",
+        "report": "Báo cáo hội nghị",
+        "link": "Xem trước (Tiếng Ả Rập)",
+        "pages": "Các trang như khi in (",
+        "download": "Tải về PDF",
+        "text": "Văn bản (HTML dùng để in ra PDF)",
+    },
+    "ar": {
+        "home": "معاينة",
+        "status": "محدَّث (الإنشاء رقم",
+        "column": "المستند",
+        "report": "تقرير الاجتماع",
+        "link": "معاينة (الفيتنامية)",
+        "pages": "الصفحات كما ستُطبع (",
+        "download": "تنزيل PDF",
+        "text": "النص (صفحة HTML التي يُطبع منها ملف PDF)",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["vi", "ar"])
+def test_the_preview_speaks_the_browsers_language(server, browser, language, tmp_path):
+    """Accept-Language chooses the preview's own words and direction; each document keeps its own."""
+    url, _, _ = server
+    labels = UI_LABELS[language]
+    accept = {"vi": "vi-VN,vi;q=0.9,en;q=0.8", "ar": "ar-EG,ar;q=0.9,en;q=0.8"}[language]
+    context = browser.new_context(
+        locale=accept.split(",")[0],
+        extra_http_headers={"Accept-Language": accept},
+        viewport={"width": 1100, "height": 800},
+    )
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator("a[data-document]")).to_have_count(8, timeout=BUILD_TIMEOUT_MS)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
+    assert page.locator("body").evaluate("e => getComputedStyle(e).direction") == ("rtl" if language == "ar" else "ltr")
+    expect(page.locator("header.bar a.home")).to_have_text(labels["home"])
+    expect(page.locator("#build-status")).to_contain_text(labels["status"])
+    expect(page.locator("table.documents thead th").first).to_have_text(labels["column"])
+    expect(page.locator("table.documents tbody th").first).to_have_text(labels["report"])
+    link = page.locator('a[data-document="inspectorate-2024-q1/vi/report"]')
+    expect(page.get_by_role("link", name=labels["link"]).first).to_be_visible()
+    # Event ids stay left to right on an Arabic page; the bar mirrors (the status at the start's far end).
+    code = page.locator("#event-inspectorate-2024-q1 h1 code")
+    assert code.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    home, status = page.locator("header.bar a.home").bounding_box(), page.locator("#build-status").bounding_box()
+    assert (status["x"] < home["x"]) == (language == "ar")
+    page.screenshot(path=tmp_path / f"preview-index-{language}.png", full_page=True)
+
+    link.click()
+    expect(page.locator("section.card h2").first).to_contain_text(labels["pages"])
+    expect(page.get_by_role("link", name=labels["download"])).to_be_visible()
+    expect(page.locator("article#document section.card h2").nth(1)).to_have_text(labels["text"])
+    # The Vietnamese document stays left to right inside an Arabic page, and keeps its language.
+    expect(page.locator("#document")).to_have_attribute("dir", "ltr")
+    expect(page.frame_locator("#document-text").locator("html")).to_have_attribute("lang", "vi")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.screenshot(path=tmp_path / f"preview-document-{language}.png")
+    print(f"screenshots in {tmp_path}")
+    context.close()
+
+
 def test_edit_break_and_fix_the_yaml_while_the_page_is_open(server, browser):
     url, project, serve = server
     data = project / EVENT_FILE

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reporting.build.watch import Outcome
 from reporting.errors import DataError, Problem
+from reporting.tool_language import _
 from reporting.ui.problem_report import sheet_row_text, source_window
 
 CONTEXT_LINES = 1  # lines shown before and after the offending one
@@ -33,7 +34,7 @@ def problem_views(outcome: Outcome) -> list[ProblemView]:
     if outcome.ok:
         return []
     if outcome.crash:
-        return [ProblemView("internal error (a bug; please report it)", "", outcome.crash)]
+        return [ProblemView(_("internal error (a bug; please report it)"), "", outcome.crash)]
     if isinstance(outcome.error, DataError):
         return [_view(problem, outcome.project_root) for problem in outcome.error.problems]
     return [ProblemView(type(outcome.error).__name__, "", str(outcome.error))]

@@ -8,15 +8,24 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from babel import Locale, UnknownLocaleError
+from markupsafe import Markup, escape
 
+from reporting import tool_language
 from reporting.language.bidi import isolated
 from reporting.preview import page_images as pdfpages
 from reporting.preview.listing import Document, by_event
 from reporting.preview.state import Preview
+from reporting.tool_language import N_, _, n_
 from reporting.writers import registry
 
 _HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
+# The built-in document kinds by what a clerk calls them; a project's own kinds show their table name.
+DOCUMENT_LABELS = {
+    "report": N_("Meeting report"),
+    "awardees": N_("List of awardees"),
+    "certificates": N_("Certificates"),
+}
 
 
 @dataclass(frozen=True)
@@ -34,18 +43,62 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # The tool's catalog, looked up at each call: the request's language (tool_language.speaking) is
+    # in effect while a page renders, so one environment serves every browser in its own language.
+    # Templates write _("... {named} ...")|fill(named=...) and n_(...) as the Python code does: the catalog
+    # is extracted with the keywords _ and n_ only, so a {% trans %} block would never reach translators.
+    # (A method the i18n extension adds to the environment, unknown to the type checker.)
+    environment.install_gettext_callables(gettext=_, ngettext=n_, newstyle=False)  # type: ignore[attr-defined]
+    environment.globals.update(
+        n_=n_,
+        number=tool_language.number,
+        isolate=tool_language.isolate,
+        ltr=ltr,
+        language_name=language_name,
+        document_label=document_label,
+    )
+    environment.filters["fill"] = fill
     # Data shown outside a rendered document (event titles) needs the same isolation the
     # documents get, or "35-CT/TW" reads "CT/TW-35" in an Arabic heading.
     environment.filters["isolated"] = lambda text, direction: Markup(isolated(text, direction))
     return environment
 
 
+def fill(message: str, **values: object) -> Markup:
+    """A translated message with its ``{named}`` placeholders filled: the message and plain values
+    escaped, markup values (``ltr(...)``) kept."""
+    return Markup(escape(message)).format(**values)
+
+
+def ltr(text: object, tag: str = "bdi") -> Markup:
+    """``text`` (a file name, an event id, a location, a command) in its own left-to-right order,
+    whatever the page's direction: an element with ``dir`` is isolated from the words around it."""
+    return Markup('<{tag} dir="ltr">{text}</{tag}>').format(tag=Markup(tag), text=text)
+
+
+def language_name(code: str) -> str:
+    """A document locale's name in the language the preview speaks ("Tiếng Việt", "العربية")."""
+    try:
+        name = Locale.parse(code).get_display_name(tool_language.current())
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return name or code
+
+
+def document_label(name: str) -> str:
+    return _(DOCUMENT_LABELS[name]) if name in DOCUMENT_LABELS else name
+
+
 def _render(template: str, preview: Preview, **context) -> str:
+    language = tool_language.current()
     return (
         _environment()
         .get_template(template)
         .render(
+            ui_language=language,
+            ui_direction=tool_language.direction(language),
             status=preview.status(),
             problems=preview.problems(),
             outcome=preview.outcome,

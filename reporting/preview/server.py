@@ -22,6 +22,7 @@ from reporting.errors import PortUnavailable
 from reporting.preview import page_images as pdfpages
 from reporting.preview import pages
 from reporting.preview.state import Preview
+from reporting.tool_language import N_, _, current, isolate, speaking
 from reporting.writers import registry
 
 HOST = "127.0.0.1"
@@ -38,6 +39,12 @@ REQUEST_TIMEOUT_S = 10
 # stream); past it a connection is answered 503 at once, so slow clients cannot pin a thread each.
 MAX_CONNECTIONS = 32
 LISTEN_BACKLOG = 64  # connections the kernel queues while every worker is busy
+# What a refused request is told, in the reader's language (the status line stays HTTP's English).
+REFUSALS = {
+    HTTPStatus.BAD_REQUEST: N_("This address cannot be read."),
+    HTTPStatus.NOT_FOUND: N_("Nothing is served at this address."),
+    HTTPStatus.MISDIRECTED_REQUEST: N_("This preview answers only at 127.0.0.1 or localhost."),
+}
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -87,6 +94,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
     timeout = REQUEST_TIMEOUT_S  # the socket's: reading the request, and each write
 
     def do_GET(self) -> None:  # the name http.server calls for a GET
+        # Every text of the answer in the language this browser gets (see reporting/preview/language.py).
+        with speaking(self.server.preview.language.for_request(self.headers.get("Accept-Language"))):
+            self._answer()
+
+    def _answer(self) -> None:
         if self.headers.get("Host", "").lower() not in self.server.hosts:
             # A page of another site whose name was pointed at 127.0.0.1 (DNS rebinding) sends its own name.
             return self._send_error(HTTPStatus.MISDIRECTED_REQUEST)
@@ -177,10 +189,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.wfile.flush()
 
     def _send_html(self, html: str, code: HTTPStatus = HTTPStatus.OK) -> None:
-        self._send(html.encode(), "text/html; charset=utf-8", {"Cache-Control": "no-store"}, code)
+        self._send(html.encode(), "text/html; charset=utf-8", {"Cache-Control": "no-store", **self._language()}, code)
 
     def _send_error(self, code: HTTPStatus) -> None:
-        self._send(f"{code.value} {code.phrase}\n".encode(), "text/plain; charset=utf-8", code=code)
+        text = f"{code.value} {code.phrase}\n"
+        if code in REFUSALS:
+            text += _(REFUSALS[code]) + "\n"
+        self._send(text.encode(), "text/plain; charset=utf-8", self._language(), code)
+
+    def _language(self) -> dict[str, str]:
+        """Headers of a response in the reader's language; ``Vary`` when another browser could get
+        another language, so no cache hands one reader's page to the other. Files, images, the status
+        and the event stream are the same for everyone and carry neither."""
+        headers = {"Content-Language": current()}
+        if self.server.preview.language.follows_browser:
+            headers["Vary"] = "Accept-Language"
+        return headers
 
     def _send(
         self, body: bytes, kind: str, headers: dict[str, str] | None = None, code: HTTPStatus = HTTPStatus.OK
@@ -216,7 +240,11 @@ def serve(preview: Preview, port: int, ready: Callable[[str], None], report: Cal
     try:
         server = PreviewServer(preview, port)
     except OSError as exc:
-        raise PortUnavailable(f"cannot serve on {HOST}:{port}: {exc.strerror or exc}") from None
+        raise PortUnavailable(
+            _("cannot serve on {address}: {reason}").format(
+                address=isolate(f"{HOST}:{port}"), reason=exc.strerror or exc
+            )
+        ) from None
     stop = threading.Event()
     failures: list[BaseException] = []
 

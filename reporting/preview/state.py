@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reporting.build.watch import Outcome, Rebuilder
 from reporting.preview.error_page import ProblemView, problem_views
+from reporting.preview.language import PreviewLanguage
 from reporting.preview.listing import Document, documents_of
 
 
@@ -26,8 +27,9 @@ class Status:
 class Preview:
     """Written by the watcher thread after each build, read by the request threads."""
 
-    def __init__(self, rebuilder: Rebuilder):
+    def __init__(self, rebuilder: Rebuilder, language: PreviewLanguage | None = None):
         self.rebuilder = rebuilder
+        self.language = language or PreviewLanguage(None)
         self.documents: dict[tuple[str, str, str], Document] = {}  # the latest *good* build's
         self.outcome: Outcome | None = None
         self.building = False

@@ -15,6 +15,7 @@ import io
 
 from reporting.source.sheet_awards import KINDS, awardee_fields
 from reporting.source.sheet_headers import KIND_SHEETS, Column, template_heading, value_choices
+from reporting.tool_language import _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _WIDTHS = {"id": 10, "name": 36, "position": 30, "unit": 36, "gender": 12, "book_number": 14}
@@ -70,7 +71,8 @@ def _header(sheet, columns: list[Column], locales: tuple[str, ...]) -> None:
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="id",
-        error="Mã: 1-64 chữ thường, số, - hoặc _ / a-z, 0-9, - or _",
+        # The spreadsheet shows this when a typed id is too long: the clerk reads it in the tool's language.
+        error=_("The id: 1 to 64 characters, lowercase letters a-z, digits 0-9, - or _"),
     )
     sheet.add_data_validation(ids)
     ids.add("A2:A20000")
@@ -132,8 +134,7 @@ def with_sheet(document, file_name: str) -> bool:
         Entry(
             "source",
             file_name,
-            "The awardees: one row per group or person in this workbook beside this "
-            "file, one sheet per kind. (vi: danh sách khen thưởng)",
+            _("The awardees: one row per group or person in this workbook beside this file, one sheet per kind."),
         )
     )
     awards.value.entries[:] = kept

@@ -4,8 +4,8 @@ What changes from one period to the next (figures, the meeting date, the
 title, the narrative, the citation, the awardees) is left empty, so ``check``
 lists every blank as "found nothing — fill this in" until it is filled; what
 stays (bodies, chair, attendees, figure labels, signatory) is carried over.
-Every field gets a comment saying what goes there, in English with a
-Vietnamese gloss.
+Every field gets a comment saying what goes there, in the language the tool speaks
+(``reporting/tool_language.py``); the keys stay English: they are the data's schema.
 """
 
 from __future__ import annotations
@@ -13,12 +13,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from reporting import tool_language
 from reporting.scaffold.periods import ReportingPeriod, is_calendar_quarter, token_of
 from reporting.scaffold.yaml_emit import Entry, Mapping
+from reporting.tool_language import N_, _
 
 KINDS = ("quarterly", "conference", "commendation")
-_KIND_NAMES = {"quarterly": "Quarterly review", "conference": "Conference", "commendation": "Commendation batch"}
-FILL = "FILL IN / CẦN ĐIỀN"
+_KIND_NAMES = {
+    "quarterly": N_("Quarterly review"),
+    "conference": N_("Conference"),
+    "commendation": N_("Commendation batch"),
+}
+
+
+def fill_marker() -> str:
+    """What marks a blank to fill, in the tool's language: the comments and ``new``'s message name it."""
+    # TRANSLATORS: a short capitalised marker in the new file's comments, found by searching for it.
+    return _("FILL IN")
 
 
 @dataclass(frozen=True)
@@ -61,66 +72,68 @@ def scaffold(
 ) -> Mapping:
     data = previous.data
     blank = _blank_text(locales)
+    fill = fill_marker()
     entries = [
         Entry(
             "id",
             event_id,
-            'Short identifier of this file: lowercase letters, digits, "-" or "_". Do not change it once used.\n'
-            "(vi: mã của tệp; không đổi sau khi đã dùng)",
+            _(
+                'Short identifier of this file: lowercase letters, digits, "-" or "_".\n'
+                "Do not change it once the documents have been sent."
+            ),
         ),
-        Entry(
-            "sample_data",
-            False,
-            "true only if this file contains invented (sample) facts. (vi: true nếu là dữ liệu mẫu)",
-        ),
+        Entry("sample_data", False, _("true only if this file contains invented (sample) facts.")),
     ]
     if data.get("parent_body"):
         entries.append(
             Entry(
                 "parent_body",
                 _carried(data["parent_body"]),
-                "The body above the issuer, printed at the top of the header. (vi: cơ quan cấp trên)",
+                _("The body above the issuer, printed at the top of the header."),
             )
         )
     entries += [
         Entry(
             "issuer",
             _carried(data.get("issuer")) if data.get("issuer") else blank,
-            "The body that held the meeting and issues the report. (vi: cơ quan ban hành)",
+            _("The body that held the meeting and issues the report."),
         ),
         Entry(
             "title",
             blank,
             _with_last(
-                "Title of the meeting, printed as the report heading. (vi: tên hội nghị)\n"
-                f"{FILL}: one text per language.",
+                _("Title of the meeting, printed as the report heading.\n{fill}: one text per language.").format(
+                    fill=fill
+                ),
                 data.get("title"),
             ),
         ),
         Entry(
             "place",
             _carried(data.get("place")) if data.get("place") else blank,
-            "Where the meeting took place. (vi: địa điểm)",
+            _("Where the meeting took place."),
         ),
-        Entry("date", None, f"{FILL}: the day of the meeting, YYYY-MM-DD, on or after {period.start}. (vi: ngày họp)"),
         Entry(
-            "part_of_day", None, "morning, afternoon or evening; leave empty if unknown. (vi: buổi: sáng, chiều, tối)"
+            "date",
+            None,
+            _("{fill}: the day of the meeting, YYYY-MM-DD, on or after {start}.").format(
+                fill=fill, start=period.start.isoformat()
+            ),
         ),
+        Entry("part_of_day", None, _("morning, afternoon or evening; leave empty if unknown.")),
         Entry(
             "period",
-            Mapping([Entry("start", period.start, note="first day"), Entry("end", period.end, note="last day")]),
-            "The period the report covers (first and last day, YYYY-MM-DD). (vi: kỳ báo cáo)",
+            Mapping([Entry("start", period.start, note=_("first day")), Entry("end", period.end, note=_("last day"))]),
+            _("The period the report covers (first and last day, YYYY-MM-DD)."),
         ),
     ]
     if data.get("chair"):
-        entries.append(
-            Entry("chair", _carried(data["chair"]), "Who chaired the meeting: name and role. (vi: người chủ trì)")
-        )
+        entries.append(Entry("chair", _carried(data["chair"]), _("Who chaired the meeting: name and role.")))
     entries.append(
         Entry(
             "attendees",
             _carried(data.get("attendees") or []),
-            "Who attended: a named person with a role, or only a role for a group. (vi: thành phần tham dự)",
+            _("Who attended: a named person with a role, or only a role for a group."),
         )
     )
     if kind != "commendation":
@@ -128,9 +141,7 @@ def scaffold(
         entries.append(_sections(data.get("sections") or [], blank))
     entries.append(
         Entry(
-            "reporters",
-            _carried(data.get("reporters") or []),
-            "Reporters' bylines, one per reporter; [] if none. (vi: phóng viên)",
+            "reporters", _carried(data.get("reporters") or []), _("Reporters' bylines, one per reporter; [] if none.")
         )
     )
     if isinstance(data.get("awards"), dict):
@@ -141,12 +152,19 @@ def scaffold(
 
 
 def header(previous: Previous, kind: str, period: ReportingPeriod) -> str:
-    return (
-        f"{_KIND_NAMES[kind]} for {period.start} to {period.end}, "
-        f"made by `build_reports.py new` from {previous.path}.\n"
-        f"Fields marked {FILL} are empty: `build_reports.py check` lists each one until it is filled.\n"
+    return _(
+        "{kind} for {start} to {end}, made by {command} from {file}.\n"
+        "Fields marked {fill} are empty: {check} lists each one until it is filled.\n"
         "Every visible text has one version per language (ar: Arabic, vi: Vietnamese).\n"
-        "Never type a figure's number in the narrative: write {id} or {id:counted} (see docs/new-period.md)."
+        "Never type a figure's number in the narrative: write {{id}} or {{id:counted}} (see docs/new-period.md)."
+    ).format(
+        kind=_(_KIND_NAMES[kind]),
+        start=period.start.isoformat(),
+        end=period.end.isoformat(),
+        command="`build_reports.py new`",
+        file=previous.path,
+        fill=fill_marker(),
+        check="`build_reports.py check`",
     )
 
 
@@ -154,9 +172,10 @@ def _figures_part(data: dict) -> list[Entry]:
     figures = []
     for name, figure in (data.get("figures") or {}).items():
         label = _label(figure)
-        fields = [Entry("value", None, note=f"{FILL}: a number{' — ' + label if label else ''}")]
+        note = _("{fill}: a number").format(fill=fill_marker()) + (f" — {label}" if label else "")
+        fields = [Entry("value", None, note=note)]
         fields += [
-            Entry(key, _carried(value), note=_FIGURE_NOTES.get(key)) for key, value in figure.items() if key != "value"
+            Entry(key, _carried(value), note=_figure_note(key)) for key, value in figure.items() if key != "value"
         ]
         figures.append(Entry(name, Mapping(fields)))
     ratios = []
@@ -166,7 +185,7 @@ def _figures_part(data: dict) -> list[Entry]:
             Entry(
                 name,
                 Mapping(
-                    [Entry(k, _carried(v), note=_RATIO_NOTES.get(k)) for k, v in ratio.items() if k != "stated_percent"]
+                    [Entry(k, _carried(v), note=_ratio_note(k)) for k, v in ratio.items() if k != "stated_percent"]
                 ),
             )
         )
@@ -174,18 +193,16 @@ def _figures_part(data: dict) -> list[Entry]:
         Entry(
             "figures",
             Mapping(figures),
-            "Every number of the report, typed once. Only the values are to fill; labels and kinds are kept.\n"
-            "kind: count (default), money (with currency), percent or number. (vi: số liệu; chỉ điền value)",
+            _(
+                "Every number of the report, typed once. Only the values are to fill; labels and kinds are kept.\n"
+                "kind: count (default), money (with currency), percent or number."
+            ),
         ),
-        Entry(
-            "ratios",
-            Mapping(ratios),
-            "Shares computed from two figures (part of whole); never typed. (vi: tỷ lệ, tự tính)",
-        ),
+        Entry("ratios", Mapping(ratios), _("Shares computed from two figures (part of whole); never typed.")),
         Entry(
             "key_figures",
             _carried(data.get("key_figures") or []),
-            "Figures (or ratios) shown in the key-figures table, in this order. (vi: số liệu chính trong bảng)",
+            _("Figures (or ratios) shown in the key-figures table, in this order."),
         ),
     ]
 
@@ -193,6 +210,7 @@ def _figures_part(data: dict) -> list[Entry]:
 def _sections(sections: list, blank: Mapping) -> Entry:
     """One section per section of last period, heading and text left blank: both speak of that period."""
     items = []
+    fill = fill_marker()
     for index, section in enumerate(sections):
         if not isinstance(section, dict):
             continue
@@ -200,124 +218,129 @@ def _sections(sections: list, blank: Mapping) -> Entry:
             Entry(
                 "heading",
                 blank,
-                _with_last(f"{FILL}: heading of part {index + 1}. (vi: tiêu đề phần)", section.get("heading")),
+                _with_last(
+                    _("{fill}: heading of part {number}.").format(fill=fill, number=index + 1), section.get("heading")
+                ),
             )
         ]
         if section.get("style"):
-            fields.append(Entry("style", section["style"], note="paragraphs, or list for a numbered list"))
-        fields.append(Entry("paragraphs", [blank], note=f"{FILL}: one entry per paragraph (vi: mỗi đoạn một mục)"))
+            fields.append(Entry("style", section["style"], note=_("paragraphs, or list for a numbered list")))
+        fields.append(Entry("paragraphs", [blank], note=_("{fill}: one entry per paragraph").format(fill=fill)))
         items.append(Mapping(fields))
     return Entry(
         "sections",
         items,
-        "The narrative. Write {id} for a figure's value, {id:counted} for number + noun, {date} for the\n"
-        "meeting date and {period} for the period; never type a figure's number. A sentence with\n"
-        "{id:counted} goes in a choice by that count, with a variant for zero (docs/new-period.md);\n"
-        "Arabic names the case: {id:counted:genitive}. (vi: nội dung báo cáo)",
+        _(
+            "The narrative. Write {{id}} for a figure's value, {{id:counted}} for number + noun, {{date}} for the\n"
+            "meeting date and {{period}} for the period; never type a figure's number. A sentence with\n"
+            "{{id:counted}} goes in a choice by that count, with a variant for zero (docs/new-period.md);\n"
+            "Arabic names the case: {{id:counted:genitive}}."
+        ).format(),
     )
 
 
 def _awards(awards: dict, blank: Mapping) -> Entry:
+    fill = fill_marker()
     kept = [
-        Entry("sample_data", False, note="true only if the awardees below are invented"),
+        Entry("sample_data", False, note=_("true only if the awardees below are invented")),
         Entry(
-            "order", awards.get("order", "data"), note="data (the order below) or sorted (each language's name order)"
+            "order",
+            awards.get("order", "data"),
+            note=_("data (the order below) or sorted (each language's name order)"),
         ),
     ]
     for key, note in (
-        ("award", "the award, e.g. certificate of merit (vi: hình thức khen thưởng)"),
-        ("conferred_by", "who confers it (vi: cấp khen thưởng)"),
+        ("award", _("the award, e.g. certificate of merit")),
+        ("conferred_by", _("who confers it")),
     ):
         kept.append(Entry(key, _carried(awards[key]) if awards.get(key) else blank, note=note))
     kept.append(
         Entry(
             "citation",
             blank,
-            _with_last(f"{FILL}: what the awardees are commended for. (vi: lý do khen thưởng)", awards.get("citation")),
+            _with_last(_("{fill}: what the awardees are commended for.").format(fill=fill), awards.get("citation")),
         )
     )
-    kept.append(
-        Entry("decision", None, note="the decision number, e.g. 1568/QĐ-UBND; leave empty if none (vi: số quyết định)")
-    )
-    kept.append(
-        Entry(
-            "decision_date", None, note="the decision's date, YYYY-MM-DD, printed with its number (vi: ngày quyết định)"
-        )
-    )
+    kept.append(Entry("decision", None, note=_("the decision number, e.g. 1568/QĐ-UBND; leave empty if none")))
+    kept.append(Entry("decision_date", None, note=_("the decision's date, YYYY-MM-DD, printed with its number")))
     for key, note in (
-        ("emblem", "image under templates/ printed on each certificate"),
-        ("place", "where the awards are signed"),
+        ("emblem", _("image under templates/ printed on each certificate")),
+        ("place", _("where the awards are signed")),
     ):
         if awards.get(key):
             kept.append(Entry(key, _carried(awards[key]), note=note))
-    kept.append(
-        Entry(
-            "date",
-            None,
-            note="date of the decision, YYYY-MM-DD; leave empty for the meeting date (vi: ngày quyết định)",
-        )
-    )
+    kept.append(Entry("date", None, note=_("date of the decision, YYYY-MM-DD; leave empty for the meeting date")))
     if awards.get("signatory"):
-        kept.append(Entry("signatory", _carried(awards["signatory"]), note="who signs the certificates (vi: người ký)"))
-    example = "\n".join(f"  {line}" for line in _EXAMPLE_GROUP)
+        kept.append(Entry("signatory", _carried(awards["signatory"]), note=_("who signs the certificates")))
+    example = "\n".join(f"  {line}" for line in _example_group())
     kept.append(
         Entry(
             "groups",
             [],
-            f"{FILL}: the groups commended, one block per group, e.g.:\n{example}\n(vi: tập thể được khen thưởng)",
+            _("{fill}: the groups commended, one block per group, e.g.:").format(fill=fill) + f"\n{example}",
         )
     )
-    example = "\n".join(f"  {line}" for line in _EXAMPLE_INDIVIDUAL)
-    kept.append(
-        Entry("individuals", [], f"{FILL}: the people commended, e.g.:\n{example}\n(vi: cá nhân được khen thưởng)")
-    )
+    example = "\n".join(f"  {line}" for line in _example_individual())
+    kept.append(Entry("individuals", [], _("{fill}: the people commended, e.g.:").format(fill=fill) + f"\n{example}"))
     return Entry(
         "awards",
         Mapping(kept),
-        "Certificates of merit conferred at the meeting; one certificate per awardee. (vi: khen thưởng)",
+        _("Certificates of merit conferred at the meeting; one certificate per awardee."),
     )
 
 
 _FIGURE_NOTES = {
-    "kind": "count, money, percent or number",
-    "currency": "e.g. VND",
-    "label": "name in the key-figures table",
-    "counted": "how number + noun reads, per language",
+    "kind": N_("count, money, percent or number"),
+    "currency": N_("e.g. VND"),
+    "label": N_("name in the key-figures table"),
+    "counted": N_("how number + noun reads, per language"),
 }
 _RATIO_NOTES = {
-    "part": "a figure",
-    "whole": "a figure",
-    "decimals": "digits after the decimal point",
-    "label": "name in the table",
+    "part": N_("a figure"),
+    "whole": N_("a figure"),
+    "decimals": N_("digits after the decimal point"),
+    "label": N_("name in the table"),
 }
-_EXAMPLE_GROUP = ["- id: g01", "  name:", '    ar: "..."', '    vi: "..."']
-_EXAMPLE_INDIVIDUAL = [
-    "- id: i01",
-    "  name:",
-    '    ar: "..."',
-    '    vi: "..."',
-    "  gender: male  # or female: Ông / Bà",
-    "  position:  # optional",
-    '    ar: "..."',
-    '    vi: "..."',
-    "  unit:  # optional",
-    '    ar: "..."',
-    '    vi: "..."',
-]
+
+
+def _figure_note(key: str) -> str | None:
+    return _(_FIGURE_NOTES[key]) if key in _FIGURE_NOTES else None
+
+
+def _ratio_note(key: str) -> str | None:
+    return _(_RATIO_NOTES[key]) if key in _RATIO_NOTES else None
+
+
+def _example_group() -> list[str]:
+    """A commented example of a group: YAML keys as the schema spells them, the texts left as "..."."""
+    return ["- id: g01", "  name:", '    ar: "..."', '    vi: "..."']
+
+
+def _example_individual() -> list[str]:
+    return [
+        "- id: i01",
+        "  name:",
+        '    ar: "..."',
+        '    vi: "..."',
+        "  gender: male  # " + _("or female: Ông / Bà"),
+        "  position:  # " + _("optional"),
+        '    ar: "..."',
+        '    vi: "..."',
+        "  unit:  # " + _("optional"),
+        '    ar: "..."',
+        '    vi: "..."',
+    ]
 
 
 def _documents(documents: dict) -> Entry:
     """Who issues and signs, and who receives, stay; last period's number and summary do not."""
-    notes = {
-        "report": "the meeting report (vi: báo cáo)",
-        "awardees": "the list of awardees (vi: danh sách khen thưởng)",
-    }
+    notes = {"report": _("the meeting report"), "awardees": _("the list of awardees")}
     kept = Mapping(
         [
             Entry(
                 name,
                 _carried({key: value for key, value in document.items() if key not in ("number", "summary")}),
-                note=notes.get(name, "a document"),
+                note=notes.get(name, _("a document")),
             )
             for name, document in documents.items()
             if isinstance(document, dict)
@@ -326,9 +349,10 @@ def _documents(documents: dict) -> Entry:
     return Entry(
         "documents",
         kept,
-        "How each document is issued (state: Decree 30/2020; party: Guidance 36-HD/VPTW), carried over\n"
-        "without last period's number and summary: add this period's (number: 6, summary: ar/vi texts).\n"
-        "(vi: thể thức văn bản; thêm số và trích yếu của kỳ này)",
+        _(
+            "How each document is issued (state: Decree 30/2020; party: Guidance 36-HD/VPTW), carried over\n"
+            "without last period's number and summary: add this period's (number: 6, summary: ar/vi texts)."
+        ),
     )
 
 
@@ -349,14 +373,19 @@ def _with_last(comment: str, last: object) -> str:
     """A comment plus what last period said, as a model for this period's text."""
     if not isinstance(last, dict):
         return comment
-    said = [f"Last time ({code}): {text}" for code, text in last.items() if isinstance(text, str)]
+    said = [
+        _("Last time ({language}): {text}").format(language=code, text=text)
+        for code, text in last.items()
+        if isinstance(text, str)
+    ]
     return "\n".join([comment, *(_shorten(line) for line in said)])
 
 
 def _label(figure: dict) -> str:
+    """The figure's label in the language the tool speaks if the data has it, else Vietnamese, else the first."""
     label = figure.get("label") if isinstance(figure, dict) else None
     if isinstance(label, dict):
-        return str(label.get("vi") or next(iter(label.values()), ""))
+        return str(label.get(tool_language.current()) or label.get("vi") or next(iter(label.values()), ""))
     return ""
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from reporting.errors import PeriodError
+from reporting.tool_language import _, isolate
 
 _QUARTER = re.compile(r"(\d{4})-[Qq]([1-4])$")
 _HALF = re.compile(r"(\d{4})-[Hh]([12])$")
@@ -42,11 +43,19 @@ def parse_period(text: str) -> ReportingPeriod:
         try:
             start, end = dt.date.fromisoformat(match[1]), dt.date.fromisoformat(match[2])
         except ValueError as exc:
-            raise PeriodError(f"--period: expected real dates, found '{text}' ({exc})") from None
+            raise PeriodError(
+                _("--period: expected real dates, found {value} ({reason})").format(
+                    value=isolate(f"'{text}'"), reason=exc
+                )
+            ) from None
         if end < start:
-            raise PeriodError(f"--period: expected the end on or after the start, found '{text}'")
+            raise PeriodError(
+                _("--period: expected the end on or after the start, found {value}").format(value=isolate(f"'{text}'"))
+            )
         return ReportingPeriod(start, end, f"{start:%Y%m%d}-{end:%Y%m%d}")
-    raise PeriodError(f"--period: expected {FORMS}, found '{text}'")
+    raise PeriodError(
+        _("--period: expected {forms}, found {value}").format(forms=isolate(FORMS), value=isolate(f"'{text}'"))
+    )
 
 
 def token_of(start: dt.date, end: dt.date) -> str:

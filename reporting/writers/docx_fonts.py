@@ -14,13 +14,12 @@ from pathlib import Path
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from fontTools import subset
 from fontTools.ttLib import TTFont, TTLibError
 from lxml import etree
 
 from reporting.build import cache
 from reporting.errors import RenderError
-from reporting.writers import docx_parts, ooxml
+from reporting.writers import docx_parts, font_subset, ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 PAGE_BITS = 8  # characters beyond a family's coverage come with their 256-code-point page
@@ -74,7 +73,7 @@ PUNCTUATION = _ranges(
     (0x2030, 0x2030),
     (0x25CC, 0x25CC),
 )
-# The Arabic of Arabic text (what each costs: benchmarks/docx_font_ranges.py): letters hamza
+# The Arabic of Arabic text (what each costs: benchmarks/font_subset_costs.py): letters hamza
 # to yeh, tatweel and the harakat, Arabic-Indic digits and signs, the comma, semicolon and
 # question mark, superscript alef. Quranic marks, Persian, Urdu and the presentation forms
 # are left out (they doubled Amiri's subset); a document using one adds its page.
@@ -106,35 +105,6 @@ FONT_FILES: dict[str, FontFiles] = {
     EMBEDDED_LATIN_FAMILY: TINOS,
     LATIN_FAMILY: TINOS,
 }
-# The OpenType features Word's and LibreOffice's shapers apply by default (HarfBuzz's
-# defaults for Arabic and Latin): the rest (stylistic sets, fractions) is never used and
-# would keep their glyphs alive (Amiri: a tenth of the subset).
-SHAPING_FEATURES = [
-    "ccmp",
-    "locl",
-    "rvrn",
-    "isol",
-    "init",
-    "medi",
-    "fina",
-    "fin2",
-    "fin3",
-    "med2",
-    "rlig",
-    "calt",
-    "clig",
-    "liga",
-    "rclt",
-    "mset",
-    "kern",
-    "mark",
-    "mkmk",
-    "curs",
-    "rtlm",
-    "abvm",
-    "blwm",
-    "dist",
-]
 
 
 class FontUsage:
@@ -267,9 +237,6 @@ def subset_font(data: bytes, path: Path, coverage: frozenset[int], pages: frozen
     return _SUBSETS[key]
 
 
-SUBSET_RECIPE = "shaping-features, names, no-hinting"  # part of the cache key: change with _subset's options
-
-
 def _cached_on_disk(key: tuple[str, frozenset[int], frozenset[int]], make) -> bytes:
     """Subsetting is deterministic, so its result is kept between builds (about 4 s a build saved).
 
@@ -280,7 +247,7 @@ def _cached_on_disk(key: tuple[str, frozenset[int], frozenset[int]], make) -> by
     import fontTools
 
     coverage, pages = (",".join(map(str, sorted(codes))) for codes in key[1:])
-    name = hashlib.sha256(f"{key[0]}|{coverage}|{pages}|{fontTools.version}|{SUBSET_RECIPE}".encode()).hexdigest()
+    name = hashlib.sha256(f"{key[0]}|{coverage}|{pages}|{fontTools.version}|{font_subset.RECIPE}".encode()).hexdigest()
     path = cache.folder("font-subsets") / f"{name}.ttf"
     try:
         return path.read_bytes()
@@ -320,25 +287,8 @@ def _open(data: bytes, path: Path, **options) -> TTFont:
 
 def _subset(data: bytes, path: Path, coverage: frozenset[int], pages: frozenset[int]) -> bytes:
     font = _open(data, path, recalcTimestamp=False)  # keep head.modified: the same bytes every run
-    unicodes = sorted(code for code in font.getBestCmap() if code in coverage or code >> PAGE_BITS in pages)
-    options = subset.Options()
-    # Shaping needs the default features (Arabic joining forms and contextual alternates,
-    # Vietnamese mark positioning), and Word finds the face by the names it carries.
-    options.layout_features = SHAPING_FEATURES
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.name_legacy = True
-    options.notdef_outline = True
-    # TrueType hinting is a third of Noto Serif's bytes and only tunes screen pixels at small
-    # sizes (Word's DirectWrite and LibreOffice render unhinted outlines well; print ignores it).
-    # Every certificate DOCX carries these fonts: 90 KB less each.
-    options.hinting = False
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=unicodes)
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+    unicodes = (code for code in font.getBestCmap() if code in coverage or code >> PAGE_BITS in pages)
+    return font_subset.embeddable(font, unicodes)
 
 
 @lru_cache(maxsize=32)

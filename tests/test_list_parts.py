@@ -152,3 +152,50 @@ def test_a_list_typeset_in_parts_is_one_pdf_and_one_docx_numbered_on(tmp_path):
     # Deterministic: the same bytes with one worker or two.
     for name in ("awardees.pdf", "awardees.docx"):
         assert (outputs["1"] / name).read_bytes() == (outputs["2"] / name).read_bytes(), name
+
+
+def _reference_list(locale: str) -> tuple[str, object, object]:
+    """The reference event's awardee list (25 rows) as rendered HTML, its page set-up and a DOCX writer."""
+    from reporting.build.pipeline import Job, Selection, load_bundles, plan, render_job
+    from reporting.build.workers import make_writer
+    from reporting.config import load_project
+    from reporting.render import Renderer
+
+    project = load_project(ROOT)
+    renderer = Renderer(project)
+    bundles = [b for b in load_bundles(project) if b.event.id == "directive-35-review"]
+    [job] = [
+        j
+        for j in plan(bundles, project, Selection(locales=(locale,)), renderer)
+        if isinstance(j, Job) and j.template == "awardees.html.j2"
+    ]
+    return render_job(renderer, job, project), project.page(job.page), make_writer(project, "docx", locale)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("locale", ["ar", "vi"])
+def test_a_docx_joined_from_parts_holds_what_the_whole_document_holds(locale, tmp_path):
+    from reporting.writers.docx_join import write_joined
+
+    html, page, writer = _reference_list(locale)
+    parts = split_rows(html, 4)  # 25 rows in two tables: 7 parts, one of them across both tables
+    assert parts is not None and len(parts) == 7
+    joined, whole = tmp_path / "joined.docx", tmp_path / "whole.docx"
+    joined.write_bytes(write_joined(writer, parts, page))  # (raises if the parts did not join)
+    whole.write_bytes(writer.write(html, page))
+
+    def table_rows(path):
+        return [
+            ["".join(t.text or "" for t in cell.iter(f"{W}t")) for cell in row.findall(f"{W}tc")]
+            for table in docx_xml(path).findall(f".//{W}tbl")
+            for row in table.findall(f"{W}tr")
+        ]
+
+    assert table_rows(joined) == table_rows(whole)  # every row once, in order, one header row a table
+    assert docx_repeated_header_rows(joined) == docx_repeated_header_rows(whole)
+    with zipfile.ZipFile(joined) as a, zipfile.ZipFile(whole) as b:
+        assert a.testzip() is None and sorted(a.namelist()) == sorted(b.namelist())
+        for name in a.namelist():  # the same package round the body: styles, fonts, header, footer
+            if name != "word/document.xml":
+                assert a.read(name) == b.read(name), name
+    assert write_joined(writer, parts, page) == joined.read_bytes()  # deterministic

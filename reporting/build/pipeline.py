@@ -299,9 +299,10 @@ def _write(workers: Workers, stages, ledger: Ledger, result: BuildResult, progre
         with closing(workers.run(stage())) as results:
             for written in results:
                 for item in written:
-                    if ledger.adopt(item):
-                        result.written.append(item.target)
-                        progress(len(result.written) + len(ledger.unchanged), item.target)
+                    target = ledger.adopt(item)
+                    if target is not None:
+                        result.written.append(target)
+                        progress(len(result.written) + len(ledger.unchanged), target)
 
 
 def _publish(
@@ -385,6 +386,9 @@ class Ledger:
         self.keys: dict[Path, str] = {}
         self.entries: dict[Path, dict] = {}
         self.unchanged: list[Path] = []
+        # Each target being written, until its file is adopted: the records then share this one path
+        # object, not the copy the worker sent back (400,000 outputs are 400,000 paths fewer).
+        self._pending: dict[Path, Path] = {}
 
     def current(self, target: Path, key: str) -> bool:
         """Record ``target``'s key; True (and counted unchanged) if the file on disk was made from it."""
@@ -395,16 +399,19 @@ class Ledger:
             self.unchanged.append(target)
             return True
         self.staging.prepare(target)  # the worker writes the file into the staging folder
+        self._pending[target] = target
         return False
 
-    def adopt(self, item: Written) -> bool:
-        """Record a file a worker made; True if it was written (staged), False if it already held these bytes."""
-        self.entries[item.target] = {"sha256": item.sha256, "size": item.size, "key": self.keys[item.target]}
+    def adopt(self, item: Written) -> Path | None:
+        """Record a file a worker made; its target if it was written (staged), None if it already held
+        these bytes."""
+        target = self._pending.pop(item.target, item.target)
+        self.entries[target] = {"sha256": item.sha256, "size": item.size, "key": self.keys[target]}
         if item.temporary is None:  # re-made with the same bytes: left as it is
-            self.unchanged.append(item.target)
-            return False
-        self.staging.adopt(item.target)
-        return True
+            self.unchanged.append(target)
+            return None
+        self.staging.adopt(target)
+        return target
 
 
 class TaskPlanner:
@@ -436,8 +443,12 @@ class TaskPlanner:
         return self.ledger.current(target, key)
 
     def tasks(self, documents: list[tuple[Job, str]], sets: list[CertificateSet]) -> Iterator[Task]:
-        for job, html in documents:
+        """``documents`` is emptied as their tasks go out: the HTML of a long list (tens of megabytes)
+        is not held for the rest of the build."""
+        while documents:
+            job, html = documents.pop(0)
             yield from self._document_tasks(job, html)
+            del html
         for item in sets:
             yield from self._certificate_tasks(item)
 

@@ -236,7 +236,8 @@ def _run_build(
         _refuse_warnings(renderer.untranslated())
     paged_inputs = _paged_inputs(bundles, project, selection)  # what archived and signed PDFs also carry
     result = BuildResult(documents=list(documents) if selection.keep_html else [])
-    with output_lock(output), Staging(output) as staging:
+    # Workers innermost: leaving waits for the files being written before Staging discards or publishes.
+    with output_lock(output), Staging(output) as staging, workers:
         _take_over(output, selection, result)
         ledger = Ledger(output, previous_outputs(output, result.warnings), selection.force, staging)
         tasks = TaskPlanner(project, selection, renderer, ledger, paged_inputs, result)

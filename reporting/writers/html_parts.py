@@ -113,10 +113,10 @@ def _running(html: str, start: int) -> str:
             return html[start:end]
         tag = match.group(1).lower()
         depth, position = 0, match.start(1) - 1
-        for element in re.finditer(rf"<(/?){tag}\b[^>]*>", html[position:], re.IGNORECASE):
+        for element in re.compile(rf"<(/?){tag}\b[^>]*>", re.IGNORECASE).finditer(html, position):
             depth += -1 if element.group(1) else 1
             if depth == 0:
-                end = position + element.end()
+                end = element.end()
                 break
         else:
             return html[start:end]

@@ -248,6 +248,7 @@ def _run_build(
             result,
             _Progress(progress, _count_outputs(planned, tasks.formats, tasks.stock == "preprinted")),
         )
+        workers.close()  # everything is written: their memory goes before the manifest is made
         result.warnings.extend(renderer.untranslated())
         _publish(project, selection, tasks.formats, ledger, staging, result)
         if selection.strict:

@@ -354,9 +354,10 @@ class Workers:
             for future in [executor.submit(os.getpid) for _ in range(self.jobs)]:
                 future.result()
 
-    def run(self, tasks: Iterable[Task]) -> Generator[list[Written], None, None]:
-        """Each task's files as it finishes. If one fails (or the caller stops), the tasks not
-        started are cancelled; leaving the ``with`` block waits for those running."""
+    def run(self, tasks: Iterable[Task], at_once: int | None = None) -> Generator[list[Written], None, None]:
+        """Each task's files as it finishes; ``at_once``: at most that many tasks running (tasks whose
+        memory grows with the batch). If one fails (or the caller stops), the tasks not started are
+        cancelled; leaving the ``with`` block waits for those running."""
         queue = iter(tasks)
         first = list(itertools.islice(queue, 2))  # one task alone is not worth starting processes
         queue = itertools.chain(first, queue)
@@ -370,7 +371,7 @@ class Workers:
         pending: set[Future] = set()
         try:
             while True:
-                while len(pending) < 2 * self.jobs:
+                while len(pending) < (at_once or 2 * self.jobs):
                     queued = next(queue, None)
                     if queued is None:
                         break

@@ -299,7 +299,7 @@ def _write(workers: Workers, stages, ledger: Ledger, result: BuildResult, progre
     build's ``with Workers`` waits for the running tasks; if it failed, Staging then discards
     everything staged."""
     # The print files need every chunk: a stage of their own, one file at a time (joining one holds
-    # all its pages in memory, about 20 KB each: two at once would double the build's peak).
+    # all its pages in memory, 10-25 KB each: two at once would double the build's peak).
     for stage, at_once in zip(stages, (None, 1), strict=True):
         with closing(workers.run(stage(), at_once)) as results:
             for written in results:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import signal
 import sys
 import threading
@@ -22,18 +23,37 @@ from reporting.commands import build, check, export, fonts, i18n, new, serve, ve
 from reporting.commands.options import output_options, ui_language_option
 from reporting.config import load_project
 from reporting.errors import MESSAGE_LIMIT, DataError, ReportingError, describe_os_error, shorten
+from reporting.tool_language import _
+from reporting.ui.argparse_language import error_line, speak_in_argparse
 from reporting.ui.console import Console
 
 COMMAND_MODULES = (build, check, verify, i18n, new, export, serve, watch, fonts)
 COMMANDS = {module.NAME: module for module in COMMAND_MODULES}
 
 
+class UsageError(Exception):
+    """A usage error argparse found, kept as its parser and message instead of printed and exited on,
+    so that ``--json`` gets the message alone (whatever language the words around it are in)."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str):
+        super().__init__(message)
+        self.parser, self.message = parser, message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, raising ``UsageError`` instead of printing (subcommands' parsers are of this class too)."""
+
+    def error(self, message: str):
+        raise UsageError(self, message)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    speak_in_argparse()
     common = output_options()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="build_reports.py",
         parents=[common],
-        description="Build conference reports and commendation certificates (PDF, DOCX) from data/.",
+        description=_("Build conference reports and commendation certificates (PDF, DOCX) from data/."),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
@@ -85,16 +105,16 @@ def _run(args, console: Console) -> int:
             tool_language.use(tool_language.choose(None, project.ui_language, os.environ))
         return command.run(project, args, console)
     except DataError as exc:
-        console.problems(exc.problems, "nothing was written.")
+        console.problems(exc.problems, _("nothing was written."))
         return exc.exit_code
     except ReportingError as exc:
-        console.error(shorten(str(exc), MESSAGE_LIMIT))
+        console.error(shorten(str(exc), MESSAGE_LIMIT), error_code(exc))
         return exc.exit_code
     except OSError as exc:  # the machine refused a write (disk full, read-only folder): no traceback
-        console.error(describe_os_error(exc))
+        console.error(describe_os_error(exc), "os-error")
         return 1
     except KeyboardInterrupt:
-        console.error("interrupted: nothing was published; the previous outputs are as they were")
+        console.error(_("interrupted: nothing was published; the previous outputs are as they were"), "interrupted")
         return 130
     except Exception:  # an unexpected failure is a bug: show where it happened
         traceback.print_exc(file=console.stderr)
@@ -107,20 +127,31 @@ def _parse(argv: list[str], stderr: TextIO, stdout: TextIO):
         argv = _insert_build(argv)
     parser = build_parser()
     captured = io.StringIO()
-    old_stderr, sys.stderr = sys.stderr, captured  # argparse writes usage errors to sys.stderr
+    old_stderr, sys.stderr = sys.stderr, captured  # argparse writes its own messages to sys.stderr
     try:
         return parser.parse_args(argv)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-        if code and "--json" in argv:
-            message = captured.getvalue().strip().splitlines()[-1] if captured.getvalue().strip() else "usage error"
+    except UsageError as exc:
+        if "--json" in argv:
             console = Console(stdout, stderr, as_json=True)
-            console.error(message.split(": error: ", 1)[-1])
-            return console.finish(None, code)
+            console.error(exc.message, "usage-error")
+            return console.finish(None, 2)
+        exc.parser.print_usage(stderr)
+        stderr.write(error_line(exc.parser.prog, exc.message))
+        return 2
+    except SystemExit as exc:  # --help (exit 0)
         stderr.write(captured.getvalue())
-        return code
+        return int(exc.code or 0)
     finally:
         sys.stderr = old_stderr
+
+
+def error_code(exc: ReportingError) -> str:
+    """The stable English code of an expected failure for ``--json``: the one it carries, else its kind
+    (``OutputBusy`` -> ``output-busy``), so a machine tells failures apart in any language."""
+    explicit = getattr(exc, "code", None)
+    if isinstance(explicit, str) and explicit:
+        return explicit
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", type(exc).__name__).lower()
 
 
 def _has_command(argv: list[str]) -> bool:

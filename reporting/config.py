@@ -6,15 +6,16 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from struct import error as struct_error
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reporting import tool_language
-from reporting.errors import DataError, Expected, Mismatch, Problem
+from reporting.errors import DataError, Expected, Mismatch, Problem, quoted
 from reporting.source.schema_problems import schema_problems
 from reporting.source.toml_positions import sourced_toml
-from reporting.tool_language import _
+from reporting.tool_language import _, isolate
 from reporting.writers import registry
 
 CONFIG_NAME = "reporting.toml"
@@ -52,10 +53,43 @@ class LocaleSettings:
     code: str
     digits: Literal["latn", "arab"] = "latn"
     font_size_pt: float = 13  # body text; one value feeds the CSS and the DOCX styles
-    fonts: tuple[str, ...] = ()  # font files (under templates/) every text of the locale must fit
+    fonts: tuple[str, ...] = ()  # the [fonts] faces its documents are set in: every text must fit them
     # How a number is rounded to the digits shown. Babel and ICU default to half-even (397/400 -> 99.2%);
     # Vietnamese and Arabic official statistics round half up (99.3%).
     rounding: Literal["half-up", "half-even"] = "half-up"
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One typeface (``[fonts.<name>]`` in reporting.toml), the one place a font is declared.
+
+    The PDF's ``@font-face`` rules (render.py, font_faces.py), the DOCX writer's fonts
+    (writers/font_table.py) and the fonts preflight (source/preflight.py) all read it."""
+
+    name: str  # the table's name, which [locales.<ll>] fonts lists
+    family: str  # font-family in the stylesheets: a private name, so no installed font is used instead
+    regular: str  # font files under templates/; a missing style is drawn from the nearest one
+    bold: str | None = None
+    italic: str | None = None
+    bold_italic: str | None = None
+    docx_name: str = ""  # the name a Word file gives the face
+    docx_script: Literal["latin", "complex"] = "latin"  # the text Word sets in it: Latin, or Arabic (complex)
+    docx_embed: bool = False  # the Word file carries the font (subset), found by its own name
+
+    @property
+    def styles(self) -> tuple[tuple[str, str, str], ...]:
+        """(file, CSS font-weight, CSS font-style) of each file the face has."""
+        files = (
+            (self.regular, "normal", "normal"),
+            (self.bold, "bold", "normal"),
+            (self.italic, "normal", "italic"),
+            (self.bold_italic, "bold", "italic"),
+        )
+        return tuple((path, weight, style) for path, weight, style in files if path)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(path for path, _weight, _style in self.styles)
 
 
 @dataclass(frozen=True)
@@ -104,15 +138,6 @@ DEFAULT_LIST_PART_ROWS = 1000
 
 
 @dataclass(frozen=True)
-class DocxOptions:
-    """How DOCX files carry their fonts (``[docx]``)."""
-
-    # The Latin face is named Times New Roman, which Word has and LibreOffice substitutes
-    # with a metric-compatible face; embedding Tinos instead adds about 70 KB a file.
-    embed_latin_font: bool = False
-
-
-@dataclass(frozen=True)
 class Project:
     """Where things are and how they are built; read once from ``reporting.toml``."""
 
@@ -129,7 +154,8 @@ class Project:
     certificate_layers: bool = True
     list_part_rows: int = DEFAULT_LIST_PART_ROWS
     documents: tuple[DocumentType, ...] = DEFAULT_DOCUMENTS
-    docx: DocxOptions = DocxOptions()
+    # The typefaces ([fonts]), in the table's order; each locale names the ones it uses.
+    fonts: dict[str, FontFace] = field(default_factory=dict)
     # The language the events are held in (the others are translations): a sorted awardee list
     # follows its name order in every language, so "No. 12" is one person everywhere.
     primary_locale: str = ""
@@ -150,6 +176,10 @@ class Project:
 
     def page(self, name: str) -> PageGeometry:
         return self.pages.get(name, PageGeometry())
+
+    def faces(self, locale: str) -> tuple[FontFace, ...]:
+        """The faces a locale's documents are set in, in the order its ``fonts`` lists them."""
+        return tuple(self.fonts[name] for name in self.locales[locale].fonts if name in self.fonts)
 
 
 # -- reporting.toml, validated as strictly as the data ---------------------------------
@@ -173,7 +203,11 @@ class _Build(_Table):
     def _known_formats(cls, value: list[str]) -> list[str]:
         unknown = [name for name in value if name not in registry.formats()]
         if unknown:
-            raise Mismatch(f"some of {', '.join(registry.formats())}", f"{', '.join(map(repr, unknown))}")
+            raise Mismatch(
+                _("some of {formats}").format(formats=isolate(", ".join(registry.formats()))),
+                _(", ").join(quoted(name) for name in unknown),
+                code="unknown-format",
+            )
         return value
 
 
@@ -212,8 +246,48 @@ class _Print(_Table):
     offset_mm: _Offset = _Offset()
 
 
+# A face's names go into the documents' CSS and the Word files: letters, digits, spaces, hyphens.
+_FONT_NAME = re.compile(r"\w[\w -]{0,62}")
+# A font file under templates/: no quotes, backslashes or "..", so it is safe inside a CSS url().
+_FONT_FILE = re.compile(r"\w[\w./-]{0,200}\.(?:ttf|otf|TTF|OTF)")
+
+
+class _Face(_Table):
+    family: str
+    regular: str
+    bold: str | None = None
+    italic: str | None = None
+    bold_italic: str | None = None
+    docx_name: str
+    docx_script: Literal["latin", "complex"]
+    docx_embed: bool = False
+
+    @field_validator("family", "docx_name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if not _FONT_NAME.fullmatch(value) or "_" in value:
+            raise Mismatch(
+                _("a font name of letters, digits, spaces and hyphens (such as 'Report Amiri')"),
+                repr(value),
+                code="invalid-font-name",
+            )
+        return value
+
+    @field_validator("regular", "bold", "italic", "bold_italic")
+    @classmethod
+    def _font_file(cls, value: str | None) -> str | None:
+        if value is not None and (not _FONT_FILE.fullmatch(value) or ".." in value.split("/")):
+            raise Mismatch(
+                _("a font file under templates/ ending in .ttf or .otf (such as 'fonts/amiri/Amiri-Regular.ttf')"),
+                repr(value),
+                code="invalid-font-file",
+            )
+        return value
+
+
 class _Docx(_Table):
-    embed_latin_font: bool = False
+    # Moved to [fonts]: read only to say so where it stands (_moved_settings), rather than as an unknown key.
+    embed_latin_font: bool | None = None
 
 
 class _Ui(_Table):
@@ -225,8 +299,8 @@ class _Ui(_Table):
     def _spoken(cls, value: str) -> str:
         if value and not tool_language.supported(value):
             raise Mismatch(
-                _("one of {languages}").format(languages=", ".join(tool_language.available())),
-                repr(value),
+                _("one of {languages}").format(languages=isolate(", ".join(tool_language.available()))),
+                quoted(value),
                 code="unknown-ui-language",
             )
         return value
@@ -247,6 +321,7 @@ class _Settings(_Table):
     docx: _Docx = _Docx()
     ui: _Ui = _Ui()
     documents: dict[str, _Document] | None = None
+    fonts: dict[str, _Face] = Field(default_factory=dict)  # none: the settings' earlier shape (_moved_settings)
 
 
 def load_project(root: Path) -> Project:
@@ -257,12 +332,23 @@ def load_project(root: Path) -> Project:
         text = path.read_text(encoding="utf-8")
         raw = tomllib.loads(text)
     except (FileNotFoundError, IsADirectoryError):
-        raise DataError.about_file(path, Expected("a project settings file", "none")) from None
+        raise DataError.about_file(
+            path, Expected(_("a project settings file"), _("none"), code="missing-file")
+        ) from None
     except UnicodeDecodeError as exc:
-        raise DataError.about_file(path, Expected("UTF-8 text", f"byte 0x{exc.object[exc.start]:02x}")) from None
+        raise DataError.about_file(
+            path,
+            Expected(
+                _("UTF-8 text"),
+                _("byte {byte}").format(byte=isolate(f"0x{exc.object[exc.start]:02x}")),
+                code="not-utf8",
+            ),
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         line, column = _toml_error_position(str(exc))
-        raise DataError([Problem(path, line, column, "", f"invalid TOML: {exc}")]) from None
+        # (tomllib's words are English and have no catalog; the line and column show the place.)
+        message = _("invalid TOML: {detail}").format(detail=exc)
+        raise DataError([Problem(path, line, column, "", message, code="toml-syntax")]) from None
     source = sourced_toml(path, raw, text)
     try:
         settings = _Settings.model_validate(raw)
@@ -284,21 +370,24 @@ def _cross_checks(root: Path, settings: _Settings, source) -> list[Problem]:
             Locale.parse(code)
         except (ValueError, UnknownLocaleError):
             problems.append(
-                source.problem(("locales", code), Expected("a locale Babel knows", f"{code!r}"), at_key=True)
-            )
-        missing = [name for name in locale.fonts if not (root / "templates" / name).is_file()]
-        if missing:
-            problems.append(
                 source.problem(
-                    ("locales", code, "fonts"), Expected("font files under templates/", f"{', '.join(missing)} missing")
+                    ("locales", code),
+                    Expected(_("a locale Babel knows"), quoted(code), code="unknown-locale"),
+                    at_key=True,
                 )
             )
+        problems += _locale_faces(code, locale, settings, source)
+    problems += _moved_settings(settings, source) + _font_problems(root, settings, source)
     primary = settings.build.primary_locale
     if primary is not None and primary not in settings.locales:
         problems.append(
             source.problem(
                 ("build", "primary_locale"),
-                Expected(f"one of the locales ({', '.join(settings.locales)})", repr(primary)),
+                Expected(
+                    _("one of the locales ({locales})").format(locales=isolate(", ".join(settings.locales))),
+                    quoted(primary),
+                    code="unknown-locale",
+                ),
             )
         )
     for name, document in (settings.documents or {}).items():
@@ -307,17 +396,167 @@ def _cross_checks(root: Path, settings: _Settings, source) -> list[Problem]:
                 source.problem(
                     ("documents", name, "page"),
                     Expected(
-                        f"one of the [pages] set-ups ({', '.join(settings.pages) or 'none'})", repr(document.page)
+                        _("one of the [pages] set-ups ({pages})").format(
+                            pages=isolate(", ".join(settings.pages)) if settings.pages else _("none")
+                        ),
+                        quoted(document.page),
+                        code="unknown-page",
                     ),
                 )
             )
         if not (root / "templates" / document.template).is_file():
             problems.append(
                 source.problem(
-                    ("documents", name, "template"), Expected("a template under templates/", f"{document.template!r}")
+                    ("documents", name, "template"),
+                    Expected(_("a template under templates/"), quoted(document.template), code="missing-template"),
                 )
             )
     return problems
+
+
+def _moved_settings(settings: _Settings, source) -> list[Problem]:
+    """The settings' earlier shape, before [fonts]: say where each part went, at its line."""
+    problems = []
+    if not settings.fonts:
+        problems.append(
+            source.problem(
+                ("fonts",),
+                Expected(
+                    _("a [fonts.<name>] table for each face the documents are set in (docs/fonts.md)"),
+                    _("none"),
+                    code="no-font-faces",
+                ),
+            )
+        )
+    if settings.docx.embed_latin_font is not None:
+        problems.append(
+            source.problem(
+                ("docx", "embed_latin_font"),
+                Expected(
+                    _(
+                        "docx_embed in the Latin face's [fonts.<name>] table (to embed Tinos: "
+                        'docx_name = "Tinos" and docx_embed = true)'
+                    ),
+                    _("embed_latin_font = {value}, a setting that moved to [fonts]").format(
+                        value=isolate(str(settings.docx.embed_latin_font).lower())
+                    ),
+                    code="setting-moved-to-fonts",
+                ),
+                at_key=True,
+            )
+        )
+    return problems
+
+
+def _locale_faces(code: str, locale: _Locale, settings: _Settings, source) -> list[Problem]:
+    """A locale names faces of [fonts]; a file there is the settings' earlier shape, which says where files went."""
+    unknown = [name for name in locale.fonts if name not in settings.fonts]
+    if not unknown:
+        return []
+    was_files = any("/" in name or name.lower().endswith((".ttf", ".otf")) for name in unknown)
+    hint = _(" — font files are declared once, in a [fonts.<name>] table, and a locale lists those names")
+    return [
+        source.problem(
+            ("locales", code, "fonts"),
+            Expected(
+                _("names of faces declared under [fonts] ({faces})").format(
+                    faces=", ".join(isolate(name) for name in settings.fonts) or _("none")
+                ),
+                ", ".join(isolate(repr(name)) for name in unknown),
+                hint if was_files else "",
+                code="font-file-in-locale" if was_files else "unknown-font-face",
+            ),
+        )
+    ]
+
+
+def _font_problems(root: Path, settings: _Settings, source) -> list[Problem]:
+    """The faces' files exist under templates/; Word gets one face per script, each name once."""
+    problems = []
+    templates = (root / "templates").resolve()
+    docx_names: dict[str, str] = {}
+    for name, face in settings.fonts.items():
+        for style in ("regular", "bold", "italic", "bold_italic"):
+            file = getattr(face, style)
+            if file is None:
+                continue
+            if not (templates / file).is_file():
+                problems.append(
+                    source.problem(
+                        ("fonts", name, style),
+                        Expected(
+                            _("a font file under templates/"),
+                            _("{file}, which is not there").format(file=isolate(repr(file))),
+                            code="missing-font-file",
+                        ),
+                    )
+                )
+                continue
+            family = _font_family(templates / file)
+            if family is None:
+                problems.append(
+                    source.problem(
+                        ("fonts", name, style),
+                        Expected(
+                            _("a TrueType or OpenType font file"),
+                            _("{file}, which cannot be read as one").format(file=isolate(repr(file))),
+                            code="unreadable-font-file",
+                        ),
+                    )
+                )
+            elif style == "regular" and face.docx_embed and family != face.docx_name:
+                # Word finds an embedded font by the name inside it; and the fonts' licences (OFL)
+                # forbid giving a changed copy, as a subset is, another font's name.
+                problems.append(
+                    source.problem(
+                        ("fonts", name, "docx_name"),
+                        Expected(
+                            _("the embedded font's own name, {family}").format(family=isolate(repr(family))),
+                            isolate(repr(face.docx_name)),
+                            code="embedded-font-renamed",
+                        ),
+                    )
+                )
+        if face.docx_name in docx_names:
+            problems.append(
+                source.problem(
+                    ("fonts", name, "docx_name"),
+                    Expected(
+                        _("a name no other face has in Word files"),
+                        _("{docx_name}, the name of face {face} too").format(
+                            docx_name=isolate(repr(face.docx_name)), face=isolate(docx_names[face.docx_name])
+                        ),
+                        code="duplicate-font-name",
+                    ),
+                )
+            )
+        docx_names.setdefault(face.docx_name, name)
+    scripts = {face.docx_script for face in settings.fonts.values()}
+    for script in ("latin", "complex"):
+        if settings.fonts and script not in scripts:  # Word sets every run with both a Latin and a complex-script font
+            problems.append(
+                source.problem(
+                    ("fonts",),
+                    Expected(
+                        _("a face with docx_script = {script}").format(script=isolate(repr(script))),
+                        _("none"),
+                        code="missing-font-script",
+                    ),
+                )
+            )
+    return problems
+
+
+def _font_family(path: Path) -> str | None:
+    """The family a font file names itself by (its name table), None if it cannot be read as a font."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(path, lazy=True) as font:
+            names = font["name"]
+            return str(names.getDebugName(16) or names.getDebugName(1) or "")
+    except (TTLibError, OSError, KeyError, ValueError, AssertionError, struct_error):
+        return None
 
 
 def _project(root: Path, settings: _Settings) -> Project:
@@ -363,7 +602,20 @@ def _project(root: Path, settings: _Settings) -> Project:
         ),
         certificate_chunk=settings.build.certificate_chunk,
         documents=documents,
-        docx=DocxOptions(embed_latin_font=settings.docx.embed_latin_font),
+        fonts={
+            name: FontFace(
+                name=name,
+                family=face.family,
+                regular=face.regular,
+                bold=face.bold,
+                italic=face.italic,
+                bold_italic=face.bold_italic,
+                docx_name=face.docx_name,
+                docx_script=face.docx_script,
+                docx_embed=face.docx_embed,
+            )
+            for name, face in settings.fonts.items()
+        },
         certificate_layers=settings.build.certificate_layers,
         list_part_rows=settings.build.list_part_rows,
         primary_locale=settings.build.primary_locale or next(iter(locales), ""),

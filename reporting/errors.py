@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from reporting.tool_language import _
+from reporting.tool_language import N_, SOURCE_LANGUAGE, _, current, date, is_right_to_left, isolate, n_, number
 
-# The code of a problem whose raise site gave none; ``--json`` always carries a code.
+# The code of a problem whose raise site gave none; ``--json`` always carries a code. No data problem
+# is left with it: every raise site under reporting/source/ and in config.py names its kind
+# (the codes are listed in docs/architecture.md).
 GENERIC_CODE = "invalid-value"
 
 
@@ -51,7 +54,39 @@ def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
         return text
     keep = max(limit - 30, 10)
     head, tail = text[: keep * 2 // 3], text[-(keep // 3) :]
-    return f"{head}… ({len(text) - len(head) - len(tail):,} characters left out) …{tail}"
+    left_out = len(text) - len(head) - len(tail)
+    gap = n_("{count} character left out", "{count} characters left out", left_out).format(count=number(left_out))
+    return f"{head}… ({gap}) …{tail}"
+
+
+# Unicode's first-strong isolate: a value from the clerk's file may be Arabic or Latin, and takes the
+# direction of its own first letter inside a right-to-left message (UAX #9, rule X5c); ``isolate``'s
+# left-to-right isolate would set the words of an Arabic value in the wrong order.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A value quoted from the clerk's file in a message: ``'2024-02-30'`` (as Python quotes it, so a
+    line break shows as ``\\n``), cut to ``limit`` characters, kept in its own direction inside a
+    right-to-left message."""
+    text = shorten(repr(str(value)), limit)
+    return f"{FSI}{text}{PDI}" if is_right_to_left() else text
+
+
+def shown_number(value: int | float) -> str:
+    """A number in a message as the reader's locale writes it (``5,000``, ``5.000``, ``٥٬٠٠٠``)."""
+    return number(value)
+
+
+def shown_date(value: datetime.date) -> str:
+    """A date in a message: in the reader's locale (``8 tháng 4, 2024``); ISO in English, as the data
+    file writes it (``2024-04-08``), which is what an English-reading maintainer searches for."""
+    return value.isoformat() if current() == SOURCE_LANGUAGE else date(value)
+
+
+def text_of(value: object) -> str:
+    """A clerk's text (a sheet's name, a heading) inside a message, in its own direction (see ``quoted``)."""
+    return f"{FSI}{value}{PDI}" if is_right_to_left() and str(value) else str(value)
 
 
 @dataclass(frozen=True)
@@ -111,13 +146,21 @@ class Problem:
 
     @property
     def cell_location(self) -> str:
-        """``sheet "Cá nhân", row 17, column C (Chức vụ)`` (without the sheet for a CSV file)."""
-        parts = [f'sheet "{self.sheet}"'] if self.sheet is not None else []
+        """``sheet "Cá nhân", row 17, column C (Chức vụ)`` (without the sheet for a CSV file), in the
+        tool's language. The row number and column letter stay as the spreadsheet program labels
+        them (Latin digits and letters), like a YAML problem's line and column."""
+        parts = [_('sheet "{sheet}"').format(sheet=text_of(self.sheet))] if self.sheet is not None else []
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {row}").format(row=isolate(self.row)))
         if self.column is not None:
-            parts.append(f"column {column_letter(self.column)}" + (f" ({self.header})" if self.header else ""))
-        return ", ".join(parts)
+            letter = isolate(column_letter(self.column))
+            parts.append(
+                _("column {column} ({header})").format(column=letter, header=text_of(self.header))
+                if self.header
+                else _("column {column}").format(column=letter)
+            )
+        # TRANSLATORS: between the parts of a cell's location: sheet "X", row 17, column C
+        return _(", ").join(parts)
 
 
 class ReportingError(Exception):
@@ -165,15 +208,16 @@ class OutputWriteError(ReportingError):
 
 
 # What a system error means for someone running a build, by errno name.
+# (Marked here, translated where shown: the table is built before the tool's language is chosen.)
 _OS_ERRORS = {
-    "ENOSPC": "the disk is full: free some space and build again",
-    "EDQUOT": "the disk quota is used up: free some space and build again",
-    "EROFS": "the file system is read-only: choose another --output",
-    "EACCES": "permission denied: choose a folder you may write to",
-    "EPERM": "permission denied: choose a folder you may write to",
-    "ENOTDIR": "a part of the path is a file, not a folder",
-    "EISDIR": "a folder is in the way of a file",
-    "EMFILE": "too many files are open: try fewer --jobs",
+    "ENOSPC": N_("the disk is full: free some space and build again"),
+    "EDQUOT": N_("the disk quota is used up: free some space and build again"),
+    "EROFS": N_("the file system is read-only: choose another --output"),
+    "EACCES": N_("permission denied: choose a folder you may write to"),
+    "EPERM": N_("permission denied: choose a folder you may write to"),
+    "ENOTDIR": N_("a part of the path is a file, not a folder"),
+    "EISDIR": N_("a folder is in the way of a file"),
+    "EMFILE": N_("too many files are open: try fewer --jobs"),
 }
 
 
@@ -181,13 +225,16 @@ def os_error_meaning(exc: OSError) -> str:
     """What a system error means for someone running a build, and what to do."""
     import errno
 
-    return _OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, "")) or (exc.strerror or str(exc)).lower()
+    meaning = _OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, ""))
+    # The system's own words (strerror) for the rest: English, as the C library says them.
+    return _(meaning) if meaning else (exc.strerror or str(exc)).lower()
 
 
 def describe_os_error(exc: OSError) -> str:
     """``cannot use FILE: what it means`` for a system error, without a traceback."""
-    where = f" {exc.filename}" if exc.filename else ""
-    return f"cannot use{where}: {os_error_meaning(exc)}"
+    if exc.filename:
+        return _("cannot use {file}: {meaning}").format(file=isolate(exc.filename), meaning=os_error_meaning(exc))
+    return _("cannot use: {meaning}").format(meaning=os_error_meaning(exc))
 
 
 class PeriodError(ReportingError):
@@ -248,7 +295,8 @@ class PageOverflow(RenderError):
 
     def __init__(self, expected_pages: int, found_pages: int):
         self.expected_pages, self.found_pages = expected_pages, found_pages
-        super().__init__(str(Expected(f"{expected_pages} page(s)", str(found_pages))))
+        pages = n_("{count} page", "{count} pages", expected_pages).format(count=number(expected_pages))
+        super().__init__(str(Expected(pages, number(found_pages), code="page-overflow")))
 
 
 class StrictFailure(ReportingError):
@@ -256,7 +304,13 @@ class StrictFailure(ReportingError):
 
     def __init__(self, warnings: list[str]):
         self.warnings = warnings
-        super().__init__(f"{len(warnings)} warning(s) with --strict; nothing was written")
+        super().__init__(
+            n_(
+                "{count} warning with --strict; nothing was written.",
+                "{count} warnings with --strict; nothing was written.",
+                len(warnings),
+            ).format(count=number(len(warnings)))
+        )
 
 
 class NewIdError(ReportingError):

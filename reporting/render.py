@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from reporting.config import PageGeometry, Project
 from reporting.errors import TemplateError
+from reporting.font_faces import font_face_css
 from reporting.language.bidi import isolate_ltr, isolate_rtl, localize_digits
 from reporting.language.filters import LocalFilters
 from reporting.language.grammar import cases
@@ -20,6 +21,7 @@ from reporting.language.messages import TrackedTranslations, load_translations, 
 from reporting.language.sentences import PlaceholderValues
 from reporting.source.document_formats import document_format, profile
 from reporting.source.figures import EventBundle
+from reporting.tool_language import _, isolate
 
 # The awards' counts are phrased by the catalog's plural forms (with a case as context where the language declines).
 AWARDED_GROUPS = ("%(num)s group", "%(num)s groups")
@@ -62,10 +64,15 @@ class Renderer:
         env.filters["document_format"] = document_format
         return env, filters
 
+    def _font_css(self, locale: str) -> Markup:
+        """The @font-face rules of the faces the locale uses ([fonts] in reporting.toml), in the table's order."""
+        used = self.project.faces(locale)
+        return font_face_css(tuple(face for face in self.project.fonts.values() if face in used))
+
     def untranslated(self) -> list[str]:
         """A warning for each message the documents rendered so far used without a translation."""
         warnings = []
-        for locale, (_, filters) in sorted(self._environments.items()):
+        for locale, (_environment, filters) in sorted(self._environments.items()):
             if isinstance(filters.translations, TrackedTranslations):  # (always: load_translations makes them)
                 warnings += untranslated_warnings(self.project.catalogs_dir, locale, filters.translations)
         return warnings
@@ -87,7 +94,7 @@ class Renderer:
             "lang": locale,
             "dir": facts.direction,
             "values": self._placeholder_values(bundle, locale, filters),
-            "page_css": page_css(page) + locale_css(facts),
+            "page_css": self._font_css(locale) + page_css(page) + locale_css(facts),
             "digits": facts.settings.digits,
             "page_number": Markup('<span class="page-number"></span>'),
             "page_count": Markup('<span class="page-count"></span>'),
@@ -96,12 +103,13 @@ class Renderer:
         try:
             html = env.get_template(template).render(context)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+            raise TemplateError(f"{isolate(f'{exc.filename or exc.name}:{exc.lineno}')}: {exc.message}") from None
         except (jinja2.TemplateError, SecurityError) as exc:
-            raise TemplateError(f"{_template_position(template)}: {exc}") from None
+            raise TemplateError(f"{isolate(_template_position(template))}: {exc}") from None
         except (RecursionError, OverflowError, MemoryError) as exc:
             raise TemplateError(
-                f"{_template_position(template)}: the template does not terminate ({type(exc).__name__})"
+                f"{isolate(_template_position(template))}: "
+                + _("the template does not terminate ({reason})").format(reason=type(exc).__name__)
             ) from None
         html = keep_together(html)
         if facts.settings.digits != "latn":

@@ -52,9 +52,24 @@ def test_a_certificate_cut_from_its_chunk_is_the_certificate_rendered_alone(refe
 
 
 def test_cutting_refuses_html_of_another_shape():
-    assert chunks.single_certificates('<p>one</p><section class="page certificate">x</section>', 2) is None
+    assert chunks.single_certificates('<p>one</p><section class="page" data-per-awardee>x</section>', 2) is None
     assert chunks.single_certificates("<body></body>", 1) is None
+    assert chunks.single_certificates("<body><div data-per-awardee><p>open</body>", 1) is None
+    # The certificate classes alone do not mark an awardee's page: the template declares it.
+    assert chunks.single_certificates('<body><section class="page certificate">x</section></body>', 1) is None
     assert chunks.cut([1, 2, 3, 4, 5], 2) == [(1, 2), (3, 4), (5,)]
+
+
+def test_each_awardees_page_is_the_element_the_template_marks():
+    """Any element marked data-per-awardee, whatever its tag and classes, nested elements of its kind included."""
+    head, tail = '<html><head><style>p {}</style></head><body><div class="running-footer">1</div>', "</body></html>"
+    pages = [
+        '<div class="diploma" data-per-awardee><div><p>A</p></div></div>',
+        '<div class="diploma" data-per-awardee=""><p>B</p><div data-per-awardee-note>n</div></div>',
+    ]
+    html = head + "\n".join(pages) + tail
+    assert chunks.single_certificates(html, 2) == [head + page + tail for page in pages]
+    assert chunks.join([html, head + pages[0] + tail]) == head + "\n".join(pages) + "\n" + pages[0] + tail
 
 
 @pytest.mark.slow

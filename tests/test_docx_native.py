@@ -218,7 +218,7 @@ def test_the_user_font_folder_per_system():
 def test_fonts_command_says_what_it_did(tmp_path):
     code, out, err = run_cli("--project", str(TEMPLATES.parent), "fonts", "install", "--to", str(tmp_path / "f"))
     assert code == 0, err
-    assert re.search(r"installed amiri, .*tinos in .*: \d+ file\(s\) written, 0 already there", out)
+    assert re.search(r"installed amiri, .*tinos in .*: \d+ files written, 0 already there", out)
     assert "amiri: installed" in out and "tinos: installed" in out
     code, out, _ = run_cli("--project", str(TEMPLATES.parent), "fonts", "status", "--to", str(tmp_path / "elsewhere"))
     assert code == 0 and "tinos: not installed" in out

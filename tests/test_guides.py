@@ -170,10 +170,10 @@ def test_the_harness_notices_a_wrong_expectation(tmp_path):
     """A guide whose output no longer matches fails (a test that cannot fail would prove nothing)."""
     project = project_copy(tmp_path)
     with pytest.raises(AssertionError, match="expected, in order: 'no such line'"):
-        run(Command(1, "python build_reports.py check", 0, ["2 event(s) valid.", "no such line"]), project)
+        run(Command(1, "python build_reports.py check", 0, ["2 events valid.", "no such line"]), project)
     with pytest.raises(AssertionError, match="line 1: "):
         run(Command(1, "python build_reports.py check", 1, []), project)
-    run(Command(1, "python build_reports.py check", 0, ["ok: data/...", "2 event(s) valid."]), project)
+    run(Command(1, "python build_reports.py check", 0, ["ok: data/...", "2 events valid."]), project)
 
 
 @pytest.mark.parametrize("guide", GUIDES, ids=[g.stem for g in GUIDES])

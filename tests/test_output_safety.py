@@ -124,7 +124,7 @@ def test_a_non_empty_folder_without_our_manifest_is_refused(place):
     code, _, err = build(project, output)
     assert code == 2
     assert (
-        f"--output {output} is not empty and was not made by a build: it holds 2 item(s) (.draft.docx.tmp, "
+        f"--output {output} is not empty and was not made by a build: it holds 2 items (.draft.docx.tmp, "
         "notes.txt) and no manifest.json. Choose a new or empty folder, or add --force-into" in err
     )
     assert snapshot(output) == before
@@ -303,7 +303,8 @@ def test_jobs_is_bounded_with_a_message(place):
     before = snapshot(sibling)
     code, _, err = build(project, output, "--jobs", str(4 * cores + 1))
     assert code == 2
-    assert f"expected at most {4 * cores} (4 per core, {cores} core(s) here), found {4 * cores + 1}" in err
+    here = f"{cores} core here" if cores == 1 else f"{cores} cores here"
+    assert f"expected at most {4 * cores} (4 per core, {here}), found {4 * cores + 1}" in err
     assert not output.exists() and snapshot(sibling) == before
     assert build(project, output, "--jobs", str(4 * cores), "-q")[0] == 0  # the bound itself is allowed
 

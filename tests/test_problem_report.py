@@ -144,6 +144,7 @@ def test_json_lists_every_problem_with_its_parts(tmp_path, placement):
         "line": 34,
         "column": 7,
         "field": "date",
+        "field_label": "meeting date",
         "expected": "a real date YYYY-MM-DD",
         "found": "'2024-04-31'",
         "message": "expected a real date YYYY-MM-DD, found '2024-04-31'",

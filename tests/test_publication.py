@@ -128,7 +128,7 @@ def test_manifest_and_verify(tmp_path):
     output = tmp_path / "output"
     assert run_cli("--project", str(ROOT), "--event", "inspectorate-2024-q1", "--output", str(output), "-q")[0] == 0
     code, out, _ = run_cli("verify", str(output))
-    assert code == 0 and "ok: 4 file(s)" in out
+    assert code == 0 and "ok: 4 files" in out
 
     import json
 
@@ -411,12 +411,12 @@ def test_kill_9_inside_the_rename_phase_is_rolled_forward(tmp_path, pause_after,
         code, out, err = run_cli("verify", str(output))
         assert code == 0, err
         assert "completed the publication of an interrupted build" in err
-        assert "ok: 4 file(s)" in out
+        assert "ok: 4 files" in out
     else:
         code, out, err = run_cli("--project", str(project), *event, "--output", str(output))
         assert code == 0, err
         assert "completed the publication of an interrupted build" in err
-        assert "Wrote 0 file(s), 4 unchanged" in out + err  # the killed build's files were all published
+        assert "Wrote 0 files, 4 unchanged" in out + err  # the killed build's files were all published
     assert snapshot(output) == snapshot(reference)  # the new generation, complete, manifest included
     assert snapshot(sibling) == before_sibling
     assert run_cli("verify", str(output))[0] == 0

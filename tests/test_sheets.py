@@ -169,6 +169,7 @@ def test_sheet_problems_in_json_carry_sheet_row_and_column(blank_position):
     [problem] = document["problems"]
     assert problem == {
         "severity": "error",
+        "code": "missing-field",
         "file": "data/awardees-2024.xlsx",
         "line": None,
         "column": 4,
@@ -177,6 +178,7 @@ def test_sheet_problems_in_json_carry_sheet_row_and_column(blank_position):
         "row": 17,
         "header": "Chức vụ (vi)",
         "field": "awards.individuals[15].position.vi",
+        "field_label": "position",
         "expected": "text",
         "found": "nothing",
         "message": "expected text, found nothing",

@@ -227,4 +227,4 @@ def test_a_certificate_too_long_for_its_page_is_a_page_overflow():
 
     error = PageOverflow(1, 2)
     assert isinstance(error, RenderError) and (error.expected_pages, error.found_pages) == (1, 2)
-    assert str(error) == "expected 1 page(s), found 2"
+    assert str(error) == "expected 1 page, found 2"

@@ -23,11 +23,21 @@ def add_french(project) -> None:
 [locales.fr]
 digits = "latn"
 font_size_pt = 13
-fonts = ["fonts/noto-serif/NotoSerif-Regular.ttf", "fonts/noto-serif/NotoSerif-Bold.ttf",
-         "fonts/noto-serif/NotoSerif-Italic.ttf", "fonts/amiri/Amiri-Regular.ttf"]
+fonts = ["noto-serif", "amiri"]
+
+[fonts.noto-serif]
+family = "Report Noto Serif"
+regular = "fonts/noto-serif/NotoSerif-Regular.ttf"
+bold = "fonts/noto-serif/NotoSerif-Bold.ttf"
+italic = "fonts/noto-serif/NotoSerif-Italic.ttf"
+docx_script = "latin"
+docx_name = "Noto Serif"
+docx_embed = true
 """,
         encoding="utf-8",
     )
+    with open(project / "templates/css/common.css", "a", encoding="utf-8") as css:
+        css.write('html:lang(fr) { font-family: "Report Noto Serif"; }\n')
     # The catalog: every message of the Vietnamese one, "translated" by a marker so the test can see it.
     with open(project / "templates/locale/vi/LC_MESSAGES/messages.po", "rb") as handle:
         source = read_po(handle)

@@ -91,7 +91,7 @@ CHECK = [sys.executable, str(ROOT / "build_reports.py")]
         (
             "ar_EG.UTF-8",
             f"خطأ: {LRI}data/inspectorate-2024-q1.yaml{PDI}: مشكلة واحدة",
-            "المتوقَّع تاريخًا صحيحًا بالصيغة YYYY-MM-DD، والموجود",
+            f"المتوقَّع تاريخًا صحيحًا بالصيغة {LRI}YYYY-MM-DD{PDI}، والموجود",
             "مشكلة واحدة في ملف واحد",
         ),
     ],
@@ -106,7 +106,9 @@ def test_check_speaks_the_language_of_the_environment(tmp_path, lang, heading, m
     lines = result.stderr.splitlines()
     assert lines[0] == heading
     location = f"{LRI}{line}:7{PDI}" if lang.startswith("ar") else f"{line}:7"
-    assert lines[1].startswith(f"  {location} ") and message in lines[1] and lines[1].endswith("'2024-04-31'")
+    # (in Arabic the value quoted from the file keeps its own direction: first-strong isolate ... PDI)
+    value = "\u2068'2024-04-31'\u2069" if lang.startswith("ar") else "'2024-04-31'"
+    assert lines[1].startswith(f"  {location} ") and message in lines[1] and lines[1].endswith(value)
     # the same source line and caret in every language
     assert lines[2] == f"    {line} | date: 2024-04-31"
     assert lines[3] == "       |       ^"
@@ -156,3 +158,23 @@ def test_tool_catalogs_are_complete():
     code, out, err = run_cli("--project", str(ROOT), "i18n", "check", "--strict")
     assert code == 0, err
     assert "ok: tool ar: every message translated" in out and "ok: tool vi: every message translated" in out
+
+
+def test_arabic_plurals_put_the_accusative_where_the_catalog_counts_11_to_99():
+    """Babel's Plural-Forms for Arabic numbers its forms zero, one, two, few (3-10), then 100-102 (index 4)
+    and 11-99 (index 5), not CLDR's order: a translator following CLDR writes "100 مشكلةً" and "36 مشكلة".
+    After 11-99 the counted noun is an accusative singular (tanween fath); after 100 a genitive."""
+    from babel.messages.pofile import read_po
+
+    from reporting.language.catalog_workflow import tool_catalog_path
+
+    with tool_catalog_path("ar").open("rb") as handle:
+        catalog = read_po(handle, locale="ar")
+    assert catalog.plural_expr.startswith("(n==0 ? 0 : n==1 ? 1 : n==2 ? 2")
+    assert tool_language.translations("ar").ngettext("{count} problem", "{count} problems", 36) == "{count} مشكلةً"
+    swapped = [
+        message.id[0]
+        for message in catalog
+        if isinstance(message.id, tuple) and "\u064b" in message.string[4] and "\u064b" not in message.string[5]
+    ]
+    assert swapped == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +19,11 @@ from typing import TypeVar
 from reporting.build import cache
 
 Item = TypeVar("Item")
-SECTION = '<section class="page certificate">'
+# What a one-per-awardee template (``one_per = "awardee"`` in [documents]) marks each awardee's
+# page with: <section class="page certificate" data-per-awardee>. The same on every awardee's page,
+# so a certificate's static layer stays one for all (writers/layer_html.py).
+PER_AWARDEE = "data-per-awardee"
+_MARKED = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?\s" + PER_AWARDEE + r"(?=[\s=/>])[^>]*>")
 CACHE_DAYS = 30
 
 
@@ -27,35 +32,55 @@ def cut(items: Sequence[Item], size: int) -> list[tuple[Item, ...]]:
 
 
 def single_certificates(html: str, count: int) -> list[str] | None:
-    """Each certificate's own HTML, cut out of the chunk's: the head, its section, the tail.
+    """Each awardee's own HTML, cut out of the chunk's: the head, its marked element, the tail.
 
     That is exactly what rendering the template for that one awardee gives
     (tests/test_batches.py checks it for the reference data); None when the
-    HTML does not have one ``<section class="page certificate">`` per awardee.
+    HTML does not have one element marked ``data-per-awardee`` per awardee.
     """
-    starts = []
-    position = html.find(SECTION)
-    while position != -1:
-        starts.append(position)
-        position = html.find(SECTION, position + 1)
-    if len(starts) != count:
+    spans = awardee_spans(html)
+    if not spans or len(spans) != count:
         return None
-    ends = [html.index("</section>", start) + len("</section>") for start in starts]
-    if any(end > next_start for end, next_start in zip(ends, starts[1:], strict=False)):  # (one fewer start)
-        return None  # nested sections: not the shape we know how to cut
-    head, tail = html[: starts[0]], html[ends[-1] :]
-    return [head + html[start:end] + tail for start, end in zip(starts, ends, strict=True)]
+    head, tail = html[: spans[0][0]], html[spans[-1][1] :]
+    return [head + html[start:end] + tail for start, end in spans]
 
 
 def join(htmls: list[str]) -> str:
     """The chunks' certificates in one HTML document (for the preview): the first chunk's head and
-    tail round every chunk's sections."""
-    first = htmls[0]
-    start, end = first.find(SECTION), first.rfind("</section>") + len("</section>")
-    if start == -1:
-        return first
-    bodies = [html[html.find(SECTION) : html.rfind("</section>") + len("</section>")] for html in htmls]
-    return first[:start] + "\n".join(bodies) + first[end:]
+    tail round every chunk's marked elements."""
+    bodies = []
+    for html in htmls:
+        spans = awardee_spans(html)
+        if not spans:
+            return htmls[0]
+        bodies.append((spans[0][0], spans[-1][1]))
+    (start, end), first = bodies[0], htmls[0]
+    return first[:start] + "\n".join(html[a:b] for html, (a, b) in zip(htmls, bodies, strict=True)) + first[end:]
+
+
+def awardee_spans(html: str) -> list[tuple[int, int]] | None:
+    """(start, end) of each element marked ``data-per-awardee``, start tag to end tag; None when one is
+    not closed. A marked element inside another belongs to it."""
+    spans = []
+    position = 0
+    while (match := _MARKED.search(html, position)) is not None:
+        end = _element_end(html, match.group(1), match.end())
+        if end is None:
+            return None
+        spans.append((match.start(), end))
+        position = end
+    return spans
+
+
+def _element_end(html: str, tag: str, position: int) -> int | None:
+    """Where the element whose start tag ends at ``position`` ends, counting nested ``tag`` elements."""
+    tags = re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.IGNORECASE)
+    depth = 1
+    for found in tags.finditer(html, position):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            return found.end()
+    return None
 
 
 def cache_folder() -> Path:

@@ -3,7 +3,7 @@
 Every HTML document is rendered anyway (a few milliseconds each); what is
 expensive is writing PDF and DOCX. An output's key is the hash of everything
 that determines its bytes: its HTML, the format, the stylesheets, fonts and
-images the HTML pulls in (following CSS ``url()``s), the pipeline's own code,
+images the HTML pulls in (following CSS ``url()``s, its own ``<style>``'s too), the pipeline's own code,
 and for archived PDFs the attached YAML. Templates, catalogs, data and
 configuration act through the HTML, so a change to any of them reaches exactly
 the documents whose HTML it changes.
@@ -26,9 +26,21 @@ def output_key(html: str, writer_name: str, templates_dir: Path, extra: bytes = 
     digest = hashlib.sha256()
     for part in (writer_name.encode(), code_version().encode(), html.encode("utf-8"), extra):
         digest.update(hashlib.sha256(part).digest())
-    links = tuple(registry.spec(writer_name).links.findall(html))
+    spec = registry.spec(writer_name)
+    links = tuple(spec.links.findall(html))
+    if spec.follows_css:  # the document's own <style> pulls in files too: the fonts' @font-face rules
+        links += tuple(link for link in _CSS_URL.findall(_inline_css(html)) if ":" not in link)
     digest.update(_assets_digest(templates_dir, writer_name, links).encode())
     return digest.hexdigest()
+
+
+def _inline_css(html: str) -> str:
+    """The text of the document's ``<style>`` elements (in the head: before ``<body``)."""
+    head = html.split("<body", 1)[0]
+    return "\n".join(_STYLE.findall(head))
+
+
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
 
 
 def _assets_digest(templates_dir: Path, writer_name: str, links: tuple[str, ...]) -> str:

@@ -12,6 +12,7 @@ from reporting.build import cache, chunks
 from reporting.build.freshness import output_key
 from reporting.build.limits import time_limit
 from reporting.errors import RenderError
+from reporting.tool_language import _, isolate
 from reporting.writers.layer_html import split_layers
 from reporting.writers.pdf_layers import BoxOverflow, StaticLayer, typeset_static, typeset_variable
 
@@ -41,13 +42,13 @@ class LayeredCertificates:
         return layer
 
     def chunk(self, task) -> list:
-        from reporting.build.workers import named
+        from reporting.build.workers import named, writing_chunk
         from reporting.writers.pdf_overlay import interleave, open_pdf, underlay
         from reporting.writers.pdf_split import save_pdf, split_pages
 
         writer = self.worker.writer("pdf", task.locale)
         count = len(task.targets)
-        with time_limit(self.project.job_time_limit_s * count, f"writing {task.shown[0]} and the rest of its chunk"):
+        with time_limit(self.project.job_time_limit_s * count, writing_chunk(task.shown[0])):
             layers, variables, order = [], [], []
             for number, html in enumerate(task.statics):
                 members = [i for i, group in enumerate(task.static_of) if group == number]
@@ -57,7 +58,8 @@ class LayeredCertificates:
                 except BoxOverflow as exc:
                     index = members[exc.page]
                     with named(task.shown[index], ()):
-                        raise RenderError(f"awardee {task.awardee_ids[index]}: {exc}") from None
+                        awardee = _("awardee {id}").format(id=isolate(task.awardee_ids[index]))
+                        raise RenderError(f"{awardee}: {exc}") from None
                 layers.append(layer)
                 variables.append(variable)
             for i, group in enumerate(task.static_of):
@@ -77,6 +79,6 @@ class LayeredCertificates:
 
         writer = self.worker.writer("pdf", task.locale)
         layer = self.static(writer, task.static)
-        with time_limit(self.project.job_time_limit_s, f"writing {task.target.name}"):
+        with time_limit(self.project.job_time_limit_s, _("writing {file}").format(file=isolate(task.target.name))):
             data = writer.write(calibration_html(task.static, layer, task.offset_mm), expected_pages=1)
         return self.worker.stage(task.target, data)

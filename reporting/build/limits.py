@@ -7,6 +7,7 @@ import threading
 from contextlib import contextmanager
 
 from reporting.errors import TimeLimitExceeded
+from reporting.tool_language import _, isolate, number
 
 ROWS_PER_LIMIT = 500  # a list gets the job time limit once for every this many rows
 
@@ -29,7 +30,11 @@ def time_limit(seconds: float, what: str):
         return
 
     def expire(signum, frame):
-        raise TimeLimitExceeded(f"{what}: stopped after {seconds:g} s (build.job_time_limit_s in reporting.toml)")
+        raise TimeLimitExceeded(
+            _("{task}: stopped after {seconds} s ({setting} in reporting.toml)").format(
+                task=what, seconds=number(seconds), setting=isolate("build.job_time_limit_s")
+            )
+        )
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)

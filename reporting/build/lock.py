@@ -10,6 +10,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from reporting.errors import OutputBusy, UnsafeOutput
+from reporting.tool_language import _, isolate
 
 # The lock files this process holds: forked workers close their copies (lock_held_by_parent_only),
 # or a worker outliving a killed build would keep the folder locked.
@@ -57,8 +58,10 @@ def _open_lock_file(path: Path):
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise UnsafeOutput(
-                f"{path} is a symbolic link (to {os.readlink(path)}); the build does not write "
-                "through links: remove it and build again"
+                _(
+                    "{file} is a symbolic link (to {target}); the build does not write through links: remove it "
+                    "and build again"
+                ).format(file=isolate(path), target=isolate(os.readlink(path)))
             ) from None
         raise
     return os.fdopen(descriptor, "r+")
@@ -74,14 +77,25 @@ def _take(handle, mode: int, busy: Path, output: Path) -> None:
     except BlockingIOError:
         handle.seek(0)
         holder = handle.read().strip() or "?"
-        where = "to " + str(output) if busy == output else f"to {busy}, which {_relation(busy, output)} {output}"
-        raise OutputBusy(
-            f"another build (process {holder}) is writing {where}; wait for it to finish or choose another --output"
-        ) from None
+        raise OutputBusy(_busy_message(holder, busy, output)) from None
 
 
-def _relation(busy: Path, output: Path) -> str:
-    return "contains" if output.is_relative_to(busy) else "is inside"
+def _busy_message(holder: str, busy: Path, output: Path) -> str:
+    if busy == output:
+        return _(
+            "another build (process {process}) is writing to {folder}; wait for it to finish or choose another --output"
+        ).format(process=isolate(holder), folder=isolate(output))
+    if output.is_relative_to(busy):
+        text = _(
+            "another build (process {process}) is writing to {busy}, which contains {folder}; wait for it to "
+            "finish or choose another --output"
+        )
+    else:
+        text = _(
+            "another build (process {process}) is writing to {busy}, which is inside {folder}; wait for it to "
+            "finish or choose another --output"
+        )
+    return text.format(process=isolate(holder), busy=isolate(busy), folder=isolate(output))
 
 
 def _hold_shared(stack: ExitStack, folder: Path, output: Path):

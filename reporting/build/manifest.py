@@ -16,7 +16,9 @@ from reporting import __name__ as package_name
 from reporting.build.output_paths import entry_problem
 from reporting.config import CONFIG_NAME, Project
 from reporting.errors import ForeignFolder
+from reporting.notices import Notice
 from reporting.source.sheet_guard import SUFFIXES as SHEET_SUFFIXES
+from reporting.tool_language import _, isolate, n_, number
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_SIGNATURE_NAME = "manifest.json.p7s"  # a signed build's detached signature of its manifest
@@ -96,12 +98,19 @@ def verify(output: Path) -> list[str]:
     """Problems found re-hashing ``output`` against its manifest: missing, altered and extra files,
     untrusted entries, and links or hidden files no build makes."""
     if not (output / MANIFEST_NAME).is_file():
-        return [f"missing: {MANIFEST_NAME} (not a build output folder?)"]
+        return [
+            Notice(_("missing: {file} (not a build output folder?)").format(file=MANIFEST_NAME), "missing-manifest")
+        ]
     unreadable = manifest_problem(output)
     if unreadable:
         return [unreadable]
     if not is_ours(output):
-        return [f"unreadable: {MANIFEST_NAME} (not written by this program, or damaged)"]
+        return [
+            Notice(
+                _("unreadable: {file} (not written by this program, or damaged)").format(file=MANIFEST_NAME),
+                "unreadable-manifest",
+            )
+        ]
     from reporting.build.signing import manifest_signature_problems, signature_problems
 
     problems: list[str] = []
@@ -110,9 +119,12 @@ def verify(output: Path) -> list[str]:
     for name, entry in expected.items():
         path = output / name
         if not path.is_file():
-            problems.append(f"missing: {name}")
+            problems.append(Notice(_("missing: {file}").format(file=isolate(name)), "missing-file"))
         elif path.stat().st_size != entry["size"] or sha256(path) != entry["sha256"]:
-            problems.append(f"altered: {name} (expected sha256 {entry['sha256'][:16]}…)")
+            altered = _("altered: {file} (expected sha256 {digest}…)").format(
+                file=isolate(name), digest=isolate(entry["sha256"][:16])
+            )
+            problems.append(Notice(altered, "altered-file"))
         if path.is_file() and path.suffix == ".pdf":
             problems += signature_problems(path, signers)
     signature = output / MANIFEST_SIGNATURE_NAME
@@ -122,7 +134,8 @@ def verify(output: Path) -> list[str]:
     present, strange = _walk(output)
     problems += strange
     problems += [
-        f"extra: {name}" for name in sorted(present - set(expected) - {MANIFEST_NAME, MANIFEST_SIGNATURE_NAME})
+        Notice(_("extra: {file}").format(file=isolate(name)), "extra-file")
+        for name in sorted(present - set(expected) - {MANIFEST_NAME, MANIFEST_SIGNATURE_NAME})
     ]
     return problems
 
@@ -144,22 +157,33 @@ def _source_hashes(project: Project) -> dict[str, str]:
 
 def manifest_problem(output: Path) -> str | None:
     """Why the manifest cannot be read at all (it is input like any other), or None."""
-    where = f"unreadable: {MANIFEST_NAME}"
+    where = _("unreadable: {file}").format(file=MANIFEST_NAME)
     try:
         manifest = read_manifest(output)
     except UnicodeDecodeError:
-        return f"{where}: expected UTF-8 JSON, found other bytes"
+        return Notice(f"{where}: " + _("expected UTF-8 JSON, found other bytes"), "unreadable-manifest")
     except json.JSONDecodeError as exc:
         found = (
-            "an empty file"
+            _("an empty file")
             if not exc.doc.strip()
-            else f"invalid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
+            else _("invalid JSON at line {line}, column {column} ({reason})").format(
+                line=number(exc.lineno), column=number(exc.colno), reason=isolate(exc.msg)
+            )
         )
-        return f"{where}: expected the JSON a build writes, found {found}"
+        return Notice(
+            f"{where}: " + _("expected the JSON a build writes, found {found}").format(found=found),
+            "unreadable-manifest",
+        )
     except OSError as exc:
-        return f"{where}: {exc.strerror}"
+        return Notice(f"{where}: {exc.strerror}", "unreadable-manifest")
     if not (isinstance(manifest, dict) and isinstance(manifest.get("outputs"), dict)):
-        return f"{where}: expected an 'outputs' mapping of files to their sha256 and size, found something else"
+        return Notice(
+            f"{where}: "
+            + _("expected an {key} mapping of files to their sha256 and size, found something else").format(
+                key=isolate("'outputs'")
+            ),
+            "unreadable-manifest",
+        )
     return None
 
 
@@ -174,11 +198,17 @@ def _walk(output: Path) -> tuple[set[str], list[str]]:
             path = base / name
             shown = path.relative_to(output).as_posix()
             if path.is_symlink():
-                strange.append(f"unexpected symbolic link: {shown} -> {os.readlink(path)} (no build makes links)")
-            elif name.startswith(".") and not (base == output and name == STAGING_NAME):
-                strange.append(
-                    f"unexpected hidden {'folder' if path.is_dir() else 'file'}: {shown} (no build makes hidden files)"
+                link = _("unexpected symbolic link: {file} -> {target} (no build makes links)").format(
+                    file=isolate(shown), target=isolate(os.readlink(path))
                 )
+                strange.append(Notice(link, "unexpected-link"))
+            elif name.startswith(".") and not (base == output and name == STAGING_NAME):
+                hidden = (
+                    _("unexpected hidden folder: {file} (no build makes hidden files)")
+                    if path.is_dir()
+                    else _("unexpected hidden file: {file} (no build makes hidden files)")
+                )
+                strange.append(Notice(hidden.format(file=isolate(shown)), "unexpected-hidden-file"))
             elif path.is_file():
                 present.add(shown)
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
@@ -206,18 +236,24 @@ def refuse_foreign_folder(output: Path, force_into: bool) -> None:
     from reporting.build.publish import STAGING_NAME
 
     if output.exists() and not output.is_dir():
-        raise ForeignFolder(f"--output {output}: expected a folder, found a file")
+        raise ForeignFolder(f"{isolate('--output')} {isolate(output)}: " + _("expected a folder, found a file"))
     if force_into or not output.is_dir() or is_ours(output):
         return
     found = sorted(p.name for p in output.iterdir() if p.name != STAGING_NAME)
     if found:
-        what = (
-            "a manifest.json this program did not write"
-            if MANIFEST_NAME in found
-            else f"{len(found)} item(s) ({', '.join(found[:3])}{', …' if len(found) > 3 else ''}) and no manifest.json"
-        )
+        if MANIFEST_NAME in found:
+            what = _("a manifest.json this program did not write")
+        else:
+            items = isolate(", ".join(found[:3]) + (", …" if len(found) > 3 else ""))
+            what = n_(
+                "{count} item ({items}) and no manifest.json",
+                "{count} items ({items}) and no manifest.json",
+                len(found),
+            ).format(count=number(len(found)), items=items)
         raise ForeignFolder(
-            f"--output {output} is not empty and was not made by a build: it holds {what}. "
-            "Choose a new or empty folder, or add --force-into to build into it anyway "
-            "(files the build did not make are never deleted)"
+            f"{isolate('--output')} {isolate(output)} "
+            + _(
+                "is not empty and was not made by a build: it holds {what}. Choose a new or empty folder, or add "
+                "--force-into to build into it anyway (files the build did not make are never deleted)"
+            ).format(what=what)
         )

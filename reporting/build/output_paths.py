@@ -11,6 +11,8 @@ import re
 from pathlib import Path, PurePosixPath
 
 from reporting.errors import OutputOverlapsInputs, UnsafeOutput
+from reporting.notices import Notice
+from reporting.tool_language import _, isolate
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -18,16 +20,16 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 def unsafe_name(name: object) -> str | None:
     """Why a manifest's output name may not be used (None: it is a plain relative path)."""
     if not isinstance(name, str) or not name:
-        return "not a file name"
+        return _("not a file name")
     if "\\" in name or "\0" in name or any(ord(c) < 32 for c in name):
-        return "control characters or backslashes in the name"
+        return _("control characters or backslashes in the name")
     path = PurePosixPath(name)
     if path.is_absolute():
-        return "an absolute path"
+        return _("an absolute path")
     if any(part in ("..", ".") for part in name.split("/")) or "" in name.split("/"):
-        return "a '..' or empty path component"
+        return _("a '..' or empty path component")
     if any(part.startswith(".") for part in path.parts):
-        return "a hidden path component"
+        return _("a hidden path component")
     return None
 
 
@@ -35,15 +37,18 @@ def entry_problem(output: Path, name: object, entry: object) -> str | None:
     """Why a manifest entry is not trusted: a bad name, a link on the way, a malformed record."""
     reason = unsafe_name(name)
     if reason is None and isinstance(name, str) and (output / name).resolve() != output.resolve() / name:
-        reason = "it leads through a symbolic link"
+        reason = _("it leads through a symbolic link")
     if reason is None and not (
         isinstance(entry, dict)
         and isinstance(entry.get("sha256"), str)
         and SHA256.fullmatch(entry["sha256"])
         and type(entry.get("size")) is int
     ):
-        reason = "no valid sha256 and size recorded"
-    return None if reason is None else f"manifest.json lists {name!r}: {reason}; ignored (never read nor deleted)"
+        reason = _("no valid sha256 and size recorded")
+    if reason is None:
+        return None
+    text = _("manifest.json lists {name}: {reason}; ignored (never read nor deleted)")
+    return Notice(text.format(name=isolate(repr(name)), reason=reason), "untrusted-manifest-entry")
 
 
 def ensure_no_links(output: Path, target: Path) -> None:
@@ -54,8 +59,10 @@ def ensure_no_links(output: Path, target: Path) -> None:
         path = path / part
         if path.is_symlink():
             raise UnsafeOutput(
-                f"{path} is a symbolic link (to {os.readlink(path)}); the build does not write "
-                "through links: remove it and build again"
+                _(
+                    "{file} is a symbolic link (to {target}); the build does not write through links: remove it "
+                    "and build again"
+                ).format(file=isolate(path), target=isolate(os.readlink(path)))
             )
 
 
@@ -66,9 +73,9 @@ def check_output_folder(project, output: Path) -> None:
 
     output, root = output.resolve(), project.root.resolve()
     inside_refused = {
-        "data/": project.data_dir.resolve(),
-        "templates/": project.templates_dir.resolve(),
-        CONFIG_NAME: root / CONFIG_NAME,
+        isolate("data/"): project.data_dir.resolve(),
+        isolate("templates/"): project.templates_dir.resolve(),
+        isolate(CONFIG_NAME): root / CONFIG_NAME,
     }
     overlaps = [
         (label, path)
@@ -76,10 +83,13 @@ def check_output_folder(project, output: Path) -> None:
         if output.is_relative_to(path) or path.is_relative_to(output)
     ]
     if output == root or root.is_relative_to(output):
-        overlaps.insert(0, ("the project folder", root))
+        overlaps.insert(0, (_("the project folder"), root))
     if overlaps:
         label, path = overlaps[0]
         raise OutputOverlapsInputs(
-            f"--output {output} overlaps {label} ({path}): the build would overwrite or "
-            f"rebuild its own inputs; choose a folder of its own, e.g. {root / 'output'}"
+            f"{isolate('--output')} {isolate(output)} "
+            + _(
+                "overlaps {inputs} ({path}): the build would overwrite or rebuild its own inputs; choose a folder "
+                "of its own, e.g. {example}"
+            ).format(inputs=label, path=isolate(path), example=isolate(root / "output"))
         )

@@ -43,10 +43,12 @@ from reporting.build.workers import (
 )
 from reporting.config import DocumentType, PageGeometry, Project
 from reporting.errors import OutputWriteError, RenderError, SelectionError, StrictFailure, os_error_meaning
+from reporting.notices import Notice
 from reporting.render import Renderer
 from reporting.source.figures import Awardee, EventBundle, bundle_event
 from reporting.source.load import discover, load_events
 from reporting.source.preflight import check_fonts, check_rendered_text
+from reporting.tool_language import _, isolate
 from reporting.writers import registry
 from reporting.writers.layer_html import LayerError, Layers, split_layers
 from reporting.writers.registry import CertificateBatching
@@ -176,7 +178,7 @@ def _per_awardee(
     selection: Selection,
     renderer: Renderer,
 ) -> list[Job | CertificateSet]:
-    _, filters = renderer.environment(locale)
+    _environment, filters = renderer.environment(locale)
     awards = bundle.event.awards  # none: no awardees, so an empty set (a table row may ask for one anyway)
     ordered = tuple(filters.ordered(bundle.awardees, awards.order if awards else "data"))
     stems = tuple(
@@ -336,7 +338,11 @@ def _publish(
             staging.stage(output / MANIFEST_NAME, manifest)
             _stage_manifest_signature(staging, output, manifest, selection.sign_key)
         except OSError as exc:  # a full disk at the last file: say which one (nothing is published)
-            raise OutputWriteError(f"cannot write {output / MANIFEST_NAME}: {os_error_meaning(exc)}") from None
+            raise OutputWriteError(
+                _("cannot write {file}: {meaning}").format(
+                    file=isolate(output / MANIFEST_NAME), meaning=os_error_meaning(exc)
+                )
+            ) from None
 
 
 def _manifest_signature_due(output: Path, selection: Selection) -> bool:
@@ -547,12 +553,14 @@ class TaskPlanner:
         try:
             layers = tuple(split_layers(single) for single in chunk.singles)
         except LayerError as exc:
-            raise RenderError(f"templates/{item.document.template}: {exc}") from None
+            raise RenderError(f"{isolate('templates/' + item.document.template)}: {exc}") from None
         if not any(part.texts for part in layers):  # a template that marks nothing variable: one layer
             if self.offset is not None:
                 raise RenderError(
-                    f"templates/{item.document.template} marks no element data-variable: printing "
-                    "on pre-printed stock needs the variable texts marked (see docs/templates.md)"
+                    _(
+                        "{template} marks no element data-variable: printing on pre-printed stock needs the "
+                        "variable texts marked (see docs/templates.md)"
+                    ).format(template=isolate("templates/" + item.document.template))
                 )
             return chunk
         return replace(chunk, layers=layers)
@@ -618,8 +626,11 @@ class TaskPlanner:
             missing = [path for path in chunk_files if not path.is_file()]
             if missing:
                 raise RenderError(
-                    f"{target.relative_to(self.output)}: the typeset chunk {missing[0]} could not be "
-                    "kept for the print file (is the cache folder writable? XDG_CACHE_HOME)"
+                    f"{isolate(target.relative_to(self.output))}: "
+                    + _(
+                        "the typeset chunk {file} could not be kept for the print file (is the cache folder "
+                        "writable? XDG_CACHE_HOME)"
+                    ).format(file=isolate(missing[0]))
                 )
             tasks.append(PrintFileTask(tuple(chunk_files), duplex, target, self.offset))
         return tasks
@@ -636,7 +647,7 @@ def _take_over(output: Path, selection: Selection, result: BuildResult) -> None:
     """With the lock held: finish what a killed build left, and refuse a folder of someone else's files."""
     done = recover(output)
     if done:
-        result.warnings.append(f"{output}: {done}")
+        result.warnings.append(Notice(f"{isolate(output)}: {done}", "publication-completed"))
     refuse_foreign_folder(output, selection.force_into)
 
 
@@ -661,10 +672,11 @@ def _stale_outputs(
         ):
             continue
         if file_sha256(target) != entry["sha256"]:
-            warnings.append(
-                f"kept {name}: an earlier build made it, this one no longer does, but it was "
-                "changed since (its bytes differ from manifest.json); delete it yourself if it is not needed"
+            kept = _(
+                "kept {file}: an earlier build made it, this one no longer does, but it was changed since (its "
+                "bytes differ from manifest.json); delete it yourself if it is not needed"
             )
+            warnings.append(Notice(kept.format(file=isolate(name)), "edited-output-kept"))
             continue
         stale.append(target)
     return sorted(stale)
@@ -702,7 +714,8 @@ def render_job(
 ) -> str:
     """A job's HTML (or that of some of its awardees), within the time limit, its text checked against the fonts."""
     awardees = job.awardees if awardees is None else awardees
-    with time_limit(scaled(project.job_time_limit_s, job.rows), f"rendering {job.template} for {job.stem}"):
+    rendering = _("rendering {template} for {file}").format(template=isolate(job.template), file=isolate(job.stem))
+    with time_limit(scaled(project.job_time_limit_s, job.rows), rendering):
         html = renderer.render(job.template, job.locale, job.bundle, page or project.page(job.page), awardees=awardees)
     check_rendered_text(project, job.locale, html, f"{job.template} ({job.locale})")
     return html
@@ -744,14 +757,25 @@ def _check_selection(bundles: list[EventBundle], project: Project, selection: Se
     known = {b.event.id for b in bundles}
     unknown = [e for e in selection.events if e not in known]
     if unknown:
-        raise SelectionError(f"unknown event {', '.join(unknown)}; the data has: {', '.join(sorted(known)) or 'none'}")
+        known_text = isolate(", ".join(sorted(known))) if known else _("none")
+        raise SelectionError(
+            _("unknown event {events}; the data has: {known}").format(
+                events=isolate(", ".join(unknown)), known=known_text
+            )
+        )
     unknown = [code for code in selection.locales if code not in project.locales]
     if unknown:
-        raise SelectionError(f"unknown locale {', '.join(unknown)}; configured: {', '.join(project.locales)}")
+        raise SelectionError(
+            _("unknown locale {locales}; configured: {configured}").format(
+                locales=isolate(", ".join(unknown)), configured=isolate(", ".join(project.locales))
+            )
+        )
     if selection.archive and (selection.stock or project.print_options.stock) == "preprinted":
         raise SelectionError(
-            "--archive typesets every certificate and the print file whole, as PDF/A documents: "
-            "it cannot print on pre-printed stock (print.stock); add --stock plain"
+            _(
+                "--archive typesets every certificate and the print file whole, as PDF/A documents: it cannot "
+                "print on pre-printed stock (print.stock); add --stock plain"
+            )
         )
 
 

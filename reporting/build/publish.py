@@ -25,6 +25,7 @@ from pathlib import Path
 
 from reporting.build.output_paths import ensure_no_links, unsafe_name
 from reporting.errors import UnsafeOutput
+from reporting.tool_language import _, isolate, n_, number
 
 STAGING_NAME = ".reporting-staging"
 JOURNAL_NAME = "publish.json"  # inside the staging folder: written when everything is staged
@@ -132,13 +133,21 @@ def recover(output: Path) -> str | None:
     folder = output / STAGING_NAME
     if not folder.is_dir() or folder.is_symlink():
         if folder.is_symlink() or folder.exists():
-            raise UnsafeOutput(f"{folder} is not a folder this program made; move it away and build again")
+            raise UnsafeOutput(_not_ours(folder))
         return None
     if (folder / JOURNAL_NAME).is_file():
         count = roll_forward(output)
-        return f"completed the publication of an interrupted build ({count} file(s) renamed into place)"
+        return n_(
+            "completed the publication of an interrupted build ({count} file renamed into place)",
+            "completed the publication of an interrupted build ({count} files renamed into place)",
+            count,
+        ).format(count=number(count))
     remove_staging(output)
-    return "removed the staged files of an interrupted build (it had published nothing)"
+    return _("removed the staged files of an interrupted build (it had published nothing)")
+
+
+def _not_ours(folder: Path) -> str:
+    return _("{folder} is not a folder this program made; move it away and build again").format(folder=isolate(folder))
 
 
 def roll_forward(output: Path) -> int:
@@ -169,8 +178,10 @@ def _read_journal(path: Path) -> dict:
     """The journal, checked like a manifest: only plain relative names (it sits in the output folder,
     where anyone may have edited it)."""
     damaged = UnsafeOutput(
-        f"{path} is damaged (it is written whole, so someone edited it); the outputs may be "
-        f"half published: move {path.parent} away and build again with --force"
+        _(
+            "{file} is damaged (it is written whole, so someone edited it); the outputs may be half published: "
+            "move {folder} away and build again with --force"
+        ).format(file=isolate(path), folder=isolate(path.parent))
     )
     try:
         journal = json.loads(path.read_text(encoding="utf-8"))
@@ -205,7 +216,7 @@ def remove_staging(output: Path) -> None:
         return
     owner = folder / OWNER_NAME
     if not owner.is_file() or owner.read_text(encoding="utf-8", errors="replace") != OWNER_TEXT:
-        raise UnsafeOutput(f"{folder} is not a folder this program made; move it away and build again")
+        raise UnsafeOutput(_not_ours(folder))
     shutil.rmtree(folder)
 
 

@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 from reporting.errors import SigningError, shorten
+from reporting.notices import Notice
+from reporting.tool_language import _, isolate
 
 PASSPHRASE_VARIABLE = "REPORTING_SIGN_PASSPHRASE"
 
@@ -23,8 +25,10 @@ class PdfSigner:
         self._signer = signers.SimpleSigner.load_pkcs12_data(data, (), passphrase=passphrase)
         if self._signer is None:  # a key pyHanko cannot sign with (say, an unusual algorithm)
             raise SigningError(
-                f"cannot use the signing key {key_file}: expected an RSA, DSA or EC key pyHanko "
-                "can sign with, found another kind"
+                _("cannot use the signing key {file}: {reason}").format(
+                    file=isolate(key_file),
+                    reason=_("expected an RSA, DSA or EC key pyHanko can sign with, found another kind"),
+                )
             )
 
     def sign_data(self, data: bytes) -> bytes:
@@ -51,33 +55,39 @@ def _checked_key(key_file: Path) -> tuple[bytes, bytes | None]:
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     def refuse(what: str) -> SigningError:
-        return SigningError(f"cannot use the signing key {key_file}: {what}")
+        return SigningError(
+            _("cannot use the signing key {file}: {reason}").format(file=isolate(key_file), reason=what)
+        )
 
     try:
         data = key_file.read_bytes()
     except FileNotFoundError:
-        raise refuse("expected a PKCS#12 file (.p12 or .pfx), found no file") from None
+        raise refuse(_("expected a PKCS#12 file (.p12 or .pfx), found no file")) from None
     except IsADirectoryError:
-        raise refuse("expected a PKCS#12 file (.p12 or .pfx), found a folder") from None
+        raise refuse(_("expected a PKCS#12 file (.p12 or .pfx), found a folder")) from None
     except OSError as exc:
-        raise refuse(f"the file cannot be read ({exc.strerror})") from None
+        raise refuse(_("the file cannot be read ({reason})").format(reason=exc.strerror)) from None
     if not _is_pkcs12(data):
         raise refuse(
-            "expected a PKCS#12 file (.p12 or .pfx), found other content (a PEM key or certificate? "
-            "bundle them with `openssl pkcs12 -export`)"
+            _(
+                "expected a PKCS#12 file (.p12 or .pfx), found other content (a PEM key or certificate? bundle "
+                "them with `openssl pkcs12 -export`)"
+            )
         )
     secret = os.environ.get(PASSPHRASE_VARIABLE)
     passphrase = secret.encode() if secret is not None else None
     try:
-        key, certificate, _ = pkcs12.load_key_and_certificates(data, passphrase)
+        key, certificate, _others = pkcs12.load_key_and_certificates(data, passphrase)
     except ValueError:
         if passphrase is None:
-            raise refuse(f"it is protected by a passphrase: set ${PASSPHRASE_VARIABLE}") from None
-        raise refuse(f"wrong passphrase in ${PASSPHRASE_VARIABLE}") from None
+            raise refuse(
+                _("it is protected by a passphrase: set {variable}").format(variable=isolate("$" + PASSPHRASE_VARIABLE))
+            ) from None
+        raise refuse(_("wrong passphrase in {variable}").format(variable=isolate("$" + PASSPHRASE_VARIABLE))) from None
     if key is None:
-        raise refuse("expected a private key in it, found only certificates (export the key with its certificate)")
+        raise refuse(_("expected a private key in it, found only certificates (export the key with its certificate)"))
     if certificate is None:
-        raise refuse("expected the signer's certificate in it, found only a private key")
+        raise refuse(_("expected the signer's certificate in it, found only a private key"))
     return data, passphrase
 
 
@@ -106,23 +116,30 @@ def signature_problems(path: Path, signers: list | None = None) -> list[str]:
     from pyhanko_certvalidator import ValidationContext
 
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)  # it logs untrusted roots as tracebacks
-    problems = []
+    problems: list[str] = []
     try:
         signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
     except Exception as exc:  # a damaged file: pyHanko's parser raises many kinds
-        return [f"invalid signature: {path.name} cannot be read ({exc})"]
+        text = _("invalid signature: {file} cannot be read ({reason})").format(file=isolate(path.name), reason=exc)
+        return [Notice(text, "invalid-signature")]
     for signature in signatures:
         context = ValidationContext(trust_roots=[signature.signer_cert])
         try:
             status = validate_pdf_signature(signature, context)
         except Exception as exc:  # a damaged signature dictionary: pyHanko raises many kinds
-            problems.append(f"invalid signature: {path.name} (field {signature.field_name}: cannot be checked: {exc})")
+            text = _("invalid signature: {file} (field {field}: cannot be checked: {reason})").format(
+                file=isolate(path.name), field=isolate(signature.field_name), reason=exc
+            )
+            problems.append(Notice(text, "invalid-signature"))
             continue
         if signers is not None:
             signers.append(signature.signer_cert)
         trouble = _signature_trouble(status)
         if trouble:
-            problems.append(f"invalid signature: {path.name} (field {signature.field_name}: {trouble})")
+            text = _("invalid signature: {file} (field {field}: {reason})").format(
+                file=isolate(path.name), field=isolate(signature.field_name), reason=trouble
+            )
+            problems.append(Notice(text, "invalid-signature"))
     return problems
 
 
@@ -134,17 +151,19 @@ def _signature_trouble(status) -> str | None:
     from pyhanko.sign.validation.status import SignatureCoverageLevel as Coverage
 
     if not status.intact:
-        return "modified after signing"
+        return _("modified after signing")
     if not status.valid:
-        return "signature does not verify"
+        return _("signature does not verify")
     if status.coverage != Coverage.ENTIRE_FILE:
         level = getattr(status.modification_level, "name", "unknown")
-        return (
-            f"the file was changed after signing (expected the signature to cover the whole file, "
-            f"found later additions, modification level {level})"
-        )
+        return _(
+            "the file was changed after signing (expected the signature to cover the whole file, found later "
+            "additions, modification level {level})"
+        ).format(level=isolate(level))
     if status.modification_level not in (None, ModificationLevel.NONE):
-        return f"the file was changed after signing (modification level {status.modification_level.name})"
+        return _("the file was changed after signing (modification level {level})").format(
+            level=isolate(status.modification_level.name)
+        )
     return None
 
 
@@ -156,8 +175,13 @@ def manifest_signature_problems(manifest: bytes, signature: bytes | None, pdf_si
     if signature is None:
         return (
             [
-                f"unsigned: {MANIFEST_NAME} has no {MANIFEST_SIGNATURE_NAME}, though its PDFs are signed "
-                "(the manifest may have been edited)"
+                Notice(
+                    _(
+                        "unsigned: {manifest} has no {signature}, though its PDFs are signed (the manifest may "
+                        "have been edited)"
+                    ).format(manifest=isolate(MANIFEST_NAME), signature=isolate(MANIFEST_SIGNATURE_NAME)),
+                    "unsigned-manifest",
+                )
             ]
             if pdf_signers
             else []
@@ -165,15 +189,21 @@ def manifest_signature_problems(manifest: bytes, signature: bytes | None, pdf_si
     try:
         signer = _verified_signer(manifest, signature)
     except Exception as exc:  # not a CMS signature at all: asn1crypto and pyHanko raise many kinds
-        return [f"invalid signature: {MANIFEST_SIGNATURE_NAME} cannot be read ({shorten(str(exc))})"]
+        text = _("invalid signature: {file} cannot be read ({reason})").format(
+            file=isolate(MANIFEST_SIGNATURE_NAME), reason=shorten(str(exc))
+        )
+        return [Notice(text, "invalid-signature")]
     if signer is None:
-        return [f"invalid signature: {MANIFEST_NAME} was changed after it was signed ({MANIFEST_SIGNATURE_NAME})"]
+        text = _("invalid signature: {manifest} was changed after it was signed ({signature})").format(
+            manifest=isolate(MANIFEST_NAME), signature=isolate(MANIFEST_SIGNATURE_NAME)
+        )
+        return [Notice(text, "invalid-signature")]
     strangers = {cert.dump() for cert in pdf_signers} - {signer.dump()}
     if strangers:
-        return [
-            f"invalid signature: {MANIFEST_SIGNATURE_NAME} is by {signer.subject.human_friendly}, "
-            f"not by the key that signed the PDFs"
-        ]
+        text = _("invalid signature: {signature} is by {signer}, not by the key that signed the PDFs").format(
+            signature=isolate(MANIFEST_SIGNATURE_NAME), signer=isolate(signer.subject.human_friendly)
+        )
+        return [Notice(text, "invalid-signature")]
     return []
 
 

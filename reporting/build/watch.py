@@ -18,6 +18,7 @@ from pathlib import Path
 from reporting.build.pipeline import BuildResult, Selection, run_build
 from reporting.config import CONFIG_NAME, load_project
 from reporting.errors import BuildCancelled, OutputWriteError, ReportingError, describe_os_error
+from reporting.tool_language import _
 
 # Edits arriving within this many milliseconds of each other are one rebuild (an editor's
 # save is often several writes: truncate, write, rename, chmod).
@@ -82,7 +83,7 @@ class Rebuilder:
     def _stop_if_cancelled(self, done: int, total: int, path: Path) -> None:
         # run_build reports each file it writes; raising here makes it discard what it staged.
         if self.cancelled.is_set():
-            raise BuildCancelled("stopped (Ctrl-C) before the end")
+            raise BuildCancelled(_("stopped (Ctrl-C) before the end"))
 
 
 def watched_paths(root: Path) -> list[Path]:

@@ -27,6 +27,7 @@ from reporting.build.lock import release_inherited_locks
 from reporting.build.publish import StagingArea
 from reporting.config import Project
 from reporting.errors import OutputWriteError, PageOverflow, RenderError, os_error_meaning
+from reporting.tool_language import _, isolate
 from reporting.writers import registry
 from reporting.writers.registry import Writer
 
@@ -172,7 +173,7 @@ class Worker:
 
     def _document(self, task: DocumentTask) -> Written:
         limit = scaled(self.project.job_time_limit_s, task.rows)
-        with time_limit(limit, f"writing {task.shown}"), named(task.shown, task.awardee_ids):
+        with time_limit(limit, _writing(task.shown)), named(task.shown, task.awardee_ids):
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)
             parts = self._parts(task) if hasattr(writer, "write_parts") else None  # a writer that can join parts
@@ -201,12 +202,13 @@ class Worker:
 
         count = len(task.targets)
         writer = self.writer("pdf", task.locale)
-        with time_limit(self.project.job_time_limit_s * count, f"writing {task.shown[0]} and the rest of its chunk"):
+        with time_limit(self.project.job_time_limit_s * count, writing_chunk(task.shown[0])):
             try:
                 pdf = writer.write(task.html, expected_pages=count)
             except RenderError as exc:
                 if not isinstance(exc, PageOverflow):
-                    raise RenderError(f"{task.shown[0]} (or another of its chunk): {exc}") from None
+                    where = _("{file} (or another of its chunk)").format(file=isolate(task.shown[0]))
+                    raise RenderError(f"{where}: {exc}") from None
                 self._find_overflow(task, writer)
                 raise
         if task.cache is not None:
@@ -229,7 +231,7 @@ class Worker:
         geometry = self.project.page(task.page)
         written = []
         for html, target, shown in zip(task.htmls, task.targets, task.shown, strict=True):
-            with time_limit(self.project.job_time_limit_s, f"writing {shown}"), named(shown, ()):
+            with time_limit(self.project.job_time_limit_s, _writing(shown)), named(shown, ()):
                 written.append(self.stage(target, writer.write(html, geometry)))
         return written
 
@@ -252,7 +254,9 @@ class Worker:
         try:
             return Written(target, self.area.write(target, data), digest, len(data))
         except OSError as exc:  # disk full, read-only: say which file, not where in the worker it happened
-            raise OutputWriteError(f"cannot write {target}: {os_error_meaning(exc)}") from None
+            raise OutputWriteError(
+                _("cannot write {file}: {meaning}").format(file=isolate(target), meaning=os_error_meaning(exc))
+            ) from None
 
     def _signed(self, pdf: bytes) -> bytes:
         """The PDF signed with --sign's key (the signer is made once per process), or as it was without one."""
@@ -278,12 +282,24 @@ def named(shown: Path, awardee_ids: tuple[str, ...]):
     try:
         yield
     except RenderError as exc:
-        if str(exc).startswith(f"{shown}:"):
+        if str(exc).startswith(f"{isolate(shown)}:"):
             raise
         hint = ""
         if awardee_ids and isinstance(exc, PageOverflow):
-            hint = f" (a name or the citation is too long for one certificate page; awardees: {', '.join(awardee_ids)})"
-        raise RenderError(f"{shown}: {exc}{hint}") from None
+            hint = " " + _(
+                "(a name or the citation is too long for one certificate page; awardees: {awardees})"
+            ).format(awardees=isolate(", ".join(awardee_ids)))
+        raise RenderError(f"{isolate(shown)}: {exc}{hint}") from None
+
+
+def _writing(shown: Path) -> str:
+    """What a time limit names: the file being written."""
+    return _("writing {file}").format(file=isolate(shown))
+
+
+def writing_chunk(first: Path) -> str:
+    """What a chunk's time limit names: its first certificate and the rest."""
+    return _("writing {file} and the rest of its chunk").format(file=isolate(first))
 
 
 # -- the pool ---------------------------------------------------------------

@@ -8,6 +8,8 @@ from pathlib import Path
 from reporting.build.pipeline import Selection, run_build
 from reporting.commands.options import add_selection_options, job_count, output_folder, positive, shown
 from reporting.errors import StrictFailure
+from reporting.notices import code_of
+from reporting.tool_language import _, isolate, n_, number
 from reporting.ui.console import Console
 from reporting.ui.progress import ProgressBar, file_lines
 
@@ -15,26 +17,26 @@ NAME = "build"
 
 
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
-    build = commands.add_parser(NAME, parents=[common], help="build the documents (the default command)")
+    build = commands.add_parser(NAME, parents=[common], help=_("build the documents (the default command)"))
     add_selection_options(build)
     build.add_argument(
         "--archive",
         action="store_true",
-        help="PDF/A-3b with the event's YAML attached (AFRelationship Source) and a content-derived /ID",
+        help=_("PDF/A-3b with the event's YAML attached (AFRelationship Source) and a content-derived /ID"),
     )
     build.add_argument(
         "--sign",
         type=Path,
         metavar="KEY.p12",
-        help="sign every PDF (PAdES, pyHanko); implies --archive; passphrase in $REPORTING_SIGN_PASSPHRASE",
+        help=_("sign every PDF (PAdES, pyHanko); implies --archive; passphrase in $REPORTING_SIGN_PASSPHRASE"),
     )
     build.add_argument(
         "--strict",
         action="store_true",
-        help="fail on any warning (a message without a translation), listing them all; nothing is written",
+        help=_("fail on any warning (a message without a translation), listing them all; nothing is written"),
     )
     build.add_argument(
-        "--force", action="store_true", help="rewrite every output, even those whose inputs did not change"
+        "--force", action="store_true", help=_("rewrite every output, even those whose inputs did not change")
     )
     build.add_argument(
         "-j",
@@ -42,25 +44,27 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
         type=job_count,
         default=None,
         metavar="N",
-        help="worker processes writing documents (default: one per core; at most 4 per core)",
+        help=_("worker processes writing documents (default: one per core; at most 4 per core)"),
     )
     build.add_argument(
         "--force-into",
         action="store_true",
-        help="build into a non-empty folder that no build made (its files are never deleted)",
+        help=_("build into a non-empty folder that no build made (its files are never deleted)"),
     )
     build.add_argument(
         "--duplex",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="a blank back after each certificate in the print file (default: print.duplex)",
+        help=_("a blank back after each certificate in the print file (default: print.duplex)"),
     )
     build.add_argument(
         "--stock",
         choices=("plain", "preprinted"),
         default=None,
-        help="paper of the certificate print file: plain, or pre-printed forms (only the variable "
-        "texts, moved by print.offset_mm; plus a calibration page) (default: print.stock)",
+        help=_(
+            "paper of the certificate print file: plain, or pre-printed forms (only the variable "
+            "texts, moved by print.offset_mm; plus a calibration page) (default: print.stock)"
+        ),
     )
     # For benchmarks: certificates typeset per PDF (1 = one document each), and with or without
     # layers (build.certificate_layers). Both change the bytes.
@@ -96,8 +100,15 @@ def run(project, args, console: Console) -> int:
         result = run_build(project, output, selection, progress)
     except StrictFailure as failure:
         for warning in failure.warnings:
-            console.error(warning)
-        console.closing(f"{len(failure.warnings)} warning(s) with --strict; nothing was written.")
+            console.error(warning, code_of(warning))
+        count = len(failure.warnings)
+        console.closing(
+            n_(
+                "{count} warning with --strict; nothing was written.",
+                "{count} warnings with --strict; nothing was written.",
+                count,
+            ).format(count=number(count))
+        )
         return failure.exit_code
     finally:
         if isinstance(progress, ProgressBar):
@@ -109,16 +120,35 @@ def run(project, args, console: Console) -> int:
 
 def _summarise(result, root: Path, output: Path, console: Console) -> None:
     for warning in result.warnings:
-        console.warning(warning)
+        console.warning(warning, code_of(warning))
     for folder, names in _written_by_folder(result.written, output).items():
-        console.say(f"  {folder}: {', '.join(names)}")
-    unchanged = f", {len(result.unchanged)} unchanged" if result.unchanged else ""
-    console.say(f"Wrote {len(result.written)} file(s){unchanged} to {shown(output, root)} in {result.seconds:.1f} s.")
+        console.say(f"  {isolate(folder)}: {', '.join(names)}")
+    console.say(_wrote(len(result.written), len(result.unchanged), isolate(shown(output, root)), result.seconds))
     console.record("written", [shown(path, output) for path in result.written])
     console.record("unchanged", [shown(path, output) for path in result.unchanged])
     for path in result.removed:
-        console.say(f"  removed {shown(path, output)} (an earlier build made it; this data no longer does)")
+        console.say(
+            "  "
+            + _("removed {file} (an earlier build made it; this data no longer does)").format(
+                file=isolate(shown(path, output))
+            )
+        )
     console.record("removed", [shown(path, output) for path in result.removed])
+
+
+def _wrote(written: int, unchanged: int, folder: str, seconds: float) -> str:
+    """``Wrote 19 files, 10 unchanged to output in 2.5 s.``: each count agrees with its own noun."""
+    seconds_text = number(round(seconds, 1))
+    if not unchanged:
+        return n_(
+            "Wrote {count} file to {folder} in {seconds} s.", "Wrote {count} files to {folder} in {seconds} s.", written
+        ).format(count=number(written), folder=folder, seconds=seconds_text)
+    kept = n_("{count} unchanged", "{count} unchanged", unchanged).format(count=number(unchanged))
+    return n_(
+        "Wrote {count} file, {unchanged} to {folder} in {seconds} s.",
+        "Wrote {count} files, {unchanged} to {folder} in {seconds} s.",
+        written,
+    ).format(count=number(written), unchanged=kept, folder=folder, seconds=seconds_text)
 
 
 def _written_by_folder(written: list[Path], output: Path) -> dict[str, list[str]]:
@@ -131,9 +161,10 @@ def _written_by_folder(written: list[Path], output: Path) -> dict[str, list[str]
         if len(relative.parts) > 3:
             per_awardee[event_locale] = per_awardee.get(event_locale, 0) + 1
         else:
-            folders.setdefault(event_locale, []).append(relative.name)
+            folders.setdefault(event_locale, []).append(isolate(relative.name))
     for names in folders.values():
         names.sort()  # workers finish in any order; the summary should not
     for event_locale, count in per_awardee.items():
-        folders.setdefault(event_locale, []).append(f"certificates/ ({count} files)")
+        files = n_("{count} file", "{count} files", count).format(count=number(count))
+        folders.setdefault(event_locale, []).append(f"{isolate('certificates/')} ({files})")
     return dict(sorted(folders.items()))

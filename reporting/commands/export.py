@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reporting.commands.options import shown
 from reporting.errors import Expected, SelectionError
+from reporting.tool_language import _, isolate, n_, number
 from reporting.ui.console import Console
 
 NAME = "export"
@@ -16,13 +17,17 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
     export = commands.add_parser(
         NAME,
         parents=[common],
-        help="write an event's awardees to an XLSX workbook (one sheet per kind)",
-        description="Write the awardees of an event, as the build reads them now (from its YAML or its sheet), to "
-        "an XLSX workbook with the headings `awards: {source: FILE}` reads back. Texts a spreadsheet "
-        "would run as a formula (=, +, -, @, tab, CR first) are stored as text. Never overwrites a file.",
+        help=_("write an event's awardees to an XLSX workbook (one sheet per kind)"),
+        description=_(
+            "Write the awardees of an event, as the build reads them now (from its YAML or its sheet), to "
+            "an XLSX workbook with the headings `awards: {source: FILE}` reads back. Texts a spreadsheet "
+            "would run as a formula (=, +, -, @, tab, CR first) are stored as text. Never overwrites a file."
+        ),
     )
-    export.add_argument("--event", required=True, metavar="ID", help="the event whose awardees to write")
-    export.add_argument("--output", type=Path, metavar="PATH", help="where to write (default: data/<id>-awardees.xlsx)")
+    export.add_argument("--event", required=True, metavar="ID", help=_("the event whose awardees to write"))
+    export.add_argument(
+        "--output", type=Path, metavar="PATH", help=_("where to write (default: data/<id>-awardees.xlsx)")
+    )
 
 
 def run(project, args, console: Console) -> int:
@@ -33,14 +38,14 @@ def run(project, args, console: Console) -> int:
     bundles = {bundle.event.id: bundle for bundle in load_bundles(project)}
     bundle = bundles.get(args.event)
     if bundle is None:
-        raise SelectionError(
-            "--event: " + str(Expected(f"one of {', '.join(sorted(bundles)) or 'no events'}", f"'{args.event}'"))
-        )
+        known = _("one of {events}").format(events=isolate(", ".join(sorted(bundles)))) if bundles else _("an event")
+        found = isolate(f"'{args.event}'")
+        raise SelectionError(f"{isolate('--event')}: " + str(Expected(known, found, code="unknown-event")))
     awards = bundle.event.awards
     if awards is None:
-        raise SelectionError(
-            f"--event: {args.event}: " + str(Expected("an event with awards", "none in " + str(bundle.source)))
-        )
+        where = f"{isolate('--event')}: {isolate(args.event)}: "
+        found = _("none in {file}").format(file=isolate(bundle.source))
+        raise SelectionError(where + str(Expected(_("an event with awards"), found, code="no-awards")))
     lists = {
         "groups": [g.model_dump() for g in awards.groups],
         "individuals": [i.model_dump() for i in awards.individuals],
@@ -48,9 +53,21 @@ def run(project, args, console: Console) -> int:
     target = (args.output or project.data_dir / f"{args.event}-awardees.xlsx").resolve()
     target_shown = shown(target, project.root)
     write_new_file(target, target_shown, awardee_workbook(tuple(project.locales), lists))
+    groups = n_("{count} group", "{count} groups", len(lists["groups"])).format(count=number(len(lists["groups"])))
+    individuals = n_("{count} individual", "{count} individuals", len(lists["individuals"])).format(
+        count=number(len(lists["individuals"]))
+    )
     console.say(
-        f"wrote {target_shown}: {len(lists['groups'])} groups and {len(lists['individuals'])} individuals of "
-        f"{args.event}; to build from it, set awards: {{source: {target.name}}} and remove the lists from the YAML."
+        _(
+            "wrote {file}: {groups} and {individuals} of {event}; to build from it, set {setting} and remove "
+            "the lists from the YAML."
+        ).format(
+            file=isolate(target_shown),
+            groups=groups,
+            individuals=individuals,
+            event=isolate(args.event),
+            setting=isolate(f"awards: {{source: {target.name}}}"),
+        )
     )
     console.record("created", target_shown)
     return 0

@@ -14,16 +14,18 @@ NAME = "i18n"
 
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
     i18n = commands.add_parser(
-        NAME, parents=[common], help="translation workflow: extract messages, update catalogs, check them"
+        NAME, parents=[common], help=_("translation workflow: extract messages, update catalogs, check them")
     )
     i18n.add_argument("action", choices=("extract", "update", "compile", "check"))
-    i18n.add_argument("--strict", action="store_true", help="with check: untranslated or fuzzy messages are errors")
+    i18n.add_argument("--strict", action="store_true", help=_("with check: untranslated or fuzzy messages are errors"))
     i18n.add_argument(
         "--domain",
         choices=("documents", "tool"),
         default="documents",
-        help="extract/update/compile: the documents' catalogs (templates/locale, default) or this program's own "
-        "(reporting/locale, for its developers); check always checks both",
+        help=_(
+            "extract/update/compile: the documents' catalogs (templates/locale, default) or this program's own "
+            "(reporting/locale, for its developers); check always checks both"
+        ),
     )
 
 
@@ -50,7 +52,7 @@ def run(project, args, console: Console) -> int:
 
         for locale in catalog_workflow.tool_languages() if tool else project.locales:
             tool_language.translations(locale) if tool else load_translations(project.catalogs_dir, locale)
-            console.say(_("ok: {locale}: catalog compiles").format(locale=locale))
+            console.say(_("ok: {locale}: catalog compiles").format(locale=isolate(locale)))
         return 0
     return _check(project, args.strict, console)
 
@@ -64,8 +66,8 @@ def _check(project, strict: bool, console: Console) -> int:
     for prefix, problems in (("", catalog_workflow.check(project)), ("tool ", catalog_workflow.check_tool())):
         for locale, found in problems.items():
             for problem in found:
-                report(f"{prefix}{locale}: {problem}", "untranslated-message")
+                report(f"{isolate(prefix + locale)}: {problem}", "untranslated-message")
             if not found:
-                console.say(_("ok: {locale}: every message translated").format(locale=f"{prefix}{locale}"))
+                console.say(_("ok: {locale}: every message translated").format(locale=isolate(prefix + locale)))
             untranslated = untranslated or bool(found)
     return 1 if strict and untranslated else 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from reporting import tool_language
 from reporting.config import FORMATS
 from reporting.errors import OutputOptionError
+from reporting.tool_language import _, isolate, n_, number
 
 
 def output_options() -> argparse.ArgumentParser:
@@ -18,23 +19,24 @@ def output_options() -> argparse.ArgumentParser:
         "--project",
         type=Path,
         default=argparse.SUPPRESS,
-        help="project folder holding reporting.toml, data/ and templates/ (default: here)",
+        help=_("project folder holding reporting.toml, data/ and templates/ (default: here)"),
     )
     common.add_argument(
         "--json",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="print one JSON document (problems with file, line, column, field, expected, found) on stdout",
+        help=_("print one JSON document (problems with file, line, column, field, expected, found) on stdout"),
     )
-    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors")
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=_("print only errors"))
     common.add_argument(
         "--ui-language",
         choices=tool_language.available(),
         default=argparse.SUPPRESS,
         metavar="LL",
-        help="the language of this program's messages: "
-        + ", ".join(tool_language.available())
-        + " (default: [ui] language in reporting.toml, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG)",
+        help=_(
+            "the language of this program's messages: {languages} (default: [ui] language in reporting.toml, "
+            "else LANGUAGE/LC_ALL/LC_MESSAGES/LANG)"
+        ).format(languages=", ".join(tool_language.available())),
     )
     return common
 
@@ -51,10 +53,12 @@ def ui_language_option(argv: list[str]) -> str | None:
 
 def add_selection_options(command: argparse.ArgumentParser) -> None:
     """What to build and where: shared by build, serve and watch."""
-    command.add_argument("--event", action="append", default=[], metavar="ID", help="only this event (repeatable)")
-    command.add_argument("--locale", action="append", default=[], metavar="LL", help="only this locale (repeatable)")
-    command.add_argument("--format", action="append", default=[], choices=FORMATS, help="only this format (repeatable)")
-    command.add_argument("--output", type=Path, default=None, help="output folder (default: <project>/output)")
+    command.add_argument("--event", action="append", default=[], metavar="ID", help=_("only this event (repeatable)"))
+    command.add_argument("--locale", action="append", default=[], metavar="LL", help=_("only this locale (repeatable)"))
+    command.add_argument(
+        "--format", action="append", default=[], choices=FORMATS, help=_("only this format (repeatable)")
+    )
+    command.add_argument("--output", type=Path, default=None, help=_("output folder (default: <project>/output)"))
 
 
 def output_folder(project, args) -> Path:
@@ -65,7 +69,10 @@ def output_folder(project, args) -> Path:
     blocking = next((path for path in (output, *output.parents) if path.exists() and not path.is_dir()), None)
     if blocking is not None:
         raise OutputOptionError(
-            f"--output: expected a folder (new or one an earlier build made), found a file at {blocking}"
+            f"{isolate('--output')}: "
+            + _("expected a folder (new or one an earlier build made), found a file at {file}").format(
+                file=isolate(blocking)
+            )
         )
     return output
 
@@ -76,7 +83,9 @@ def positive(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("expected a whole number of at least 1, found {value}").format(value=isolate(repr(text)))
+        )
     return value
 
 
@@ -86,9 +95,12 @@ def job_count(text: str) -> int:
 
     value, cores = positive(text), default_jobs()
     if value > 4 * cores:
+        here = n_("{count} core here", "{count} cores here", cores).format(count=number(cores))
         raise argparse.ArgumentTypeError(
-            f"expected at most {4 * cores} (4 per core, {cores} core(s) here), "
-            f"found {value}; each worker holds its own fonts and documents in memory"
+            _(
+                "expected at most {most} (4 per core, {here}), found {value}; each worker holds its own fonts "
+                "and documents in memory"
+            ).format(most=number(4 * cores), here=here, value=number(value))
         )
     return value
 

@@ -10,6 +10,7 @@ from typing import TextIO
 from reporting.build.pipeline import Selection
 from reporting.commands.options import add_selection_options, output_folder, shown
 from reporting.errors import DataError
+from reporting.tool_language import _, isolate, n_, number
 from reporting.ui.problem_report import Painter, render_problems, wants_colour
 
 
@@ -42,30 +43,42 @@ def rebuild_on_change(
     except KeyboardInterrupt:
         pass
     except OSError as exc:  # e.g. the system's limit of watched folders (fs.inotify.max_user_watches)
-        print(f"error: cannot watch {shown(project.root, Path.cwd())} for changes: {exc}", file=stderr)
+        paint = Painter(wants_colour(stderr))
+        message = _("cannot watch {folder} for changes: {reason}").format(
+            folder=isolate(shown(project.root, Path.cwd())), reason=exc
+        )
+        print(f"{paint.error_label()} {message}", file=stderr)
         return 1
-    print("Stopped.", file=stderr)
+    print(_("Stopped."), file=stderr)
     return 0
 
 
 def _print_outcome(outcome, root: Path, output: Path, stdout: TextIO, stderr: TextIO) -> None:
-    changed = ", ".join(shown(path, root) for path in outcome.changed[:3]) + (
+    paint = Painter(wants_colour(stderr))
+    changed = ", ".join(isolate(shown(path, root)) for path in outcome.changed[:3]) + (
         " ..." if len(outcome.changed) > 3 else ""
     )
-    cause = f" after a change to {changed}" if changed else ""
+    build = _("Build {number}").format(number=number(outcome.generation))
+    if changed:
+        build = _("Build {number} after a change to {files}").format(number=number(outcome.generation), files=changed)
     if outcome.ok:
         result = outcome.result
         for warning in result.warnings:
-            print(f"warning: {warning}", file=stderr)
-        written = ", ".join(shown(path, output) for path in result.written[:4]) + (
+            print(f"{paint.warning_label()} {warning}", file=stderr)
+        written = ", ".join(isolate(shown(path, output)) for path in result.written[:4]) + (
             " ..." if len(result.written) > 4 else ""
         )
-        for warning in result.warnings:
-            print(f"warning: {warning}", file=stderr)
+        wrote = n_("wrote {count} file", "wrote {count} files", len(result.written)).format(
+            count=number(len(result.written))
+        )
         listed = f": {written}" if written else ""
+        unchanged = n_("{count} unchanged", "{count} unchanged", len(result.unchanged)).format(
+            count=number(len(result.unchanged))
+        )
         print(
-            f"Build {outcome.generation}{cause}: wrote {len(result.written)} file(s){listed}, "
-            f"{len(result.unchanged)} unchanged, in {outcome.seconds:.1f} s.",
+            _("{build}: {wrote}{listed}, {unchanged}, in {seconds} s.").format(
+                build=build, wrote=wrote, listed=listed, unchanged=unchanged, seconds=number(round(outcome.seconds, 1))
+            ),
             file=stdout,
             flush=True,
         )
@@ -73,7 +86,7 @@ def _print_outcome(outcome, root: Path, output: Path, stdout: TextIO, stderr: Te
     if outcome.crash:
         print(outcome.crash, file=stderr, end="")
     elif isinstance(outcome.error, DataError):  # grouped by file, source line and caret, as `build` shows them
-        print(render_problems(outcome.error.problems, root, Painter(wants_colour(stderr))), file=stderr)
+        print(render_problems(outcome.error.problems, root, paint), file=stderr)
     else:
-        print(f"error: {outcome.error}", file=stderr)
-    print(f"Build {outcome.generation}{cause} failed; the previous outputs are kept.", file=stderr, flush=True)
+        print(f"{paint.error_label()} {outcome.error}", file=stderr)
+    print(_("{build} failed; the previous outputs are kept.").format(build=build), file=stderr, flush=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from reporting.notices import code_of
+from reporting.tool_language import _, isolate, n_, number
 from reporting.ui.console import Console
 
 NAME = "verify"
@@ -12,8 +14,8 @@ NEEDS_PROJECT = False  # it checks a folder, wherever it is, with no project aro
 
 
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
-    verify = commands.add_parser(NAME, parents=[common], help="re-hash an output folder against its manifest.json")
-    verify.add_argument("folder", type=Path, help="the output folder to check")
+    verify = commands.add_parser(NAME, parents=[common], help=_("re-hash an output folder against its manifest.json"))
+    verify.add_argument("folder", type=Path, help=_("the output folder to check"))
 
 
 def run(project, args, console: Console) -> int:
@@ -23,11 +25,22 @@ def run(project, args, console: Console) -> int:
     _finish_interrupted_publication(folder, console)
     problems = verify(folder)
     for problem in problems:
-        console.error(str(problem))
+        console.error(str(problem), code_of(problem, "output-mismatch"))
     if problems:
-        console.closing(f"{len(problems)} problem(s) in {folder}.")
+        console.closing(
+            n_("{count} problem in {folder}.", "{count} problems in {folder}.", len(problems)).format(
+                count=number(len(problems)), folder=isolate(folder)
+            )
+        )
         return 1
-    console.say(f"ok: {len(previous_outputs(folder))} file(s) in {folder} match manifest.json.")
+    count = len(previous_outputs(folder))
+    console.say(
+        n_(
+            "ok: {count} file in {folder} matches manifest.json.",
+            "ok: {count} files in {folder} match manifest.json.",
+            count,
+        ).format(count=number(count), folder=isolate(folder))
+    )
     return 0
 
 
@@ -42,4 +55,4 @@ def _finish_interrupted_publication(folder: Path, console: Console) -> None:
     with output_lock(folder):
         done = recover(folder.resolve())
     if done:
-        console.warning(f"{folder}: {done}")
+        console.warning(f"{isolate(folder)}: {done}", "publication-completed")

@@ -6,13 +6,14 @@ import argparse
 import threading
 
 from reporting.commands.rebuilding import add_rebuild_parser, rebuild_on_change
+from reporting.tool_language import _
 from reporting.ui.console import Console
 
 NAME = "watch"
 
 
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
-    add_rebuild_parser(commands, common, NAME, "rebuild whenever data, templates, stylesheets or catalogs change")
+    add_rebuild_parser(commands, common, NAME, _("rebuild whenever data, templates, stylesheets or catalogs change"))
 
 
 def run(project, args, console: Console) -> int:
@@ -27,5 +28,5 @@ def run(project, args, console: Console) -> int:
         console.stdout,
         console.stderr,
         keep_going,
-        after_each="Watching data/, templates/ and reporting.toml; Ctrl-C stops.",
+        after_each=_("Watching data/, templates/ and reporting.toml; Ctrl-C stops."),
     )

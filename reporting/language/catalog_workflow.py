@@ -34,6 +34,7 @@ from reporting.language.grammar import CASES
 from reporting.language.messages import catalog_path
 from reporting.render import AWARDED_GROUPS, AWARDED_INDIVIDUALS
 from reporting.source.document_formats import PROFILES
+from reporting.tool_language import _, isolate
 
 POT_NAME = "messages.pot"
 # Messages looked up from Python (reporting/language/filters.py, reporting/render.py): (context, id, plural).
@@ -186,9 +187,9 @@ def _untranslated(template: Catalog, catalog: Catalog) -> list[str]:
         translated = catalog.get(message.id, context=message.context)
         label = _label(message)
         if translated is None:
-            found.append(f"missing: {label}")
+            found.append(_("missing: {message}").format(message=isolate(label)))
         elif translated.fuzzy:
-            found.append(f"fuzzy: {label}")
+            found.append(_("fuzzy: {message}").format(message=isolate(label)))
         elif not (all(translated.string) if isinstance(translated.string, (list, tuple)) else translated.string):
-            found.append(f"untranslated: {label}")
+            found.append(_("untranslated: {message}").format(message=isolate(label)))
     return found

@@ -10,6 +10,8 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
 from reporting.errors import DataError, Expected
+from reporting.notices import Notice
+from reporting.tool_language import _, isolate
 
 DOMAIN = "messages"
 
@@ -59,10 +61,21 @@ class TrackedTranslations(Translations):
 def untranslated_warnings(catalogs_dir: Path, locale: str, translations: TrackedTranslations) -> list[str]:
     """One sentence per message the documents of ``locale`` used without a translation."""
     catalog = catalog_path(catalogs_dir, locale).relative_to(catalogs_dir.parent)
+    text = _(
+        "untranslated message {message} in {templates} ({locale}): the '{locale}' documents print it "
+        "untranslated; translate it in {catalog} ({command} adds it if it is missing)"
+    )
     return [
-        f"untranslated message {message} in {', '.join(sorted(templates))} ({locale}): the '{locale}' "
-        f"documents print it untranslated; translate it in templates/{catalog.as_posix()} "
-        f"(build_reports.py i18n update adds it if it is missing)"
+        Notice(
+            text.format(
+                message=isolate(message),
+                templates=isolate(", ".join(sorted(templates))),
+                locale=isolate(locale),
+                catalog=isolate(f"templates/{catalog.as_posix()}"),
+                command=isolate("build_reports.py i18n update"),
+            ),
+            "untranslated-message",
+        )
         for message, templates in sorted(translations.missing.items())
     ]
 
@@ -78,9 +91,10 @@ def load_translations(catalogs_dir: Path, locale: str) -> TrackedTranslations:
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=locale, abort_invalid=True)
     except FileNotFoundError:
-        raise DataError.about_file(path, Expected(f"a message catalog for locale '{locale}'", "none")) from None
+        wanted = _("a message catalog for locale {locale}").format(locale=isolate(f"'{locale}'"))
+        raise DataError.about_file(path, Expected(wanted, _("none"), code="missing-catalog")) from None
     except PoFileError as exc:
-        raise DataError.about_file(path, f"invalid catalog: {exc}") from None
+        raise DataError.about_file(path, _("invalid catalog: {reason}").format(reason=exc)) from None
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

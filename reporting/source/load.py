@@ -10,12 +10,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from reporting.errors import QUOTE_LIMIT, DataError, Expected, Problem, shorten
+from reporting.errors import QUOTE_LIMIT, DataError, Expected, Problem, quoted, shown_date, shown_number
 from reporting.source.model import Event
 from reporting.source.narrative_rules import narrative_problems
-from reporting.source.schema_problems import describe, schema_problems
+from reporting.source.schema_problems import describe, did_you_mean, schema_problems
 from reporting.source.sheet_awards import attach_sheet
 from reporting.source.yaml_reader import LoadedYaml, load_yaml
+from reporting.tool_language import N_, _, isolate
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ def load_events(
 def load_event(path: Path, locales: tuple[str, ...], shown: str | None = None) -> SourcedEvent:
     source = load_yaml(path, shown)
     if not isinstance(source.data, dict):
-        raise DataError([source.problem((), Expected("a mapping of fields", f"{describe(source.data)}"))])
+        raise DataError(
+            [source.problem((), Expected(_("a mapping of fields"), describe(source.data), code="not-a-mapping"))]
+        )
     source, sheet_problems = attach_sheet(source, path, locales)
     try:
         event = Event.model_validate(source.data, context={"locales": locales})
@@ -74,7 +77,9 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
         for side in ("part", "whole"):
             target = getattr(ratio, side)
             if target not in event.figures:
-                problems.append(source.problem(("ratios", name, side), _unknown("figure", target, event.figures)))
+                problems.append(
+                    source.problem(("ratios", name, side), _unknown(N_("a known figure"), target, event.figures))
+                )
         if ratio.part in event.figures and ratio.whole in event.figures:
             part, whole = event.figures[ratio.part].value, event.figures[ratio.whole].value
             if whole == 0 or part > whole:
@@ -82,8 +87,14 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
                     source.problem(
                         ("ratios", name),
                         Expected(
-                            f"{ratio.part} ({part}) to be at most {ratio.whole} ({whole}) and {ratio.whole} above 0",
-                            f"{part} of {whole}",
+                            _("{part} ({part_value}) to be at most {whole} ({whole_value}) and {whole} above 0").format(
+                                part=isolate(ratio.part),
+                                part_value=shown_number(part),
+                                whole=isolate(ratio.whole),
+                                whole_value=shown_number(whole),
+                            ),
+                            _("{part} of {whole}").format(part=shown_number(part), whole=shown_number(whole)),
+                            code="part-exceeds-whole",
                         ),
                     )
                 )
@@ -94,13 +105,21 @@ def consistency_problems(event: Event, source: LoadedYaml) -> list[Problem]:
                 problems.append(
                     source.problem(
                         ("ratios", name, "stated_percent"),
-                        Expected(f"{computed:g} ({part}/{whole})", f"{ratio.stated_percent:g}"),
+                        Expected(
+                            _("{percent} ({part}/{whole})").format(
+                                percent=shown_number(float(computed)),
+                                part=shown_number(part),
+                                whole=shown_number(whole),
+                            ),
+                            shown_number(ratio.stated_percent),
+                            code="stated-percent-mismatch",
+                        ),
                     )
                 )
     names = set(event.figures) | set(event.ratios)
     for index, key in enumerate(event.key_figures):
         if key not in names:
-            problems.append(source.problem(("key_figures", index), _unknown("figure or ratio", key, names)))
+            problems.append(source.problem(("key_figures", index), _unknown(N_("a known figure or ratio"), key, names)))
     problems.extend(narrative_problems(event, source))
     problems.extend(_date_problems(event, source))
     return problems
@@ -118,7 +137,12 @@ def _date_problems(event: Event, source: LoadedYaml) -> list[Problem]:
     if event.date < event.period.start:
         problems.append(
             source.problem(
-                ("date",), Expected(f"a date on or after the period's start ({event.period.start})", f"{event.date}")
+                ("date",),
+                Expected(
+                    _("a date on or after the period's start ({start})").format(start=shown_date(event.period.start)),
+                    shown_date(event.date),
+                    code="date-out-of-period",
+                ),
             )
         )
     awards_date = event.awards.date if event.awards else None
@@ -127,7 +151,11 @@ def _date_problems(event: Event, source: LoadedYaml) -> list[Problem]:
             source.problem(
                 ("awards", "date"),
                 Expected(
-                    f"a date from {event.period.start} to a year after the meeting ({event.date})", f"{awards_date}"
+                    _("a date from {start} to a year after the meeting ({meeting})").format(
+                        start=shown_date(event.period.start), meeting=shown_date(event.date)
+                    ),
+                    shown_date(awards_date),
+                    code="date-out-of-period",
                 ),
             )
         )
@@ -139,7 +167,16 @@ def _missing_images(item: SourcedEvent, templates_dir: Path) -> list[Problem]:
     awards = item.event.awards
     if awards is None or awards.emblem is None or (templates_dir / awards.emblem).is_file():
         return []
-    return [item.source.problem(("awards", "emblem"), Expected(f"an image file templates/{awards.emblem}", "none"))]
+    return [
+        item.source.problem(
+            ("awards", "emblem"),
+            Expected(
+                _("an image file {path}").format(path=isolate(f"templates/{awards.emblem}")),
+                _("none"),
+                code="missing-image",
+            ),
+        )
+    ]
 
 
 def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
@@ -149,17 +186,22 @@ def _duplicate_ids(events: list[SourcedEvent]) -> list[Problem]:
         if item.event.id in seen:
             problems.append(
                 item.source.problem(
-                    ("id",), Expected("a unique event id", f"'{item.event.id}' also in {seen[item.event.id]}")
+                    ("id",),
+                    Expected(
+                        _("a unique event id"),
+                        _("{id} also in {file}").format(id=quoted(item.event.id), file=isolate(seen[item.event.id])),
+                        code="duplicate-id",
+                    ),
                 )
             )
         seen.setdefault(item.event.id, item.source.path)
     return problems
 
 
-def _unknown(kind: str, found: str, known) -> Expected:
+def _unknown(expected: str, found: str, known) -> Expected:
+    """``expected`` (marked with N_): a name the data refers to that names nothing, with the nearest known one."""
     close = difflib.get_close_matches(found, sorted(known), n=1) if len(found) <= QUOTE_LIMIT else []
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return Expected(f"a known {kind}", f"'{shorten(found)}'{hint}")
+    return Expected(_(expected), quoted(found) + did_you_mean(close), code="unknown-reference")
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -26,29 +26,48 @@ from pydantic import (
     model_validator,
 )
 
-from reporting.errors import Expected, Mismatch, shorten
+from reporting.errors import Expected, Mismatch, quoted, shown_date, shown_number
 from reporting.language.grammar import ZERO, cased_categories, cases, plural_categories
+from reporting.tool_language import N_, _, isolate, n_
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 ID_MAX = 64
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX)]
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 EMBLEM_PATTERN = r"^assets/[A-Za-z0-9_.-]+\.(png|jpe?g)$"
-# Each pattern in words, as messages show it: a secretary cannot be expected to read a regex.
+# Each pattern in words, as messages show it (a secretary cannot be expected to read a regex), and
+# the code of a value that does not match it.
 PATTERN_RULES = {
-    ID_PATTERN: f"an id of lowercase letters a-z, digits 0-9, '-' and '_', starting with a letter or digit, "
-    f"at most {ID_MAX} characters (such as 'directive-35-review')",
-    CURRENCY_PATTERN: "a three-letter currency code in capitals (such as 'VND')",
-    EMBLEM_PATTERN: "an image under templates/assets/ named with letters, digits, '.', '-' and '_', "
-    "ending in .png, .jpg or .jpeg (such as 'assets/emblem.png')",
+    ID_PATTERN: (
+        N_(
+            "an id of lowercase letters a-z, digits 0-9, '-' and '_', starting with a letter or digit, "
+            "at most {count} characters (such as 'directive-35-review')"
+        ),
+        "invalid-id",
+    ),
+    CURRENCY_PATTERN: (N_("a three-letter currency code in capitals (such as 'VND')"), "invalid-currency"),
+    EMBLEM_PATTERN: (
+        N_(
+            "an image under templates/assets/ named with letters, digits, '.', '-' and '_', "
+            "ending in .png, .jpg or .jpeg (such as 'assets/emblem.png')"
+        ),
+        "invalid-image-name",
+    ),
 }
+
+
+def pattern_rule(pattern: str) -> tuple[str, str]:
+    """A pattern's rule in the tool's language, and the code of a value breaking it."""
+    words, code = PATTERN_RULES[pattern]
+    return _(words).format(count=shown_number(ID_MAX)), code
 
 
 def id_problem(text: str) -> Expected | None:
     """Why ``text`` is not a valid id (the rule in words), or None when it is one."""
     if re.fullmatch(ID_PATTERN, text) and len(text) <= ID_MAX:
         return None
-    return Expected(PATTERN_RULES[ID_PATTERN], shorten(repr(text)))
+    rule, code = pattern_rule(ID_PATTERN)
+    return Expected(rule, quoted(text), code=code)
 
 
 MAX_TEXT = 5000
@@ -75,27 +94,53 @@ def clean_text(text: str) -> str:
     """Text as the documents need it: NFC (decomposed Vietnamese extracts like precomposed), no controls."""
     text = unicodedata.normalize("NFC", text)
     if len(text) > MAX_TEXT:
-        raise Mismatch(f"at most {MAX_TEXT:,} characters", f"{len(text):,}")
+        raise Mismatch(
+            n_("at most {count} character", "at most {count} characters", MAX_TEXT).format(
+                count=shown_number(MAX_TEXT)
+            ),
+            shown_number(len(text)),
+            code="too-long",
+        )
     if text and unicodedata.category(text[0]).startswith("M"):
         raise Mismatch(
-            "text starting with a letter",
-            f"the lone combining mark U+{ord(text[0]):04X} {unicodedata.name(text[0], '')} at character 1",
+            _("text starting with a letter"),
+            _("the lone combining mark {character} at character {position}").format(
+                character=_character(text[0]), position=shown_number(1)
+            ),
+            code="lone-combining-mark",
         )
-    for position, char in enumerate(text):
+    for position, char in enumerate(text, 1):
         if char in BIDI_CONTROLS:
             raise Mismatch(
-                "text without bidi control characters",
-                f"U+{ord(char):04X} {BIDI_CONTROLS[char]} at character {position + 1}",
+                _("text without bidi control characters"),
+                _("{character} at character {position}").format(
+                    character=isolate(f"U+{ord(char):04X} {BIDI_CONTROLS[char]}"), position=shown_number(position)
+                ),
+                code="bidi-control",
             )
         if unicodedata.category(char) in ("Zl", "Zp"):  # PDF fonts draw no glyph for them; nor does Word
             raise Mismatch(
-                "text without line or paragraph separators",
-                f"U+{ord(char):04X} {unicodedata.name(char)} at character {position + 1} (a line break "
-                "pasted from a word processor; start a new paragraph in the YAML instead)",
+                _("text without line or paragraph separators"),
+                _(
+                    "{character} at character {position} (a line break pasted from a word processor; "
+                    "start a new paragraph in the YAML instead)"
+                ).format(character=_character(char), position=shown_number(position)),
+                code="line-separator",
             )
         if unicodedata.category(char) == "Cc" and char not in "\n\t":
-            raise Mismatch("text without control characters", f"U+{ord(char):04X} at character {position + 1}")
+            raise Mismatch(
+                _("text without control characters"),
+                _("{character} at character {position}").format(
+                    character=isolate(f"U+{ord(char):04X}"), position=shown_number(position)
+                ),
+                code="control-character",
+            )
     return text
+
+
+def _character(char: str) -> str:
+    """``U+2028 LINE SEPARATOR``: a character no one can see, named as Unicode names it."""
+    return isolate(f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip())
 
 
 Text = Annotated[str, AfterValidator(clean_text)]
@@ -126,11 +171,15 @@ class Localized(RootModel[dict[str, Text]]):
             _check_locale_keys(value, locales)
         for code, text in value.items():
             if not text.strip():
-                raise Mismatch(f"text in '{code}'", "an empty string")
+                raise Mismatch(_empty_text(code), _("an empty string"), code="empty-text")
         return value
 
     def __getitem__(self, locale: str) -> str:
         return self.root[locale]
+
+
+def _empty_text(code: str) -> str:
+    return _("text in {locale}").format(locale=quoted(code))
 
 
 class Counted(RootModel[dict[str, Text | dict[str, Text | dict[str, Text]]]]):
@@ -164,9 +213,17 @@ def _check_categories(code: str, forms: dict) -> None:
     needed = allowed - {ZERO}
     missing, unknown = sorted(needed - set(forms)), sorted(set(forms) - allowed)
     if missing:
-        raise Mismatch(f"plural forms {', '.join(sorted(needed))} for '{code}'", f"{', '.join(missing)} missing")
+        raise Mismatch(
+            _("plural forms {forms} for {locale}").format(forms=_names(sorted(needed)), locale=quoted(code)),
+            _("{forms} missing").format(forms=_names(missing)),
+            code="missing-plural-form",
+        )
     if unknown:
-        raise Mismatch(f"plural forms {', '.join(sorted(allowed))} for '{code}'", f"unknown {', '.join(unknown)}")
+        raise Mismatch(
+            _("plural forms {forms} for {locale}").format(forms=_names(sorted(allowed)), locale=quoted(code)),
+            _("unknown {forms}").format(forms=_names(unknown)),
+            code="unknown-plural-form",
+        )
     for category, phrase in forms.items():
         _check_cases(code, category, phrase)
 
@@ -176,22 +233,45 @@ def _check_cases(code: str, category: str, phrase: str | dict) -> None:
     if isinstance(phrase, str):
         if category in cased_categories(code):
             raise Mismatch(
-                f"'{category}' in '{code}' as a phrase per case ({', '.join(names)}): its ending changes with the case",
-                "one phrase",
+                _("{category} in {locale} as a phrase per case ({cases}): its ending changes with the case").format(
+                    category=quoted(category), locale=quoted(code), cases=_names(names)
+                ),
+                _("one phrase"),
+                code="missing-case",
             )
         return
     if not names:
-        raise Mismatch(f"one phrase for '{category}' in '{code}' (the language has no cases)", "a mapping")
+        raise Mismatch(
+            _("one phrase for {category} in {locale} (the language has no cases)").format(
+                category=quoted(category), locale=quoted(code)
+            ),
+            _("a mapping"),
+            code="unexpected-case",
+        )
     if set(phrase) != set(names):
-        raise Mismatch(f"the cases {', '.join(names)} for '{category}' in '{code}'", f"{', '.join(phrase) or 'none'}")
+        raise Mismatch(
+            _("the cases {cases} for {category} in {locale}").format(
+                cases=_names(names), category=quoted(category), locale=quoted(code)
+            ),
+            _names(list(phrase)) or _("none"),
+            code="missing-case",
+        )
+
+
+def _names(names) -> str:
+    """Names from the schema or the file (locales, plural forms, cases) listed in a message: ``ar, vi``."""
+    return isolate(", ".join(names)) if names else ""
 
 
 def _check_locale_keys(value: dict, locales: tuple[str, ...]) -> None:
     missing = [code for code in locales if code not in value]
     unknown = [code for code in value if code not in locales]
     if missing or unknown:
-        found = ", ".join(value) or "none"
-        raise Mismatch(f"texts for locales {', '.join(locales)}", f"{found}")
+        raise Mismatch(
+            _("texts for locales {locales}").format(locales=_names(locales)),
+            _names(list(value)) or _("none"),
+            code="wrong-locales",
+        )
 
 
 CATEGORY_KEY = re.compile(r"^[a-z]+(?: [a-z]+)*$")
@@ -215,12 +295,17 @@ class Choice(RootModel[dict[str, "Variant"]]):
     def _shape(cls, value: dict) -> dict:
         count = value.get("count")
         if not isinstance(count, str) or not re.match(ID_PATTERN, count):
-            raise Mismatch("'count: <name of a count>' in a choice", f"{count!r}")
+            raise Mismatch(
+                _("{example} in a choice").format(example=isolate("count: <name of a count>")),
+                quoted(count) if isinstance(count, str) else isolate(repr(count)),
+                code="choice-without-count",
+            )
         for key in value:
             if key != "count" and not CATEGORY_KEY.match(key):
                 raise Mismatch(
-                    "plural categories as keys (zero, one, two, few, many, other, several separated by spaces)",
-                    f"{key!r}",
+                    _("plural categories as keys (zero, one, two, few, many, other, several separated by spaces)"),
+                    quoted(key),
+                    code="unknown-plural-form",
                 )
         return value
 
@@ -251,7 +336,7 @@ class Narrative(RootModel[dict[str, Text | list[Text | Choice]]]):
             _check_locale_keys(value, locales)
         for code, text in value.items():
             if not text or (isinstance(text, str) and not text.strip()):
-                raise Mismatch(f"text in '{code}'", "an empty string")
+                raise Mismatch(_empty_text(code), _("an empty string"), code="empty-text")
         return value
 
     def __getitem__(self, locale: str) -> str | list:
@@ -313,9 +398,17 @@ class DocumentFormat(Strict):
     @model_validator(mode="after")
     def _number_has_a_kind(self) -> DocumentFormat:
         if self.number is not None and self.kind_code is None:
-            raise Mismatch("kind_code (e.g. BC) with a number", "none")
+            raise Mismatch(
+                _("{field} (e.g. BC) with a number").format(field=isolate("kind_code")),
+                _("none"),
+                code="missing-field",
+            )
         if self.recipients and self.archive is None:
-            raise Mismatch('archive (the "Lưu:" line, e.g. vi: VT, TTr) with recipients', "none")
+            raise Mismatch(
+                _('{field} (the "Lưu:" line, e.g. vi: VT, TTr) with recipients').format(field=isolate("archive")),
+                _("none"),
+                code="missing-field",
+            )
         return self
 
 
@@ -348,13 +441,21 @@ class Figure(Strict):
     @model_validator(mode="after")
     def _money_has_currency(self) -> Figure:
         if self.kind == "money" and not self.currency:
-            raise Mismatch("a currency code (e.g. VND) for a money figure", "none")
+            raise Mismatch(_("a currency code (e.g. VND) for a money figure"), _("none"), code="missing-currency")
         if self.kind != "money" and self.currency:
-            raise Mismatch(f"no currency for a {self.kind} figure", f"{self.currency}")
+            raise Mismatch(
+                _("no currency for a figure of kind {kind}").format(kind=isolate(self.kind)),
+                isolate(self.currency),
+                code="unexpected-currency",
+            )
         if self.kind == "count" and not isinstance(self.value, int):
-            raise Mismatch("a whole number for a count", f"{self.value}")
+            raise Mismatch(_("a whole number for a count"), shown_number(self.value), code="wrong-type")
         if self.approximate is not None and self.kind not in ("money", "number"):
-            raise Mismatch("'approximate' only on a money or number figure", f"it on a {self.kind} figure")
+            raise Mismatch(
+                _("{field} only on a money or number figure").format(field=quoted("approximate")),
+                _("it on a figure of kind {kind}").format(kind=isolate(self.kind)),
+                code="unexpected-field",
+            )
         return self
 
 
@@ -376,7 +477,11 @@ class Period(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end < self.start:
-            raise Mismatch(f"end on or after start ({self.start})", f"{self.end}")
+            raise Mismatch(
+                _("end on or after start ({start})").format(start=shown_date(self.start)),
+                shown_date(self.end),
+                code="date-order",
+            )
         return self
 
 
@@ -444,7 +549,9 @@ class Awards(Strict):
         awardees: list[Group | Individual] = [*self.groups, *self.individuals]
         for awardee in awardees:
             if awardee.id in seen:
-                raise Mismatch("each awardee id once", f"'{awardee.id}' twice")
+                raise Mismatch(
+                    _("each awardee id once"), _("{id} twice").format(id=quoted(awardee.id)), code="duplicate-id"
+                )
             seen.add(awardee.id)
         return self
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from reporting.errors import QUOTE_LIMIT, Expected, Problem, shorten
+from reporting.errors import QUOTE_LIMIT, Expected, Problem, quoted
 from reporting.language.grammar import ZERO, cases, choice_categories
 from reporting.source.model import AWARD_PLACEHOLDERS, EVENT_PLACEHOLDERS, PLACEHOLDER, Choice, Event
+from reporting.source.schema_problems import did_you_mean
 from reporting.source.yaml_reader import LoadedYaml, Path_
+from reporting.tool_language import N_, _, isolate
 
 STYLES = ("value", "counted", "fraction")
 # Where a message is found and the choices around it: (count name, the categories of the branch).
@@ -59,19 +61,39 @@ def _choice_problems(
 ) -> Iterator[tuple[Path_, Expected]]:
     counts = count_names(event)
     if choice.count not in counts:
-        yield where + ("count",), _unknown("count (a figure of kind count, or an award count)", choice.count, counts)
+        yield (
+            where + ("count",),
+            _unknown(N_("a known count (a figure of kind count, or an award count)"), choice.count, counts),
+        )
     needed = choice_categories(code)
     seen = Counter(category for key in choice.variants() for category in key.split())
     unknown = sorted(set(seen) - needed)
     twice = sorted(category for category, times in seen.items() if times > 1 and category in needed)
     missing = sorted(needed - set(seen))
-    expected = f"one variant for each of {', '.join(sorted(needed))} in '{code}'"
+    expected = _("one variant for each of {categories} in {locale}").format(
+        categories=_names(sorted(needed)), locale=quoted(code)
+    )
     if unknown:
-        yield where, Expected(expected, f"unknown {', '.join(unknown)}")
+        yield (
+            where,
+            Expected(
+                expected, _("unknown {categories}").format(categories=_names(unknown)), code="unknown-plural-form"
+            ),
+        )
     if twice:
-        yield where, Expected(expected, f"{', '.join(twice)} in two variants")
+        yield (
+            where,
+            Expected(
+                expected, _("{categories} in two variants").format(categories=_names(twice)), code="duplicate-variant"
+            ),
+        )
     if missing:
-        yield where, Expected(expected, f"no variant for {', '.join(missing)}")
+        yield (
+            where,
+            Expected(
+                expected, _("no variant for {categories}").format(categories=_names(missing)), code="missing-variant"
+            ),
+        )
     for key, variant in choice.variants().items():
         inner = enclosing + ((choice.count, frozenset(key.split())),)
         yield from _walk(event, code, variant, where + (key,), inner)
@@ -85,7 +107,13 @@ def _text_problems(event: Event, code: str, text: str, enclosing: Enclosing) -> 
             yield message
     rest = PLACEHOLDER.sub("", text)
     if "{" in rest or "}" in rest:
-        yield Expected("placeholders like {name} or {name:counted}", "a stray brace")
+        yield Expected(
+            _("placeholders like {example} or {counted}").format(
+                example=isolate("{name}"), counted=isolate("{name:counted}")
+            ),
+            _("a stray brace"),
+            code="stray-brace",
+        )
 
 
 def placeholder_problem(
@@ -98,29 +126,55 @@ def placeholder_problem(
         | (set(AWARD_PLACEHOLDERS) if event.awards else set())
     )
     if name not in known:
-        return _unknown("placeholder", "{" + name + "}", known)
+        return _unknown(N_("a known placeholder"), "{" + name + "}", known)
     if style not in (None, *STYLES):
-        return Expected("a placeholder style value, counted or fraction", f"'{style}'")
+        return Expected(
+            _("a placeholder style value, counted or fraction"), quoted(style), code="unknown-placeholder-style"
+        )
     if style == "fraction" and name not in event.ratios:
-        return Expected(f"{{{name}:fraction}} to name a ratio", f"'{name}' is not one")
+        return Expected(
+            _("{placeholder} to name a ratio").format(placeholder=isolate(f"{{{name}:fraction}}")),
+            _("{name} is not one").format(name=quoted(name)),
+            code="fraction-without-ratio",
+        )
     if style != "counted":
-        return Expected("a case only after :counted", f"'{{{name}:{style}:{case}}}'") if case else None
+        if not case:
+            return None
+        return Expected(
+            _("a case only after {counted}").format(counted=isolate(":counted")),
+            quoted(f"{{{name}:{style}:{case}}}"),
+            code="unexpected-case",
+        )
     if name not in AWARD_PLACEHOLDERS and not (name in event.figures and event.figures[name].counted):
-        return Expected(f"{{{name}:counted}} to name a figure with 'counted' forms", f"none for '{name}'")
+        return Expected(
+            _("{placeholder} to name a figure with {counted} forms").format(
+                placeholder=isolate(f"{{{name}:counted}}"), counted=quoted("counted")
+            ),
+            _("none for {name}").format(name=quoted(name)),
+            code="counted-without-forms",
+        )
     return _case_problem(code, name, case) or _zero_problem(name, enclosing)
 
 
 def _case_problem(code: str, name: str, case: str | None) -> Expected | None:
     names = cases(code)
     if names and case not in names:
-        found = f"'{case}'" if case else "none"
         return Expected(
-            f"{{{name}:counted:CASE}} with CASE one of {', '.join(names)} in '{code}' (the noun after "
-            f"a number changes with its place in the sentence)",
-            found,
+            _(
+                "{placeholder} with CASE one of {cases} in {locale} (the noun after a number changes with its "
+                "place in the sentence)"
+            ).format(placeholder=isolate(f"{{{name}:counted:CASE}}"), cases=_names(names), locale=quoted(code)),
+            quoted(case) if case else _("none"),
+            code="missing-case",
         )
     if not names and case:
-        return Expected(f"{{{name}:counted}} without a case in '{code}' (the language has none)", f"'{case}'")
+        return Expected(
+            _("{placeholder} without a case in {locale} (the language has none)").format(
+                placeholder=isolate(f"{{{name}:counted}}"), locale=quoted(code)
+            ),
+            quoted(case),
+            code="unexpected-case",
+        )
     return None
 
 
@@ -128,16 +182,29 @@ def _zero_problem(name: str, enclosing: Enclosing) -> Expected | None:
     branches = [categories for count, categories in enclosing if count == name]
     if not branches:
         return Expected(
-            f"{{{name}:counted}} inside a choice on {name} ('count: {name}' with a variant for each "
-            f"category, zero included)",
-            "it outside one",
+            _(
+                "{placeholder} inside a choice on {name} ({count} with a variant for each category, zero included)"
+            ).format(placeholder=isolate(f"{{{name}:counted}}"), name=isolate(name), count=quoted(f"count: {name}")),
+            _("it outside one"),
+            code="counted-outside-choice",
         )
     if ZERO in branches[-1]:
-        return Expected(f"no {{{name}:counted}} in the zero variant of its choice (it would print 0)", "one")
+        return Expected(
+            _("no {placeholder} in the zero variant of its choice (it would print 0)").format(
+                placeholder=isolate(f"{{{name}:counted}}")
+            ),
+            _("one"),
+            code="counted-in-zero-variant",
+        )
     return None
 
 
-def _unknown(kind: str, found: str, known) -> Expected:
+def _names(names: Sequence[str]) -> str:
+    """Plural categories or cases listed in a message, as the data writes them: ``few, many, other``."""
+    return isolate(", ".join(names))
+
+
+def _unknown(expected: str, found: str, known) -> Expected:
+    """``expected`` (marked with N_): a name the narrative uses that names nothing, with the nearest known one."""
     close = difflib.get_close_matches(found, sorted(known), n=1) if len(found) <= QUOTE_LIMIT else []
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return Expected(f"a known {kind}", f"'{shorten(found)}'{hint}")
+    return Expected(_(expected), quoted(found) + did_you_mean(close), code="unknown-reference")

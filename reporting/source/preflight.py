@@ -18,6 +18,7 @@ from reporting.errors import DataError, Expected, Problem, TemplateError
 from reporting.source.load import SourcedEvent
 from reporting.source.model import Counted, Localized, Narrative
 from reporting.source.yaml_reader import Path_
+from reporting.tool_language import _, isolate
 
 # The only characters no font has to map: white space HTML collapses. Every other one, spaces and
 # zero-width characters included, must be in the locale's fonts: for a character they lack (U+1680
@@ -69,9 +70,10 @@ def _text_problems(project: Project, item: SourcedEvent, where: Path_, locale: s
 
 
 def undrawable(project: Project, locale: str, text: str) -> list[Expected]:
-    """A message for each distinct character of ``text`` that none of the locale's fonts has, in text order."""
-    fonts = project.locales[locale].fonts
-    drawable = _drawable(project.templates_dir, tuple(fonts))
+    """A message for each distinct character of ``text`` that none of the locale's faces has, in text order."""
+    faces = project.faces(locale)
+    fonts = tuple(path for face in faces for path in face.files)
+    drawable = _drawable(project.templates_dir, fonts)
     messages = []
     for char in dict.fromkeys(text):
         if char in _COLLAPSED:
@@ -79,9 +81,15 @@ def undrawable(project: Project, locale: str, text: str) -> list[Expected]:
         if ord(char) not in drawable:
             messages.append(
                 Expected(
-                    f"characters the '{locale}' fonts can draw",
-                    f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')} ({char!r}) "
-                    f"in none of {', '.join(Path(f).name for f in fonts)}",
+                    _("characters the {locale} fonts can draw").format(locale=isolate(repr(locale))),
+                    _("{code} {name} ({character}) in none of {files}").format(
+                        code=isolate(f"U+{ord(char):04X}"),
+                        name=isolate(unicodedata.name(char, "unnamed character")),
+                        character=isolate(repr(char)),
+                        files=", ".join(isolate(Path(path).name) for path in fonts),
+                    ),
+                    _(" (the faces {faces} of [fonts])").format(faces=", ".join(isolate(face.name) for face in faces)),
+                    code="character-not-in-fonts",
                 )
             )
     return messages

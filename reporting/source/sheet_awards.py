@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from reporting.errors import DataError, Expected, Problem
+from reporting.errors import DataError, Expected, Problem, quoted, text_of
 from reporting.source.sheet_headers import default_sheet_kind
 from reporting.source.sheet_reader import Table, Workbook, read_workbook
 from reporting.source.sheet_rows import CellOrigin, Fields, Issue, Record, TableReading, read_table
 from reporting.source.yaml_reader import LoadedYaml, Path_, dotted
+from reporting.tool_language import _, isolate
 
 _SAFE_NAME = re.compile(r"^[^/\\.][^/\\]*\.(xlsx|ods|csv)$", re.IGNORECASE)
 KINDS = ("groups", "individuals")
@@ -118,7 +119,11 @@ def _sheet_file(source: LoadedYaml, yaml_file: Path, awards: dict) -> tuple[Path
             [
                 source.problem(
                     ("awards", "source"),
-                    Expected("the name of an .xlsx, .ods or .csv file beside this one (no folders)", repr(name)),
+                    Expected(
+                        _("the name of an .xlsx, .ods or .csv file beside this one (no folders)"),
+                        quoted(name) if isinstance(name, str) else isolate(repr(name)),
+                        code="invalid-sheet-file-name",
+                    ),
                 )
             ]
         )
@@ -127,7 +132,12 @@ def _sheet_file(source: LoadedYaml, yaml_file: Path, awards: dict) -> tuple[Path
             raise DataError(
                 [
                     source.problem(
-                        ("awards", kind), Expected(f"the awardees either in {name} or listed here", f"{kind} in both")
+                        ("awards", kind),
+                        Expected(
+                            _("the awardees either in {file} or listed here").format(file=isolate(name)),
+                            _("{field} in both").format(field=isolate(kind)),
+                            code="awardees-twice",
+                        ),
                     )
                 ]
             )
@@ -138,13 +148,24 @@ def _sheet_file(source: LoadedYaml, yaml_file: Path, awards: dict) -> tuple[Path
 def _confined(source: LoadedYaml, path: Path, shown: Path, name: str) -> Path:
     """The sheet on disk; a link leading out of the data folder is refused (nothing read outside it)."""
     if not path.is_file():
-        raise DataError([source.problem(("awards", "source"), Expected(f"a file {shown}", "none"))])
+        raise DataError(
+            [
+                source.problem(
+                    ("awards", "source"),
+                    Expected(_("a file {file}").format(file=isolate(shown)), _("none"), code="missing-file"),
+                )
+            ]
+        )
     if not path.resolve().is_relative_to(path.parent.resolve()):
         raise DataError(
             [
                 source.problem(
                     ("awards", "source"),
-                    Expected(f"a file inside {shown.parent}", f"{name} leading to {path.resolve()}"),
+                    Expected(
+                        _("a file inside {folder}").format(folder=isolate(shown.parent)),
+                        _("{name} leading to {target}").format(name=isolate(name), target=isolate(path.resolve())),
+                        code="link-outside-data",
+                    ),
                 )
             ]
         )
@@ -161,7 +182,16 @@ def _sheet_names(source: LoadedYaml, awards: dict) -> dict[str, str]:
         or not all(isinstance(v, str) for v in sheets.values())
     ):
         raise DataError(
-            [source.problem(("awards", "sheets"), Expected("sheet names for groups and/or individuals", repr(sheets)))]
+            [
+                source.problem(
+                    ("awards", "sheets"),
+                    Expected(
+                        _("sheet names for groups and/or individuals"),
+                        isolate(repr(sheets)),
+                        code="invalid-sheet-names",
+                    ),
+                )
+            ]
         )
     return sheets
 
@@ -186,7 +216,11 @@ def _chosen_tables(
             if table is None:
                 raise DataError.about_file(
                     shown,
-                    Expected(f'a sheet "{name}"', f"the sheets {', '.join(map(repr, names))}"),
+                    Expected(
+                        _('a sheet "{sheet}"').format(sheet=text_of(name)),
+                        _("the sheets {sheets}").format(sheets=_(", ").join(quoted(n) for n in names)),
+                        code="missing-sheet",
+                    ),
                     field=f"awards.sheets.{kind}",
                 )
             chosen.append((table, kind))
@@ -199,13 +233,18 @@ def _chosen_tables(
         if not chosen:
             first = next((t for t in workbook.tables if not t.hidden), None)
             if first is None:
-                raise DataError.about_file(shown, Expected("a visible sheet", "none"))
+                raise DataError.about_file(shown, Expected(_("a visible sheet"), _("none"), code="no-visible-sheet"))
             chosen = [(first, None)]
-    for table, _ in chosen:
+    for table, _kind in chosen:
         if table.hidden and not include_hidden:
             raise DataError.about_file(
                 shown,
-                Expected("a visible sheet", "it hidden", " (show it, or set include_hidden: true)"),
+                Expected(
+                    _("a visible sheet"),
+                    _("it hidden"),
+                    _(" (show it, or set {setting})").format(setting=isolate("include_hidden: true")),
+                    code="hidden-sheet",
+                ),
                 sheet=table.name,
             )
     return chosen
@@ -222,15 +261,15 @@ def _duplicates(records: list[Record]) -> list[Issue]:
         assert origin is not None  # (the whole row always has one)
         if awardee_id in first:
             before = first[awardee_id]
-            where = f'sheet "{before.sheet}", ' if before.sheet is not None and before.sheet != origin.sheet else ""
-            issues.append(
-                Issue(
-                    origin,
-                    "id",
-                    Expected("each awardee id once", f"'{awardee_id}' also in {where}row {before.row}"),
-                    record,
+            other_sheet = before.sheet is not None and before.sheet != origin.sheet
+            found = (
+                _('{id} also in sheet "{sheet}", row {row}').format(
+                    id=quoted(awardee_id), sheet=text_of(before.sheet), row=isolate(before.row)
                 )
+                if other_sheet
+                else _("{id} also in row {row}").format(id=quoted(awardee_id), row=isolate(before.row))
             )
+            issues.append(Issue(origin, "id", Expected(_("each awardee id once"), found, code="duplicate-id"), record))
         else:
             first[awardee_id] = origin
     return issues

@@ -13,7 +13,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from reporting.errors import DataError, Expected
+from reporting.errors import DataError, Expected, shown_number
+from reporting.tool_language import N_, _, isolate, n_
 
 MAX_FILE_BYTES = 50_000_000  # the file as stored: a CSV of 100,000 awardees in two languages is about 23 MB
 MAX_UNPACKED_BYTES = 200_000_000  # all parts of the archive, as they declare themselves
@@ -29,7 +30,14 @@ def check_sheet_file(path: Path, shown: str) -> str:
     """The file's real kind ("xlsx", "ods" or "csv") after refusing anything hostile or mislabelled."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        _refuse(shown, f"a spreadsheet of at most {MAX_FILE_BYTES:,} bytes", f"{size:,}")
+        _refuse(
+            shown,
+            n_(
+                "a spreadsheet of at most {count} byte", "a spreadsheet of at most {count} bytes", MAX_FILE_BYTES
+            ).format(count=shown_number(MAX_FILE_BYTES)),
+            shown_number(size),
+            code="file-too-big",
+        )
     with path.open("rb") as stream:
         head = stream.read(8)
     suffix = path.suffix.lower()
@@ -38,24 +46,30 @@ def check_sheet_file(path: Path, shown: str) -> str:
         if found != "text":
             _refuse(
                 shown,
-                "a CSV text file",
-                _DESCRIPTIONS[found],
-                " (save it as CSV UTF-8, or give the file its real extension)",
+                _("a CSV text file"),
+                _(_DESCRIPTIONS[found]),
+                _(" (save it as CSV UTF-8, or give the file its real extension)"),
+                code="wrong-file-kind",
             )
         return "csv"
     if found != suffix[1:]:
-        _refuse(shown, f"{_DESCRIPTIONS[suffix[1:]]} as the extension says", _DESCRIPTIONS[found])
+        _refuse(
+            shown,
+            _("{kind} as the extension says").format(kind=_(_DESCRIPTIONS[suffix[1:]])),
+            _(_DESCRIPTIONS[found]),
+            code="wrong-file-kind",
+        )
     _check_archive(path, shown)
     return found
 
 
 _DESCRIPTIONS = {
-    "xlsx": "an Excel workbook (.xlsx)",
-    "ods": "a LibreOffice/OpenDocument spreadsheet (.ods)",
-    "xls": "an Excel 97-2003 workbook (.xls; open it and save it as .xlsx)",
-    "zip": "a zip archive that is no spreadsheet",
-    "text": "a text file",
-    "binary": "a binary file that is no spreadsheet",
+    "xlsx": N_("an Excel workbook (.xlsx)"),
+    "ods": N_("a LibreOffice/OpenDocument spreadsheet (.ods)"),
+    "xls": N_("an Excel 97-2003 workbook (.xls; open it and save it as .xlsx)"),
+    "zip": N_("a zip archive that is no spreadsheet"),
+    "text": N_("a text file"),
+    "binary": N_("a binary file that is no spreadsheet"),
 }
 
 
@@ -85,24 +99,46 @@ def _check_archive(path: Path, shown: str) -> None:
                 if member.filename.endswith((".xml", ".rels")):
                     _check_part(archive, member, shown)
     except zipfile.BadZipFile as exc:
-        _refuse(shown, "an intact zip archive", f"a damaged one ({exc})")
+        _refuse(
+            shown, _("an intact zip archive"), _("a damaged one ({reason})").format(reason=exc), code="damaged-file"
+        )
 
 
 def _check_directory(members: list[zipfile.ZipInfo], shown: str) -> None:
     if len(members) > MAX_PARTS:
-        _refuse(shown, f"at most {MAX_PARTS:,} parts in the archive", f"{len(members):,}")
+        _refuse(
+            shown,
+            n_("at most {count} part in the archive", "at most {count} parts in the archive", MAX_PARTS).format(
+                count=shown_number(MAX_PARTS)
+            ),
+            shown_number(len(members)),
+            code="hostile-archive",
+        )
     declared = sum(member.file_size for member in members)
     if declared > MAX_UNPACKED_BYTES:
         _refuse(
-            shown, f"at most {MAX_UNPACKED_BYTES:,} bytes once unpacked", f"{declared:,} declared", " (a zip bomb?)"
+            shown,
+            n_("at most {count} byte once unpacked", "at most {count} bytes once unpacked", MAX_UNPACKED_BYTES).format(
+                count=shown_number(MAX_UNPACKED_BYTES)
+            ),
+            n_("{count} byte declared", "{count} bytes declared", declared).format(count=shown_number(declared)),
+            _(" (a zip bomb?)"),
+            code="hostile-archive",
         )
     for member in members:
         if member.file_size > 1_000_000 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             _refuse(
                 shown,
-                f"a part compressed at most {MAX_RATIO} times",
-                f"{member.filename} {member.file_size // max(member.compress_size, 1):,} times",
-                " (a zip bomb?)",
+                n_(
+                    "a part compressed at most {count} time", "a part compressed at most {count} times", MAX_RATIO
+                ).format(count=shown_number(MAX_RATIO)),
+                n_(
+                    "{part} {count} time", "{part} {count} times", member.file_size // max(member.compress_size, 1)
+                ).format(
+                    part=isolate(member.filename), count=shown_number(member.file_size // max(member.compress_size, 1))
+                ),
+                _(" (a zip bomb?)"),
+                code="hostile-archive",
             )
 
 
@@ -116,16 +152,27 @@ def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, shown: str) -
                 if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
                     _refuse(
                         shown,
-                        f"plain XML in {member.filename}",
-                        "a DTD or entity declaration",
-                        " (spreadsheet programs never write one)",
+                        _("plain XML in {part}").format(part=isolate(member.filename)),
+                        _("a DTD or entity declaration"),
+                        _(" (spreadsheet programs never write one)"),
+                        code="hostile-archive",
                     )
                 tail = window[-16:]
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        _refuse(shown, "an intact zip archive", f"a damaged part {member.filename} ({exc})")
+        _refuse(
+            shown,
+            _("an intact zip archive"),
+            _("a damaged part {part} ({reason})").format(part=isolate(member.filename), reason=exc),
+            code="damaged-file",
+        )
     except RuntimeError as exc:  # an encrypted part
-        _refuse(shown, "an unprotected file", f"{member.filename} encrypted ({exc})")
+        _refuse(
+            shown,
+            _("an unprotected file"),
+            _("{part} encrypted ({reason})").format(part=isolate(member.filename), reason=exc),
+            code="encrypted-file",
+        )
 
 
-def _refuse(shown: str, expected: str, found: str, hint: str = "") -> None:
-    raise DataError.about_file(shown, Expected(expected, found, hint))
+def _refuse(shown: str, expected: str, found: str, hint: str = "", *, code: str) -> None:
+    raise DataError.about_file(shown, Expected(expected, found, hint, code=code))

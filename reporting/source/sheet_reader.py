@@ -13,9 +13,10 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reporting.errors import DataError, Expected, Problem
+from reporting.errors import DataError, Expected, Problem, shown_number
 from reporting.source.sheet_guard import check_sheet_file
 from reporting.source.sheet_structure import SheetStructure, scan_structure
+from reporting.tool_language import _, isolate, n_
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 64
@@ -65,7 +66,14 @@ def _calamine_tables(path: Path, shown: str, kind: str, wanted: set[str] | None)
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             tables.append(Table(meta.name, hidden, rows, scan_structure(path, kind, meta.name)))
     except (python_calamine.CalamineError, ValueError) as exc:
-        raise DataError.about_file(shown, Expected(f"a readable {kind.upper()} file", f"an error: {exc}")) from None
+        raise DataError.about_file(
+            shown,
+            Expected(
+                _("a readable {kind} file").format(kind=kind.upper()),
+                _("an error: {reason}").format(reason=exc),
+                code="unreadable-file",
+            ),
+        ) from None
     return tables
 
 
@@ -75,14 +83,27 @@ def _check_dimensions(shown: str, sheet: str | None, height: int, width: int) ->
         raise DataError.about_file(
             shown,
             Expected(
-                f"at most {MAX_ROWS:,} rows of awardees",
-                f"{height - 1:,}",
-                " (split the list into several events)",
+                n_("at most {count} row of awardees", "at most {count} rows of awardees", MAX_ROWS).format(
+                    count=shown_number(MAX_ROWS)
+                ),
+                shown_number(height - 1),
+                _(" (split the list into several events)"),
+                code="too-many-rows",
             ),
             sheet=sheet,
         )
     if width > MAX_COLUMNS:
-        raise DataError.about_file(shown, Expected(f"at most {MAX_COLUMNS} columns", f"{width:,}"), sheet=sheet)
+        raise DataError.about_file(
+            shown,
+            Expected(
+                n_("at most {count} column", "at most {count} columns", MAX_COLUMNS).format(
+                    count=shown_number(MAX_COLUMNS)
+                ),
+                shown_number(width),
+                code="too-many-columns",
+            ),
+            sheet=sheet,
+        )
 
 
 def _value(value: object) -> object:
@@ -103,7 +124,13 @@ def _csv_rows(path: Path, shown: str) -> list[list[object]]:
                     line,
                     None,
                     "",
-                    Expected("UTF-8 text (save as 'CSV UTF-8')", f"byte 0x{raw[exc.start]:02x} at offset {exc.start}"),
+                    Expected(
+                        _("UTF-8 text (save as 'CSV UTF-8')"),
+                        _("byte {byte} at offset {offset}").format(
+                            byte=isolate(f"0x{raw[exc.start]:02x}"), offset=shown_number(exc.start)
+                        ),
+                        code="not-utf8",
+                    ),
                 )
             ]
         ) from None
@@ -118,6 +145,14 @@ def _csv_rows(path: Path, shown: str) -> list[list[object]]:
                 _check_dimensions(shown, None, len(rows), len(row))
     except csv.Error as exc:
         raise DataError(
-            [Problem(shown, reader.line_num, None, "", Expected("CSV", f"a broken quote ({exc})"))]
+            [
+                Problem(
+                    shown,
+                    reader.line_num,
+                    None,
+                    "",
+                    Expected(_("CSV"), _("a broken quote ({reason})").format(reason=exc), code="csv-syntax"),
+                )
+            ]
         ) from None
     return rows

@@ -16,9 +16,10 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from reporting.errors import Expected, column_letter
+from reporting.errors import Expected, column_letter, quoted, shown_date, shown_number, text_of
 from reporting.source.sheet_headers import Column, kind_of, known_headings, model_value, parse_header, template_heading
 from reporting.source.sheet_reader import Table
+from reporting.tool_language import _, isolate
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,15 +137,20 @@ def _columns(
         origin = _origin(table, header, 1, number)
         if column is None or column.field not in fields:
             close = difflib.get_close_matches(text, known, n=1, cutoff=0.5)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            reading.issues.append(Issue(origin, "", Expected("a known column heading", f"'{text}'", hint)))
+            hint = _(" (did you mean {name}?)").format(name=quoted(close[0])) if close else ""
+            reading.issues.append(
+                Issue(origin, "", Expected(_("a known column heading"), quoted(text), hint, code="unknown-column"))
+            )
         elif column in seen:
             reading.issues.append(
                 Issue(
                     origin,
                     "",
                     Expected(
-                        "each column once", f"{column} again", f" (first in column {column_letter(seen[column])})"
+                        _("each column once"),
+                        _("{column} again").format(column=isolate(column)),
+                        _(" (first in column {letter})").format(letter=isolate(column_letter(seen[column]))),
+                        code="duplicate-column",
                     ),
                 )
             )
@@ -168,7 +174,15 @@ def _missing_columns(table, header, kinds, fixed_kind, locales, present: set[Col
             field_path = f"{column.field}.{column.locale}" if column.locale else column.field
             reading.issues.append(
                 Issue(
-                    origin, field_path, Expected(f"a column '{template_heading(column, locales)}' for {column}", "none")
+                    origin,
+                    field_path,
+                    Expected(
+                        _("a column {heading} for {field}").format(
+                            heading=quoted(template_heading(column, locales)), field=isolate(column)
+                        ),
+                        _("none"),
+                        code="missing-column",
+                    ),
                 )
             )
 
@@ -182,7 +196,12 @@ def _structure_issues(table: Table, header: list, include_hidden: bool, reading:
             Issue(
                 _origin(table, header, row, column),
                 "",
-                Expected("one value per cell", f"merged cells {cells}", " (unmerge them and fill each cell)"),
+                Expected(
+                    _("one value per cell"),
+                    _("merged cells {cells}").format(cells=isolate(cells)),
+                    _(" (unmerge them and fill each cell)"),
+                    code="merged-cells",
+                ),
             )
         )
     if include_hidden:
@@ -193,7 +212,12 @@ def _structure_issues(table: Table, header: list, include_hidden: bool, reading:
                 Issue(
                     _origin(table, header, row, None),
                     "",
-                    Expected("visible rows", "this row hidden", " (show it, delete it, or set include_hidden: true)"),
+                    Expected(
+                        _("visible rows"),
+                        _("this row hidden"),
+                        _(" (show it, delete it, or set {setting})").format(setting=isolate("include_hidden: true")),
+                        code="hidden-row",
+                    ),
                 )
             )
 
@@ -222,9 +246,10 @@ def _record(table, header, index, row, columns, kinds, fixed_kind, reading, path
                     _origin(table, header, index, number),
                     "",
                     Expected(
-                        "a value",
-                        "a formula with no saved result",
-                        " (open the file and save it again in Excel or LibreOffice)",
+                        _("a value"),
+                        _("a formula with no saved result"),
+                        _(" (open the file and save it again in Excel or LibreOffice)"),
+                        code="formula-without-value",
                     ),
                 )
             )
@@ -235,7 +260,12 @@ def _record(table, header, index, row, columns, kinds, fixed_kind, reading, path
                     Issue(
                         _origin(table, header, index, number),
                         "",
-                        Expected("a heading above this value", "none", f" (value {_describe(value)})"),
+                        Expected(
+                            _("a heading above this value"),
+                            _("none"),
+                            _(" (value {value})").format(value=_describe(value)),
+                            code="value-without-heading",
+                        ),
                     )
                 )
             continue
@@ -253,7 +283,11 @@ def _row_kind(table, header, index, values, reading) -> str | None:
     if found is None:
         origin = _origin(table, header, index, number)
         reading.issues.append(
-            Issue(origin, "kind", Expected("group or individual (Tập thể, Cá nhân)", _describe(value)))
+            Issue(
+                origin,
+                "kind",
+                Expected(_("group or individual (Tập thể, Cá nhân)"), _describe(value), code="unknown-kind"),
+            )
         )
         return None
     return found + "s"
@@ -270,7 +304,13 @@ def _fill(table, header, index, kind, spec: Fields, values, reading, paths: dict
                     Issue(
                         _origin(table, header, index, number),
                         column.field,
-                        Expected(f"no {column.field} for a {kind[:-1]}", _describe(value)),
+                        Expected(
+                            _("no {field} for a group").format(field=isolate(column.field))
+                            if kind == "groups"
+                            else _("no {field} for an individual").format(field=isolate(column.field)),
+                            _describe(value),
+                            code="unexpected-field",
+                        ),
                         record,
                     )
                 )
@@ -297,7 +337,11 @@ def _blank_issues(record: Record, spec: Fields, reading: TableReading) -> None:
         filled = record.data.get(name)
         value = filled.get(path[1]) if isinstance(filled, dict) and len(path) > 1 else filled
         if value is None and (name in spec.required or filled):
-            reading.issues.append(Issue(record.origin(path), ".".join(path), Expected("text", "nothing"), record))
+            reading.issues.append(
+                Issue(
+                    record.origin(path), ".".join(path), Expected(_("text"), _("nothing"), code="missing-field"), record
+                )
+            )
 
 
 def cell_text(value: object) -> str | Issue | None:
@@ -309,13 +353,19 @@ def cell_text(value: object) -> str | Issue | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        return Issue(None, "", Expected("text", f"the boolean {str(value).upper()}"))
+        return Issue(
+            None,
+            "",
+            Expected(_("text"), _("the boolean {value}").format(value=isolate(str(value).upper())), code="wrong-type"),
+        )
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
-        return Issue(None, "", Expected("text", _describe(value), " (format the column as text)"))
+        return Issue(
+            None, "", Expected(_("text"), _describe(value), _(" (format the column as text)"), code="wrong-type")
+        )
     return " ".join(str(value).split())
 
 
@@ -341,7 +391,11 @@ def cell_date(value: object) -> dt.date | Issue | None:
             return dt.date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
         return dt.date.fromisoformat(text)
     except ValueError:
-        return Issue(None, "", Expected("a real date (a date cell, YYYY-MM-DD or DD/MM/YYYY)", _describe(value)))
+        return Issue(
+            None,
+            "",
+            Expected(_("a real date (a date cell, YYYY-MM-DD or DD/MM/YYYY)"), _describe(value), code="invalid-date"),
+        )
 
 
 def _origin(table: Table, header: list, row: int, column: int | None) -> CellOrigin:
@@ -360,13 +414,22 @@ def _blank(value: object) -> bool:
 
 
 def _describe(value: object) -> str:
+    """A cell's value as a message shows what was found, in the tool's language."""
     if _blank(value):
-        return "nothing"
+        return _("nothing")
     if isinstance(value, dt.datetime):
-        return f"the date and time {value.isoformat(sep=' ')}"
+        return _("the date and time {value}").format(value=isolate(value.isoformat(sep=" ")))
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
-    return repr(value) if isinstance(value, str) else f"the {type(value).__name__} {value}"
+        return _("the date {date}").format(date=shown_date(value))
+    if isinstance(value, dt.time):
+        return _("the time {value}").format(value=isolate(value.isoformat()))
+    if isinstance(value, dt.timedelta):
+        return _("the duration {value}").format(value=isolate(value))
+    if isinstance(value, str):
+        return quoted(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _("the number {value}").format(value=shown_number(value))
+    return _("the value {value}").format(value=text_of(value))
 
 
 def _column_number(letters: str) -> int:

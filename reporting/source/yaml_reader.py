@@ -20,10 +20,10 @@ from pathlib import Path
 
 import yaml
 
-from reporting.errors import DataError, Expected, Problem, shorten
+from reporting.errors import DataError, Expected, Problem, quoted, shorten
 from reporting.source.sheet_reader import MAX_ROWS
-from reporting.tool_language import N_, _, isolate
-from reporting.tool_language import number as reader_number
+from reporting.source.yaml_syntax import syntax_problem
+from reporting.tool_language import N_, _, isolate, n_, number
 
 MAX_BYTES = 2_000_000  # 2 MB: an event's data is tens of kilobytes; the cap stops runaway input early
 TOO_BIG_ADVICE = N_(
@@ -87,9 +87,10 @@ def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = lines.position(mark.index) if mark else (None, None)
-        problem = exc.problem or exc.context
-        message = problem if isinstance(problem, Expected) else f"invalid YAML: {shorten(str(problem))}"
-        raise DataError([Problem(shown, line, col, "", message)]) from None
+        if isinstance(exc, _NotPlainData):  # refused by our composer: its own problem and code
+            raise DataError([Problem(shown, line, col, "", exc.detail)]) from None
+        message = syntax_problem(str(exc.problem or exc.context))
+        raise DataError([Problem(shown, line, col, "", message, code="yaml-syntax")]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file (NUL, U+FFFF, ...)
         line, col = lines.position(exc.position)
         raise DataError(
@@ -100,13 +101,19 @@ def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
                     col,
                     "",
                     Expected(
-                        "printable text", f"{_character(exc.character)} (remove it; it may come from a copy and paste)"
+                        _("printable text"),
+                        _("{character} (remove it; it may come from a copy and paste)").format(
+                            character=_character(exc.character)
+                        ),
+                        code="unprintable-character",
                     ),
                 )
             ]
         ) from None
     if root is None:
-        raise DataError([Problem(shown, 1, 1, "", Expected("a mapping of fields", "an empty file"))])
+        raise DataError(
+            [Problem(shown, 1, 1, "", Expected(_("a mapping of fields"), _("an empty file"), code="empty-file"))]
+        )
     builder = _Builder(shown, lines)
     data = builder.build(root, ())
     if builder.problems:
@@ -119,13 +126,23 @@ def _read(path: Path, shown: Path) -> bytes:
     try:
         return path.read_bytes()
     except IsADirectoryError:
-        found = "a folder"
+        found = _("a folder")
     except FileNotFoundError:
-        found = f"a symbolic link to {os.readlink(path)!r}, which does not exist" if path.is_symlink() else "no file"
+        found = (
+            _("a symbolic link to {target}, which does not exist").format(target=isolate(repr(os.readlink(path))))
+            if path.is_symlink()
+            else _("no file")
+        )
     except OSError as exc:
-        found = f"a file that cannot be read ({exc.strerror})"
+        found = _("a file that cannot be read ({reason})").format(reason=exc.strerror)
     raise DataError.about_file(
-        shown, Expected("a readable YAML file", found, " (rename it so it does not end in .yaml, or fix it)")
+        shown,
+        Expected(
+            _("a readable YAML file"),
+            found,
+            _(" (rename it so it does not end in .yaml, or fix it)"),
+            code="unreadable-file",
+        ),
     )
 
 
@@ -145,8 +162,18 @@ class LineIndex:
 
 def _character(code: int | str) -> str:
     char = chr(code) if isinstance(code, int) else code  # PyYAML gives the code point for str input
-    name = unicodedata.name(char, "a control character" if unicodedata.category(char) == "Cc" else "a non-character")
-    return f"U+{ord(char):04X} ({name})"
+    name = unicodedata.name(
+        char, _("a control character") if unicodedata.category(char) == "Cc" else _("a non-character")
+    )
+    return isolate(f"U+{ord(char):04X}") + f" ({name})"
+
+
+class _NotPlainData(yaml.composer.ComposerError):
+    """What the composer refuses (aliases, runaway nesting), with its problem whole."""
+
+    def __init__(self, detail: Expected, mark: yaml.Mark):
+        self.detail = detail
+        super().__init__(None, None, str(detail), mark)
 
 
 class _PlainLoader(yaml.SafeLoader):
@@ -158,18 +185,25 @@ class _PlainLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            kind = "an alias '*" if isinstance(event, yaml.AliasEvent) else "an anchor '&"
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                str(Expected("plain data", f"{kind}{event.anchor}' (anchors and aliases are not allowed)")),
+            mark = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            found = (
+                _("an alias {name} (anchors and aliases are not allowed)")
+                if mark == "*"
+                else _("an anchor {name} (anchors and aliases are not allowed)")
+            )
+            raise _NotPlainData(
+                Expected(_("plain data"), found.format(name=quoted(mark + event.anchor)), code="yaml-alias"),
                 event.start_mark,
             )
         if self._depth > COMPOSE_DEPTH:
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                str(Expected(f"at most {MAX_DEPTH} levels of nesting", f"more than {COMPOSE_DEPTH}")),
+            raise _NotPlainData(
+                Expected(
+                    n_("at most {count} level of nesting", "at most {count} levels of nesting", MAX_DEPTH).format(
+                        count=number(MAX_DEPTH)
+                    ),
+                    _("more than {count}").format(count=number(COMPOSE_DEPTH)),
+                    code="too-deep",
+                ),
                 event.start_mark,
             )
         self._depth += 1
@@ -185,14 +219,14 @@ def _decode(shown: Path, raw: bytes) -> str:
             typical=isolate("100 kB"),
             assets=isolate("templates/assets/"),
             setting=isolate("awards: {source: awardees.xlsx}"),
-            rows=reader_number(MAX_ROWS),
+            rows=number(MAX_ROWS),
             guide=isolate("docs/commend-from-a-spreadsheet.md"),
         )
         raise DataError.about_file(
             shown,
             Expected(
-                _("at most {limit} bytes").format(limit=reader_number(MAX_BYTES)),
-                reader_number(len(raw)),
+                n_("at most {count} byte", "at most {count} bytes", MAX_BYTES).format(count=number(MAX_BYTES)),
+                number(len(raw)),
                 " — " + advice,
                 code="file-too-big",
             ),
@@ -205,7 +239,11 @@ def _decode(shown: Path, raw: bytes) -> str:
                     1,
                     1,
                     "",
-                    Expected("UTF-8 without a byte-order mark", "a BOM (save as 'UTF-8', not 'UTF-8 with BOM')"),
+                    Expected(
+                        _("UTF-8 without a byte-order mark"),
+                        _("a BOM (save as 'UTF-8', not 'UTF-8 with BOM')"),
+                        code="byte-order-mark",
+                    ),
                 )
             ]
         )
@@ -216,15 +254,33 @@ def _decode(shown: Path, raw: bytes) -> str:
         raise DataError(
             [
                 Problem(
-                    shown, line, None, "", Expected("UTF-8 text", f"byte 0x{raw[exc.start]:02x} at offset {exc.start}")
+                    shown,
+                    line,
+                    None,
+                    "",
+                    Expected(
+                        _("UTF-8 text"),
+                        _("byte {byte} at offset {offset}").format(
+                            byte=isolate(f"0x{raw[exc.start]:02x}"), offset=number(exc.start)
+                        ),
+                        code="not-utf8",
+                    ),
                 )
             ]
         ) from None
-    for number, line_text in enumerate(text.split("\n"), 1):
+    for line_number, line_text in enumerate(text.split("\n"), 1):
         indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
         if "\t" in indent:
             raise DataError(
-                [Problem(shown, number, indent.index("\t") + 1, "", Expected("spaces for indentation", "a tab"))]
+                [
+                    Problem(
+                        shown,
+                        line_number,
+                        indent.index("\t") + 1,
+                        "",
+                        Expected(_("spaces for indentation"), _("a tab"), code="tab-indent"),
+                    )
+                ]
             )
     return text
 
@@ -245,7 +301,17 @@ class _Builder:
     def build(self, node: yaml.Node, where: Path_):
         self.positions[where] = self.lines.position(node.start_mark.index)
         if len(where) > MAX_DEPTH:
-            self.fail(node, where, Expected(f"at most {MAX_DEPTH} levels of nesting", "more"))
+            self.fail(
+                node,
+                where,
+                Expected(
+                    n_("at most {count} level of nesting", "at most {count} levels of nesting", MAX_DEPTH).format(
+                        count=number(MAX_DEPTH)
+                    ),
+                    _("more"),
+                    code="too-deep",
+                ),
+            )
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, where)
@@ -259,17 +325,29 @@ class _Builder:
         first_line: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.fail(key_node, where, Expected("a field name", "a merge key '<<' (aliases are not allowed)"))
+                self.fail(
+                    key_node,
+                    where,
+                    Expected(
+                        _("a field name"),
+                        _("a merge key {key} (aliases are not allowed)").format(key=quoted("<<")),
+                        code="yaml-alias",
+                    ),
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, where, Expected("a plain field name", "a complex key"))
+                self.fail(key_node, where, Expected(_("a plain field name"), _("a complex key"), code="complex-key"))
                 continue
             key = key_node.value
             if key in result:
                 self.fail(
                     key_node,
                     where + (key,),
-                    Expected("each field once", f"'{shorten(key)}' again (first on line {first_line[key]})"),
+                    Expected(
+                        _("each field once"),
+                        _("{key} again (first on line {line})").format(key=quoted(key), line=isolate(first_line[key])),
+                        code="duplicate-field",
+                    ),
                 )
                 continue
             first_line[key] = self.lines.position(key_node.start_mark.index)[0]
@@ -289,20 +367,36 @@ class _Builder:
             "tag:yaml.org,2002:null",
             "tag:yaml.org,2002:timestamp",
         ):
-            self.fail(node, where, Expected("plain data", f"the tag {shorten(node.tag)}"))
+            self.fail(
+                node,
+                where,
+                Expected(_("plain data"), _("the tag {tag}").format(tag=isolate(shorten(node.tag))), code="yaml-tag"),
+            )
             return None
         lowered = text.lower()
         if text in ("true", "false"):
             return text == "true"
         if lowered in _YAML11_BOOLS or lowered in ("true", "false"):
             self.fail(
-                node, where, Expected("true/false, or text in quotes", f"'{text}' (write true, false or \"{text}\")")
+                node,
+                where,
+                Expected(
+                    _("true/false, or text in quotes"),
+                    _("{value} (write true, false or {quoted})").format(
+                        value=quoted(text), quoted=isolate(f'"{text}"')
+                    ),
+                    code="ambiguous-boolean",
+                ),
             )
             return None
         if lowered in _NULLS:
             return None
         if _LEADING_ZERO.match(text):
-            self.fail(node, where, Expected("a number without leading zeros, or text in quotes", f"'{shorten(text)}'"))
+            self.fail(
+                node,
+                where,
+                Expected(_("a number without leading zeros, or text in quotes"), quoted(text), code="leading-zero"),
+            )
             return None
         if _INT.match(text):
             return int(text.replace("_", ""))
@@ -312,6 +406,6 @@ class _Builder:
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
-                self.fail(node, where, Expected(_("a real date YYYY-MM-DD"), f"'{text}'", code="invalid-date"))
+                self.fail(node, where, Expected(_("a real date YYYY-MM-DD"), quoted(text), code="invalid-date"))
                 return None
         return text

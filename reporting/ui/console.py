@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reporting.errors import Problem
+from reporting.tool_language import _
 from reporting.ui.problem_report import Painter, problems_json, render_problems, summary, wants_colour, write_json
 
 
@@ -64,7 +65,7 @@ class Console:
             self.collected.extend({"severity": "error", **entry} for entry in problems_json(problems))
             return
         print(render_problems(problems, self.root, self.paint), file=self.stderr)
-        self.closing(f"{summary(problems)}; {closing}")
+        self.closing(_("{problems}; {closing}").format(problems=summary(problems), closing=closing))
 
     def record(self, key: str, value: object) -> None:
         """A result for the JSON document (events checked, files written, file created)."""

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TextIO
 
 from reporting.errors import Problem, column_letter
-from reporting.tool_language import _, isolate, n_, number
+from reporting.source.field_labels import field_label
+from reporting.tool_language import SOURCE_LANGUAGE, _, current, isolate, n_, number
 
 SOURCE_WIDTH = 120  # characters of a source line shown under a problem
 # Invisible characters in an echoed source line, shown as the symbols Unicode has for them
@@ -81,8 +82,9 @@ def summary(problems: list[Problem]) -> str:
 
 
 def problems_json(problems: list[Problem]) -> list[dict]:
-    """The machine-readable form of each problem: where, which field, its kind as a stable English
-    ``code``, and expected, found and the whole message in the tool's language."""
+    """The machine-readable form of each problem: where, which field (``field_label``: the clerk's name
+    for it in the tool's language, or None), its kind as a stable English ``code`` (the list is in
+    docs/architecture.md), and expected, found and the whole message in the tool's language."""
     return [
         {
             "code": p.code,
@@ -90,6 +92,7 @@ def problems_json(problems: list[Problem]) -> list[dict]:
             "line": p.line,
             "column": p.column,
             "field": p.field or None,
+            "field_label": label_of(p),
             "expected": p.expected,
             "found": p.found,
             "message": p.message,
@@ -117,7 +120,7 @@ def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Pa
     if problem.in_sheet:
         return _render_cell(problem, width, paint)
     where = isolate(":".join(str(n) for n in (problem.line, problem.column) if n is not None))
-    field = paint(isolate(problem.field), _BOLD) + ":" if problem.field else ""
+    field = _field_text(problem, paint)
     head = "  " + " ".join(part for part in (paint(where, _CYAN), field, str(problem.message)) if part)
     if lines is None or problem.line is None or not 1 <= problem.line <= len(lines):
         return head
@@ -130,9 +133,26 @@ def _render_one(problem: Problem, lines: list[str] | None, width: int, paint: Pa
     return "\n".join(rendered)
 
 
+def label_of(problem: Problem) -> str | None:
+    """The clerk's name for the problem's field in the tool's language (``ngày họp`` for ``date``);
+    None for a field without one, and for reporting.toml's keys (the maintainer's, not the clerk's)."""
+    if not problem.field or str(problem.file).endswith(".toml"):
+        return None
+    return field_label(problem.field)
+
+
+def _field_text(problem: Problem, paint: Painter) -> str:
+    """``date:`` in English (the key is the English word); ``date (ngày họp):`` in other languages."""
+    if not problem.field:
+        return ""
+    label = label_of(problem) if current() != SOURCE_LANGUAGE else None
+    shown = paint(isolate(problem.field), _BOLD) + (f" ({label})" if label else "")
+    return shown + ":"
+
+
 def _render_cell(problem: Problem, width: int, paint: Painter) -> str:
     """A spreadsheet problem: its cell, then the row as the sheet shows it with a caret under the cell."""
-    field = paint(problem.field, _BOLD) + ":" if problem.field else ""
+    field = _field_text(problem, paint)
     head = "  " + " ".join(
         part for part in (paint(problem.cell_location, _CYAN) + ":", field, str(problem.message)) if part
     )

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from reporting.tool_language import isolate, n_, number
+
 WIDTH = 28
 
 
@@ -30,8 +32,9 @@ class ProgressBar:
         self._last_draw = now
         filled = round(WIDTH * done / total) if total else WIDTH
         bar = "█" * filled + "░" * (WIDTH - filled)
-        line = f"[{bar}] {done}/{total} files {100 * done // max(total, 1):3d}%{self._eta(done, total, now)}"
-        self.stream.write(f"\r\x1b[2K{line}  {self.shown(path)}")
+        count = n_("{done}/{total} file", "{done}/{total} files", total).format(done=number(done), total=number(total))
+        line = f"[{bar}] {count} {100 * done // max(total, 1):3d}%{self._eta(done, total, now)}"
+        self.stream.write(f"\r\x1b[2K{line}  {isolate(self.shown(path))}")
         self._drawn = True
         if done >= total:
             self.finish()
@@ -42,7 +45,11 @@ class ProgressBar:
         if done >= total or elapsed < 1 or not done:
             return ""
         left = elapsed / done * (total - done)
-        return f"  ~{left:.0f} s left" if left < 120 else f"  ~{left / 60:.0f} min left"
+        if left < 120:
+            seconds = round(left)
+            return "  " + n_("~{count} s left", "~{count} s left", seconds).format(count=number(seconds))
+        minutes = round(left / 60)
+        return "  " + n_("~{count} min left", "~{count} min left", minutes).format(count=number(minutes))
 
     def finish(self) -> None:
         if self._drawn:
@@ -54,6 +61,6 @@ def file_lines(stream: TextIO, shown: Callable[[Path], str]) -> Callable[[int, i
     """For logs (CI, a pipe): ``[ 12/116] event/ar/report.pdf``, one line per file written."""
 
     def progress(done: int, total: int, path: Path) -> None:
-        print(f"[{done:>{len(str(total))}}/{total}] {shown(path)}", file=stream)
+        print(f"[{done:>{len(str(total))}}/{total}] {isolate(shown(path))}", file=stream)
 
     return progress

@@ -15,13 +15,18 @@ def _pdf(project, locale: str):
 
 
 def _docx(project, locale: str):
+    """The faces and their files come from [fonts] (font_table.py), as the PDFs' @font-face rules do."""
     from reporting.writers.docx import DocxWriter, FontChoice
+    from reporting.writers.font_table import docx_fonts
 
-    embed_latin = project.docx.embed_latin_font
+    fonts = docx_fonts(project, locale)
     return DocxWriter(
-        FontChoice.for_docx(project.locales[locale].font_size_pt, embed_latin),
+        FontChoice(fonts.latin, fonts.complex, project.locales[locale].font_size_pt),
         base_dir=project.templates_dir,
-        embed_latin=embed_latin,
+        fonts_dir=project.templates_dir,  # the table's files are relative to templates/
+        font_files=fonts.files,
+        embed_latin=fonts.embed_latin,
+        embed_complex=fonts.embed_complex,
     )
 
 
@@ -33,8 +38,9 @@ def _certificate_docx(project, locale: str):
 
 
 def _embedded_fonts(templates_dir: Path) -> set[Path]:
-    """The DOCX writer embeds (and measures text with) the shipped fonts whatever the HTML links."""
-    return {path.resolve() for path in (templates_dir / "fonts").rglob("*.ttf")}
+    """The DOCX writer embeds (and measures text with) the [fonts] faces' files whatever the HTML links:
+    every font file under templates/ (which files those are is in the settings, a key of their own)."""
+    return {path.resolve() for path in templates_dir.rglob("*") if path.suffix.lower() in (".ttf", ".otf")}
 
 
 PDF = register(
@@ -61,6 +67,6 @@ DOCX = register(
         always_reads=_embedded_fonts,
         certificates=CertificateBatching.PREPARED,
         make_batch=_certificate_docx,
-        settings=lambda project: repr(project.docx).encode(),
+        settings=lambda project: repr(tuple(project.fonts.values())).encode(),  # names, files, embedding
     )
 )

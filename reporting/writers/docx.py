@@ -28,6 +28,7 @@ from docx.table import _Cell
 
 from reporting.config import PageGeometry
 from reporting.errors import RenderError
+from reporting.tool_language import _, isolate
 from reporting.writers import docx_fonts, docx_lists, docx_parts, docx_styles, docx_tables, ooxml
 from reporting.writers.docx_styles import FOOTER, HEADER, JC, LIST, NORMAL, TABLE_HEADER, TABLE_TEXT
 
@@ -191,7 +192,8 @@ class FontChoice:
 
     @classmethod
     def for_docx(cls, size_pt: float, embed_latin: bool) -> FontChoice:
-        """Times New Roman, not embedded; or Tinos, its metric twin, embedded ([docx] embed_latin_font)."""
+        """Times New Roman, not embedded; or Tinos, its metric twin, embedded (the shipped [fonts] table's two
+        settings of the Latin face, for writers made without a project)."""
         return cls(latin=docx_fonts.EMBEDDED_LATIN_FAMILY if embed_latin else docx_fonts.LATIN_FAMILY, size_pt=size_pt)
 
 
@@ -273,6 +275,7 @@ class DocxWriter:
         fonts_dir: Path | None = None,
         font_files: dict[str, docx_fonts.FontFiles] = docx_fonts.FONT_FILES,
         embed_latin: bool = False,
+        embed_complex: bool = True,
     ):
         """``base_dir`` is the templates folder: ``<img src>`` is relative to it, as WeasyPrint's base URL.
 
@@ -280,7 +283,9 @@ class DocxWriter:
         subset, from ``font_files`` (family -> files) under ``fonts_dir``; its default is
         ``base_dir / "fonts"`` if that folder exists. Without a folder nothing is embedded.
         The Latin faces too with ``embed_latin`` (Times New Roman, the default, is on every
-        Windows and Mac and is not embedded: ``FontChoice.embedded_latin()`` names Tinos).
+        Windows and Mac and is not embedded: ``FontChoice.for_docx()`` names Tinos); the complex-script
+        ones unless ``embed_complex`` is false. A build gives all of these from reporting.toml's
+        ``[fonts]`` (writers/font_table.py); the defaults are the shipped table's (a test checks).
         """
         self.fonts = fonts
         self.base_dir = base_dir.resolve() if base_dir is not None else None
@@ -288,7 +293,8 @@ class DocxWriter:
             fonts_dir = self.base_dir / "fonts"
         self.fonts_dir = fonts_dir.resolve() if embed_fonts and fonts_dir is not None else None
         self.font_files = font_files
-        self.embedded = frozenset({fonts.complex, *([fonts.latin] if embed_latin else [])})
+        embedded = ((fonts.complex, embed_complex), (fonts.latin, embed_latin))
+        self.embedded = frozenset(family for family, embed in embedded if embed)
         self._style_fonts = docx_styles.Fonts(fonts.latin, fonts.complex, fonts.size_pt)
 
     def write(self, html: str, geometry: PageGeometry, created: datetime | None = None) -> bytes:
@@ -387,10 +393,10 @@ def _parse(html: str):
 def _document_info(root) -> _Info:
     direction = root.get("dir", "ltr").lower()
     if direction not in ("ltr", "rtl"):
-        raise RenderError(f'<html dir="{direction}">: expected "ltr" or "rtl" ({SPEC})')
+        raise RenderError(_expected(f'<html dir="{direction}">', '"ltr" or "rtl"'))
     digits = root.get("data-digits", "latn")
     if digits not in DIGIT_SYSTEMS:
-        raise RenderError(f'<html data-digits="{digits}">: expected "latn" or "arab" ({SPEC})')
+        raise RenderError(_expected(f'<html data-digits="{digits}">', '"latn" or "arab"'))
     lang = root.get("lang", "")
     title = root.find("head/title")
     title_text = _SPACE.sub(" ", "".join(title.itertext())).strip() if title is not None else ""
@@ -418,7 +424,8 @@ def _meta_date(value: str) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         raise RenderError(
-            f'<meta name="dcterms.created" content="{value[:40]}">: expected a date YYYY-MM-DD ({SPEC})'
+            _at(f'<meta name="dcterms.created" content="{value[:40]}">')
+            + _("expected a date YYYY-MM-DD ({guide})").format(guide=isolate(SPEC))
         ) from None
 
 
@@ -426,8 +433,8 @@ def _take_running(body, name: str):
     """Detach ``<body>``'s ``div.running-footer`` (or header): the section's footer, not body content."""
     found = [node for node in body if node.tag == "div" and name in node.get("class", "").split()]
     if len(found) > 1:
-        place = "footer" if name == RUNNING_FOOTER else "header"
-        raise RenderError(f'{len(found)} <div class="{name}">: a document has one {place} ({SPEC})')
+        one = _("a document has one footer") if name == RUNNING_FOOTER else _("a document has one header")
+        raise RenderError(_explained(f'{len(found)} <div class="{name}">', one))
     for node in found:
         _detach(body, node)
     return found[0] if found else None
@@ -488,22 +495,25 @@ def _classes(element, parent_tag: str, extra: frozenset[str] = frozenset()) -> f
     """The element's classes, refusing any element, class or attribute outside the subset."""
     allowed = CLASSES.get(element.tag)
     if allowed is None:
-        raise RenderError(f"<{element.tag}> inside <{parent_tag}> is not in the HTML subset ({SPEC})")
+        raise RenderError(_not_in_subset(f"<{element.tag}> inside <{parent_tag}>"))
     allowed |= extra
     for name in REFUSED_ATTRIBUTES:
         if element.get(name) is not None and (element.tag, name) != ("bdi", "dir"):
-            raise RenderError(f'<{element.tag} {name}="..."> is not in the HTML subset ({SPEC})')
+            raise RenderError(_not_in_subset(f'<{element.tag} {name}="...">'))
     named = frozenset(element.get("class", "").split())
     for running in (RUNNING_FOOTER, RUNNING_HEADER):
         if running in named - allowed:
-            raise RenderError(
-                f'<{element.tag} class="{running}"> inside <{parent_tag}>: '
-                f"the running {running.split('-')[1]} must be a <div> directly in <body> ({SPEC})"
-            )
+            where = isolate(f'<{element.tag} class="{running}"> inside <{parent_tag}>')
+            rule = (
+                _("the running footer must be a {div} directly in {body}")
+                if running == RUNNING_FOOTER
+                else _("the running header must be a {div} directly in {body}")
+            ).format(div=isolate("<div>"), body=isolate("<body>"))
+            raise RenderError(f"{where}: {rule} ({isolate(SPEC)})")
     classes = frozenset().union(*(STYLE_HOOKS.get(name, {name}) for name in named))
     unknown = sorted(classes - allowed)
     if unknown:
-        raise RenderError(f'class "{unknown[0]}" on <{element.tag}> is not in the HTML subset ({SPEC})')
+        raise RenderError(_not_in_subset(f'class "{unknown[0]}" on <{element.tag}>'))
     return classes
 
 
@@ -583,14 +593,14 @@ class _BodyWriter:
         elif tag in ("ol", "ul"):
             self._list(element, parent, block)
         elif tag == "table" and block.in_cell:
-            raise RenderError(f"<table> inside <{parent_tag}>: tables do not nest ({SPEC})")
+            raise RenderError(_explained(f"<table> inside <{parent_tag}>", _("tables do not nest")))
         elif tag == "table":
             cell_style = next((CELL_HOOKS[name] for name in sorted(_hooks(element)) if name in CELL_HOOKS), TABLE_TEXT)
             self._table(element, parent, replace(block, style=cell_style), "layout" in classes)
         elif tag == "hr":
             self._rule(parent, block, classes)
         else:
-            raise RenderError(f"<{tag}> inside <{parent_tag}> is not allowed there ({SPEC})")
+            raise RenderError(_explained(f"<{tag}> inside <{parent_tag}>", _("not allowed there")))
 
     def _derive(self, block: _Block, element, classes: frozenset[str]) -> _Block:
         """The block formatting ``element``'s classes give it and its descendants."""
@@ -739,12 +749,12 @@ class _BodyWriter:
         classes = _classes(node, parent_tag)
         tag = node.tag
         if tag not in INLINE_TAGS:
-            raise RenderError(f"<{tag}> inside <{parent_tag}>: only inline elements may be here ({SPEC})")
+            raise RenderError(_explained(f"<{tag}> inside <{parent_tag}>", _("only inline elements may be here")))
         if tag == "br":
             return [_Piece("", fmt, "br")]
         if tag == "img":
             if self.in_footer:
-                raise RenderError(f"<img> inside the running footer is not in the HTML subset ({SPEC})")
+                raise RenderError(_not_in_subset('<img> inside <div class="running-footer">'))
             return [_Piece("", fmt, "image", _image(node, self.base_dir))]
         fmt = _inline_format(fmt, tag, classes)
         fields = sorted(FIELDS.keys() & classes)
@@ -753,7 +763,9 @@ class _BodyWriter:
         if tag == "bdi":
             return [self._bdi(node, fmt)]
         if "marker" in classes:  # _list takes each item's marker before its text is read
-            raise RenderError(f'<span class="marker"> elsewhere than first in an <li> ({SPEC})')
+            raise RenderError(
+                _explained('<span class="marker">', _("elsewhere than first in an {li}").format(li=isolate("<li>")))
+            )
         if "nobr" in classes:
             return [replace(piece, text=_no_break(piece.text)) for piece in self._inline(node, fmt)]
         return self._inline(node, fmt)
@@ -762,22 +774,28 @@ class _BodyWriter:
         """``span.page-number`` / ``span.page-count``: an empty span the viewer fills with a number."""
         shown = f'<span class="{" ".join(classes)}">'
         if not self.in_footer:
-            raise RenderError(f"{shown} outside the running footer: only the footer knows its page ({SPEC})")
+            raise RenderError(
+                _explained(shown, _("outside the running footer: only the footer knows its page"), colon=False)
+            )
         if len(classes) > 1 or len(element) or (element.text or "").strip():
-            raise RenderError(f"{shown} must be empty and name one number: the field replaces its content ({SPEC})")
+            raise RenderError(
+                _explained(shown, _("must be empty and name one number: the field replaces its content"), colon=False)
+            )
         return _Piece(FIELDS[classes[0]], fmt, "field")
 
     def _bdi(self, element, fmt: _Format) -> _Piece:
         if len(element):
-            raise RenderError(f"<bdi> may hold only text, found <{element[0].tag}> ({SPEC})")
+            raise RenderError(
+                _explained("<bdi>", _("may hold only text, found {tag}").format(tag=isolate(f"<{element[0].tag}>")))
+            )
         text = element.text or ""
         direction = element.get("dir", "auto").lower()
         if direction not in ("ltr", "rtl", "auto"):
-            raise RenderError(f'<bdi dir="{direction}">: expected "ltr", "rtl" or "auto" ({SPEC})')
+            raise RenderError(_expected(f'<bdi dir="{direction}">', '"ltr", "rtl" or "auto"'))
         if direction == "auto":
             direction = _first_strong_direction(text)
-        isolate = direction if (direction == "rtl") != self.info.rtl else None
-        return _Piece(text, replace(fmt, isolate=isolate))
+        isolated = direction if (direction == "rtl") != self.info.rtl else None
+        return _Piece(text, replace(fmt, isolate=isolated))
 
     def _runs(self, pieces: list[_Piece], look: docx_styles.Look) -> Iterator:
         for piece in pieces:
@@ -805,7 +823,9 @@ class _BodyWriter:
             rId, picture = self.part.get_or_add_image(io.BytesIO(image.blob))  # one part per distinct image
         except IMAGE_ERRORS as exc:
             raise RenderError(
-                f'<img src="{_shown(image.src)}">: not an image Word can show (PNG, JPEG, GIF, BMP or TIFF) ({SPEC})'
+                _explained(
+                    f'<img src="{_shown(image.src)}">', _("not an image Word can show (PNG, JPEG, GIF, BMP or TIFF)")
+                )
             ) from exc
         # Our own count, not python-docx's next_id: that searches the whole document per picture.
         self._pictures += 1
@@ -815,7 +835,9 @@ class _BodyWriter:
         try:
             ooxml.set_description(inline, image.alt)
         except ValueError as exc:  # control characters XML 1.0 cannot hold
-            raise RenderError(f'<img alt="{image.alt[:40]}"> holds a character XML cannot hold') from exc
+            raise RenderError(
+                isolate(f'<img alt="{image.alt[:40]}">') + " " + _("holds a character XML cannot hold")
+            ) from exc
         return inline
 
     def _run_properties(self, fmt: _Format, look: docx_styles.Look):
@@ -858,16 +880,16 @@ class _BodyWriter:
         for node in _content(element):
             if isinstance(node, str):
                 if node.strip():
-                    raise RenderError(f"text directly inside <{element.tag}>: expected <li> ({SPEC})")
+                    raise RenderError(_expected(f"text directly inside <{element.tag}>", "<li>"))
                 continue
             classes = _classes(node, element.tag)
             if node.tag != "li":
-                raise RenderError(f"<{node.tag}> inside <{element.tag}>: expected <li> ({SPEC})")
+                raise RenderError(_expected(f"<{node.tag}> inside <{element.tag}>", "<li>"))
             items.append((node, classes, *_take_marker(node)))
         markers = [marker for _, _, marker, _ in items if marker is not None]
         style, num_id = LIST, None
         if markers and len(markers) < len(items):
-            raise RenderError(f"<{element.tag}>: some items have a marker and some do not ({SPEC})")
+            raise RenderError(_explained(f"<{element.tag}>", _("some items have a marker and some do not")))
         if markers:
             style, num_id = self.lists.add(element.tag, markers)
         for node, classes, marker, rest in items:
@@ -942,7 +964,13 @@ def _take_marker(li) -> tuple[str | None, list]:
     marker = nodes[first]
     _classes(marker, "li")
     if marker.tag != "span" or len(marker):
-        raise RenderError(f'<{marker.tag} class="marker"> must be a <span> holding only text ({SPEC})')
+        raise RenderError(
+            _explained(
+                f'<{marker.tag} class="marker">',
+                _("must be a {span} holding only text").format(span=isolate("<span>")),
+                colon=False,
+            )
+        )
     return _SPACE.sub(" ", marker.text or "").strip(), nodes[first + 1 :]
 
 
@@ -965,7 +993,9 @@ def _append_text(run, text: str) -> None:
         try:
             element.text = part
         except ValueError as exc:  # control characters XML 1.0 cannot hold
-            raise RenderError(f"text {text[:40]!r} holds a character XML cannot hold") from exc
+            raise RenderError(
+                _("text {text} holds a character XML cannot hold").format(text=isolate(repr(text[:40])))
+            ) from exc
         if part != part.strip(" "):
             element.set(qn("xml:space"), "preserve")
         run.append(element)
@@ -989,7 +1019,13 @@ def _image(element, base_dir: Path | None) -> _Image:
     src = element.get("src", "")
     alt = _SPACE.sub(" ", element.get("alt", "")).strip()
     if not alt:  # the description is what a screen reader says instead of the picture
-        raise RenderError(f'<img src="{_shown(src)}"> needs alt="...", a description of the picture ({SPEC})')
+        raise RenderError(
+            _explained(
+                f'<img src="{_shown(src)}">',
+                _("needs {alt}, a description of the picture").format(alt=isolate('alt="..."')),
+                colon=False,
+            )
+        )
     width, height = (_millimetres(element, src, name) for name in ("width", "height"))
     return _Image(src, _image_bytes(src, base_dir), width, height, alt)
 
@@ -1000,7 +1036,15 @@ def _millimetres(element, src: str, name: str) -> float:
     match = _MM.fullmatch(value or "")
     if match is None or float(match[1]) <= 0:
         found = f'{name}="{value}"' if value is not None else f"no {name}"
-        raise RenderError(f'<img src="{_shown(src)}"> has {found}: expected a size in mm, e.g. {name}="22mm" ({SPEC})')
+        raise RenderError(
+            _explained(
+                f'<img src="{_shown(src)}">',
+                _("has {found}: expected a size in mm, e.g. {example}").format(
+                    found=isolate(found), example=isolate(f'{name}="22mm"')
+                ),
+                colon=False,
+            )
+        )
     return float(match[1])
 
 
@@ -1011,19 +1055,32 @@ def _image_bytes(src: str, base_dir: Path | None) -> bytes:
         return _data_uri(src)
     if not parts.path or parts.scheme or parts.netloc or parts.path.startswith("/") or parts.query or parts.fragment:
         raise RenderError(
-            f'<img src="{_shown(src)}">: expected a path relative to the templates folder '
-            f"or a data:image/...;base64 URI ({SPEC})"
+            _expected(
+                f'<img src="{_shown(src)}">',
+                _("a path relative to the templates folder or a {uri} URI").format(
+                    uri=isolate("data:image/...;base64")
+                ),
+                quoted=False,
+            )
         )
     if base_dir is None:
-        raise RenderError(f'<img src="{_shown(src)}">: the DOCX writer was given no templates folder (base_dir)')
+        raise RenderError(
+            _at(f'<img src="{_shown(src)}">') + _("the DOCX writer was given no templates folder (base_dir)")
+        )
     try:
         path = (base_dir / urllib.parse.unquote(parts.path)).resolve()
         if not path.is_relative_to(base_dir):  # after resolving, so ../ and symlinks cannot leave it
-            raise RenderError(f'<img src="{_shown(src)}">: outside the templates folder {base_dir}')
+            raise RenderError(
+                _at(f'<img src="{_shown(src)}">')
+                + _("outside the templates folder {folder}").format(folder=isolate(base_dir))
+            )
         return path.read_bytes()
     except (OSError, ValueError) as exc:  # missing, a folder, or a NUL in the name
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise RenderError(f'<img src="{_shown(src)}">: cannot read {base_dir / parts.path}: {reason}') from None
+        raise RenderError(
+            _at(f'<img src="{_shown(src)}">')
+            + _("cannot read {file}: {reason}").format(file=isolate(base_dir / parts.path), reason=reason)
+        ) from None
 
 
 def _data_uri(src: str) -> bytes:
@@ -1031,11 +1088,43 @@ def _data_uri(src: str) -> bytes:
     header, comma, payload = src[len("data:") :].partition(",")
     media, *params = (value.strip().lower() for value in header.split(";"))
     if not comma or not media.startswith("image/") or params != ["base64"]:
-        raise RenderError(f'<img src="{_shown(src)}">: a data: URI must be data:image/...;base64,... ({SPEC})')
+        raise RenderError(
+            _explained(
+                f'<img src="{_shown(src)}">',
+                _("a {scheme} URI must be {form}").format(
+                    scheme=isolate("data:"), form=isolate("data:image/...;base64,...")
+                ),
+            )
+        )
     try:
         return base64.b64decode(_SPACE.sub("", urllib.parse.unquote(payload)), validate=True)
     except binascii.Error as exc:
-        raise RenderError(f'<img src="{_shown(src)}">: the data: URI is not valid base64 ({exc})') from None
+        raise RenderError(
+            _at(f'<img src="{_shown(src)}">')
+            + _("the {scheme} URI is not valid base64 ({reason})").format(scheme=isolate("data:"), reason=exc)
+        ) from None
+
+
+def _not_in_subset(what: str) -> str:
+    """``<x> inside <y> is not in the HTML subset (docs/html-subset.md)``, the markup kept in its own order."""
+    return _("{markup} is not in the HTML subset ({guide})").format(markup=isolate(what), guide=isolate(SPEC))
+
+
+def _explained(what: str, why: str, colon: bool = True) -> str:
+    """``<x> inside <y>: why (docs/html-subset.md)``: the markup, then the rule it breaks."""
+    return f"{isolate(what)}{':' if colon else ''} {why} ({isolate(SPEC)})"
+
+
+def _at(what: str) -> str:
+    """The markup a message is about, isolated, and the colon after it."""
+    return f"{isolate(what)}: "
+
+
+def _expected(what: str, wanted: str, quoted: bool = True) -> str:
+    """``<html dir="x">: expected "ltr" or "rtl" (docs/html-subset.md)``; ``quoted``: ``wanted`` is markup
+    or values (kept in their own order), not words of the tool's language."""
+    wanted = isolate(wanted) if quoted else wanted
+    return f"{isolate(what)}: " + _("expected {wanted} ({guide})").format(wanted=wanted, guide=isolate(SPEC))
 
 
 def _shown(src: str) -> str:
@@ -1055,7 +1144,7 @@ def _table_rows(element) -> list[tuple[list, bool]]:
         elif node.tag in ("thead", "tbody"):
             rows.extend((_row_cells(tr), node.tag == "thead") for tr in _children(node, ("tr",)))
         else:
-            raise RenderError(f"<{node.tag}> inside <table> is not in the HTML subset ({SPEC})")
+            raise RenderError(_not_in_subset(f"<{node.tag}> inside <table>"))
     return rows
 
 
@@ -1065,11 +1154,11 @@ def _children(element, allowed: tuple[str, ...]) -> list:
     for node in _content(element):
         if isinstance(node, str):
             if node.strip():
-                raise RenderError(f"text directly inside <{element.tag}> ({SPEC})")
+                raise RenderError(_not_in_subset(f"text directly inside <{element.tag}>"))
             continue
         _classes(node, element.tag)
         if node.tag not in allowed:
-            raise RenderError(f"<{node.tag}> inside <{element.tag}> is not in the HTML subset ({SPEC})")
+            raise RenderError(_not_in_subset(f"<{node.tag}> inside <{element.tag}>"))
         found.append(node)
     return found
 
@@ -1081,7 +1170,7 @@ def _row_cells(tr) -> list[tuple]:
 def _colspan(cell) -> int:
     value = cell.get("colspan", "1")
     if not value.isdigit() or int(value) < 1:
-        raise RenderError(f'<{cell.tag} colspan="{value}">: expected a whole number of at least 1 ({SPEC})')
+        raise RenderError(_expected(f'<{cell.tag} colspan="{value}">', _("a whole number of at least 1"), quoted=False))
     return int(value)
 
 
@@ -1106,7 +1195,7 @@ class _TableSizer:
         total = sum(int(col.get(qn("w:w"))) for col in grid)
         padding = 2 * (0.2 if layout else 0.4) * self.fonts.size_pt * 20  # the table style's cell margins
         cells: list[list[docx_tables.Cell]] = [[] for _ in range(columns)]
-        for row, _ in rows:
+        for row, _row_classes in rows:
             column = 0
             for cell, _classes in row:
                 span = _colspan(cell)

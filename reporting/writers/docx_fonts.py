@@ -19,6 +19,7 @@ from lxml import etree
 
 from reporting.build import cache
 from reporting.errors import RenderError
+from reporting.tool_language import _, isolate
 from reporting.writers import docx_parts, font_subset, ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
@@ -87,11 +88,12 @@ VIETNAMESE = PUNCTUATION | _ranges(
     (0x20, 0x7E), (0xA0, 0x17F), (0x1A0, 0x1B0), (0x300, 0x323), (0x1EA0, 0x1EF9), (0x20AB, 0x20AB)
 )
 
-# The project's fonts (templates/fonts/README.md). The DOCX names Times New Roman for Latin
-# and Vietnamese text (Decree 30/2020 prescribes it; Word has it, LibreOffice substitutes a
-# metric-compatible face), described in the font table from Tinos, which has its metrics.
-# With [docx] embed_latin_font it names Tinos and embeds it: an embedded face is found by
-# its own name, and Tinos may not be renamed Times New Roman. Amiri has no italic.
+# The DocxWriter's defaults, for a writer made without a project (tests, tools): the shipped
+# [fonts] table of reporting.toml, which a build reads instead (font_table.py; a test keeps the
+# two equal). The DOCX names Times New Roman for Latin and Vietnamese text (Decree 30/2020
+# prescribes it; Word has it, LibreOffice substitutes a metric-compatible face), described in the
+# font table from Tinos, which has its metrics. Embedded, it names Tinos: an embedded face is
+# found by its own name, and Tinos may not be renamed Times New Roman. Amiri has no italic.
 LATIN_FAMILY, EMBEDDED_LATIN_FAMILY, COMPLEX_FAMILY = "Times New Roman", "Tinos", "Amiri"
 TINOS = FontFiles(
     "tinos/Tinos-Regular.ttf",
@@ -207,8 +209,9 @@ def _faces(
             continue
         if family not in files:
             raise RenderError(
-                f'no font file to embed for the font "{family}": known are '
-                f"{', '.join(sorted(files))} (DocxWriter font_files, or embed_fonts=False)"
+                _(
+                    'no font file to embed for the font "{family}": known are {known} ([fonts] in reporting.toml)'
+                ).format(family=isolate(family), known=isolate(", ".join(sorted(files))))
             )
         slot, relative = files[family].slot_for(bold, italic)
         faces.setdefault((family, slot, relative), set()).update(chars)
@@ -275,14 +278,20 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise RenderError(f"cannot read the font {path} to embed it: {exc.strerror or exc}") from None
+        raise RenderError(
+            _("cannot read the font {file} to embed it: {reason}").format(
+                file=isolate(path), reason=exc.strerror or exc
+            )
+        ) from None
 
 
 def _open(data: bytes, path: Path, **options) -> TTFont:
     try:
         return TTFont(io.BytesIO(data), **options)
     except TTLibError as exc:
-        raise RenderError(f"the font {path} cannot be read to embed it: {exc}") from None
+        raise RenderError(
+            _("the font {file} is not a font that can be embedded: {reason}").format(file=isolate(path), reason=exc)
+        ) from None
 
 
 def _subset(data: bytes, path: Path, coverage: frozenset[int], pages: frozenset[int]) -> bytes:

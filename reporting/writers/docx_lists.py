@@ -14,6 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from reporting.errors import RenderError
+from reporting.tool_language import _, isolate
 from reporting.writers import ooxml
 from reporting.writers.docx_styles import BULLET, LIST_BULLET, LIST_NUMBER, ORDERED
 
@@ -47,14 +48,19 @@ class Lists:
             expected = [label(number, self.digits) for number in range(1, len(markers) + 1)]
             if markers != expected:
                 raise RenderError(
-                    f"<ol> markers {markers[:3]} ...: expected {expected[:3]} ..., the numbers "
-                    f"Word shows in the document's digits ({SPEC})"
+                    isolate(f"<ol> markers {markers[:3]} ...")
+                    + ": "
+                    + _("expected {numbers} ..., the numbers Word shows in the document's digits ({guide})").format(
+                        numbers=isolate(expected[:3]), guide=isolate(SPEC)
+                    )
                 )
             abstract, style = ORDERED, LIST_NUMBER
         else:
             if len(set(markers)) != 1 or len(markers[0]) != 1:
                 raise RenderError(
-                    f"<ul> markers {markers[:3]}: expected one character, the same on every item ({SPEC})"
+                    isolate(f"<ul> markers {markers[:3]}")
+                    + ": "
+                    + _("expected one character, the same on every item ({guide})").format(guide=isolate(SPEC))
                 )
             abstract = self._bullets.setdefault(markers[0], max(self._bullets.values()) + 1)
             style = LIST_BULLET
@@ -70,7 +76,7 @@ class Lists:
             numbering.append(self._abstract(abstract, bullet, "bullet", LIST_BULLET if abstract == BULLET else None))
         for num_id, abstract in ((ORDERED, ORDERED), (BULLET, BULLET)):
             numbering.append(_num(num_id, abstract, restart=False))
-        for index, (abstract, _) in enumerate(self._lists):
+        for index, (abstract, _bullet) in enumerate(self._lists):
             numbering.append(_num(FIRST_LIST_ID + index, abstract, restart=True))
 
     def _abstract(self, abstract_id: int, text: str, number_format: str, style: str | None):

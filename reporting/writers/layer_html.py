@@ -20,6 +20,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from reporting.tool_language import _, isolate
+
 MARKER = "data-variable"
 _START = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\s" + MARKER + r'="([^"]+)"[^>]*>')
 _MIN_SIZE = re.compile(r'\sdata-min-size="(\d+(?:\.\d+)?)%"')
@@ -56,17 +58,27 @@ def split_layers(html: str) -> Layers:
     names: set[str] = set()
     for match in _START.finditer(html):
         if match.start() < position:
-            raise LayerError(f"the variable element {match.group(2)!r} is inside another variable element")
+            raise LayerError(
+                _("the variable element {name} is inside another variable element").format(
+                    name=isolate(repr(match.group(2)))
+                )
+            )
         tag, name = match.group(1).lower(), match.group(2)
         if name in names:
-            raise LayerError(f"two elements are marked {MARKER}={name!r}; each variable box needs its own name")
+            raise LayerError(
+                _("two elements are marked {marker}; each variable box needs its own name").format(
+                    marker=isolate(f"{MARKER}={name!r}")
+                )
+            )
         names.add(name)
         end = _closing_tag(html, tag, match.end(), name)
         size = _MIN_SIZE.search(match.group(0))
         scale = float(size.group(1)) / 100 if size else 1.0
         if size is not None and not 0.3 <= scale <= 1:
             raise LayerError(
-                f"data-min-size of {name!r}: expected a percentage from 30% to 100%, found {size.group(1)}%"
+                _("{setting}: expected a percentage from 30% to 100%, found {value}%").format(
+                    setting=isolate(f"data-min-size of {name!r}"), value=size.group(1)
+                )
             )
         texts.append(VariableText(name, html[match.end() : end], scale))
         pieces += [html[position : match.end()]]
@@ -83,7 +95,11 @@ def _closing_tag(html: str, tag: str, start: int, name: str) -> int:
         depth += -1 if match.group(0).startswith("</") else 1
         if depth == 0:
             return match.start()
-    raise LayerError(f"the variable element {name!r} (<{tag}>) is never closed")
+    raise LayerError(
+        _("the variable element {name} ({tag}) is never closed").format(
+            name=isolate(repr(name)), tag=isolate(f"<{tag}>")
+        )
+    )
 
 
 def head_of(html: str) -> str:

@@ -18,6 +18,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from reporting.errors import EnvironmentProblem, PageOverflow, RenderError
+from reporting.tool_language import _, isolate
 
 
 class RefusedURL(FatalURLFetchingError):
@@ -49,15 +50,23 @@ class ConfinedFetcher(URLFetcher):
             return self._data(url)
         if scheme != "file":
             raise RefusedURL(
-                f"refused to fetch {url}: only files under the templates folder and data: URIs are allowed"
+                _("refused to fetch {url}: only files under the templates folder and data: URIs are allowed").format(
+                    url=isolate(url)
+                )
             )
         path = self._local_path(url)
         if not any(path.is_relative_to(root) for root in self.allowed_roots):
-            raise RefusedURL(f"refused to fetch {url}: outside {', '.join(map(str, self.allowed_roots))}")
+            raise RefusedURL(
+                _("refused to fetch {url}: outside {folders}").format(
+                    url=isolate(url), folders=isolate(", ".join(map(str, self.allowed_roots)))
+                )
+            )
         try:
             body = path.read_bytes()
         except OSError as exc:
-            raise RefusedURL(f"could not read {url}: {exc.strerror}") from None
+            raise RefusedURL(
+                _("could not read {url}: {reason}").format(url=isolate(url), reason=exc.strerror)
+            ) from None
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         # Answer with the virtual URL: relative URLs in a stylesheet resolve against it, still path-free.
         shown = (
@@ -74,7 +83,7 @@ class ConfinedFetcher(URLFetcher):
         return Path(local).resolve()
 
     def _data(self, url: str) -> URLFetcherResponse:
-        header, _, payload = url[5:].partition(",")
+        header, _comma, payload = url[5:].partition(",")
         media = header.removesuffix(";base64") or "text/plain"
         body = base64.b64decode(payload) if header.endswith(";base64") else urllib.parse.unquote_to_bytes(payload)
         return URLFetcherResponse(url, body, {"Content-Type": media})
@@ -86,8 +95,10 @@ def check_harfbuzz_subsetting() -> None:
 
     if getattr(ffi, "harfbuzz_subset", None) is None:
         raise EnvironmentProblem(
-            "WeasyPrint found no HarfBuzz subsetter: install the system package "
-            "libharfbuzz-subset0 (apt-get install libharfbuzz-subset0), or run ./run setup"
+            _(
+                "WeasyPrint found no HarfBuzz subsetter: install the system package libharfbuzz-subset0 "
+                "(apt-get install libharfbuzz-subset0), or run ./run setup"
+            )
         )
 
 
@@ -154,7 +165,11 @@ class PdfWriter:
         finally:
             logger.removeHandler(capture)
         if capture.missing_glyphs:
-            raise RenderError("a character has no glyph in the document's fonts: " + capture.missing_glyphs[0])
+            raise RenderError(
+                _("a character has no glyph in the document's fonts: {detail}").format(
+                    detail=isolate(capture.missing_glyphs[0])
+                )
+            )
 
 
 @dataclass(frozen=True)
@@ -193,7 +208,7 @@ class ArchiveSource:
             for name, data, mime, description in files
         ]
         # /ID from the content: the same document gets the same identifier, a changed one another.
-        content = html.encode("utf-8") + self.data + b"".join(data for _, data in self.sheets)
+        content = html.encode("utf-8") + self.data + b"".join(data for _name, data in self.sheets)
         identifier = hashlib.sha256(content).hexdigest()[:32].encode("ascii")
         # pdf_tags: the structure tree (headings, paragraphs, tables) for assistive technology.
         return {"pdf_variant": "pdf/a-3b", "attachments": attachments, "pdf_identifier": identifier, "pdf_tags": True}

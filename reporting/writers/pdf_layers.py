@@ -25,6 +25,7 @@ import math
 from dataclasses import asdict, dataclass
 
 from reporting.errors import RenderError
+from reporting.tool_language import _, isolate, number
 from reporting.writers.layer_html import MARKER, Layers, VariableText, head_of
 
 STEP = 0.05  # how much a text shrinks at a time
@@ -101,8 +102,10 @@ def _measure(document, names: list[str]) -> tuple[tuple[Box, ...], float, float]
     missing = [name for name in names if name not in found]
     if section is None or missing:
         raise RenderError(
-            f"the variable box {missing[0] if missing else ''!r} is not a block on the certificate page "
-            f"(give the element marked {MARKER} display: block)"
+            _(
+                "the variable box {name} is not a block on the certificate page (give the element marked {marker} "
+                "display: block)"
+            ).format(name=isolate(repr(missing[0] if missing else "")), marker=isolate(MARKER))
         )
     bleed_x, bleed_y = page.margin_width() - page.style["size"][0], page.margin_height() - page.style["size"][1]
     boxes = tuple(_box(name, found[name], section, bleed_x / 2, bleed_y / 2) for name in names)
@@ -113,8 +116,10 @@ def _box(name: str, box, section, bleed_x: float, bleed_y: float) -> Box:
     minimum = box.style["min_height"]
     if minimum == "auto" or not minimum.value:
         raise RenderError(
-            f"the variable box {name!r} has no min-height in the certificate stylesheet: the room its "
-            "text may take must be declared, so the page is laid out the same for every awardee"
+            _(
+                "the variable box {name} has no min-height in the certificate stylesheet: the room its text may "
+                "take must be declared, so the page is laid out the same for every awardee"
+            ).format(name=isolate(repr(name)))
         )
     x, y = box.content_box_x(), box.content_box_y()
     origin_x, origin_y = section.border_box_x(), section.border_box_y()
@@ -243,9 +248,14 @@ def typeset_variable(writer, static_html: str, layer: StaticLayer, pages: list[t
                 if scale is None:
                     raise BoxOverflow(
                         page,
-                        f"the {text.name} does not fit its box on the certificate even at "
-                        f"{text.min_scale:.0%} of its size; shorten it, or let it shrink further "
-                        f'(data-min-size on the element marked {MARKER}="{text.name}")',
+                        _(
+                            "the {name} does not fit its box on the certificate even at {percent}% of its size; "
+                            "shorten it, or let it shrink further ({setting})"
+                        ).format(
+                            name=isolate(text.name),
+                            percent=number(round(text.min_scale * 100)),
+                            setting=isolate(f'data-min-size on the element marked {MARKER}="{text.name}"'),
+                        ),
                     )
                 scales[page][index] = scale
                 changed = True

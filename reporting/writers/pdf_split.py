@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import pikepdf
 
 from reporting.errors import RenderError
+from reporting.tool_language import _
 from reporting.writers.pdf_overlay import open_pdf, shift
 from reporting.writers.pdf_overlay import trim as trim_page
 
@@ -63,7 +64,7 @@ def print_file(chunks: Iterable[bytes], duplex: bool, offset_mm: tuple[float, fl
                 blank = combined.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
                 blank.obj.MediaBox = pikepdf.Array(box)
     if not len(combined.pages):
-        raise RenderError("the print file would have no pages")
+        raise RenderError(_("the print file would have no pages"))
     if info is not None:
         combined.trailer.Info = info
     return save_pdf(combined)

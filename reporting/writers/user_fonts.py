@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reporting.errors import ReportingError
+from reporting.tool_language import _, isolate
 
 FOLDER_NAME = "reporting"  # our own subfolder of the user's font folder: we only write there
 LICENCES = ("OFL.txt", "LICENSE.txt")
@@ -101,7 +102,9 @@ def _copy(source: Path, target: Path, result: Installed) -> None:
         temporary.write_bytes(data)
         temporary.replace(target)
     except OSError as exc:
-        raise FontInstallError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise FontInstallError(
+            _("cannot write {file}: {meaning}").format(file=isolate(target), meaning=exc.strerror or exc)
+        ) from None
     result.written.append(target)
 
 

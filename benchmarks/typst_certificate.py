@@ -53,7 +53,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 def certificate_inputs(html_text: str, locale: str) -> dict[str, str]:
     """The lines of one certificate's HTML (as the build rendered it) for the Typst source."""
-    body = html_text[html_text.index('<section class="page certificate">') :]
+    body = html_text[html_text.index('<section class="page certificate"') :]
     lines = [html.unescape(_TAG.sub("", line)).strip() for line in re.split(r"<br>|</p>|</h1>|</td>", body)]
     lines = [line for line in lines if line]
     keys = ["heading", "motto", "issuer", "title", "awarded", "name", "position", "citation"]
@@ -95,6 +95,7 @@ def _compile(job: tuple[dict, str]) -> tuple[int, float]:
     started = time.process_time()
     assert _COMPILER is not None, "the pool's initializer makes the compiler"
     data = _COMPILER.compile(format="pdf", sys_inputs=inputs)
+    assert isinstance(data, bytes), "one PDF document, not pages"
     Path(target).write_bytes(data)
     return len(data), time.process_time() - started
 

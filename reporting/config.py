@@ -6,7 +6,6 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from struct import error as struct_error
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -549,14 +548,9 @@ def _font_problems(root: Path, settings: _Settings, source) -> list[Problem]:
 
 def _font_family(path: Path) -> str | None:
     """The family a font file names itself by (its name table), None if it cannot be read as a font."""
-    from fontTools.ttLib import TTFont, TTLibError
+    from reporting.font_facts import font_facts
 
-    try:
-        with TTFont(path, lazy=True) as font:
-            names = font["name"]
-            return str(names.getDebugName(16) or names.getDebugName(1) or "")
-    except (TTLibError, OSError, KeyError, ValueError, AssertionError, struct_error):
-        return None
+    return font_facts(path).family
 
 
 def _project(root: Path, settings: _Settings) -> Project:

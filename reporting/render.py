@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -26,6 +27,31 @@ from reporting.tool_language import _, isolate
 # The awards' counts are phrased by the catalog's plural forms (with a case as context where the language declines).
 AWARDED_GROUPS = ("%(num)s group", "%(num)s groups")
 AWARDED_INDIVIDUALS = ("%(num)s individual", "%(num)s individuals")
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache:
+    """Compiled templates kept in the cache folder: compiling them was a tenth of a build with nothing
+    to write. Jinja checks each entry against its template's source; the folder is named by this
+    package's code (the environment's settings, extensions and sandbox live in it) and Jinja's version."""
+    from reporting.build import cache
+    from reporting.build.freshness import code_version
+
+    folder = cache.folder("jinja") / f"{code_version()[:24]}-{jinja2.__version__}"
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+    return _QuietBytecodeCache(str(folder))
+
+
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A cache folder that cannot be read or written only costs the compiling."""
+
+    def load_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 class Renderer:
@@ -54,6 +80,7 @@ class Renderer:
             extensions=["jinja2.ext.i18n"],
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=_bytecode_cache(),
         )
         # jinja2.ext.i18n adds this method at run time (Environment.extend): Jinja's annotations cannot know it.
         env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]

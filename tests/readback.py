@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reporting.config import PageGeometry
 from reporting.language.bidi import isolate_ltr, isolate_rtl
-from textutil import BIDI_CONTROLS, docx_paragraphs, pdf_reading_order
+from textutil import BIDI_CONTROLS, docx_paragraphs, font_face_style, pdf_reading_order
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +28,7 @@ def read_back(folder: Path, locale: str, texts: list[str], css: str = "") -> tup
     rtl = locale == "ar"
     document = (
         f'<html lang="{locale}" dir="{"rtl" if rtl else "ltr"}"><head><link rel="stylesheet" '
-        f'href="css/common.css"><style>{css}</style></head><body>{rows}</body></html>'
+        f'href="css/common.css">{font_face_style(locale)}<style>{css}</style></head><body>{rows}</body></html>'
     )
     document = isolate_ltr(document) if rtl else isolate_rtl(document)
     pdf, docx = folder / f"{locale}.pdf", folder / f"{locale}.docx"

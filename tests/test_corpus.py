@@ -15,7 +15,7 @@ from reporting.config import LocaleSettings, load_project
 from reporting.language.filters import LocalFilters
 from reporting.language.locales import LocaleFacts
 from reporting.language.messages import load_translations
-from textutil import docx_paragraphs, letters, pdf_text
+from textutil import docx_paragraphs, font_face_style, letters, pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = [("ar", "latn"), ("ar", "arab"), ("vi", "latn")]
@@ -156,8 +156,8 @@ def read_back(tmp_path_factory) -> dict[tuple[str, str], tuple[str, str]]:
             if (c, d) == (code, digits)
         )
         html = (
-            f'<html lang="{code}" dir="{direction}"><head><link rel="stylesheet" href="css/common.css"></head>'
-            f"<body>{rows}</body></html>"
+            f'<html lang="{code}" dir="{direction}"><head><link rel="stylesheet" href="css/common.css">'
+            f"{font_face_style(code)}</head><body>{rows}</body></html>"
         )
         pdf = folder / f"{code}-{digits}.pdf"
         pdf.write_bytes(PdfWriter(ROOT / "templates").write(html))

@@ -16,6 +16,7 @@ import pytest
 from docx import Document
 from fontTools.ttLib import TTFont
 
+import office
 from reporting.writers import docx_fonts, font_subset, ooxml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,24 +118,8 @@ def test_every_arabic_certificate_docx_is_under_100_kb(built):
 
 
 def libreoffice_pdf(source: Path, folder: Path, env: dict) -> Path:
-    profile = (folder / "profile").as_uri()  # its own profile: it also keeps the fonts documents embed
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env=env,
-    )
-    return folder / f"{source.stem}.pdf"
+    (pdf,) = office.convert([source], folder, env=env)
+    return pdf
 
 
 def word_boxes(pdf: Path) -> dict[str, float]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+import office
 from conftest import run_cli
 from reporting.config import PageGeometry
 from reporting.writers import docx_parts, user_fonts
@@ -122,24 +123,10 @@ def _libreoffice(docx: Path, folder: Path, *convert: str) -> Path:
     environment = dict(os.environ, XDG_DATA_HOME=str(folder / "share"))
     user_fonts.install(TEMPLATES / "fonts", folder / "share" / "fonts" / "reporting", platform="linux")
     subprocess.run(["fc-cache", str(folder / "share" / "fonts")], env=environment, check=True, capture_output=True)
-    profile = (folder / "profile").as_uri()
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            *convert,
-            "--outdir",
-            str(folder / "out"),
-            str(docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-        env=environment,
+    (converted,) = office.convert(
+        [docx], folder / "out", convert[0], env=environment, timeout=240, profile=folder / "profile"
     )
-    return folder / "out" / docx.with_suffix("." + convert[0].split(":")[0]).name
+    return converted
 
 
 def _pdf_pages(pdf: Path) -> list[str]:

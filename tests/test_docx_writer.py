@@ -15,6 +15,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 
+import office
 from reporting.config import PageGeometry
 from reporting.errors import RenderError
 from reporting.writers import ooxml
@@ -690,23 +691,8 @@ def test_libreoffice_shows_the_image_at_its_size(templates, tmp_path):
 def _libreoffice_pdf(data: bytes, folder) -> str:
     source = folder / "document.docx"
     source.write_bytes(data)
-    profile = (folder / "profile").as_uri()  # its own profile: other soffice runs may be going on
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return str(folder / "document.pdf")
+    (pdf,) = office.convert([source], folder)
+    return str(pdf)
 
 
 def _run(*command: str) -> str:

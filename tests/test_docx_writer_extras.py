@@ -14,6 +14,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
 
+import office
 from reporting.config import PageGeometry
 from reporting.errors import RenderError
 from reporting.writers import docx_fonts, docx_styles, ooxml
@@ -381,24 +382,8 @@ def _libreoffice_pdf(data: bytes, folder: Path, env: dict | None = None) -> Path
     folder.mkdir(parents=True, exist_ok=True)
     source = folder / "document.docx"
     source.write_bytes(data)
-    profile = (folder / "profile").as_uri()  # its own profile: it also keeps the fonts documents embed
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env=env,
-    )
-    return folder / "document.pdf"
+    (pdf,) = office.convert([source], folder, env=env)
+    return pdf
 
 
 def _run(*command: str) -> str:

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+import office
 from reporting.config import PageGeometry
 from reporting.language.bidi import isolate_ltr, isolate_rtl
 from reporting.language.line_breaks import keep_together
-from textutil import BIDI_CONTROLS, docx_xml, pdf_text
+from textutil import BIDI_CONTROLS, docx_xml, font_face_style, pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -42,7 +43,8 @@ def document(locale: str, nobr: bool) -> str:
     heading = f'<h1 class="title">{HEADINGS[locale]}</h1>'
     html = (
         f'<html lang="{locale}" dir="{"rtl" if rtl else "ltr"}"><head><link rel="stylesheet" href="css/common.css">'
-        f"<style>{NARROW} p {{ text-align: start; }}</style></head><body>{heading}{paragraphs}</body></html>"
+        f"{font_face_style(locale)}<style>{NARROW} p {{ text-align: start; }}</style></head>"
+        f"<body>{heading}{paragraphs}</body></html>"
     )
     html = keep_together(html) if nobr else html
     return isolate_ltr(html) if rtl else isolate_rtl(html)
@@ -191,20 +193,4 @@ def test_list_items_first_lines_align_with_the_rest_in_the_docx(built, locale, t
 
 
 def _libreoffice(sources: list[Path], folder: Path) -> list[Path]:
-    profile = (folder / "profile").as_uri()  # its own profile: other soffice runs may be going on
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            *map(str, sources),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return [folder / source.with_suffix(".pdf").name for source in sources]
+    return office.convert(sources, folder, timeout=300)

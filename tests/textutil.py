@@ -245,3 +245,12 @@ def docx_shown_paragraphs(path: Path) -> list[str]:
     """Every body paragraph's text with the list number Word puts before it."""
     labels = docx_list_labels(path)
     return [f"{labels[index]}\t{text}" if index in labels else text for index, text in enumerate(docx_paragraphs(path))]
+
+
+def font_face_style(locale: str) -> str:
+    """The ``<style>`` with the @font-face rules a rendered document of ``locale`` carries (render.py writes
+    them from reporting.toml's [fonts]): HTML made by a test without it would be set in a fallback font."""
+    from reporting.config import load_project
+    from reporting.font_faces import font_face_css
+
+    return f"<style>{font_face_css(load_project(Path(__file__).resolve().parent.parent).faces(locale))}</style>"

@@ -28,11 +28,10 @@ _COLLAPSED = {"\n", "\t", "\r"}
 
 @cache
 def font_characters(path: Path) -> frozenset[int]:
-    """The code points a font maps (its cmap), read once per process."""
-    from fontTools.ttLib import TTFont
+    """The code points a font maps (its cmap), read once per process (from the cache folder when there)."""
+    from reporting.font_facts import font_facts
 
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    return font_facts(path).characters
 
 
 @cache

@@ -138,11 +138,12 @@ class PdfWriter:
 
         return typeset_parts(self, parts)
 
-    def typeset(self, html: str, expected_pages: int | None = None):
-        """The laid-out WeasyPrint document of ``html`` (not drawn yet)."""
+    def typeset(self, html: str, expected_pages: int | None = None, stylesheets: tuple = ()):
+        """The laid-out WeasyPrint document of ``html`` (not drawn yet); ``stylesheets``: parsed
+        ``weasyprint.CSS`` sheets applied after the document's own (the variable layer's, parsed once)."""
         with self._checked():
             html_document = weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
-            document = html_document.render(font_config=self.font_config)
+            document = html_document.render(font_config=self.font_config, stylesheets=list(stylesheets))
         if expected_pages is not None and len(document.pages) != expected_pages:
             raise PageOverflow(expected_pages, len(document.pages))
         return document

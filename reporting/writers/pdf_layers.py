@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 
 from reporting.errors import RenderError
 from reporting.tool_language import _, isolate, number
+from reporting.writers.layer_css import parsed_sheets, unlinked
 from reporting.writers.layer_html import MARKER, Layers, VariableText, head_of
 
 STEP = 0.05  # how much a text shrinks at a time
@@ -165,7 +166,10 @@ section.certificate.variable-layer { border: none; padding: 0; margin: 0; min-he
 def variable_html(
     static_html: str, layer: StaticLayer, pages: list[tuple[VariableText, ...]], scales: list[list[float]]
 ) -> str:
-    """One page per awardee holding only its variable texts, at the static layer's places."""
+    """One page per awardee holding only its variable texts, at the static layer's places.
+
+    The head links no stylesheet: ``typeset_variable`` hands the certificate's linked sheets to
+    WeasyPrint already parsed (``writers/layer_css.py``)."""
     rules: dict[tuple[int, float], str] = {}
     body = []
     for texts, page_scales in zip(pages, scales, strict=True):
@@ -181,7 +185,8 @@ def variable_html(
             f".{rule} {{ left: {box.x:.4f}px; top: {box.y:.4f}px; width: {box.width:.4f}px; "
             f"height: {box.height:.4f}px; {box.css(scale)} }}"
         )
-    head = head_of(static_html).replace("</head>", "<style>" + "\n".join(css) + "</style>\n</head>", 1)
+    head, _links = unlinked(head_of(static_html))
+    head = head.replace("</head>", "<style>" + "\n".join(css) + "</style>\n</head>", 1)
     return head + "\n".join(body) + "\n</body>\n</html>\n"
 
 
@@ -236,8 +241,11 @@ class BoxOverflow(RenderError):
 def typeset_variable(writer, static_html: str, layer: StaticLayer, pages: list[tuple[VariableText, ...]]) -> bytes:
     """The variable layer of ``pages`` (one awardee each) as one PDF, every text fitted to its box."""
     scales = [[1.0] * len(texts) for texts in pages]
+    sheets = tuple(parsed_sheets(writer, unlinked(head_of(static_html))[1]))
     while True:
-        document = writer.typeset(variable_html(static_html, layer, pages, scales), expected_pages=len(pages))
+        document = writer.typeset(
+            variable_html(static_html, layer, pages, scales), expected_pages=len(pages), stylesheets=sheets
+        )
         changed = False
         for page, ratios in enumerate(overflowing(document, len(pages))):
             for index, ratio in enumerate(ratios):

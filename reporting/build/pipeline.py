@@ -27,6 +27,7 @@ from reporting.build.manifest import (
     previous_outputs,
     refuse_foreign_folder,
 )
+from reporting.build.memory import return_freed_memory
 from reporting.build.output_paths import check_output_folder, ensure_no_links
 from reporting.build.publish import STAGING_NAME, Staging, StagingArea, file_sha256, recover
 from reporting.build.workers import (
@@ -229,7 +230,7 @@ def _run_build(
     project: Project, output: Path, selection: Selection, progress: Progress | None, workers: Workers, started: float
 ) -> BuildResult:
     bundles = load_bundles(project)  # read, validate, merge: every problem before anything is rendered
-    _return_freed_memory()  # what loading held and let go (a big sheet's rows: tens of megabytes)
+    return_freed_memory()  # what loading held and let go (a big sheet's rows: tens of megabytes)
     _check_selection(bundles, project, selection)
     renderer = Renderer(project)
     planned = plan(bundles, project, selection, renderer)  # which documents, from the document table
@@ -741,16 +742,6 @@ def render_certificate_set(
     """Every chunk of a set at once (for tests and tools; the build renders them as it goes)."""
     pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size), strict=True)
     return [_render_chunk(renderer, item, project, awardees, stems) for awardees, stems in pieces]
-
-
-def _return_freed_memory() -> None:
-    """Give the memory freed so far back to the system (glibc keeps it for the process otherwise)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # another C library: the memory is reused by the build instead
 
 
 def _check_selection(bundles: list[EventBundle], project: Project, selection: Selection) -> None:

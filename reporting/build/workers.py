@@ -236,11 +236,14 @@ class Worker:
         return written
 
     def _print_file(self, task: PrintFileTask) -> Written:
+        from reporting.build.memory import return_freed_memory
         from reporting.writers.pdf_split import print_file
 
-        return self.stage(
+        written = self.stage(
             task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex, task.offset_mm)
         )
+        return_freed_memory()  # the joined pages (10-25 KB each) are let go: the process shrinks back
+        return written
 
     def stage(self, target: Path, data: bytes) -> Written:
         """Stage ``data`` for ``target``, unless the file already holds exactly these bytes (a certificate

@@ -6,12 +6,18 @@ layers, and, when the optional benchmark dependency is installed (pip install ty
 compiling the same certificate one document at a time, all in one run so the ratios hold on a
 busy machine.
 Usage: .venv/bin/python benchmarks/certificates.py [N] [--format pdf|docx]... [--path layered|chunked|...]
-       .venv/bin/python benchmarks/certificates.py 100000 --path layered   # the 100,000-awardee event
+       .venv/bin/python benchmarks/certificates.py --awardees 100000   # the 100,000-awardee event
+
+``--awardees N`` is the big-event run: the awardees come from a CSV spreadsheet beside the event (the
+route docs/print-certificates.md describes for big events, since YAML is capped at 2 MB), only the
+shipped path runs, and the project is generated in a temporary folder (``--keep DIR`` to keep it there).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import random
 import resource
 import shutil
@@ -51,6 +57,30 @@ GIVEN = [
     ("Lâm", "لام"),
     ("Điệp", "ديب"),
 ]
+# A big event's people hold many positions in many units: the list's cells vary in length as real
+# ones do (a unit name can wrap onto a second line).
+POSITIONS = [
+    ("Thanh tra viên", "مفتش"),
+    ("Thanh tra viên chính", "مفتش أول"),
+    ("Chánh Thanh tra", "رئيس هيئة التفتيش"),
+    ("Phó Chánh Thanh tra", "نائب رئيس هيئة التفتيش"),
+    ("Trưởng phòng Tiếp công dân", "رئيس قسم استقبال المواطنين"),
+    ("Chuyên viên", "أخصائي"),
+]
+DISTRICTS = [
+    ("Kim Sơn", "كيم سون"),
+    ("Yên Khánh", "ين خانه"),
+    ("Hoa Lư", "هوا لو"),
+    ("Gia Viễn", "جيا فين"),
+    ("Nho Quan", "نهو كوان"),
+    ("Yên Mô", "ين مو"),
+    ("Tam Điệp", "تام ديب"),
+]
+UNITS = [
+    ("Thanh tra huyện {}", "هيئة التفتيش في منطقة {}"),
+    ("Ban Tiếp công dân huyện {}", "لجنة استقبال المواطنين في منطقة {}"),
+    ("Ủy ban nhân dân huyện {}, tỉnh Ninh Bình", "اللجنة الشعبية لمنطقة {} بمقاطعة نينه بينه"),
+]
 
 
 def synthetic_awardees(count: int, seed: int = 35) -> str:
@@ -69,15 +99,73 @@ def synthetic_awardees(count: int, seed: int = 35) -> str:
     return "\n".join(lines) + "\n"
 
 
-def make_project(folder: Path, count: int) -> Path:
+def synthetic_sheet(count: int, seed: int = 35) -> str:
+    """A CSV UTF-8 table of ``count`` individuals with varied names, positions and units in vi and ar."""
+    rng = random.Random(seed)
+    out = io.StringIO()
+    table = csv.writer(out, lineterminator="\n")
+    table.writerow(
+        ["Loại", "Mã", "Họ và tên (vi)", "الاسم (ar)", "Chức vụ (vi)", "المنصب (ar)", "Đơn vị (vi)", "الوحدة (ar)"]
+    )
+    for number in range(1, count + 1):
+        parts = [rng.choice(FAMILY), rng.choice(MIDDLE), rng.choice(GIVEN)]
+        if rng.random() < 0.3:  # a second middle name, as many Vietnamese names have
+            parts.insert(2, rng.choice([name for name in MIDDLE if name != parts[1]]))
+        position, (unit_vi, unit_ar), district = rng.choice(POSITIONS), rng.choice(UNITS), rng.choice(DISTRICTS)
+        table.writerow(
+            [
+                "Cá nhân",
+                f"c{number:06d}",
+                " ".join(p[0] for p in parts),
+                " ".join(p[1] for p in parts),
+                *position,
+                unit_vi.format(district[0]),
+                unit_ar.format(district[1]),
+            ]
+        )
+    return out.getvalue()
+
+
+def make_project(folder: Path, count: int, sheet: bool = False) -> Path:
+    """A copy of the project's settings and templates with one event of ``count`` individuals, listed
+    in its YAML or (``sheet``) in a CSV file beside it."""
     for name in ("reporting.toml",):
         shutil.copy(ROOT / name, folder / name)
     shutil.copytree(ROOT / "templates", folder / "templates")
     (folder / "data").mkdir()
     source = (ROOT / "data" / "directive-35-review.yaml").read_text(encoding="utf-8")
     head, _, _ = source.partition("  groups:")
-    (folder / "data" / "batch.yaml").write_text(head + synthetic_awardees(count), encoding="utf-8")
+    if sheet:
+        (folder / "data" / "awardees.csv").write_text(synthetic_sheet(count), encoding="utf-8")
+        awardees = "  source: awardees.csv\n"
+    else:
+        awardees = synthetic_awardees(count)
+    (folder / "data" / "batch.yaml").write_text(head + awardees, encoding="utf-8")
     return folder
+
+
+def run_big_event(count: int, jobs: int, keep: Path | None) -> None:
+    """The big-event run: ``count`` awardees from a CSV sheet, the shipped build, both languages and
+    formats (certificates, print files, lists, reports); wall and CPU time, peak memory of the tree."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        project = make_project(folder, count, sheet=True)
+        print(f"awardees: {count} from data/awardees.csv (generated in {time.perf_counter() - started:.1f} s)")
+        command = [sys.executable, str(ROOT / "build_reports.py"), "--project", str(project), "build"]
+        command += ["--output", str(project / "output"), "-q", "--jobs", str(jobs)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall, peak, peak_pss = measure(command, with_pss=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        certificates = count * 2
+        print(
+            f"{count} awardees x ar + vi ({jobs} workers): wall {wall:.0f} s ({wall / 60:.1f} min)  "
+            f"CPU {cpu:.0f} s ({cpu / certificates * 1000:.1f} ms a certificate)  "
+            f"peak RSS {peak:.0f} MB (the build and its workers, summed; shared pages counted in each)  "
+            f"peak PSS {peak_pss:.0f} MB (shared pages split between them)"
+        )
 
 
 def run(count: int, formats: list[str], paths: list[str]) -> None:
@@ -150,26 +238,29 @@ def run_typst(project: Path, count: int) -> None:
     )
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Wall time and the peak of the summed RSS of the build and its workers, sampled every 20 ms."""
+def measure(command: list[str], with_pss: bool = False):
+    """Wall time and the peak of the summed RSS of the build and its workers, sampled every 20 ms
+    (``with_pss``: every 200 ms, also the peak of their summed PSS, which splits shared pages)."""
     started = time.perf_counter()
     process = subprocess.Popen(command)
-    peak = 0
+    peak = peak_pss = 0
     while process.poll() is None:
         peak = max(peak, tree_rss_kb(process.pid))
-        time.sleep(0.02)
+        if with_pss:
+            peak_pss = max(peak_pss, tree_rss_kb(process.pid, "/smaps_rollup", "Pss:"))
+        time.sleep(0.2 if with_pss else 0.02)
     wall = time.perf_counter() - started
     if process.returncode:
         sys.exit(process.returncode)
-    return wall, peak / 1024
+    return (wall, peak / 1024, peak_pss / 1024) if with_pss else (wall, peak / 1024)
 
 
-def tree_rss_kb(pid: int) -> int:
+def tree_rss_kb(pid: int, file: str = "/status", field: str = "VmRSS:") -> int:
     total = 0
     for child in [pid] + children(pid):
         try:
-            for line in Path(f"/proc/{child}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{child}{file}").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
         except OSError:
             pass
@@ -192,5 +283,11 @@ if __name__ == "__main__":
     parser.add_argument("count", nargs="?", type=int, default=1000)
     parser.add_argument("--format", action="append", choices=["pdf", "docx"])
     parser.add_argument("--path", action="append", choices=list(PATHS), help=f"default: {', '.join(DEFAULT_PATHS)}")
+    parser.add_argument("--awardees", type=int, help="the big-event run: this many awardees from a CSV sheet")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes of the big-event run")
+    parser.add_argument("--keep", type=Path, help="generate the big event's project here and keep it")
     options = parser.parse_args()
-    run(options.count, options.format or ["pdf", "docx"], options.path or DEFAULT_PATHS)
+    if options.awardees:
+        run_big_event(options.awardees, options.jobs, options.keep)
+    else:
+        run(options.count, options.format or ["pdf", "docx"], options.path or DEFAULT_PATHS)

@@ -131,6 +131,9 @@ class PrintOptions:
 
 
 DEFAULT_CHUNK = 50
+# A list longer than this many table rows is typeset in parts of this many, joined into one PDF
+# (reporting/writers/html_parts.py): memory follows the part, not the list.
+DEFAULT_LIST_PART_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ class Project:
     certificate_chunk: int = DEFAULT_CHUNK
     # Certificates as two layers: the static page typeset once, only the variable boxes per awardee.
     certificate_layers: bool = True
+    list_part_rows: int = DEFAULT_LIST_PART_ROWS
     documents: tuple[DocumentType, ...] = DEFAULT_DOCUMENTS
     # The typefaces ([fonts]), in the table's order; each locale names the ones it uses.
     fonts: dict[str, FontFace] = field(default_factory=dict)
@@ -189,6 +193,7 @@ class _Build(_Table):
     job_time_limit_s: Annotated[float, Field(gt=0)] = 60.0  # a render job taking longer is stopped
     certificate_chunk: Annotated[int, Field(ge=1, le=500)] = DEFAULT_CHUNK
     certificate_layers: bool = True  # false: every certificate typeset whole
+    list_part_rows: Annotated[int, Field(ge=10, le=100_000)] = DEFAULT_LIST_PART_ROWS
     # The language the events are held in (the others are translations); default: the first locale.
     primary_locale: str | None = None
 
@@ -606,6 +611,7 @@ def _project(root: Path, settings: _Settings) -> Project:
             for name, face in settings.fonts.items()
         },
         certificate_layers=settings.build.certificate_layers,
+        list_part_rows=settings.build.list_part_rows,
         primary_locale=settings.build.primary_locale or next(iter(locales), ""),
         ui_language=tool_language.supported(settings.ui.language) or "",
     )

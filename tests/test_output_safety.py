@@ -318,6 +318,12 @@ def test_the_data_size_cap_says_what_to_do(place):
     assert code == 1 and snapshot(sibling) == before
     assert "expected at most 2,000,000 bytes, found 2,02" in err
     assert "pictures belong in templates/assets/" in err
+    # A big event's awardees have a route of their own: a spreadsheet, with the guide named.
+    assert (
+        "list them in a spreadsheet beside the event instead (awards: {source: awardees.xlsx}, up to 100,000 rows"
+        in err
+    )
+    assert "see docs/commend-from-a-spreadsheet.md" in err
     assert not output.exists()
     assert "2 MB" in (ROOT / "README.md").read_text(encoding="utf-8")
 

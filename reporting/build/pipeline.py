@@ -27,8 +27,9 @@ from reporting.build.manifest import (
     previous_outputs,
     refuse_foreign_folder,
 )
+from reporting.build.memory import return_freed_memory
 from reporting.build.output_paths import check_output_folder, ensure_no_links
-from reporting.build.publish import Staging, file_sha256, recover
+from reporting.build.publish import STAGING_NAME, Staging, StagingArea, file_sha256, recover
 from reporting.build.workers import (
     CalibrationTask,
     ChunkTask,
@@ -206,7 +207,30 @@ def run_build(
     output = output.resolve()
     check_output_folder(project, output)  # never the project, data/, templates/ or reporting.toml
     forget_assets()
+    area = StagingArea(output, output / STAGING_NAME)
+    with Workers(project, area, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
+        if _big_data(project):  # forked now, before the data is loaded: the awardees are not copied into them
+            workers.start()
+        return _run_build(project, output, selection, progress, workers, started)
+
+
+# Data folders larger than this (about 4,000 awardees) start the workers before loading. A smaller
+# build starts them when it has something to write, with everything loaded that they inherit.
+BIG_DATA_BYTES = 1_000_000
+
+
+def _big_data(project: Project) -> bool:
+    try:
+        return sum(path.stat().st_size for path in project.data_dir.rglob("*") if path.is_file()) > BIG_DATA_BYTES
+    except OSError:
+        return False
+
+
+def _run_build(
+    project: Project, output: Path, selection: Selection, progress: Progress | None, workers: Workers, started: float
+) -> BuildResult:
     bundles = load_bundles(project)  # read, validate, merge: every problem before anything is rendered
+    return_freed_memory()  # what loading held and let go (a big sheet's rows: tens of megabytes)
     _check_selection(bundles, project, selection)
     renderer = Renderer(project)
     planned = plan(bundles, project, selection, renderer)  # which documents, from the document table
@@ -216,18 +240,19 @@ def run_build(
         _refuse_warnings(renderer.untranslated())
     paged_inputs = _paged_inputs(bundles, project, selection)  # what archived and signed PDFs also carry
     result = BuildResult(documents=list(documents) if selection.keep_html else [])
-    with output_lock(output), Staging(output) as staging:
+    # Workers innermost: leaving waits for the files being written before Staging discards or publishes.
+    with output_lock(output), Staging(output) as staging, workers:
         _take_over(output, selection, result)
         ledger = Ledger(output, previous_outputs(output, result.warnings), selection.force, staging)
         tasks = TaskPlanner(project, selection, renderer, ledger, paged_inputs, result)
         _write(
-            project,
-            selection,
+            workers,
             (lambda: tasks.tasks(documents, sets), tasks.print_tasks),
             ledger,
             result,
             _Progress(progress, _count_outputs(planned, tasks.formats, tasks.stock == "preprinted")),
         )
+        workers.close()  # everything is written: their memory goes before the manifest is made
         result.warnings.extend(renderer.untranslated())
         _publish(project, selection, tasks.formats, ledger, staging, result)
         if selection.strict:
@@ -272,21 +297,20 @@ class _Progress:
             self.report(done, self.total, target)
 
 
-def _write(
-    project: Project, selection: Selection, stages, ledger: Ledger, result: BuildResult, progress: _Progress
-) -> None:
+def _write(workers: Workers, stages, ledger: Ledger, result: BuildResult, progress: _Progress) -> None:
     """Hand each stage's tasks to the worker processes and adopt what they staged. Leaving the
-    ``with`` waits for the running tasks; if it failed, Staging then discards everything staged."""
-    with Workers(
-        project, ledger.staging.area, selection.jobs or default_jobs(), selection.sign_key, selection.force
-    ) as workers:
-        for stage in stages:  # the print files need every chunk: a stage of their own
-            with closing(workers.run(stage())) as results:
-                for written in results:
-                    for item in written:
-                        if ledger.adopt(item):
-                            result.written.append(item.target)
-                            progress(len(result.written) + len(ledger.unchanged), item.target)
+    build's ``with Workers`` waits for the running tasks; if it failed, Staging then discards
+    everything staged."""
+    # The print files need every chunk: a stage of their own, one file at a time (joining one holds
+    # all its pages in memory, 10-25 KB each: two at once would double the build's peak).
+    for stage, at_once in zip(stages, (None, 1), strict=True):
+        with closing(workers.run(stage(), at_once)) as results:
+            for written in results:
+                for item in written:
+                    target = ledger.adopt(item)
+                    if target is not None:
+                        result.written.append(target)
+                        progress(len(result.written) + len(ledger.unchanged), target)
 
 
 def _publish(
@@ -374,6 +398,9 @@ class Ledger:
         self.keys: dict[Path, str] = {}
         self.entries: dict[Path, dict] = {}
         self.unchanged: list[Path] = []
+        # Each target being written, until its file is adopted: the records then share this one path
+        # object, not the copy the worker sent back (400,000 outputs are 400,000 paths fewer).
+        self._pending: dict[Path, Path] = {}
 
     def current(self, target: Path, key: str) -> bool:
         """Record ``target``'s key; True (and counted unchanged) if the file on disk was made from it."""
@@ -384,16 +411,19 @@ class Ledger:
             self.unchanged.append(target)
             return True
         self.staging.prepare(target)  # the worker writes the file into the staging folder
+        self._pending[target] = target
         return False
 
-    def adopt(self, item: Written) -> bool:
-        """Record a file a worker made; True if it was written (staged), False if it already held these bytes."""
-        self.entries[item.target] = {"sha256": item.sha256, "size": item.size, "key": self.keys[item.target]}
+    def adopt(self, item: Written) -> Path | None:
+        """Record a file a worker made; its target if it was written (staged), None if it already held
+        these bytes."""
+        target = self._pending.pop(item.target, item.target)
+        self.entries[target] = {"sha256": item.sha256, "size": item.size, "key": self.keys[target]}
         if item.temporary is None:  # re-made with the same bytes: left as it is
-            self.unchanged.append(item.target)
-            return False
-        self.staging.adopt(item.target)
-        return True
+            self.unchanged.append(target)
+            return None
+        self.staging.adopt(target)
+        return target
 
 
 class TaskPlanner:
@@ -425,8 +455,12 @@ class TaskPlanner:
         return self.ledger.current(target, key)
 
     def tasks(self, documents: list[tuple[Job, str]], sets: list[CertificateSet]) -> Iterator[Task]:
-        for job, html in documents:
+        """``documents`` is emptied as their tasks go out: the HTML of a long list (tens of megabytes)
+        is not held for the rest of the build."""
+        while documents:
+            job, html = documents.pop(0)
             yield from self._document_tasks(job, html)
+            del html
         for item in sets:
             yield from self._certificate_tasks(item)
 

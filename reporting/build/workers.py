@@ -176,13 +176,26 @@ class Worker:
         with time_limit(limit, _writing(task.shown)), named(task.shown, task.awardee_ids):
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)
-            if registry.spec(task.format).paged:
+            parts = self._parts(task) if hasattr(writer, "write_parts") else None  # a writer that can join parts
+            if parts is not None:
+                data = writer.write_parts(task.html, parts, geometry)
+                data = self._signed(data) if registry.spec(task.format).paged else data
+            elif registry.spec(task.format).paged:
                 data = self._signed(
                     writer.write(task.html, geometry, expected_pages=task.expected_pages, archive=task.archive)
                 )
             else:
                 data = writer.write(task.html, geometry)
         return self.stage(task.target, data)
+
+    def _parts(self, task: DocumentTask) -> list[str] | None:
+        """A long list's HTML in parts typeset one after the other (memory follows the part); None for
+        a document short enough to write whole, or archived (a PDF/A document is typeset whole)."""
+        if task.rows <= self.project.list_part_rows or task.archive is not None or task.expected_pages:
+            return None
+        from reporting.writers.html_parts import split_rows
+
+        return split_rows(task.html, self.project.list_part_rows)
 
     def _chunk(self, task: ChunkTask) -> list[Written]:
         from reporting.writers.pdf_split import split_pages
@@ -223,11 +236,14 @@ class Worker:
         return written
 
     def _print_file(self, task: PrintFileTask) -> Written:
+        from reporting.build.memory import return_freed_memory
         from reporting.writers.pdf_split import print_file
 
-        return self.stage(
+        written = self.stage(
             task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex, task.offset_mm)
         )
+        return_freed_memory()  # the joined pages (10-25 KB each) are let go: the process shrinks back
+        return written
 
     def stage(self, target: Path, data: bytes) -> Written:
         """Stage ``data`` for ``target``, unless the file already holds exactly these bytes (a certificate
@@ -340,13 +356,27 @@ class Workers:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Wait for the running tasks, cancel the others and end the processes (again: nothing)."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
-    def run(self, tasks: Iterable[Task]) -> Generator[list[Written], None, None]:
-        """Each task's files as it finishes. If one fails (or the caller stops), the tasks not
-        started are cancelled; leaving the ``with`` block waits for those running."""
+    def start(self) -> None:
+        """Start the processes now (with more than one job), while the parent is small: forked later,
+        each would start with a copy of everything the parent then holds (a big event's data)."""
+        if self.jobs > 1:
+            _import_writers()
+            executor = self._pool()
+            for future in [executor.submit(os.getpid) for _ in range(self.jobs)]:
+                future.result()
+
+    def run(self, tasks: Iterable[Task], at_once: int | None = None) -> Generator[list[Written], None, None]:
+        """Each task's files as it finishes; ``at_once``: at most that many tasks running (tasks whose
+        memory grows with the batch). If one fails (or the caller stops), the tasks not started are
+        cancelled; leaving the ``with`` block waits for those running."""
         queue = iter(tasks)
         first = list(itertools.islice(queue, 2))  # one task alone is not worth starting processes
         queue = itertools.chain(first, queue)
@@ -360,7 +390,7 @@ class Workers:
         pending: set[Future] = set()
         try:
             while True:
-                while len(pending) < 2 * self.jobs:
+                while len(pending) < (at_once or 2 * self.jobs):
                     queued = next(queue, None)
                     if queued is None:
                         break
@@ -386,6 +416,14 @@ class Workers:
                 initargs=(self.project, self.area, self.sign_key, self.force, os.getpid()),
             )
         return self._executor
+
+
+def _import_writers() -> None:
+    """The libraries the shipped writers use, imported once before the fork (each worker would
+    otherwise import them inside its first task's time limit)."""
+    import docx  # noqa: F401
+    import fontTools.ttLib  # noqa: F401
+    import weasyprint  # noqa: F401
 
 
 def default_jobs() -> int:

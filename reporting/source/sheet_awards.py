@@ -30,15 +30,24 @@ class SheetSource(LoadedYaml):
 
     sheet_path: Path = Path()  # as shown to people (relative to the project)
     sheet_file: Path = Path()  # on disk
-    origins: dict[Path_, CellOrigin] = field(default_factory=dict)
+    records: dict[str, list[Record]] = field(default_factory=dict)  # each kind's rows, in list order
     formulas: int = 0  # cells that were formulas, read as the values the spreadsheet saved for them
 
     def problem(self, where: Path_, message: str | Expected, at_key: bool = False) -> Problem:
-        for cut in range(len(where), 2, -1):
-            origin = self.origins.get(where[:cut])
-            if origin is not None:
-                return sheet_problem(self.sheet_path, origin, dotted(where), message)
+        record = self._record(where)
+        if record is not None:
+            for cut in range(len(where), 2, -1):  # the cell of the field, else of the field above it, else the row
+                origin = record.origin(tuple(where[3:cut]))
+                if origin is not None:
+                    return sheet_problem(self.sheet_path, origin, dotted(where), message)
         return super().problem(where, message, at_key)
+
+    def _record(self, where: Path_) -> Record | None:
+        """The row of ``awards.<kind>[i]...``; None for a path outside the sheet's lists."""
+        if len(where) < 3 or where[0] != "awards" or not isinstance(where[2], int):
+            return None
+        rows = self.records.get(str(where[1]), [])
+        return rows[where[2]] if 0 <= where[2] < len(rows) else None
 
 
 def sheet_problem(shown: Path | str, origin: CellOrigin, field_path: str, message: str | Expected) -> Problem:
@@ -74,7 +83,7 @@ def attach_sheet(source: LoadedYaml, yaml_file: Path, locales: tuple[str, ...]) 
     issues = [issue for reading in readings for issue in reading.issues]
     records = [record for reading in readings for record in reading.records]
     issues.extend(_duplicates(records))
-    merged, origins, places = _merged(data, records)
+    merged, by_kind, places = _merged(data, records)
     if issues:
         return _without_lists(source), [_issue_problem(shown, issue, places) for issue in issues]
     return SheetSource(
@@ -84,7 +93,7 @@ def attach_sheet(source: LoadedYaml, yaml_file: Path, locales: tuple[str, ...]) 
         source.key_positions,
         sheet_path=shown,
         sheet_file=sheet_file,
-        origins=origins,
+        records=by_kind,
         formulas=sum(r.formulas for r in readings),
     ), []
 
@@ -248,7 +257,8 @@ def _duplicates(records: list[Record]) -> list[Issue]:
         awardee_id = record.data.get("id")
         if not isinstance(awardee_id, str):
             continue
-        origin = record.origins.get(("id",), record.origins[()])
+        origin = record.origin(("id",)) or record.origin()
+        assert origin is not None  # (the whole row always has one)
         if awardee_id in first:
             before = first[awardee_id]
             other_sheet = before.sheet is not None and before.sheet != origin.sheet
@@ -265,19 +275,18 @@ def _duplicates(records: list[Record]) -> list[Issue]:
     return issues
 
 
-def _merged(data: dict, records: list[Record]) -> tuple[dict, dict[Path_, CellOrigin], dict[int, str]]:
-    """The data with the lists filled, each value's cell, and each record's place (``awards.groups[3]``)."""
+def _merged(data: dict, records: list[Record]) -> tuple[dict, dict[str, list[Record]], dict[int, str]]:
+    """The data with the lists filled, each kind's records in list order, and each record's place
+    (``awards.groups[3]``)."""
     awards = {key: value for key, value in data["awards"].items() if key not in KINDS}
-    origins: dict[Path_, CellOrigin] = {}
+    by_kind: dict[str, list[Record]] = {}
     places: dict[int, str] = {}
     for kind in KINDS:
-        items = [record for record in records if record.kind == kind]
+        items = by_kind[kind] = [record for record in records if record.kind == kind]
         awards[kind] = [record.data for record in items]
         for index, record in enumerate(items):
             places[id(record)] = f"awards.{kind}[{index}]"
-            for path, origin in record.origins.items():
-                origins[("awards", kind, index, *path)] = origin
-    return {**data, "awards": awards}, origins, places
+    return {**data, "awards": awards}, by_kind, places
 
 
 def awardee_fields() -> dict[str, Fields]:

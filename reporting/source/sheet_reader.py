@@ -18,7 +18,7 @@ from reporting.source.sheet_guard import check_sheet_file
 from reporting.source.sheet_structure import SheetStructure, scan_structure
 from reporting.tool_language import _, isolate, n_
 
-MAX_ROWS = 20_000
+MAX_ROWS = 100_000
 MAX_COLUMNS = 64
 
 

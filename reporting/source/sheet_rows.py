@@ -22,7 +22,7 @@ from reporting.source.sheet_reader import Table
 from reporting.tool_language import _, isolate
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellOrigin:
     """Where a value came from: sheet (None for CSV), 1-based row and column, the column's heading."""
 
@@ -37,11 +37,34 @@ class CellOrigin:
         return _texts(self.values)
 
 
-@dataclass
+@dataclass(eq=False, slots=True)
 class Record:
+    """One row's awardee, shaped like an item of the YAML lists.
+
+    Its cells are found when a problem needs them (``origin``), from the column each field has in the
+    table: an event of 100,000 rows keeps no object per cell once its rows are read."""
+
     kind: str  # "groups" or "individuals"
     data: dict
-    origins: dict[tuple, CellOrigin]  # path inside ``data`` -> cell
+    table: Table
+    header: list
+    row: int  # 1-based
+    columns: dict[tuple, int]  # path inside ``data`` -> column number; shared by the table's rows of this kind
+
+    def origin(self, path: tuple = ()) -> CellOrigin | None:
+        """The cell a path inside ``data`` came from (the whole row for ``()``); None for a field this
+        row has no cell for (a CSV row shorter than its headings)."""
+        if not path:
+            return _origin(self.table, self.header, self.row, None)
+        column = self.columns.get(path)
+        if column is None or column > len(self.table.rows[self.row - 1]):
+            return None
+        return _origin(self.table, self.header, self.row, column)
+
+    def cell_paths(self) -> list[tuple]:
+        """The paths of the fields this row has a cell for, in column order."""
+        width = len(self.table.rows[self.row - 1])
+        return [path for path, column in self.columns.items() if column <= width]
 
 
 @dataclass
@@ -81,10 +104,11 @@ def read_table(
     _structure_issues(table, header, include_hidden, reading)
     if len(reading.issues) > unknown_headings:  # the rows would only repeat these problems cell by cell
         return reading
+    paths = {kind: _field_columns(columns, spec) for kind, spec in kinds.items()}
     for index, row in enumerate(table.rows[1:], 2):
         if all(value is None or (type(value) is str and not value.strip()) for value in row):
             continue  # a gap between blocks of rows, not the end of the table
-        record = _record(table, header, index, row, columns, kinds, fixed_kind, reading)
+        record = _record(table, header, index, row, columns, kinds, fixed_kind, reading, paths)
         if record is not None:
             reading.records.append(record)
     return reading
@@ -198,7 +222,19 @@ def _structure_issues(table: Table, header: list, include_hidden: bool, reading:
             )
 
 
-def _record(table, header, index, row, columns, kinds, fixed_kind, reading) -> Record | None:
+def _field_columns(columns: dict[int, Column], spec: Fields) -> dict[tuple, int]:
+    """Each field path of a kind -> its column; a text per language also under its field alone (the
+    first language's column), where problems about the whole text point."""
+    paths: dict[tuple, int] = {}
+    for number, column in sorted(columns.items()):
+        if column.field in spec.names:
+            path = (column.field, column.locale) if column.locale else (column.field,)
+            paths[path] = number
+            paths.setdefault(path[:1], number)
+    return paths
+
+
+def _record(table, header, index, row, columns, kinds, fixed_kind, reading, paths) -> Record | None:
     kind = fixed_kind
     values: dict[Column, tuple[object, int]] = {}
     formulas = table.structure.formulas
@@ -238,7 +274,7 @@ def _record(table, header, index, row, columns, kinds, fixed_kind, reading) -> R
         kind = _row_kind(table, header, index, values, reading)
     if kind is None:
         return None
-    return _fill(table, header, index, kind, kinds[kind], values, reading)
+    return _fill(table, header, index, kind, kinds[kind], values, reading, paths[kind])
 
 
 def _row_kind(table, header, index, values, reading) -> str | None:
@@ -257,17 +293,16 @@ def _row_kind(table, header, index, values, reading) -> str | None:
     return found + "s"
 
 
-def _fill(table, header, index, kind, spec: Fields, values, reading) -> Record:
-    record = Record(kind, {}, {(): _origin(table, header, index, None)})
+def _fill(table, header, index, kind, spec: Fields, values, reading, paths: dict[tuple, int]) -> Record:
+    record = Record(kind, {}, table, header, index, paths)
     for column, (value, number) in values.items():
         if column.field == "kind":
             continue
-        origin = _origin(table, header, index, number)
         if column.field not in spec.names:
             if not _blank(value):
                 reading.issues.append(
                     Issue(
-                        origin,
+                        _origin(table, header, index, number),
                         column.field,
                         Expected(
                             _("no {field} for a group").format(field=isolate(column.field))
@@ -281,13 +316,11 @@ def _fill(table, header, index, kind, spec: Fields, values, reading) -> Record:
                 )
             continue
         path = (column.field, column.locale) if column.locale else (column.field,)
-        record.origins[path] = origin
-        record.origins.setdefault(path[:1], origin)
         text = cell_date(value) if column.field in spec.dates else cell_text(value)
         if isinstance(text, str):
             text = model_value(column.field, text)
         if isinstance(text, Issue):
-            reading.issues.append(Issue(origin, ".".join(path), text.message, record))
+            reading.issues.append(Issue(_origin(table, header, index, number), ".".join(path), text.message, record))
         elif text is not None:
             if column.locale:
                 record.data.setdefault(column.field, {})[column.locale] = text
@@ -299,22 +332,24 @@ def _fill(table, header, index, kind, spec: Fields, values, reading) -> Record:
 
 def _blank_issues(record: Record, spec: Fields, reading: TableReading) -> None:
     """A required field left blank, or a text given in some languages but not all: the empty cell."""
-    for path, origin in record.origins.items():
-        if not path or origin.column is None:
-            continue
+    for path in record.cell_paths():
         name = path[0]
         filled = record.data.get(name)
         value = filled.get(path[1]) if isinstance(filled, dict) and len(path) > 1 else filled
         if value is None and (name in spec.required or filled):
             reading.issues.append(
-                Issue(origin, ".".join(path), Expected(_("text"), _("nothing"), code="missing-field"), record)
+                Issue(
+                    record.origin(path), ".".join(path), Expected(_("text"), _("nothing"), code="missing-field"), record
+                )
             )
 
 
 def cell_text(value: object) -> str | Issue | None:
     """A cell as text the way the clerk sees it; an Issue for values that cannot be text."""
     if type(value) is str:  # most cells: first, and fast
-        return " ".join(value.split()) or None
+        tidy = " ".join(value.split())
+        # The cell's own string when it needs no tidying: the awardee shares it with the table read.
+        return value if tidy == value else tidy or None
     if value is None:
         return None
     if isinstance(value, bool):

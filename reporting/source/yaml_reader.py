@@ -21,14 +21,16 @@ from pathlib import Path
 import yaml
 
 from reporting.errors import DataError, Expected, Problem, quoted, shorten
+from reporting.source.sheet_reader import MAX_ROWS
 from reporting.source.yaml_syntax import syntax_problem
 from reporting.tool_language import N_, _, isolate, n_, number
 
 MAX_BYTES = 2_000_000  # 2 MB: an event's data is tens of kilobytes; the cap stops runaway input early
 TOO_BIG_ADVICE = N_(
-    "one event's data is normally under 100 kB: look for a pasted picture or base64 text "
-    "(pictures belong in templates/assets/, referenced from the template), or split a very "
-    "long text into shorter fields"
+    "one event's data is normally under {typical}: look for a pasted picture or base64 text "
+    "(pictures belong in {assets}, referenced from the template), or split a very "
+    "long text into shorter fields. For thousands of awardees, list them in a spreadsheet "
+    "beside the event instead ({setting}, up to {rows} rows; see {guide})"
 )
 MAX_DEPTH = 20
 # The composer recurses once per level: past this it stops (a 20,000-deep file would exhaust
@@ -213,12 +215,19 @@ class _PlainLoader(yaml.SafeLoader):
 
 def _decode(shown: Path, raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
+        advice = _(TOO_BIG_ADVICE).format(
+            typical=isolate("100 kB"),
+            assets=isolate("templates/assets/"),
+            setting=isolate("awards: {source: awardees.xlsx}"),
+            rows=number(MAX_ROWS),
+            guide=isolate("docs/commend-from-a-spreadsheet.md"),
+        )
         raise DataError.about_file(
             shown,
             Expected(
                 n_("at most {count} byte", "at most {count} bytes", MAX_BYTES).format(count=number(MAX_BYTES)),
                 number(len(raw)),
-                " — " + _(TOO_BIG_ADVICE),
+                " — " + advice,
                 code="file-too-big",
             ),
         )

@@ -301,6 +301,16 @@ class DocxWriter:
         """Return the DOCX bytes for ``html``; the same arguments always give the same bytes."""
         return ooxml.zip_package(self.package(html, geometry, created))
 
+    def write_parts(self, html: str, parts: list[str], geometry: PageGeometry) -> bytes:
+        """One DOCX of a long document (``html``) cut into parts (``html_parts``), written part by part;
+        whole if its parts do not join (docx_join.PartsDiffer)."""
+        from reporting.writers.docx_join import PartsDiffer, write_joined
+
+        try:
+            return write_joined(self, parts, geometry)
+        except PartsDiffer:
+            return self.write(html, geometry)
+
     def package(
         self,
         html: str,

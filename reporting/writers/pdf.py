@@ -132,6 +132,12 @@ class PdfWriter:
             inspect(document)
         return self.finish(document, html, archive)
 
+    def write_parts(self, html: str, parts: list[str], geometry=None) -> bytes:
+        """One PDF of a long document (``html``) cut into parts (``html_parts``), typeset one after the other."""
+        from reporting.writers.pdf_parts import typeset_parts
+
+        return typeset_parts(self, parts)
+
     def typeset(self, html: str, expected_pages: int | None = None, stylesheets: tuple = ()):
         """The laid-out WeasyPrint document of ``html`` (not drawn yet); ``stylesheets``: parsed
         ``weasyprint.CSS`` sheets applied after the document's own (the variable layer's, parsed once)."""

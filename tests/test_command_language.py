@@ -210,7 +210,7 @@ def test_i18n_check_in_arabic(monkeypatch):
     _in("ar", monkeypatch)
     code, out, _err = run_cli("--project", str(ROOT), "i18n", "check")
     assert code == 0
-    assert f"سليم: {LRI}tool ar{PDI}: كل الرسائل مترجمة" in out.splitlines()
+    assert f"سليم: الأداة {LRI}ar{PDI}: كل الرسائل مترجمة" in out.splitlines()
     assert f"سليم: {LRI}vi{PDI}: كل الرسائل مترجمة" in out.splitlines()
 
 

@@ -63,11 +63,12 @@ def _check(project, strict: bool, console: Console) -> int:
     report = console.error if strict else console.warning
     untranslated = False
     # The documents' lines as before ("vi: ..."), the tool's marked ("tool vi: ...").
-    for prefix, problems in (("", catalog_workflow.check(project)), ("tool ", catalog_workflow.check_tool())):
+    for tool, problems in ((False, catalog_workflow.check(project)), (True, catalog_workflow.check_tool())):
         for locale, found in problems.items():
+            label = _("tool {locale}").format(locale=isolate(locale)) if tool else isolate(locale)
             for problem in found:
-                report(f"{isolate(prefix + locale)}: {problem}", "untranslated-message")
+                report(f"{label}: {problem}", "untranslated-message")
             if not found:
-                console.say(_("ok: {locale}: every message translated").format(locale=isolate(prefix + locale)))
+                console.say(_("ok: {locale}: every message translated").format(locale=label))
             untranslated = untranslated or bool(found)
     return 1 if strict and untranslated else 0

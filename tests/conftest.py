@@ -29,6 +29,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """A run in-process chooses the tool's language for the whole process (--ui-language vi stays after
+    main returns, as in a real process): every test starts and ends with the English it asserts."""
+    from reporting import tool_language
+
+    tool_language.use("en")
+    yield
+    tool_language.use("en")
+
+
 def run_cli(*argv: str) -> tuple[int, str, str]:
     """Run the command line in-process; returns (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()

@@ -341,6 +341,7 @@ def test_a_renamed_awardees_old_files_are_removed_and_nothing_else(tmp_path):
     assert run_cli("verify", str(output))[0] == 0
 
 
+@pytest.mark.slow
 def test_fast_docx_checks_every_text_it_substitutes_not_only_those_that_changed():
     """The first document's own texts go through the template too: one with doubled spaces (which the
     general writer collapses) must not be pasted as it is."""
@@ -360,6 +361,7 @@ def test_fast_docx_checks_every_text_it_substitutes_not_only_those_that_changed(
     assert fast.fast == 1  # the last one; the third holds a text to collapse
 
 
+@pytest.mark.slow
 def test_the_list_gets_the_time_limit_once_per_500_awardees(reference_sets):
     """An event of 15,000 awardees was stopped at 60 s typesetting its list; the limit is for a template
     that loops without end, so a document listing the awardees gets it once per 500 of them."""
@@ -376,6 +378,7 @@ def test_the_list_gets_the_time_limit_once_per_500_awardees(reference_sets):
     assert scaled(60, 15_000) == 1_800
 
 
+@pytest.mark.slow
 def test_fast_docx_falls_back_where_the_writer_measures_a_varying_text(tmp_path):
     """A no-wrap cell's column is sized from its text (docx_tables): a template whose marker sits there
     would give every certificate the first one's widths, so it is checked and given up."""

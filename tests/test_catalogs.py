@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import ROOT, copy_project, run_cli
 
 
+@pytest.mark.slow
 def test_reference_catalogs_translate_every_message():
     code, out, err = run_cli("--project", str(ROOT), "i18n", "check", "--strict")
     assert code == 0, err
     assert "ok: ar: every message translated" in out and "ok: vi: every message translated" in out
 
 
+@pytest.mark.slow
 def test_untranslated_message_warns_and_strict_fails(tmp_path):
     project = copy_project(tmp_path)
     po = project / "templates/locale/vi/LC_MESSAGES/messages.po"
@@ -21,6 +25,7 @@ def test_untranslated_message_warns_and_strict_fails(tmp_path):
     assert code == 1 and "error: vi: untranslated: 'Key figures'" in err
 
 
+@pytest.mark.slow
 def test_update_brings_a_new_template_message_into_every_catalog(tmp_path):
     project = copy_project(tmp_path)
     template = project / "templates/report.html.j2"

@@ -104,6 +104,7 @@ def test_schema_errors_after_yaml_errors_are_reported_with_positions(tmp_path):
     assert data.read_text(encoding="utf-8").splitlines()[line - 1].strip() == "value: seventeen"
 
 
+@pytest.mark.slow
 def test_template_error_names_template_and_line(tmp_path):
     project = copy_project(tmp_path)
     template = project / "templates" / "report.html.j2"
@@ -119,6 +120,7 @@ def test_template_error_names_template_and_line(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_missing_catalog_is_reported(tmp_path):
     project = copy_project(tmp_path)
     (project / "templates/locale/vi/LC_MESSAGES/messages.po").unlink()
@@ -138,6 +140,7 @@ def test_usage_errors_are_json_too_with_json():
     assert code == 2 and out == "" and "usage: build_reports.py build" in err
 
 
+@pytest.mark.slow
 def test_project_may_come_before_or_after_the_command(tmp_path):
     project = copy_project(tmp_path)
     for argv in (("--project", str(project), "check"), ("check", "--project", str(project))):

@@ -184,6 +184,7 @@ def test_help_in_vietnamese(monkeypatch, capsys):
     assert "usage:" not in shown and "show this help" not in shown
 
 
+@pytest.mark.slow
 def test_check_and_export_in_the_clerks_language(tmp_path, monkeypatch):
     project = copy_project(tmp_path, "one-awardee")
     _in("vi", monkeypatch)

@@ -103,6 +103,7 @@ def line_of(project: Path, text: str, file: str = Q1) -> int:
     return next(number for number, row in enumerate(rows, 1) if row.startswith(text))
 
 
+@pytest.mark.slow
 def test_a_yaml_syntax_error(tmp_path, monkeypatch):
     project = broken(tmp_path, ("\nplace:\n", "\nplace: Ninh Bình: tỉnh\n"))
     line = line_of(project, "place: ")

@@ -606,6 +606,7 @@ def test_created_is_written_in_utc():
     assert core.find("{http://purl.org/dc/terms/}created").text == "2024-04-05T09:30:00Z"
 
 
+@pytest.mark.slow
 def test_a_three_page_report_is_written_quickly():
     html = page(AR_BODY * 3)
     write(html)  # warm up imports and caches outside the measure

@@ -318,6 +318,7 @@ def test_embedding_the_latin_font_names_tinos_and_carries_the_faces_it_uses():
     assert {ord(c) for c in vietnamese + "àáãèéìíòóõùúýÀÁÃÈÉÌÍÒÓÕÙÚÝ"} <= set(regular.getBestCmap())
 
 
+@pytest.mark.slow
 def test_whole_files_are_embedded_when_a_family_has_no_coverage():
     files = {name: docx_fonts.FontFiles(f.regular, f.bold, f.italic) for name, f in docx_fonts.FONT_FILES.items()}
     data = write(report("vi"), font_files=files, **TINOS)
@@ -330,6 +331,7 @@ def test_whole_files_are_embedded_when_a_family_has_no_coverage():
     assert xml(data, "word/settings.xml").find("w:saveSubsetFonts", NS) is None
 
 
+@pytest.mark.slow
 def test_embedding_is_an_option_and_needs_known_fonts():
     data = write(report("ar"), embed_fonts=False)
     assert not embedded(data) and not [name for name in parts(data) if name.endswith(".odttf")]
@@ -339,6 +341,7 @@ def test_embedding_is_an_option_and_needs_known_fonts():
     DocxWriter(FontChoice(latin="Arial"), base_dir=TEMPLATES).write(report("vi"), REPORT_PAGE)
 
 
+@pytest.mark.slow
 def test_writes_are_byte_identical_even_when_the_subsets_are_made_again():
     for html, geometry in ((report("ar", digits="arab"), REPORT_PAGE), (certificates("vi"), CERTIFICATE_PAGE)):
         assert write(html, geometry) == write(html, geometry)
@@ -519,6 +522,7 @@ def test_the_report_table_style_has_rules_padding_and_a_bold_header_row():
         assert all(p.find("w:pPr/w:pStyle", NS) is not None for p in t.iter(f"{W}p"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["ar", "vi"])
 def test_the_styles_part_depends_on_the_locale_and_kind_not_on_the_text(lang):
     """So it can be made once per locale and reused for every document of a kind."""

@@ -62,6 +62,7 @@ def test_the_stylesheets_declare_no_font_files():
         assert not re.search(r"@font-face\s*\{", stylesheet.read_text(encoding="utf-8")), stylesheet
 
 
+@pytest.mark.slow
 def test_each_document_carries_the_font_face_rules_of_its_locales_faces(tmp_path):
     from reporting.build import pipeline
 
@@ -120,6 +121,7 @@ def test_the_docx_writers_defaults_are_the_shipped_table():
             assert files.coverage == shipped.coverage
 
 
+@pytest.mark.slow
 def test_the_preflight_checks_the_files_of_the_locales_faces(tmp_path):
     """The same data: fine while the Vietnamese face is Tinos, refused with the new files named once it is not."""
     project = copy_project(tmp_path)

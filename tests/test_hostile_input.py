@@ -157,6 +157,7 @@ YAML_CASES = {
         (b"a: " + b"[" * 30 + b"]" * 30 + b"\n", "expected at most 20 levels of nesting"),
     ],
 )
+@pytest.mark.slow
 def test_unreadable_data_files(hostile, raw, expected):
     project, _, run = hostile
     (project / Q1).write_bytes(raw)
@@ -195,6 +196,7 @@ DATA_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("data_file, case", sorted(DATA_CASES), ids=[case for _, case in sorted(DATA_CASES)])
 def test_data_mistakes(hostile, data_file, case):
     """YAML mistakes (in the Q1 file) and consistency rules (in the Directive 35 file)."""

@@ -110,6 +110,7 @@ def test_pdf_never_breaks_codes_or_numbers_in_a_narrow_column(written, locale):
     assert bad_breaks(lines(pdf_text(written[locale, True][0])), locale) == []
 
 
+@pytest.mark.slow
 def test_docx_carries_no_break_characters(written):
     xml = docx_xml(written["vi", True][1])
     text = etree.tostring(xml, encoding="unicode")

@@ -92,6 +92,7 @@ def test_quarterly_carries_people_and_bodies_and_clears_figures(project):
     assert scaffold["documents"]["report"] == {k: v for k, v in report.items() if k not in ("number", "summary")}
 
 
+@pytest.mark.slow
 def test_every_field_has_a_comment_saying_what_goes_there(project):
     assert new(project, "conference", "--period", "2025", "--from", str(project / D35))[0] == 0
     lines = (project / "data/directive-35-review-2025.yaml").read_text(encoding="utf-8").splitlines()
@@ -107,6 +108,7 @@ def test_every_field_has_a_comment_saying_what_goes_there(project):
     assert all("# FILL IN: a number — " in line for line in lines if line.strip().startswith("value:"))
 
 
+@pytest.mark.slow
 def test_unfilled_scaffold_reports_each_blank_with_its_line(project):
     assert new(project, "quarterly", "--period", "2024-Q2")[0] == 0
     code, _, err = run_cli("--project", str(project), "check")
@@ -151,6 +153,7 @@ def test_round_trip_fill_every_blank_then_check_passes_and_the_report_builds(pro
     assert (tmp_path / "out/inspectorate-2024-q2/vi/report.docx").is_file()
 
 
+@pytest.mark.slow
 def test_refuses_to_overwrite_an_existing_file(project):
     assert new(project, "quarterly", "--period", "2024-Q2")[0] == 0
     (project / Q2).write_text("# a secretary's work\n", encoding="utf-8")
@@ -244,6 +247,7 @@ def test_a_bad_period_is_a_usage_error(project, text):
         ('  vi: "Ninh Bình"\n', "  vi:\n", "place.vi", "text"),
     ],
 )
+@pytest.mark.slow
 def test_a_blank_in_any_file_is_reported_as_to_fill(project, old, new, field, expected):
     path = project / Q1
     text = path.read_text(encoding="utf-8")
@@ -292,6 +296,7 @@ def _without_comments(text: str) -> list[str]:
         ),
     ],
 )
+@pytest.mark.slow
 def test_comments_in_the_language_of_the_environment_around_the_same_yaml(
     project, clerk_environment, lang, marker, comments
 ):

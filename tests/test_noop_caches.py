@@ -6,6 +6,8 @@ import json
 import shutil
 import sys
 
+import pytest
+
 from conftest import ROOT
 from reporting import font_facts
 
@@ -44,6 +46,7 @@ def test_a_damaged_cache_entry_is_read_past(tmp_path, monkeypatch):
     assert font_facts.font_facts(TINOS) == facts
 
 
+@pytest.mark.slow
 def test_a_build_with_the_facts_cached_does_not_import_font_tools(tmp_path, monkeypatch):
     import subprocess
 

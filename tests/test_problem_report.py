@@ -111,6 +111,7 @@ def test_colour_only_when_the_terminal_supports_it(environ, tty, colour):
     assert wants_colour(Terminal() if tty else io.StringIO(), environ) is colour
 
 
+@pytest.mark.slow
 def test_colour_in_the_rendered_errors(tmp_path, monkeypatch):
     project = copy_project(tmp_path)
     break_two_files(project)
@@ -155,6 +156,7 @@ def test_json_lists_every_problem_with_its_parts(tmp_path, placement):
     assert len(document["problems"]) == 2  # YAML problems stop a file before its schema (seventeen waits)
 
 
+@pytest.mark.slow
 def test_json_on_success_and_on_other_errors(tmp_path):
     code, out, err = run_cli("--project", str(ROOT), "check", "--json")
     assert code == 0 and err == ""
@@ -170,6 +172,7 @@ def test_json_on_success_and_on_other_errors(tmp_path):
     assert problem["file"] is None and problem["message"].startswith("unknown event nope")
 
 
+@pytest.mark.slow
 def test_quiet_prints_only_errors(tmp_path):
     code, out, err = run_cli("--project", str(ROOT), "--quiet", "check")
     assert (code, out, err) == (0, "", "")
@@ -179,6 +182,7 @@ def test_quiet_prints_only_errors(tmp_path):
     assert code == 1 and out == "" and f"error: {Q1}: 1 problem" in err
 
 
+@pytest.mark.slow
 def test_i18n_warnings_are_silenced_by_quiet_and_listed_in_json(tmp_path):
     project = copy_project(tmp_path)
     catalog = project / "templates/locale/vi/LC_MESSAGES/messages.po"

@@ -115,6 +115,7 @@ def test_check_speaks_the_language_of_the_environment(tmp_path, lang, heading, m
     assert lines[4].startswith(summary)
 
 
+@pytest.mark.slow
 def test_ui_language_option_and_setting_override_the_environment(tmp_path, monkeypatch):
     project, _line = _broken_date(tmp_path)
     monkeypatch.setenv("LANG", "ar_EG.UTF-8")
@@ -147,12 +148,14 @@ def test_json_keeps_english_codes_beside_the_translated_message(tmp_path):
     assert problem["message"] == "cần một ngày có thật dạng YYYY-MM-DD, nhưng gặp '2024-04-31'"
 
 
+@pytest.mark.slow
 def test_the_process_language_is_restored_for_each_run():
     tool_language.use("ar")
     code, out, _ = run_cli("--project", str(ROOT), "i18n", "check", "--strict")
     assert code == 0 and "ok: vi: every message translated" in out
 
 
+@pytest.mark.slow
 def test_tool_catalogs_are_complete():
     """An untranslated tool message fails CI: i18n check --strict covers the tool's own catalogs."""
     code, out, err = run_cli("--project", str(ROOT), "i18n", "check", "--strict")

@@ -479,30 +479,18 @@ def _font_problems(root: Path, settings: _Settings, source) -> list[Problem]:
             file = getattr(face, style)
             if file is None:
                 continue
+            where, shown = ("fonts", name, style), isolate(repr(file))
             if not (templates / file).is_file():
+                found = _("{file}, which is not there").format(file=shown)
                 problems.append(
-                    source.problem(
-                        ("fonts", name, style),
-                        Expected(
-                            _("a font file under templates/"),
-                            _("{file}, which is not there").format(file=isolate(repr(file))),
-                            code="missing-font-file",
-                        ),
-                    )
+                    source.problem(where, Expected(_("a font file under templates/"), found, code="missing-font-file"))
                 )
                 continue
             family = _font_family(templates / file)
             if family is None:
-                problems.append(
-                    source.problem(
-                        ("fonts", name, style),
-                        Expected(
-                            _("a TrueType or OpenType font file"),
-                            _("{file}, which cannot be read as one").format(file=isolate(repr(file))),
-                            code="unreadable-font-file",
-                        ),
-                    )
-                )
+                found = _("{file}, which cannot be read as one").format(file=shown)
+                expected = _("a TrueType or OpenType font file")
+                problems.append(source.problem(where, Expected(expected, found, code="unreadable-font-file")))
             elif style == "regular" and face.docx_embed and family != face.docx_name:
                 # Word finds an embedded font by the name inside it; and the fonts' licences (OFL)
                 # forbid giving a changed copy, as a subset is, another font's name.

@@ -15,7 +15,32 @@ from html.parser import HTMLParser
 # Elements WeasyPrint's user-agent stylesheet shows inline and that hold text; anything else is laid out
 # by WeasyPrint itself (the caller falls back). Whether the stylesheet keeps them inline is checked on the probe.
 INLINE_TAGS = frozenset(
-    "a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup time u var".split()
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "i",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+    ]
 )
 
 

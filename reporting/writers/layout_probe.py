@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from typing import Any
 
 from reporting.errors import ReportingError
 from reporting.writers import inline_markup
 from reporting.writers.layer_css import parsed_sheets, unlinked
-from reporting.writers.layer_html import MARKER, VariableText, head_of
+from reporting.writers.layer_html import VariableText, head_of
 from reporting.writers.pango_glyphs import FontFiles
 from reporting.writers.pdf_layers import StaticLayer, _walk, variable_html
 from reporting.writers.text_layout import BoxStyles, NotDirect, lay_out_box
@@ -64,7 +65,7 @@ class Probe:
             scales[index] = scale
         if wanted:
             self._probe(wanted)
-            for page, index, shape, scale in requests:
+            for _page, index, shape, scale in requests:
                 found[(index, shape, scale)] = _ENTRIES[(self.key, index, shape, scale)]
         return found
 
@@ -97,16 +98,17 @@ class Probe:
                 _ENTRIES[(self.key, index, inline_markup.shape(tree), scale)] = entry
 
     def _check(self, entry: BoxStyles, tree: inline_markup.Element, index: int, vbox) -> str:
-        """"" when the direct layout of the probe's texts is WeasyPrint's, else what differs."""
+        """ "" when the direct layout of the probe's texts is WeasyPrint's, else what differs."""
         fit = vbox.children[0]
         lines = [box for box in fit.children if type(box).__name__ == "LineBox"]
         try:
             laid = lay_out_box(entry, tree, self.layer.boxes[index], self.fonts)
         except NotDirect as exc:
             return str(exc)
-        if len(lines) != 1:
-            # Two lines or more: the text shrinks, and the scale it gets is checked when it is probed.
-            return "" if laid.ratio < 0.6 else "the probe's text breaks where the direct layout does not"
+        if (len(lines) != 1) != laid.wrapped:
+            return "the probe's text breaks where the direct layout does not, or the other way round"
+        if laid.wrapped:
+            return ""  # it shrinks; the size it gets is probed and checked in its turn
         theirs = [box for box in _walk(lines[0]) if type(box).__name__ == "TextBox"]
         if [box.text for box in theirs] != [text.text for text in laid.texts]:
             return "the probe's texts differ"
@@ -128,8 +130,8 @@ def _styles(vbox) -> BoxStyles:
     """The styles of the box's line, elements and texts, from WeasyPrint's boxes."""
     fit = vbox.children[0]
     order = {id(element): number for number, element in enumerate(list(fit.element.iter())[1:])}
-    elements: dict[int, object] = {}
-    texts: dict[int, object] = {}
+    elements: dict[int, Any] = {}
+    texts: dict[int, Any] = {}
     line_style = None
 
     def walk(box, parent: int) -> None:
@@ -159,6 +161,3 @@ def _styles(vbox) -> BoxStyles:
     if len(elements) != len(order):
         raise NotDirect("an element without an inline box (display: none, block...)")
     return BoxStyles(line_style, [elements[number] for number in range(len(order))], texts)
-
-
-__all__ = ["MARKER", "Probe", "TOLERANCE"]

@@ -29,7 +29,8 @@ batch with ``typeset_variable`` instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from weasyprint.formatting_structure.text import LINE_FEED_RE, SPACE_RE, TAB_RE, transform
 from weasyprint.text.line_break import get_log_attrs, strut
@@ -53,9 +54,9 @@ class NotDirect(Exception):
 class BoxStyles:
     """What WeasyPrint computed for one box's markup shape at one scale (from a probe)."""
 
-    line: object  # the line box's style (the block's, inherited)
-    elements: list  # per element of the fragment, in document order: its inline box's style
-    texts: dict  # parent element index (-1: the block) -> the style of the text boxes it holds
+    line: Any  # the line box's style (the block's, inherited): a WeasyPrint computed style
+    elements: list[Any]  # per element of the fragment, in document order: its inline box's style
+    texts: dict[int, Any]  # parent element index (-1: the block) -> the style of the text boxes it holds
     verified: str = ""  # why the probe's own texts came out differently, "" when they matched
 
 
@@ -63,7 +64,7 @@ class BoxStyles:
 class _Text:
     parent: int  # element index, -1 for the block
     text: str
-    style: object
+    style: Any
     shaped: ShapedText | None = None
     x: float = 0.0
     room: float | None = None  # the width it takes on the line when not its own (a trimmed trailing space)
@@ -78,11 +79,10 @@ class LaidOutBox:
     height: float  # the line's height
     width: float  # the line's width
     ratio: float  # 1.0 when the text fits, else as pdf_layers._fit_ratio
+    wrapped: bool = False  # the text needs two lines or more (then ratio is what every number of lines gives)
 
 
-def lay_out(
-    probe, layer: StaticLayer, pages: Sequence[tuple[VariableText, ...]], fonts: FontFiles
-) -> list[Page]:
+def lay_out(probe, layer: StaticLayer, pages: Sequence[tuple[VariableText, ...]], fonts: FontFiles) -> list[Page]:
     """Each page's (awardee's) variable texts as glyph runs, fitted to their boxes as ``typeset_variable`` fits them.
 
     ``probe(requests)`` gives the ``BoxStyles`` for (page index, box index, scale) requests
@@ -91,6 +91,8 @@ def lay_out(
     shapes = [[inline_markup.shape(tree) for tree in page] for page in trees]
     scales = [[1.0] * len(texts) for texts in pages]
     laid: list[list[LaidOutBox | None]] = [[None] * len(texts) for texts in pages]
+    # The same text in the same box at the same scale is laid out once (the date, a common position).
+    done: dict[tuple[int, str, float], LaidOutBox] = {}
     while True:
         pending = [(p, i) for p, page in enumerate(laid) for i, box in enumerate(page) if box is None]
         if not pending:
@@ -100,7 +102,9 @@ def lay_out(
             entry = styles[(i, shapes[p][i], scales[p][i])]
             if entry.verified:
                 raise NotDirect(entry.verified)
-            box = lay_out_box(entry, trees[p][i], layer.boxes[i], fonts)
+            memo = (i, pages[p][i].html, scales[p][i])
+            box = done.get(memo) or lay_out_box(entry, trees[p][i], layer.boxes[i], fonts)
+            done[memo] = box
             if box.ratio >= 1:
                 laid[p][i] = box
                 continue
@@ -108,6 +112,8 @@ def lay_out(
             scale = next_scale(scales[p][i], box.ratio, text.min_scale)
             if scale is None:
                 raise box_overflow(p, text)
+            if box.wrapped and scale > text.min_scale + 1e-9:
+                raise NotDirect("how much a text on several lines shrinks depends on where its lines break")
             scales[p][i] = scale
     return [
         tuple(run for index, box in enumerate(page) for run in _glyph_runs(box, layer.boxes[index])) for page in laid
@@ -246,8 +252,10 @@ def _remove_last_whitespace(texts: list[_Text], fonts: FontFiles) -> float:
     before = last.shaped
     last.room = before.width
     last.text = trimmed
-    last.shaped = shape(trimmed, last.style, fonts) if trimmed else None
-    space = before.width - (last.shaped.width if last.shaped else 0.0)
+    after = shape(trimmed, last.style, fonts) if trimmed else None
+    space = before.width - (after.width if after else 0.0)
+    # The box takes the trimmed width, yet WeasyPrint draws the layout it had, with the spaces.
+    last.shaped = replace(after, runs=before.runs) if after else None
     return -space if before.rtl else 0.0
 
 
@@ -259,6 +267,12 @@ def _can_break(texts: list[_Text], line_style) -> bool:
     """Whether the line has a break opportunity: where a too long text would wrap to a second line."""
     if line_style["white_space"] not in _WRAPPING:
         return False
+    for text in texts:  # a word too long for the line is broken (split_first_line, step 5)
+        breaks_words = (
+            text.style["overflow_wrap"] in ("anywhere", "break-word") or text.style["word_break"] == "break-all"
+        )
+        if breaks_words and text.style["white_space"] in _WRAPPING and len(text.text.strip()) > 1:
+            return True
     whole = "".join(text.text for text in texts)
     kept = []  # per character: may the line break before it
     for text in texts:
@@ -278,7 +292,7 @@ def _wrapped(texts: list[_Text], line_style, box: Box) -> LaidOutBox:
     line_height, _baseline = strut(line_style)
     if box.height >= 2 * line_height - _EPSILON:
         raise NotDirect("a box with room for several lines")
-    return LaidOutBox(texts, 0.0, 2 * line_height, 0.0, box.height / (2 * line_height))
+    return LaidOutBox(texts, 0.0, 2 * line_height, 0.0, box.height / (2 * line_height), wrapped=True)
 
 
 def _place(nested: list, styles: BoxStyles, direction: str, x: float) -> float:
@@ -338,5 +352,3 @@ def _glyph_runs(laid: LaidOutBox | None, box: Box) -> list[GlyphRun]:
             glyphs = tuple(Glyph(g.id, x + g.dx, y + g.dy, g.text) for g in run.glyphs)
             runs.append(GlyphRun(run.font, run.size, rgba, run.rtl, glyphs))  # type: ignore[arg-type]
     return runs
-
-

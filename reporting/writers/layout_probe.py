@@ -56,13 +56,15 @@ class Probe:
     def __call__(self, requests: list[tuple[int, int, str, float]]) -> dict[tuple[int, str, float], BoxStyles]:
         found: dict[tuple[int, str, float], BoxStyles] = {}
         wanted: dict[int, list[float]] = {}  # page -> the scales of its probe page
+        covered: set[tuple[int, str, float]] = set()  # one probe page for each missing entry, not one per awardee
         for page, index, shape, scale in requests:
             entry = _ENTRIES.get((self.key, index, shape, scale))
             if entry is not None:
                 found[(index, shape, scale)] = entry
                 continue
-            scales = wanted.setdefault(page, [1.0] * len(self.pages[page]))
-            scales[index] = scale
+            if (index, shape, scale) not in covered:
+                covered.add((index, shape, scale))
+                wanted.setdefault(page, [1.0] * len(self.pages[page]))[index] = scale
         if wanted:
             self._probe(wanted)
             for _page, index, shape, scale in requests:

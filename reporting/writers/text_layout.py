@@ -58,6 +58,7 @@ class BoxStyles:
     elements: list[Any]  # per element of the fragment, in document order: its inline box's style
     texts: dict[int, Any]  # parent element index (-1: the block) -> the style of the text boxes it holds
     verified: str = ""  # why the probe's own texts came out differently, "" when they matched
+    supported: bool = False  # the styles passed _check_supported (once, on the probe)
 
 
 @dataclass
@@ -115,9 +116,12 @@ def lay_out(probe, layer: StaticLayer, pages: Sequence[tuple[VariableText, ...]]
             if box.wrapped and scale > text.min_scale + 1e-9:
                 raise NotDirect("how much a text on several lines shrinks depends on where its lines break")
             scales[p][i] = scale
-    return [
-        tuple(run for index, box in enumerate(page) for run in _glyph_runs(box, layer.boxes[index])) for page in laid
-    ]
+    drawn: dict[int, list[GlyphRun]] = {}  # a box laid out once is drawn once, whoever shares it
+    for page in laid:
+        for index, box in enumerate(page):
+            if id(box) not in drawn:
+                drawn[id(box)] = _glyph_runs(box, layer.boxes[index])
+    return [tuple(run for box in page for run in drawn[id(box)]) for page in laid]
 
 
 def _parse(html: str) -> inline_markup.Element:
@@ -130,9 +134,10 @@ def _parse(html: str) -> inline_markup.Element:
 def lay_out_box(styles: BoxStyles, tree: inline_markup.Element, box: Box, fonts: FontFiles) -> LaidOutBox:
     """One box's text on one line, as WeasyPrint's inline layout places it (see the module's docstring)."""
     line_style = styles.line
-    _check_supported(line_style)
-    for style in styles.elements:
-        _check_supported(style)
+    if not styles.supported:
+        for style in (line_style, *styles.elements):
+            _check_supported(style)
+        styles.supported = True
     texts, nested = _texts(tree, styles)
     try:
         for text in texts:

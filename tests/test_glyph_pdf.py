@@ -282,3 +282,22 @@ def test_a_glyph_keeps_its_id_as_code_until_it_shows_another_text():
     ]
     stream, _entries = font._encoding()
     assert b"<0000> <0009> 0" in stream and b"<000a> 3" in stream
+
+
+@pytest.mark.slow
+def test_a_face_subset_is_made_once_then_read_from_the_cache_folder(subsets, split, monkeypatch):
+    """Deterministic (the same bytes when made again) and kept: a new worker reads it instead of making it."""
+    from reporting.writers import glyph_subset
+
+    kept = glyph_subset.face_subset(TINOS, subsets)
+    assert len(list(subsets.glob("glyph-subset-*.ttf"))) == 4 and len(list(subsets.glob("glyph-subset-*.gids"))) == 4
+    assert glyph_subset.make_subset(TINOS.read_bytes()) == (kept.program, kept.glyphs)
+    glyph_subset._face_subset.cache_clear()  # as in a new worker process
+
+    def refuse(data):
+        raise AssertionError("made again instead of read from the cache folder")
+
+    monkeypatch.setattr(glyph_subset, "make_subset", refuse)
+    again = glyph_subset.face_subset(TINOS, subsets)
+    assert (again.program, again.glyphs, again.base_name) == (kept.program, kept.glyphs, kept.base_name)
+    assert kept.glyphs >= {glyph.id for glyph in shape(VI_NAME, TINOS, 20, 0, 0).glyphs}

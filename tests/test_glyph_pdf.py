@@ -8,6 +8,7 @@ the embedded fonts, the bytes, the ink.
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from pathlib import Path
@@ -16,7 +17,6 @@ import pikepdf
 import pytest
 
 from reporting.writers.glyph_runs import Glyph, GlyphRun
-from reporting.writers.glyph_subset import FaceSubset
 from reporting.writers.pdf_glyphs import GlyphNotInSubset, _PageFont, variable_layer_pdf
 from reporting.writers.pdf_overlay import interleave, open_pdf, underlay
 from reporting.writers.pdf_split import print_file, save_pdf, split_pages
@@ -149,19 +149,57 @@ def test_glyph_origins_read_back_where_the_runs_put_them(split, tmp_path):
 
 @pytest.mark.slow
 def test_fonts_are_embedded_subsets_named_by_a_tag_from_their_hash(split, tmp_path):
-    path = tmp_path / "fonts.pdf"
-    path.write_bytes(split[0])
-    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    ours = [line.split() for line in listing.splitlines() if re.match(r"[A-Z]{6}\+(Tinos|Amiri)", line)]
-    names = sorted(fields[0].split("+")[1] for fields in ours)
-    assert names == ["Amiri-Bold", "Amiri-Regular", "Tinos", "Tinos-Bold"]
-    for fields in ours:
-        assert fields[1:5] == ["CID", "TrueType", "Identity-H", "yes"] and fields[5:7] == ["yes", "yes"], fields
-    other = tmp_path / "other.pdf"
-    other.write_bytes(split[2])
-    again = subprocess.run(["pdffonts", str(other)], capture_output=True, text=True, check=True).stdout
-    tags = {line.split()[0] for line in listing.splitlines() if "+" in line}
-    assert tags <= {line.split()[0] for line in again.splitlines() if "+" in line}  # one subset per face, whoever
+    listings = []
+    for index in (0, 2):
+        path = tmp_path / f"fonts{index}.pdf"
+        path.write_bytes(split[index])
+        listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        listings.append([line.split() for line in listing.splitlines() if re.match(r"[A-Z]{6}\+(Tinos|Amiri)", line)])
+    for ours in listings:
+        assert sorted(fields[0].split("+")[1] for fields in ours) == [
+            "Amiri-Bold",
+            "Amiri-Regular",
+            "Tinos",
+            "Tinos-Bold",
+        ]
+        for fields in ours:
+            assert fields[1:7] == ["CID", "TrueType", "Identity-H", "yes", "yes", "yes"], fields
+    # Each page embeds the glyphs it shows: the same text, the same program and tag; another name, another.
+    tags = [{fields[0] for fields in ours} for ours in listings]
+    assert {tag for tag in tags[0] if "Regular" in tag or tag.endswith("+Tinos")} == {
+        tag for tag in tags[1] if "Regular" in tag or tag.endswith("+Tinos")
+    }
+    assert {tag for tag in tags[0] if "Bold" in tag}.isdisjoint(tag for tag in tags[1] if "Bold" in tag)
+
+
+@pytest.mark.slow
+def test_a_page_font_program_holds_the_glyphs_shown_and_their_parts():
+    """Cut from the face's subset: glyph n is the n-th glyph the page shows, its outline and advance unchanged."""
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.ttLib import TTFont
+
+    from reporting.writers.glyph_program import SubsetTables
+
+    original = TTFont(AMIRI_BOLD)
+    glyphs = list(dict.fromkeys(glyph.id for glyph in shape(AR_NAME, AMIRI_BOLD, 30, 0, 0).glyphs))
+    program = SubsetTables(AMIRI_BOLD.read_bytes()).page_program([*glyphs, glyphs[0]])
+    cut = TTFont(io.BytesIO(program))
+    assert cut["maxp"].numGlyphs >= len(glyphs) + 2  # .notdef, the glyphs, one twice, and their components
+    names, original_names = cut.getGlyphOrder(), original.getGlyphOrder()
+    inked = 0
+    for number, glyph in enumerate([*glyphs, glyphs[0]], start=1):
+        drawn, expected = DecomposingRecordingPen(cut.getGlyphSet()), DecomposingRecordingPen(original.getGlyphSet())
+        cut.getGlyphSet()[names[number]].draw(drawn)
+        original.getGlyphSet()[original_names[glyph]].draw(expected)
+        assert drawn.value == expected.value
+        inked += bool(drawn.value)
+        assert cut["hmtx"][names[number]] == original["hmtx"][original_names[glyph]]
+    assert inked >= len(glyphs) - 4  # all but the spaces
+    assert _sfnt_sum(program) == 0xB1B0AFBA  # head's checkSumAdjustment makes the whole file sum to this
+
+
+def _sfnt_sum(data: bytes) -> int:
+    return sum(int.from_bytes(data[i : i + 4], "big") for i in range(0, len(data), 4)) & 0xFFFFFFFF
 
 
 @pytest.mark.slow
@@ -265,23 +303,15 @@ def _ink_box(pixels: bytes, width: int = 400) -> tuple[int, int, int, int]:
     return min(columns), inked[0] // width, max(columns), inked[-1] // width
 
 
-def _fake_subset(count: int) -> FaceSubset:
-    return FaceSubset(
-        b"", b"", frozenset(range(count)), (500.0,) * count, "AAAAAA+F", 4, (0, 0, 1, 1), 0, 800, -200, 700
-    )
-
-
-def test_a_glyph_keeps_its_id_as_code_until_it_shows_another_text():
-    font = _PageFont(b"/F0", _fake_subset(10), 1)
-    assert [font.code(3, "a"), font.code(3, "a"), font.code(3, "á"), font.code(4, ""), font.code(3, "á")] == [
+def test_a_glyph_showing_another_text_gets_a_code_of_its_own():
+    font = _PageFont(b"/F0", None)  # type: ignore[arg-type]  # codes need no font
+    assert [font.code(7, "a"), font.code(7, "a"), font.code(7, "á"), font.code(3, ""), font.code(7, "á")] == [
+        1,
+        1,
+        2,
         3,
-        3,
-        10,
-        4,
-        10,
+        2,
     ]
-    stream, _entries = font._encoding()
-    assert b"<0000> <0009> 0" in stream and b"<000a> 3" in stream
 
 
 @pytest.mark.slow
@@ -299,5 +329,5 @@ def test_a_face_subset_is_made_once_then_read_from_the_cache_folder(subsets, spl
 
     monkeypatch.setattr(glyph_subset, "make_subset", refuse)
     again = glyph_subset.face_subset(TINOS, subsets)
-    assert (again.program, again.glyphs, again.base_name) == (kept.program, kept.glyphs, kept.base_name)
+    assert (again.program, again.glyphs, again.widths) == (kept.program, kept.glyphs, kept.widths)
     assert kept.glyphs >= {glyph.id for glyph in shape(VI_NAME, TINOS, 20, 0, 0).glyphs}

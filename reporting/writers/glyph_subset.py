@@ -11,9 +11,10 @@ the build's cache folder between builds and in memory within a worker), and
 every certificate drawn with the face embeds the same bytes.
 
 Glyph ids are those of the font file (the subsetter keeps them), so the shaped
-runs of ``writers/glyph_runs.py`` are drawn with their ids unchanged. A glyph
+runs of ``writers/glyph_runs.py`` name the subset's glyphs as they are. A glyph
 outside the subset cannot be drawn: ``writers/pdf_glyphs.py`` raises
-``GlyphNotInSubset`` and the caller typesets that batch the slow way.
+``GlyphNotInSubset`` and the caller typesets that batch the slow way. What a
+PDF embeds is cut from this subset per page (``writers/glyph_program.py``).
 
 fontTools makes the subset (about 0.3 s for Tinos, 1.5 s for Amiri; HarfBuzz's
 subsetter, reachable only through WeasyPrint's bindings, does not say which
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import zlib
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +33,8 @@ from pathlib import Path
 from fontTools import subset
 from fontTools import version as fonttools_version
 from fontTools.ttLib import TTFont
+
+from reporting.writers.glyph_program import SubsetTables
 
 # (first, last) code points: Basic Latin, Latin-1, Latin Extended-A and -B, combining marks,
 # Latin Extended Additional (Vietnamese), general punctuation (with the joiners and direction
@@ -60,10 +62,10 @@ class FaceSubset:
     """One face's embeddable subset and what a PDF font dictionary says about it."""
 
     program: bytes  # the TrueType subset (glyph ids as in the font file)
-    deflated: bytes  # the same, compressed once for every document that embeds it
+    tables: SubsetTables  # the same, read for cutting each page's program out of it
     glyphs: frozenset[int]  # the ids the subset holds
     widths: tuple[float, ...]  # advance of each glyph id, 1/1000 em (as /W and TJ count)
-    base_name: str  # "ABCDEF+Tinos-Regular": the PostScript name with a tag from the subset's hash
+    postscript_name: str
     flags: int
     bbox: tuple[int, int, int, int]  # 1/1000 em
     italic_angle: float
@@ -142,15 +144,14 @@ def _described(program: bytes, glyphs: frozenset[int]) -> FaceSubset:
     head, hhea, post = font["head"], font["hhea"], font["post"]
     os2 = font.get("OS/2")
     name = font["name"].getDebugName(6) or "Font"
-    tag = "".join(chr(65 + byte % 26) for byte in hashlib.sha256(program).digest()[:6])
     italic = bool(post.italicAngle) or bool(head.macStyle & 2)
     cap_height = getattr(os2, "sCapHeight", 0)
     return FaceSubset(
         program=program,
-        deflated=zlib.compress(program, 9),
+        tables=SubsetTables(program),
         glyphs=glyphs,
         widths=widths,
-        base_name=f"{tag}+{name}",
+        postscript_name=name,
         flags=4 | (64 if italic else 0),  # symbolic (glyphs by id, not a standard encoding); italic
         bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
         italic_angle=float(post.italicAngle),

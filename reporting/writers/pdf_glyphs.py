@@ -1,27 +1,31 @@
 """Shaped glyph runs drawn straight into a PDF: the variable layer of many certificates without WeasyPrint.
 
 ``variable_layer_pdf`` writes one page per awardee with the page boxes and
-document information of the static layer's page, each run as real text: the
-glyph ids of the font file (Identity-H), their positions exact (a text matrix
-where a run starts or a glyph leaves the baseline, TJ adjustments between
-glyphs), a ToUnicode map from the glyphs' texts so the text can be searched
-and copied (pdftotext puts right-to-left text back in reading order). The
+document information of the static layer's page, each run as real text:
+Type0 fonts with Identity-H codes, their positions exact (a text matrix where a
+run starts or a glyph leaves the baseline, TJ adjustments between glyphs), a
+ToUnicode map from the glyphs' texts so the text can be searched and copied
+(pdftotext puts right-to-left text back in reading order). The
 result goes through the same path as WeasyPrint's variable layer:
 ``pdf_overlay.underlay``, ``interleave``, ``pdf_split.split_pages``.
 
-Every face's program is the fixed subset of ``writers/glyph_subset.py``,
-embedded once per document and shared by its pages. What depends on the text
-(the font dictionaries with their widths and ToUnicode map) is made per page,
-so a certificate split out of a document carries nothing of its neighbours:
-its bytes stay the same whoever shares its document.
+A run's glyphs must be in its face's fixed subset (``writers/glyph_subset.py``),
+else ``GlyphNotInSubset``. Each page embeds its own font program per face, cut
+from that subset with just the glyphs it shows (``writers/glyph_program.py``),
+with its widths and ToUnicode map: a certificate split out of a document
+carries nothing of its neighbours, so its bytes stay the same whoever shares
+its document, and it stays a few kilobytes.
 
-The file is written as bytes directly (about a tenth of a millisecond a page);
-pikepdf only reads the static page, once per static layer.
+The file is written as bytes directly (under a millisecond a page, most of it
+cutting the font programs: benchmarks/glyph_pdf.py); pikepdf only reads the
+static page, once per static layer.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,42 +89,18 @@ def variable_layer_pdf(pages: list[Page], static_pdf: bytes, cache_folder: Path 
         from reporting.build.chunks import cache_folder as build_cache_folder
 
         cache_folder = build_cache_folder()
-    folder = cache_folder
+    folder: Path = cache_folder
     sheet = _sheet(static_pdf)
     writer = _Writer()
     catalog, tree = writer.reserve(), writer.reserve()
     info = writer.add(sheet.info) if sheet.info is not None else None
-    faces: dict[Path, tuple[FaceSubset, int]] = {}
-
-    def face(font: Path) -> tuple[FaceSubset, int]:
-        if font not in faces:
-            subset = face_subset(font, folder)
-            faces[font] = (subset, _embed(writer, subset))
-        return faces[font]
-
-    kids = [_page(writer, index, runs, sheet, tree, face) for index, runs in enumerate(pages)]
+    kids = [
+        _page(writer, index, runs, sheet, tree, lambda font: face_subset(font, folder))
+        for index, runs in enumerate(pages)
+    ]
     writer.put(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % tree)
     writer.put(tree, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(kids), b" ".join(b"%d 0 R" % k for k in kids)))
     return writer.finish(catalog, info)
-
-
-def _embed(writer: _Writer, subset: FaceSubset) -> int:
-    """The face's program and descriptor, once per document; returns the descriptor's object number."""
-    program = writer.add_stream(subset.deflated, b"/Filter /FlateDecode /Length1 %d" % len(subset.program))
-    return writer.add(
-        b"<< /Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] /ItalicAngle %s "
-        b"/Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>"
-        % (
-            subset.base_name.encode(),
-            subset.flags,
-            *subset.bbox,
-            _num(subset.italic_angle),
-            subset.ascent,
-            subset.descent,
-            subset.cap_height,
-            program,
-        )
-    )
 
 
 def _page(
@@ -129,7 +109,7 @@ def _page(
     runs: Page,
     sheet: _Sheet,
     tree: int,
-    face: Callable[[Path], tuple[FaceSubset, int]],
+    face: Callable[[Path], FaceSubset],
 ) -> int:
     fonts: dict[Path, _PageFont] = {}
     alphas: dict[float, bytes] = {}
@@ -138,8 +118,7 @@ def _page(
         if not run.glyphs:
             continue
         if run.font not in fonts:
-            subset, descriptor = face(run.font)
-            fonts[run.font] = _PageFont(b"/F%d" % len(fonts), subset, descriptor)
+            fonts[run.font] = _PageFont(b"/F%d" % len(fonts), face(run.font))
         font = fonts[run.font]
         alpha = run.color[3]
         if alpha < 1:
@@ -196,84 +175,56 @@ def _draw(run: GlyphRun, font: _PageFont, sheet: _Sheet, page: int) -> bytes:
 
 
 class _PageFont:
-    """A face as one page uses it: its codes, their widths and texts.
+    """A face as one page uses it: a code for each glyph and text the page shows, in order of first use.
 
-    A code is the glyph id (Identity-H) unless the same glyph shows different
-    texts on the page (a letter alone and a letter carrying a mark in its
-    cluster): the second text gets a code past the font's glyphs, mapped back
-    to the glyph by the page's own encoding.
+    Code ``n`` is glyph ``n`` of the page's own font program (``writers/glyph_program.py``),
+    so the encoding is Identity-H. A glyph showing different texts on one page (a
+    letter alone and the same letter carrying a mark in its cluster) is in the
+    program twice, one code for each text.
     """
 
-    def __init__(self, name: bytes, subset: FaceSubset, descriptor: int):
-        self.name, self.subset, self.descriptor = name, subset, descriptor
-        self.texts: dict[int, str] = {}  # code -> text
-        self.extra: dict[tuple[int, str], int] = {}  # (glyph, text) -> code past the glyph ids
-        self.glyph_of: dict[int, int] = {}  # extra code -> glyph
+    def __init__(self, name: bytes, subset: FaceSubset):
+        self.name, self.subset = name, subset
+        self.codes: dict[tuple[int, str], int] = {}  # (glyph, text) -> code
 
     def code(self, glyph: int, text: str) -> int:
-        known = self.texts.get(glyph)
-        if known is None:
-            self.texts[glyph] = text
-            return glyph
-        if known == text:
-            return glyph
-        code = self.extra.get((glyph, text))
+        code = self.codes.get((glyph, text))
         if code is None:
-            code = self.extra[(glyph, text)] = len(self.subset.widths) + len(self.extra)
-            if code > 0xFFFF:
-                raise RenderError(_("too many different texts for the glyphs of one page"))
-            self.texts[code] = text
-            self.glyph_of[code] = glyph
+            code = self.codes[(glyph, text)] = len(self.codes) + 1
         return code
 
     def write(self, writer: _Writer) -> int:
-        """The page's Type0 font (its CIDFont, widths, ToUnicode and encoding); returns its object number."""
-        glyphs = sorted({self.glyph_of.get(code, code) for code in self.texts})
+        """The page's Type0 font with its program, widths and ToUnicode map; returns its object number."""
+        glyphs = [glyph for glyph, _text in self.codes]
+        program = self.subset.tables.page_program(glyphs)
+        tag = "".join(chr(65 + byte % 26) for byte in hashlib.sha256(program).digest()[:6])
+        name = f"{tag}+{self.subset.postscript_name}".encode()
+        subset = self.subset
+        stream = writer.add_stream(zlib.compress(program), b"/Filter /FlateDecode /Length1 %d" % len(program))
+        descriptor = writer.add(
+            b"<< /Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] /ItalicAngle %s "
+            b"/Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>"
+            % (
+                name,
+                subset.flags,
+                *subset.bbox,
+                _num(subset.italic_angle),
+                subset.ascent,
+                subset.descent,
+                subset.cap_height,
+                stream,
+            )
+        )
+        widths = b" ".join(_num(subset.widths[glyph]) for glyph in glyphs)
         cid_font = writer.add(
             b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo %s /FontDescriptor %d 0 R "
-            b"/CIDToGIDMap /Identity /DW 0 /W [%s] >>"
-            % (self.subset.base_name.encode(), _CIDSYSTEMINFO, self.descriptor, _widths(glyphs, self.subset.widths))
+            b"/CIDToGIDMap /Identity /DW 0 /W [1 [%s]] >>" % (name, _CIDSYSTEMINFO, descriptor, widths)
         )
-        to_unicode = writer.add_stream(_to_unicode(self.texts))
-        encoding = b"/Identity-H" if not self.glyph_of else b"%d 0 R" % writer.add_stream(*self._encoding())
+        to_unicode = writer.add_stream(_to_unicode({code: text for (_glyph, text), code in self.codes.items()}))
         return writer.add(
-            b"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding %s /DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>"
-            % (self.subset.base_name.encode(), encoding, cid_font, to_unicode)
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] "
+            b"/ToUnicode %d 0 R >>" % (name, cid_font, to_unicode)
         )
-
-    def _encoding(self) -> tuple[bytes, bytes]:
-        """Identity for the glyph ids, then each extra code to its glyph (stream data, dictionary entries)."""
-        last = len(self.subset.widths) - 1
-        lines = [
-            b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
-            b"/CIDSystemInfo " + _CIDSYSTEMINFO + b" def",
-            b"/CMapName /Glyphs-With-Texts def /CMapType 1 def",
-            b"1 begincodespacerange <0000> <ffff> endcodespacerange",
-            b"1 begincidrange <0000> <%04x> 0 endcidrange" % last,
-        ]
-        extra = sorted(self.glyph_of.items())
-        for start in range(0, len(extra), 100):
-            batch = extra[start : start + 100]
-            lines.append(b"%d begincidchar" % len(batch))
-            lines.extend(b"<%04x> %d" % item for item in batch)
-            lines.append(b"endcidchar")
-        lines.append(b"endcmap CMapName currentdict /CMap defineresource pop end end")
-        entries = b"/Type /CMap /CMapName /Glyphs-With-Texts /CIDSystemInfo " + _CIDSYSTEMINFO
-        return b"\n".join(lines), entries
-
-
-def _widths(glyphs: list[int], widths: tuple[float, ...]) -> bytes:
-    """/W: each stretch of consecutive glyph ids as ``first [w w ...]``."""
-    parts: list[bytes] = []
-    stretch: list[int] = []
-    for glyph in glyphs:
-        if stretch and glyph != stretch[-1] + 1:
-            parts.append(b"%d [%s]" % (stretch[0], b" ".join(_num(widths[g]) for g in stretch)))
-            stretch = []
-        stretch.append(glyph)
-    if stretch:
-        parts.append(b"%d [%s]" % (stretch[0], b" ".join(_num(widths[g]) for g in stretch)))
-    return b" ".join(parts)
 
 
 def _to_unicode(texts: dict[int, str]) -> bytes:

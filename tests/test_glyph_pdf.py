@@ -148,6 +148,54 @@ def test_glyph_origins_read_back_where_the_runs_put_them(split, tmp_path):
 
 
 @pytest.mark.slow
+def test_every_glyph_is_drawn_at_its_harfbuzz_position(subsets, static_pdf):
+    """The content stream read as a viewer places glyphs (text matrix, widths, TJ adjustments): each glyph
+    within 0.01 pt of the run's position, kerned pairs and the harakat (marks off the baseline) included."""
+    runs = (
+        shape("مُحَمَّد عَلِيّ", AMIRI, 37, 130.3, 250.7),
+        shape("Tr\u00e2\u0300n AVATAR Vĩnh", TINOS, 29.5, 101.1, 150.2),
+    )
+    variable = variable_layer_pdf([runs], static_pdf, subsets)
+    with open_pdf(variable) as pdf, open_pdf(static_pdf) as static:
+        left, _bottom, _right, top = (float(v) for v in static.pages[0].trimbox)
+        drawn = _glyph_origins(pdf.pages[0])
+    expected = [(left + g.x * PT, top - g.y * PT) for run in runs for g in run.glyphs]
+    assert len(drawn) == len(expected)
+    assert any(y != expected[0][1] for _x, y in expected)  # some mark is off the baseline
+    for (x, y), (want_x, want_y) in zip(drawn, expected, strict=True):
+        assert abs(x - want_x) < 0.01 and abs(y - want_y) < 0.01, ((x, y), (want_x, want_y))
+
+
+def _glyph_origins(page) -> list[tuple[float, float]]:
+    """Each shown glyph's origin, as PDF text operators place it (no Tc, Tw, Tz or Ts: they are never set)."""
+    origins: list[tuple[float, float]] = []
+    widths: dict[int, float] = {}
+    size = x = y = 0.0
+    for operands, operator in pikepdf.parse_content_stream(page):
+        name = str(operator)
+        if name == "Tf":
+            size = float(operands[1])
+            descendant = page.Resources.Font[str(operands[0])].DescendantFonts[0]
+            w = list(descendant.W)
+            widths = {}
+            while w:
+                first, values, w = int(w[0]), w[1], w[2:]
+                widths.update({first + i: float(v) for i, v in enumerate(values)})
+        elif name == "Tm":
+            x, y = float(operands[4]), float(operands[5])
+        elif name == "TJ":
+            for item in operands[0]:
+                if isinstance(item, pikepdf.String):
+                    data = bytes(item)
+                    for i in range(0, len(data), 2):
+                        origins.append((x, y))
+                        x += widths[int.from_bytes(data[i : i + 2], "big")] * size / 1000
+                else:
+                    x -= float(item) * size / 1000
+    return origins
+
+
+@pytest.mark.slow
 def test_fonts_are_embedded_subsets_named_by_a_tag_from_their_hash(split, tmp_path):
     listings = []
     for index in (0, 2):
@@ -263,27 +311,36 @@ def test_the_ink_is_where_weasyprint_puts_the_same_text(subsets, tmp_path):
 
     Not quite all: poppler fills the self-crossing outline of Amiri's initial ain one way when the
     text matrix flips y (as WeasyPrint draws) and the other way when it does not, a few dozen pixels."""
-    from fontTools.ttLib import TTFont
-
     from reporting.writers.pdf import PdfWriter
 
     page = "@page { size: 400px 200px; margin: 0 }"
     blank = PdfWriter(ROOT / "templates").write(f"<html><head><style>{page}</style></head><body></body></html>")
     for font, text in ((TINOS_BOLD, VI_NAME), (AMIRI_BOLD, AR_NAME)):
-        metrics = TTFont(font)
-        baseline = 40 + metrics["hhea"].ascent * 30 / metrics["head"].unitsPerEm  # line-height normal
         relative = font.relative_to(ROOT / "templates")
         html = (
             f"<html><head><style>{page} @font-face {{ font-family: F; src: url({relative}) }} "
             "p { position: absolute; left: 20px; top: 40px; margin: 0; font: 30px F; white-space: nowrap }"
             f"</style></head><body><p>{text}</p></body></html>"
         )
-        weasy = _pixels(PdfWriter(ROOT / "templates").write(html), tmp_path / "weasy")
-        ours = _pixels(variable_layer_pdf([(shape(text, font, 30, 20, baseline),)], blank, subsets), tmp_path / "ours")
+        weasyprint_pdf = PdfWriter(ROOT / "templates").write(html)
+        x, baseline = _first_text_origin(weasyprint_pdf)
+        assert x == pytest.approx(20)
+        weasy = _pixels(weasyprint_pdf, tmp_path / "weasy")
+        ours = _pixels(variable_layer_pdf([(shape(text, font, 30, x, baseline),)], blank, subsets), tmp_path / "ours")
         assert all(abs(a - b) <= 1 for a, b in zip(_ink_box(ours), _ink_box(weasy), strict=True)), text
         ink = sum(1 for value in weasy if value < 128)
         differing = sum(1 for a, b in zip(weasy, ours, strict=True) if abs(a - b) > 64)
         assert ink > 500 and differing < ink * 0.05, (text, differing, ink)
+
+
+def _first_text_origin(pdf: bytes) -> tuple[float, float]:
+    """Where WeasyPrint starts its first line: its text matrix, in CSS px from the page's top-left corner
+    (WeasyPrint scales its pages' content to px and flips y first)."""
+    with open_pdf(pdf) as document:
+        for operands, operator in pikepdf.parse_content_stream(document.pages[0]):
+            if str(operator) == "Tm":
+                return float(operands[4]), float(operands[5])
+    raise AssertionError("no text in the PDF")
 
 
 def _pixels(pdf: bytes, stem: Path) -> bytes:

@@ -118,10 +118,10 @@ def lay_out(probe, layer: StaticLayer, pages: Sequence[tuple[VariableText, ...]]
             scales[p][i] = scale
     drawn: dict[int, list[GlyphRun]] = {}  # a box laid out once is drawn once, whoever shares it
     for page in laid:
-        for index, box in enumerate(page):
-            if id(box) not in drawn:
-                drawn[id(box)] = _glyph_runs(box, layer.boxes[index])
-    return [tuple(run for box in page for run in drawn[id(box)]) for page in laid]
+        for index, placed in enumerate(page):
+            if id(placed) not in drawn:
+                drawn[id(placed)] = _glyph_runs(placed, layer.boxes[index])
+    return [tuple(run for placed in page for run in drawn[id(placed)]) for page in laid]
 
 
 def _parse(html: str) -> inline_markup.Element:

@@ -144,10 +144,11 @@ def lay_out_box(styles: BoxStyles, tree: inline_markup.Element, box: Box, fonts:
             text.shaped = shape(text.text, text.style, fonts) if text.text else None
     except ShapingRefused as exc:
         raise NotDirect(str(exc)) from None
-    if sum(_width(text) for text in texts) > box.width * (1 + 1e-9) and _can_break(texts, line_style):
-        return _wrapped(texts, line_style, box)
     # Placed with the trailing spaces, then those removed: an RTL text moves the line (remove_last_whitespace).
     trim_shift = _remove_last_whitespace(texts, fonts)
+    # A line breaks when its text, but for the trailing spaces, is wider than the box (split_inline_box).
+    if sum(_width(text) for text in texts) > box.width * (1 + 1e-9) and _can_break(texts, line_style):
+        return _wrapped(texts, line_style, box)
     _place(nested, styles, line_style["direction"], 0.0)
     texts = [text for text in texts if text.text]
     width = sum(_width(text) for text in texts)
@@ -247,8 +248,9 @@ def _white_space(text: str, style, collapsible: bool) -> tuple[str, bool]:
 
 def _remove_last_whitespace(texts: list[_Text], fonts: FontFiles) -> float:
     """The line's trailing spaces removed (remove_last_whitespace); how far an RTL line moves for it."""
+    # The line's last text box: texts emptied by the white-space processing make no box.
     last = next((text for text in reversed(texts) if text.text), None)
-    if last is None or last is not texts[-1] or last.style["white_space"] not in _COLLAPSING:
+    if last is None or last.style["white_space"] not in _COLLAPSING:
         return 0.0
     trimmed = last.text.rstrip(" ")
     if trimmed == last.text:

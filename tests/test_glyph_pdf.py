@@ -166,8 +166,32 @@ def test_every_glyph_is_drawn_at_its_harfbuzz_position(subsets, static_pdf):
         assert abs(x - want_x) < 0.01 and abs(y - want_y) < 0.01, ((x, y), (want_x, want_y))
 
 
-def _glyph_origins(page) -> list[tuple[float, float]]:
-    """Each shown glyph's origin, as PDF text operators place it (no Tc, Tw, Tz or Ts: they are never set)."""
+@pytest.mark.slow
+def test_widths_are_whole_numbers_so_a_viewer_truncating_them_places_every_glyph(subsets, static_pdf):
+    """PDFium (Chromium's viewer) truncates a fractional /W width: every width is a whole number of 1/1000 em,
+    and the glyphs read with truncated widths still sit within 0.05 pt of the run's positions along a name."""
+    runs = (
+        shape("Nguyễn Thị Hương Trần Văn Đức Lê Thị Mai Hoàng Quang Điệp", TINOS_BOLD, 40, 120.3, 200),
+        shape("علاء الدين بن عبد الله محمد بن خالد", AMIRI_BOLD, 40, 120.7, 340),
+    )
+    variable = variable_layer_pdf([runs], static_pdf, subsets)
+    with open_pdf(variable) as pdf, open_pdf(static_pdf) as static:
+        left, _bottom, _right, top = (float(v) for v in static.pages[0].trimbox)
+        page = pdf.pages[0]
+        for name in page.Resources.Font.keys():
+            widths = page.Resources.Font[name].DescendantFonts[0].W[1]
+            assert len(widths) > 10
+            assert all(isinstance(width, int) for width in widths), widths.unparse()  # a real reads as Decimal
+        drawn = _glyph_origins(page, read_width=lambda value: float(int(value)))
+    expected = [(left + g.x * PT, top - g.y * PT) for run in runs for g in run.glyphs]
+    assert len(drawn) == len(expected)
+    for (x, y), (want_x, want_y) in zip(drawn, expected, strict=True):
+        assert abs(x - want_x) < 0.05 and abs(y - want_y) < 0.05, ((x, y), (want_x, want_y))
+
+
+def _glyph_origins(page, read_width=float) -> list[tuple[float, float]]:
+    """Each shown glyph's origin, as PDF text operators place it (no Tc, Tw, Tz or Ts: they are never set),
+    each width read by ``read_width``."""
     origins: list[tuple[float, float]] = []
     widths: dict[int, float] = {}
     size = x = y = 0.0
@@ -180,7 +204,7 @@ def _glyph_origins(page) -> list[tuple[float, float]]:
             widths = {}
             while w:
                 first, values, w = int(w[0]), w[1], w[2:]
-                widths.update({first + i: float(v) for i, v in enumerate(values)})
+                widths.update({first + i: read_width(v) for i, v in enumerate(values)})
         elif name == "Tm":
             x, y = float(operands[4]), float(operands[5])
         elif name == "TJ":

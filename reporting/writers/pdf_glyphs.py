@@ -167,7 +167,7 @@ def _draw(run: GlyphRun, font: _PageFont, sheet: _Sheet, page: int) -> bytes:
                 shown.append(_num(adjustment))
                 pen_x -= adjustment * size / 1000
         shown.append(code)
-        pen_x += widths[glyph.id] * size / 1000
+        pen_x += _whole(widths[glyph.id]) * size / 1000
     if shown:
         parts.append(b"[%s] TJ\n" % b"".join(shown))
     parts.append(b"ET\n")
@@ -215,7 +215,7 @@ class _PageFont:
                 stream,
             )
         )
-        widths = b" ".join(_num(subset.widths[glyph]) for glyph in glyphs)
+        widths = b" ".join(b"%d" % _whole(subset.widths[glyph]) for glyph in glyphs)
         cid_font = writer.add(
             b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo %s /FontDescriptor %d 0 R "
             b"/CIDToGIDMap /Identity /DW 0 /W [1 [%s]] >>" % (name, _CIDSYSTEMINFO, descriptor, widths)
@@ -244,6 +244,12 @@ def _to_unicode(texts: dict[int, str]) -> bytes:
         lines.append(b"endbfchar")
     lines.append(b"endcmap CMapName currentdict /CMap defineresource pop end end")
     return b"\n".join(lines)
+
+
+def _whole(width: float) -> int:
+    """A glyph's /W width in whole 1/1000 em: PDFium (Chromium's viewer) truncates fractional widths and
+    would misplace the glyphs after it; the TJ adjustments take up the difference, as in WeasyPrint's PDFs."""
+    return int(width + 0.5)
 
 
 def _num(value: float) -> bytes:

@@ -16,8 +16,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from reporting.writers.certificate_pdf import certificate_pdfs
 from reporting.writers.glyph_runs import Glyph, GlyphRun
-from reporting.writers.pdf_glyphs import GlyphNotInSubset, _PageFont, variable_layer_pdf
+from reporting.writers.pdf_glyphs import GlyphNotInSubset, _PageFont, draw_pages, variable_layer_pdf
 from reporting.writers.pdf_overlay import interleave, open_pdf, underlay
 from reporting.writers.pdf_split import print_file, save_pdf, split_pages
 
@@ -178,8 +179,8 @@ def test_widths_are_whole_numbers_so_a_viewer_truncating_them_places_every_glyph
     with open_pdf(variable) as pdf, open_pdf(static_pdf) as static:
         left, _bottom, _right, top = (float(v) for v in static.pages[0].trimbox)
         page = pdf.pages[0]
-        for name in page.Resources.Font.keys():
-            widths = page.Resources.Font[name].DescendantFonts[0].W[1]
+        for _name, font in page.Resources.Font.items():
+            widths = font.DescendantFonts[0].W[1]
             assert len(widths) > 10
             assert all(isinstance(width, int) for width in widths), widths.unparse()  # a real reads as Decimal
         drawn = _glyph_origins(page, read_width=lambda value: float(int(value)))
@@ -289,6 +290,30 @@ def test_a_page_is_the_same_bytes_whoever_shares_its_document(subsets, static_pd
 
 
 @pytest.mark.slow
+def test_a_certificate_written_directly_is_the_split_page_in_text_and_ink(subsets, static_pdf, split, tmp_path):
+    """certificate_pdf writes each awardee's file without splitting the chunk: a clean standalone file cut to
+    the trim box, with the document information, the same text and the same pixels as the split page, and
+    the same bytes whoever shares its chunk."""
+    pages = [certificate(), certificate("Trần Văn Đức", "محمد بن خالد"), certificate("Lê Thị Mai", "سلمى")]
+    written = certificate_pdfs(draw_pages(pages, static_pdf, subsets), static_pdf, trim=True)
+    for index, data in enumerate(written):
+        path = tmp_path / f"direct-{index}.pdf"
+        path.write_bytes(data)
+        check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout
+        with open_pdf(data) as pdf, open_pdf(static_pdf) as static:
+            assert len(pdf.pages) == 1 and "/TrimBox" not in pdf.pages[0].obj
+            assert [float(v) for v in pdf.pages[0].mediabox] == [float(v) for v in static.pages[0].trimbox]
+            assert pdf.docinfo.Producer == static.docinfo.Producer
+            assert "/StaticLayer" in pdf.pages[0].Resources.XObject
+        assert text_of(data, tmp_path, "-layout") == text_of(split[index], tmp_path, "-layout")
+        assert _rendered(data, tmp_path / f"direct-{index}") == _rendered(split[index], tmp_path / f"split-{index}")
+    assert "Lê Thị Mai" in text_of(written[2], tmp_path) and VI_NAME not in text_of(written[2], tmp_path)
+    alone = certificate_pdfs(draw_pages([pages[1]], static_pdf, subsets), static_pdf, trim=True)
+    assert alone == [written[1]]
+
+
+@pytest.mark.slow
 def test_the_print_file_takes_the_drawn_pages(subsets, static_pdf, tmp_path):
     variable = variable_layer_pdf([certificate(), certificate("Lê Thị Mai", "سلمى")], static_pdf, subsets)
     printed = print_file([save_pdf(underlay(open_pdf(variable), static_pdf))], duplex=True)
@@ -365,6 +390,15 @@ def _first_text_origin(pdf: bytes) -> tuple[float, float]:
             if str(operator) == "Tm":
                 return float(operands[4]), float(operands[5])
     raise AssertionError("no text in the PDF")
+
+
+def _rendered(pdf: bytes, stem: Path) -> bytes:
+    """The first page at 72 dpi, grey levels (with its size) as pdftoppm writes them."""
+    stem.with_suffix(".pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "72", "-gray", "-singlefile", str(stem.with_suffix(".pdf")), str(stem)], check=True
+    )
+    return stem.with_suffix(".pgm").read_bytes()
 
 
 def _pixels(pdf: bytes, stem: Path) -> bytes:

@@ -186,8 +186,9 @@ def test_markup_or_style_it_does_not_lay_out_goes_to_weasyprint_with_the_same_re
         with pytest.raises(NotDirect):
             lay_out(layout_probe.Probe(writer, case.static_html, case.layer, pages, fonts), case.layer, pages, fonts)
         before = dict(layered_certificates.PATHS_TAKEN)
-        made = _Worker(batch.templates).variable(writer, case.static_html, case.layer, pages)
+        made, drawn = _Worker(batch.templates).variable(writer, case.static_html, case.layer, pages)
         assert layered_certificates.PATHS_TAKEN["weasyprint"] == before["weasyprint"] + 1
+        assert drawn is None  # so each awardee's file is split out of the chunk, as WeasyPrint made it
         assert made == typeset_variable(writer, case.static_html, case.layer, pages)
     assert "Thu Hương" in _text(made, tmp_path)
 

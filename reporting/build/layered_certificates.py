@@ -55,52 +55,66 @@ class LayeredCertificates:
 
     def chunk(self, task) -> list:
         from reporting.build.workers import named, writing_chunk
+        from reporting.writers.certificate_pdf import certificate_pdfs
         from reporting.writers.pdf_overlay import interleave, open_pdf, underlay
         from reporting.writers.pdf_split import save_pdf, split_pages
 
         writer = self.worker.writer("pdf", task.locale)
         count = len(task.targets)
+        wanted = [i for i, target in enumerate(task.targets) if target is not None]
+        files: dict[int, bytes] = {}
         with time_limit(self.project.job_time_limit_s * count, writing_chunk(task.shown[0])):
             layers, variables, order = [], [], []
             for number, html in enumerate(task.statics):
                 members = [i for i, group in enumerate(task.static_of) if group == number]
                 layer = self.static(writer, html)
                 try:
-                    variable = self.variable(writer, html, layer, [task.texts[i] for i in members])
+                    variable, drawn = self.variable(writer, html, layer, [task.texts[i] for i in members])
                 except BoxOverflow as exc:
                     index = members[exc.page]
                     with named(task.shown[index], ()):
                         awardee = _("awardee {id}").format(id=isolate(task.awardee_ids[index]))
                         raise RenderError(f"{awardee}: {exc}") from None
+                if drawn is not None:
+                    # Drawn directly: each awardee's file is written as bytes, without splitting the chunk.
+                    own = [k for k, i in enumerate(members) if task.targets[i] is not None]
+                    pdfs = certificate_pdfs([drawn[k] for k in own], layer.pdf, task.trim)
+                    files.update((members[k], pdf) for k, pdf in zip(own, pdfs, strict=True))
                 layers.append(layer)
                 variables.append(variable)
             for i, group in enumerate(task.static_of):
                 order.append((group, task.static_of[:i].count(group)))
-            whole = interleave(
-                [underlay(open_pdf(v), layer.pdf) for v, layer in zip(variables, layers, strict=True)], order
-            )
+            split = [i for i in wanted if i not in files]
+            whole = None
+            if split or (task.cache is not None and not task.variable_only):
+                whole = interleave(
+                    [underlay(open_pdf(v), layer.pdf) for v, layer in zip(variables, layers, strict=True)], order
+                )
         if task.cache is not None:
             kept = interleave([open_pdf(v) for v in variables], order) if task.variable_only else whole
+            assert kept is not None
             cache.keep(task.cache, save_pdf(kept))
-        wanted = [i for i, target in enumerate(task.targets) if target is not None]
-        pages = split_pages(whole, wanted, trim=task.trim)
-        return [self.worker.stage(task.targets[i], pages[i]) for i in wanted]
+        if split:
+            assert whole is not None
+            files.update(split_pages(whole, split, trim=task.trim))
+        return [self.worker.stage(task.targets[i], files[i]) for i in wanted]
 
-    def variable(self, writer, html: str, layer: StaticLayer, pages: list) -> bytes:
-        """The variable layer of ``pages``: laid out and drawn directly, else typeset by WeasyPrint."""
+    def variable(self, writer, html: str, layer: StaticLayer, pages: list) -> tuple[bytes, list | None]:
+        """The variable layer of ``pages`` and, when laid out and drawn directly, its drawn pages
+        (``pdf_glyphs.DrawnPage``); else typeset by WeasyPrint, and no drawn pages."""
         from reporting.writers.layout_probe import Probe
-        from reporting.writers.pdf_glyphs import GlyphNotInSubset, variable_layer_pdf
+        from reporting.writers.pdf_glyphs import GlyphNotInSubset, draw_pages, variable_layer_of
         from reporting.writers.text_layout import NotDirect, lay_out
 
         fonts = self.font_files()
         try:
             runs = lay_out(Probe(writer, html, layer, pages, fonts), layer, pages, fonts)
-            data = variable_layer_pdf(runs, layer.pdf)
+            drawn = draw_pages(runs, layer.pdf)
         except (NotDirect, GlyphNotInSubset):
             PATHS_TAKEN["weasyprint"] += 1
-            return typeset_variable(writer, html, layer, pages)
+            return typeset_variable(writer, html, layer, pages), None
         PATHS_TAKEN["direct"] += 1
-        return data
+        return variable_layer_of(drawn, layer.pdf), drawn
 
     def font_files(self):
         """The [fonts] table's files by the digest of their bytes: how a Pango font is traced to its file."""

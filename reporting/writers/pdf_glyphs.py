@@ -85,32 +85,95 @@ def variable_layer_pdf(pages: list[Page], static_pdf: bytes, cache_folder: Path 
     The faces' subsets are kept in ``cache_folder`` (default: the build's cache folder).
     Raises ``GlyphNotInSubset`` for a glyph a face's subset lacks.
     """
+    return variable_layer_of(draw_pages(pages, static_pdf, cache_folder), static_pdf)
+
+
+def draw_pages(pages: list[Page], static_pdf: bytes, cache_folder: Path | None = None) -> list[DrawnPage]:
+    """Each page's runs drawn (content stream, font programs, widths, ToUnicode maps), not yet in a file:
+    the variable layer and each awardee's own file (``writers/certificate_pdf.py``) are written from them.
+    Raises ``GlyphNotInSubset`` for a glyph a face's subset lacks."""
     if cache_folder is None:
         from reporting.build.chunks import cache_folder as build_cache_folder
 
         cache_folder = build_cache_folder()
     folder: Path = cache_folder
     sheet = _sheet(static_pdf)
-    writer = _Writer()
+    return [_drawn(index, runs, sheet, lambda font: face_subset(font, folder)) for index, runs in enumerate(pages)]
+
+
+def variable_layer_of(drawn: list[DrawnPage], static_pdf: bytes) -> bytes:
+    """The variable layer: one page per drawn page, with the static page's boxes and document information."""
+    sheet = _sheet(static_pdf)
+    writer = PdfObjects()
     catalog, tree = writer.reserve(), writer.reserve()
     info = writer.add(sheet.info) if sheet.info is not None else None
-    kids = [
-        _page(writer, index, runs, sheet, tree, lambda font: face_subset(font, folder))
-        for index, runs in enumerate(pages)
-    ]
+    kids = [page.write(writer, tree, sheet.boxes) for page in drawn]
     writer.put(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % tree)
     writer.put(tree, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(kids), b" ".join(b"%d 0 R" % k for k in kids)))
     return writer.finish(catalog, info)
 
 
-def _page(
-    writer: _Writer,
-    index: int,
-    runs: Page,
-    sheet: _Sheet,
-    tree: int,
-    face: Callable[[Path], FaceSubset],
-) -> int:
+@dataclass(frozen=True)
+class _DrawnFont:
+    """A page's Type0 font made ready to write: its program (deflated), descriptor, widths and ToUnicode map."""
+
+    resource: bytes  # the page's name for it: /F0, /F1...
+    name: bytes  # its subset tag and PostScript name
+    program: bytes  # deflated
+    length: int  # the program's length before deflating
+    descriptor: bytes  # the descriptor's entries but its program's
+    widths: bytes
+    to_unicode: bytes
+
+    def write(self, writer: PdfObjects, deflate: bool) -> int:
+        stream = writer.add_stream(self.program, b"/Filter /FlateDecode /Length1 %d" % self.length)
+        descriptor = writer.add(b"<< %s /FontFile2 %d 0 R >>" % (self.descriptor, stream))
+        cid_font = writer.add(
+            b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo %s /FontDescriptor %d 0 R "
+            b"/CIDToGIDMap /Identity /DW 0 /W [1 [%s]] >>" % (self.name, _CIDSYSTEMINFO, descriptor, self.widths)
+        )
+        to_unicode = writer.add_stream(*_deflated(self.to_unicode, deflate))
+        return writer.add(
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] "
+            b"/ToUnicode %d 0 R >>" % (self.name, cid_font, to_unicode)
+        )
+
+
+@dataclass(frozen=True)
+class DrawnPage:
+    """One page's runs drawn: its content stream, fonts and transparency states, written into any file."""
+
+    content: bytes
+    fonts: tuple[_DrawnFont, ...]
+    states: bytes  # the /ExtGState entries, or nothing
+
+    def write(self, writer: PdfObjects, parent: int, boxes: bytes, under: tuple[bytes, int] | None = None) -> int:
+        """The page's objects into ``writer``; returns the page's number. With ``under`` (a resource name
+        and a Form XObject's number), that form is drawn first, under the runs, and the streams deflated."""
+        deflate = under is not None
+        resources = []
+        if self.fonts:
+            entries = b" ".join(font.resource + b" %d 0 R" % font.write(writer, deflate) for font in self.fonts)
+            resources.append(b"/Font << " + entries + b" >>")
+        if self.states:
+            resources.append(b"/ExtGState << " + self.states + b" >>")
+        content = self.content
+        if under is not None:
+            resources.append(b"/XObject << %s %d 0 R >>" % under)
+            content = b"q %s Do Q\n" % under[0] + content
+        contents = writer.add_stream(*_deflated(content, deflate))
+        return writer.add(
+            b"<< /Type /Page /Parent %d 0 R %s /Resources << %s >> /Contents %d 0 R >>"
+            % (parent, boxes, b" ".join(resources), contents)
+        )
+
+
+def _deflated(data: bytes, deflate: bool) -> tuple[bytes, bytes]:
+    """A stream's data and its filter entry: deflated (at zlib's default level, so always the same bytes) or not."""
+    return (zlib.compress(data), b"/Filter /FlateDecode") if deflate else (data, b"")
+
+
+def _drawn(index: int, runs: Page, sheet: _Sheet, face: Callable[[Path], FaceSubset]) -> DrawnPage:
     fonts: dict[Path, _PageFont] = {}
     alphas: dict[float, bytes] = {}
     content = []
@@ -126,18 +189,8 @@ def _page(
         content.append(_draw(run, font, sheet, index))
         if alpha < 1:
             content.append(b"Q\n")
-    resources = []
-    if fonts:
-        entries = b" ".join(font.name + b" %d 0 R" % font.write(writer) for font in fonts.values())
-        resources.append(b"/Font << " + entries + b" >>")
-    if alphas:
-        states = b" ".join(name + b" << /Type /ExtGState /ca %s >>" % _num(alpha) for alpha, name in alphas.items())
-        resources.append(b"/ExtGState << " + states + b" >>")
-    contents = writer.add_stream(b"".join(content))
-    return writer.add(
-        b"<< /Type /Page /Parent %d 0 R %s /Resources << %s >> /Contents %d 0 R >>"
-        % (tree, sheet.boxes, b" ".join(resources), contents)
-    )
+    states = b" ".join(name + b" << /Type /ExtGState /ca %s >>" % _num(alpha) for alpha, name in alphas.items())
+    return DrawnPage(b"".join(content), tuple(font.drawn() for font in fonts.values()), states)
 
 
 def _draw(run: GlyphRun, font: _PageFont, sheet: _Sheet, page: int) -> bytes:
@@ -193,17 +246,16 @@ class _PageFont:
             code = self.codes[(glyph, text)] = len(self.codes) + 1
         return code
 
-    def write(self, writer: _Writer) -> int:
-        """The page's Type0 font with its program, widths and ToUnicode map; returns its object number."""
+    def drawn(self) -> _DrawnFont:
+        """The page's font made ready to write: its program cut and deflated, its widths, its ToUnicode map."""
         glyphs = [glyph for glyph, _text in self.codes]
         program = self.subset.tables.page_program(glyphs)
         tag = "".join(chr(65 + byte % 26) for byte in hashlib.sha256(program).digest()[:6])
         name = f"{tag}+{self.subset.postscript_name}".encode()
         subset = self.subset
-        stream = writer.add_stream(zlib.compress(program), b"/Filter /FlateDecode /Length1 %d" % len(program))
-        descriptor = writer.add(
-            b"<< /Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] /ItalicAngle %s "
-            b"/Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>"
+        descriptor = (
+            b"/Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] /ItalicAngle %s "
+            b"/Ascent %d /Descent %d /CapHeight %d /StemV 80"
             % (
                 name,
                 subset.flags,
@@ -212,19 +264,11 @@ class _PageFont:
                 subset.ascent,
                 subset.descent,
                 subset.cap_height,
-                stream,
             )
         )
         widths = b" ".join(b"%d" % _whole(subset.widths[glyph]) for glyph in glyphs)
-        cid_font = writer.add(
-            b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo %s /FontDescriptor %d 0 R "
-            b"/CIDToGIDMap /Identity /DW 0 /W [1 [%s]] >>" % (name, _CIDSYSTEMINFO, descriptor, widths)
-        )
-        to_unicode = writer.add_stream(_to_unicode({code: text for (_glyph, text), code in self.codes.items()}))
-        return writer.add(
-            b"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] "
-            b"/ToUnicode %d 0 R >>" % (name, cid_font, to_unicode)
-        )
+        to_unicode = _to_unicode({code: text for (_glyph, text), code in self.codes.items()})
+        return _DrawnFont(self.name, name, zlib.compress(program), len(program), descriptor, widths, to_unicode)
 
 
 def _to_unicode(texts: dict[int, str]) -> bytes:
@@ -259,40 +303,50 @@ def _num(value: float) -> bytes:
     return b"0" if text in (b"-0", b"") else text
 
 
-class _Writer:
-    """A PDF file assembled from objects given as bytes: numbered as they come, then the xref table."""
+class PdfObjects:
+    """A PDF file assembled from objects given as bytes: numbered as they come, then the xref table.
 
-    def __init__(self) -> None:
+    ``written`` are objects 1, 2... already written out (``b"1 0 obj ... endobj\\n"`` each), the same in
+    many files: a static page's Form XObject and what it uses (``writers/certificate_pdf.py``)."""
+
+    def __init__(self, written: tuple[bytes, ...] = ()) -> None:
+        self.written = written
         self.objects: list[bytes | None] = []
 
     def reserve(self) -> int:
         self.objects.append(None)
-        return len(self.objects)
+        return len(self.written) + len(self.objects)
 
     def put(self, number: int, body: bytes) -> None:
-        self.objects[number - 1] = body
+        self.objects[number - len(self.written) - 1] = body
 
     def add(self, body: bytes) -> int:
         self.objects.append(body)
-        return len(self.objects)
+        return len(self.written) + len(self.objects)
 
     def add_stream(self, data: bytes, entries: bytes = b"") -> int:
         return self.add(b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), entries, data))
 
-    def finish(self, root: int, info: int | None) -> bytes:
-        out = [b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"]
+    def finish(self, root: int, info: int | None, file_id: bytes | None = None) -> bytes:
+        """The file; with ``file_id`` (16 bytes or more, hex-written), the trailer's /ID."""
+        out = [b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", *self.written]
         offsets, position = [], len(out[0])
-        for index, body in enumerate(self.objects, start=1):
+        for chunk in self.written:
+            offsets.append(position)
+            position += len(chunk)
+        for index, body in enumerate(self.objects, start=len(self.written) + 1):
             assert body is not None, "an object reserved and never written"
             chunk = b"%d 0 obj\n%s\nendobj\n" % (index, body)
             offsets.append(position)
             out.append(chunk)
             position += len(chunk)
-        count = len(self.objects) + 1
+        count = len(offsets) + 1
         out.append(b"xref\n0 %d\n0000000000 65535 f \n" % count)
         out.append(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
         trailer = b"/Size %d /Root %d 0 R" % (count, root)
         if info is not None:
             trailer += b" /Info %d 0 R" % info
+        if file_id is not None:
+            trailer += b" /ID [<%s> <%s>]" % (file_id.hex().encode(), file_id.hex().encode())
         out.append(b"trailer\n<< %s >>\nstartxref\n%d\n%%%%EOF\n" % (trailer, position))
         return b"".join(out)

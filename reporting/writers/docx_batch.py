@@ -45,6 +45,7 @@ class _Template:
     order: list[int]  # which text goes between pieces[k] and pieces[k + 1]
     fixed_usage: dict
     contexts: dict[int, tuple[bool, bool, bool]]  # text index -> (bold, italic, rtl) of its run
+    deflating: opc_zip.Deflating | None = None  # document.xml up to its first marker, deflated once
 
 
 class _MarkerUsage(FontUsage):
@@ -74,6 +75,7 @@ class CertificateDocx:
         self._references: dict[str, list[str]] = {}  # shape -> texts of its first document
         self._templates: dict[str, list[_Template]] = {}
         self._members: dict[tuple, dict[str, opc_zip.Member]] = {}  # (template, font pages) -> all but document.xml
+        self._checked: dict[tuple[str, frozenset[int]], bool] = {}  # (shape, varying) -> _outside_content_checks
         self.fast = self.general = 0  # how many documents took each path (for the benchmark)
 
     def write(self, html: str, geometry: PageGeometry) -> bytes:
@@ -82,7 +84,7 @@ class CertificateDocx:
         shape = hashlib.sha256(("\0".join(tags) + repr(geometry)).encode()).hexdigest()
         reference = self._references.setdefault(shape, texts)
         varying = frozenset(i for i, (a, b) in enumerate(zip(texts, reference, strict=True)) if a != b)
-        if varying and _outside_content_checks(varying, tags):
+        if varying and self._outside_content_checks(shape, varying, tags):
             template = self._template(shape, varying, tokens, geometry)
             if template is not None and template.pieces:
                 # Every text the template replaces, not only those that differ from the first
@@ -92,6 +94,16 @@ class CertificateDocx:
                     return self._from_template(template, values, html, geometry)
         self.general += 1
         return self.writer.write(html, geometry)
+
+    def _outside_content_checks(self, shape: str, varying: frozenset[int], tags: list[str]) -> bool:
+        """``_outside_content_checks``, once per shape and set of varying texts: the tags are the shape's."""
+        key = (shape, varying)
+        found = self._checked.get(key)
+        if found is None:
+            if len(self._checked) > 256:
+                self._checked.clear()
+            found = self._checked[key] = _outside_content_checks(varying, tags)
+        return found
 
     def _template(self, shape: str, varying: frozenset[int], tokens: list[str], geometry) -> _Template | None:
         for template in self._templates.get(shape, ()):
@@ -144,13 +156,16 @@ class CertificateDocx:
             self._members[key] = {name: item for name, item in compressed.items() if name != DOCUMENT}
             return ooxml.zip_members(compressed)
         self.fast += 1
-        document_member = opc_zip.member(DOCUMENT, _filled(template, values))
+        if template.deflating is None:
+            template.deflating = opc_zip.Deflating(DOCUMENT, template.pieces[0].encode("utf-8"))
+        document_member = template.deflating.member(_filled(template, values, start=1))
         return ooxml.zip_members({**members, DOCUMENT: document_member})
 
 
-def _filled(template: _Template, values: dict[int, str]) -> bytes:
-    """The template's document.xml with each marker replaced by its text."""
-    document = [template.pieces[0]]
+def _filled(template: _Template, values: dict[int, str], start: int = 0) -> bytes:
+    """The template's document.xml with each marker replaced by its text (from piece ``start``: 1 leaves
+    out the part before the first marker)."""
+    document = [template.pieces[0]] if start == 0 else []
     for index, piece in zip(template.order, template.pieces[1:], strict=True):
         document += [_xml_text(values[index]), piece]
     return "".join(document).encode("utf-8")

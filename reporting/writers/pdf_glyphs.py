@@ -27,7 +27,7 @@ import hashlib
 import io
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -227,6 +227,12 @@ def _draw(run: GlyphRun, font: _PageFont, sheet: _Sheet, page: int) -> bytes:
     return b"".join(parts)
 
 
+# Fonts made for pages, by face and (glyph, text) codes, oldest first; each keeps its face alive, so an id
+# is never reused while its entry is here.
+_MADE_FONTS: dict[tuple[int, tuple[tuple[int, str], ...]], tuple[FaceSubset, _DrawnFont]] = {}
+_MADE_FONTS_KEPT = 512
+
+
 class _PageFont:
     """A face as one page uses it: a code for each glyph and text the page shows, in order of first use.
 
@@ -247,7 +253,21 @@ class _PageFont:
         return code
 
     def drawn(self) -> _DrawnFont:
-        """The page's font made ready to write: its program cut and deflated, its widths, its ToUnicode map."""
+        """The page's font made ready to write: its program cut and deflated, its widths, its ToUnicode map.
+
+        Pages showing the same glyphs with the same texts in one face (the same position or unit on many
+        certificates) get the same font: it is made once and kept, under this page's resource name."""
+        key = (id(self.subset), tuple(self.codes))
+        found = _MADE_FONTS.get(key)
+        if found is not None and found[0] is self.subset:
+            return replace(found[1], resource=self.name)
+        made = self._made()
+        if len(_MADE_FONTS) >= _MADE_FONTS_KEPT:
+            _MADE_FONTS.pop(next(iter(_MADE_FONTS)))
+        _MADE_FONTS[key] = (self.subset, made)
+        return made
+
+    def _made(self) -> _DrawnFont:
         glyphs = [glyph for glyph, _text in self.codes]
         program = self.subset.tables.page_program(glyphs)
         tag = "".join(chr(65 + byte % 26) for byte in hashlib.sha256(program).digest()[:6])

@@ -211,6 +211,10 @@ def run_build(
     with Workers(project, area, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
         if _big_data(project):  # forked now, before the data is loaded: the awardees are not copied into them
             workers.start()
+        elif selection.force or not (output / MANIFEST_NAME).is_file():
+            # Everything will be written (a first build, --force): the workers make their writers while
+            # this process loads and renders.
+            workers.start(warm=(selection.formats or project.formats, selection.locales or tuple(project.locales)))
         return _run_build(project, output, selection, progress, workers, started)
 
 

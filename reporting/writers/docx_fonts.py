@@ -295,7 +295,10 @@ def _open(data: bytes, path: Path, **options) -> TTFont:
 
 
 def _subset(data: bytes, path: Path, coverage: frozenset[int], pages: frozenset[int]) -> bytes:
-    font = _open(data, path, recalcTimestamp=False)  # keep head.modified: the same bytes every run
+    # recalcTimestamp: keep head.modified, the same bytes every run. lazy: the layout subtables are read as
+    # the subsetter reaches them, so the lookups of the features it drops are never decoded (a quarter of
+    # the time of an Arabic face; the same bytes).
+    font = _open(data, path, recalcTimestamp=False, lazy=True)
     unicodes = (code for code in font.getBestCmap() if code in coverage or code >> PAGE_BITS in pages)
     return font_subset.embeddable(font, unicodes)
 

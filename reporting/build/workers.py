@@ -162,13 +162,15 @@ class Worker:
 
     def warm_up(self, formats: tuple[str, ...], locales: tuple[str, ...]) -> None:
         """Make the writers of these formats and locales now (a first build, while the parent loads and
-        renders): the first tasks then only write. A writer that cannot be made fails here silently and
-        again, with its message, in the task that needs it."""
+        renders), and what they prepare before their first document (``warm_up()``: the DOCX font
+        subsets, each made by one worker): the first tasks then only write. What fails here is said
+        again, with its message, by the task that needs it."""
         for name in formats:
             for locale in locales:
                 for batch in (False, True) if registry.spec(name).make_batch is not None else (False,):
                     try:
-                        self.writer(name, locale, batch)
+                        writer = self.writer(name, locale, batch)
+                        getattr(writer, "warm_up", lambda: None)()
                     except Exception:  # reported by the task that needs this writer
                         self._writers.pop((name, locale, batch), None)
 

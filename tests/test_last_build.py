@@ -236,3 +236,15 @@ def test_a_build_stopped_early_imports_neither_the_settings_nor_the_pipeline(tmp
         for _ in range(2)
     ]
     assert [run.stdout.strip() for run in runs] == ["0 True True", "0 False False"], [run.stderr for run in runs]
+
+
+@pytest.mark.slow
+def test_records_are_kept_for_the_last_two_builds_of_an_output_folder(project, builds):
+    for options in ((), ("--strict",), (), ("--strict",)):  # the same files, other options
+        assert build(project, *options)[0] == 0
+    records = project.parent / "cache" / "reporting" / last_build.RECORDS
+    assert len(list(records.glob("*.json"))) == 2 and builds == ["built", "built"]  # then stopped early
+    assert build(project, "--force-into")[0] == 0
+    assert len(list(records.glob("*.json"))) == 2 and builds == ["built", "built", "built"]
+    assert build(project)[0] == 0  # the oldest record was let go
+    assert builds == ["built", "built", "built", "built"]

@@ -35,7 +35,10 @@ from reporting.build.publish import STAGING_NAME
 FORMAT = 1
 RECORDS = "last-builds"  # the cache folder's subfolder
 MANIFEST_NAME = "manifest.json"  # (manifest.MANIFEST_NAME; manifest imports the settings, which this must not)
-KEEP_RECORDS = 64  # the most recent records kept (one per output folder and set of inputs)
+# The most recent records kept per output folder (a build with other options or inputs into the same
+# folder, then back), and in all: a record holds a line per output, megabytes for a very large build.
+KEEP_PER_FOLDER = 2
+KEEP_RECORDS = 32
 
 
 @dataclass
@@ -80,8 +83,8 @@ def record(fingerprint: str, output: Path, files: list[Path], ui_language: str) 
     except (OSError, ValueError, KeyError, TypeError):
         return
     folder = cache.folder(RECORDS)
-    cache.keep(folder / f"{fingerprint}.json", json.dumps(entry).encode())
-    _prune(folder)
+    cache.keep(_record_path(fingerprint, output), json.dumps(entry).encode())
+    _prune(folder, _folder_key(output))
 
 
 def skip(fingerprint: str, output: Path) -> tuple[Skipped, str] | None:
@@ -90,7 +93,7 @@ def skip(fingerprint: str, output: Path) -> tuple[Skipped, str] | None:
     output folder's lock while it looks, as a build does (another build running: OutputBusy)."""
     started = time.perf_counter()
     try:
-        entry = json.loads((cache.folder(RECORDS) / f"{fingerprint}.json").read_bytes())
+        entry = json.loads(_record_path(fingerprint, output).read_bytes())
         if entry["format"] != FORMAT or entry["fingerprint"] != fingerprint or entry["output"] != str(output):
             return None
         if not (output / MANIFEST_NAME).is_file():  # (not even a folder: the lock would create it)
@@ -153,11 +156,21 @@ def _checked_state(path: Path, sha256: str) -> list[int] | None:
     return before
 
 
-def _prune(folder: Path) -> None:
-    """Keep the most recent records only (each is a few bytes per output)."""
+def _record_path(fingerprint: str, output: Path) -> Path:
+    """Named by the output folder and the fingerprint (the fingerprint hashes the output folder too)."""
+    return cache.folder(RECORDS) / f"{_folder_key(output)}-{fingerprint}.json"
+
+
+def _folder_key(output: Path) -> str:
+    return hashlib.sha256(str(output).encode()).hexdigest()[:16]
+
+
+def _prune(folder: Path, output_key: str) -> None:
+    """Keep the most recent records only: ``KEEP_PER_FOLDER`` of this output folder, ``KEEP_RECORDS`` in all."""
     try:
-        records = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
-        for old in records[KEEP_RECORDS:]:
-            old.unlink(missing_ok=True)
+        for pattern, keep in ((f"{output_key}-*.json", KEEP_PER_FOLDER), ("*.json", KEEP_RECORDS)):
+            records = sorted(folder.glob(pattern), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+            for old in records[keep:]:
+                old.unlink(missing_ok=True)
     except OSError:
         pass

@@ -105,3 +105,20 @@ def test_an_unknown_document_is_a_usage_error_naming_the_kinds(tmp_path):
 )
 def test_each_output_belongs_to_its_document(name, document):
     assert _document_of(Path(name).parts, DEFAULT_DOCUMENTS) == document
+
+
+def test_watch_rebuilds_only_the_selected_documents(tmp_path, monkeypatch):
+    """serve and watch take the selection options build takes, --document among them."""
+    from reporting.build import watch
+
+    seen = []
+
+    def keep_building(rebuilder, _stop, _report) -> None:
+        seen.append(rebuilder.selection)
+        raise KeyboardInterrupt  # as Ctrl-C ends a watch
+
+    monkeypatch.setattr(watch, "keep_building", keep_building)
+    project = copy_project(tmp_path, "one-awardee")
+    code, _out, err = run_cli("--project", str(project), "watch", "--document", "certificates", "--locale", "vi")
+    assert code == 0, err
+    assert [(selection.documents, selection.locales) for selection in seen] == [(("certificates",), ("vi",))]

@@ -134,6 +134,7 @@ def run(project, args, console: Console) -> int:
         strict=args.strict,
         layers=args.layers,
         stock=args.stock,
+        documents=tuple(args.document),
     )
     progress = None
     if not (console.quiet or console.as_json):

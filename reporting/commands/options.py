@@ -58,6 +58,13 @@ def add_selection_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--format", action="append", default=[], choices=registry.formats(), help=_("only this format (repeatable)")
     )
+    command.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        metavar="KIND",
+        help=_("only this kind of document: a [documents] name in reporting.toml, e.g. certificates (repeatable)"),
+    )
     command.add_argument("--output", type=Path, default=None, help=_("output folder (default: <project>/output)"))
 
 

@@ -31,7 +31,8 @@ def rebuild_on_change(
 
     output = output_folder(project, args)
     check_output_folder(project, output)  # before watching: a build into its own inputs would never settle
-    rebuilder = Rebuilder(project.root, output, Selection(tuple(args.event), tuple(args.locale), tuple(args.format)))
+    selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), documents=tuple(args.document))
+    rebuilder = Rebuilder(project.root, output, selection)
 
     def report(outcome) -> None:
         _print_outcome(outcome, project.root, output, stdout, stderr)

@@ -99,7 +99,16 @@ def test_a_change_to_the_program_builds_as_usual(project, builds, tmp_path, monk
 
 @pytest.mark.parametrize(
     "options",
-    [("--locale", "ar"), ("--format", "pdf"), ("--archive",), ("--event", "one-awardee"), ("--no-duplex",)],
+    [
+        ("--locale", "ar"),
+        ("--format", "pdf"),
+        ("--archive",),
+        ("--event", "one-awardee"),
+        ("--document", "certificates"),
+        ("--no-duplex",),
+        ("--stock", "preprinted"),
+        ("--strict",),
+    ],
 )
 def test_other_options_change_the_fingerprint(tmp_path, options):
     from reporting.cli import _parse

@@ -99,21 +99,16 @@ def before_loading(args, console: Console) -> int | None:
     return 0
 
 
+# What says how to build or how to speak, not what is built: builds differing only in these have the same
+# fingerprint. Every other option (one added later too) is part of it. (--force never stops early.)
+NOT_FINGERPRINTED = frozenset({"command", "project", "jobs", "force", "quiet", "json", "ui_language"})
+
+
 def _fingerprinted_options(args, output: Path) -> dict[str, object]:
-    """The options that change what a build writes or reports (not --jobs, --force, --quiet or --json)."""
-    return {
-        "output": str(output),
-        "event": args.event,
-        "locale": args.locale,
-        "format": args.format,
-        "archive": args.archive,
-        "strict": args.strict,
-        "force_into": args.force_into,
-        "duplex": args.duplex,
-        "stock": args.stock,
-        "chunk_size": args.chunk_size,
-        "layers": args.layers,
-    }
+    """Every option but those of ``NOT_FINGERPRINTED``, with the output folder resolved."""
+    options = {name: value for name, value in vars(args).items() if name not in NOT_FINGERPRINTED}
+    options.pop("inputs_fingerprint", None)
+    return {**options, "output": str(output)}
 
 
 def run(project, args, console: Console) -> int:

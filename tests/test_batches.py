@@ -88,6 +88,21 @@ def test_fast_docx_is_byte_for_byte_the_general_writers(reference_sets, locale):
 
 
 @pytest.mark.slow
+def test_a_batch_told_its_second_certificate_writes_its_first_without_the_general_writer(reference_sets):
+    """The worker tells the writer a second certificate first: the first is then made from the prepared
+    document, one whole general write fewer a batch, and every certificate keeps its bytes."""
+    project, _, sets = reference_sets
+    _, rendered = sets["vi"]
+    singles = [html for chunk in rendered for html in chunk.singles][-6:]  # individuals: one shape
+    geometry = project.page("certificate")
+    told = CertificateDocx(make_writer(project, "docx", "vi"))
+    untold = CertificateDocx(make_writer(project, "docx", "vi"))
+    told.expect(singles[1], geometry)
+    assert [told.write(html, geometry) for html in singles] == [untold.write(html, geometry) for html in singles]
+    assert told.general == untold.general - 1 and told.fast == untold.fast + 1
+
+
+@pytest.mark.slow
 def test_fast_docx_matches_for_hostile_and_mixed_script_names(tmp_path):
     """Names the fast path must refuse (Latin inside Arabic, spacing, markup characters) or get right."""
     project_root = copy_project(tmp_path)

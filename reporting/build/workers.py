@@ -246,6 +246,8 @@ class Worker:
     def _prepared_certificates(self, task: PreparedCertificatesTask) -> list[Written]:
         writer = self.writer(task.format, task.locale, batch=True)
         geometry = self.project.page(task.page)
+        if len(task.htmls) > 1 and hasattr(writer, "expect"):
+            writer.expect(task.htmls[1], geometry)  # the first certificate prepares the batch's document
         written = []
         for html, target, shown in zip(task.htmls, task.targets, task.shown, strict=True):
             with time_limit(self.project.job_time_limit_s, _writing(shown)), named(shown, ()):

@@ -78,13 +78,24 @@ class CertificateDocx:
         self._checked: dict[tuple[str, frozenset[int]], bool] = {}  # (shape, varying) -> _outside_content_checks
         self.fast = self.general = 0  # how many documents took each path (for the benchmark)
 
+    def expect(self, html: str, geometry: PageGeometry) -> None:
+        """Another document of the batch, known before the first is written: the first document of a
+        shape is then prepared at once (which texts differ needs two), not written by the general writer."""
+        tokens = _TAG.split(html)
+        self._references.setdefault(self._shape(tokens[1::2], geometry), tokens[0::2])
+
+    def _shape(self, tags: list[str], geometry: PageGeometry) -> str:
+        return hashlib.sha256(("\0".join(tags) + repr(geometry)).encode()).hexdigest()
+
     def write(self, html: str, geometry: PageGeometry) -> bytes:
         tokens = _TAG.split(html)
         texts, tags = tokens[0::2], tokens[1::2]
-        shape = hashlib.sha256(("\0".join(tags) + repr(geometry)).encode()).hexdigest()
+        shape = self._shape(tags, geometry)
         reference = self._references.setdefault(shape, texts)
         varying = frozenset(i for i, (a, b) in enumerate(zip(texts, reference, strict=True)) if a != b)
-        if varying and self._outside_content_checks(shape, varying, tags):
+        # The reference document itself fills any template of its shape (each was checked for this shape).
+        usable = self._outside_content_checks(shape, varying, tags) if varying else bool(self._templates.get(shape))
+        if usable:
             template = self._template(shape, varying, tokens, geometry)
             if template is not None and template.pieces:
                 # Every text the template replaces, not only those that differ from the first

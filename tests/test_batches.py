@@ -307,6 +307,8 @@ def test_benchmark_runs_and_prints_its_figures(tmp_path):
             "--format",
             "pdf",
             "--path",
+            "certificates",
+            "--path",
             "layered",
             "--path",
             "chunked",
@@ -317,7 +319,8 @@ def test_benchmark_runs_and_prints_its_figures(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     for label in (
-        r"layered \(\d+ processes, static page once, variable boxes 50 to a document\)",
+        r"certificates only \(\d+ processes, layered, print files included; --document certificates\)",
+        r"whole event \(\d+ processes, layered certificates, print files, reports, lists\)",
         r"chunked \(\d+ processes, whole certificates 50 to a document\)",
     ):
         assert re.search(

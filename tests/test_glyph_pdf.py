@@ -82,12 +82,6 @@ def text_of(pdf: bytes, folder: Path, *options: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def subsets(tmp_path_factory) -> Path:
-    """The faces' subsets, made once for the module (a second or two per face)."""
-    return tmp_path_factory.mktemp("glyph-subsets")
-
-
-@pytest.fixture(scope="module")
 def static_pdf() -> bytes:
     from reporting.writers.pdf import PdfWriter
 
@@ -95,10 +89,10 @@ def static_pdf() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def split(subsets, static_pdf) -> dict[int, bytes]:
+def split(static_pdf) -> dict[int, bytes]:
     """Three certificates drawn, under the static page, split per awardee and cut to the trim box."""
     pages = [certificate(), certificate("Trần Văn Đức", "محمد بن خالد"), certificate("Lê Thị Mai", "سلمى")]
-    variable = variable_layer_pdf(pages, static_pdf, subsets)
+    variable = variable_layer_pdf(pages, static_pdf)
     return split_pages(interleave([underlay(open_pdf(variable), static_pdf)], [(0, 0), (0, 1), (0, 2)]), trim=True)
 
 
@@ -149,14 +143,14 @@ def test_glyph_origins_read_back_where_the_runs_put_them(split, tmp_path):
 
 
 @pytest.mark.slow
-def test_every_glyph_is_drawn_at_its_harfbuzz_position(subsets, static_pdf):
+def test_every_glyph_is_drawn_at_its_harfbuzz_position(static_pdf):
     """The content stream read as a viewer places glyphs (text matrix, widths, TJ adjustments): each glyph
     within 0.01 pt of the run's position, kerned pairs and the harakat (marks off the baseline) included."""
     runs = (
         shape("مُحَمَّد عَلِيّ", AMIRI, 37, 130.3, 250.7),
         shape("Tr\u00e2\u0300n AVATAR Vĩnh", TINOS, 29.5, 101.1, 150.2),
     )
-    variable = variable_layer_pdf([runs], static_pdf, subsets)
+    variable = variable_layer_pdf([runs], static_pdf)
     with open_pdf(variable) as pdf, open_pdf(static_pdf) as static:
         left, _bottom, _right, top = (float(v) for v in static.pages[0].trimbox)
         drawn = _glyph_origins(pdf.pages[0])
@@ -168,14 +162,14 @@ def test_every_glyph_is_drawn_at_its_harfbuzz_position(subsets, static_pdf):
 
 
 @pytest.mark.slow
-def test_widths_are_whole_numbers_so_a_viewer_truncating_them_places_every_glyph(subsets, static_pdf):
+def test_widths_are_whole_numbers_so_a_viewer_truncating_them_places_every_glyph(static_pdf):
     """PDFium (Chromium's viewer) truncates a fractional /W width: every width is a whole number of 1/1000 em,
     and the glyphs read with truncated widths still sit within 0.05 pt of the run's positions along a name."""
     runs = (
         shape("Nguyễn Thị Hương Trần Văn Đức Lê Thị Mai Hoàng Quang Điệp", TINOS_BOLD, 40, 120.3, 200),
         shape("علاء الدين بن عبد الله محمد بن خالد", AMIRI_BOLD, 40, 120.7, 340),
     )
-    variable = variable_layer_pdf([runs], static_pdf, subsets)
+    variable = variable_layer_pdf([runs], static_pdf)
     with open_pdf(variable) as pdf, open_pdf(static_pdf) as static:
         left, _bottom, _right, top = (float(v) for v in static.pages[0].trimbox)
         page = pdf.pages[0]
@@ -276,26 +270,24 @@ def _sfnt_sum(data: bytes) -> int:
 
 
 @pytest.mark.slow
-def test_a_page_is_the_same_bytes_whoever_shares_its_document(subsets, static_pdf, split):
+def test_a_page_is_the_same_bytes_whoever_shares_its_document(static_pdf, split):
     def alone(pages) -> bytes:
-        variable = variable_layer_pdf(pages, static_pdf, subsets)
+        variable = variable_layer_pdf(pages, static_pdf)
         return split_pages(underlay(open_pdf(variable), static_pdf), [0], trim=True)[0]
 
     # Other neighbours, with letters the first document did not have (ợ, ả, ج, ظ).
     assert alone([certificate(), certificate("Phạm Thị Thuận Lợi", "جعفر"), certificate("Đỗ Hải", "ظافر")]) == split[0]
     assert alone([certificate()]) == split[0]
-    assert variable_layer_pdf([certificate()], static_pdf, subsets) == variable_layer_pdf(
-        [certificate()], static_pdf, subsets
-    )
+    assert variable_layer_pdf([certificate()], static_pdf) == variable_layer_pdf([certificate()], static_pdf)
 
 
 @pytest.mark.slow
-def test_a_certificate_written_directly_is_the_split_page_in_text_and_ink(subsets, static_pdf, split, tmp_path):
+def test_a_certificate_written_directly_is_the_split_page_in_text_and_ink(static_pdf, split, tmp_path):
     """certificate_pdf writes each awardee's file without splitting the chunk: a clean standalone file cut to
     the trim box, with the document information, the same text and the same pixels as the split page, and
     the same bytes whoever shares its chunk."""
     pages = [certificate(), certificate("Trần Văn Đức", "محمد بن خالد"), certificate("Lê Thị Mai", "سلمى")]
-    written = certificate_pdfs(draw_pages(pages, static_pdf, subsets), static_pdf, trim=True)
+    written = certificate_pdfs(draw_pages(pages, static_pdf), static_pdf, trim=True)
     for index, data in enumerate(written):
         path = tmp_path / f"direct-{index}.pdf"
         path.write_bytes(data)
@@ -309,13 +301,13 @@ def test_a_certificate_written_directly_is_the_split_page_in_text_and_ink(subset
         assert text_of(data, tmp_path, "-layout") == text_of(split[index], tmp_path, "-layout")
         assert _rendered(data, tmp_path / f"direct-{index}") == _rendered(split[index], tmp_path / f"split-{index}")
     assert "Lê Thị Mai" in text_of(written[2], tmp_path) and VI_NAME not in text_of(written[2], tmp_path)
-    alone = certificate_pdfs(draw_pages([pages[1]], static_pdf, subsets), static_pdf, trim=True)
+    alone = certificate_pdfs(draw_pages([pages[1]], static_pdf), static_pdf, trim=True)
     assert alone == [written[1]]
 
 
 @pytest.mark.slow
-def test_the_print_file_takes_the_drawn_pages(subsets, static_pdf, tmp_path):
-    variable = variable_layer_pdf([certificate(), certificate("Lê Thị Mai", "سلمى")], static_pdf, subsets)
+def test_the_print_file_takes_the_drawn_pages(static_pdf, tmp_path):
+    variable = variable_layer_pdf([certificate(), certificate("Lê Thị Mai", "سلمى")], static_pdf)
     printed = print_file([save_pdf(underlay(open_pdf(variable), static_pdf))], duplex=True)
     with open_pdf(printed) as pdf:
         assert len(pdf.pages) == 4
@@ -324,10 +316,10 @@ def test_the_print_file_takes_the_drawn_pages(subsets, static_pdf, tmp_path):
 
 
 @pytest.mark.slow
-def test_transparency_only_where_a_run_asks_for_it(subsets, static_pdf):
+def test_transparency_only_where_a_run_asks_for_it(static_pdf):
     opaque = shape(VI_NAME, TINOS_BOLD, 30, 100, 100)
     faint = shape(VI_NAME, TINOS_BOLD, 30, 100, 200, (0, 0, 0, 0.25))
-    with open_pdf(variable_layer_pdf([(opaque,), (opaque, faint)], static_pdf, subsets)) as pdf:
+    with open_pdf(variable_layer_pdf([(opaque,), (opaque, faint)], static_pdf)) as pdf:
         assert "/ExtGState" not in pdf.pages[0].Resources
         states = pdf.pages[1].Resources.ExtGState
         assert [float(state.ca) for state in states.values()] == [0.25]
@@ -335,33 +327,33 @@ def test_transparency_only_where_a_run_asks_for_it(subsets, static_pdf):
 
 
 @pytest.mark.slow
-def test_a_glyph_the_face_lacks_raises_for_the_batch_to_fall_back(subsets, static_pdf, tmp_path):
+def test_a_glyph_the_face_lacks_raises_for_the_batch_to_fall_back(static_pdf, tmp_path):
     from fontTools.ttLib import TTFont
 
     count = TTFont(TINOS, lazy=True)["maxp"].numGlyphs
     missing = GlyphRun(TINOS, 30, (0, 0, 0, 1), False, (Glyph(count, 100, 100, "?"),))
     with pytest.raises(GlyphNotInSubset) as raised:
-        variable_layer_pdf([certificate(), (missing,)], static_pdf, subsets)
+        variable_layer_pdf([certificate(), (missing,)], static_pdf)
     assert raised.value.page == 1 and raised.value.font == TINOS and raised.value.glyph == count
     assert "Tinos-Regular.ttf" in str(raised.value)
     # Any glyph of the face is drawn, not only those of Vietnamese and Arabic: a Russian partner's name.
     cyrillic = shape("Жуков", TINOS, 30, 100, 100)
-    drawn = variable_layer_pdf([(cyrillic,)], static_pdf, subsets)
+    drawn = variable_layer_pdf([(cyrillic,)], static_pdf)
     assert "Жуков" in text_of(split_pages(underlay(open_pdf(drawn), static_pdf), [0], trim=True)[0], tmp_path)
 
 
 @pytest.mark.slow
-def test_one_glyph_with_two_texts_on_a_page_reads_back_both(subsets, static_pdf, tmp_path):
+def test_one_glyph_with_two_texts_on_a_page_reads_back_both(static_pdf, tmp_path):
     """A letter alone and the same glyph carrying its cluster's mark: the second text gets a code of its own."""
     plain = shape("Ha", TINOS, 30, 100, 100)
     marked = GlyphRun(TINOS, 30, (0, 0, 0, 1), False, (Glyph(plain.glyphs[0].id, 100, 200, "H\u0302"),))
-    pdf = variable_layer_pdf([(plain, marked)], static_pdf, subsets)
+    pdf = variable_layer_pdf([(plain, marked)], static_pdf)
     lines = [line for line in text_of(pdf, tmp_path).splitlines() if line.strip()]
     assert lines == ["Ha", "H\u0302"]
 
 
 @pytest.mark.slow
-def test_the_ink_is_where_weasyprint_puts_the_same_text(subsets, tmp_path):
+def test_the_ink_is_where_weasyprint_puts_the_same_text(tmp_path):
     """The page rendered beside WeasyPrint's rendering of the same text at the same place: the same pixels.
 
     Not quite all: poppler fills the self-crossing outline of Amiri's initial ain one way when the
@@ -381,7 +373,7 @@ def test_the_ink_is_where_weasyprint_puts_the_same_text(subsets, tmp_path):
         x, baseline = _first_text_origin(weasyprint_pdf)
         assert x == pytest.approx(20)
         weasy = _pixels(weasyprint_pdf, tmp_path / "weasy")
-        ours = _pixels(variable_layer_pdf([(shape(text, font, 30, x, baseline),)], blank, subsets), tmp_path / "ours")
+        ours = _pixels(variable_layer_pdf([(shape(text, font, 30, x, baseline),)], blank), tmp_path / "ours")
         assert all(abs(a - b) <= 1 for a, b in zip(_ink_box(ours), _ink_box(weasy), strict=True)), text
         ink = sum(1 for value in weasy if value < 128)
         differing = sum(1 for a, b in zip(weasy, ours, strict=True) if abs(a - b) > 64)

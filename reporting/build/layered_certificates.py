@@ -8,7 +8,7 @@ again only when the event, language or template changes).
 The variable layer is laid out directly (``writers/text_layout.py``) and drawn
 straight into a PDF (``writers/pdf_glyphs.py``); a batch the direct path cannot
 promise to lay out as WeasyPrint would (``NotDirect``), or whose glyphs are
-outside the fonts' fixed subsets (``GlyphNotInSubset``), is typeset by
+not in the fonts' files (``GlyphNotInSubset``), is typeset by
 WeasyPrint (``typeset_variable``), with the same result.
 """
 

@@ -43,8 +43,8 @@ class FaceSubset:
     cap_height: int
 
 
-def face_subset(font: Path, cache_folder: Path | None = None) -> FaceSubset:
-    """The face in ``font``, read once per process (``cache_folder`` is not needed: nothing is made)."""
+def face_subset(font: Path) -> FaceSubset:
+    """The face in ``font``, read once per process."""
     stat = font.stat()
     return _face_subset(str(font), stat.st_mtime_ns, stat.st_size)
 

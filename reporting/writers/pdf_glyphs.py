@@ -9,9 +9,9 @@ ToUnicode map from the glyphs' texts so the text can be searched and copied
 result goes through the same path as WeasyPrint's variable layer:
 ``pdf_overlay.underlay``, ``interleave``, ``pdf_split.split_pages``.
 
-A run's glyphs must be in its face's fixed subset (``writers/glyph_subset.py``),
+A run's glyphs must be in its face's font file (``writers/glyph_subset.py``),
 else ``GlyphNotInSubset``. Each page embeds its own font program per face, cut
-from that subset with just the glyphs it shows (``writers/glyph_program.py``),
+from that file with just the glyphs it shows (``writers/glyph_program.py``),
 with its widths and ToUnicode map: a certificate split out of a document
 carries nothing of its neighbours, so its bytes stay the same whoever shares
 its document, and it stays a few kilobytes.
@@ -44,7 +44,7 @@ _CIDSYSTEMINFO = b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
 
 
 class GlyphNotInSubset(RenderError):
-    """A run draws a glyph its face's fixed subset does not hold: typeset this batch with WeasyPrint instead."""
+    """A run draws a glyph its face's file does not hold: typeset this batch with WeasyPrint instead."""
 
     def __init__(self, page: int, font: Path, glyph: int):
         super().__init__(
@@ -79,26 +79,20 @@ def _sheet(static_pdf: bytes) -> _Sheet:
     return _Sheet(boxes, min(trim[0], trim[2]), max(trim[1], trim[3]), info)
 
 
-def variable_layer_pdf(pages: list[Page], static_pdf: bytes, cache_folder: Path | None = None) -> bytes:
+def variable_layer_pdf(pages: list[Page], static_pdf: bytes) -> bytes:
     """One PDF page per entry of ``pages``, each drawing its runs on a sheet like ``static_pdf``'s one page.
 
-    The faces' subsets are kept in ``cache_folder`` (default: the build's cache folder).
-    Raises ``GlyphNotInSubset`` for a glyph a face's subset lacks.
+    Raises ``GlyphNotInSubset`` for a glyph a face's file lacks.
     """
-    return variable_layer_of(draw_pages(pages, static_pdf, cache_folder), static_pdf)
+    return variable_layer_of(draw_pages(pages, static_pdf), static_pdf)
 
 
-def draw_pages(pages: list[Page], static_pdf: bytes, cache_folder: Path | None = None) -> list[DrawnPage]:
+def draw_pages(pages: list[Page], static_pdf: bytes) -> list[DrawnPage]:
     """Each page's runs drawn (content stream, font programs, widths, ToUnicode maps), not yet in a file:
     the variable layer and each awardee's own file (``writers/certificate_pdf.py``) are written from them.
-    Raises ``GlyphNotInSubset`` for a glyph a face's subset lacks."""
-    if cache_folder is None:
-        from reporting.build.chunks import cache_folder as build_cache_folder
-
-        cache_folder = build_cache_folder()
-    folder: Path = cache_folder
+    Raises ``GlyphNotInSubset`` for a glyph a face's file lacks."""
     sheet = _sheet(static_pdf)
-    return [_drawn(index, runs, sheet, lambda font: face_subset(font, folder)) for index, runs in enumerate(pages)]
+    return [_drawn(index, runs, sheet, face_subset) for index, runs in enumerate(pages)]
 
 
 def variable_layer_of(drawn: list[DrawnPage], static_pdf: bytes) -> bytes:

@@ -26,7 +26,9 @@ LIBRARIES = ("weasyprint", "python-docx", "babel", "jinja2", "pyyaml", "pydantic
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's sha256, read in blocks (a print file can be hundreds of megabytes)."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def build_manifest(project: Project, output: Path, entries: dict[Path, dict], removed: Iterable[Path] = ()) -> bytes:

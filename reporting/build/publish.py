@@ -21,8 +21,10 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from reporting.build.output_paths import ensure_no_links, unsafe_name
 from reporting.errors import UnsafeOutput
@@ -56,6 +58,33 @@ class StagingArea:
             stream.write(data)
         os.chmod(path, 0o644)
         return path
+
+    def write_streamed(self, target: Path, write: Callable[[HashingWriter], None]) -> tuple[Path, str, int]:
+        """Stage a file ``write`` writes piece by piece (a print file of 100,000 pages is never whole in
+        memory); returns its staging path, sha256 and size. A failed ``write`` leaves no file."""
+        path = self.path_for(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(path, "wb") as stream:
+                counted = HashingWriter(stream)
+                write(counted)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        os.chmod(path, 0o644)
+        return path, counted.sha256.hexdigest(), counted.size
+
+
+class HashingWriter:
+    """A binary stream that passes what is written on and keeps its sha256 and size."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream, self.sha256, self.size = stream, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        return self.stream.write(data)
 
 
 class Staging:
@@ -229,7 +258,9 @@ def remove_staging(output: Path) -> None:
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's sha256, read in blocks (a print file can be hundreds of megabytes)."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def write_synced(path: Path, data: bytes) -> None:

@@ -14,7 +14,7 @@ import itertools
 import multiprocessing
 import os
 import signal
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from reporting.build import cache
 from reporting.build.limits import scaled, time_limit
 from reporting.build.lock import release_inherited_locks
-from reporting.build.publish import StagingArea
+from reporting.build.publish import HashingWriter, StagingArea, file_sha256
 from reporting.config import Project
 from reporting.errors import OutputWriteError, PageOverflow, RenderError, os_error_meaning
 from reporting.tool_language import _, isolate
@@ -237,12 +237,13 @@ class Worker:
 
     def _print_file(self, task: PrintFileTask) -> Written:
         from reporting.build.memory import return_freed_memory
-        from reporting.writers.pdf_split import print_file
+        from reporting.writers.pdf_split import write_print_file
 
-        written = self.stage(
-            task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex, task.offset_mm)
-        )
-        return_freed_memory()  # the joined pages (10-25 KB each) are let go: the process shrinks back
+        def write(out: HashingWriter) -> None:
+            write_print_file(out, task.chunks, task.duplex, task.offset_mm)
+
+        written = self.stage_streamed(task.target, write)
+        return_freed_memory()  # what the chunks' pages held is let go: the process shrinks back
         return written
 
     def stage(self, target: Path, data: bytes) -> Written:
@@ -260,6 +261,23 @@ class Worker:
             raise OutputWriteError(
                 _("cannot write {file}: {meaning}").format(file=isolate(target), meaning=os_error_meaning(exc))
             ) from None
+
+    def stage_streamed(self, target: Path, write: Callable[[HashingWriter], None]) -> Written:
+        """Stage the file ``write`` writes piece by piece, as ``stage`` does (left alone if the target
+        already holds exactly these bytes)."""
+        try:
+            path, digest, size = self.area.write_streamed(target, write)
+        except OSError as exc:
+            raise OutputWriteError(
+                _("cannot write {file}: {meaning}").format(file=isolate(target), meaning=os_error_meaning(exc))
+            ) from None
+        try:
+            if not self.force and target.stat().st_size == size and file_sha256(target) == digest:
+                path.unlink()
+                return Written(target, None, digest, size)
+        except OSError:
+            pass
+        return Written(target, path, digest, size)
 
     def _signed(self, pdf: bytes) -> bytes:
         """The PDF signed with --sign's key (the signer is made once per process), or as it was without one."""

@@ -48,7 +48,7 @@ from reporting.config import DocumentType, PageGeometry, Project
 from reporting.errors import OutputWriteError, RenderError, SelectionError, StrictFailure, os_error_meaning
 from reporting.notices import Notice
 from reporting.render import Renderer
-from reporting.source.figures import Awardee, EventBundle, bundle_event
+from reporting.source.figures import Awardee, EventBundle, bundle_event, without_awardee_models
 from reporting.source.load import discover, load_events
 from reporting.source.preflight import check_fonts, check_rendered_text
 from reporting.tool_language import _, isolate
@@ -242,6 +242,7 @@ def _run_build(
     project: Project, output: Path, selection: Selection, progress: Progress | None, workers: Workers, started: float
 ) -> BuildResult:
     bundles = load_bundles(project)  # read, validate, merge: every problem before anything is rendered
+    bundles = [without_awardee_models(bundle) for bundle in bundles]  # bundle.awardees is what the build reads
     return_freed_memory()  # what loading held and let go (a big sheet's rows: tens of megabytes)
     _check_selection(bundles, project, selection)
     renderer = Renderer(project)

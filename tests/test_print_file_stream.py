@@ -233,3 +233,37 @@ def test_a_print_file_already_holding_the_same_bytes_is_left_alone(tmp_path):
         target, lambda out: out.write(b"%PDF the same bytes")
     )
     assert forced.temporary is not None  # --force writes every file
+
+
+def _linked_chunk(path: Path) -> Path:
+    """Two pages, the first with a link to the second and an annotation pointing back to its page."""
+    pdf = pikepdf.new()
+    for _ in range(2):
+        pdf.add_blank_page(page_size=(842, 595))
+    first, second = pdf.pages
+    link = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Link,
+            Rect=[10, 10, 100, 40],
+            Dest=[second.obj, pikepdf.Name.Fit],
+            P=first.obj,
+        )
+    )
+    first.obj.Annots = pikepdf.Array([link])
+    pdf.save(path)
+    return path
+
+
+def test_a_link_to_another_page_does_not_bring_the_chunks_page_tree(tmp_path):
+    chunk = _linked_chunk(tmp_path / "linked.pdf")
+    path = tmp_path / "print.pdf"
+    with open(path, "wb") as out:
+        write_print_file(out, [chunk, chunk], duplex=False)
+    _check(path)
+    with pikepdf.open(path) as pdf:
+        assert len(pdf.pages) == 4
+        annotation = pdf.pages[0].Annots[0]
+        assert annotation.P.objgen == pdf.pages[0].objgen  # back to its own page in the print file
+        assert annotation.Dest[0] is None  # the chunk's other page is not copied beside the file's pages
+        assert all(obj.get("/Type") != pikepdf.Name.Pages for obj in pdf.objects if obj.objgen != pdf.Root.Pages.objgen)

@@ -87,7 +87,7 @@ class StreamedPdf:
         """The document information dictionary (title, producer) of the file."""
         copier = _Copier(self)
         if info.is_indirect:
-            self.info = copier.reference_of(info)
+            self.info = copier.reference_of(info)  # a dictionary of texts: never None
         else:
             self.info = self._new_number()
             self._add_plain(self.info, copier.contents(info))
@@ -227,12 +227,16 @@ class _Copier:
         self.target._add_plain(number, body)
         return number
 
-    def reference_of(self, value: pikepdf.Object) -> int:
-        """The file's number for an indirect object of the chunk, copying it first if needed."""
+    def reference_of(self, value: pikepdf.Object) -> int | None:
+        """The file's number for an indirect object of the chunk, copying it first if needed; None for
+        a page not (yet) in the file, or the chunk's page tree (a link's destination on another page):
+        copied as an object, it would bring the chunk's whole page tree along."""
         objgen = value.objgen
         number = self.numbers.get(objgen)
         if number is not None:
             return number
+        if isinstance(value, pikepdf.Dictionary) and value.get("/Type") in (pikepdf.Name.Page, pikepdf.Name.Pages):
+            return None
         if objgen in self.open:  # a cycle: this object gets its number now, and is written when it closes
             number = self.numbers[objgen] = self.target._new_number()
             return number
@@ -274,7 +278,8 @@ class _Copier:
     def direct(self, value) -> bytes:
         """A value inside an object: a reference (renumbered, what it refers to copied) or the value itself."""
         if isinstance(value, pikepdf.Object) and value.is_indirect:
-            return b"%d 0 R" % self.reference_of(value)
+            number = self.reference_of(value)
+            return b"null" if number is None else b"%d 0 R" % number
         return self.contents(value)
 
     def contents(self, value) -> bytes:

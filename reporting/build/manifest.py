@@ -104,7 +104,9 @@ def write_manifest(
         "templates": _hashes(project.templates_dir, project.root, "*"),
     }
     text = json.dumps(head, indent=2, ensure_ascii=False)
-    names = sorted([*entries, *kept])
+    names = list(entries)  # one list of the names, sorted in place
+    names.extend(kept)
+    names.sort()
     if not names:
         out.write((text[:-2] + ',\n  "outputs": {}\n}\n').encode("utf-8"))
         return
@@ -115,7 +117,7 @@ def write_manifest(
         entry = made.as_json() if made is not None else kept[name]
         value = json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    ")
         batch.append(("," if index else "") + "\n    " + json.dumps(name, ensure_ascii=False) + ": " + value)
-        if len(batch) == 1000:
+        if len(batch) == 200:
             out.write("".join(batch).encode("utf-8"))
             batch.clear()
     out.write(("".join(batch) + "\n  }\n}\n").encode("utf-8"))

@@ -62,6 +62,14 @@ def differing_share(first: Path, second: Path, tmp_path: Path) -> float:
     return changed.histogram()[255] / (images[0].size[0] * images[0].size[1])
 
 
+def drawn_directly(path: Path, page: int = 0) -> bool:
+    """The page's variable layer was laid out and drawn directly (writers/text_layout.py, pdf_glyphs.py: fonts
+    /F0, /F1...), not typeset by WeasyPrint (whose fonts are /ABCDEF), so a test cannot pass on the fallback."""
+    with pikepdf.open(path) as pdf:
+        names = [str(name) for name in pdf.pages[page].Resources.get("/Font", {})]
+    return bool(names) and all(re.fullmatch(r"/F\d+", name) for name in names)
+
+
 @pytest.fixture(scope="module")
 def both_paths(tmp_path_factory):
     """The Directive 35 certificates built layered (as shipped) and unlayered (--no-layers), with their own cache."""
@@ -92,6 +100,7 @@ def test_every_layered_certificate_matches_the_unlayered_one(both_paths, locale,
         with pikepdf.open(path) as one, pikepdf.open(other) as two:
             assert [float(v) for v in one.pages[0].mediabox] == [float(v) for v in two.pages[0].mediabox]
             assert "/StaticLayer" in one.pages[0].Resources.XObject  # drawn from the static layer
+        assert drawn_directly(path)
         words, other_words = word_boxes(path), word_boxes(other)
         first_name_word = [w for w in words if w[2] > 150][0][0]  # below the heading: the name's line
         assert box_of(words, first_name_word) == pytest.approx(box_of(other_words, first_name_word), abs=0.05)
@@ -162,6 +171,7 @@ def test_a_long_name_shrinks_to_its_box_and_a_longer_one_is_an_error_naming_the_
     assert bottom - top < name_bottom - name_top  # a smaller size, on one line...
     assert top >= name_top - 0.5 and bottom <= name_bottom + 0.5  # ...inside the name's box
     assert squeeze(long) in squeeze(pdf_text(next(folder.glob("12-*.pdf"))))
+    assert drawn_directly(next(folder.glob("12-*.pdf")))
 
     _set_name(project, long, long + " " + long + " " + long)
     code, _, err = run_cli(
@@ -285,6 +295,7 @@ def test_preprinted_stock_prints_only_the_variable_boxes_moved_by_the_offset(tmp
         assert not list(pdf.pages[11].images)  # no emblem
         resources = page.Resources
         assert "/StaticLayer" not in resources.get("/XObject", {})
+    assert drawn_directly(printed, 11)
     text = pdf_text(printed).split("\f")[11]
     single = pdf_text(singles[11])
     title = {"vi": "BẰNG KHEN", "ar": "شهادة تقدير"}[locale]

@@ -4,9 +4,17 @@ A static page is kept in the worker (for the whole build) and in the cache
 folder (content-addressed: the hash of its HTML, the stylesheets, fonts and
 images it pulls in and the pipeline's code, so across builds it is typeset
 again only when the event, language or template changes).
+
+The variable layer is laid out directly (``writers/text_layout.py``) and drawn
+straight into a PDF (``writers/pdf_glyphs.py``); a batch the direct path cannot
+promise to lay out as WeasyPrint would (``NotDirect``), or whose glyphs are
+outside the fonts' fixed subsets (``GlyphNotInSubset``), is typeset by
+WeasyPrint (``typeset_variable``), with the same result.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from reporting.build import cache, chunks
 from reporting.build.freshness import output_key
@@ -16,12 +24,16 @@ from reporting.tool_language import _, isolate
 from reporting.writers.layer_html import split_layers
 from reporting.writers.pdf_layers import BoxOverflow, StaticLayer, typeset_static, typeset_variable
 
+# Batches whose variable layer each path made, in this process (the tests check the direct one is taken).
+PATHS_TAKEN = {"direct": 0, "weasyprint": 0}
+
 
 class LayeredCertificates:
     def __init__(self, worker):
         self.worker = worker
         self.project = worker.project
         self._statics: dict[str, StaticLayer] = {}
+        self._fonts = None  # pango_glyphs.FontFiles, made when the first batch is laid out
 
     def static(self, writer, html: str) -> StaticLayer:
         key = output_key(html, "pdf", self.project.templates_dir, b"static certificate layer")
@@ -54,7 +66,7 @@ class LayeredCertificates:
                 members = [i for i, group in enumerate(task.static_of) if group == number]
                 layer = self.static(writer, html)
                 try:
-                    variable = typeset_variable(writer, html, layer, [task.texts[i] for i in members])
+                    variable = self.variable(writer, html, layer, [task.texts[i] for i in members])
                 except BoxOverflow as exc:
                     index = members[exc.page]
                     with named(task.shown[index], ()):
@@ -73,6 +85,33 @@ class LayeredCertificates:
         wanted = [i for i, target in enumerate(task.targets) if target is not None]
         pages = split_pages(whole, wanted, trim=task.trim)
         return [self.worker.stage(task.targets[i], pages[i]) for i in wanted]
+
+    def variable(self, writer, html: str, layer: StaticLayer, pages: list) -> bytes:
+        """The variable layer of ``pages``: laid out and drawn directly, else typeset by WeasyPrint."""
+        from reporting.writers.layout_probe import Probe
+        from reporting.writers.pdf_glyphs import GlyphNotInSubset, variable_layer_pdf
+        from reporting.writers.text_layout import NotDirect, lay_out
+
+        fonts = self.font_files()
+        try:
+            runs = lay_out(Probe(writer, html, layer, pages, fonts), layer, pages, fonts)
+            data = variable_layer_pdf(runs, layer.pdf)
+        except (NotDirect, GlyphNotInSubset):
+            PATHS_TAKEN["weasyprint"] += 1
+            return typeset_variable(writer, html, layer, pages)
+        PATHS_TAKEN["direct"] += 1
+        return data
+
+    def font_files(self):
+        """The [fonts] table's files by the digest of their bytes: how a Pango font is traced to its file."""
+        from reporting.writers.pango_glyphs import FontFiles
+
+        if self._fonts is None:
+            paths = {self.project.templates_dir / path for face in self.project.fonts.values() for path in face.files}
+            self._fonts = FontFiles(
+                {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in sorted(paths) if path.is_file()}
+            )
+        return self._fonts
 
     def calibration(self, task):
         from reporting.writers.calibration import calibration_html

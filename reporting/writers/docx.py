@@ -87,13 +87,14 @@ LTR_FRAGMENT_LANG, RTL_FRAGMENT_LANG = "vi-VN", "ar-SA"
 # <bdi> text whose direction differs from the document's is its own run, with the
 # direction (w:rtl on or off) and language of its text, not wrapped in embedding controls
 # (LRE ... PDF ended up in copy-paste, search and converters). That is all Word needs: it
-# resolves the neutral characters of a run by the run's direction. LibreOffice 7.4 reads
-# no run direction, and shows "35-CT/TW" as "CT/TW-35" because the code starts with digits
-# (digits after Arabic letters are Arabic numbers, laid out right to left); it also ignores
-# w:dir and w:bdo, w:cs, a w:lang w:bidi, the digits in a run of their own, a content
-# control or field around the code (test_docx_writer's strict xfail tries w:dir): such a
-# fragment (starting with a weak or neutral character) alone gets one mark of its
-# direction (LRM/RLM) before it, outside the code itself.
+# resolves the neutral characters of a run by the run's direction. LibreOffice reads no
+# run direction (its DOCX import drops w:rtl; the same in 7.4, 25.2 and 26.8), and shows
+# "35-CT/TW" as "CT/TW-35" because the code starts with digits (digits after Arabic letters
+# are Arabic numbers, laid out right to left); it also ignores w:dir and w:bdo, w:cs, a
+# w:lang w:bidi, the digits in a run of their own, a non-breaking hyphen, a content control
+# or field around the code (test_docx_writer's strict xfail tries w:dir): such a fragment
+# (starting with a weak or neutral character) alone gets one mark of its direction
+# (LRM/RLM) before it, outside the code itself. LibreOffice itself saves such a mark.
 DIRECTION_MARKS = {"ltr": "\u200e", "rtl": "\u200f"}
 STRONG = ("L", "R", "AL")
 BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

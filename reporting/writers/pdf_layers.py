@@ -238,6 +238,21 @@ class BoxOverflow(RenderError):
         self.page = page
 
 
+def box_overflow(page: int, text: VariableText) -> BoxOverflow:
+    """The error for ``text`` (on ``page`` of a batch) not fitting its box even at its smallest size."""
+    return BoxOverflow(
+        page,
+        _(
+            "the {name} does not fit its box on the certificate even at {percent}% of its size; "
+            "shorten it, or let it shrink further ({setting})"
+        ).format(
+            name=isolate(text.name),
+            percent=number(round(text.min_scale * 100)),
+            setting=isolate(f'data-min-size on the element marked {MARKER}="{text.name}"'),
+        ),
+    )
+
+
 def typeset_variable(writer, static_html: str, layer: StaticLayer, pages: list[tuple[VariableText, ...]]) -> bytes:
     """The variable layer of ``pages`` (one awardee each) as one PDF, every text fitted to its box."""
     scales = [[1.0] * len(texts) for texts in pages]
@@ -254,17 +269,7 @@ def typeset_variable(writer, static_html: str, layer: StaticLayer, pages: list[t
                 text = pages[page][index]
                 scale = next_scale(scales[page][index], ratio, text.min_scale)
                 if scale is None:
-                    raise BoxOverflow(
-                        page,
-                        _(
-                            "the {name} does not fit its box on the certificate even at {percent}% of its size; "
-                            "shorten it, or let it shrink further ({setting})"
-                        ).format(
-                            name=isolate(text.name),
-                            percent=number(round(text.min_scale * 100)),
-                            setting=isolate(f'data-min-size on the element marked {MARKER}="{text.name}"'),
-                        ),
-                    )
+                    raise box_overflow(page, text)
                 scales[page][index] = scale
                 changed = True
         if not changed:

@@ -19,7 +19,7 @@ import pytest
 from reporting.writers.glyph_runs import Glyph, GlyphRun
 from reporting.writers.pdf_glyphs import GlyphNotInSubset, _PageFont, variable_layer_pdf
 from reporting.writers.pdf_overlay import interleave, open_pdf, underlay
-from reporting.writers.pdf_split import print_file, save_pdf, split_pages
+from reporting.writers.pdf_split import save_pdf, split_pages, write_print_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "templates" / "fonts"
@@ -267,7 +267,11 @@ def test_a_page_is_the_same_bytes_whoever_shares_its_document(subsets, static_pd
 @pytest.mark.slow
 def test_the_print_file_takes_the_drawn_pages(subsets, static_pdf, tmp_path):
     variable = variable_layer_pdf([certificate(), certificate("Lê Thị Mai", "سلمى")], static_pdf, subsets)
-    printed = print_file([save_pdf(underlay(open_pdf(variable), static_pdf))], duplex=True)
+    chunk = tmp_path / "chunk.pdf"
+    chunk.write_bytes(save_pdf(underlay(open_pdf(variable), static_pdf)))
+    out = io.BytesIO()
+    write_print_file(out, [chunk], duplex=True)
+    printed = out.getvalue()
     with open_pdf(printed) as pdf:
         assert len(pdf.pages) == 4
     text = text_of(printed, tmp_path)

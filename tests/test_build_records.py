@@ -141,3 +141,37 @@ def test_writing_the_manifest_takes_no_copy_of_it_in_memory(tmp_path):
     peak_10k = _writing_peak(project, tmp_path / "out", 10_000)
     peak_40k = _writing_peak(project, tmp_path / "out", 40_000)
     assert peak_40k - peak_10k < 30_000 * 24, (peak_10k, peak_40k)
+
+
+@pytest.mark.slow
+def test_a_long_lists_html_goes_to_the_workers_in_a_file_removed_with_the_staging(tmp_path, monkeypatch):
+    from conftest import run_cli
+    from reporting.build.workers import Worker
+
+    project = copy_project(tmp_path)
+    config = project / "reporting.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("list_part_rows = 1000", "list_part_rows = 10"))
+    handed = []
+    document = Worker._document
+
+    def recording(self, task):
+        if task.html_file is not None:
+            handed.append((task.shown.as_posix(), task.html, task.html_file.read_text(encoding="utf-8")))
+        return document(self, task)
+
+    monkeypatch.setattr(Worker, "_document", recording)
+    output = tmp_path / "out"
+    code, _, err = run_cli(
+        "--project", str(project), "build", "--event", "directive-35-review", "--locale", "vi",
+        "--output", str(output), "--jobs", "1", "-q",
+    )  # fmt: skip
+    assert code == 0, err
+    # the documents of the whole event, whose time limits follow its awardees
+    assert sorted(name for name, _, _ in handed) == [
+        f"directive-35-review/vi/{document}.{suffix}"
+        for document in ("awardees", "report")
+        for suffix in ("docx", "pdf")
+    ]
+    assert all(html == "" and text.startswith("<!DOCTYPE html>") for _, html, text in handed)  # no HTML in the task
+    assert not (output / ".reporting-staging").exists()
+    assert (output / "directive-35-review" / "vi" / "awardees.pdf").is_file()

@@ -490,6 +490,7 @@ class TaskPlanner:
             yield from self._certificate_tasks(item)
 
     def _document_tasks(self, job: Job, html: str) -> Iterator[Task]:
+        handed: Path | None = None  # a long list's HTML, written once for the workers to read
         for name in self.formats:
             if job.formats and name not in job.formats:
                 continue
@@ -505,18 +506,31 @@ class TaskPlanner:
                 continue
             expected = len(job.awardees) if job.awardees and paged else None
             archive = _archive_source(job, source, sheet) if source is not None else None
+            if job.rows > self.project.list_part_rows and handed is None:
+                handed = self._hand_over(html)
             yield DocumentTask(
                 name,
                 job.locale,
                 job.page,
-                html,
+                "" if handed is not None else html,
                 self.output / shown,
                 shown,
                 expected,
                 archive,
                 tuple(a.id for a in job.awardees),
                 job.rows,
+                html_file=handed,
             )
+
+    def _hand_over(self, html: str) -> Path:
+        """Write a long list's HTML into the staging folder for the workers to read: a task holding it
+        is pickled for each format and waits in the queue to the workers (the lists of 100,000
+        awardees, 80 MB each, were half a gigabyte in the main process). Removed with the staging folder."""
+        area = self.ledger.staging.area
+        path = area.folder / ".html" / f"{hashlib.sha256(html.encode()).hexdigest()}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        return path
 
     def _certificate_tasks(self, item: CertificateSet) -> Iterator[Task]:
         """Chunk by chunk, rendered as the workers are ready for them; then what the print file needs."""

@@ -60,6 +60,7 @@ class DocumentTask:
     archive: object | None = None  # writers.pdf.ArchiveSource for PDF/A with the data attached
     awardee_ids: tuple[str, ...] = ()
     rows: int = 0  # rows the document lists: its time limit grows with them
+    html_file: Path | None = None  # a long list's HTML, handed over in a file (``html`` is then empty)
 
 
 @dataclass(frozen=True)
@@ -174,28 +175,29 @@ class Worker:
     def _document(self, task: DocumentTask) -> Written:
         limit = scaled(self.project.job_time_limit_s, task.rows)
         with time_limit(limit, _writing(task.shown)), named(task.shown, task.awardee_ids):
+            html = task.html if task.html_file is None else task.html_file.read_text(encoding="utf-8")
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)
-            parts = self._parts(task) if hasattr(writer, "write_parts") else None  # a writer that can join parts
+            parts = self._parts(task, html) if hasattr(writer, "write_parts") else None  # a writer joining parts
             if parts is not None:
-                data = writer.write_parts(task.html, parts, geometry)
+                data = writer.write_parts(html, parts, geometry)
                 data = self._signed(data) if registry.spec(task.format).paged else data
             elif registry.spec(task.format).paged:
                 data = self._signed(
-                    writer.write(task.html, geometry, expected_pages=task.expected_pages, archive=task.archive)
+                    writer.write(html, geometry, expected_pages=task.expected_pages, archive=task.archive)
                 )
             else:
-                data = writer.write(task.html, geometry)
+                data = writer.write(html, geometry)
         return self.stage(task.target, data)
 
-    def _parts(self, task: DocumentTask) -> list[str] | None:
+    def _parts(self, task: DocumentTask, html: str) -> list[str] | None:
         """A long list's HTML in parts typeset one after the other (memory follows the part); None for
         a document short enough to write whole, or archived (a PDF/A document is typeset whole)."""
         if task.rows <= self.project.list_part_rows or task.archive is not None or task.expected_pages:
             return None
         from reporting.writers.html_parts import split_rows
 
-        return split_rows(task.html, self.project.list_part_rows)
+        return split_rows(html, self.project.list_part_rows)
 
     def _chunk(self, task: ChunkTask) -> list[Written]:
         from reporting.writers.pdf_split import split_pages

@@ -21,7 +21,6 @@ from typing import TextIO
 from reporting import tool_language
 from reporting.commands import build, check, export, fonts, i18n, new, serve, verify, watch
 from reporting.commands.options import output_options, ui_language_option
-from reporting.config import load_project
 from reporting.errors import MESSAGE_LIMIT, DataError, ReportingError, describe_os_error, shorten
 from reporting.tool_language import _
 from reporting.ui.argparse_language import error_line, speak_in_argparse
@@ -100,6 +99,12 @@ def _terminate_as_interrupt():
 def _run(args, console: Console) -> int:
     command = COMMANDS[args.command]
     try:
+        before_loading = getattr(command, "before_loading", None)  # a command that may be done already
+        done = before_loading(args, console) if before_loading is not None else None
+        if done is not None:
+            return done
+        from reporting.config import load_project  # (pydantic: imported once a command needs the settings)
+
         project = load_project(args.project.resolve()) if getattr(command, "NEEDS_PROJECT", True) else None
         if project is not None and project.ui_language and not getattr(args, "ui_language", None):
             tool_language.use(tool_language.choose(None, project.ui_language, os.environ))

@@ -290,13 +290,19 @@ def test_transparency_only_where_a_run_asks_for_it(subsets, static_pdf):
 
 
 @pytest.mark.slow
-def test_a_glyph_outside_the_subset_raises_for_the_batch_to_fall_back(subsets, static_pdf):
-    cyrillic = shape("Жуков", TINOS, 30, 100, 100)  # Tinos has Cyrillic; the repertoire does not
+def test_a_glyph_the_face_lacks_raises_for_the_batch_to_fall_back(subsets, static_pdf, tmp_path):
+    from fontTools.ttLib import TTFont
+
+    count = TTFont(TINOS, lazy=True)["maxp"].numGlyphs
+    missing = GlyphRun(TINOS, 30, (0, 0, 0, 1), False, (Glyph(count, 100, 100, "?"),))
     with pytest.raises(GlyphNotInSubset) as raised:
-        variable_layer_pdf([certificate(), (cyrillic,)], static_pdf, subsets)
-    assert raised.value.page == 1 and raised.value.font == TINOS
-    assert raised.value.glyph == cyrillic.glyphs[0].id
+        variable_layer_pdf([certificate(), (missing,)], static_pdf, subsets)
+    assert raised.value.page == 1 and raised.value.font == TINOS and raised.value.glyph == count
     assert "Tinos-Regular.ttf" in str(raised.value)
+    # Any glyph of the face is drawn, not only those of Vietnamese and Arabic: a Russian partner's name.
+    cyrillic = shape("Жуков", TINOS, 30, 100, 100)
+    drawn = variable_layer_pdf([(cyrillic,)], static_pdf, subsets)
+    assert "Жуков" in text_of(split_pages(underlay(open_pdf(drawn), static_pdf), [0], trim=True)[0], tmp_path)
 
 
 @pytest.mark.slow
@@ -375,20 +381,23 @@ def test_a_glyph_showing_another_text_gets_a_code_of_its_own():
     ]
 
 
-@pytest.mark.slow
-def test_a_face_subset_is_made_once_then_read_from_the_cache_folder(subsets, split, monkeypatch):
-    """Deterministic (the same bytes when made again) and kept: a new worker reads it instead of making it."""
-    from reporting.writers import glyph_subset
+def test_page_programs_carry_no_hinting_instructions_and_the_outlines_of_the_file():
+    """Tinos is hinted; a page's program leaves out each glyph's instructions (the tables they call into are not
+    embedded), composite glyphs included, and keeps every outline point as the file has it."""
+    from fontTools.ttLib import TTFont
 
-    kept = glyph_subset.face_subset(TINOS, subsets)
-    assert len(list(subsets.glob("glyph-subset-*.ttf"))) == 4 and len(list(subsets.glob("glyph-subset-*.gids"))) == 4
-    assert glyph_subset.make_subset(TINOS.read_bytes()) == (kept.program, kept.glyphs)
-    glyph_subset._face_subset.cache_clear()  # as in a new worker process
+    from reporting.writers.glyph_program import SubsetTables
 
-    def refuse(data):
-        raise AssertionError("made again instead of read from the cache folder")
-
-    monkeypatch.setattr(glyph_subset, "make_subset", refuse)
-    again = glyph_subset.face_subset(TINOS, subsets)
-    assert (again.program, again.glyphs, again.widths) == (kept.program, kept.glyphs, kept.widths)
-    assert kept.glyphs >= {glyph.id for glyph in shape(VI_NAME, TINOS, 20, 0, 0).glyphs}
+    original = TTFont(TINOS_BOLD)
+    glyf = original["glyf"]
+    order = original.getGlyphOrder()
+    hinted = [i for i, name in enumerate(order) if glyf[name].numberOfContours > 0 and glyf[name].program.getBytecode()]
+    composite = [i for i, name in enumerate(order) if glyf[name].isComposite()]
+    assert hinted and composite, "the test needs a hinted face with composite glyphs"
+    wanted = [hinted[0], hinted[5], composite[0], composite[3]]
+    cut = TTFont(io.BytesIO(SubsetTables(TINOS_BOLD.read_bytes()).page_program(wanted)))
+    names = cut.getGlyphOrder()
+    for number, glyph in enumerate(wanted, start=1):
+        mine, theirs = cut["glyf"][names[number]], glyf[order[glyph]]
+        assert not (hasattr(mine, "program") and mine.program.getBytecode())
+        assert mine.getCoordinates(cut["glyf"])[0] == theirs.getCoordinates(glyf)[0]

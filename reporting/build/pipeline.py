@@ -77,6 +77,7 @@ class Selection:
     keep_html: bool = False  # keep every document's HTML in the result (the preview shows it)
     force_into: bool = False  # build into a non-empty folder that holds no manifest of ours
     strict: bool = False  # any warning (an untranslated message) fails the build, nothing published
+    documents: tuple[str, ...] = ()  # only these kinds of the [documents] table (report, certificates, ...)
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,8 @@ def _jobs_for(
     for document in project.documents:
         if document.only_with_awards and not bundle.awardees:
             continue
+        if selection.documents and document.name not in selection.documents:
+            continue
         if document.one_per == "event":
             jobs.append(Job(bundle, locale, document.template, document.page, base / document.name))
         else:
@@ -223,6 +226,10 @@ def run_build(
     with Workers(project, area, selection.jobs or default_jobs(), selection.sign_key, selection.force) as workers:
         if _big_data(project):  # forked now, before the data is loaded: the awardees are not copied into them
             workers.start()
+        elif selection.force or not (output / MANIFEST_NAME).is_file():
+            # Everything will be written (a first build, --force): the workers make their writers while
+            # this process loads and renders.
+            workers.start(warm=(selection.formats or project.formats, selection.locales or tuple(project.locales)))
         return _run_build(project, output, selection, progress, workers, started)
 
 
@@ -339,7 +346,7 @@ def _publish(
     """Stage the removal of outputs no longer made and the new manifest; Staging publishes on exit."""
     output = ledger.output
     result.unchanged = ledger.unchanged
-    result.removed = _stale_outputs(output, ledger, selection, formats, result.warnings)
+    result.removed = _stale_outputs(output, ledger, selection, formats, result.warnings, project.documents)
     for path in result.removed:
         staging.remove(path, ledger.previous[path.relative_to(output).as_posix()]["sha256"])
     if (
@@ -693,10 +700,15 @@ def _take_over(output: Path, selection: Selection, result: BuildResult) -> None:
 
 
 def _stale_outputs(
-    output: Path, ledger: Ledger, selection: Selection, formats: tuple[str, ...], warnings: list[str]
+    output: Path,
+    ledger: Ledger,
+    selection: Selection,
+    formats: tuple[str, ...],
+    warnings: list[str],
+    documents: tuple[DocumentType, ...] = (),
 ) -> list[Path]:
     """Files an earlier build made (listed in its manifest) that this build, covering the same
-    events, locales and formats, no longer makes: a renamed awardee's old certificate, a removed
+    events, locales, documents and formats, no longer makes: a renamed awardee's old certificate, a removed
     awardee's, an event whose data file is gone. Files the manifest does not list are never touched,
     nor those edited since (their bytes no longer match the manifest): they are kept and reported."""
     stale = []
@@ -710,6 +722,7 @@ def _stale_outputs(
             (selection.events and event not in selection.events)
             or (selection.locales and locale not in selection.locales)
             or suffix not in formats
+            or (selection.documents and _document_of(parts, documents) not in selection.documents)
         ):
             continue
         if file_sha256(target) != entry["sha256"]:
@@ -726,6 +739,18 @@ def _stale_outputs(
 def _entries_changed(ledger: Ledger) -> bool:
     """True if an output's entry differs from the one the folder's manifest records (or it has none)."""
     return any(not entry.same_as(ledger.previous.get(name)) for name, entry in ledger.entries.items())
+
+
+def _document_of(parts: tuple[str, ...], documents: tuple[DocumentType, ...]) -> str | None:
+    """The kind of document an output ``<event>/<locale>/...`` belongs to: a one-per-awardee document's
+    folder and print file (and its calibration page) are its own. None for a name no document makes
+    now (a document since removed from the table): never selected, so never taken for stale."""
+    name = parts[2] if len(parts) > 3 else Path(parts[2]).stem  # <name>/NN-id-slug.pdf or <name>.pdf
+    for document in documents:
+        per_awardee = document.one_per == "awardee"
+        if name == document.name or (per_awardee and len(parts) == 3 and name == f"{document.name}-calibration"):
+            return document.name
+    return None
 
 
 def _check_signing_key(key: Path | None) -> bytes:
@@ -800,6 +825,14 @@ def _check_selection(bundles: list[EventBundle], project: Project, selection: Se
         raise SelectionError(
             _("unknown locale {locales}; configured: {configured}").format(
                 locales=isolate(", ".join(unknown)), configured=isolate(", ".join(project.locales))
+            )
+        )
+    kinds = [document.name for document in project.documents]
+    unknown = [name for name in selection.documents if name not in kinds]
+    if unknown:
+        raise SelectionError(
+            _("unknown document {documents}; the [documents] table of reporting.toml has: {kinds}").format(
+                documents=isolate(", ".join(unknown)), kinds=isolate(", ".join(kinds))
             )
         )
     if selection.archive and (selection.stock or project.print_options.stock) == "preprinted":

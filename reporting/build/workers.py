@@ -131,6 +131,9 @@ class PrintFileTask:
     offset_mm: tuple[float, float] | None = None  # pre-printed stock: variable layers, moved by this
 
 
+# The formats and locales whose writers a worker makes as it starts.
+Warm = tuple[tuple[str, ...], tuple[str, ...]]
+
 Task = DocumentTask | ChunkTask | LayeredChunkTask | CalibrationTask | PreparedCertificatesTask | PrintFileTask
 
 
@@ -157,6 +160,20 @@ class Worker:
         if isinstance(task, CalibrationTask):
             return [self.layers.calibration(task)]
         return [self._print_file(task)]
+
+    def warm_up(self, formats: tuple[str, ...], locales: tuple[str, ...]) -> None:
+        """Make the writers of these formats and locales now (a first build, while the parent loads and
+        renders), and what they prepare before their first document (``warm_up()``: the DOCX font
+        subsets, each made by one worker): the first tasks then only write. What fails here is said
+        again, with its message, by the task that needs it."""
+        for name in formats:
+            for locale in locales:
+                for batch in (False, True) if registry.spec(name).make_batch is not None else (False,):
+                    try:
+                        writer = self.writer(name, locale, batch)
+                        getattr(writer, "warm_up", lambda: None)()
+                    except Exception:  # reported by the task that needs this writer
+                        self._writers.pop((name, locale, batch), None)
 
     @property
     def layers(self):
@@ -330,7 +347,14 @@ def writing_chunk(first: Path) -> str:
 _WORKER: Worker | None = None
 
 
-def _start(project: Project, area: StagingArea, sign_key: Path | None, force: bool, parent: int) -> None:
+def _start(
+    project: Project,
+    area: StagingArea,
+    sign_key: Path | None,
+    force: bool,
+    parent: int,
+    warm: Warm | None = None,
+) -> None:
     global _WORKER
     release_inherited_locks()
     _die_with(parent)
@@ -338,6 +362,8 @@ def _start(project: Project, area: StagingArea, sign_key: Path | None, force: bo
     # tasks, then removes what was staged); a worker dying mid-file would only leave litter.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = Worker(project, area, sign_key, force)
+    if warm is not None:
+        _WORKER.warm_up(*warm)
 
 
 def _die_with(parent: int) -> None:
@@ -371,6 +397,7 @@ class Workers:
         self.project, self.area, self.sign_key, self.force = project, area, sign_key, force
         self._executor: ProcessPoolExecutor | None = None
         self._local: Worker | None = None
+        self._warm: Warm | None = None  # writers the processes make as they start (start(warm=...))
 
     def __enter__(self) -> Workers:
         return self
@@ -384,14 +411,21 @@ class Workers:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
-    def start(self) -> None:
+    def start(self, warm: Warm | None = None) -> None:
         """Start the processes now (with more than one job), while the parent is small: forked later,
-        each would start with a copy of everything the parent then holds (a big event's data)."""
+        each would start with a copy of everything the parent then holds (a big event's data).
+
+        The parent imports the writers' libraries first (the processes share those pages). ``warm``
+        (formats, locales): each process also makes those writers as it starts, while the parent goes on
+        loading and rendering (not waited for)."""
         if self.jobs > 1:
             _import_writers()
+            self._warm = warm
             executor = self._pool()
-            for future in [executor.submit(os.getpid) for _ in range(self.jobs)]:
-                future.result()
+            futures = [executor.submit(os.getpid) for _ in range(self.jobs)]
+            if warm is None:
+                for future in futures:
+                    future.result()
 
     def run(self, tasks: Iterable[Task], at_once: int | None = None) -> Generator[list[Written], None, None]:
         """Each task's files as it finishes; ``at_once``: at most that many tasks running (tasks whose
@@ -433,7 +467,7 @@ class Workers:
                 self.jobs,
                 mp_context=context,
                 initializer=_start,
-                initargs=(self.project, self.area, self.sign_key, self.force, os.getpid()),
+                initargs=(self.project, self.area, self.sign_key, self.force, os.getpid(), self._warm),
             )
         return self._executor
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
-from reporting.build.pipeline import Selection, run_build
+from reporting import tool_language
 from reporting.commands.options import add_selection_options, job_count, output_folder, positive, shown
 from reporting.errors import StrictFailure
 from reporting.notices import code_of
@@ -72,7 +73,47 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
     build.add_argument("--layers", action=argparse.BooleanOptionalAction, default=None, help=argparse.SUPPRESS)
 
 
+def before_loading(args, console: Console) -> int | None:
+    """Exit code 0 if the last build with these inputs and options left the outputs as they still are
+    (build/last_build.py): reported unchanged, nothing loaded. Else None, with the inputs' fingerprint
+    taken now, before the build reads anything, and recorded when it succeeds (``run``)."""
+    from reporting.build.fingerprint import fingerprint
+    from reporting.build.last_build import skip
+
+    args.inputs_fingerprint = None
+    if args.sign:  # a signed build opens its key every time (a wrong passphrase must fail)
+        return None
+    root = args.project.resolve()
+    output = (args.output or root / "output").resolve()
+    args.inputs_fingerprint = fingerprint(root, _fingerprinted_options(args, output))
+    if args.inputs_fingerprint is None or args.force:
+        return None
+    found = skip(args.inputs_fingerprint, output)
+    if found is None:
+        return None
+    result, ui_language = found
+    if ui_language and not getattr(args, "ui_language", None):  # [ui] language, as _run applies it
+        tool_language.use(tool_language.choose(None, ui_language, os.environ))
+    console.record("warnings", result.warnings)
+    _summarise(result, root, output, console)
+    return 0
+
+
+# What says how to build or how to speak, not what is built: builds differing only in these have the same
+# fingerprint. Every other option (one added later too) is part of it. (--force never stops early.)
+NOT_FINGERPRINTED = frozenset({"command", "project", "jobs", "force", "quiet", "json", "ui_language"})
+
+
+def _fingerprinted_options(args, output: Path) -> dict[str, object]:
+    """Every option but those of ``NOT_FINGERPRINTED``, with the output folder resolved."""
+    options = {name: value for name, value in vars(args).items() if name not in NOT_FINGERPRINTED}
+    options.pop("inputs_fingerprint", None)
+    return {**options, "output": str(output)}
+
+
 def run(project, args, console: Console) -> int:
+    from reporting.build.pipeline import Selection, run_build
+
     output = output_folder(project, args)
     selection = Selection(
         tuple(args.event),
@@ -88,6 +129,7 @@ def run(project, args, console: Console) -> int:
         strict=args.strict,
         layers=args.layers,
         stock=args.stock,
+        documents=tuple(args.document),
     )
     progress = None
     if not (console.quiet or console.as_json):
@@ -113,6 +155,11 @@ def run(project, args, console: Console) -> int:
     finally:
         if isinstance(progress, ProgressBar):
             progress.finish()
+    fingerprint = getattr(args, "inputs_fingerprint", None)
+    if fingerprint is not None and not result.warnings and selection.sign_key is None:
+        from reporting.build.last_build import record
+
+        record(fingerprint, output, [*result.written, *result.unchanged], project.ui_language)
     console.record("warnings", result.warnings)
     _summarise(result, project.root, output, console)
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from reporting.build.pipeline import load_bundles
 from reporting.tool_language import _, isolate, n_, number
 from reporting.ui.console import Console
 
@@ -16,6 +15,8 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
 
 
 def run(project, args, console: Console) -> int:
+    from reporting.build.pipeline import load_bundles
+
     bundles = load_bundles(project)
     for bundle in bundles:
         console.say(_event_line(bundle))

@@ -9,13 +9,9 @@ from pathlib import Path
 
 from reporting.commands.options import shown
 from reporting.errors import DataError, NewFileError, NewIdError
-from reporting.scaffold.awardee_workbook import awardee_workbook, with_sheet
 from reporting.scaffold.next_period import KINDS, Previous, fill_marker, header, new_id, scaffold
 from reporting.scaffold.periods import FORMS, ReportingPeriod, parse_period
 from reporting.scaffold.yaml_emit import dump
-from reporting.source.load import discover
-from reporting.source.model import id_problem
-from reporting.source.yaml_reader import load_yaml
 from reporting.tool_language import _, isolate
 from reporting.ui.console import Console
 
@@ -56,6 +52,9 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
 
 
 def run(project, args, console: Console) -> int:
+    # (The spreadsheet writer, the schema and the YAML reader: imported by the command that uses them.)
+    from reporting.scaffold.awardee_workbook import awardee_workbook, with_sheet
+
     period = parse_period(args.period)
     if args.event_id is not None:  # checked before anything is read or written: it becomes a file name
         _check_id(args.event_id, "--id")
@@ -95,6 +94,8 @@ def run(project, args, console: Console) -> int:
 
 
 def _check_id(event_id: str, what: str) -> None:
+    from reporting.source.model import id_problem
+
     problem = id_problem(event_id)
     if problem:
         raise NewIdError(f"{what}: {problem}")
@@ -108,6 +109,8 @@ def _previous(project, args, period: ReportingPeriod) -> Previous:
                 _("--from: expected a data file, found no file {file}").format(file=isolate(args.from_file))
             )
         return _load(path, project.root)
+    from reporting.source.load import discover
+
     candidates: list[tuple[date, Previous]] = []  # the end of each model's period, and the model
     for path in discover(project.data_dir):
         try:
@@ -127,6 +130,8 @@ def _previous(project, args, period: ReportingPeriod) -> Previous:
 
 
 def _load(path: Path, root: Path) -> Previous:
+    from reporting.source.yaml_reader import load_yaml
+
     source = load_yaml(path, shown(path, root))
     if not isinstance(source.data, dict):
         raise NewFileError(

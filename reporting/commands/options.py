@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from reporting import tool_language
-from reporting.config import FORMATS
 from reporting.errors import OutputOptionError
 from reporting.tool_language import _, isolate, n_, number
+from reporting.writers import registry
 
 
 def output_options() -> argparse.ArgumentParser:
@@ -56,7 +56,14 @@ def add_selection_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--event", action="append", default=[], metavar="ID", help=_("only this event (repeatable)"))
     command.add_argument("--locale", action="append", default=[], metavar="LL", help=_("only this locale (repeatable)"))
     command.add_argument(
-        "--format", action="append", default=[], choices=FORMATS, help=_("only this format (repeatable)")
+        "--format", action="append", default=[], choices=registry.formats(), help=_("only this format (repeatable)")
+    )
+    command.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        metavar="KIND",
+        help=_("only this kind of document: a [documents] name in reporting.toml, e.g. certificates (repeatable)"),
     )
     command.add_argument("--output", type=Path, default=None, help=_("output folder (default: <project>/output)"))
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from reporting.build.pipeline import Selection
 from reporting.commands.options import add_selection_options, output_folder, shown
 from reporting.errors import DataError
 from reporting.tool_language import _, isolate, n_, number
@@ -27,11 +26,13 @@ def rebuild_on_change(
 
     ``keep_going(rebuilder, report, output)`` runs until interrupted; ``after_each`` is printed after each build."""
     from reporting.build.output_paths import check_output_folder
+    from reporting.build.pipeline import Selection
     from reporting.build.watch import Rebuilder
 
     output = output_folder(project, args)
     check_output_folder(project, output)  # before watching: a build into its own inputs would never settle
-    rebuilder = Rebuilder(project.root, output, Selection(tuple(args.event), tuple(args.locale), tuple(args.format)))
+    selection = Selection(tuple(args.event), tuple(args.locale), tuple(args.format), documents=tuple(args.document))
+    rebuilder = Rebuilder(project.root, output, selection)
 
     def report(outcome) -> None:
         _print_outcome(outcome, project.root, output, stdout, stderr)

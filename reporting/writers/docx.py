@@ -298,6 +298,11 @@ class DocxWriter:
         self.embedded = frozenset(family for family, embed in embedded if embed)
         self._style_fonts = docx_styles.Fonts(fonts.latin, fonts.complex, fonts.size_pt)
 
+    def warm_up(self) -> None:
+        """Make the font subsets the documents will embed now (a build's worker, as it starts)."""
+        if self.fonts_dir is not None:
+            docx_fonts.prepare_subsets(self.fonts_dir, self.font_files, self.embedded)
+
     def write(self, html: str, geometry: PageGeometry, created: datetime | None = None) -> bytes:
         """Return the DOCX bytes for ``html``; the same arguments always give the same bytes."""
         return ooxml.zip_package(self.package(html, geometry, created))

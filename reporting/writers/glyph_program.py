@@ -1,19 +1,19 @@
-"""One page's font program: the glyphs a page draws, cut out of a face's fixed subset.
+"""One page's font program: the glyphs a page draws, cut out of the face's font file.
 
-A face's fixed subset (``writers/glyph_subset.py``) holds every glyph its
-repertoire can shape into: 37 KB of Tinos, 131 KB of Amiri, deflated. Embedded
-in every certificate split out of a document, it would make an Arabic
-certificate six times its size and its splitting slower (benchmarks/glyph_pdf.py).
-A page draws a few dozen glyphs, so it gets a TrueType program of its own with
-those glyphs numbered from 1 in the order the page asks for them (0 is .notdef),
-then the glyphs they are composed of. It is cut from the subset's tables as
-bytes, without a font library, in a few hundredths of a millisecond, and
-depends on the page's glyphs alone: a certificate's bytes never depend on its
-neighbours.
+A whole face embedded in every certificate would make an Arabic certificate
+many times its size (Amiri's file is over 400 KB; its Arabic glyphs with their
+closure deflate to 131 KB, benchmarks/glyph_pdf.py). A page draws a few dozen
+glyphs, so it gets a TrueType program of its own with those glyphs numbered
+from 1 in the order the page asks for them (0 is .notdef), then the glyphs they
+are composed of. It is cut from the file's tables as bytes, without a font
+library, in a few hundredths of a millisecond, and depends on the page's glyphs
+alone: a certificate's bytes never depend on its neighbours.
 
 Only what a PDF viewer reads of an embedded CIDFontType2 program is kept:
 outlines (glyf, loca), metrics (head, hhea, hmtx, maxp) and post; no cmap (the
-PDF maps codes to glyphs itself), no names, no hinting.
+PDF maps codes to glyphs itself), no names, no hinting: each glyph's own
+instructions are cut out with the rest, since the tables they call (fpgm, prep,
+cvt) are not embedded.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 # The directory lists tables sorted by tag.
 _TABLES = (b"glyf", b"head", b"hhea", b"hmtx", b"loca", b"maxp", b"post")
 _MORE_COMPONENTS, _WORD_ARGUMENTS, _SCALE, _XY_SCALE, _TWO_BY_TWO = 0x20, 0x01, 0x08, 0x40, 0x80
+_INSTRUCTIONS = 0x100
 
 
 class SubsetTables:
@@ -64,7 +65,7 @@ class SubsetTables:
         """What a program takes of one glyph, read once: a page asks for the same glyphs again and again."""
         found = self._pieces.get(glyph)
         if found is None:
-            data = self.glyph(glyph)
+            data = _without_instructions(self.glyph(glyph))
             data += b"\0" * (-len(data) % 4)
             composite = len(data) >= 10 and data[0] & 0x80  # numberOfContours < 0
             metric = self.metric(glyph)
@@ -123,6 +124,26 @@ class _Piece:
     data_sum: int  # the outline's checksum (a table's is the sum of its 4-byte words)
     metric: bytes
     metric_sum: int
+
+
+def _without_instructions(data: bytes) -> bytes:
+    """A glyf entry without its hinting instructions (an empty glyph stays empty)."""
+    if len(data) < 10:
+        return data
+    contours = struct.unpack_from(">h", data, 0)[0]
+    if contours >= 0:  # simple: endPtsOfContours, then instructionLength and the instructions
+        at = 10 + 2 * contours
+        length = struct.unpack_from(">H", data, at)[0]
+        return data[:at] + b"\0\0" + data[at + 2 + length :] if length else data
+    patched, position, instructed = bytearray(data), 10, False
+    while True:  # composite: clear WE_HAVE_INSTRUCTIONS and drop what follows the last component
+        flags = struct.unpack_from(">H", patched, position)[0]
+        instructed |= bool(flags & _INSTRUCTIONS)
+        struct.pack_into(">H", patched, position, flags & ~_INSTRUCTIONS)
+        position += 4 + (4 if flags & _WORD_ARGUMENTS else 2)
+        position += 2 if flags & _SCALE else 4 if flags & _XY_SCALE else 8 if flags & _TWO_BY_TWO else 0
+        if not flags & _MORE_COMPONENTS:
+            return bytes(patched[:position]) if instructed else data
 
 
 def _components(data: bytes | bytearray):

@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
+from weasyprint.text.ffi import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from reporting.errors import EnvironmentProblem, PageOverflow, RenderError
 from reporting.tool_language import _, isolate
+from reporting.writers.cffi_arrays import derive_array_types
+
+derive_array_types(weasyprint_ffi)  # a font subset's glyph array without parsing C (cffi_arrays.py)
 
 
 class RefusedURL(FatalURLFetchingError):

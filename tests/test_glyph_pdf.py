@@ -20,7 +20,7 @@ from reporting.writers.certificate_pdf import certificate_pdfs
 from reporting.writers.glyph_runs import Glyph, GlyphRun
 from reporting.writers.pdf_glyphs import GlyphNotInSubset, _PageFont, draw_pages, variable_layer_pdf
 from reporting.writers.pdf_overlay import interleave, open_pdf, underlay
-from reporting.writers.pdf_split import print_file, save_pdf, split_pages
+from reporting.writers.pdf_split import save_pdf, split_pages, write_print_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "templates" / "fonts"
@@ -308,7 +308,11 @@ def test_a_certificate_written_directly_is_the_split_page_in_text_and_ink(static
 @pytest.mark.slow
 def test_the_print_file_takes_the_drawn_pages(static_pdf, tmp_path):
     variable = variable_layer_pdf([certificate(), certificate("Lê Thị Mai", "سلمى")], static_pdf)
-    printed = print_file([save_pdf(underlay(open_pdf(variable), static_pdf))], duplex=True)
+    chunk = tmp_path / "chunk.pdf"
+    chunk.write_bytes(save_pdf(underlay(open_pdf(variable), static_pdf)))
+    out = io.BytesIO()
+    write_print_file(out, [chunk], duplex=True)
+    printed = out.getvalue()
     with open_pdf(printed) as pdf:
         assert len(pdf.pages) == 4
     text = text_of(printed, tmp_path)

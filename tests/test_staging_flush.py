@@ -14,7 +14,7 @@ def _stage_two(output):
     for target in (first, second):
         staging.prepare(target)
         staging.area.write(target, b"bytes of " + target.name.encode())
-    staging.adopt(first)
+    staging.adopt("a/one.pdf")
     staging.stage(second, b"bytes of two.docx")
     return staging, first, second
 

@@ -22,12 +22,14 @@ from reporting.build.lock import output_lock
 from reporting.build.manifest import (
     MANIFEST_NAME,
     MANIFEST_SIGNATURE_NAME,
-    build_manifest,
+    Entry,
     is_current,
     previous_outputs,
     refuse_foreign_folder,
+    write_manifest,
 )
 from reporting.build.memory import return_freed_memory
+from reporting.build.output_files import OutputFiles
 from reporting.build.output_paths import check_output_folder, ensure_no_links
 from reporting.build.publish import STAGING_NAME, Staging, StagingArea, file_sha256, recover
 from reporting.build.workers import (
@@ -46,7 +48,7 @@ from reporting.config import DocumentType, PageGeometry, Project
 from reporting.errors import OutputWriteError, RenderError, SelectionError, StrictFailure, os_error_meaning
 from reporting.notices import Notice
 from reporting.render import Renderer
-from reporting.source.figures import Awardee, EventBundle, bundle_event
+from reporting.source.figures import Awardee, EventBundle, bundle_event, without_awardee_models
 from reporting.source.load import discover, load_events
 from reporting.source.preflight import check_fonts, check_rendered_text
 from reporting.tool_language import _, isolate
@@ -106,8 +108,21 @@ class CertificateSet:
     locale: str
     folder: Path  # relative to the output folder: <event>/<locale>
     awardees: tuple[Awardee, ...]  # in print order: the order of the awardee list
-    stems: tuple[Path, ...]
     document: DocumentType
+    name_locales: tuple[str, ...]  # the languages of the names in each certificate's file name
+
+    def stems_of(self, awardees: tuple[Awardee, ...]) -> tuple[Path, ...]:
+        """Each awardee's file (relative to the output folder, without suffix), made when a chunk needs it:
+        a Path an awardee and language held for the whole build was a kilobyte an awardee."""
+        folder = self.folder / self.document.name
+        return tuple(
+            folder / awardee_stem(a.serial, a.id, [a.name[code] for code in self.name_locales]) for a in awardees
+        )
+
+    @property
+    def stems(self) -> tuple[Path, ...]:
+        """Every awardee's file, in print order (for tests and tools; the build takes them chunk by chunk)."""
+        return self.stems_of(self.awardees)
 
     @property
     def print_stem(self) -> Path:
@@ -124,8 +139,8 @@ class CertificateSet:
 
 @dataclass
 class BuildResult:
-    written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
+    written: OutputFiles = field(default_factory=OutputFiles)
+    unchanged: OutputFiles = field(default_factory=OutputFiles)
     removed: list[Path] = field(default_factory=list)  # outputs of an earlier build no longer made
     seconds: float = 0.0
     documents: list[tuple[Job, str]] = field(default_factory=list)  # every document's HTML, for the preview
@@ -185,16 +200,13 @@ def _per_awardee(
     _environment, filters = renderer.environment(locale)
     awards = bundle.event.awards  # none: no awardees, so an empty set (a table row may ask for one anyway)
     ordered = tuple(filters.ordered(bundle.awardees, awards.order if awards else "data"))
-    stems = tuple(
-        base / document.name / awardee_stem(a.serial, a.id, [a.name[code] for code in project.locales]) for a in ordered
-    )
-    certificates = CertificateSet(bundle, locale, base, ordered, stems, document)
+    certificates = CertificateSet(bundle, locale, base, ordered, document, tuple(project.locales))
     if not selection.archive:
         return [certificates]
     # Archived certificates are each a PDF/A document of their own, typeset alone.
     return [
         certificates.job(certificates.print_stem, ordered, registry.paged_formats()),
-        *(certificates.job(stem, (awardee,)) for awardee, stem in zip(ordered, stems, strict=True)),
+        *(certificates.job(stem, (awardee,)) for awardee, stem in zip(ordered, certificates.stems, strict=True)),
     ]
 
 
@@ -237,6 +249,7 @@ def _run_build(
     project: Project, output: Path, selection: Selection, progress: Progress | None, workers: Workers, started: float
 ) -> BuildResult:
     bundles = load_bundles(project)  # read, validate, merge: every problem before anything is rendered
+    bundles = [without_awardee_models(bundle) for bundle in bundles]  # bundle.awardees is what the build reads
     return_freed_memory()  # what loading held and let go (a big sheet's rows: tens of megabytes)
     _check_selection(bundles, project, selection)
     renderer = Renderer(project)
@@ -246,7 +259,9 @@ def _run_build(
     if selection.strict:  # before any typesetting; the certificates' messages are known after theirs
         _refuse_warnings(renderer.untranslated())
     paged_inputs = _paged_inputs(bundles, project, selection)  # what archived and signed PDFs also carry
-    result = BuildResult(documents=list(documents) if selection.keep_html else [])
+    result = BuildResult(
+        OutputFiles(output), OutputFiles(output), documents=list(documents) if selection.keep_html else []
+    )
     # Workers innermost: leaving waits for the files being written before Staging discards or publishes.
     with output_lock(output), Staging(output) as staging, workers:
         _take_over(output, selection, result)
@@ -314,10 +329,10 @@ def _write(workers: Workers, stages, ledger: Ledger, result: BuildResult, progre
         with closing(workers.run(stage(), at_once)) as results:
             for written in results:
                 for item in written:
-                    target = ledger.adopt(item)
-                    if target is not None:
-                        result.written.append(target)
-                        progress(len(result.written) + len(ledger.unchanged), target)
+                    name = ledger.adopt(item)
+                    if name is not None:
+                        result.written.append(name)
+                        progress(len(result.written) + len(ledger.unchanged), item.target)
 
 
 def _publish(
@@ -337,14 +352,16 @@ def _publish(
     if (
         result.written
         or result.removed
-        or ledger.entries != _previous_entries(output, ledger)
+        or _entries_changed(ledger)
         or not (output / MANIFEST_NAME).is_file()
         or _manifest_signature_due(output, selection)
     ):
-        manifest = build_manifest(project, output, ledger.entries, result.removed)
         try:
-            staging.stage(output / MANIFEST_NAME, manifest)
-            _stage_manifest_signature(staging, output, manifest, selection.sign_key)
+            staged = staging.stage_streamed(
+                output / MANIFEST_NAME,
+                lambda out: write_manifest(out, project, output, ledger.entries, result.removed),
+            )
+            _stage_manifest_signature(staging, output, staged, selection.sign_key)
         except OSError as exc:  # a full disk at the last file: say which one (nothing is published)
             raise OutputWriteError(
                 _("cannot write {file}: {meaning}").format(
@@ -357,13 +374,14 @@ def _manifest_signature_due(output: Path, selection: Selection) -> bool:
     return selection.sign_key is not None and not (output / MANIFEST_SIGNATURE_NAME).is_file()
 
 
-def _stage_manifest_signature(staging: Staging, output: Path, manifest: bytes, key: Path | None) -> None:
-    """A signed build signs its manifest too (verify checks it); an unsigned one removes an old signature."""
+def _stage_manifest_signature(staging: Staging, output: Path, manifest: Path, key: Path | None) -> None:
+    """A signed build signs its manifest (staged at ``manifest``) too (verify checks it); an unsigned
+    one removes an old signature."""
     target = output / MANIFEST_SIGNATURE_NAME
     if key is not None:
         from reporting.build.signing import PdfSigner
 
-        staging.stage(target, PdfSigner(key).sign_data(manifest))
+        staging.stage(target, PdfSigner(key).sign_data(manifest.read_bytes()))
     elif target.is_file():
         staging.remove(target, file_sha256(target))
 
@@ -398,39 +416,46 @@ class RenderedChunk:
 
 class Ledger:
     """The freshness decisions of one build: which outputs are current, what every output's key and
-    manifest entry is, what was written and what was left unchanged."""
+    manifest entry is, what was written and what was left unchanged.
+
+    Outputs are named relative to the output folder, one string each shared by every record of
+    it (entries, lists of written and unchanged files, the staging's list), and entries are compact
+    (manifest.Entry): a big event's build answers for 400,000 files.
+    """
 
     def __init__(self, output: Path, previous: dict[str, dict], force: bool, staging: Staging):
         self.output, self.previous, self.force, self.staging = output, previous, force, staging
-        self.keys: dict[Path, str] = {}
-        self.entries: dict[Path, dict] = {}
-        self.unchanged: list[Path] = []
-        # Each target being written, until its file is adopted: the records then share this one path
-        # object, not the copy the worker sent back (400,000 outputs are 400,000 paths fewer).
-        self._pending: dict[Path, Path] = {}
+        self.entries: dict[str, Entry] = {}
+        self.unchanged = OutputFiles(output)
+        # Each target being written, until its file is adopted: its name (the object the records then
+        # share, not a copy made from the worker's answer) and its key.
+        self._pending: dict[str, tuple[str, bytes]] = {}
+
+    def name(self, target: Path) -> str:
+        return target.relative_to(self.output).as_posix()
 
     def current(self, target: Path, key: str) -> bool:
         """Record ``target``'s key; True (and counted unchanged) if the file on disk was made from it."""
-        self.keys[target] = key
+        name = self.name(target)
         ensure_no_links(self.output, target)
         if not self.force and is_current(self.output, target, self.previous, key):
-            self.entries[target] = self.previous[target.relative_to(self.output).as_posix()]
-            self.unchanged.append(target)
+            self.entries[name] = Entry.recorded(self.previous[name], key)
+            self.unchanged.append(name)
             return True
         self.staging.prepare(target)  # the worker writes the file into the staging folder
-        self._pending[target] = target
+        self._pending[name] = (name, bytes.fromhex(key))
         return False
 
-    def adopt(self, item: Written) -> Path | None:
-        """Record a file a worker made; its target if it was written (staged), None if it already held
+    def adopt(self, item: Written) -> str | None:
+        """Record a file a worker made; its name if it was written (staged), None if it already held
         these bytes."""
-        target = self._pending.pop(item.target, item.target)
-        self.entries[target] = {"sha256": item.sha256, "size": item.size, "key": self.keys[target]}
+        name, key = self._pending.pop(self.name(item.target))
+        self.entries[name] = Entry.of(bytes.fromhex(item.sha256), item.size, key)
         if item.temporary is None:  # re-made with the same bytes: left as it is
-            self.unchanged.append(target)
+            self.unchanged.append(name)
             return None
-        self.staging.adopt(target)
-        return target
+        self.staging.adopt(name)
+        return name
 
 
 class TaskPlanner:
@@ -472,6 +497,7 @@ class TaskPlanner:
             yield from self._certificate_tasks(item)
 
     def _document_tasks(self, job: Job, html: str) -> Iterator[Task]:
+        handed: Path | None = None  # a long list's HTML, written once for the workers to read
         for name in self.formats:
             if job.formats and name not in job.formats:
                 continue
@@ -487,31 +513,44 @@ class TaskPlanner:
                 continue
             expected = len(job.awardees) if job.awardees and paged else None
             archive = _archive_source(job, source, sheet) if source is not None else None
+            if job.rows > self.project.list_part_rows and handed is None:
+                handed = self._hand_over(html)
             yield DocumentTask(
                 name,
                 job.locale,
                 job.page,
-                html,
+                "" if handed is not None else html,
                 self.output / shown,
                 shown,
                 expected,
                 archive,
                 tuple(a.id for a in job.awardees),
                 job.rows,
+                html_file=handed,
             )
+
+    def _hand_over(self, html: str) -> Path:
+        """Write a long list's HTML into the staging folder for the workers to read: a task holding it
+        is pickled for each format and waits in the queue to the workers (the lists of 100,000
+        awardees, 80 MB each, were half a gigabyte in the main process). Removed with the staging folder."""
+        area = self.ledger.staging.area
+        path = area.folder / ".html" / f"{hashlib.sha256(html.encode()).hexdigest()}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        return path
 
     def _certificate_tasks(self, item: CertificateSet) -> Iterator[Task]:
         """Chunk by chunk, rendered as the workers are ready for them; then what the print file needs."""
         size = self.selection.chunk_size or self.project.certificate_chunk
         templates = self.project.templates_dir
         duplex = self.project.print_options.duplex if self.selection.duplex is None else self.selection.duplex
-        page_keys: list[str] = []
+        # The print file's key: every page's key, hashed as they come (a list of them was 100 bytes a certificate).
+        print_key = hashlib.sha256()
         chunk_files: list[Path] = []
         current_chunks: list[tuple[int, Path]] = []  # all pages current: typeset again only for the print file
         htmls: list[str] = []
-        pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size), strict=True)
-        for number, (awardees, stems) in enumerate(pieces):
-            chunk = self._render_chunk(item, awardees, stems)
+        for number, awardees in enumerate(chunking.cut(item.awardees, size)):
+            chunk = self._render_chunk(item, awardees, item.stems_of(awardees))
             if self.selection.keep_html:
                 htmls.append(chunk.html)
                 self.result.documents.extend(_single_documents(item, chunk))
@@ -525,7 +564,7 @@ class TaskPlanner:
                 targets: list[Path | None] = []
                 for index, stem in enumerate(chunk.stems):
                     key = hashlib.sha256(f"{chunk_key} page {index}".encode()).hexdigest()
-                    page_keys.append(key)
+                    print_key.update(key.encode() + b" ")
                     target = self.output / stem.with_suffix(".pdf")
                     targets.append(None if self.current(target, key) else target)
                 if any(targets):
@@ -540,15 +579,16 @@ class TaskPlanner:
             return
         target = self.output / item.print_stem.with_suffix(".pdf")
         layout = f"duplex={duplex} stock={self.stock} offset={self.offset}"
-        print_key = hashlib.sha256(" ".join(page_keys + [layout]).encode()).hexdigest()
-        if self.current(target, print_key):
+        print_key.update(layout.encode())  # the same key as the keys and the layout joined by spaces
+        if self.current(target, print_key.hexdigest()):
             return
         for number, cached in current_chunks:
             if cached.is_file():
                 chunking.touch(cached)
                 continue
             start = number * size  # typeset again for the print file only (its cache was cleared)
-            chunk = self._render_chunk(item, item.awardees[start : start + size], item.stems[start : start + size])
+            awardees = item.awardees[start : start + size]
+            chunk = self._render_chunk(item, awardees, item.stems_of(awardees))
             yield self._chunk_task(item, chunk, [None] * len(chunk.stems), cached)
         self._print_files.append((target, chunk_files, duplex))
 
@@ -675,7 +715,7 @@ def _stale_outputs(
     for name, entry in ledger.previous.items():
         target = output / name
         parts = Path(name).parts
-        if target in ledger.keys or len(parts) < 3 or not target.is_file():
+        if name in ledger.entries or len(parts) < 3 or not target.is_file():
             continue
         event, locale, suffix = parts[0], parts[1], target.suffix.lstrip(".")
         if (
@@ -696,6 +736,11 @@ def _stale_outputs(
     return sorted(stale)
 
 
+def _entries_changed(ledger: Ledger) -> bool:
+    """True if an output's entry differs from the one the folder's manifest records (or it has none)."""
+    return any(not entry.same_as(ledger.previous.get(name)) for name, entry in ledger.entries.items())
+
+
 def _document_of(parts: tuple[str, ...], documents: tuple[DocumentType, ...]) -> str | None:
     """The kind of document an output ``<event>/<locale>/...`` belongs to: a one-per-awardee document's
     folder and print file (and its calibration page) are its own. None for a name no document makes
@@ -706,10 +751,6 @@ def _document_of(parts: tuple[str, ...], documents: tuple[DocumentType, ...]) ->
         if name == document.name or (per_awardee and len(parts) == 3 and name == f"{document.name}-calibration"):
             return document.name
     return None
-
-
-def _previous_entries(output: Path, ledger: Ledger) -> dict[Path, dict]:
-    return {output / name: entry for name, entry in ledger.previous.items() if output / name in ledger.entries}
 
 
 def _check_signing_key(key: Path | None) -> bytes:
@@ -765,8 +806,8 @@ def render_certificate_set(
     renderer: Renderer, item: CertificateSet, project: Project, size: int
 ) -> list[RenderedChunk]:
     """Every chunk of a set at once (for tests and tools; the build renders them as it goes)."""
-    pieces = zip(chunking.cut(item.awardees, size), chunking.cut(item.stems, size), strict=True)
-    return [_render_chunk(renderer, item, project, awardees, stems) for awardees, stems in pieces]
+    pieces = chunking.cut(item.awardees, size)
+    return [_render_chunk(renderer, item, project, awardees, item.stems_of(awardees)) for awardees in pieces]
 
 
 def _check_selection(bundles: list[EventBundle], project: Project, selection: Selection) -> None:

@@ -21,8 +21,10 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from reporting.build.output_paths import ensure_no_links, unsafe_name
 from reporting.errors import UnsafeOutput
@@ -57,13 +59,40 @@ class StagingArea:
         os.chmod(path, 0o644)
         return path
 
+    def write_streamed(self, target: Path, write: Callable[[HashingWriter], None]) -> tuple[Path, str, int]:
+        """Stage a file ``write`` writes piece by piece (a print file of 100,000 pages is never whole in
+        memory); returns its staging path, sha256 and size. A failed ``write`` leaves no file."""
+        path = self.path_for(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(path, "wb") as stream:
+                counted = HashingWriter(stream)
+                write(counted)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        os.chmod(path, 0o644)
+        return path, counted.sha256.hexdigest(), counted.size
+
+
+class HashingWriter:
+    """A binary stream that passes what is written on and keeps its sha256 and size."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream, self.sha256, self.size = stream, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        return self.stream.write(data)
+
 
 class Staging:
     """Files staged for one build; ``commit`` publishes them all, ``discard`` removes them."""
 
     def __init__(self, output: Path):
         self.area = StagingArea(output, output / STAGING_NAME)
-        self._staged: list[Path] = []  # targets, in staging order
+        self._staged: list[str] = []  # targets' names relative to the output folder, in staging order
         self._removed: dict[Path, str] = {}  # outputs of an earlier build, with the sha256 recorded for them
         self._created: list[Path] = []  # the output folder and its parents, if this build made them
 
@@ -91,11 +120,19 @@ class Staging:
     def stage(self, target: Path, data: bytes) -> None:
         self.prepare(target)
         self.area.write(target, data)
-        self._staged.append(target)
+        self._staged.append(target.relative_to(self.area.output).as_posix())
 
-    def adopt(self, target: Path) -> None:
-        """A file a worker process staged for ``target`` (with ``StagingArea.write``)."""
-        self._staged.append(target)
+    def stage_streamed(self, target: Path, write: Callable[[HashingWriter], None]) -> Path:
+        """Stage the file ``write`` writes piece by piece (the manifest of 400,000 outputs); its staging path."""
+        self.prepare(target)
+        path, _digest, _size = self.area.write_streamed(target, write)
+        self._staged.append(target.relative_to(self.area.output).as_posix())
+        return path
+
+    def adopt(self, name: str) -> None:
+        """A file a worker process staged (with ``StagingArea.write``) for the target of this name
+        (relative to the output folder)."""
+        self._staged.append(name)
 
     def remove(self, target: Path, sha256: str) -> None:
         """Delete ``target`` on commit (never if the build fails), if its bytes still hash to ``sha256``."""
@@ -108,21 +145,18 @@ class Staging:
         self.prepare(self.area.output / JOURNAL_NAME)
         output = self.area.output
         # The manifest last: until it is renamed, the folder's manifest still describes what it holds.
-        names = sorted((t.relative_to(output).as_posix() for t in self._staged), key=lambda n: n == "manifest.json")
-        journal = {
-            "rename": names,
-            "remove": {t.relative_to(output).as_posix(): digest for t, digest in self._removed.items()},
-        }
+        names = sorted(self._staged, key=lambda n: n == "manifest.json")
+        removals = {t.relative_to(output).as_posix(): digest for t, digest in self._removed.items()}
         # The staged files reach the disk before the journal that names them: after a crash the next
         # build rolls forward only files that are whole.
-        flush_to_disk(self.area.folder, [self.area.path_for(t) for t in self._staged])
+        flush_to_disk(self.area.folder, (self.area.folder / name for name in self._staged))
         # Written whole, then renamed: a build killed while writing it has no journal, so published nothing.
         partial = self.area.folder / f"{JOURNAL_NAME}.part"
-        write_synced(partial, json.dumps(journal, indent=1).encode("utf-8"))
+        write_synced_pieces(partial, _journal_pieces(names, removals))
         os.replace(partial, self.area.folder / JOURNAL_NAME)
         self._staged.clear()
         self._removed.clear()
-        roll_forward(output)
+        _carry_out(output, names, removals)
 
     def discard(self) -> None:
         self._staged.clear()
@@ -158,16 +192,31 @@ def _not_ours(folder: Path) -> str:
     return _("{folder} is not a folder this program made; move it away and build again").format(folder=isolate(folder))
 
 
+def _journal_pieces(names: list[str], removals: dict[str, str]):
+    """The journal's JSON in pieces (the names of 400,000 files never make one string)."""
+    yield b'{\n "rename": ['
+    for start in range(0, len(names), 1000):
+        yield (
+            ("," if start else "") + ",".join("\n  " + json.dumps(name) for name in names[start : start + 1000])
+        ).encode()
+    yield b'\n ],\n "remove": ' + json.dumps(removals, indent=1).encode() + b"\n}"
+
+
 def roll_forward(output: Path) -> int:
     """Carry out the journal: every staged file renamed into place (the manifest last), then the removals.
 
     Each step can be repeated: a file already renamed is no longer in the staging folder.
     """
+    journal = _read_journal(output / STAGING_NAME / JOURNAL_NAME)
+    return _carry_out(output, journal["rename"], journal["remove"])
+
+
+def _carry_out(output: Path, names: list[str], removals: dict[str, str]) -> int:
+    """What the journal says (the build that wrote it passes what it wrote, and reads nothing back)."""
     folder = output / STAGING_NAME
-    journal = _read_journal(folder / JOURNAL_NAME)
     pause = int(os.environ.get(PAUSE_VARIABLE, "-1"))
     renamed = 0
-    for name in journal["rename"]:
+    for name in names:
         _pause_here(pause, renamed)
         staged, target = folder / name, output / name
         if staged.is_file():
@@ -176,7 +225,7 @@ def roll_forward(output: Path) -> int:
             os.replace(staged, target)  # atomic: a reader sees the old file or the new one, never half
             renamed += 1
     _pause_here(pause, renamed)
-    for name, digest in journal["remove"].items():
+    for name, digest in removals.items():
         remove_if_unchanged(output, output / name, digest)
     remove_staging(output)
     return renamed
@@ -229,19 +278,27 @@ def remove_staging(output: Path) -> None:
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's sha256, read in blocks (a print file can be hundreds of megabytes)."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def write_synced(path: Path, data: bytes) -> None:
     """Write and flush to disk, readable by all like any document (whatever the umask)."""
+    write_synced_pieces(path, [data])
+
+
+def write_synced_pieces(path: Path, pieces: Iterable[bytes]) -> None:
+    """``write_synced`` of the pieces' bytes, one after the other."""
     with open(path, "wb") as stream:
-        stream.write(data)
+        for piece in pieces:
+            stream.write(piece)
         stream.flush()
         os.fsync(stream.fileno())
     os.chmod(path, 0o644)
 
 
-def flush_to_disk(folder: Path, paths: list[Path]) -> None:
+def flush_to_disk(folder: Path, paths: Iterable[Path]) -> None:
     """Every file of ``paths`` (all under ``folder``) on disk: one syncfs of ``folder``'s file system where
     the C library has it (Linux), which commits the file system's journal once, else an fsync a file."""
     syncfs = _syncfs()

@@ -14,7 +14,7 @@ import itertools
 import multiprocessing
 import os
 import signal
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from reporting.build import cache
 from reporting.build.limits import scaled, time_limit
 from reporting.build.lock import release_inherited_locks
-from reporting.build.publish import StagingArea
+from reporting.build.publish import HashingWriter, StagingArea, file_sha256
 from reporting.config import Project
 from reporting.errors import OutputWriteError, PageOverflow, RenderError, os_error_meaning
 from reporting.tool_language import _, isolate
@@ -60,6 +60,7 @@ class DocumentTask:
     archive: object | None = None  # writers.pdf.ArchiveSource for PDF/A with the data attached
     awardee_ids: tuple[str, ...] = ()
     rows: int = 0  # rows the document lists: its time limit grows with them
+    html_file: Path | None = None  # a long list's HTML, handed over in a file (``html`` is then empty)
 
 
 @dataclass(frozen=True)
@@ -191,28 +192,29 @@ class Worker:
     def _document(self, task: DocumentTask) -> Written:
         limit = scaled(self.project.job_time_limit_s, task.rows)
         with time_limit(limit, _writing(task.shown)), named(task.shown, task.awardee_ids):
+            html = task.html if task.html_file is None else task.html_file.read_text(encoding="utf-8")
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)
-            parts = self._parts(task) if hasattr(writer, "write_parts") else None  # a writer that can join parts
+            parts = self._parts(task, html) if hasattr(writer, "write_parts") else None  # a writer joining parts
             if parts is not None:
-                data = writer.write_parts(task.html, parts, geometry)
+                data = writer.write_parts(html, parts, geometry)
                 data = self._signed(data) if registry.spec(task.format).paged else data
             elif registry.spec(task.format).paged:
                 data = self._signed(
-                    writer.write(task.html, geometry, expected_pages=task.expected_pages, archive=task.archive)
+                    writer.write(html, geometry, expected_pages=task.expected_pages, archive=task.archive)
                 )
             else:
-                data = writer.write(task.html, geometry)
+                data = writer.write(html, geometry)
         return self.stage(task.target, data)
 
-    def _parts(self, task: DocumentTask) -> list[str] | None:
+    def _parts(self, task: DocumentTask, html: str) -> list[str] | None:
         """A long list's HTML in parts typeset one after the other (memory follows the part); None for
         a document short enough to write whole, or archived (a PDF/A document is typeset whole)."""
         if task.rows <= self.project.list_part_rows or task.archive is not None or task.expected_pages:
             return None
         from reporting.writers.html_parts import split_rows
 
-        return split_rows(task.html, self.project.list_part_rows)
+        return split_rows(html, self.project.list_part_rows)
 
     def _chunk(self, task: ChunkTask) -> list[Written]:
         from reporting.writers.pdf_split import split_pages
@@ -256,12 +258,13 @@ class Worker:
 
     def _print_file(self, task: PrintFileTask) -> Written:
         from reporting.build.memory import return_freed_memory
-        from reporting.writers.pdf_split import print_file
+        from reporting.writers.pdf_split import write_print_file
 
-        written = self.stage(
-            task.target, print_file((path.read_bytes() for path in task.chunks), task.duplex, task.offset_mm)
-        )
-        return_freed_memory()  # the joined pages (10-25 KB each) are let go: the process shrinks back
+        def write(out: HashingWriter) -> None:
+            write_print_file(out, task.chunks, task.duplex, task.offset_mm)
+
+        written = self.stage_streamed(task.target, write)
+        return_freed_memory()  # what the chunks' pages held is let go: the process shrinks back
         return written
 
     def stage(self, target: Path, data: bytes) -> Written:
@@ -279,6 +282,23 @@ class Worker:
             raise OutputWriteError(
                 _("cannot write {file}: {meaning}").format(file=isolate(target), meaning=os_error_meaning(exc))
             ) from None
+
+    def stage_streamed(self, target: Path, write: Callable[[HashingWriter], None]) -> Written:
+        """Stage the file ``write`` writes piece by piece, as ``stage`` does (left alone if the target
+        already holds exactly these bytes)."""
+        try:
+            path, digest, size = self.area.write_streamed(target, write)
+        except OSError as exc:
+            raise OutputWriteError(
+                _("cannot write {file}: {meaning}").format(file=isolate(target), meaning=os_error_meaning(exc))
+            ) from None
+        try:
+            if not self.force and target.stat().st_size == size and file_sha256(target) == digest:
+                path.unlink()
+                return Written(target, None, digest, size)
+        except OSError:
+            pass
+        return Written(target, path, digest, size)
 
     def _signed(self, pdf: bytes) -> bytes:
         """The PDF signed with --sign's key (the signer is made once per process), or as it was without one."""

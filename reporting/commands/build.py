@@ -159,7 +159,7 @@ def run(project, args, console: Console) -> int:
     if fingerprint is not None and not result.warnings and selection.sign_key is None:
         from reporting.build.last_build import record
 
-        record(fingerprint, output, result.written + result.unchanged, project.ui_language)
+        record(fingerprint, output, [*result.written, *result.unchanged], project.ui_language)
     console.record("warnings", result.warnings)
     _summarise(result, project.root, output, console)
     return 0

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from reporting.language.collation import group_sort_key, sort_key
 from reporting.source.load import SourcedEvent
 from reporting.source.model import Event, Localized, Ratio
+
+Texts = Mapping[str, str]  # one text by locale, as a Localized holds it (``{"ar": ..., "vi": ...}``)
 
 
 @dataclass(frozen=True)
@@ -24,17 +27,20 @@ class RatioValue:
         return self.part / self.whole
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Awardee:
-    """One certificate's recipient; ``number`` counts within its kind (groups, individuals)."""
+    """One certificate's recipient; ``number`` counts within its kind (groups, individuals).
+
+    Slots, and the texts as the plain mappings the data's Localized models hold: a big event keeps
+    100,000 of them for the whole build, and the models can go (``without_awardee_models``)."""
 
     id: str
     kind: Literal["group", "individual"]
     number: int
     serial: int
-    name: Localized
-    position: Localized | None = None
-    unit: Localized | None = None
+    name: Texts
+    position: Texts | None = None
+    unit: Texts | None = None
     gender: Literal["male", "female"] | None = None
     book_number: str | None = None
 
@@ -85,10 +91,27 @@ def _awardees(event: Event, primary_locale: str | None) -> tuple[Awardee, ...]:
         locale = primary_locale or next(iter(event.title.root))
         groups.sort(key=lambda group: group_sort_key(group.name[locale], locale))
         individuals.sort(key=lambda person: sort_key(person.name[locale], locale))
-    awardees = [Awardee(g.id, "group", n, n, g.name, book_number=g.book_number) for n, g in enumerate(groups, 1)]
+    awardees = [Awardee(g.id, "group", n, n, g.name.root, book_number=g.book_number) for n, g in enumerate(groups, 1)]
     offset = len(awardees)
     awardees += [
-        Awardee(i.id, "individual", n, offset + n, i.name, i.position, i.unit, i.gender, i.book_number)
+        Awardee(
+            i.id, "individual", n, offset + n, i.name.root, _texts(i.position), _texts(i.unit), i.gender, i.book_number
+        )
         for n, i in enumerate(individuals, 1)
     ]
     return tuple(awardees)
+
+
+def _texts(text: Localized | None) -> Texts | None:
+    return text.root if text is not None else None
+
+
+def without_awardee_models(bundle: EventBundle) -> EventBundle:
+    """The bundle with the event's lists of groups and individuals emptied: a build reads each awardee
+    from ``bundle.awardees``, which keeps its texts, and the pydantic models of a 100,000-awardee event
+    (two kilobytes an awardee with their Localized texts) need not live through it."""
+    awards = bundle.event.awards
+    if awards is None or not (awards.groups or awards.individuals):
+        return bundle
+    emptied = awards.model_copy(update={"groups": [], "individuals": []})
+    return replace(bundle, event=bundle.event.model_copy(update={"awards": emptied}))

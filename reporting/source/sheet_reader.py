@@ -62,7 +62,11 @@ def _calamine_tables(path: Path, shown: str, kind: str, wanted: set[str] | None)
             sheet = workbook.get_sheet_by_name(meta.name)
             last = sheet.end or (-1, -1)  # the used range's last cell, 0-based; None for an empty sheet
             _check_dimensions(shown, meta.name, last[0] + 1, last[1] + 1)
-            rows = [[_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            distinct: dict[object, object] = {}  # one object for each distinct value (see _csv_rows)
+            rows = [
+                [distinct.setdefault(value, value) if isinstance(value, str) else value for value in map(_value, row)]
+                for row in sheet.to_python(skip_empty_area=False)
+            ]
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             tables.append(Table(meta.name, hidden, rows, scan_structure(path, kind, meta.name)))
     except (python_calamine.CalamineError, ValueError) as exc:
@@ -138,9 +142,12 @@ def _csv_rows(path: Path, shown: str) -> list[list[object]]:
     delimiter = max(",;\t", key=first_line.count)
     rows: list[list[object]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    # One string for each distinct value: positions, units and kinds repeat down a column, and the
+    # records keep these strings for the whole build (a few hundred bytes an awardee).
+    distinct: dict[str, str] = {}
     try:
         for row in reader:
-            rows.append([cell if cell != "" else None for cell in row])
+            rows.append([distinct.setdefault(cell, cell) if cell != "" else None for cell in row])
             if len(rows) > MAX_ROWS + 1 or len(row) > MAX_COLUMNS:
                 _check_dimensions(shown, None, len(rows), len(row))
     except csv.Error as exc:

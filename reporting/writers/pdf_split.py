@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from pathlib import Path
 
 import pikepdf
 
@@ -16,6 +17,7 @@ from reporting.errors import RenderError
 from reporting.tool_language import _
 from reporting.writers.pdf_overlay import open_pdf, shift
 from reporting.writers.pdf_overlay import trim as trim_page
+from reporting.writers.pdf_stream import ByteSink, StreamedPdf
 
 
 def split_pages(pdf: bytes | pikepdf.Pdf, wanted: Iterable[int] | None = None, trim: bool = False) -> dict[int, bytes]:
@@ -39,35 +41,35 @@ def split_pages(pdf: bytes | pikepdf.Pdf, wanted: Iterable[int] | None = None, t
     return pages
 
 
-def print_file(chunks: Iterable[bytes], duplex: bool, offset_mm: tuple[float, float] | None = None) -> bytes:
-    """The chunks' pages in order in one PDF; with ``duplex`` a blank page after each.
+def write_print_file(
+    out: ByteSink, chunks: Iterable[Path], duplex: bool, offset_mm: tuple[float, float] | None = None
+) -> None:
+    """The chunks' pages in order, written to ``out`` one chunk at a time; with ``duplex`` a blank page after each.
 
-    Every chunk brings its own font subsets once, shared by its pages, so the
-    file stays a few kilobytes a certificate. With ``offset_mm`` (pre-printed
-    stock: the chunks are variable layers), each page is cut to the sheet and
-    its content moved by the printer's calibration offset.
+    Only one chunk is open at a time (pdf_stream.py): the memory of the join does not grow with the
+    file. Every chunk brings its own font subsets, shared by its pages, and what repeats from chunk to
+    chunk (the static layer) is written once, so the file stays a few kilobytes a certificate. With
+    ``offset_mm`` (pre-printed stock: the chunks are variable layers), each page is cut to the sheet
+    and its content moved by the printer's calibration offset.
     """
-    combined = pikepdf.new()
-    info = None
-    for data in chunks:
-        chunk = pikepdf.open(io.BytesIO(data))
-        if info is None and "/Info" in chunk.trailer:
-            info = combined.copy_foreign(chunk.trailer.Info)
-        for page in chunk.pages:
-            combined.pages.append(page)
-            if offset_mm is not None:
-                trim_page(combined.pages[-1])
-                shift(combined, combined.pages[-1], offset_mm)
-                page = combined.pages[-1]
-            if duplex:
-                box = [float(v) for v in page.obj.MediaBox]
-                blank = combined.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
-                blank.obj.MediaBox = pikepdf.Array(box)
-    if not len(combined.pages):
+    combined = StreamedPdf(out)
+    info = False
+    for path in chunks:
+        with pikepdf.open(path) as chunk:
+            if not info and "/Info" in chunk.trailer:
+                combined.set_info(chunk.trailer.Info)
+                info = True
+            for page in chunk.pages:
+                if offset_mm is not None:
+                    trim_page(page)
+                    shift(chunk, page, offset_mm)
+                combined.add_page(page)
+                if duplex:
+                    combined.add_blank_page([float(v) for v in page.obj.MediaBox])
+            combined.end_chunk()
+    if not combined.pages:
         raise RenderError(_("the print file would have no pages"))
-    if info is not None:
-        combined.trailer.Info = info
-    return save_pdf(combined)
+    combined.close()
 
 
 def save_pdf(pdf: pikepdf.Pdf) -> bytes:

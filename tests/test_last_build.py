@@ -257,3 +257,17 @@ def test_records_are_kept_for_the_last_two_builds_of_an_output_folder(project, b
     assert len(list(records.glob("*.json"))) == 2 and builds == ["built", "built", "built"]
     assert build(project)[0] == 0  # the oldest record was let go
     assert builds == ["built", "built", "built", "built"]
+
+
+@pytest.mark.slow
+def test_a_build_of_more_files_than_a_record_holds_is_left_to_the_usual_checks(project, builds, monkeypatch):
+    """Recording hashes every output again: not for a big event's hundreds of thousands of files."""
+    monkeypatch.setattr(last_build, "RECORD_AT_MOST", 2)  # this build writes 3
+    for _build in range(2):
+        assert build(project)[0] == 0
+    assert builds == ["built", "built"]
+    assert not list((project.parent / "cache" / "reporting" / last_build.RECORDS).glob("*.json"))
+    monkeypatch.setattr(last_build, "RECORD_AT_MOST", 3)
+    for _build in range(2):
+        assert build(project)[0] == 0
+    assert builds == ["built", "built", "built"]

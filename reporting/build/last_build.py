@@ -39,6 +39,10 @@ MANIFEST_NAME = "manifest.json"  # (manifest.MANIFEST_NAME; manifest imports the
 # folder, then back), and in all: a record holds a line per output, megabytes for a very large build.
 KEEP_PER_FOLDER = 2
 KEEP_RECORDS = 32
+# Recording hashes every output again: for a reference event's hundred files a few milliseconds, for an event
+# of 100,000 awardees (400,000 files, gigabytes) minutes and a record of tens of megabytes. Such a build is
+# not rebuilt to fix one figure; it is left to the usual freshness checks.
+RECORD_AT_MOST = 5000
 
 
 @dataclass
@@ -55,7 +59,10 @@ class Skipped:
 def record(fingerprint: str, output: Path, files: list[Path], ui_language: str) -> None:
     """After a build that succeeded without warnings: the state of its ``files`` (under ``output``)
     and of the manifest, each checked against the manifest's sha256 first. Nothing is recorded when a
-    file no longer holds the bytes the manifest lists (edited since it was published)."""
+    file no longer holds the bytes the manifest lists (edited since it was published), nor for a build of
+    more than ``RECORD_AT_MOST`` files."""
+    if len(files) > RECORD_AT_MOST:
+        return
     try:
         manifest_path = output / MANIFEST_NAME
         before = _state(manifest_path)

@@ -87,14 +87,20 @@ def _fail_writes_with(monkeypatch, number: int, only: str | None = None) -> None
     """The machine's answer to a staged write (of the file named ``only``, or of any): ENOSPC or another errno."""
     from reporting.build.publish import StagingArea
 
-    write = StagingArea.write
+    write, write_streamed = StagingArea.write, StagingArea.write_streamed
 
     def failing(self, target, data):
         if only is None or target.name == only:
             raise OSError(number, os.strerror(number))
         return write(self, target, data)
 
+    def failing_streamed(self, target, pieces):  # the manifest and the print files are written piece by piece
+        if only is None or target.name == only:
+            raise OSError(number, os.strerror(number))
+        return write_streamed(self, target, pieces)
+
     monkeypatch.setattr(StagingArea, "write", failing)
+    monkeypatch.setattr(StagingArea, "write_streamed", failing_streamed)
 
 
 @pytest.mark.parametrize("number, meaning", [(errno.ENOSPC, "the disk is full"), (errno.EROFS, "read-only")])

@@ -40,6 +40,9 @@ class GlyphRun:
     color: tuple[float, float, float, float]  # sRGB red, green, blue and alpha, 0-1
     rtl: bool  # the run reads right to left (its text in logical order is its glyphs' texts reversed)
     glyphs: tuple[Glyph, ...]
+    # The face's name in the PDF, as WeasyPrint writes it from the stylesheet's family ("Report-Tinos-Bold",
+    # which tells a project font from a system one); "" for the font file's own PostScript name.
+    name: str = ""
 
 
 # One certificate's variable layer: every run of every variable box on its page.

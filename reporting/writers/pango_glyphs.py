@@ -14,6 +14,7 @@ adjustments).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ class ShapedRun:
     size: float
     rtl: bool
     glyphs: tuple[PlacedGlyph, ...]
+    name: str  # as WeasyPrint names the face in a PDF: its Pango description ("Report Tinos Bold"), dashed
 
 
 @dataclass(frozen=True)
@@ -60,19 +62,27 @@ class FontFiles:
     def __init__(self, files: Mapping[str, Path]):
         self._by_digest = dict(files)  # sha256 of the file's bytes -> its path
         self._by_font: dict[int, Path | None] = {}
+        self._names: dict[int, str] = {}
         self._widths: dict[tuple[int, float, int], int] = {}
         self._rects = ffi.new("PangoRectangle[2]")
 
     def path(self, pango_font) -> tuple[int, Path, float]:
-        key, _description, size = get_pango_font_key(pango_font)
+        key, description, size = get_pango_font_key(pango_font)
         if key not in self._by_font:
             data = get_hb_object_data(get_pango_font_hb_face(pango_font))
             digest = hashlib.sha256(data or b"").hexdigest()
             self._by_font[key] = self._by_digest.get(digest)
+            # weasyprint/pdf/fonts.py: the description up to its size or variations, spaces as dashes.
+            described = ffi.string(pango.pango_font_description_to_string(description)).decode()
+            self._names[key] = re.split(" [#@]", described)[0].replace(" ", "-")
         found = self._by_font[key]
         if found is None:
             raise ShapingRefused("a font outside the [fonts] table")
         return key, found, size
+
+    def name(self, key: int) -> str:
+        """The PDF name of the face ``path`` traced (its Pango description, as WeasyPrint writes it)."""
+        return self._names[key]
 
     def logical_width(self, key: int, pango_font, size: float, glyph: int) -> int:
         """The glyph's width in thousandths of the font size, rounded as the PDF font's /W entry."""
@@ -130,5 +140,5 @@ def _runs(first_line, utf8: bytes, fonts: FontFiles) -> tuple[ShapedRun, ...]:
             kerning = logical + offset - width * 1000 * FROM_UNITS / size
             pen += (logical - int(kerning)) * size / 1000
         if placed:
-            runs.append(ShapedRun(path, size, rtl, tuple(placed)))
+            runs.append(ShapedRun(path, size, rtl, tuple(placed), fonts.name(key)))
     return tuple(runs)

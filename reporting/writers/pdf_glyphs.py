@@ -175,7 +175,7 @@ def _drawn(index: int, runs: Page, sheet: _Sheet, face: Callable[[Path], FaceSub
         if not run.glyphs:
             continue
         if run.font not in fonts:
-            fonts[run.font] = _PageFont(b"/F%d" % len(fonts), face(run.font))
+            fonts[run.font] = _PageFont(b"/F%d" % len(fonts), face(run.font), run.name)
         font = fonts[run.font]
         alpha = run.color[3]
         if alpha < 1:
@@ -223,7 +223,7 @@ def _draw(run: GlyphRun, font: _PageFont, sheet: _Sheet, page: int) -> bytes:
 
 # Fonts made for pages, by face and (glyph, text) codes, oldest first; each keeps its face alive, so an id
 # is never reused while its entry is here.
-_MADE_FONTS: dict[tuple[int, tuple[tuple[int, str], ...]], tuple[FaceSubset, _DrawnFont]] = {}
+_MADE_FONTS: dict[tuple[int, str, tuple[tuple[int, str], ...]], tuple[FaceSubset, _DrawnFont]] = {}
 _MADE_FONTS_KEPT = 512
 
 
@@ -236,8 +236,9 @@ class _PageFont:
     program twice, one code for each text.
     """
 
-    def __init__(self, name: bytes, subset: FaceSubset):
+    def __init__(self, name: bytes, subset: FaceSubset, face_name: str = ""):
         self.name, self.subset = name, subset
+        self.face_name = face_name or subset.postscript_name  # as the PDF names it, after its subset tag
         self.codes: dict[tuple[int, str], int] = {}  # (glyph, text) -> code
 
     def code(self, glyph: int, text: str) -> int:
@@ -251,7 +252,7 @@ class _PageFont:
 
         Pages showing the same glyphs with the same texts in one face (the same position or unit on many
         certificates) get the same font: it is made once and kept, under this page's resource name."""
-        key = (id(self.subset), tuple(self.codes))
+        key = (id(self.subset), self.face_name, tuple(self.codes))
         found = _MADE_FONTS.get(key)
         if found is not None and found[0] is self.subset:
             return replace(found[1], resource=self.name)
@@ -265,7 +266,7 @@ class _PageFont:
         glyphs = [glyph for glyph, _text in self.codes]
         program = self.subset.tables.page_program(glyphs)
         tag = "".join(chr(65 + byte % 26) for byte in hashlib.sha256(program).digest()[:6])
-        name = f"{tag}+{self.subset.postscript_name}".encode()
+        name = f"{tag}+{self.face_name}".encode()
         subset = self.subset
         descriptor = (
             b"/Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] /ItalicAngle %s "

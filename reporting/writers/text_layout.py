@@ -357,5 +357,5 @@ def _glyph_runs(laid: LaidOutBox | None, box: Box) -> list[GlyphRun]:
         x = box.page_x + text.x
         for run in text.shaped.runs:
             glyphs = tuple(Glyph(g.id, x + g.dx, y + g.dy, g.text) for g in run.glyphs)
-            runs.append(GlyphRun(run.font, run.size, rgba, run.rtl, glyphs))  # type: ignore[arg-type]
+            runs.append(GlyphRun(run.font, run.size, rgba, run.rtl, glyphs, run.name))  # type: ignore[arg-type]
     return runs

@@ -155,3 +155,29 @@ def test_serve_follows_the_environment_then_the_browser(tmp_path, monkeypatch):
             assert serve.interrupt() == 0
         finally:
             serve.kill()
+
+
+def test_ctrl_c_right_after_the_address_is_shown_stops_cleanly():
+    """Ctrl-C between the address shown and the watcher started: the server stops, no error about a thread
+    that never ran (the preview's tests met it under load as exit code 1)."""
+    import threading
+
+    from reporting.preview.server import serve
+
+    closed = threading.Event()
+
+    class Rebuilder:
+        cancelled = threading.Event()
+
+    class Stub:
+        rebuilder = Rebuilder()
+
+        def close(self):
+            closed.set()
+
+    def ready(url):
+        assert url.startswith("http://127.0.0.1:")
+        raise KeyboardInterrupt
+
+    serve(Stub(), 0, ready, lambda outcome: None)  # type: ignore[arg-type]
+    assert closed.is_set()

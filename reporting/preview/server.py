@@ -267,6 +267,7 @@ def serve(preview: Preview, port: int, ready: Callable[[str], None], report: Cal
         preview.rebuilder.cancelled.set()  # a build in progress stops after its current file
         preview.close()
         server.server_close()
-        watcher.join(timeout=JOIN_TIMEOUT_S)
+        if watcher.ident is not None:  # Ctrl-C may come between the URL shown and the watcher started
+            watcher.join(timeout=JOIN_TIMEOUT_S)
     if failures:
         raise failures[0]

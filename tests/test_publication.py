@@ -68,7 +68,7 @@ def test_kill_9_in_the_middle_leaves_the_previous_outputs_intact(tmp_path):
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        text=True,
+        bufsize=0,
     )
     _wait_for_progress(build, written=20)  # well inside the write phase
     os.kill(build.pid, signal.SIGKILL)
@@ -101,7 +101,7 @@ def test_an_interrupted_build_removes_what_it_staged_and_says_so(tmp_path, how):
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        text=True,
+        bufsize=0,
         start_new_session=True,
     )
     _wait_for_progress(build, written=20)
@@ -109,7 +109,7 @@ def test_an_interrupted_build_removes_what_it_staged_and_says_so(tmp_path, how):
         os.kill(build.pid, signal.SIGTERM)
     else:
         os.killpg(build.pid, signal.SIGINT)  # what a terminal sends: the build and its workers
-    _, err = build.communicate(timeout=60)
+    err = build.communicate(timeout=60)[1].decode()
     assert build.returncode == 130, err
     assert "interrupted: nothing was published; the previous outputs are as they were" in err
     assert "Traceback" not in err
@@ -117,9 +117,14 @@ def test_an_interrupted_build_removes_what_it_staged_and_says_so(tmp_path, how):
 
 
 def _wait_for_progress(build: subprocess.Popen, written: int) -> None:
+    """Read the build's progress up to its ``written``-th file. The pipe is shrunk to a page and read
+    unbuffered, so the build cannot get more than about fifty lines ahead of this reader: a build whose
+    certificates take well under a second would otherwise be done before a loaded machine lets the test
+    send its signal."""
+    fcntl.fcntl(build.stderr.fileno(), fcntl.F_SETPIPE_SZ, 4096)
     deadline = time.monotonic() + 60
-    for line in build.stderr:
-        if line.replace(" ", "").startswith(f"[{written}/") or time.monotonic() > deadline:
+    for line in iter(build.stderr.readline, b""):
+        if line.decode().replace(" ", "").startswith(f"[{written}/") or time.monotonic() > deadline:
             return
     raise AssertionError("the build ended before it could be killed")
 

@@ -71,3 +71,14 @@ def copy_project(destination: Path, root: str | None = None) -> Path:
     shutil.copytree(ROOT / "templates", destination / "templates")
     shutil.copytree(source / "data", destination / "data")
     return destination
+
+
+def with_crop_marks_and_bleed(project: Path) -> None:
+    """The project's print settings with crop marks and 3 mm of bleed: pages carry trim and bleed boxes."""
+    config = project / "reporting.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        .replace("crop_marks = false", "crop_marks = true")
+        .replace("bleed_mm = 0", "bleed_mm = 3"),
+        encoding="utf-8",
+    )

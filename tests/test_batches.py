@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import LOCALES, ROOT, copy_project, run_cli
+from conftest import LOCALES, ROOT, copy_project, run_cli, with_crop_marks_and_bleed
 from reporting.build import chunks
 from reporting.build import pipeline as build
 from reporting.build.file_names import awardee_stem
@@ -181,13 +181,7 @@ def test_every_certificate_pdf_is_a_valid_standalone_file_with_its_awardee(tmp_p
 @pytest.mark.slow
 def test_print_file_with_duplex_backs_crop_marks_and_bleed(tmp_path):
     project = copy_project(tmp_path)
-    config = project / "reporting.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8")
-        .replace("crop_marks = false", "crop_marks = true")
-        .replace("bleed_mm = 0", "bleed_mm = 3"),
-        encoding="utf-8",
-    )
+    with_crop_marks_and_bleed(project)
     output = tmp_path / "output"
     assert (
         run_cli(

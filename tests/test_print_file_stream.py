@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import LOCALES, copy_project, run_cli
+from conftest import LOCALES, copy_project, run_cli, with_crop_marks_and_bleed
 from reporting.build.publish import StagingArea
 from reporting.build.workers import Worker
 from reporting.config import load_project
@@ -36,14 +36,7 @@ def chunks(tmp_path_factory) -> dict[str, list[Path]]:
     """Each language's typeset chunks in print order (five certificates each), as the build kept them."""
     root = tmp_path_factory.mktemp("print-stream")
     project = copy_project(root)
-    config = project / "reporting.toml"
-    # crop marks and bleed: the chunks' pages carry trim and bleed boxes the print file must keep
-    config.write_text(
-        config.read_text(encoding="utf-8")
-        .replace("crop_marks = false", "crop_marks = true")
-        .replace("bleed_mm = 0", "bleed_mm = 3"),
-        encoding="utf-8",
-    )
+    with_crop_marks_and_bleed(project)  # the chunks' pages carry trim and bleed boxes the print file must keep
     previous = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(root / "cache")
     try:

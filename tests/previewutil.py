@@ -19,6 +19,13 @@ EVENT_FILE = "data/inspectorate-2024-q1.yaml"
 FIGURE_LINE = "admin_inspections:\n    value: 17\n"
 
 
+def ctrl_c_as_at_a_terminal() -> None:
+    """In the child before it starts: Ctrl-C (SIGINT) as a terminal delivers it. A test run started in the
+    background by a non-interactive shell inherits SIGINT ignored, and so would every command it starts,
+    which would then never stop on the Ctrl-C these tests send."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class CommandLine:
     """``build_reports.py ARGS`` in a subprocess; stdout and stderr lines are collected as they come."""
 
@@ -30,6 +37,7 @@ class CommandLine:
             stderr=subprocess.PIPE,
             text=True,
             env=environment,
+            preexec_fn=ctrl_c_as_at_a_terminal,
         )
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         self.seen: list[tuple[str, str]] = []

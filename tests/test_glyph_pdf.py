@@ -421,7 +421,7 @@ def _ink_box(pixels: bytes, width: int = 400) -> tuple[int, int, int, int]:
 
 
 def test_a_glyph_showing_another_text_gets_a_code_of_its_own():
-    font = _PageFont(b"/F0", None)  # type: ignore[arg-type]  # codes need no font
+    font = _PageFont(b"/F0", None, "Report-Tinos")  # type: ignore[arg-type]  # codes need no font
     assert [font.code(7, "a"), font.code(7, "a"), font.code(7, "á"), font.code(3, ""), font.code(7, "á")] == [
         1,
         1,

@@ -15,6 +15,7 @@ import time
 import pytest
 
 from conftest import ROOT, copy_project, run_cli
+from previewutil import ctrl_c_as_at_a_terminal
 from test_hostile_input import snapshot
 
 # Whole builds, interrupted, repeated, archived and signed.
@@ -69,6 +70,7 @@ def test_kill_9_in_the_middle_leaves_the_previous_outputs_intact(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         bufsize=0,
+        preexec_fn=ctrl_c_as_at_a_terminal,
     )
     _wait_for_progress(build, written=20)  # well inside the write phase
     os.kill(build.pid, signal.SIGKILL)
@@ -102,6 +104,7 @@ def test_an_interrupted_build_removes_what_it_staged_and_says_so(tmp_path, how):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         bufsize=0,
+        preexec_fn=ctrl_c_as_at_a_terminal,
         start_new_session=True,
     )
     _wait_for_progress(build, written=20)

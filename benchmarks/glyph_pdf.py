@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reporting.writers import glyph_subset  # noqa: E402
+from reporting.writers import face_file  # noqa: E402
 from reporting.writers.glyph_runs import Glyph, GlyphRun  # noqa: E402
 from reporting.writers.pdf_glyphs import variable_layer_pdf  # noqa: E402
 from reporting.writers.pdf_overlay import open_pdf, underlay  # noqa: E402
@@ -94,9 +94,9 @@ def main() -> None:
     print("Each face, read once per process (page programs are cut from the file itself):")
     print(f"  {'face':<15} {'glyphs':>7} {'file bytes':>11} {'read in':>8}")
     for name, font in FACES.items():
-        glyph_subset._face_subset.cache_clear()
+        face_file._face_file.cache_clear()
         start = time.perf_counter()
-        face = glyph_subset.face_subset(font)
+        face = face_file.face_file(font)
         read = time.perf_counter() - start
         print(f"  {name:<15} {len(face.glyphs):>7} {len(face.program):>11} {read:>7.2f}s")
 

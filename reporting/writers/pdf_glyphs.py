@@ -9,7 +9,7 @@ ToUnicode map from the glyphs' texts so the text can be searched and copied
 result goes through the same path as WeasyPrint's variable layer:
 ``pdf_overlay.underlay``, ``interleave``, ``pdf_split.split_pages``.
 
-A run's glyphs must be in its face's font file (``writers/glyph_subset.py``),
+A run's glyphs must be in its face's font file (``writers/face_file.py``),
 else ``GlyphNotInSubset``. Each page embeds its own font program per face, cut
 from that file with just the glyphs it shows (``writers/glyph_program.py``),
 with its widths and ToUnicode map: a certificate split out of a document
@@ -35,8 +35,8 @@ import pikepdf
 
 from reporting.errors import RenderError
 from reporting.tool_language import _, isolate, number
+from reporting.writers.face_file import FaceFile, face_file
 from reporting.writers.glyph_runs import GlyphRun, Page
-from reporting.writers.glyph_subset import FaceSubset, face_subset
 
 PT_PER_PX = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
 _BOXES = ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox")
@@ -92,7 +92,7 @@ def draw_pages(pages: list[Page], static_pdf: bytes) -> list[DrawnPage]:
     the variable layer and each awardee's own file (``writers/certificate_pdf.py``) are written from them.
     Raises ``GlyphNotInSubset`` for a glyph a face's file lacks."""
     sheet = _sheet(static_pdf)
-    return [_drawn(index, runs, sheet, face_subset) for index, runs in enumerate(pages)]
+    return [_drawn(index, runs, sheet, face_file) for index, runs in enumerate(pages)]
 
 
 def variable_layer_of(drawn: list[DrawnPage], static_pdf: bytes) -> bytes:
@@ -167,7 +167,7 @@ def _deflated(data: bytes, deflate: bool) -> tuple[bytes, bytes]:
     return (zlib.compress(data), b"/Filter /FlateDecode") if deflate else (data, b"")
 
 
-def _drawn(index: int, runs: Page, sheet: _Sheet, face: Callable[[Path], FaceSubset]) -> DrawnPage:
+def _drawn(index: int, runs: Page, sheet: _Sheet, face: Callable[[Path], FaceFile]) -> DrawnPage:
     fonts: dict[Path, _PageFont] = {}
     alphas: dict[float, bytes] = {}
     content = []
@@ -223,7 +223,7 @@ def _draw(run: GlyphRun, font: _PageFont, sheet: _Sheet, page: int) -> bytes:
 
 # Fonts made for pages, by face and (glyph, text) codes, oldest first; each keeps its face alive, so an id
 # is never reused while its entry is here.
-_MADE_FONTS: dict[tuple[int, str, tuple[tuple[int, str], ...]], tuple[FaceSubset, _DrawnFont]] = {}
+_MADE_FONTS: dict[tuple[int, str, tuple[tuple[int, str], ...]], tuple[FaceFile, _DrawnFont]] = {}
 _MADE_FONTS_KEPT = 512
 
 
@@ -236,7 +236,7 @@ class _PageFont:
     program twice, one code for each text.
     """
 
-    def __init__(self, name: bytes, subset: FaceSubset, face_name: str = ""):
+    def __init__(self, name: bytes, subset: FaceFile, face_name: str = ""):
         self.name, self.subset = name, subset
         self.face_name = face_name or subset.postscript_name  # as the PDF names it, after its subset tag
         self.codes: dict[tuple[int, str], int] = {}  # (glyph, text) -> code

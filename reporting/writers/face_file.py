@@ -27,7 +27,7 @@ from reporting.writers.glyph_program import SubsetTables
 
 
 @dataclass(frozen=True)
-class FaceSubset:
+class FaceFile:
     """One face: its tables, from which each page's program is cut, and what a PDF font dictionary says of it."""
 
     program: bytes  # the font file
@@ -43,20 +43,20 @@ class FaceSubset:
     cap_height: int
 
 
-def face_subset(font: Path) -> FaceSubset:
+def face_file(font: Path) -> FaceFile:
     """The face in ``font``, read once per process."""
     stat = font.stat()
-    return _face_subset(str(font), stat.st_mtime_ns, stat.st_size)
+    return _face_file(str(font), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=16)
-def _face_subset(font: str, _mtime_ns: int, _size: int) -> FaceSubset:
+def _face_file(font: str, _mtime_ns: int, _size: int) -> FaceFile:
     program = Path(font).read_bytes()
     count = TTFont(io.BytesIO(program), lazy=True)["maxp"].numGlyphs
     return _described(program, frozenset(range(count)))
 
 
-def _described(program: bytes, glyphs: frozenset[int]) -> FaceSubset:
+def _described(program: bytes, glyphs: frozenset[int]) -> FaceFile:
     font = TTFont(io.BytesIO(program), lazy=True)
     scale = 1000 / font["head"].unitsPerEm
     metrics = font["hmtx"].metrics
@@ -66,7 +66,7 @@ def _described(program: bytes, glyphs: frozenset[int]) -> FaceSubset:
     name = font["name"].getDebugName(6) or "Font"
     italic = bool(post.italicAngle) or bool(head.macStyle & 2)
     cap_height = getattr(os2, "sCapHeight", 0)
-    return FaceSubset(
+    return FaceFile(
         program=program,
         tables=SubsetTables(program),
         glyphs=glyphs,

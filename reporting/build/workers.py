@@ -195,7 +195,7 @@ class Worker:
             html = task.html if task.html_file is None else task.html_file.read_text(encoding="utf-8")
             writer = self.writer(task.format, task.locale)
             geometry = self.project.page(task.page)
-            parts = self._parts(task, html) if hasattr(writer, "write_parts") else None  # a writer joining parts
+            parts = self._parts(task, html, writer) if hasattr(writer, "write_parts") else None  # joined parts
             if parts is not None:
                 data = writer.write_parts(html, parts, geometry)
                 data = self._signed(data) if registry.spec(task.format).paged else data
@@ -207,14 +207,17 @@ class Worker:
                 data = writer.write(html, geometry)
         return self.stage(task.target, data)
 
-    def _parts(self, task: DocumentTask, html: str) -> list[str] | None:
+    def _parts(self, task: DocumentTask, html: str, writer) -> list[str] | None:
         """A long list's HTML in parts typeset one after the other (memory follows the part); None for
-        a document short enough to write whole, or archived (a PDF/A document is typeset whole)."""
+        a document short enough to write whole, or archived (a PDF/A document is typeset whole).
+        A writer that measures the columns of long tables (the PDF's) does it once, before the cut,
+        so every part has the whole list's columns."""
         if task.rows <= self.project.list_part_rows or task.archive is not None or task.expected_pages:
             return None
         from reporting.writers.html_parts import split_rows
 
-        return split_rows(html, self.project.list_part_rows)
+        measured = getattr(writer, "with_measured_columns", None)
+        return split_rows(measured(html) if measured else html, self.project.list_part_rows)
 
     def _chunk(self, task: ChunkTask) -> list[Written]:
         from reporting.writers.pdf_split import split_pages

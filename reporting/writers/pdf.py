@@ -131,7 +131,7 @@ class PdfWriter:
         ``inspect(document)`` is called on the laid-out pages before they are drawn.
         The page geometry is already in the HTML's @page rule (render.page_css).
         """
-        document = self.typeset(html, expected_pages)
+        document = self.typeset(self.with_measured_columns(html), expected_pages)
         if inspect is not None:
             inspect(document)
         return self.finish(document, html, archive)
@@ -141,6 +141,13 @@ class PdfWriter:
         from reporting.writers.pdf_parts import typeset_parts
 
         return typeset_parts(self, parts)
+
+    def with_measured_columns(self, html: str) -> str:
+        """``html`` with each long table's columns measured once and set fixed (``table_columns``):
+        the columns auto layout gives it, without measuring every cell, and the same in every part."""
+        from reporting.writers.table_columns import fix_long_tables
+
+        return fix_long_tables(html, self.typeset)
 
     def typeset(self, html: str, expected_pages: int | None = None, stylesheets: tuple = ()):
         """The laid-out WeasyPrint document of ``html`` (not drawn yet); ``stylesheets``: parsed

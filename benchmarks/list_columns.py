@@ -52,7 +52,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         certificates.make_project(Path(folder), args.rows, sheet=True)
         html, templates = list_html(Path(folder), args.locale)
-    writer = PdfWriter(templates)
+        run(html, PdfWriter(templates), args)  # (the templates folder lives as long as the folder)
+
+
+def run(html: str, writer, args) -> None:
     writer.with_measured_columns(html)  # warm up: fonts loaded, caches filled, before anything is timed
     ways = {"auto layout": lambda: html, "measured columns": lambda: writer.with_measured_columns(html)}
     seconds: dict[str, list[float]] = {name: [] for name in ways}

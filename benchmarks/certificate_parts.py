@@ -59,8 +59,7 @@ def main() -> None:
     parser.add_argument("--project", type=Path, help="an existing project made by certificates.make_project")
     options = parser.parse_args()
 
-    from certificates import make_project
-
+    from benchmarks.certificates import make_project
     from reporting import cli
     from reporting.build import workers
     from reporting.build.layered_certificates import LayeredCertificates

@@ -18,7 +18,13 @@ import pytest
 
 from reporting.writers.certificate_pdf import certificate_pdfs
 from reporting.writers.glyph_runs import Glyph, GlyphRun
-from reporting.writers.pdf_glyphs import GlyphNotInSubset, _PageFont, draw_pages, variable_layer_pdf
+from reporting.writers.pdf_glyphs import (
+    GlyphNotInSubset,
+    _PageFont,
+    draw_pages,
+    variable_layer_of,
+    variable_layer_pdf,
+)
 from reporting.writers.pdf_overlay import interleave, open_pdf, underlay
 from reporting.writers.pdf_split import save_pdf, split_pages, write_print_file
 
@@ -317,6 +323,66 @@ def test_the_print_file_takes_the_drawn_pages(static_pdf, tmp_path):
         assert len(pdf.pages) == 4
     text = text_of(printed, tmp_path)
     assert VI_NAME in text and "Lê Thị Mai" in text
+
+
+def _pages_of(pdf: bytes, folder: Path) -> list[tuple[bytes, str, list]]:
+    """Each page's ink (pdftoppm), words with their boxes (pdftotext -bbox) and page boxes."""
+    found = []
+    with open_pdf(pdf) as whole:
+        for number, page in enumerate(whole.pages):
+            single = pikepdf.new()
+            single.pages.append(page)
+            data = save_pdf(single)
+            names = ("/MediaBox", "/TrimBox", "/BleedBox")
+            boxes = [[round(float(v), 3) for v in page.obj[name]] for name in names if name in page.obj]
+            words = text_of(data, folder, "-bbox")
+            found.append((_rendered(data, folder / f"page-{number}"), words[words.index("<page") :], boxes))
+    return found
+
+
+@pytest.mark.slow
+def test_a_chunk_kept_as_drawn_pages_prints_as_the_chunk_kept_as_a_pdf(static_pdf, tmp_path):
+    """Kept as drawn (writers/drawn_chunk.py), a chunk of two static pages gives the print file the
+    same pages as the PDF of the chunk the build kept before (static page underlaid by pikepdf): the
+    same ink, words in the same places, the same bleed and trim boxes, blank backs; each static page's
+    form written once for all the chunks."""
+    from reporting.writers.drawn_chunk import DrawnChunk, decode, encode
+    from reporting.writers.pdf import PdfWriter
+
+    other = PdfWriter(ROOT / "templates").write(STATIC_HTML.replace("STATIC", "OTHER STATIC"), expected_pages=1)
+    statics = (static_pdf, other)
+    static_of = (0, 1, 0)
+    runs = [certificate(), certificate("Trần Văn Đức", "محمد بن خالد"), certificate("Lê Thị Mai", "سلمى")]
+    drawn = [draw_pages([runs[i]], statics[s])[0] for i, s in enumerate(static_of)]
+    kept = encode(DrawnChunk(statics, static_of, tuple(drawn)))
+    assert decode(kept) == DrawnChunk(statics, static_of, tuple(drawn))
+    groups = [[page for page, s in zip(drawn, static_of, strict=True) if s == group] for group in (0, 1)]
+    layers = [underlay(open_pdf(variable_layer_of(groups[g], statics[g])), statics[g]) for g in (0, 1)]
+    as_pdf = save_pdf(interleave(layers, [(0, 0), (1, 0), (0, 1)]))
+    paths = {}
+    for name, data in (("drawn", kept), ("pdf", as_pdf)):
+        paths[name] = [tmp_path / f"{name}-{n}.chunk" for n in range(2)]
+        for path in paths[name]:
+            path.write_bytes(data)
+    printed = {}
+    for name, chunks in paths.items():
+        out = io.BytesIO()
+        write_print_file(out, chunks, duplex=True)
+        printed[name] = out.getvalue()
+        (tmp_path / f"{name}.pdf").write_bytes(printed[name])
+        check = subprocess.run(["qpdf", "--check", str(tmp_path / f"{name}.pdf")], capture_output=True, text=True)
+        assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout
+    new, old = _pages_of(printed["drawn"], tmp_path), _pages_of(printed["pdf"], tmp_path)
+    assert len(new) == 12 and new == old
+    assert ">Trần<" in new[2][1] and ">OTHER<" in new[2][1] and not any("<word" in p[1] for p in new[1::2])
+    assert new[0][2][0] != new[0][2][1]  # the bleed is there: the media box is bigger than the trim box
+    with open_pdf(printed["drawn"]) as pdf, open_pdf(printed["pdf"]) as before:
+        assert dict(pdf.docinfo) == dict(before.docinfo)
+        forms = {page.Resources.XObject["/StaticLayer"].objgen for page in pdf.pages[::2]}
+    assert len(forms) == 2  # one a static page, for both chunks
+    again = io.BytesIO()
+    write_print_file(again, paths["drawn"], duplex=True)
+    assert again.getvalue() == printed["drawn"]
 
 
 @pytest.mark.slow

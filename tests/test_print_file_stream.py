@@ -22,8 +22,9 @@ from reporting.build.publish import StagingArea
 from reporting.build.workers import Worker
 from reporting.config import load_project
 from reporting.errors import RenderError
+from reporting.writers.drawn_chunk import is_drawn_chunk
 from reporting.writers.pdf_overlay import shift, trim
-from reporting.writers.pdf_split import save_pdf, write_print_file
+from reporting.writers.pdf_split import chunk_pdf, save_pdf, write_print_file
 from reporting.writers.pdf_stream import StreamedPdf
 from textutil import pdf_pages, squeeze
 
@@ -49,11 +50,12 @@ def chunks(tmp_path_factory) -> dict[str, list[Path]]:
         os.environ.pop("XDG_CACHE_HOME") if previous is None else os.environ.update(XDG_CACHE_HOME=previous)
     found: dict[str, list[Path]] = {}
     cached = [path for path in (root / "cache" / "reporting" / "pdf-chunks").glob("*.pdf") if "static" not in path.name]
+    assert all(is_drawn_chunk(path.read_bytes()) for path in cached)  # drawn directly, kept as drawn
     for locale in LOCALES:
         printed = [squeeze(page) for page in pdf_pages(root / "out" / D35 / locale / "certificates.pdf")]
         ordered = {}
         for path in cached:
-            first = squeeze(pdf_pages(path)[0])
+            first = squeeze(pdf_pages(_as_pdf(path, root / "as-pdf"))[0])
             if first in printed:
                 ordered[printed.index(first)] = path
         found[locale] = [ordered[start] for start in sorted(ordered)]
@@ -61,12 +63,20 @@ def chunks(tmp_path_factory) -> dict[str, list[Path]]:
     return found
 
 
+def _as_pdf(path: Path, folder: Path) -> Path:
+    """A kept chunk as a PDF file (one kept as drawn pages, written out)."""
+    folder.mkdir(exist_ok=True)
+    made = folder / path.name
+    made.write_bytes(chunk_pdf(path.read_bytes()))
+    return made
+
+
 def joined_whole(chunks: list[Path], duplex: bool, offset_mm=None) -> bytes:
     """The print file as the build joined it before: every page in one pikepdf document, saved by qpdf."""
     combined = pikepdf.new()
     info = None
     for path in chunks:
-        chunk = pikepdf.open(path)
+        chunk = pikepdf.open(io.BytesIO(chunk_pdf(path.read_bytes())))
         if info is None and "/Info" in chunk.trailer:
             info = combined.copy_foreign(chunk.trailer.Info)
         for page in chunk.pages:
@@ -160,7 +170,7 @@ def _distinct_chunks(chunks: list[Path], count: int, folder: Path) -> list[Path]
     """``count`` chunks with pages of their own (a mark in each page's content), as a big event has."""
     made = []
     for number in range(count):
-        with pikepdf.open(chunks[number % len(chunks)]) as pdf:
+        with pikepdf.open(io.BytesIO(chunk_pdf(chunks[number % len(chunks)].read_bytes()))) as pdf:
             for page in pdf.pages:
                 page.contents_add(pikepdf.Stream(pdf, b"%% chunk %d\n" % number))
             path = folder / f"chunk-{number}.pdf"

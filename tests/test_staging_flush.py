@@ -68,3 +68,38 @@ def test_on_linux_one_syncfs_flushes_the_folder_file_system(tmp_path, monkeypatc
     monkeypatch.setattr(os, "fsync", lambda descriptor: folders.append("fsync"))
     publish.flush_to_disk(tmp_path, [tmp_path / "never-opened.pdf"])
     assert folders == [str(tmp_path)]
+
+
+def test_a_staged_file_is_readable_by_all_whatever_the_umask(tmp_path):
+    area = Staging(tmp_path / "out").area
+    previous = os.umask(0o077)
+    try:
+        strict = area.write(tmp_path / "out" / "strict" / "one.pdf", b"one")
+        os.umask(0o022)
+        usual = area.write(tmp_path / "out" / "usual" / "two.pdf", b"two")
+        os.umask(0o077)
+        again = area.write(tmp_path / "out" / "usual" / "two.pdf", b"two again")  # staged over: still 0644
+    finally:
+        os.umask(previous)
+    assert [oct(path.stat().st_mode & 0o777) for path in (strict, usual)] == [oct(0o644)] * 2
+    assert again == usual and usual.read_bytes() == b"two again" and oct(usual.stat().st_mode & 0o777) == oct(0o644)
+
+
+def test_staging_many_files_in_one_folder_makes_the_folder_once_and_no_chmod_a_file(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    made, changed = [], []
+    real_mkdir = Path.mkdir
+    monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: (made.append(self), real_mkdir(self, *a, **k))[1])
+    monkeypatch.setattr(os, "chmod", lambda *a, **k: changed.append(a))
+    area = Staging(tmp_path / "out").area
+    previous = os.umask(0o022)
+    try:
+        written = [area.write(tmp_path / "out" / "ar" / "0.pdf", b"0")]
+        assert tmp_path / "out" / STAGING_NAME / "ar" in made  # made for the first file
+        made.clear()
+        written += [area.write(tmp_path / "out" / "ar" / f"{n}.pdf", b"%d" % n) for n in range(1, 20)]
+    finally:
+        os.umask(previous)
+    assert [path.read_bytes() for path in written] == [b"%d" % n for n in range(20)]
+    assert made == [] and changed == []  # nothing for the other nineteen

@@ -56,6 +56,8 @@ class LayeredCertificates:
     def chunk(self, task) -> list:
         from reporting.build.workers import named, writing_chunk
         from reporting.writers.certificate_pdf import certificate_pdfs
+        from reporting.writers.drawn_chunk import DrawnChunk, encode
+        from reporting.writers.pdf_glyphs import variable_layer_of
         from reporting.writers.pdf_overlay import interleave, open_pdf, underlay
         from reporting.writers.pdf_split import save_pdf, split_pages
 
@@ -64,7 +66,7 @@ class LayeredCertificates:
         wanted = [i for i, target in enumerate(task.targets) if target is not None]
         files: dict[int, bytes] = {}
         with time_limit(self.project.job_time_limit_s * count, writing_chunk(task.shown[0])):
-            layers, variables, order = [], [], []
+            layers, variables, drawings = [], [], []
             for number, html in enumerate(task.statics):
                 members = [i for i, group in enumerate(task.static_of) if group == number]
                 layer = self.static(writer, html)
@@ -82,16 +84,28 @@ class LayeredCertificates:
                     files.update((members[k], pdf) for k, pdf in zip(own, pdfs, strict=True))
                 layers.append(layer)
                 variables.append(variable)
-            for i, group in enumerate(task.static_of):
-                order.append((group, task.static_of[:i].count(group)))
+                drawings.append(drawn)
+            order = [(group, task.static_of[:i].count(group)) for i, group in enumerate(task.static_of)]
             split = [i for i in wanted if i not in files]
+            # Whole pages, every one drawn: kept as drawn (writers/drawn_chunk.py), and the print file
+            # writes them as bytes; no PDF of the chunk is made.
+            kept_drawn = not task.variable_only and all(drawn is not None for drawn in drawings)
+            layer_pdfs: list[bytes] = []  # the variable layers as PDFs, made only when needed
+            if split or (task.cache is not None and not kept_drawn):
+                layer_pdfs = [
+                    variable if variable is not None else variable_layer_of(drawn or [], layer.pdf)
+                    for variable, drawn, layer in zip(variables, drawings, layers, strict=True)
+                ]
             whole = None
-            if split or (task.cache is not None and not task.variable_only):
+            if split or (task.cache is not None and not task.variable_only and not kept_drawn):
                 whole = interleave(
-                    [underlay(open_pdf(v), layer.pdf) for v, layer in zip(variables, layers, strict=True)], order
+                    [underlay(open_pdf(v), layer.pdf) for v, layer in zip(layer_pdfs, layers, strict=True)], order
                 )
-        if task.cache is not None:
-            kept = interleave([open_pdf(v) for v in variables], order) if task.variable_only else whole
+        if task.cache is not None and kept_drawn:
+            pages = tuple(drawings[group][position] for group, position in order)
+            cache.keep(task.cache, encode(DrawnChunk(tuple(layer.pdf for layer in layers), task.static_of, pages)))
+        elif task.cache is not None:
+            kept = interleave([open_pdf(v) for v in layer_pdfs], order) if task.variable_only else whole
             assert kept is not None
             cache.keep(task.cache, save_pdf(kept))
         if split:
@@ -99,11 +113,12 @@ class LayeredCertificates:
             files.update(split_pages(whole, split, trim=task.trim))
         return [self.worker.stage(task.targets[i], files[i]) for i in wanted]
 
-    def variable(self, writer, html: str, layer: StaticLayer, pages: list) -> tuple[bytes, list | None]:
-        """The variable layer of ``pages`` and, when laid out and drawn directly, its drawn pages
-        (``pdf_glyphs.DrawnPage``); else typeset by WeasyPrint, and no drawn pages."""
+    def variable(self, writer, html: str, layer: StaticLayer, pages: list) -> tuple[bytes | None, list | None]:
+        """The variable layer of ``pages`` typeset by WeasyPrint, and no drawn pages; or, when laid out
+        and drawn directly, no PDF yet (``pdf_glyphs.variable_layer_of`` makes it if it is needed) and
+        the drawn pages (``pdf_glyphs.DrawnPage``)."""
         from reporting.writers.layout_probe import Probe
-        from reporting.writers.pdf_glyphs import GlyphNotInSubset, draw_pages, variable_layer_of
+        from reporting.writers.pdf_glyphs import GlyphNotInSubset, draw_pages
         from reporting.writers.text_layout import NotDirect, lay_out
 
         fonts = self.font_files()
@@ -114,7 +129,7 @@ class LayeredCertificates:
             PATHS_TAKEN["weasyprint"] += 1
             return typeset_variable(writer, html, layer, pages), None
         PATHS_TAKEN["direct"] += 1
-        return variable_layer_of(drawn, layer.pdf), drawn
+        return None, drawn
 
     def font_files(self):
         """The [fonts] table's files by the digest of their bytes: how a Pango font is traced to its file."""

@@ -53,10 +53,18 @@ class StagingArea:
         one (an fsync a certificate cost more than typesetting it): ``Staging.commit`` flushes them all
         at once before the journal names them."""
         path = self.path_for(target)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as stream:
+        try:
+            descriptor = _create(path)
+        except FileNotFoundError:  # the first file of its folder: made once, not looked up for every file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = _create(path)
+        except FileExistsError:  # staged again: written over, its mode set as a new file's
+            with open(path, "wb") as stream:
+                stream.write(data)
+            os.chmod(path, 0o644)
+            return path
+        with open(descriptor, "wb") as stream:
             stream.write(data)
-        os.chmod(path, 0o644)
         return path
 
     def write_streamed(self, target: Path, write: Callable[[HashingWriter], None]) -> tuple[Path, str, int]:
@@ -73,6 +81,20 @@ class StagingArea:
             raise
         os.chmod(path, 0o644)
         return path, counted.sha256.hexdigest(), counted.size
+
+
+def _create(path: Path) -> int:
+    """A new file, readable by all like any document whatever the umask: made with that mode, and set
+    only when the umask masked it (a chmod after every file cost a path lookup and an inode change a
+    certificate; an fstat costs neither)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        if os.fstat(descriptor).st_mode & 0o777 != 0o644:
+            os.fchmod(descriptor, 0o644)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
 
 
 class HashingWriter:

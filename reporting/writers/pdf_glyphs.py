@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import pikepdf
 
@@ -58,7 +59,7 @@ class GlyphNotInSubset(RenderError):
 
 
 @dataclass(frozen=True)
-class _Sheet:
+class PageSheet:
     """What the variable pages take from the static page: its boxes, the trim box's origin, the document info."""
 
     boxes: bytes  # "/MediaBox [...] /TrimBox [...]" as in the static page
@@ -68,7 +69,7 @@ class _Sheet:
 
 
 @lru_cache(maxsize=8)
-def _sheet(static_pdf: bytes) -> _Sheet:
+def page_sheet(static_pdf: bytes) -> PageSheet:
     with pikepdf.open(io.BytesIO(static_pdf)) as pdf:
         page = pdf.pages[0]
         boxes = b" ".join(
@@ -76,7 +77,7 @@ def _sheet(static_pdf: bytes) -> _Sheet:
         )
         trim = [float(value) for value in page.trimbox]
         info = pdf.trailer.Info.unparse(resolved=True) if "/Info" in pdf.trailer else None
-    return _Sheet(boxes, min(trim[0], trim[2]), max(trim[1], trim[3]), info)
+    return PageSheet(boxes, min(trim[0], trim[2]), max(trim[1], trim[3]), info)
 
 
 def variable_layer_pdf(pages: list[Page], static_pdf: bytes) -> bytes:
@@ -91,13 +92,13 @@ def draw_pages(pages: list[Page], static_pdf: bytes) -> list[DrawnPage]:
     """Each page's runs drawn (content stream, font programs, widths, ToUnicode maps), not yet in a file:
     the variable layer and each awardee's own file (``writers/certificate_pdf.py``) are written from them.
     Raises ``GlyphNotInSubset`` for a glyph a face's file lacks."""
-    sheet = _sheet(static_pdf)
+    sheet = page_sheet(static_pdf)
     return [_drawn(index, runs, sheet, face_file) for index, runs in enumerate(pages)]
 
 
 def variable_layer_of(drawn: list[DrawnPage], static_pdf: bytes) -> bytes:
     """The variable layer: one page per drawn page, with the static page's boxes and document information."""
-    sheet = _sheet(static_pdf)
+    sheet = page_sheet(static_pdf)
     writer = PdfObjects()
     catalog, tree = writer.reserve(), writer.reserve()
     info = writer.add(sheet.info) if sheet.info is not None else None
@@ -105,6 +106,17 @@ def variable_layer_of(drawn: list[DrawnPage], static_pdf: bytes) -> bytes:
     writer.put(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % tree)
     writer.put(tree, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(kids), b" ".join(b"%d 0 R" % k for k in kids)))
     return writer.finish(catalog, info)
+
+
+class ObjectSink(Protocol):
+    """Where drawn pages write their objects, children first: ``PdfObjects`` (a file of its own) or a print
+    file (``pdf_stream.py``); each call returns the object's number."""
+
+    def add(self, body: bytes) -> int: ...
+
+    def add_page(self, body: bytes) -> int: ...
+
+    def add_stream(self, data: bytes, entries: bytes = b"") -> int: ...
 
 
 @dataclass(frozen=True)
@@ -119,7 +131,7 @@ class _DrawnFont:
     widths: bytes
     to_unicode: bytes
 
-    def write(self, writer: PdfObjects, deflate: bool) -> int:
+    def write(self, writer: ObjectSink, deflate: bool) -> int:
         stream = writer.add_stream(self.program, b"/Filter /FlateDecode /Length1 %d" % self.length)
         descriptor = writer.add(b"<< %s /FontFile2 %d 0 R >>" % (self.descriptor, stream))
         cid_font = writer.add(
@@ -141,7 +153,7 @@ class DrawnPage:
     fonts: tuple[_DrawnFont, ...]
     states: bytes  # the /ExtGState entries, or nothing
 
-    def write(self, writer: PdfObjects, parent: int, boxes: bytes, under: tuple[bytes, int] | None = None) -> int:
+    def write(self, writer: ObjectSink, parent: int, boxes: bytes, under: tuple[bytes, int] | None = None) -> int:
         """The page's objects into ``writer``; returns the page's number. With ``under`` (a resource name
         and a Form XObject's number), that form is drawn first, under the runs, and the streams deflated."""
         deflate = under is not None
@@ -156,7 +168,7 @@ class DrawnPage:
             resources.append(b"/XObject << %s %d 0 R >>" % under)
             content = b"q %s Do Q\n" % under[0] + content
         contents = writer.add_stream(*_deflated(content, deflate))
-        return writer.add(
+        return writer.add_page(
             b"<< /Type /Page /Parent %d 0 R %s /Resources << %s >> /Contents %d 0 R >>"
             % (parent, boxes, b" ".join(resources), contents)
         )
@@ -167,7 +179,7 @@ def _deflated(data: bytes, deflate: bool) -> tuple[bytes, bytes]:
     return (zlib.compress(data), b"/Filter /FlateDecode") if deflate else (data, b"")
 
 
-def _drawn(index: int, runs: Page, sheet: _Sheet, face: Callable[[Path], FaceFile]) -> DrawnPage:
+def _drawn(index: int, runs: Page, sheet: PageSheet, face: Callable[[Path], FaceFile]) -> DrawnPage:
     fonts: dict[Path, _PageFont] = {}
     alphas: dict[float, bytes] = {}
     content = []
@@ -187,7 +199,7 @@ def _drawn(index: int, runs: Page, sheet: _Sheet, face: Callable[[Path], FaceFil
     return DrawnPage(b"".join(content), tuple(font.drawn() for font in fonts.values()), states)
 
 
-def _draw(run: GlyphRun, font: _PageFont, sheet: _Sheet, page: int) -> bytes:
+def _draw(run: GlyphRun, font: _PageFont, sheet: PageSheet, page: int) -> bytes:
     """One run as a text object: a text matrix at its first glyph (and wherever a glyph leaves the
     line, as a raised mark does), TJ adjustments putting every other glyph at its own x."""
     size = run.size * PT_PER_PX
@@ -338,6 +350,10 @@ class PdfObjects:
     def add(self, body: bytes) -> int:
         self.objects.append(body)
         return len(self.written) + len(self.objects)
+
+    def add_page(self, body: bytes) -> int:
+        """A page object: here like any other (a writer sharing equal objects must not share pages)."""
+        return self.add(body)
 
     def add_stream(self, data: bytes, entries: bytes = b"") -> int:
         return self.add(b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), entries, data))

@@ -27,6 +27,9 @@ from typing import Protocol
 
 import pikepdf
 
+from reporting.writers.pdf_glyphs import DrawnPage
+from reporting.writers.pdf_overlay import STATIC_NAME
+
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"  # the second line: binary bytes, so transfers keep it binary
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")  # a page takes these from its page tree nodes
 _OBJECTS_PER_STREAM = 100  # as qpdf packs them
@@ -75,6 +78,20 @@ class StreamedPdf:
         number = self._copier.page(page.obj)
         self.pages.append(number)
 
+    def add_drawn_page(self, page: DrawnPage, boxes: bytes, form: int) -> None:
+        """A page drawn directly (``pdf_glyphs.DrawnPage``) as the next page, over the Form XObject numbered
+        ``form`` (``add_form``), with the page boxes ``boxes``: its objects are written as the drawing made
+        them, no PDF read back (``writers/drawn_chunk.py``)."""
+        number = page.write(_Interning(self), _PAGES, boxes, under=(STATIC_NAME.encode(), form))
+        self.pages.append(number)
+
+    def add_form(self, form: pikepdf.Object) -> int:
+        """An indirect object (a static page's Form XObject) and what it uses: its number in the file.
+        Each form comes from a document of its own: its own copier, as object numbers are the document's."""
+        number = _Copier(self).reference_of(form)
+        assert number is not None, "a form is not a page"
+        return number
+
     def add_blank_page(self, media_box: list[float]) -> None:
         """An empty page (a duplex back) of the given size."""
         number = self._new_number()
@@ -82,6 +99,11 @@ class StreamedPdf:
         body = b"<< /MediaBox " + box + b" /Parent %d 0 R /Resources << >> /Type /Page >>" % _PAGES
         self._add_plain(number, body)
         self.pages.append(number)
+
+    def set_info_written(self, body: bytes) -> None:
+        """The document information dictionary, already in PDF syntax (no references in it)."""
+        self.info = self._new_number()
+        self._add_plain(self.info, body)
 
     def set_info(self, info: pikepdf.Object) -> None:
         """The document information dictionary (title, producer) of the file."""
@@ -200,6 +222,39 @@ class StreamedPdf:
         self.out.write(data)
         self.digest.update(data)
         self.written += len(data)
+
+
+class _Interning:
+    """What ``pdf_glyphs.DrawnPage.write`` writes into (``PdfObjects``'s methods), for a ``StreamedPdf``:
+    objects come children first with their references already numbered in the file, so an object's
+    bytes are its key, as ``_Copier`` keys what it copies; a page is never shared."""
+
+    def __init__(self, target: StreamedPdf):
+        self.target = target
+
+    def add(self, body: bytes) -> int:
+        key = hashlib.sha256(body + b"\x00").digest()[:20]
+        number = self.target.known(key)
+        if number is None:
+            number = self.target._new_number()
+            self.target.remember(key, number)
+            self.target._add_plain(number, body)
+        return number
+
+    def add_page(self, body: bytes) -> int:
+        number = self.target._new_number()
+        self.target._add_plain(number, body)
+        return number
+
+    def add_stream(self, data: bytes, entries: bytes = b"") -> int:
+        dictionary = b"<< /Length %d %s >>" % (len(data), entries)
+        key = hashlib.sha256(dictionary + b"\x00" + data).digest()[:20]
+        number = self.target.known(key)
+        if number is None:
+            number = self.target._new_number()
+            self.target.remember(key, number)
+            self.target.add_stream(number, dictionary, data)
+        return number
 
 
 class _Copier:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
 from reporting.config import PageGeometry, Project
@@ -20,6 +20,7 @@ from reporting.language.line_breaks import keep_together
 from reporting.language.locales import LocaleFacts
 from reporting.language.messages import TrackedTranslations, load_translations, untranslated_warnings
 from reporting.language.sentences import PlaceholderValues
+from reporting.sandbox import TemplateSandbox
 from reporting.source.document_formats import document_format, profile
 from reporting.source.figures import EventBundle
 from reporting.tool_language import _, isolate
@@ -72,7 +73,7 @@ class Renderer:
         translations = load_translations(self.project.catalogs_dir, locale)
         # Templates travel on shared drives like data: the sandbox keeps one from reaching
         # Python internals (no attribute starting with "_", no mutation, range() bounded).
-        env = ImmutableSandboxedEnvironment(
+        env = TemplateSandbox(
             loader=jinja2.FileSystemLoader(self.project.templates_dir),
             # Every template is HTML; select_autoescape() would not match *.html.j2 (DESIGN.md §4).
             autoescape=True,

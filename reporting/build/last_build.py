@@ -25,6 +25,7 @@ import json
 import os
 import stat
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,12 +57,12 @@ class Skipped:
     warnings: list[str] = field(default_factory=list)
 
 
-def record(fingerprint: str, output: Path, files: list[Path], ui_language: str) -> None:
-    """After a build that succeeded without warnings: the state of its ``files`` (under ``output``)
-    and of the manifest, each checked against the manifest's sha256 first. Nothing is recorded when a
-    file no longer holds the bytes the manifest lists (edited since it was published), nor for a build of
-    more than ``RECORD_AT_MOST`` files."""
-    if len(files) > RECORD_AT_MOST:
+def record(fingerprint: str, output: Path, names: Sequence[str], ui_language: str) -> None:
+    """After a build that succeeded without warnings: the state of its files (``names``, relative to
+    ``output`` with "/") and of the manifest, each checked against the manifest's sha256 first. Nothing
+    is recorded when a file no longer holds the bytes the manifest lists (edited since it was
+    published), nor for a build of more than ``RECORD_AT_MOST`` files."""
+    if len(names) > RECORD_AT_MOST:
         return
     try:
         manifest_path = output / MANIFEST_NAME
@@ -71,9 +72,8 @@ def record(fingerprint: str, output: Path, files: list[Path], ui_language: str) 
         manifest_bytes = manifest_path.read_bytes()
         listed = json.loads(manifest_bytes)["outputs"]
         states = {}
-        for path in sorted(files):
-            name = path.relative_to(output).as_posix()
-            states[name] = _checked_state(path, listed[name]["sha256"])
+        for name in sorted(names):
+            states[name] = _checked_state(os.path.join(output, name), listed[name]["sha256"])
             if states[name] is None:
                 return
         if _state(manifest_path) != before:
@@ -126,7 +126,7 @@ def _unchanged(output: Path, entry: dict) -> bool:
     return all(_state(output / name) == state for name, state in entry["files"].items())
 
 
-def _state(path: Path) -> list[int] | None:
+def _state(path: Path | str) -> list[int] | None:
     """A plain file's size, modification and change times (ns) and inode; None for anything else."""
     try:
         info = os.lstat(path)
@@ -155,10 +155,14 @@ def _folders(output: Path, names) -> list[str]:
     return sorted(found)
 
 
-def _checked_state(path: Path, sha256: str) -> list[int] | None:
+def _checked_state(path: str, sha256: str) -> list[int] | None:
     """The file's state, if it holds the bytes of ``sha256`` and did not change while being read."""
     before = _state(path)
-    if before is None or hashlib.sha256(path.read_bytes()).hexdigest() != sha256 or _state(path) != before:
+    if before is None:
+        return None
+    with open(path, "rb") as stream:
+        found = hashlib.file_digest(stream, "sha256").hexdigest()
+    if found != sha256 or _state(path) != before:
         return None
     return before
 

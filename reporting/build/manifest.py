@@ -153,9 +153,10 @@ def is_ours(output: Path) -> bool:
     return isinstance(manifest, dict) and manifest.get("format") == 1 and isinstance(manifest.get("outputs"), dict)
 
 
-def is_current(output: Path, target: Path, previous: dict[str, dict], key: str) -> bool:
-    """Made from the same inputs (same key) and still the bytes the manifest recorded (size, then hash)."""
-    entry = previous.get(target.relative_to(output).as_posix())
+def is_current(output: Path, target: Path, previous: dict[str, dict], key: str, name: str | None = None) -> bool:
+    """Made from the same inputs (same key) and still the bytes the manifest recorded (size, then hash).
+    ``name``: ``target`` relative to ``output`` when the caller knows it already."""
+    entry = previous.get(target.relative_to(output).as_posix() if name is None else name)
     if not entry or entry.get("key") != key:
         return False
     try:

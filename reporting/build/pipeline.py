@@ -30,7 +30,7 @@ from reporting.build.manifest import (
 )
 from reporting.build.memory import return_freed_memory
 from reporting.build.output_files import OutputFiles
-from reporting.build.output_paths import check_output_folder, ensure_no_links
+from reporting.build.output_paths import LinkCheck, check_output_folder
 from reporting.build.publish import STAGING_NAME, Staging, StagingArea, file_sha256, recover
 from reporting.build.workers import (
     CalibrationTask,
@@ -425,6 +425,7 @@ class Ledger:
 
     def __init__(self, output: Path, previous: dict[str, dict], force: bool, staging: Staging):
         self.output, self.previous, self.force, self.staging = output, previous, force, staging
+        self.links = LinkCheck(output)  # no link on the way to an output: each folder looked at once
         self.entries: dict[str, Entry] = {}
         self.unchanged = OutputFiles(output)
         # Each target being written, until its file is adopted: its name (the object the records then
@@ -432,13 +433,12 @@ class Ledger:
         self._pending: dict[str, tuple[str, bytes]] = {}
 
     def name(self, target: Path) -> str:
-        return target.relative_to(self.output).as_posix()
+        return self.links.name(target)
 
     def current(self, target: Path, key: str) -> bool:
         """Record ``target``'s key; True (and counted unchanged) if the file on disk was made from it."""
-        name = self.name(target)
-        ensure_no_links(self.output, target)
-        if not self.force and is_current(self.output, target, self.previous, key):
+        name = self.links.check(target)
+        if not self.force and is_current(self.output, target, self.previous, key, name):
             self.entries[name] = Entry.recorded(self.previous[name], key)
             self.unchanged.append(name)
             return True

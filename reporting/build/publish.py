@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from reporting.build.output_paths import ensure_no_links, unsafe_name
+from reporting.build.output_paths import LinkCheck, ensure_no_links, unsafe_name
 from reporting.errors import UnsafeOutput
 from reporting.tool_language import _, isolate, n_, number
 
@@ -117,6 +117,7 @@ class Staging:
         self._staged: list[str] = []  # targets' names relative to the output folder, in staging order
         self._removed: dict[Path, str] = {}  # outputs of an earlier build, with the sha256 recorded for them
         self._created: list[Path] = []  # the output folder and its parents, if this build made them
+        self._prepared: set[Path] = set()  # staging folders made (a certificate's holds thousands of files)
 
     def __enter__(self) -> Staging:
         return self
@@ -129,6 +130,9 @@ class Staging:
 
     def prepare(self, target: Path) -> None:
         """Make the staging folder for ``target`` (and the output folder, remembered for discard)."""
+        folder = self.area.path_for(target).parent
+        if folder in self._prepared:
+            return
         output = self.area.output
         if not output.exists():
             missing = [p for p in (output, *output.parents) if not p.exists()]
@@ -137,7 +141,8 @@ class Staging:
         if not self.area.folder.exists():
             self.area.folder.mkdir()
             (self.area.folder / OWNER_NAME).write_text(OWNER_TEXT, encoding="utf-8")
-        self.area.path_for(target).parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        self._prepared.add(folder)
 
     def stage(self, target: Path, data: bytes) -> None:
         self.prepare(target)
@@ -163,6 +168,7 @@ class Staging:
     def commit(self) -> None:
         if not self._staged and not self._removed:
             remove_staging(self.area.output)  # prepared for files that came out identical
+            self._prepared.clear()
             return
         self.prepare(self.area.output / JOURNAL_NAME)
         output = self.area.output
@@ -178,11 +184,13 @@ class Staging:
         os.replace(partial, self.area.folder / JOURNAL_NAME)
         self._staged.clear()
         self._removed.clear()
+        self._prepared.clear()
         _carry_out(output, names, removals)
 
     def discard(self) -> None:
         self._staged.clear()
         self._removed.clear()
+        self._prepared.clear()
         remove_staging(self.area.output)
         for folder in self._created:  # deepest first
             try:
@@ -238,12 +246,17 @@ def _carry_out(output: Path, names: list[str], removals: dict[str, str]) -> int:
     folder = output / STAGING_NAME
     pause = int(os.environ.get(PAUSE_VARIABLE, "-1"))
     renamed = 0
+    links = LinkCheck(output)  # each folder looked at once, right before the first file is renamed into it
+    made: set[str] = set()  # the folders made (or found) for the files
     for name in names:
         _pause_here(pause, renamed)
-        staged, target = folder / name, output / name
-        if staged.is_file():
-            ensure_no_links(output, target)
-            target.parent.mkdir(parents=True, exist_ok=True)
+        staged, target = os.path.join(folder, name), os.path.join(output, name)
+        if os.path.isfile(staged):
+            links.check(target)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
             os.replace(staged, target)  # atomic: a reader sees the old file or the new one, never half
             renamed += 1
     _pause_here(pause, renamed)

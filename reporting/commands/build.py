@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from reporting import tool_language
+from reporting.build.output_files import OutputFiles
 from reporting.commands.options import add_selection_options, job_count, output_folder, positive, shown
 from reporting.errors import StrictFailure
 from reporting.notices import code_of
@@ -159,7 +161,7 @@ def run(project, args, console: Console) -> int:
     if fingerprint is not None and not result.warnings and selection.sign_key is None:
         from reporting.build.last_build import record
 
-        record(fingerprint, output, [*result.written, *result.unchanged], project.ui_language)
+        record(fingerprint, output, [*result.written.names, *result.unchanged.names], project.ui_language)
     console.record("warnings", result.warnings)
     _summarise(result, project.root, output, console)
     return 0
@@ -168,11 +170,12 @@ def run(project, args, console: Console) -> int:
 def _summarise(result, root: Path, output: Path, console: Console) -> None:
     for warning in result.warnings:
         console.warning(warning, code_of(warning))
-    for folder, names in _written_by_folder(result.written, output).items():
+    written, unchanged = _names(result.written, output), _names(result.unchanged, output)
+    for folder, names in _written_by_folder(written).items():
         console.say(f"  {isolate(folder)}: {', '.join(names)}")
-    console.say(_wrote(len(result.written), len(result.unchanged), isolate(shown(output, root)), result.seconds))
-    console.record("written", [shown(path, output) for path in result.written])
-    console.record("unchanged", [shown(path, output) for path in result.unchanged])
+    console.say(_wrote(len(written), len(unchanged), isolate(shown(output, root)), result.seconds))
+    console.record("written", [name.replace("/", os.sep) for name in written])
+    console.record("unchanged", [name.replace("/", os.sep) for name in unchanged])
     for path in result.removed:
         console.say(
             "  "
@@ -181,6 +184,14 @@ def _summarise(result, root: Path, output: Path, console: Console) -> None:
             )
         )
     console.record("removed", [shown(path, output) for path in result.removed])
+
+
+def _names(files: Sequence[Path], output: Path) -> list[str]:
+    """The files' names relative to ``output``, with "/": a build's lists hold them already (thousands
+    of Paths made only to be cut back to them were a tenth of a second)."""
+    if isinstance(files, OutputFiles) and files.output == output:
+        return files.names
+    return [path.relative_to(output).as_posix() for path in files]
 
 
 def _wrote(written: int, unchanged: int, folder: str, seconds: float) -> str:
@@ -198,17 +209,18 @@ def _wrote(written: int, unchanged: int, folder: str, seconds: float) -> str:
     ).format(count=number(written), unchanged=kept, folder=folder, seconds=seconds_text)
 
 
-def _written_by_folder(written: list[Path], output: Path) -> dict[str, list[str]]:
-    """``event/locale: report.pdf, ..., certificates/ (50 files)`` for the closing summary."""
+def _written_by_folder(written: list[str]) -> dict[str, list[str]]:
+    """``event/locale: report.pdf, ..., certificates/ (50 files)`` for the closing summary (``written``:
+    names relative to the output folder)."""
     folders: dict[str, list[str]] = {}
     per_awardee: dict[str, int] = {}
-    for path in written:
-        relative = path.relative_to(output)
-        event_locale = "/".join(relative.parts[:2])
-        if len(relative.parts) > 3:
+    for name in written:
+        parts = name.split("/")
+        event_locale = "/".join(parts[:2])
+        if len(parts) > 3:
             per_awardee[event_locale] = per_awardee.get(event_locale, 0) + 1
         else:
-            folders.setdefault(event_locale, []).append(isolate(relative.name))
+            folders.setdefault(event_locale, []).append(isolate(parts[-1]))
     for names in folders.values():
         names.sort()  # workers finish in any order; the summary should not
     for event_locale, count in per_awardee.items():

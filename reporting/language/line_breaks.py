@@ -25,6 +25,8 @@ _KEEP = re.compile(
     rf"(?=[^\s]*\d){_WORD}(?:[-/]{_WORD})+"
     rf"|(?<![\w.,٬٫\u0640])[\u0621-\u064a\u0640]{{0,3}}\d+(?:[.,٬٫]\d+)* {_WORD}"
 )
+# Both kinds hold a digit (map_fragments leaves text without one as it is).
+_KEEP_CONTAINS = r"\d"
 # A heading's last two words, when the heading is plain text.
 _HEADING_END = re.compile(r"(<h([12])\b[^>]*>)([^<]*?)([^\s<]+ [^\s<]+)(\s*</h\2>)")
 
@@ -32,4 +34,6 @@ _HEADING_END = re.compile(r"(<h([12])\b[^>]*>)([^<]*?)([^\s<]+ [^\s<]+)(\s*</h\2
 def keep_together(html: str) -> str:
     """``html`` with every code, number-and-word and heading's last two words in ``<span class="nobr">``."""
     html = _HEADING_END.sub(r'\1\3<span class="nobr">\4</span>\5', html)
-    return map_fragments(html, lambda text: f'<span class="nobr">{html_module.escape(text, quote=False)}</span>', _KEEP)
+    return map_fragments(
+        html, lambda text: f'<span class="nobr">{html_module.escape(text, quote=False)}</span>', _KEEP, _KEEP_CONTAINS
+    )

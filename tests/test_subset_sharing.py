@@ -89,3 +89,40 @@ def test_an_unwritable_cache_only_costs_the_making(tmp_path, monkeypatch):
     key = ("0" * 64, frozenset({65}), frozenset[int]())
     assert docx_fonts._cached_on_disk(key, lambda: b"made", wait=False) == b"made"
     assert docx_fonts._cached_on_disk(key, lambda: b"made again") == b"made again"
+
+
+@pytest.mark.slow
+def test_a_first_builds_subsets_are_made_before_the_workers_exist(fresh, tmp_path, monkeypatch):
+    """The preparing process, forked as the workers start, makes every subset the DOCX files embed
+    (the workers, forked after the parent has imported their libraries, find them made)."""
+    from reporting.build.publish import StagingArea
+    from reporting.build.workers import Workers
+    from reporting.config import load_project
+
+    project = load_project(ROOT)
+    monkeypatch.setattr("reporting.build.workers._import_writers", lambda: None)  # as far as the fork, no further
+    monkeypatch.setattr(Workers, "_pool", lambda self: pytest.fail("no worker is started in this test"))
+    with Workers(project, StagingArea(tmp_path / "out", tmp_path / "out" / ".staging"), jobs=2) as workers:
+        workers._start_preparing(("pdf", "docx"), ("ar", "vi"))
+    assert len(list(fresh.glob("*.ttf"))) == 2  # Amiri regular and bold, made by the preparing process
+    assert not list(fresh.glob("*.lock")) or all(_unlocked(path) for path in fresh.glob("*.lock"))
+
+
+def test_a_build_of_formats_with_nothing_to_prepare_starts_no_preparing_process(fresh, tmp_path):
+    from reporting.build.publish import StagingArea
+    from reporting.build.workers import Workers
+    from reporting.config import load_project
+
+    workers = Workers(load_project(ROOT), StagingArea(tmp_path / "out", tmp_path / "out" / ".staging"), jobs=2)
+    workers._start_preparing(("pdf",), ("ar", "vi"))
+    assert workers._preparing is None
+    assert not fresh.exists()
+
+
+def _unlocked(path) -> bool:
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True

@@ -164,9 +164,8 @@ class Worker:
     def warm_up(self, formats: tuple[str, ...], locales: tuple[str, ...]) -> None:
         """Make the writers of these formats and locales now (a first build, while the parent loads and
         renders), and what they prepare before their first document (``warm_up()``: the DOCX font
-        subsets, each made by one process, this one or the preparing process, see ``_prepare``): the
-        first tasks then only write. What fails here is said again, with its message, by the task
-        that needs it."""
+        subsets, each made by one worker): the first tasks then only write. What fails here is said
+        again, with its message, by the task that needs it."""
         for name in formats:
             for locale in locales:
                 for batch in (False, True) if registry.spec(name).make_batch is not None else (False,):
@@ -381,25 +380,6 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _prepare(project: Project, parent: int, formats: tuple[str, ...], locales: tuple[str, ...]) -> None:
-    """The preparing process: what the writers prepare once for every process (``warm_up()``: the DOCX
-    font subsets, kept in the cache folder), made while the parent is still importing the writers'
-    libraries, before the workers exist. Until the fork the parent uses one core of the machine; the
-    subsets (about a second of CPU for Amiri's two faces) then no longer take the workers' time while
-    the parent loads and renders. Each subset is made by the first process to take its lock (a worker
-    warming up skips one this process is making; a task needing it waits for it), so nothing is made
-    twice. Nothing is reported from here: a worker's writer meets the same problem and says so."""
-    release_inherited_locks()
-    _die_with(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as the workers: the build decides, and waits for this
-    for name in formats:
-        for locale in locales if registry.spec(name).prepares_shared else ():
-            try:
-                getattr(make_writer(project, name, locale), "warm_up", lambda: None)()
-            except Exception:  # the task that needs this writer reports it
-                continue
-
-
 def _run_in_worker(task: Task) -> list[Written]:
     assert _WORKER is not None
     return _WORKER.run(task)
@@ -420,7 +400,6 @@ class Workers:
         self._executor: ProcessPoolExecutor | None = None
         self._local: Worker | None = None
         self._warm: Warm | None = None  # writers the processes make as they start (start(warm=...))
-        self._preparing: multiprocessing.process.BaseProcess | None = None  # see _prepare
 
     def __enter__(self) -> Workers:
         return self
@@ -433,9 +412,6 @@ class Workers:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
-        if self._preparing is not None:  # long done in a build that got as far as writing
-            self._preparing.join()
-            self._preparing = None
 
     def start(self, warm: Warm | None = None) -> None:
         """Start the processes now (with more than one job), while the parent is small: forked later,
@@ -445,8 +421,6 @@ class Workers:
         (formats, locales): each process also makes those writers as it starts, while the parent goes on
         loading and rendering (not waited for)."""
         if self.jobs > 1:
-            if warm is not None:
-                self._start_preparing(*warm)
             _import_writers()
             self._warm = warm
             executor = self._pool()
@@ -486,17 +460,6 @@ class Workers:
             for future in pending:
                 future.cancel()
             raise
-
-    def _start_preparing(self, formats: tuple[str, ...], locales: tuple[str, ...]) -> None:
-        """Fork the preparing process (``_prepare``) now, before the parent imports the writers'
-        libraries: it has the machine's other core to itself until the workers start."""
-        if not any(registry.spec(name).prepares_shared for name in formats if name in registry.formats()):
-            return
-        context = multiprocessing.get_context("fork")
-        self._preparing = context.Process(
-            target=_prepare, args=(self.project, os.getpid(), formats, locales), name="reporting-prepare"
-        )
-        self._preparing.start()
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:

@@ -67,7 +67,6 @@ DOCX = register(
         always_reads=_embedded_fonts,
         certificates=CertificateBatching.PREPARED,
         make_batch=_certificate_docx,
-        prepares_shared=True,  # the subsets of the embedded fonts
         settings=lambda project: repr(tuple(project.fonts.values())).encode(),  # names, files, embedding
     )
 )

@@ -65,9 +65,6 @@ class WriterSpec:
     certificates: CertificateBatching = CertificateBatching.EACH
     make_batch: Callable[[Project, str], Writer] | None = None  # for PREPARED: the per-awardee writer
     paged: bool = False  # counts pages (one-page certificates checked), can be archived and signed
-    # Its writer's ``warm_up()`` makes what every process then reads from the cache folder (the DOCX
-    # font subsets): a first build has it made once, early, by a process of its own (build/workers.py).
-    prepares_shared: bool = False
     # The project settings its bytes depend on beyond the HTML (part of the freshness keys).
     settings: Callable[[Project], bytes] = lambda project: b""
 

@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build every document from data/ (see README.md); thin wrapper around reporting.cli."""
 
-import sys
-
-from reporting.cli import main
+from reporting.cli import exit_now, main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

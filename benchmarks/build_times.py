@@ -4,8 +4,10 @@ Each run builds the project's data/ into a temporary folder with a temporary cac
 ($XDG_CACHE_HOME), never into output/ nor the user's cache: a cold run starts with both empty, the
 no-op runs then build again into the same folder with the same cache. With several ``--code``
 checkouts (another commit unpacked with ``git archive``, as a baseline), their runs alternate, so a
-change in the machine's load falls on all of them alike. Prints each run and the medians of the wall
-time and of the CPU time (user + system, the build's worker processes included), and the load.
+change in the machine's load falls on all of them alike. Prints each run (with the load average as it
+ended) and the medians of the wall time and of the CPU time (user + system, the build's worker processes
+included), and each checkout's medians as a ratio of the first's: on a shared machine the load changes
+the seconds several times over, the ratio of runs alternated much less.
 Usage: .venv/bin/python benchmarks/build_times.py [--runs N] [--code DIR ...] [-- build options]
 """
 
@@ -43,13 +45,22 @@ def main() -> None:
                 no_op = _build(checkout, output, env, args.options)
             times[checkout]["cold"].append(cold)
             times[checkout]["no-op"].append(no_op)
-            print(f"run {run + 1} {checkout}: cold {_shown(cold)}, no-op {_shown(no_op)}", flush=True)
+            print(f"run {run + 1} {checkout}: cold {_shown(cold)}, no-op {_shown(no_op)}, load {_load()}", flush=True)
     print(f"load after: {_load()}")
+    first = checkouts[0]
     for checkout, kinds in times.items():
         for kind, runs in kinds.items():
-            wall = statistics.median(seconds for seconds, _cpu in runs)
-            cpu = statistics.median(cpu for _seconds, cpu in runs)
-            print(f"{checkout} {kind}: median {wall:.2f} s wall, {cpu:.2f} s CPU over {len(runs)} runs")
+            wall, cpu = _medians(runs)
+            line = f"{checkout} {kind}: median {wall:.2f} s wall, {cpu:.2f} s CPU over {len(runs)} runs"
+            if checkout != first:
+                first_wall, first_cpu = _medians(times[first][kind])
+                line += f" ({wall / first_wall:.2f}x the wall, {cpu / first_cpu:.2f}x the CPU of {first.name})"
+            print(line)
+
+
+def _medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """(median wall seconds, median CPU seconds) of the runs."""
+    return statistics.median(seconds for seconds, _cpu in runs), statistics.median(cpu for _seconds, cpu in runs)
 
 
 def _build(checkout: Path, output: Path, env: dict[str, str], options: list[str]) -> tuple[float, float]:

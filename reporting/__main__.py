@@ -1,7 +1,5 @@
 """``python -m reporting``: the same command line as ``build_reports.py``."""
 
-import sys
+from reporting.cli import exit_now, main
 
-from reporting.cli import main
-
-sys.exit(main())
+exit_now(main())

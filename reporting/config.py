@@ -190,7 +190,7 @@ class _Table(BaseModel):
 
 class _Build(_Table):
     formats: list[str] = Field(default_factory=lambda: list(registry.formats()))
-    job_time_limit_s: Annotated[float, Field(gt=0)] = 60.0  # a render job taking longer is stopped
+    job_time_limit_s: Annotated[float, Field(gt=0)] = 60.0  # a render job computing longer is stopped
     certificate_chunk: Annotated[int, Field(ge=1, le=500)] = DEFAULT_CHUNK
     certificate_layers: bool = True  # false: every certificate typeset whole
     list_part_rows: Annotated[int, Field(ge=10, le=100_000)] = DEFAULT_LIST_PART_ROWS

@@ -18,28 +18,49 @@ def scaled(seconds: float, rows: int) -> float:
     return seconds * max(1.0, rows / ROWS_PER_LIMIT)
 
 
+# A job that waits instead of computing (a hung file system, a lock) is stopped after this many
+# times its limit of wall time.
+WAITING_FACTOR = 10
+
+
 @contextmanager
 def time_limit(seconds: float, what: str):
-    """Raise TimeLimitExceeded in the block after ``seconds``.
+    """Raise TimeLimitExceeded in the block after ``seconds`` of CPU time, or ``WAITING_FACTOR`` times
+    as long in wall time.
 
-    SIGALRM interrupts pure-Python loops (Jinja) and WeasyPrint's layout alike;
-    outside the main thread, where signals cannot be delivered, no limit applies.
+    The limit is for a template that loops without end, so it counts what the job computes
+    (ITIMER_PROF: this process's user and system time), not the clock: on a machine busy with other
+    work a job's wall time grows many times over (builds were stopped at 60 s on a loaded CI
+    machine) while its CPU time stays what it is. The wall-time backstop stops a job that waits.
+    The signals interrupt pure-Python loops (Jinja) and WeasyPrint's layout alike; outside the
+    main thread, where signals cannot be delivered, no limit applies.
     """
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def expire(signum, frame):
+    def computed_too_long(signum, frame):
         raise TimeLimitExceeded(
-            _("{task}: stopped after {seconds} s ({setting} in reporting.toml)").format(
+            _("{task}: stopped after {seconds} s of computing ({setting} in reporting.toml)").format(
                 task=what, seconds=number(seconds), setting=isolate("build.job_time_limit_s")
             )
         )
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    def waited_too_long(signum, frame):
+        raise TimeLimitExceeded(
+            _("{task}: stopped after {seconds} s of waiting (ten times {setting} in reporting.toml)").format(
+                task=what, seconds=number(seconds * WAITING_FACTOR), setting=isolate("build.job_time_limit_s")
+            )
+        )
+
+    previous_prof = signal.signal(signal.SIGPROF, computed_too_long)
+    previous_alarm = signal.signal(signal.SIGALRM, waited_too_long)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds * WAITING_FACTOR)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGPROF, previous_prof)
+        signal.signal(signal.SIGALRM, previous_alarm)

@@ -93,6 +93,7 @@ def exit_now(code: int) -> NoReturn:
         sys.exit(code)
     atexit._run_exitfuncs()
     if not _flushed():
+        atexit._clear()  # they ran: the usual exit reports the unflushed output without running them twice
         sys.exit(code)
     os._exit(code)
 
